@@ -1,0 +1,76 @@
+/*
+ * Backend ops tables: how hosts plug in their own fetch and cache storage.
+ *
+ * Each table begins with `version`; new slots are only ever appended, and the library
+ * calls a slot only when the table's version says the slot exists. Backends are
+ * asynchronous: they answer through the callback they were given, never by blocking the
+ * loop, and they may answer before the starting call returns.
+ *
+ * The pipeline that uses these tables (edgefn_edge, edgefn_cache) arrives in a later
+ * release; the table layouts below are fixed now so backends can be written against them.
+ */
+#ifndef EDGEFN_BACKEND_H
+#define EDGEFN_BACKEND_H
+
+#include <edgefn/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Fetch backend: performs outbound HTTP requests. ---- */
+
+#define EDGEFN_FETCH_OPS_VERSION 1
+
+typedef struct edgefn_fetch_ops {
+  uint32_t version; /* EDGEFN_FETCH_OPS_VERSION the backend was written for */
+  /* Starts a request on `loop`. The request is valid only during the call. The backend
+   * streams the response through `handler` (head, body chunks, end) with `handler_data`;
+   * on a transport failure it calls only on_end with a negative code. On success it may
+   * set *op to a token that cancel() accepts. Returns 0 or a negative EDGEFN_E* code, in
+   * which case no handler callback is made. */
+  int (*start)(void *backend, edgefn_loop *loop, const edgefn_request *req,
+               const edgefn_response_handler *handler, void *handler_data, void **op);
+  /* Cancels a request still in flight: after it returns no handler callback is made for
+   * `op`. */
+  void (*cancel)(void *backend, void *op);
+  /* The library no longer uses the backend. */
+  void (*release)(void *backend);
+} edgefn_fetch_ops;
+
+/* ---- Cache backend: stores opaque entries the HTTP cache serialises. ---- */
+
+#define EDGEFN_CACHE_OPS_VERSION 1
+
+/* An entry as stored: `meta` is the cache layer's serialised response head and timing,
+ * `body` the response body. Both are opaque to the backend and valid only during the call
+ * that passes them. */
+typedef struct edgefn_cache_entry {
+  uint32_t struct_size;
+  const uint8_t *meta;
+  size_t meta_len;
+  const uint8_t *body;
+  size_t body_len;
+  int64_t expires_unix_ms; /* when the backend may drop the entry; 0 = no hint */
+} edgefn_cache_entry;
+
+/* get's answer: a hit is result 0 with an entry, a miss is result 0 with entry NULL, a
+ * failure is a negative EDGEFN_E* code. put and remove answer 0 or a negative code. */
+typedef void (*edgefn_cache_get_cb)(void *cb_data, int result, const edgefn_cache_entry *entry);
+typedef void (*edgefn_cache_done_cb)(void *cb_data, int result);
+
+typedef struct edgefn_cache_ops {
+  uint32_t version; /* EDGEFN_CACHE_OPS_VERSION */
+  int (*get)(void *backend, const char *key, size_t key_len, edgefn_cache_get_cb cb,
+             void *cb_data);
+  int (*put)(void *backend, const char *key, size_t key_len, const edgefn_cache_entry *entry,
+             edgefn_cache_done_cb cb, void *cb_data);
+  int (*remove)(void *backend, const char *key, size_t key_len, edgefn_cache_done_cb cb,
+                void *cb_data);
+  void (*release)(void *backend);
+} edgefn_cache_ops;
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EDGEFN_BACKEND_H */

@@ -1,0 +1,17 @@
+/*
+ * libedgefn — run serverless edge functions inside any C server.
+ *
+ * Include this header only. Start with README.md and docs/api.md; every function below is
+ * documented where it is declared.
+ */
+#ifndef EDGEFN_H
+#define EDGEFN_H
+
+#include <edgefn/common.h>
+#include <edgefn/limits.h>
+#include <edgefn/loop.h>
+#include <edgefn/script.h>
+#include <edgefn/runtime.h>
+#include <edgefn/backend.h>
+
+#endif /* EDGEFN_H */

@@ -1,0 +1,79 @@
+/*
+ * edgefn_runtime — one sandbox: a Duktape heap running one script on one loop.
+ *
+ * A runtime runs the script's top level once when created; the script registers its fetch
+ * handler with addEventListener('fetch', fn). Each edgefn_runtime_dispatch() then creates a
+ * FetchEvent and calls the handler; the response the handler gives to
+ * event.respondWith() (a Response, or a promise or thenable of one) streams back through
+ * the host's edgefn_response_handler. Many requests may be in flight on one runtime.
+ *
+ * Limits (include/edgefn/limits.h): each request has a CPU budget, enforced inside
+ * JavaScript execution; a breach ends that request with a 503 and the runtime stays usable.
+ * The heap has a memory cap; allocations beyond it fail inside the script with a
+ * RangeError.
+ *
+ * Threads: a runtime is used only on the thread that runs its loop.
+ */
+#ifndef EDGEFN_RUNTIME_H
+#define EDGEFN_RUNTIME_H
+
+#include <edgefn/common.h>
+#include <edgefn/limits.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct edgefn_runtime_options {
+  uint32_t struct_size;
+  const char *name;       /* NUL-terminated function name for logs (copied); NULL = "" */
+  size_t memory_limit;    /* bytes; 0 = EDGEFN_DEFAULT_MEMORY_LIMIT */
+  uint32_t cpu_limit_ms;  /* per request; 0 = EDGEFN_DEFAULT_CPU_LIMIT_MS */
+  uint32_t wall_limit_ms; /* per request, until the response head; 0 = default */
+  edgefn_log_fn log;      /* NULL: messages go to stderr */
+  void *log_user_data;
+  void *user_data; /* returned by edgefn_runtime_user_data() */
+} edgefn_runtime_options;
+#define EDGEFN_RUNTIME_OPTIONS_INIT \
+  {sizeof(edgefn_runtime_options), NULL, 0, 0, 0, NULL, NULL, NULL}
+
+/* Creates a runtime for `script` on `loop` and runs the script's top level (under the
+ * init CPU limit). The runtime holds its own reference to the script. On success *out owns
+ * the runtime, freed with edgefn_runtime_free(). Errors: EDGEFN_EINVAL, EDGEFN_EVERSION,
+ * EDGEFN_ENOMEM, EDGEFN_ESCRIPT (the top level threw; detail in *err and the log),
+ * EDGEFN_ECPU_LIMIT, EDGEFN_EMEMORY_LIMIT. err may be NULL. Loop thread only. */
+EDGEFN_API int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop,
+                                  const edgefn_script *script,
+                                  const edgefn_runtime_options *opts, edgefn_error_info *err);
+
+/* Frees a runtime. Requests still in flight end first, each handler receiving on_end with
+ * EDGEFN_ECANCELED. NULL is a no-op. Never call it from inside a response callback. */
+EDGEFN_API void edgefn_runtime_free(edgefn_runtime *rt);
+
+/* Runs the script's fetch handler for `req`. The request is copied before the call
+ * returns. The response arrives through `handler` (copied) with `user_data`; see
+ * edgefn_response_handler for the order and meaning of the callbacks. When this returns an
+ * error no callback is ever called. Errors: EDGEFN_EINVAL (NULL argument, missing URL or a
+ * handler without on_end), EDGEFN_EVERSION, EDGEFN_ENOMEM, EDGEFN_ESTATE (runtime is being
+ * freed). Loop thread only. */
+EDGEFN_API int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
+                                       const edgefn_response_handler *handler,
+                                       void *user_data);
+
+/* Requests dispatched and not yet ended. */
+EDGEFN_API size_t edgefn_runtime_pending(const edgefn_runtime *rt);
+
+/* Bytes the runtime's JavaScript heap holds now. */
+EDGEFN_API size_t edgefn_runtime_memory_used(const edgefn_runtime *rt);
+
+/* The last error the runtime recorded (script exception, limit breach), NUL-terminated,
+ * "" when none; owned by the runtime, valid until its next call. */
+EDGEFN_API const char *edgefn_runtime_last_error(const edgefn_runtime *rt);
+
+EDGEFN_API void *edgefn_runtime_user_data(const edgefn_runtime *rt);
+EDGEFN_API void edgefn_runtime_set_user_data(edgefn_runtime *rt, void *user_data);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EDGEFN_RUNTIME_H */

@@ -1,0 +1,49 @@
+/*
+ * edgefn_script — compiled function code.
+ *
+ * A script is compiled once from JavaScript source into Duktape bytecode and is then
+ * immutable: any number of runtimes on any threads may be created from it at the same time.
+ * Source is ES5.1 today; the modern-syntax compiler (docs/roadmap) will lower ES2022 here.
+ * Bytecode is only ever produced by this library; it is never accepted from outside,
+ * because Duktape does not validate bytecode it loads.
+ */
+#ifndef EDGEFN_SCRIPT_H
+#define EDGEFN_SCRIPT_H
+
+#include <edgefn/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct edgefn_script_options {
+  uint32_t struct_size;
+  const char *source; /* UTF-8 source text (copied) */
+  size_t source_len;
+  const char *filename; /* NUL-terminated name used in errors and stack traces; NULL =
+                           "<script>" */
+} edgefn_script_options;
+#define EDGEFN_SCRIPT_OPTIONS_INIT {sizeof(edgefn_script_options), NULL, 0, NULL}
+
+/* Compiles a script. On success *out owns a new script (free with edgefn_script_free).
+ * On failure *out is NULL and, when err is not NULL, *err holds the code, file, line,
+ * column and message. Errors: EDGEFN_EINVAL, EDGEFN_EVERSION, EDGEFN_ENOMEM,
+ * EDGEFN_ESYNTAX (source does not compile).
+ * Any thread. */
+EDGEFN_API int edgefn_script_new(edgefn_script **out, const edgefn_script_options *opts,
+                                 edgefn_error_info *err);
+
+/* Drops the caller's reference. Runtimes created from the script keep what they need, so
+ * a script may be freed while they run. NULL is a no-op. Any thread. */
+EDGEFN_API void edgefn_script_free(edgefn_script *script);
+
+/* Size in bytes of the compiled bytecode. Any thread. */
+EDGEFN_API size_t edgefn_script_bytecode_size(const edgefn_script *script);
+
+/* The filename the script was compiled with (NUL-terminated, owned by the script). */
+EDGEFN_API const char *edgefn_script_filename(const edgefn_script *script);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EDGEFN_SCRIPT_H */

@@ -1,0 +1,46 @@
+/* Internal helpers shared by every part of libedgefn. Not installed. */
+#ifndef EDGEFN_CORE_H
+#define EDGEFN_CORE_H
+
+#include <edgefn/edgefn.h>
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define EDGEFN_INTERNAL __attribute__((visibility("hidden")))
+
+/* True when a caller-filled struct is large enough to contain `field`. */
+#define EDGEFN_HAS_FIELD(s, type, field) \
+  ((s)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
+
+/* The smallest struct_size accepted for a struct: its first published layout ends at
+ * `last_field`. */
+#define EDGEFN_MIN_SIZE_OK(s, type, last_field) EDGEFN_HAS_FIELD(s, type, last_field)
+
+#define EDGEFN_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Fills *err (when not NULL and large enough) with a code, location and message. */
+EDGEFN_INTERNAL void edgefn__error_set(edgefn_error_info *err, int code, const char *file,
+                                       int line, int column, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* Calls `log` (or writes to stderr when NULL) with a formatted message. */
+EDGEFN_INTERNAL void edgefn__log(edgefn_log_fn log, void *log_data, int level,
+                                 const char *function_name, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+EDGEFN_INTERNAL void edgefn__log_raw(edgefn_log_fn log, void *log_data, int level,
+                                     const char *function_name, const char *msg, size_t len);
+
+/* Monotonic and thread-CPU clocks in nanoseconds. */
+EDGEFN_INTERNAL uint64_t edgefn__now_ns(void);
+EDGEFN_INTERNAL uint64_t edgefn__thread_cpu_ns(void);
+
+/* strndup that never returns NULL for NULL input of length 0 ("" instead). */
+EDGEFN_INTERNAL char *edgefn__strndup(const char *s, size_t len);
+
+/* Fills `buf` with cryptographically strong random bytes from a per-thread DRBG
+ * (mbedTLS CTR_DRBG seeded from the OS). Returns 0 or EDGEFN_ESYSTEM. */
+EDGEFN_INTERNAL int edgefn__random_bytes(void *buf, size_t len);
+
+#endif
