@@ -18,9 +18,6 @@
 /* Time from dispatch until a function must have produced its response head. */
 #define EDGEFN_DEFAULT_WALL_LIMIT_MS 30000u
 
-/* Largest body a Response created by a function may carry. */
-#define EDGEFN_DEFAULT_RESPONSE_BODY_LIMIT (32u * 1024u * 1024u)
-
 /* Timers (setTimeout) one runtime may have pending at once. */
 #define EDGEFN_DEFAULT_TIMER_LIMIT 1000u
 

@@ -52,13 +52,14 @@ static duk_ret_t compile_safe(duk_context *ctx, void *udata) {
   return 1;
 }
 
-/* Returns true when compiling src[0..len) fails with a syntax error that Duktape places at
- * the end of the input (the parser ran out of text before it found a problem). */
+/* Returns true when compiling src[0..len) does not fail before the end of that text: it
+ * either compiles (the problem lies further on) or fails with Duktape's "end of input" mark,
+ * which Duktape adds when its lexer has consumed every character it was given. */
 static bool fails_at_end(duk_context *ctx, const char *src, size_t len) {
   compile_args a = {src, len, "probe"};
   if (duk_safe_call(ctx, compile_safe, &a, 0, 1) == DUK_EXEC_SUCCESS) {
     duk_pop(ctx);
-    return true; /* a complete prefix: the problem lies further on */
+    return true;
   }
   const char *msg = duk_safe_to_string(ctx, -1);
   bool at_end = strstr(msg, "end of input") != NULL;
@@ -66,11 +67,48 @@ static bool fails_at_end(duk_context *ctx, const char *src, size_t len) {
   return at_end;
 }
 
-/* Duktape reports the line of a syntax error but not its column. The column is found by
- * compiling prefixes of the failing line: a prefix that stops before the offending token
- * fails at the end of the input (or compiles), one that includes it fails there. Only the
- * error path pays for this. */
-static int find_error_column(duk_context *ctx, const char *src, size_t len, int line) {
+static bool is_ident_byte(unsigned char c) {
+  return c == '_' || c == '$' || (c >= '0' && c <= '9') ||
+         ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80;
+}
+
+/* Errors Duktape's lexer raises while it is still reading a token (message texts from
+ * duktape.c's DUK_STR_*); every other syntax error comes from the parser. */
+static bool is_lexer_error(const char *msg) {
+  static const char *const texts[] = {
+      "invalid token",        "unterminated string",
+      "unterminated comment", "unterminated regexp",
+      "invalid number",       "invalid escape",
+      "invalid regexp",       "unterminated character class",
+      "quantifier",           "source decode failed",
+  };
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(texts); i++)
+    if (strstr(msg, texts[i]))
+      return true;
+  return false;
+}
+
+/* 1-based column of byte offset `at` in the line starting at `line_start`, counted in
+ * characters (UTF-8 continuation bytes do not count). */
+static int column_of(const char *src, size_t line_start, size_t at) {
+  int col = 1;
+  for (size_t i = line_start; i < at; i++)
+    if (((unsigned char)src[i] & 0xC0) != 0x80)
+      col++;
+  return col;
+}
+
+/* Duktape reports the line of a syntax error but not its column. The parser raises its
+ * errors while the offending token is its one-token lookahead, and Duktape marks a message
+ * "end of input" when nothing followed that token in the text it was given; the lexer raises
+ * its errors on the character it cannot accept. So the shortest prefix of the source that
+ * fails *without* that mark ends one character after the offending token (parser) or on the
+ * offending character (lexer); it is found by bisecting prefixes that end on the reported
+ * line, and the column is then walked back to the start of the token. A few parser errors
+ * are raised one token late (after the offending token was consumed, e.g. "invalid return");
+ * those point at the token after the culprit. Only the error path pays for this. */
+static int find_error_column(duk_context *ctx, const char *src, size_t len, int line,
+                             const char *msg) {
   size_t line_start = 0;
   for (int l = 1; l < line && line_start < len; line_start++)
     if (src[line_start] == '\n')
@@ -78,29 +116,57 @@ static int find_error_column(duk_context *ctx, const char *src, size_t len, int 
   size_t line_end = line_start;
   while (line_end < len && src[line_end] != '\n')
     line_end++;
-  if (line_end == line_start)
-    return 1;
-  size_t lo = line_start, hi = line_end; /* find the first prefix end that fails early */
-  if (fails_at_end(ctx, src, hi))
-    return (int)(line_end - line_start) + 1;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (fails_at_end(ctx, src, mid + 1))
-      lo = mid + 1;
-    else
-      hi = mid;
+  /* The source plus a newline, so that a token ending the source is followed by something. */
+  char *buf = malloc(len + 1);
+  if (!buf)
+    return 0;
+  memcpy(buf, src, len);
+  buf[len] = '\n';
+  size_t lo = line_start + 1, hi = line_end + 1; /* prefix lengths */
+  int column;
+  if (fails_at_end(ctx, buf, hi)) {
+    column = column_of(buf, line_start, line_end); /* the error is the end of the input */
+  } else {
+    while (lo < hi) { /* the shortest prefix that fails before its end */
+      size_t mid = lo + (hi - lo) / 2;
+      if (fails_at_end(ctx, buf, mid))
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    size_t stop = lo - 1; /* the character the lexer stopped on */
+    size_t at;
+    if (is_lexer_error(msg)) {
+      at = stop;
+      if (strstr(msg, "unterminated string")) {
+        while (at > line_start && buf[at] != '\'' && buf[at] != '"')
+          at--;
+      } else if (strstr(msg, "number")) {
+        while (at > line_start && (is_ident_byte((unsigned char)buf[at - 1]) || buf[at - 1] == '.'))
+          at--;
+      }
+    } else {
+      at = stop > line_start ? stop - 1 : line_start; /* the token's last character */
+      unsigned char c = (unsigned char)buf[at];
+      if (is_ident_byte(c)) {
+        while (at > line_start && is_ident_byte((unsigned char)buf[at - 1]))
+          at--;
+      } else if (c == '\'' || c == '"') {
+        while (at > line_start && buf[at - 1] != (char)c)
+          at--;
+        if (at > line_start)
+          at--;
+      } else {
+        for (int n = 0; n < 3 && at > line_start && buf[at - 1] != ' ' &&
+                        strchr("=!<>&|+-*%^", buf[at - 1]) && strchr("=!<>&|+-*%^", c);
+             n++)
+          at--;
+      }
+    }
+    column = column_of(buf, line_start, at);
   }
-  /* src[lo] is the last character the parser needed to see the error: report the start of
-   * the token it belongs to. */
-  size_t col = lo;
-  while (col > line_start && col < len &&
-         (src[col - 1] == '_' || src[col - 1] == '$' ||
-          (src[col - 1] >= '0' && src[col - 1] <= '9') ||
-          ((src[col - 1] | 0x20) >= 'a' && (src[col - 1] | 0x20) <= 'z')) &&
-         (src[col] == '_' || src[col] == '$' || (src[col] >= '0' && src[col] <= '9') ||
-          ((src[col] | 0x20) >= 'a' && (src[col] | 0x20) <= 'z')))
-    col--;
-  return (int)(col - line_start) + 1;
+  free(buf);
+  return column;
 }
 
 int edgefn_script_new(edgefn_script **out, const edgefn_script_options *opts,
@@ -142,7 +208,7 @@ int edgefn_script_new(edgefn_script **out, const edgefn_script_options *opts,
     }
     char msg[400];
     snprintf(msg, sizeof(msg), "%s", duk_safe_to_string(ctx, -1));
-    int column = line > 0 ? find_error_column(ctx, src, opts->source_len, line) : 0;
+    int column = line > 0 ? find_error_column(ctx, src, opts->source_len, line, msg) : 0;
     duk_destroy_heap(ctx);
     edgefn__error_set(err, EDGEFN_ESYNTAX, filename, line, column, "%s:%d:%d: %s", filename,
                       line, column, msg);

@@ -33,4 +33,72 @@ EDGEFN_INTERNAL bool edgefn__is_thenable(duk_context *ctx, duk_idx_t idx);
 EDGEFN_INTERNAL void edgefn__js_log(duk_context *ctx, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* ---- Text (lib/js/text.c) ---- */
+
+/* Pushes a buffer holding the string at idx as UTF-8 (surrogate pairs joined, lone
+ * surrogates as U+FFFD); returns its data and sets *len. */
+EDGEFN_INTERNAL void *edgefn__push_utf8_buffer(duk_context *ctx, duk_idx_t idx, size_t *len);
+/* Pushes the string decoded from UTF-8 bytes (invalid sequences become U+FFFD). */
+EDGEFN_INTERNAL void edgefn__push_string_from_utf8(duk_context *ctx, const uint8_t *data,
+                                                   size_t len);
+
+/* ---- The runtime (lib/js/runtime.c) as the Web API files see it ---- */
+
+/* Hidden property keys shared between files. */
+#define EDGEFN_KEY_HEADERS_LIST DUK_HIDDEN_SYMBOL("hl")
+#define EDGEFN_KEY_HEADERS_GUARD DUK_HIDDEN_SYMBOL("hg")
+#define EDGEFN_KEY_BODY DUK_HIDDEN_SYMBOL("body")
+#define EDGEFN_KEY_BODY_USED DUK_HIDDEN_SYMBOL("bu")
+
+/* Installs the Web API globals (Headers, Request, Response, console, timers, crypto) on
+ * ctx's global object. Inside a protected call. */
+EDGEFN_INTERNAL void edgefn__headers_install(duk_context *ctx);
+EDGEFN_INTERNAL void edgefn__fetch_install(duk_context *ctx);
+EDGEFN_INTERNAL void edgefn__console_install(duk_context *ctx);
+EDGEFN_INTERNAL void edgefn__timers_install(duk_context *ctx);
+EDGEFN_INTERNAL void edgefn__crypto_install(duk_context *ctx);
+
+/* Headers guards (Fetch standard): "immutable" headers throw on modification. */
+enum { EDGEFN_GUARD_NONE = 0, EDGEFN_GUARD_IMMUTABLE = 1 };
+
+/* Pushes a new empty Headers object with the given guard. */
+EDGEFN_INTERNAL void edgefn__headers_push(duk_context *ctx, int guard);
+/* Appends a header to the Headers object at idx without validation (trusted input from the
+ * host, already split into name and value). The name is lower-cased. */
+EDGEFN_INTERNAL void edgefn__headers_append_raw(duk_context *ctx, duk_idx_t idx,
+                                                const char *name, size_t name_len,
+                                                const char *value, size_t value_len);
+/* Pushes the flat [name0, value0, name1, value1, ...] list (lower-case names, insertion
+ * order) of the Headers object at idx. */
+EDGEFN_INTERNAL void edgefn__headers_push_list(duk_context *ctx, duk_idx_t idx);
+
+/* Pushes a Request for an incoming host request (headers immutable). */
+EDGEFN_INTERNAL void edgefn__request_push_incoming(duk_context *ctx, const edgefn_request *req);
+/* A Response read out of the heap for delivery: everything lives in one malloc block. */
+typedef struct edgefn__response_parts {
+  int status;
+  const char *status_text;
+  edgefn_header *headers;
+  size_t header_count;
+  const uint8_t *body;
+  size_t body_len;
+  void *block;
+} edgefn__response_parts;
+
+/* Reads the Response at idx into *parts (may throw; parts->block is then NULL or owned by
+ * parts, so edgefn__response_parts_free is always safe). */
+EDGEFN_INTERNAL void edgefn__response_extract(duk_context *ctx, duk_idx_t idx,
+                                              edgefn__response_parts *parts);
+EDGEFN_INTERNAL void edgefn__response_parts_free(edgefn__response_parts *parts);
+
+/* True when the value at idx is a Response made by this heap's constructor. */
+EDGEFN_INTERNAL bool edgefn__is_response(duk_context *ctx, duk_idx_t idx);
+
+/* The JS timers of a runtime: fire and clear (lib/js/timers.c). */
+EDGEFN_INTERNAL void edgefn__timers_cancel_for(edgefn_runtime *rt, uint32_t exchange_id);
+EDGEFN_INTERNAL void edgefn__timers_free_all(edgefn_runtime *rt);
+
+/* The runtime a heap belongs to (NULL for compile-only heaps). */
+EDGEFN_INTERNAL edgefn_runtime *edgefn__rt_from_ctx(duk_context *ctx);
+
 #endif

@@ -1,0 +1,636 @@
+/* Request and Response (Fetch standard) with bodies held as bytes. Streams, Blob and
+ * FormData bodies arrive with the streams work; the body methods already answer with
+ * promises so scripts written for Workers and EdgeOne run unchanged. */
+#include "js/js.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KEY_KIND DUK_HIDDEN_SYMBOL("kind") /* 1 = Request, 2 = Response, on instances */
+#define KEY_STATUS DUK_HIDDEN_SYMBOL("st")
+#define KEY_STATUS_TEXT DUK_HIDDEN_SYMBOL("stt")
+#define KEY_HEADERS DUK_HIDDEN_SYMBOL("hdr")
+#define KEY_METHOD DUK_HIDDEN_SYMBOL("m")
+#define KEY_URL DUK_HIDDEN_SYMBOL("u")
+#define STASH_REQUEST_PROTO "requestProto"
+#define STASH_RESPONSE_PROTO "responseProto"
+
+enum { KIND_REQUEST = 1, KIND_RESPONSE = 2 };
+
+static const char text_plain_utf8[] = "text/plain;charset=UTF-8";
+
+/* ---- shared helpers ---- */
+
+static int kind_of(duk_context *ctx, duk_idx_t idx) {
+  if (!duk_is_object(ctx, idx))
+    return 0;
+  duk_get_prop_string(ctx, idx, KEY_KIND);
+  int k = duk_get_int(ctx, -1);
+  duk_pop(ctx);
+  return k;
+}
+
+static void require_this_kind(duk_context *ctx, int kind) {
+  duk_push_this(ctx);
+  if (kind_of(ctx, -1) != kind)
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Illegal invocation: not a %s",
+                    kind == KIND_REQUEST ? "Request" : "Response");
+}
+
+bool edgefn__is_response(duk_context *ctx, duk_idx_t idx) {
+  return kind_of(ctx, idx) == KIND_RESPONSE;
+}
+
+/* Pushes the body bytes (a plain buffer) for a BodyInit at idx, or undefined for none.
+ * Sets *is_text when the body came from a string (so text/plain applies). */
+static void push_body_from_init(duk_context *ctx, duk_idx_t idx, bool *is_text) {
+  *is_text = false;
+  if (duk_is_undefined(ctx, idx) || duk_is_null(ctx, idx)) {
+    duk_push_undefined(ctx);
+    return;
+  }
+  if (duk_is_buffer_data(ctx, idx)) {
+    duk_size_t len;
+    void *src = duk_get_buffer_data(ctx, idx, &len);
+    void *dst = duk_push_fixed_buffer(ctx, len);
+    if (len)
+      memcpy(dst, src, len);
+    return;
+  }
+  if (kind_of(ctx, idx)) { /* a Request or Response as body: its bytes */
+    duk_get_prop_string(ctx, idx, EDGEFN_KEY_BODY);
+    return;
+  }
+  duk_dup(ctx, idx);
+  duk_to_string(ctx, -1);
+  size_t len;
+  edgefn__push_utf8_buffer(ctx, -1, &len);
+  duk_remove(ctx, -2);
+  *is_text = true;
+}
+
+static void set_default_content_type(duk_context *ctx, duk_idx_t headers, const char *type) {
+  headers = duk_normalize_index(ctx, headers);
+  duk_push_string(ctx, "has");
+  duk_push_string(ctx, "content-type");
+  duk_call_prop(ctx, headers, 1);
+  bool has = duk_to_boolean(ctx, -1);
+  duk_pop(ctx);
+  if (!has)
+    edgefn__headers_append_raw(ctx, headers, "content-type", 12, type, strlen(type));
+}
+
+/* Pushes a new Headers built from init (undefined for empty) by calling the constructor. */
+static void push_headers_from(duk_context *ctx, duk_idx_t init) {
+  init = duk_normalize_index(ctx, init);
+  duk_get_global_string(ctx, "Headers");
+  duk_dup(ctx, init);
+  duk_new(ctx, 1);
+}
+
+static void push_proto(duk_context *ctx, const char *key) {
+  duk_push_global_stash(ctx);
+  duk_get_prop_string(ctx, -1, key);
+  duk_remove(ctx, -2);
+}
+
+/* ---- body methods (shared by Request and Response) ---- */
+
+/* Marks this body used and pushes its bytes (a buffer or undefined); throws a TypeError
+ * when it was already used. */
+static void take_body(duk_context *ctx) {
+  duk_push_this(ctx);
+  if (!kind_of(ctx, -1))
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Illegal invocation");
+  duk_get_prop_string(ctx, -1, EDGEFN_KEY_BODY_USED);
+  bool used = duk_to_boolean(ctx, -1);
+  duk_pop(ctx);
+  if (used)
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Body has already been used");
+  duk_get_prop_string(ctx, -1, EDGEFN_KEY_BODY);
+  if (!duk_is_undefined(ctx, -1)) {
+    duk_push_true(ctx);
+    duk_put_prop_string(ctx, -3, EDGEFN_KEY_BODY_USED);
+  }
+  duk_remove(ctx, -2);
+}
+
+typedef void (*body_convert_fn)(duk_context *ctx);
+
+static void convert_text(duk_context *ctx) {
+  duk_size_t len = 0;
+  const uint8_t *p = duk_is_undefined(ctx, -1) ? NULL : duk_get_buffer(ctx, -1, &len);
+  edgefn__push_string_from_utf8(ctx, p ? p : (const uint8_t *)"", len);
+  duk_remove(ctx, -2);
+}
+
+static void convert_json(duk_context *ctx) {
+  convert_text(ctx);
+  duk_json_decode(ctx, -1);
+}
+
+static void convert_array_buffer(duk_context *ctx) {
+  duk_size_t len = 0;
+  const uint8_t *p = duk_is_undefined(ctx, -1) ? NULL : duk_get_buffer(ctx, -1, &len);
+  void *copy = duk_push_fixed_buffer(ctx, len);
+  if (len)
+    memcpy(copy, p, len);
+  duk_push_buffer_object(ctx, -1, 0, len, DUK_BUFOBJ_ARRAYBUFFER);
+  duk_remove(ctx, -2);
+  duk_remove(ctx, -2);
+}
+
+static duk_ret_t take_and_convert(duk_context *ctx, void *udata) {
+  take_body(ctx);
+  ((body_convert_fn)udata)(ctx);
+  return 1;
+}
+
+static duk_ret_t body_promise(duk_context *ctx, body_convert_fn convert) {
+  /* The work runs in a protected call so its error becomes the promise's rejection. The
+   * CPU budget check still stops a runaway conversion: its RangeError is re-thrown. */
+  if (duk_safe_call(ctx, take_and_convert, (void *)convert, 0, 1) == DUK_EXEC_SUCCESS) {
+    edgefn__promise_push_resolved(ctx, -1);
+  } else {
+    edgefn__promise_push_rejected(ctx, -1);
+  }
+  return 1;
+}
+
+static duk_ret_t body_text(duk_context *ctx) { return body_promise(ctx, convert_text); }
+static duk_ret_t body_json(duk_context *ctx) { return body_promise(ctx, convert_json); }
+static duk_ret_t body_array_buffer(duk_context *ctx) {
+  return body_promise(ctx, convert_array_buffer);
+}
+
+static duk_ret_t body_used_getter(duk_context *ctx) {
+  duk_push_this(ctx);
+  duk_get_prop_string(ctx, -1, EDGEFN_KEY_BODY_USED);
+  duk_push_boolean(ctx, duk_to_boolean(ctx, -1));
+  return 1;
+}
+
+/* ---- Response ---- */
+
+static bool is_null_body_status(int status) {
+  return status == 101 || status == 204 || status == 205 || status == 304;
+}
+
+/* Initialises the Response at obj from body at body_idx and init at init_idx. */
+static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
+                          duk_idx_t init_idx, const char *default_type) {
+  obj = duk_normalize_index(ctx, obj);
+  body_idx = duk_normalize_index(ctx, body_idx);
+  init_idx = duk_normalize_index(ctx, init_idx);
+  int status = 200;
+  duk_push_string(ctx, "");
+  duk_push_undefined(ctx); /* headers init */
+  duk_idx_t status_text = duk_get_top(ctx) - 2, hinit = duk_get_top(ctx) - 1;
+  if (duk_is_object(ctx, init_idx)) {
+    if (duk_get_prop_string(ctx, init_idx, "status") && !duk_is_undefined(ctx, -1)) {
+      double d = duk_to_number(ctx, -1);
+      if (!(d >= 200 && d <= 599) || d != (int)d)
+        (void)duk_error(ctx, DUK_ERR_RANGE_ERROR,
+                        "Failed to construct 'Response': The status provided (%g) is outside "
+                        "the range [200, 599].",
+                        d);
+      status = (int)d;
+    }
+    duk_pop(ctx);
+    if (duk_get_prop_string(ctx, init_idx, "statusText") && !duk_is_undefined(ctx, -1)) {
+      duk_size_t len;
+      const char *s = duk_to_lstring(ctx, -1, &len);
+      for (duk_size_t i = 0; i < len; i++)
+        if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0')
+          (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Invalid statusText");
+      duk_replace(ctx, status_text);
+    } else {
+      duk_pop(ctx);
+    }
+    duk_get_prop_string(ctx, init_idx, "headers");
+    duk_replace(ctx, hinit);
+  } else if (!duk_is_undefined(ctx, init_idx) && !duk_is_null(ctx, init_idx)) {
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Failed to construct 'Response': init must be an object");
+  }
+  push_headers_from(ctx, hinit);
+  bool is_text = false;
+  push_body_from_init(ctx, body_idx, &is_text);
+  if (!duk_is_undefined(ctx, -1) && is_null_body_status(status))
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                    "Failed to construct 'Response': Response with null body status cannot "
+                    "have body");
+  if (!duk_is_undefined(ctx, -1) && (is_text || default_type))
+    set_default_content_type(ctx, -2, default_type ? default_type : text_plain_utf8);
+  duk_put_prop_string(ctx, obj, EDGEFN_KEY_BODY);
+  duk_put_prop_string(ctx, obj, KEY_HEADERS);
+  duk_push_int(ctx, status);
+  duk_put_prop_string(ctx, obj, KEY_STATUS);
+  duk_dup(ctx, status_text);
+  duk_put_prop_string(ctx, obj, KEY_STATUS_TEXT);
+  duk_push_int(ctx, KIND_RESPONSE);
+  duk_put_prop_string(ctx, obj, KEY_KIND);
+  duk_pop_2(ctx);
+}
+
+static duk_ret_t response_ctor(duk_context *ctx) {
+  if (!duk_is_constructor_call(ctx))
+    return duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                     "Failed to construct 'Response': Please use the 'new' operator");
+  duk_push_this(ctx);
+  response_init(ctx, -1, 0, 1, NULL);
+  return 0;
+}
+
+static void push_new_response(duk_context *ctx) {
+  duk_push_object(ctx);
+  push_proto(ctx, STASH_RESPONSE_PROTO);
+  duk_set_prototype(ctx, -2);
+}
+
+static duk_ret_t response_json(duk_context *ctx) {
+  duk_dup(ctx, 0);
+  duk_json_encode(ctx, -1);
+  if (duk_is_undefined(ctx, 0) || duk_is_function(ctx, 0))
+    return duk_error(ctx, DUK_ERR_TYPE_ERROR, "Response.json: value is not JSON serializable");
+  push_new_response(ctx);
+  response_init(ctx, -1, -2, 1, "application/json");
+  return 1;
+}
+
+static duk_ret_t response_redirect(duk_context *ctx) {
+  int status = duk_is_undefined(ctx, 1) ? 302 : duk_to_int(ctx, 1);
+  if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308)
+    return duk_error(ctx, DUK_ERR_RANGE_ERROR, "Invalid redirect status %d", status);
+  const char *url = duk_to_string(ctx, 0);
+  push_new_response(ctx);
+  duk_push_object(ctx);
+  duk_push_int(ctx, status);
+  duk_put_prop_string(ctx, -2, "status");
+  duk_push_undefined(ctx);
+  response_init(ctx, -3, -1, -2, NULL);
+  duk_pop_2(ctx);
+  duk_get_prop_string(ctx, -1, KEY_HEADERS);
+  edgefn__headers_append_raw(ctx, -1, "location", 8, url, strlen(url));
+  duk_pop(ctx);
+  return 1;
+}
+
+static duk_ret_t response_status(duk_context *ctx) {
+  require_this_kind(ctx, KIND_RESPONSE);
+  duk_get_prop_string(ctx, -1, KEY_STATUS);
+  return 1;
+}
+
+static duk_ret_t response_status_text(duk_context *ctx) {
+  require_this_kind(ctx, KIND_RESPONSE);
+  duk_get_prop_string(ctx, -1, KEY_STATUS_TEXT);
+  return 1;
+}
+
+static duk_ret_t response_ok(duk_context *ctx) {
+  require_this_kind(ctx, KIND_RESPONSE);
+  duk_get_prop_string(ctx, -1, KEY_STATUS);
+  int s = duk_get_int(ctx, -1);
+  duk_push_boolean(ctx, s >= 200 && s <= 299);
+  return 1;
+}
+
+static duk_ret_t message_headers(duk_context *ctx) {
+  duk_push_this(ctx);
+  if (!kind_of(ctx, -1))
+    return duk_error(ctx, DUK_ERR_TYPE_ERROR, "Illegal invocation");
+  duk_get_prop_string(ctx, -1, KEY_HEADERS);
+  return 1;
+}
+
+static duk_ret_t response_type(duk_context *ctx) {
+  duk_push_string(ctx, "default");
+  return 1;
+}
+
+static duk_ret_t response_redirected(duk_context *ctx) {
+  duk_push_false(ctx);
+  return 1;
+}
+
+static duk_ret_t response_url(duk_context *ctx) {
+  duk_push_string(ctx, "");
+  return 1;
+}
+
+/* Copies the hidden fields of `this` to a new object of the same kind. */
+static duk_ret_t message_clone(duk_context *ctx) {
+  duk_push_this(ctx);
+  int kind = kind_of(ctx, -1);
+  if (!kind)
+    return duk_error(ctx, DUK_ERR_TYPE_ERROR, "Illegal invocation");
+  duk_get_prop_string(ctx, -1, EDGEFN_KEY_BODY_USED);
+  if (duk_to_boolean(ctx, -1))
+    return duk_error(ctx, DUK_ERR_TYPE_ERROR, "Body has already been used");
+  duk_pop(ctx);
+  duk_push_object(ctx);
+  duk_get_prototype(ctx, -2);
+  duk_set_prototype(ctx, -2);
+  static const char *const keys[] = {KEY_KIND, KEY_STATUS, KEY_STATUS_TEXT, KEY_METHOD, KEY_URL,
+                                     EDGEFN_KEY_BODY};
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(keys); i++) {
+    if (duk_get_prop_string(ctx, -2, keys[i]))
+      duk_put_prop_string(ctx, -2, keys[i]);
+    else
+      duk_pop(ctx);
+  }
+  /* Bodies are never written after construction, so sharing the bytes is safe; headers
+   * are copied (with their guard). */
+  duk_get_prop_string(ctx, -2, KEY_HEADERS);
+  push_headers_from(ctx, -1);
+  duk_get_prop_string(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
+  duk_put_prop_string(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
+  duk_put_prop_string(ctx, -3, KEY_HEADERS);
+  duk_pop(ctx);
+  return 1;
+}
+
+/* ---- Request ---- */
+
+static bool is_token(const char *s, size_t len) {
+  if (len == 0)
+    return false;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (!(isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c))))
+      return false;
+  }
+  return true;
+}
+
+/* Replaces the method at idx with its normalized form (Fetch: the six standard methods
+ * are upper-cased; CONNECT, TRACE and TRACK are forbidden). */
+static void normalize_method(duk_context *ctx, duk_idx_t idx) {
+  idx = duk_normalize_index(ctx, idx);
+  duk_size_t len;
+  const char *m = duk_to_lstring(ctx, idx, &len);
+  if (!is_token(m, len))
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "'%s' is not a valid HTTP method.", m);
+  static const char *const std[] = {"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"};
+  static const char *const forbidden[] = {"CONNECT", "TRACE", "TRACK"};
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(forbidden); i++)
+    if (strlen(forbidden[i]) == len && strncasecmp(m, forbidden[i], len) == 0)
+      (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "'%s' HTTP method is unsupported.", m);
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(std); i++)
+    if (strlen(std[i]) == len && strncasecmp(m, std[i], len) == 0) {
+      duk_push_string(ctx, std[i]);
+      duk_replace(ctx, idx);
+      return;
+    }
+}
+
+static void check_absolute_url(duk_context *ctx, duk_idx_t idx) {
+  duk_size_t len;
+  const char *u = duk_to_lstring(ctx, idx, &len);
+  size_t i = 0;
+  if (len && isalpha((unsigned char)u[0]))
+    while (i < len && (isalnum((unsigned char)u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.'))
+      i++;
+  if (i == 0 || i >= len || u[i] != ':')
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Failed to construct 'Request': Invalid URL '%s'",
+                    u);
+}
+
+static duk_ret_t request_ctor(duk_context *ctx) {
+  if (!duk_is_constructor_call(ctx))
+    return duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                     "Failed to construct 'Request': Please use the 'new' operator");
+  duk_push_this(ctx); /* 2 */
+  bool from_request = kind_of(ctx, 0) == KIND_REQUEST;
+  /* Defaults from the input. */
+  if (from_request) {
+    duk_get_prop_string(ctx, 0, KEY_URL);
+    duk_get_prop_string(ctx, 0, KEY_METHOD);
+    duk_get_prop_string(ctx, 0, KEY_HEADERS);
+    duk_get_prop_string(ctx, 0, EDGEFN_KEY_BODY);
+  } else {
+    duk_dup(ctx, 0);
+    check_absolute_url(ctx, -1);
+    duk_push_string(ctx, "GET");
+    duk_push_undefined(ctx);
+    duk_push_undefined(ctx);
+  } /* 3 url, 4 method, 5 headers init, 6 body */
+  bool init = duk_is_object(ctx, 1);
+  if (init) {
+    if (duk_get_prop_string(ctx, 1, "method") && !duk_is_undefined(ctx, -1)) {
+      normalize_method(ctx, -1);
+      duk_replace(ctx, 4);
+    } else {
+      duk_pop(ctx);
+    }
+    if (duk_get_prop_string(ctx, 1, "headers") && !duk_is_undefined(ctx, -1))
+      duk_replace(ctx, 5);
+    else
+      duk_pop(ctx);
+  }
+  push_headers_from(ctx, 5); /* 7 */
+  bool is_text = false;
+  if (init && duk_get_prop_string(ctx, 1, "body") && !duk_is_undefined(ctx, -1)) {
+    push_body_from_init(ctx, -1, &is_text);
+    duk_remove(ctx, -2);
+    duk_replace(ctx, 6);
+  } else if (init) {
+    duk_pop(ctx);
+  }
+  const char *method = duk_get_string(ctx, 4);
+  if (!duk_is_undefined(ctx, 6) && (!strcmp(method, "GET") || !strcmp(method, "HEAD")))
+    return duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                     "Failed to construct 'Request': Request with GET/HEAD method cannot have "
+                     "body.");
+  if (is_text)
+    set_default_content_type(ctx, 7, text_plain_utf8);
+  duk_dup(ctx, 3);
+  duk_put_prop_string(ctx, 2, KEY_URL);
+  duk_dup(ctx, 4);
+  duk_put_prop_string(ctx, 2, KEY_METHOD);
+  duk_dup(ctx, 7);
+  duk_put_prop_string(ctx, 2, KEY_HEADERS);
+  duk_dup(ctx, 6);
+  duk_put_prop_string(ctx, 2, EDGEFN_KEY_BODY);
+  duk_push_int(ctx, KIND_REQUEST);
+  duk_put_prop_string(ctx, 2, KEY_KIND);
+  return 0;
+}
+
+static duk_ret_t request_method(duk_context *ctx) {
+  require_this_kind(ctx, KIND_REQUEST);
+  duk_get_prop_string(ctx, -1, KEY_METHOD);
+  return 1;
+}
+
+static duk_ret_t request_url(duk_context *ctx) {
+  require_this_kind(ctx, KIND_REQUEST);
+  duk_get_prop_string(ctx, -1, KEY_URL);
+  return 1;
+}
+
+static duk_ret_t request_redirect(duk_context *ctx) {
+  duk_push_string(ctx, "follow");
+  return 1;
+}
+
+void edgefn__request_push_incoming(duk_context *ctx, const edgefn_request *req) {
+  duk_push_object(ctx);
+  push_proto(ctx, STASH_REQUEST_PROTO);
+  duk_set_prototype(ctx, -2);
+  duk_push_int(ctx, KIND_REQUEST);
+  duk_put_prop_string(ctx, -2, KEY_KIND);
+  if (req->method && req->method_len) {
+    duk_push_lstring(ctx, req->method, req->method_len);
+    normalize_method(ctx, -1);
+  } else {
+    duk_push_string(ctx, "GET");
+  }
+  duk_put_prop_string(ctx, -2, KEY_METHOD);
+  edgefn__push_string_from_utf8(ctx, (const uint8_t *)req->url, req->url_len);
+  duk_put_prop_string(ctx, -2, KEY_URL);
+  edgefn__headers_push(ctx, EDGEFN_GUARD_IMMUTABLE);
+  for (size_t i = 0; i < req->header_count; i++) {
+    const edgefn_header *h = &req->headers[i];
+    edgefn__headers_append_raw(ctx, -1, h->name, h->name_len, h->value ? h->value : "",
+                               h->value ? h->value_len : 0);
+  }
+  duk_put_prop_string(ctx, -2, KEY_HEADERS);
+  if (req->body_len) {
+    void *b = duk_push_fixed_buffer(ctx, req->body_len);
+    memcpy(b, req->body, req->body_len);
+    duk_put_prop_string(ctx, -2, EDGEFN_KEY_BODY);
+  }
+}
+
+/* ---- reading a Response out for delivery ---- */
+
+void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_parts *p) {
+  memset(p, 0, sizeof(*p));
+  idx = duk_normalize_index(ctx, idx);
+  duk_get_prop_string(ctx, idx, KEY_STATUS);
+  p->status = duk_get_int(ctx, -1);
+  duk_pop(ctx);
+  duk_get_prop_string(ctx, idx, KEY_STATUS_TEXT);
+  duk_size_t st_len;
+  const char *st = duk_get_lstring(ctx, -1, &st_len);
+  duk_get_prop_string(ctx, idx, KEY_HEADERS);
+  edgefn__headers_push_list(ctx, -1);
+  duk_idx_t list = duk_get_top_index(ctx);
+  duk_get_prop_string(ctx, idx, EDGEFN_KEY_BODY);
+  duk_size_t body_len = 0;
+  const uint8_t *body = duk_is_buffer(ctx, -1) ? duk_get_buffer(ctx, -1, &body_len) : NULL;
+  size_t n = duk_get_length(ctx, list) / 2;
+  /* Size everything first (reads may throw), then copy into one block (cannot throw). */
+  size_t strings = (st ? st_len : 0) + 1;
+  for (size_t i = 0; i < 2 * n; i++) {
+    duk_get_prop_index(ctx, list, (duk_uarridx_t)i);
+    duk_size_t l;
+    duk_get_lstring(ctx, -1, &l);
+    strings += l;
+    duk_pop(ctx);
+  }
+  size_t size = n * sizeof(edgefn_header) + strings + body_len;
+  char *block = malloc(size ? size : 1);
+  if (!block)
+    (void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+  p->block = block;
+  p->headers = (edgefn_header *)block;
+  p->header_count = n;
+  char *s = block + n * sizeof(edgefn_header);
+  for (size_t i = 0; i < n; i++) {
+    duk_size_t nl, vl;
+    duk_get_prop_index(ctx, list, (duk_uarridx_t)(2 * i));
+    const char *name = duk_get_lstring(ctx, -1, &nl);
+    memcpy(s, name, nl);
+    p->headers[i].name = s;
+    p->headers[i].name_len = nl;
+    s += nl;
+    duk_pop(ctx);
+    duk_get_prop_index(ctx, list, (duk_uarridx_t)(2 * i + 1));
+    const char *value = duk_get_lstring(ctx, -1, &vl);
+    memcpy(s, value, vl);
+    p->headers[i].value = s;
+    p->headers[i].value_len = vl;
+    s += vl;
+    duk_pop(ctx);
+  }
+  if (st_len)
+    memcpy(s, st, st_len);
+  s[st_len] = '\0';
+  p->status_text = s;
+  s += st_len + 1;
+  if (body_len)
+    memcpy(s, body, body_len);
+  p->body = (const uint8_t *)s;
+  p->body_len = body_len;
+  duk_pop_n(ctx, 4);
+}
+
+void edgefn__response_parts_free(edgefn__response_parts *p) {
+  free(p->block);
+  p->block = NULL;
+}
+
+/* ---- installation ---- */
+
+typedef struct accessor {
+  const char *name;
+  duk_c_function getter;
+} accessor;
+
+static void define_getters(duk_context *ctx, duk_idx_t obj, const accessor *list) {
+  obj = duk_normalize_index(ctx, obj);
+  for (; list->name; list++) {
+    duk_push_string(ctx, list->name);
+    duk_push_c_function(ctx, list->getter, 0);
+    duk_def_prop(ctx, obj, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_SET_CONFIGURABLE);
+  }
+}
+
+static const duk_function_list_entry body_methods[] = {{"text", body_text, 0},
+                                                       {"json", body_json, 0},
+                                                       {"arrayBuffer", body_array_buffer, 0},
+                                                       {"clone", message_clone, 0},
+                                                       {NULL, NULL, 0}};
+
+static const accessor response_getters[] = {
+    {"status", response_status},   {"statusText", response_status_text},
+    {"ok", response_ok},           {"headers", message_headers},
+    {"bodyUsed", body_used_getter}, {"type", response_type},
+    {"redirected", response_redirected}, {"url", response_url},
+    {NULL, NULL}};
+
+static const accessor request_getters[] = {
+    {"method", request_method},     {"url", request_url},          {"headers", message_headers},
+    {"bodyUsed", body_used_getter}, {"redirect", request_redirect}, {NULL, NULL}};
+
+static void install_class(duk_context *ctx, const char *name, duk_c_function ctor, int nargs,
+                          const accessor *getters, const char *stash_key) {
+  duk_push_global_object(ctx);
+  duk_push_c_function(ctx, ctor, nargs);
+  duk_push_object(ctx);
+  duk_put_function_list(ctx, -1, body_methods);
+  define_getters(ctx, -1, getters);
+  duk_dup(ctx, -2);
+  duk_put_prop_string(ctx, -2, "constructor");
+  duk_push_global_stash(ctx);
+  duk_dup(ctx, -2);
+  duk_put_prop_string(ctx, -2, stash_key);
+  duk_pop(ctx);
+  duk_put_prop_string(ctx, -2, "prototype");
+  duk_put_prop_string(ctx, -2, name);
+  duk_pop(ctx);
+}
+
+void edgefn__fetch_install(duk_context *ctx) {
+  install_class(ctx, "Request", request_ctor, 2, request_getters, STASH_REQUEST_PROTO);
+  install_class(ctx, "Response", response_ctor, 2, response_getters, STASH_RESPONSE_PROTO);
+  duk_get_global_string(ctx, "Response");
+  duk_push_c_function(ctx, response_json, 2);
+  duk_put_prop_string(ctx, -2, "json");
+  duk_push_c_function(ctx, response_redirect, 2);
+  duk_put_prop_string(ctx, -2, "redirect");
+  duk_pop(ctx);
+}

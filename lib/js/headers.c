@@ -1,0 +1,468 @@
+/* Headers (Fetch standard): an ordered list of (lower-case name, value) pairs kept as one
+ * flat hidden array [n0, v0, n1, v1, ...]; the guard makes incoming request headers
+ * immutable as on Workers and EdgeOne. */
+#include "js/js.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STASH_HEADERS_PROTO "headersProto"
+#define KEY_ITER_LIST DUK_HIDDEN_SYMBOL("il")
+#define KEY_ITER_POS DUK_HIDDEN_SYMBOL("ip")
+#define KEY_ITER_KIND DUK_HIDDEN_SYMBOL("ik")
+
+static bool is_token_char(unsigned char c) {
+  if (isalnum(c))
+    return true;
+  return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static bool is_http_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Replaces the value at idx with the validated lower-case header name. */
+static void normalize_name(duk_context *ctx, duk_idx_t idx) {
+  idx = duk_normalize_index(ctx, idx);
+  duk_size_t len;
+  const char *s = duk_to_lstring(ctx, idx, &len);
+  if (len == 0)
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Invalid header name: empty");
+  bool lower = true;
+  for (duk_size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (!is_token_char(c))
+      (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Invalid header name: '%s'", s);
+    if (c >= 'A' && c <= 'Z')
+      lower = false;
+  }
+  if (!lower) {
+    char *buf = duk_push_fixed_buffer(ctx, len);
+    for (duk_size_t i = 0; i < len; i++)
+      buf[i] = (char)tolower((unsigned char)s[i]);
+    duk_push_lstring(ctx, buf, len);
+    duk_replace(ctx, idx);
+    duk_pop(ctx);
+  }
+}
+
+/* Replaces the value at idx with the normalized header value (HTTP whitespace trimmed);
+ * throws on NUL, CR, LF or characters beyond U+00FF. */
+static void normalize_value(duk_context *ctx, duk_idx_t idx) {
+  idx = duk_normalize_index(ctx, idx);
+  duk_size_t len;
+  const char *s = duk_to_lstring(ctx, idx, &len);
+  size_t a = 0, b = len;
+  while (a < b && is_http_ws(s[a]))
+    a++;
+  while (b > a && is_http_ws(s[b - 1]))
+    b--;
+  for (size_t i = a; i < b; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == 0 || c == '\r' || c == '\n' || c >= 0xc4)
+      (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Invalid header value for this header");
+  }
+  if (a != 0 || b != len) {
+    duk_push_lstring(ctx, s + a, b - a);
+    duk_replace(ctx, idx);
+  }
+}
+
+static void push_list_of_this(duk_context *ctx, bool for_write) {
+  duk_push_this(ctx);
+  if (!duk_get_prop_string(ctx, -1, EDGEFN_KEY_HEADERS_LIST) || !duk_is_array(ctx, -1))
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Illegal invocation: not a Headers object");
+  if (for_write) {
+    duk_get_prop_string(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
+    if (duk_get_int(ctx, -1) == EDGEFN_GUARD_IMMUTABLE)
+      (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Can't modify immutable headers.");
+    duk_pop(ctx);
+  }
+  duk_remove(ctx, -2);
+}
+
+static void list_append(duk_context *ctx, duk_idx_t list, duk_idx_t name, duk_idx_t value) {
+  list = duk_normalize_index(ctx, list);
+  name = duk_normalize_index(ctx, name);
+  value = duk_normalize_index(ctx, value);
+  duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, list);
+  duk_dup(ctx, name);
+  duk_put_prop_index(ctx, list, n);
+  duk_dup(ctx, value);
+  duk_put_prop_index(ctx, list, n + 1);
+}
+
+/* Removes every pair named like the string at name_idx from the list at list_idx. */
+static void list_delete(duk_context *ctx, duk_idx_t list, duk_idx_t name) {
+  list = duk_normalize_index(ctx, list);
+  name = duk_normalize_index(ctx, name);
+  duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, list), w = 0;
+  for (duk_uarridx_t r = 0; r + 1 < n; r += 2) {
+    duk_get_prop_index(ctx, list, r);
+    bool match = duk_strict_equals(ctx, -1, name);
+    duk_pop(ctx);
+    if (match)
+      continue;
+    if (w != r) {
+      duk_get_prop_index(ctx, list, r);
+      duk_put_prop_index(ctx, list, w);
+      duk_get_prop_index(ctx, list, r + 1);
+      duk_put_prop_index(ctx, list, w + 1);
+    }
+    w += 2;
+  }
+  if (w != n) {
+    duk_push_uint(ctx, w);
+    duk_put_prop_string(ctx, list, "length");
+  }
+}
+
+void edgefn__headers_push(duk_context *ctx, int guard) {
+  duk_push_object(ctx);
+  duk_push_global_stash(ctx);
+  duk_get_prop_string(ctx, -1, STASH_HEADERS_PROTO);
+  duk_set_prototype(ctx, -3);
+  duk_pop(ctx);
+  duk_push_array(ctx);
+  duk_put_prop_string(ctx, -2, EDGEFN_KEY_HEADERS_LIST);
+  duk_push_int(ctx, guard);
+  duk_put_prop_string(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
+}
+
+void edgefn__headers_append_raw(duk_context *ctx, duk_idx_t idx, const char *name,
+                                size_t name_len, const char *value, size_t value_len) {
+  idx = duk_normalize_index(ctx, idx);
+  duk_get_prop_string(ctx, idx, EDGEFN_KEY_HEADERS_LIST);
+  duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, -1);
+  char small[64];
+  char *lower = name_len <= sizeof(small) ? small : duk_push_fixed_buffer(ctx, name_len);
+  for (size_t i = 0; i < name_len; i++)
+    lower[i] = (char)tolower((unsigned char)name[i]);
+  duk_push_lstring(ctx, lower, name_len);
+  if (lower != small)
+    duk_remove(ctx, -2);
+  duk_put_prop_index(ctx, -2, n);
+  duk_push_lstring(ctx, value, value_len);
+  duk_put_prop_index(ctx, -2, n + 1);
+  duk_pop(ctx);
+}
+
+void edgefn__headers_push_list(duk_context *ctx, duk_idx_t idx) {
+  duk_get_prop_string(ctx, idx, EDGEFN_KEY_HEADERS_LIST);
+}
+
+/* Fills the list of a new Headers object (at obj) from a HeadersInit at init. */
+static void fill_from_init(duk_context *ctx, duk_idx_t obj, duk_idx_t init) {
+  obj = duk_normalize_index(ctx, obj);
+  init = duk_normalize_index(ctx, init);
+  if (duk_is_undefined(ctx, init) || duk_is_null(ctx, init))
+    return;
+  if (!duk_is_object(ctx, init))
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                    "Failed to construct 'Headers': init must be an object or array");
+  duk_get_prop_string(ctx, obj, EDGEFN_KEY_HEADERS_LIST);
+  duk_idx_t list = duk_get_top_index(ctx);
+  if (duk_get_prop_string(ctx, init, EDGEFN_KEY_HEADERS_LIST) && duk_is_array(ctx, -1)) {
+    duk_size_t n = duk_get_length(ctx, -1);
+    for (duk_size_t i = 0; i < n; i++) {
+      duk_get_prop_index(ctx, -1, (duk_uarridx_t)i);
+      duk_put_prop_index(ctx, list, (duk_uarridx_t)i);
+    }
+    duk_pop_2(ctx);
+    return;
+  }
+  duk_pop(ctx);
+  if (duk_is_array(ctx, init)) {
+    duk_size_t n = duk_get_length(ctx, init);
+    for (duk_size_t i = 0; i < n; i++) {
+      duk_get_prop_index(ctx, init, (duk_uarridx_t)i);
+      if (!duk_is_object(ctx, -1) || duk_get_length(ctx, -1) != 2)
+        (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                        "Failed to construct 'Headers': each pair must have two items");
+      duk_get_prop_index(ctx, -1, 0);
+      normalize_name(ctx, -1);
+      duk_get_prop_index(ctx, -2, 1);
+      normalize_value(ctx, -1);
+      list_append(ctx, list, -2, -1);
+      duk_pop_3(ctx);
+    }
+  } else {
+    duk_enum(ctx, init, DUK_ENUM_OWN_PROPERTIES_ONLY);
+    while (duk_next(ctx, -1, 1)) {
+      normalize_name(ctx, -2);
+      normalize_value(ctx, -1);
+      list_append(ctx, list, -2, -1);
+      duk_pop_2(ctx);
+    }
+    duk_pop(ctx);
+  }
+  duk_pop(ctx);
+}
+
+static duk_ret_t headers_ctor(duk_context *ctx) {
+  if (!duk_is_constructor_call(ctx))
+    return duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                     "Failed to construct 'Headers': Please use the 'new' operator");
+  duk_push_this(ctx);
+  duk_push_array(ctx);
+  duk_put_prop_string(ctx, -2, EDGEFN_KEY_HEADERS_LIST);
+  duk_push_int(ctx, EDGEFN_GUARD_NONE);
+  duk_put_prop_string(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
+  fill_from_init(ctx, -1, 0);
+  return 0;
+}
+
+static duk_ret_t headers_append(duk_context *ctx) {
+  normalize_name(ctx, 0);
+  normalize_value(ctx, 1);
+  push_list_of_this(ctx, true);
+  list_append(ctx, -1, 0, 1);
+  return 0;
+}
+
+static duk_ret_t headers_set(duk_context *ctx) {
+  normalize_name(ctx, 0);
+  normalize_value(ctx, 1);
+  push_list_of_this(ctx, true);
+  duk_idx_t list = duk_get_top_index(ctx);
+  /* Replace the first occurrence in place, drop the others (keeps the position). */
+  duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, list);
+  bool found = false;
+  duk_uarridx_t w = 0;
+  for (duk_uarridx_t r = 0; r + 1 < n; r += 2) {
+    duk_get_prop_index(ctx, list, r);
+    bool match = duk_strict_equals(ctx, -1, 0);
+    duk_pop(ctx);
+    if (match && found)
+      continue;
+    if (match) {
+      found = true;
+      duk_dup(ctx, 0);
+      duk_put_prop_index(ctx, list, w);
+      duk_dup(ctx, 1);
+      duk_put_prop_index(ctx, list, w + 1);
+    } else if (w != r) {
+      duk_get_prop_index(ctx, list, r);
+      duk_put_prop_index(ctx, list, w);
+      duk_get_prop_index(ctx, list, r + 1);
+      duk_put_prop_index(ctx, list, w + 1);
+    }
+    w += 2;
+  }
+  if (w != n) {
+    duk_push_uint(ctx, w);
+    duk_put_prop_string(ctx, list, "length");
+  }
+  if (!found)
+    list_append(ctx, list, 0, 1);
+  return 0;
+}
+
+static duk_ret_t headers_delete(duk_context *ctx) {
+  normalize_name(ctx, 0);
+  push_list_of_this(ctx, true);
+  list_delete(ctx, -1, 0);
+  return 0;
+}
+
+static duk_ret_t headers_get(duk_context *ctx) {
+  normalize_name(ctx, 0);
+  push_list_of_this(ctx, false);
+  duk_idx_t list = duk_get_top_index(ctx);
+  duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, list);
+  int found = 0;
+  for (duk_uarridx_t r = 0; r + 1 < n; r += 2) {
+    duk_get_prop_index(ctx, list, r);
+    bool match = duk_strict_equals(ctx, -1, 0);
+    duk_pop(ctx);
+    if (!match)
+      continue;
+    if (found)
+      duk_push_string(ctx, ", ");
+    duk_get_prop_index(ctx, list, r + 1);
+    found += found ? 2 : 1;
+  }
+  if (!found) {
+    duk_push_null(ctx);
+    return 1;
+  }
+  duk_concat(ctx, found);
+  return 1;
+}
+
+static duk_ret_t headers_get_set_cookie(duk_context *ctx) {
+  push_list_of_this(ctx, false);
+  duk_idx_t list = duk_get_top_index(ctx);
+  duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, list), k = 0;
+  duk_push_array(ctx);
+  for (duk_uarridx_t r = 0; r + 1 < n; r += 2) {
+    duk_get_prop_index(ctx, list, r);
+    bool match = strcmp(duk_get_string(ctx, -1), "set-cookie") == 0;
+    duk_pop(ctx);
+    if (match) {
+      duk_get_prop_index(ctx, list, r + 1);
+      duk_put_prop_index(ctx, -2, k++);
+    }
+  }
+  return 1;
+}
+
+static duk_ret_t headers_has(duk_context *ctx) {
+  normalize_name(ctx, 0);
+  push_list_of_this(ctx, false);
+  duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, -1);
+  for (duk_uarridx_t r = 0; r < n; r += 2) {
+    duk_get_prop_index(ctx, -1, r);
+    bool match = duk_strict_equals(ctx, -1, 0);
+    duk_pop(ctx);
+    if (match) {
+      duk_push_true(ctx);
+      return 1;
+    }
+  }
+  duk_push_false(ctx);
+  return 1;
+}
+
+typedef struct pair_ref {
+  const char *name;
+  duk_uarridx_t index;
+} pair_ref;
+
+static int pair_cmp(const void *a, const void *b) {
+  const pair_ref *x = a, *y = b;
+  int c = strcmp(x->name, y->name);
+  if (c)
+    return c;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Pushes the "sort and combine" view of this Headers: an array of [name, value] pairs
+ * sorted by name, values of equal names joined by ", " except Set-Cookie. */
+static void push_sorted_pairs(duk_context *ctx) {
+  push_list_of_this(ctx, false);
+  duk_idx_t list = duk_get_top_index(ctx);
+  duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, list) / 2;
+  pair_ref *refs = duk_push_fixed_buffer(ctx, (n ? n : 1) * sizeof(pair_ref));
+  for (duk_uarridx_t i = 0; i < n; i++) {
+    duk_get_prop_index(ctx, list, 2 * i);
+    refs[i].name = duk_get_string(ctx, -1); /* stays reachable through the list */
+    refs[i].index = i;
+    duk_pop(ctx);
+  }
+  qsort(refs, n, sizeof(pair_ref), pair_cmp);
+  duk_push_array(ctx);
+  duk_uarridx_t out = 0;
+  for (duk_uarridx_t i = 0; i < n;) {
+    duk_uarridx_t j = i + 1;
+    bool cookie = strcmp(refs[i].name, "set-cookie") == 0;
+    duk_push_array(ctx);
+    duk_get_prop_index(ctx, list, 2 * refs[i].index);
+    duk_put_prop_index(ctx, -2, 0);
+    duk_get_prop_index(ctx, list, 2 * refs[i].index + 1);
+    if (!cookie) {
+      int parts = 1;
+      for (; j < n && strcmp(refs[j].name, refs[i].name) == 0; j++) {
+        duk_push_string(ctx, ", ");
+        duk_get_prop_index(ctx, list, 2 * refs[j].index + 1);
+        parts += 2;
+      }
+      duk_concat(ctx, parts);
+    }
+    duk_put_prop_index(ctx, -2, 1);
+    duk_put_prop_index(ctx, -2, out++);
+    i = j;
+  }
+  duk_remove(ctx, -2); /* refs */
+  duk_remove(ctx, -2); /* list */
+}
+
+static duk_ret_t headers_for_each(duk_context *ctx) {
+  duk_require_function(ctx, 0);
+  push_sorted_pairs(ctx);
+  duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, -1);
+  for (duk_uarridx_t i = 0; i < n; i++) {
+    duk_dup(ctx, 0);
+    duk_dup(ctx, 1);
+    duk_get_prop_index(ctx, 2, i);
+    duk_get_prop_index(ctx, -1, 1);
+    duk_get_prop_index(ctx, -2, 0);
+    duk_remove(ctx, -3);
+    duk_push_this(ctx);
+    duk_call_method(ctx, 3);
+    duk_pop(ctx);
+  }
+  return 0;
+}
+
+static duk_ret_t iter_next(duk_context *ctx) {
+  duk_push_this(ctx);
+  duk_get_prop_string(ctx, -1, KEY_ITER_LIST);
+  duk_get_prop_string(ctx, -2, KEY_ITER_POS);
+  duk_uarridx_t pos = duk_get_uint(ctx, -1);
+  duk_pop(ctx);
+  duk_push_object(ctx);
+  if (pos >= duk_get_length(ctx, -2)) {
+    duk_push_undefined(ctx);
+    duk_put_prop_string(ctx, -2, "value");
+    duk_push_true(ctx);
+    duk_put_prop_string(ctx, -2, "done");
+    return 1;
+  }
+  duk_get_prop_string(ctx, -3, KEY_ITER_KIND);
+  int kind = duk_get_int(ctx, -1);
+  duk_pop(ctx);
+  duk_get_prop_index(ctx, -2, pos);
+  if (kind != 2) {
+    duk_get_prop_index(ctx, -1, (duk_uarridx_t)kind);
+    duk_remove(ctx, -2);
+  }
+  duk_put_prop_string(ctx, -2, "value");
+  duk_push_false(ctx);
+  duk_put_prop_string(ctx, -2, "done");
+  duk_push_uint(ctx, pos + 1);
+  duk_put_prop_string(ctx, -4, KEY_ITER_POS);
+  return 1;
+}
+
+/* kind: 0 keys, 1 values, 2 entries */
+static duk_ret_t make_iterator(duk_context *ctx, int kind) {
+  push_sorted_pairs(ctx);
+  duk_push_object(ctx);
+  duk_dup(ctx, -2);
+  duk_put_prop_string(ctx, -2, KEY_ITER_LIST);
+  duk_push_uint(ctx, 0);
+  duk_put_prop_string(ctx, -2, KEY_ITER_POS);
+  duk_push_int(ctx, kind);
+  duk_put_prop_string(ctx, -2, KEY_ITER_KIND);
+  duk_push_c_function(ctx, iter_next, 0);
+  duk_put_prop_string(ctx, -2, "next");
+  return 1;
+}
+
+static duk_ret_t headers_keys(duk_context *ctx) { return make_iterator(ctx, 0); }
+static duk_ret_t headers_values(duk_context *ctx) { return make_iterator(ctx, 1); }
+static duk_ret_t headers_entries(duk_context *ctx) { return make_iterator(ctx, 2); }
+
+static const duk_function_list_entry headers_methods[] = {
+    {"append", headers_append, 2},   {"set", headers_set, 2},
+    {"delete", headers_delete, 1},   {"get", headers_get, 1},
+    {"has", headers_has, 1},         {"getSetCookie", headers_get_set_cookie, 0},
+    {"forEach", headers_for_each, 2}, {"keys", headers_keys, 0},
+    {"values", headers_values, 0},   {"entries", headers_entries, 0},
+    {NULL, NULL, 0}};
+
+void edgefn__headers_install(duk_context *ctx) {
+  duk_push_global_object(ctx);
+  duk_push_c_function(ctx, headers_ctor, 1);
+  duk_push_object(ctx);
+  duk_put_function_list(ctx, -1, headers_methods);
+  duk_dup(ctx, -2);
+  duk_put_prop_string(ctx, -2, "constructor");
+  duk_push_global_stash(ctx);
+  duk_dup(ctx, -2);
+  duk_put_prop_string(ctx, -2, STASH_HEADERS_PROTO);
+  duk_pop(ctx);
+  duk_put_prop_string(ctx, -2, "prototype");
+  duk_put_prop_string(ctx, -2, "Headers");
+  duk_pop(ctx);
+}

@@ -1,0 +1,738 @@
+/* edgefn_runtime: one Duktape heap running one script, the fetch-event dispatch, and the
+ * life of each request in flight (an "exchange") until its response reaches the host.
+ *
+ * JavaScript never calls host callbacks directly: respondWith, promise reactions and
+ * limits only record an exchange's outcome; after each entry into JavaScript returns,
+ * deliver_ready() hands finished responses to the host. A host callback therefore never
+ * runs with script frames on the stack, and may dispatch the next request at once. */
+#include "js/runtime.h"
+
+#include "compiler/compiler.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STASH_LISTENERS "fetchListeners"
+#define STASH_EXCHANGES "exchanges"
+#define STASH_EVENT_PROTO "fetchEventProto"
+#define KEY_EXCHANGE_ID DUK_HIDDEN_SYMBOL("xid")
+
+typedef enum outcome {
+  OUTCOME_NONE = 0,
+  OUTCOME_RESPONSE, /* stash slot holds the Response */
+  OUTCOME_FAIL,     /* answer with fail_status and a short text body */
+  OUTCOME_PASS      /* the function declined: the host takes the default path */
+} outcome;
+
+typedef struct edgefn__exchange {
+  struct edgefn__exchange *next, *prev;
+  edgefn_runtime *rt;
+  uint32_t id;
+  edgefn_response_handler handler;
+  void *user_data;
+  uint64_t cpu_used_ns;
+  edgefn__timer wall;
+  bool dispatching;       /* listeners are running: respondWith is allowed */
+  bool responded;         /* respondWith was called */
+  bool pass_on_exception; /* passThroughOnException was called */
+  bool delivering;        /* host callbacks are running for it */
+  outcome outcome;
+  int fail_status;
+  const char *fail_text;
+} exchange;
+
+static edgefn_runtime *rt_of(duk_context *ctx) {
+  duk_memory_functions mf;
+  duk_get_memory_functions(ctx, &mf);
+  return mf.udata; /* the heap ctl is the runtime's first member */
+}
+
+edgefn_runtime *edgefn__rt_from_ctx(duk_context *ctx) {
+  edgefn_runtime *rt = rt_of(ctx);
+  return rt && rt->ctx == ctx ? rt : NULL;
+}
+
+static exchange *find_exchange(edgefn_runtime *rt, uint32_t id) {
+  if (id == 0)
+    return NULL;
+  for (exchange *ex = rt->exchanges; ex; ex = ex->next)
+    if (ex->id == id)
+      return ex;
+  return NULL;
+}
+
+void edgefn__rt_error(edgefn_runtime *rt, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(rt->last_error, sizeof(rt->last_error), fmt, ap);
+  va_end(ap);
+  edgefn__log_raw(rt->ctl.log, rt->ctl.log_data, EDGEFN_LOG_ERROR, rt->name, rt->last_error,
+                  strlen(rt->last_error));
+}
+
+/* Sets an exchange's outcome unless it already has one (the first decision wins). */
+static void set_outcome(exchange *ex, outcome o, int status, const char *text) {
+  if (!ex || ex->outcome != OUTCOME_NONE)
+    return;
+  ex->outcome = o;
+  ex->fail_status = status;
+  ex->fail_text = text;
+}
+
+/* Logs the error at the top of the stack with its stack trace, and pops it. */
+static void log_js_error(edgefn_runtime *rt, duk_context *ctx, const char *what) {
+  const char *text = NULL;
+  if (duk_is_error(ctx, -1)) {
+    duk_get_prop_string(ctx, -1, "stack");
+    if (duk_is_string(ctx, -1))
+      text = duk_get_string(ctx, -1);
+    else
+      duk_pop(ctx);
+  }
+  if (!text) {
+    duk_dup(ctx, -1);
+    text = duk_safe_to_string(ctx, -1);
+  }
+  edgefn__rt_error(rt, "%s: %s", what, text);
+  duk_pop_2(ctx);
+}
+
+/* ---- entering JavaScript under the CPU budget ---- */
+
+static duk_ret_t drain_safe(duk_context *ctx, void *udata) {
+  (void)udata;
+  edgefn__microtasks_drain(ctx);
+  return 0;
+}
+
+static void deliver_ready(edgefn_runtime *rt);
+
+/* Runs fn in a protected call on behalf of exchange `ex_id` with `budget_ns` of CPU time
+ * (for a request: what remains of its per-request budget), then drains microtasks. Leaves
+ * nrets values (or the error) on the stack and returns duk_safe_call's result. Breaches of
+ * the CPU or memory limit fail the exchange. */
+static int run_js(edgefn_runtime *rt, uint32_t ex_id, uint64_t budget_ns,
+                  duk_safe_call_function fn, void *udata, duk_idx_t nargs, duk_idx_t nrets) {
+  duk_context *ctx = rt->ctx;
+  exchange *ex = find_exchange(rt, ex_id);
+  if (ex)
+    budget_ns = ex->cpu_used_ns >= rt->cpu_limit_ns ? 0 : rt->cpu_limit_ns - ex->cpu_used_ns;
+  uint32_t saved = rt->current_exchange;
+  uint64_t start = edgefn__thread_cpu_ns();
+  rt->ctl.cpu_deadline_ns = start + (budget_ns ? budget_ns : 1);
+  rt->ctl.cpu_exceeded = false;
+  rt->ctl.mem_exceeded = false;
+  rt->current_exchange = ex_id;
+  duk_idx_t top_before = duk_get_top(ctx) - nargs;
+  (void)top_before;
+
+  int rc = duk_safe_call(ctx, fn, udata, nargs, nrets);
+  if (!rt->ctl.cpu_exceeded) {
+    if (duk_safe_call(ctx, drain_safe, NULL, 0, 1) != DUK_EXEC_SUCCESS && !rt->ctl.cpu_exceeded)
+      log_js_error(rt, ctx, "microtask");
+    else
+      duk_pop(ctx);
+  }
+
+  /* Every path above leaves exactly the call's results: a leak here would shift the stack
+   * indices of every later entry. */
+  assert(duk_get_top(ctx) == top_before + nrets);
+  bool cpu = rt->ctl.cpu_exceeded, mem = rt->ctl.mem_exceeded;
+  uint64_t used = edgefn__thread_cpu_ns() - start;
+  rt->ctl.cpu_deadline_ns = 0;
+  rt->ctl.cpu_exceeded = false;
+  rt->ctl.mem_exceeded = false;
+  rt->current_exchange = saved;
+  ex = find_exchange(rt, ex_id);
+  if (ex)
+    ex->cpu_used_ns += used;
+  rt->breach = cpu ? EDGEFN_ECPU_LIMIT : mem && rc != DUK_EXEC_SUCCESS ? EDGEFN_EMEMORY_LIMIT : 0;
+  if (cpu) {
+    /* Work queued by a script that ran out of time must not run on the next request's
+     * budget: drop it. */
+    edgefn__microtasks_clear(ctx);
+    if (ex) {
+      edgefn__rt_error(rt, "request exceeded its CPU time limit of %llu ms",
+                       (unsigned long long)(rt->cpu_limit_ns / 1000000u));
+      ex->outcome = OUTCOME_NONE; /* the limit overrides a response not yet delivered */
+      set_outcome(ex, OUTCOME_FAIL, 503, "edge function exceeded its CPU time limit\n");
+    } else {
+      edgefn__rt_error(rt, "script exceeded its CPU time limit outside a request");
+    }
+  } else if (mem && rc != DUK_EXEC_SUCCESS) {
+    edgefn__rt_error(rt, "runtime reached its memory limit of %zu bytes", rt->ctl.mem_limit);
+    if (ex) {
+      ex->outcome = OUTCOME_NONE;
+      set_outcome(ex, OUTCOME_FAIL, 503, "edge function exceeded its memory limit\n");
+    }
+  }
+  return rc;
+}
+
+/* ---- the exchange slot in the stash: { e: FetchEvent, r: Response } ---- */
+
+static void push_slot(duk_context *ctx, uint32_t id) {
+  duk_push_global_stash(ctx);
+  duk_get_prop_string(ctx, -1, STASH_EXCHANGES);
+  duk_remove(ctx, -2);
+  duk_get_prop_index(ctx, -1, id);
+  duk_remove(ctx, -2);
+}
+
+static duk_ret_t slot_delete_safe(duk_context *ctx, void *udata) {
+  uint32_t id = *(uint32_t *)udata;
+  duk_push_global_stash(ctx);
+  duk_get_prop_string(ctx, -1, STASH_EXCHANGES);
+  duk_del_prop_index(ctx, -1, id);
+  duk_pop_2(ctx);
+  return 0;
+}
+
+/* ---- FetchEvent methods ---- */
+
+static exchange *this_exchange(duk_context *ctx) {
+  duk_push_this(ctx);
+  duk_get_prop_string(ctx, -1, KEY_EXCHANGE_ID);
+  uint32_t id = duk_get_uint(ctx, -1);
+  duk_pop_2(ctx);
+  return find_exchange(rt_of(ctx), id);
+}
+
+static duk_ret_t settle_common(duk_context *ctx, bool fulfilled) {
+  duk_push_current_function(ctx);
+  duk_get_prop_string(ctx, -1, KEY_EXCHANGE_ID);
+  uint32_t id = duk_get_uint(ctx, -1);
+  duk_pop_2(ctx);
+  edgefn_runtime *rt = rt_of(ctx);
+  exchange *ex = find_exchange(rt, id);
+  if (!ex || ex->outcome != OUTCOME_NONE)
+    return 0;
+  if (fulfilled && edgefn__is_response(ctx, 0)) {
+    push_slot(ctx, id);
+    duk_dup(ctx, 0);
+    duk_put_prop_string(ctx, -2, "r");
+    duk_pop(ctx);
+    set_outcome(ex, OUTCOME_RESPONSE, 0, NULL);
+    return 0;
+  }
+  if (fulfilled) {
+    edgefn__rt_error(rt, "respondWith: the value is not a Response");
+    set_outcome(ex, OUTCOME_FAIL, 500, "edge function did not produce a Response\n");
+    return 0;
+  }
+  duk_dup(ctx, 0);
+  log_js_error(rt, ctx, "Uncaught (in response promise)");
+  if (ex->pass_on_exception)
+    set_outcome(ex, OUTCOME_PASS, 0, NULL);
+  else
+    set_outcome(ex, OUTCOME_FAIL, 500, "edge function threw an exception\n");
+  return 0;
+}
+
+static duk_ret_t on_response_fulfilled(duk_context *ctx) { return settle_common(ctx, true); }
+static duk_ret_t on_response_rejected(duk_context *ctx) { return settle_common(ctx, false); }
+
+static void push_settler(duk_context *ctx, duk_c_function fn, uint32_t id) {
+  duk_push_c_function(ctx, fn, 1);
+  duk_push_uint(ctx, id);
+  duk_put_prop_string(ctx, -2, KEY_EXCHANGE_ID);
+}
+
+static duk_ret_t fetch_event_respond_with(duk_context *ctx) {
+  exchange *ex = this_exchange(ctx);
+  if (!ex || !ex->dispatching)
+    return duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                     "InvalidStateError: respondWith() must be called synchronously from "
+                     "the fetch event handler");
+  if (ex->responded)
+    return duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                     "InvalidStateError: respondWith() was already called for this event");
+  ex->responded = true;
+  duk_idx_t v = 0;
+  if (edgefn__is_response(ctx, v) || !edgefn__is_thenable(ctx, v)) {
+    duk_push_c_function(ctx, on_response_fulfilled, 1);
+    duk_push_uint(ctx, ex->id);
+    duk_put_prop_string(ctx, -2, KEY_EXCHANGE_ID);
+    duk_dup(ctx, v);
+    duk_call(ctx, 1);
+    return 0;
+  }
+  /* Promise.resolve(v).then(fulfilled, rejected) */
+  edgefn__promise_push_resolved(ctx, v);
+  duk_push_string(ctx, "then");
+  push_settler(ctx, on_response_fulfilled, ex->id);
+  push_settler(ctx, on_response_rejected, ex->id);
+  duk_call_prop(ctx, -4, 2);
+  return 0;
+}
+
+static duk_ret_t fetch_event_wait_until(duk_context *ctx) {
+  /* Work passed here runs on the runtime's loop; keeping the request alive for it comes
+   * with the event-loop work (Web platform core). Rejections are still reported. */
+  if (edgefn__is_thenable(ctx, 0)) {
+    edgefn__promise_push_resolved(ctx, 0);
+    duk_push_string(ctx, "then");
+    duk_push_undefined(ctx);
+    duk_push_c_function(ctx, on_response_rejected, 1); /* no exchange: logs only */
+    duk_call_prop(ctx, -4, 2);
+  }
+  return 0;
+}
+
+static duk_ret_t fetch_event_pass_through(duk_context *ctx) {
+  exchange *ex = this_exchange(ctx);
+  if (ex)
+    ex->pass_on_exception = true;
+  return 0;
+}
+
+/* ---- addEventListener ---- */
+
+static duk_ret_t add_event_listener(duk_context *ctx) {
+  const char *type = duk_to_string(ctx, 0);
+  if (!duk_is_function(ctx, 1))
+    return 0;
+  if (strcmp(type, "fetch") != 0)
+    return 0;
+  duk_push_global_stash(ctx);
+  duk_get_prop_string(ctx, -1, STASH_LISTENERS);
+  duk_size_t n = duk_get_length(ctx, -1);
+  for (duk_size_t i = 0; i < n; i++) {
+    duk_get_prop_index(ctx, -1, (duk_uarridx_t)i);
+    bool same = duk_strict_equals(ctx, -1, 1);
+    duk_pop(ctx);
+    if (same)
+      return 0;
+  }
+  duk_dup(ctx, 1);
+  duk_put_prop_index(ctx, -2, (duk_uarridx_t)n);
+  return 0;
+}
+
+static duk_ret_t remove_event_listener(duk_context *ctx) {
+  const char *type = duk_to_string(ctx, 0);
+  if (strcmp(type, "fetch") != 0)
+    return 0;
+  duk_push_global_stash(ctx);
+  duk_get_prop_string(ctx, -1, STASH_LISTENERS); /* [type fn stash list] */
+  duk_size_t n = duk_get_length(ctx, -1);
+  duk_push_array(ctx);
+  duk_uarridx_t k = 0;
+  for (duk_size_t i = 0; i < n; i++) {
+    duk_get_prop_index(ctx, -2, (duk_uarridx_t)i);
+    if (duk_strict_equals(ctx, -1, 1))
+      duk_pop(ctx);
+    else
+      duk_put_prop_index(ctx, -2, k++);
+  }
+  duk_put_prop_string(ctx, -3, STASH_LISTENERS);
+  return 0;
+}
+
+/* ---- runtime creation ---- */
+
+static const duk_function_list_entry fetch_event_methods[] = {
+    {"respondWith", fetch_event_respond_with, 1},
+    {"waitUntil", fetch_event_wait_until, 1},
+    {"passThroughOnException", fetch_event_pass_through, 0},
+    {NULL, NULL, 0}};
+
+static duk_ret_t install_safe(duk_context *ctx, void *udata) {
+  (void)udata;
+  duk_push_global_stash(ctx);
+  duk_push_array(ctx);
+  duk_put_prop_string(ctx, -2, STASH_LISTENERS);
+  duk_push_object(ctx);
+  duk_put_prop_string(ctx, -2, STASH_EXCHANGES);
+  duk_push_object(ctx);
+  duk_put_function_list(ctx, -1, fetch_event_methods);
+  duk_push_string(ctx, "fetch");
+  duk_put_prop_string(ctx, -2, "type");
+  duk_put_prop_string(ctx, -2, STASH_EVENT_PROTO);
+  duk_pop(ctx);
+
+  duk_push_global_object(ctx);
+  duk_push_c_function(ctx, add_event_listener, 2);
+  duk_put_prop_string(ctx, -2, "addEventListener");
+  duk_push_c_function(ctx, remove_event_listener, 2);
+  duk_put_prop_string(ctx, -2, "removeEventListener");
+  duk_push_global_object(ctx);
+  duk_put_prop_string(ctx, -2, "self");
+  duk_pop(ctx);
+
+  edgefn__promise_install(ctx);
+  edgefn__headers_install(ctx);
+  edgefn__fetch_install(ctx);
+  edgefn__console_install(ctx);
+  edgefn__timers_install(ctx);
+  edgefn__crypto_install(ctx);
+  return 0;
+}
+
+static duk_ret_t run_top_level_safe(duk_context *ctx, void *udata) {
+  const edgefn_script *script = udata;
+  size_t len;
+  const uint8_t *bc = edgefn__script_bytecode(script, &len);
+  /* The bytecode came from edgefn_script_new in this process: Duktape does not validate
+   * bytecode, so nothing else may ever reach duk_load_function. */
+  duk_push_external_buffer(ctx);
+  duk_config_buffer(ctx, -1, (void *)bc, len);
+  duk_load_function(ctx);
+  duk_push_global_object(ctx);
+  duk_call_method(ctx, 0);
+  return 1;
+}
+
+static void fill_error_from_stack(edgefn_runtime *rt, edgefn_error_info *err, int code) {
+  duk_context *ctx = rt->ctx;
+  int line = 0;
+  if (duk_is_error(ctx, -1)) {
+    duk_get_prop_string(ctx, -1, "lineNumber");
+    line = duk_get_int(ctx, -1);
+    duk_pop(ctx);
+  }
+  edgefn__error_set(err, code, edgefn_script_filename(rt->script), line, 0, "%s",
+                    rt->last_error);
+}
+
+int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop, const edgefn_script *script,
+                       const edgefn_runtime_options *opts, edgefn_error_info *err) {
+  if (out)
+    *out = NULL;
+  if (!out || !loop || !script) {
+    edgefn__error_set(err, EDGEFN_EINVAL, NULL, 0, 0, "edgefn_runtime_new: NULL argument");
+    return EDGEFN_EINVAL;
+  }
+  if (opts && !EDGEFN_MIN_SIZE_OK(opts, edgefn_runtime_options, user_data)) {
+    edgefn__error_set(err, EDGEFN_EVERSION, NULL, 0, 0, "edgefn_runtime_options too small");
+    return EDGEFN_EVERSION;
+  }
+  edgefn_runtime *rt = calloc(1, sizeof(*rt));
+  if (!rt)
+    return EDGEFN_ENOMEM;
+  rt->loop = loop;
+  rt->ctl.mem_limit = opts && opts->memory_limit ? opts->memory_limit
+                                                 : (size_t)EDGEFN_DEFAULT_MEMORY_LIMIT;
+  rt->cpu_limit_ns =
+      (uint64_t)(opts && opts->cpu_limit_ms ? opts->cpu_limit_ms : EDGEFN_DEFAULT_CPU_LIMIT_MS) *
+      1000000u;
+  rt->wall_limit_ms = opts && opts->wall_limit_ms ? opts->wall_limit_ms
+                                                  : EDGEFN_DEFAULT_WALL_LIMIT_MS;
+  rt->ctl.log = opts ? opts->log : NULL;
+  rt->ctl.log_data = opts ? opts->log_user_data : NULL;
+  rt->user_data = opts ? opts->user_data : NULL;
+  const char *name = opts && opts->name ? opts->name : "";
+  rt->name = edgefn__strndup(name, strlen(name));
+  rt->ctl.name = rt->name;
+  rt->next_exchange_id = 1;
+  rt->next_timer_id = 1;
+  if (!rt->name) {
+    free(rt);
+    return EDGEFN_ENOMEM;
+  }
+  rt->ctx = edgefn__heap_new(&rt->ctl);
+  if (!rt->ctx) {
+    free(rt->name);
+    free(rt);
+    edgefn__error_set(err, EDGEFN_ENOMEM, NULL, 0, 0, "cannot create a JavaScript heap");
+    return EDGEFN_ENOMEM;
+  }
+  rt->script = edgefn__script_ref(script);
+  edgefn__loop_attach(loop, 1);
+
+  int code = 0;
+  if (run_js(rt, 0, (uint64_t)EDGEFN_DEFAULT_INIT_CPU_LIMIT_MS * 1000000u, install_safe, NULL,
+             0, 1) != DUK_EXEC_SUCCESS) {
+    log_js_error(rt, rt->ctx, "installing the Web APIs failed");
+    code = rt->ctl.mem_exceeded ? EDGEFN_EMEMORY_LIMIT : EDGEFN_ENOMEM;
+    edgefn__error_set(err, code, NULL, 0, 0, "%s", rt->last_error);
+  } else {
+    duk_pop(rt->ctx);
+    rt->ctl.cpu_exceeded = false;
+    int rc = run_js(rt, 0, (uint64_t)EDGEFN_DEFAULT_INIT_CPU_LIMIT_MS * 1000000u,
+                    run_top_level_safe, (void *)script, 0, 1);
+    if (rc != DUK_EXEC_SUCCESS) {
+      if (rt->breach == 0) {
+        duk_dup_top(rt->ctx);
+        log_js_error(rt, rt->ctx, "Uncaught exception in the script's top level");
+      }
+      code = rt->breach ? rt->breach : EDGEFN_ESCRIPT;
+      fill_error_from_stack(rt, err, code);
+    }
+    duk_pop(rt->ctx);
+  }
+  if (code) {
+    edgefn_runtime_free(rt);
+    return code;
+  }
+  *out = rt;
+  return 0;
+}
+
+/* ---- finishing exchanges ---- */
+
+static void finish_exchange(edgefn_runtime *rt, exchange *ex) {
+  edgefn__timer_stop(rt->loop, &ex->wall);
+  edgefn__timers_cancel_for(rt, ex->id);
+  if (ex->prev)
+    ex->prev->next = ex->next;
+  else
+    rt->exchanges = ex->next;
+  if (ex->next)
+    ex->next->prev = ex->prev;
+  rt->pending--;
+  uint32_t id = ex->id;
+  if (duk_safe_call(rt->ctx, slot_delete_safe, &id, 0, 1) == DUK_EXEC_SUCCESS)
+    duk_pop(rt->ctx);
+  else
+    duk_pop(rt->ctx); /* out of memory while deleting: the slot is collected with the heap */
+  free(ex);
+}
+
+static void send_text(exchange *ex, int status, const char *text) {
+  static const char ct[] = "text/plain; charset=utf-8";
+  edgefn_header h = {"content-type", 12, ct, sizeof(ct) - 1};
+  edgefn_response_head head = {sizeof(head), status, "", &h, 1, (int64_t)strlen(text)};
+  if (ex->handler.on_head)
+    ex->handler.on_head(ex->user_data, &head);
+  if (ex->handler.on_body && head.content_length > 0)
+    ex->handler.on_body(ex->user_data, (const uint8_t *)text, strlen(text));
+  ex->handler.on_end(ex->user_data, 0);
+}
+
+typedef struct extract_args {
+  uint32_t id;
+  edgefn__response_parts parts;
+} extract_args;
+
+static duk_ret_t extract_safe(duk_context *ctx, void *udata) {
+  extract_args *a = udata;
+  push_slot(ctx, a->id);
+  duk_get_prop_string(ctx, -1, "r");
+  edgefn__response_extract(ctx, -1, &a->parts);
+  duk_pop_2(ctx);
+  return 0;
+}
+
+static void deliver(edgefn_runtime *rt, exchange *ex) {
+  ex->delivering = true;
+  switch (ex->outcome) {
+  case OUTCOME_RESPONSE: {
+    extract_args a = {.id = ex->id};
+    int rc = duk_safe_call(rt->ctx, extract_safe, &a, 0, 1);
+    duk_pop(rt->ctx);
+    if (rc != DUK_EXEC_SUCCESS) {
+      edgefn__response_parts_free(&a.parts);
+      edgefn__rt_error(rt, "out of memory while reading the response");
+      send_text(ex, 500, "edge function response could not be read\n");
+      break;
+    }
+    edgefn_response_head head = {sizeof(head),
+                                 a.parts.status,
+                                 a.parts.status_text,
+                                 a.parts.headers,
+                                 a.parts.header_count,
+                                 (int64_t)a.parts.body_len};
+    if (ex->handler.on_head)
+      ex->handler.on_head(ex->user_data, &head);
+    if (ex->handler.on_body && a.parts.body_len > 0)
+      ex->handler.on_body(ex->user_data, a.parts.body, a.parts.body_len);
+    edgefn__response_parts_free(&a.parts);
+    ex->handler.on_end(ex->user_data, 0);
+    break;
+  }
+  case OUTCOME_FAIL:
+    send_text(ex, ex->fail_status, ex->fail_text);
+    break;
+  case OUTCOME_PASS:
+  case OUTCOME_NONE:
+    ex->handler.on_end(ex->user_data, EDGEFN_EPASS);
+    break;
+  }
+  finish_exchange(rt, ex);
+}
+
+static void deliver_ready(edgefn_runtime *rt) {
+  /* A host callback may dispatch new requests: rescan from the head after each one. */
+  for (;;) {
+    exchange *ready = NULL;
+    for (exchange *ex = rt->exchanges; ex; ex = ex->next)
+      if (ex->outcome != OUTCOME_NONE && !ex->delivering && !ex->dispatching)
+        ready = ex;
+    if (!ready)
+      return;
+    deliver(rt, ready);
+  }
+}
+
+static void wall_timeout(edgefn__timer *t) {
+  exchange *ex = t->data;
+  edgefn_runtime *rt = ex->rt;
+  edgefn__rt_error(rt, "request exceeded its wall time limit of %u ms", rt->wall_limit_ms);
+  set_outcome(ex, OUTCOME_FAIL, 504, "edge function did not respond in time\n");
+  deliver_ready(rt);
+}
+
+/* ---- dispatch ---- */
+
+typedef struct dispatch_args {
+  const edgefn_request *req;
+  uint32_t id;
+} dispatch_args;
+
+static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
+  dispatch_args *a = udata;
+  /* duk_safe_call keeps the caller's stack frame: index from the entry top. */
+  duk_idx_t stash = duk_get_top(ctx), listeners = stash + 1, event = stash + 2,
+            copy = stash + 3;
+  duk_push_global_stash(ctx);
+  duk_get_prop_string(ctx, stash, STASH_LISTENERS);
+  duk_size_t n = duk_get_length(ctx, listeners);
+  if (n == 0)
+    return 0;
+  duk_push_object(ctx);
+  duk_get_prop_string(ctx, stash, STASH_EVENT_PROTO);
+  duk_set_prototype(ctx, event);
+  duk_push_uint(ctx, a->id);
+  duk_put_prop_string(ctx, event, KEY_EXCHANGE_ID);
+  edgefn__request_push_incoming(ctx, a->req);
+  duk_put_prop_string(ctx, event, "request");
+  duk_get_prop_string(ctx, stash, STASH_EXCHANGES);
+  duk_push_object(ctx);
+  duk_dup(ctx, event);
+  duk_put_prop_string(ctx, -2, "e");
+  duk_put_prop_index(ctx, -2, a->id);
+  duk_pop(ctx);
+  /* Call the listeners on a copy: a listener may add or remove listeners. */
+  duk_push_array(ctx);
+  for (duk_size_t i = 0; i < n; i++) {
+    duk_get_prop_index(ctx, listeners, (duk_uarridx_t)i);
+    duk_put_prop_index(ctx, copy, (duk_uarridx_t)i);
+  }
+  for (duk_size_t i = 0; i < n; i++) {
+    duk_get_prop_index(ctx, copy, (duk_uarridx_t)i);
+    duk_push_global_object(ctx);
+    duk_dup(ctx, event);
+    duk_call_method(ctx, 1);
+    duk_pop(ctx);
+  }
+  return 0;
+}
+
+int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
+                            const edgefn_response_handler *handler, void *user_data) {
+  if (!rt || !req || !handler || !EDGEFN_MIN_SIZE_OK(handler, edgefn_response_handler, on_end))
+    return rt && req && handler ? EDGEFN_EVERSION : EDGEFN_EINVAL;
+  if (!handler->on_end)
+    return EDGEFN_EINVAL;
+  if (!EDGEFN_MIN_SIZE_OK(req, edgefn_request, client_ip))
+    return EDGEFN_EVERSION;
+  if (!req->url || req->url_len == 0 || (req->header_count && !req->headers) ||
+      (req->body_len && !req->body))
+    return EDGEFN_EINVAL;
+  if (rt->freeing)
+    return EDGEFN_ESTATE;
+  exchange *ex = calloc(1, sizeof(*ex));
+  if (!ex)
+    return EDGEFN_ENOMEM;
+  ex->rt = rt;
+  ex->id = rt->next_exchange_id++;
+  if (rt->next_exchange_id == 0)
+    rt->next_exchange_id = 1;
+  ex->handler = *handler;
+  ex->user_data = user_data;
+  edgefn__timer_init(&ex->wall, wall_timeout, ex);
+  if (edgefn__timer_start(rt->loop, &ex->wall, rt->wall_limit_ms) != 0) {
+    free(ex);
+    return EDGEFN_ENOMEM;
+  }
+  ex->next = rt->exchanges;
+  if (ex->next)
+    ex->next->prev = ex;
+  rt->exchanges = ex;
+  rt->pending++;
+
+  uint32_t id = ex->id;
+  dispatch_args a = {req, id};
+  ex->dispatching = true;
+  int rc = run_js(rt, id, 0, dispatch_safe, &a, 0, 1);
+  ex = find_exchange(rt, id);
+  if (ex) {
+    ex->dispatching = false;
+    if (rc != DUK_EXEC_SUCCESS && ex->outcome == OUTCOME_NONE) {
+      duk_dup_top(rt->ctx);
+      log_js_error(rt, rt->ctx, "Uncaught exception in the fetch handler");
+      if (ex->pass_on_exception)
+        set_outcome(ex, OUTCOME_PASS, 0, NULL);
+      else
+        set_outcome(ex, OUTCOME_FAIL, 500, "edge function threw an exception\n");
+    } else if (!ex->responded) {
+      set_outcome(ex, OUTCOME_PASS, 0, NULL);
+    }
+  }
+  duk_pop(rt->ctx);
+  deliver_ready(rt);
+  return 0;
+}
+
+static duk_ret_t call_stashed_safe(duk_context *ctx, void *udata) {
+  duk_push_global_stash(ctx);
+  duk_get_prop_string(ctx, -1, (const char *)udata);
+  if (duk_is_function(ctx, -1)) {
+    duk_push_undefined(ctx);
+    duk_call_method(ctx, 0);
+  }
+  return 0;
+}
+
+void edgefn__rt_call_stashed(edgefn_runtime *rt, uint32_t exchange_id, const char *key) {
+  if (exchange_id && !find_exchange(rt, exchange_id))
+    exchange_id = 0;
+  int rc = run_js(rt, exchange_id, rt->cpu_limit_ns, call_stashed_safe, (void *)key, 0, 1);
+  if (rc != DUK_EXEC_SUCCESS && rt->breach == 0) {
+    duk_dup_top(rt->ctx);
+    log_js_error(rt, rt->ctx, "Uncaught exception in a timer callback");
+  }
+  duk_pop(rt->ctx);
+  deliver_ready(rt);
+}
+
+/* ---- the rest of the public surface ---- */
+
+void edgefn_runtime_free(edgefn_runtime *rt) {
+  if (!rt)
+    return;
+  rt->freeing = true;
+  while (rt->exchanges) {
+    exchange *ex = rt->exchanges;
+    ex->delivering = true;
+    ex->handler.on_end(ex->user_data, EDGEFN_ECANCELED);
+    finish_exchange(rt, ex);
+  }
+  edgefn__timers_free_all(rt);
+  duk_destroy_heap(rt->ctx);
+  edgefn__loop_attach(rt->loop, -1);
+  edgefn_script_free(rt->script);
+  free(rt->name);
+  free(rt);
+}
+
+size_t edgefn_runtime_pending(const edgefn_runtime *rt) { return rt ? rt->pending : 0; }
+
+size_t edgefn_runtime_memory_used(const edgefn_runtime *rt) {
+  return rt ? rt->ctl.mem_used : 0;
+}
+
+const char *edgefn_runtime_last_error(const edgefn_runtime *rt) {
+  return rt ? rt->last_error : "";
+}
+
+void *edgefn_runtime_user_data(const edgefn_runtime *rt) { return rt ? rt->user_data : NULL; }
+
+void edgefn_runtime_set_user_data(edgefn_runtime *rt, void *user_data) {
+  if (rt)
+    rt->user_data = user_data;
+}

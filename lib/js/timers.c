@@ -1,0 +1,144 @@
+/* setTimeout / clearTimeout on the runtime's loop. Each timer remembers the request that
+ * scheduled it: its callback runs on that request's CPU budget, and the timer is cancelled
+ * when the request ends. The callback itself waits in the global stash under "t<id>". */
+#include "js/runtime.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct edgefn__js_timer {
+  edgefn__timer timer;
+  edgefn__js_timer *next, *prev;
+  edgefn_runtime *rt;
+  uint32_t id;
+  uint32_t exchange_id;
+};
+
+static void stash_key(char *buf, size_t size, uint32_t id) { snprintf(buf, size, "t%u", id); }
+
+static void unlink_timer(edgefn_runtime *rt, edgefn__js_timer *t) {
+  if (t->prev)
+    t->prev->next = t->next;
+  else
+    rt->timers = t->next;
+  if (t->next)
+    t->next->prev = t->prev;
+  rt->timer_count--;
+}
+
+static duk_ret_t stash_delete_safe(duk_context *ctx, void *udata) {
+  duk_push_global_stash(ctx);
+  duk_del_prop_string(ctx, -1, (const char *)udata);
+  return 0;
+}
+
+static void release_timer(edgefn_runtime *rt, edgefn__js_timer *t, bool drop_callback) {
+  edgefn__timer_stop(rt->loop, &t->timer);
+  unlink_timer(rt, t);
+  if (drop_callback) {
+    char key[16];
+    stash_key(key, sizeof(key), t->id);
+    duk_safe_call(rt->ctx, stash_delete_safe, key, 0, 1);
+    duk_pop(rt->ctx);
+  }
+  free(t);
+}
+
+static void timer_fired(edgefn__timer *timer) {
+  edgefn__js_timer *t = timer->data;
+  edgefn_runtime *rt = t->rt;
+  char key[16];
+  stash_key(key, sizeof(key), t->id);
+  uint32_t exchange_id = t->exchange_id;
+  release_timer(rt, t, false);
+  edgefn__rt_call_stashed(rt, exchange_id, key);
+  duk_safe_call(rt->ctx, stash_delete_safe, key, 0, 1);
+  duk_pop(rt->ctx);
+}
+
+static duk_ret_t set_timeout(duk_context *ctx) {
+  edgefn_runtime *rt = edgefn__rt_from_ctx(ctx);
+  duk_require_function(ctx, 0);
+  double delay = duk_is_undefined(ctx, 1) ? 0 : duk_to_number(ctx, 1);
+  if (!(delay >= 0))
+    delay = 0;
+  if (delay > 2147483647.0)
+    delay = 2147483647.0;
+  if (rt->timer_count >= EDGEFN_DEFAULT_TIMER_LIMIT)
+    return duk_error(ctx, DUK_ERR_RANGE_ERROR, "too many pending timers (limit %u)",
+                     (unsigned)EDGEFN_DEFAULT_TIMER_LIMIT);
+  /* Extra arguments are passed to the callback: bind them now. */
+  duk_idx_t nargs = duk_get_top(ctx);
+  if (nargs > 2) {
+    duk_dup(ctx, 0);
+    duk_push_string(ctx, "bind");
+    duk_push_undefined(ctx);
+    for (duk_idx_t i = 2; i < nargs; i++)
+      duk_dup(ctx, i);
+    duk_call_prop(ctx, -(nargs + 1), nargs - 1);
+    duk_replace(ctx, 0);
+    duk_pop(ctx);
+  }
+  edgefn__js_timer *t = calloc(1, sizeof(*t));
+  if (!t)
+    return duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+  t->rt = rt;
+  t->id = rt->next_timer_id++;
+  if (rt->next_timer_id == 0)
+    rt->next_timer_id = 1;
+  t->exchange_id = rt->current_exchange;
+  char key[16];
+  stash_key(key, sizeof(key), t->id);
+  duk_push_global_stash(ctx);
+  duk_dup(ctx, 0);
+  duk_put_prop_string(ctx, -2, key); /* may throw: t is not linked yet */
+  edgefn__timer_init(&t->timer, timer_fired, t);
+  if (edgefn__timer_start(rt->loop, &t->timer, (uint64_t)delay) != 0) {
+    free(t);
+    return duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+  }
+  t->next = rt->timers;
+  if (t->next)
+    t->next->prev = t;
+  rt->timers = t;
+  rt->timer_count++;
+  duk_push_uint(ctx, t->id);
+  return 1;
+}
+
+static duk_ret_t clear_timeout(duk_context *ctx) {
+  edgefn_runtime *rt = edgefn__rt_from_ctx(ctx);
+  if (!duk_is_number(ctx, 0))
+    return 0;
+  uint32_t id = duk_get_uint(ctx, 0);
+  for (edgefn__js_timer *t = rt->timers; t; t = t->next)
+    if (t->id == id) {
+      release_timer(rt, t, true);
+      break;
+    }
+  return 0;
+}
+
+void edgefn__timers_cancel_for(edgefn_runtime *rt, uint32_t exchange_id) {
+  edgefn__js_timer *t = rt->timers;
+  while (t) {
+    edgefn__js_timer *next = t->next;
+    if (t->exchange_id == exchange_id)
+      release_timer(rt, t, true);
+    t = next;
+  }
+}
+
+void edgefn__timers_free_all(edgefn_runtime *rt) {
+  while (rt->timers)
+    release_timer(rt, rt->timers, false);
+}
+
+void edgefn__timers_install(duk_context *ctx) {
+  duk_push_global_object(ctx);
+  duk_push_c_function(ctx, set_timeout, DUK_VARARGS);
+  duk_put_prop_string(ctx, -2, "setTimeout");
+  duk_push_c_function(ctx, clear_timeout, 1);
+  duk_put_prop_string(ctx, -2, "clearTimeout");
+  duk_pop(ctx);
+}

@@ -1,0 +1,593 @@
+/* The first end-to-end path: a C host dispatches requests to a JavaScript fetch handler
+ * and receives the streamed response. */
+#include <stdio.h>
+#include <time.h>
+
+#include "js/harness.h"
+#include "test.h"
+
+#define HELLO_JS                                                                           \
+  "addEventListener('fetch', function (event) {\n"                                        \
+  "  var r = event.request;\n"                                                            \
+  "  event.respondWith(new Response('hello ' + r.method + ' ' + r.url + ' ' +\n"          \
+  "      r.headers.get('X-Test'), { status: 201, headers: { 'X-Reply': 'yes' } }));\n"   \
+  "});\n"
+
+TEST(runtime_hello) {
+  js_env e;
+  ASSERT_EQ(env_open(&e, HELLO_JS, 0, 0, 0), 0);
+  edgefn_header h[] = {{"x-TEST", 6, "abc", 3}};
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "POST", "https://example.com/p?q=1", h, 1, "data", &c), 0);
+  ASSERT_EQ(c.end_result, 0);
+  ASSERT_EQ(c.heads, 1);
+  ASSERT_EQ(c.ends, 1);
+  ASSERT_EQ(c.status, 201);
+  ASSERT_STREQ(c.body, "hello POST https://example.com/p?q=1 abc");
+  ASSERT(strstr(c.headers, "x-reply: yes\n") != NULL);
+  ASSERT(strstr(c.headers, "content-type: text/plain;charset=UTF-8\n") != NULL);
+  ASSERT_EQ(edgefn_runtime_pending(e.rt), 0);
+  /* The runtime serves many requests. */
+  for (int i = 0; i < 50; i++) {
+    collected_free(&c);
+    ASSERT_EQ(env_fetch(&e, NULL, "http://x/", NULL, 0, NULL, &c), 0);
+    ASSERT_EQ(c.status, 201);
+    ASSERT_STREQ(c.body, "hello GET http://x/ null");
+  }
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_exception_is_500_and_logged) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  null.boom();\n"
+                     "});\n",
+                     0, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 500);
+  ASSERT_EQ(c.end_result, 0);
+  ASSERT(strstr(e.log.text, "Uncaught exception in the fetch handler") != NULL);
+  ASSERT(strstr(e.log.text, "TypeError") != NULL);
+  ASSERT(strstr(e.log.text, "test.js:2") != NULL); /* the script's own line */
+  ASSERT(strstr(e.log.text, "|testfn|") != NULL);
+  ASSERT(strstr(edgefn_runtime_last_error(e.rt), "TypeError") != NULL);
+  /* No stack trace reaches the client. */
+  ASSERT(strstr(c.body, "TypeError") == NULL);
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_no_respond_with_passes) {
+  js_env e;
+  ASSERT_EQ(env_open(&e, "addEventListener('fetch', function (e) {});", 0, 0, 0), 0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.end_result, EDGEFN_EPASS);
+  ASSERT_EQ(c.heads, 0);
+  collected_free(&c);
+  env_close(&e);
+  /* No listener at all passes too. */
+  ASSERT_EQ(env_open(&e, "var x = 1;", 0, 0, 0), 0);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.end_result, EDGEFN_EPASS);
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_pass_through_on_exception) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  e.passThroughOnException();\n"
+                     "  if (e.request.url.indexOf('/s') > 0) throw new Error('x');\n"
+                     "  e.respondWith(Promise.reject(new Error('later')));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/s", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.end_result, EDGEFN_EPASS);
+  ASSERT_EQ(c.heads, 0);
+  collected_free(&c);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/a", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.end_result, EDGEFN_EPASS);
+  ASSERT(strstr(e.log.text, "later") != NULL);
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+TEST(runtime_cpu_limit_stops_infinite_loop) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var u = e.request.url;\n"
+                     "  if (u.indexOf('/loop') > 0) { while (true) {} }\n"
+                     "  if (u.indexOf('/swallow') > 0) {\n"
+                     "    for (;;) { try { while (true) {} } catch (err) {} finally { } }\n"
+                     "  }\n"
+                     "  if (u.indexOf('/finally') > 0) {\n"
+                     "    try { while (true) {} } finally { while (true) {} }\n"
+                     "  }\n"
+                     "  e.respondWith(new Response('ok'));\n"
+                     "});",
+                     50, 0, 0),
+            0);
+  const char *paths[] = {"http://x/loop", "http://x/swallow", "http://x/finally"};
+  for (size_t i = 0; i < 3; i++) {
+    collected c;
+    double t0 = now_ms();
+    ASSERT_EQ(env_fetch(&e, "GET", paths[i], NULL, 0, NULL, &c), 0);
+    double took = now_ms() - t0;
+    ASSERT_EQ(c.status, 503);
+    ASSERT_EQ(c.end_result, 0);
+    ASSERT(took < 2000);
+    ASSERT(strstr(e.log.text, "CPU time limit") != NULL);
+    collected_free(&c);
+    /* The runtime still serves the next request. */
+    ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+    ASSERT_EQ(c.status, 200);
+    ASSERT_STREQ(c.body, "ok");
+    collected_free(&c);
+  }
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_cpu_limit_in_promise_chain_and_timer) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var u = e.request.url;\n"
+                     "  if (u.indexOf('/chain') > 0) {\n"
+                     "    var spin = function () { return Promise.resolve().then(spin); };\n"
+                     "    e.respondWith(spin());\n"
+                     "    return;\n"
+                     "  }\n"
+                     "  if (u.indexOf('/timer') > 0) {\n"
+                     "    e.respondWith(new Promise(function (res) {\n"
+                     "      setTimeout(function () { while (true) {} }, 1);\n"
+                     "    }));\n"
+                     "    return;\n"
+                     "  }\n"
+                     "  e.respondWith(new Response('ok'));\n"
+                     "});",
+                     50, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/chain", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 503);
+  collected_free(&c);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 200);
+  collected_free(&c);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/timer", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 503);
+  collected_free(&c);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 200);
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_memory_limit) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  if (e.request.url.indexOf('/bomb') > 0) {\n"
+                     "    var a = []; for (;;) a.push(new Array(1000).join('x') + a.length);\n"
+                     "  }\n"
+                     "  e.respondWith(new Response('ok'));\n"
+                     "});",
+                     2000, 16u * 1024 * 1024, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/bomb", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 503);
+  ASSERT(strstr(e.log.text, "memory limit") != NULL);
+  ASSERT(edgefn_runtime_memory_used(e.rt) <= 16u * 1024 * 1024);
+  collected_free(&c);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 200);
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_promise_and_timer_response) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  e.respondWith(new Promise(function (resolve) {\n"
+                     "    setTimeout(function (a, b) {\n"
+                     "      resolve(new Response(a + b));\n"
+                     "    }, 20, 'late', '!');\n"
+                     "  }).then(function (r) { return r; }));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c;
+  double t0 = now_ms();
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT(now_ms() - t0 >= 19);
+  ASSERT_EQ(c.status, 200);
+  ASSERT_STREQ(c.body, "late!");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_wall_limit) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  e.respondWith(new Promise(function () {}));\n"
+                     "});",
+                     0, 0, 100),
+            0);
+  collected c;
+  double t0 = now_ms();
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  double took = now_ms() - t0;
+  ASSERT_EQ(c.status, 504);
+  ASSERT(took >= 95 && took < 2000);
+  ASSERT(strstr(e.log.text, "wall time limit") != NULL);
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_respond_with_rules) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "var late;\n"
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var u = e.request.url;\n"
+                     "  if (u.indexOf('/twice') > 0) {\n"
+                     "    e.respondWith(new Response('a'));\n"
+                     "    try { e.respondWith(new Response('b')); } catch (err) {\n"
+                     "      console.log('second: ' + err.message); }\n"
+                     "  } else if (u.indexOf('/late2') > 0) {\n"
+                     "    try { late.respondWith(new Response('x')); } catch (err) {\n"
+                     "      console.log('late: ' + err.message); }\n"
+                     "    e.respondWith(new Response('y'));\n"
+                     "  } else if (u.indexOf('/late') > 0) {\n"
+                     "    late = e;\n"
+                     "  } else if (u.indexOf('/notresponse') > 0) {\n"
+                     "    e.respondWith(Promise.resolve(42));\n"
+                     "  }\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/twice", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "a");
+  ASSERT(strstr(e.log.text, "second: InvalidStateError") != NULL);
+  collected_free(&c);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/late", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.end_result, EDGEFN_EPASS);
+  collected_free(&c);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/late2", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "y");
+  ASSERT(strstr(e.log.text, "late: InvalidStateError") != NULL);
+  collected_free(&c);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/notresponse", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 500);
+  ASSERT(strstr(e.log.text, "not a Response") != NULL);
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_top_level_errors) {
+  js_env e;
+  ASSERT_EQ(env_open(&e, "var a = 1;\nthrow new Error('top');\n", 0, 0, 0), EDGEFN_ESCRIPT);
+  ASSERT_EQ(e.err.code, EDGEFN_ESCRIPT);
+  ASSERT_EQ(e.err.line, 2);
+  ASSERT_STREQ(e.err.file, "test.js");
+  ASSERT(strstr(e.err.message, "top") != NULL);
+  ASSERT(e.rt == NULL);
+  env_close(&e);
+  ASSERT_EQ(env_open(&e, "while (true) {}", 0, 0, 0), EDGEFN_ECPU_LIMIT);
+  ASSERT(e.rt == NULL);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_dispatch_arguments) {
+  js_env e;
+  ASSERT_EQ(env_open(&e, HELLO_JS, 0, 0, 0), 0);
+  collected c = {0};
+  edgefn_request req = EDGEFN_REQUEST_INIT;
+  ASSERT_EQ(edgefn_runtime_dispatch(e.rt, &req, &h_handler, &c), EDGEFN_EINVAL); /* no url */
+  req.url = "http://x/";
+  req.url_len = 9;
+  ASSERT_EQ(edgefn_runtime_dispatch(NULL, &req, &h_handler, &c), EDGEFN_EINVAL);
+  ASSERT_EQ(edgefn_runtime_dispatch(e.rt, NULL, &h_handler, &c), EDGEFN_EINVAL);
+  ASSERT_EQ(edgefn_runtime_dispatch(e.rt, &req, NULL, &c), EDGEFN_EINVAL);
+  edgefn_response_handler small = h_handler;
+  small.struct_size = 4;
+  ASSERT_EQ(edgefn_runtime_dispatch(e.rt, &req, &small, &c), EDGEFN_EVERSION);
+  edgefn_request small_req = req;
+  small_req.struct_size = 8;
+  ASSERT_EQ(edgefn_runtime_dispatch(e.rt, &small_req, &h_handler, &c), EDGEFN_EVERSION);
+  edgefn_response_handler no_end = h_handler;
+  no_end.on_end = NULL;
+  ASSERT_EQ(edgefn_runtime_dispatch(e.rt, &req, &no_end, &c), EDGEFN_EINVAL);
+  /* A failed call never calls back. */
+  ASSERT_EQ(c.heads + c.ends, 0);
+  ASSERT_EQ(edgefn_runtime_pending(e.rt), 0);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_free_cancels_pending) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  e.respondWith(new Promise(function (r) { setTimeout(r, 100000); }));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c1, c2;
+  memset(&c1, 0, sizeof(c1));
+  memset(&c2, 0, sizeof(c2));
+  edgefn_request req = EDGEFN_REQUEST_INIT;
+  req.url = "http://x/";
+  req.url_len = 9;
+  ASSERT_EQ(edgefn_runtime_dispatch(e.rt, &req, &h_handler, &c1), 0);
+  ASSERT_EQ(edgefn_runtime_dispatch(e.rt, &req, &h_handler, &c2), 0);
+  ASSERT_EQ(edgefn_runtime_pending(e.rt), 2);
+  edgefn_runtime_free(e.rt);
+  e.rt = NULL;
+  ASSERT_EQ(c1.ends, 1);
+  ASSERT_EQ(c2.ends, 1);
+  ASSERT_EQ(c1.end_result, EDGEFN_ECANCELED);
+  ASSERT_EQ(c1.heads, 0);
+  ASSERT_EQ(edgefn_loop_alive(e.loop), 0); /* wall timers and JS timers are gone */
+  collected_free(&c1);
+  collected_free(&c2);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_globals_and_console) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "var counter = 0;\n"
+                     "function bump() { return ++counter; }\n"
+                     "console.log('boot', 1, {a: [1, 2]}, null);\n"
+                     "console.warn('careful');\n"
+                     "addEventListener('fetch', function (e) {\n"
+                     "  bump();\n"
+                     "  var same = (typeof globalThis.bump === 'function') && self === globalThis;\n"
+                     "  var u = crypto.randomUUID();\n"
+                     "  var b = crypto.getRandomValues(new Uint8Array(32));\n"
+                     "  var nonzero = 0; for (var i = 0; i < b.length; i++) nonzero |= b[i];\n"
+                     "  e.respondWith(new Response([counter, same,\n"
+                     "    /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/"
+                     ".test(u), nonzero !== 0].join(',')));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  ASSERT(strstr(e.log.text, "2|testfn|boot 1 {\"a\":[1,2]} null\n") != NULL);
+  ASSERT(strstr(e.log.text, "1|testfn|careful\n") != NULL);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "1,true,true,true");
+  collected_free(&c);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "2,true,true,true");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+/* Runs a script whose handler answers with the string `result` computed in JS; asserts
+ * that it equals `expected`. */
+static int expect_js(const char *body_expr, const char *expected) {
+  char src[8192];
+  snprintf(src, sizeof(src),
+           "addEventListener('fetch', function (e) {\n"
+           "  var out;\n"
+           "  try { out = String((function () { %s })()); }\n"
+           "  catch (err) { out = 'threw ' + err.name + ': ' + err.message; }\n"
+           "  e.respondWith(new Response(out));\n"
+           "});",
+           body_expr);
+  js_env e;
+  if (env_open(&e, src, 0, 0, 0) != 0) {
+    fprintf(stderr, "compile failed: %s\n", e.err.message);
+    env_close(&e);
+    return 1;
+  }
+  collected c;
+  int rc = env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c);
+  int bad = rc != 0 || !c.body || strcmp(c.body, expected) != 0;
+  if (bad)
+    fprintf(stderr, "script: %s\n  expected: %s\n  got:      %s\n  log: %s\n", body_expr,
+            expected, c.body ? c.body : "(none)", e.log.text);
+  collected_free(&c);
+  env_close(&e);
+  return bad;
+}
+
+TEST(runtime_headers_semantics) {
+  ASSERT_EQ(expect_js("var h = new Headers({'Content-Type': 'a', 'X-A': ' 1 '});"
+                      "h.append('x-a', '2'); return [h.get('content-type'), h.get('X-A'),"
+                      "h.has('x-b'), h.get('x-b')].join('|');",
+                      "a|1, 2|false|"),
+            0);
+  ASSERT_EQ(expect_js("var h = new Headers([['b','1'],['a','2'],['B','3'],['set-cookie','x'],"
+                      "['Set-Cookie','y']]);"
+                      "var out = []; h.forEach(function (v, k) { out.push(k + '=' + v); });"
+                      "return out.join(';') + '#' + h.getSetCookie().join(',');",
+                      "a=2;b=1, 3;set-cookie=x;set-cookie=y#x,y"),
+            0);
+  ASSERT_EQ(expect_js("var h = new Headers(); h.set('A', '1'); h.append('a', '2');"
+                      "h.set('a', '3'); var n = 0; h.forEach(function () { n++; });"
+                      "h.delete('A'); return n + ':' + h.has('a');",
+                      "1:false"),
+            0);
+  ASSERT_EQ(expect_js("new Headers({'bad name': 'x'});",
+                      "threw TypeError: Invalid header name: 'bad name'"),
+            0);
+  ASSERT_EQ(expect_js("new Headers().set('a', 'x\\r\\ny');",
+                      "threw TypeError: Invalid header value for this header"),
+            0);
+  ASSERT_EQ(expect_js("var it = new Headers({b: '2', a: '1'}).entries(); var x = it.next();"
+                      "return x.value.join('=') + ',' + it.next().value[0] + ',' +"
+                      " it.next().done;",
+                      "a=1,b,true"),
+            0);
+  ASSERT_EQ(expect_js("var h = new Headers({a: '1'}); var g = new Headers(h); g.set('a', '2');"
+                      "return h.get('a') + g.get('a');",
+                      "12"),
+            0);
+  return 0;
+}
+
+TEST(runtime_request_headers_immutable) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var msg = 'none';\n"
+                     "  try { e.request.headers.set('a', 'b'); } catch (err) { msg = err.message; }\n"
+                     "  var copy = new Request(e.request);\n"
+                     "  copy.headers.set('a', 'b');\n"
+                     "  e.respondWith(new Response(msg + '|' + copy.headers.get('a') + '|' +\n"
+                     "      copy.url + '|' + copy.method));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "put", "http://x/a", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "Can't modify immutable headers.|b|http://x/a|PUT");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_body_methods) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var req = e.request;\n"
+                     "  e.respondWith(req.clone().json().then(function (j) {\n"
+                     "    return req.text().then(function (t) {\n"
+                     "      return req.text().then(null, function (err) {\n"
+                     "        return new Response(j.a + '|' + t.length + '|' + req.bodyUsed +\n"
+                     "            '|' + err.message);\n"
+                     "      });\n"
+                     "    });\n"
+                     "  }));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "POST", "http://x/", NULL, 0, "{\"a\": \"\xc3\xa9\xf0\x9f\x98\x80\"}",
+                      &c),
+            0);
+  /* {"a": "é😀"}: é is one UTF-16 unit, the emoji two, so the text is 12 characters. */
+  ASSERT_STREQ(c.body, "\xc3\xa9\xf0\x9f\x98\x80|12|true|Body has already been used");
+  collected_free(&c);
+  /* Invalid JSON rejects with a SyntaxError; invalid UTF-8 decodes to U+FFFD. */
+  env_close(&e);
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var r = new Response('\\ud83d\\ude00 \\ud800');\n"
+                     "  e.respondWith(e.request.clone().json().then(null, function (err) {\n"
+                     "    return e.request.text().then(function (t) {\n"
+                     "      return r.arrayBuffer().then(function (ab) {\n"
+                     "        return new Response(err.name + '|' + t + '|' + ab.byteLength);\n"
+                     "      });\n"
+                     "    });\n"
+                     "  }));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  ASSERT_EQ(env_fetch(&e, "POST", "http://x/", NULL, 0, "{\xff", &c), 0);
+  /* "😀 \ud800" as UTF-8: 4 bytes + space + U+FFFD (3 bytes) = 8. */
+  ASSERT_STREQ(c.body, "SyntaxError|{\xef\xbf\xbd|8");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_response_semantics) {
+  ASSERT_EQ(expect_js("var r = new Response(null, {status: 204}); return [r.status, r.ok, "
+                      "r.statusText, r.headers.get('content-type'), r.bodyUsed].join('|');",
+                      "204|true|||false"),
+            0);
+  ASSERT_EQ(expect_js("new Response('x', {status: 600});",
+                      "threw RangeError: Failed to construct 'Response': The status provided "
+                      "(600) is outside the range [200, 599]."),
+            0);
+  ASSERT_EQ(expect_js("new Response('x', {status: 204});",
+                      "threw TypeError: Failed to construct 'Response': Response with null body "
+                      "status cannot have body"),
+            0);
+  ASSERT_EQ(expect_js("var r = Response.json({a: 1}, {status: 404}); return r.status + ' ' + "
+                      "r.headers.get('content-type');",
+                      "404 application/json"),
+            0);
+  ASSERT_EQ(expect_js("var r = Response.redirect('https://a.example/', 301); return r.status + "
+                      "' ' + r.headers.get('location');",
+                      "301 https://a.example/"),
+            0);
+  ASSERT_EQ(expect_js("Response();",
+                      "threw TypeError: Failed to construct 'Response': Please use the 'new' "
+                      "operator"),
+            0);
+  ASSERT_EQ(expect_js("var r = new Request('https://a/', {method: 'post', body: 'x'});"
+                      "return r.method + r.headers.get('content-type');",
+                      "POSTtext/plain;charset=UTF-8"),
+            0);
+  ASSERT_EQ(expect_js("new Request('https://a/', {body: 'x'});",
+                      "threw TypeError: Failed to construct 'Request': Request with GET/HEAD "
+                      "method cannot have body."),
+            0);
+  ASSERT_EQ(expect_js("new Request('/relative');",
+                      "threw TypeError: Failed to construct 'Request': Invalid URL '/relative'"),
+            0);
+  ASSERT_EQ(expect_js("new Request('https://a/', {method: 'TRACE'});",
+                      "threw TypeError: 'TRACE' HTTP method is unsupported."),
+            0);
+  ASSERT_EQ(expect_js("return new Response(new Uint8Array([104, 105])).status;", "200"), 0);
+  return 0;
+}
+
+TEST(runtime_binary_body_delivered) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var b = new Uint8Array([0, 255, 65]);\n"
+                     "  e.respondWith(new Response(b.buffer));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.body_len, 3);
+  ASSERT_EQ((unsigned char)c.body[0], 0);
+  ASSERT_EQ((unsigned char)c.body[1], 255);
+  ASSERT_EQ(c.body[2], 'A');
+  ASSERT(strstr(c.headers, "content-type") == NULL);
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
