@@ -86,7 +86,8 @@ typedef struct edgefn_error_info {
   int line;          /* 1-based; 0 when not applicable */
   int column;        /* 1-based; 0 when not known */
   char file[256];    /* the source name given by the caller, or "" */
-  char message[512]; /* human-readable detail */
+  char message[512]; /* what went wrong, without the location: hosts print
+                        "file:line:column: message" themselves */
 } edgefn_error_info;
 #define EDGEFN_ERROR_INFO_INIT {sizeof(edgefn_error_info), 0, 0, 0, "", ""}
 
@@ -150,7 +151,9 @@ typedef struct edgefn_response_head {
  * copies this struct when it takes it. Data passed to a callback is valid only during
  * the call. Callbacks run on the loop thread of the runtime that produced the response,
  * and may run before the call that took the handler returns. The host must not free the
- * runtime (or its loop) from inside a callback.
+ * runtime (or its loop) from inside a callback. There is no flow control yet: on_body
+ * delivers the whole body of a Response at once (streamed bodies with backpressure come
+ * with the Streams work).
  *
  *   on_head: once, before any body chunk. Never called when on_end reports EDGEFN_EPASS.
  *   on_body: zero or more times with len > 0.
@@ -160,6 +163,9 @@ typedef struct edgefn_response_head {
  *            default path, or EDGEFN_EABORTED when a failure after on_head cut the body
  *            short (the host should close the connection rather than end the message),
  *            or EDGEFN_ECANCELED when the runtime was freed with the request in flight.
+ * No script frame is on the stack while a callback runs, so a callback may call
+ * edgefn_runtime_dispatch() (on any runtime of the same loop), e.g. for the next pipelined
+ * request.
  * Failures before the head (script errors, limits) arrive as complete 5xx responses with
  * result 0; the cause is written to the runtime's log. */
 typedef struct edgefn_response_handler {

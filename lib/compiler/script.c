@@ -210,8 +210,11 @@ int edgefn_script_new(edgefn_script **out, const edgefn_script_options *opts,
     snprintf(msg, sizeof(msg), "%s", duk_safe_to_string(ctx, -1));
     int column = line > 0 ? find_error_column(ctx, src, opts->source_len, line, msg) : 0;
     duk_destroy_heap(ctx);
-    edgefn__error_set(err, EDGEFN_ESYNTAX, filename, line, column, "%s:%d:%d: %s", filename,
-                      line, column, msg);
+    /* Duktape ends the message with "(line N...)"; the location has its own fields. */
+    char *paren = strstr(msg, " (line ");
+    if (paren && strchr(paren, ')') && strchr(paren, ')')[1] == '\0')
+      *paren = '\0';
+    edgefn__error_set(err, EDGEFN_ESYNTAX, filename, line, column, "%s", msg);
     return EDGEFN_ESYNTAX;
   }
   duk_size_t bc_len = 0;

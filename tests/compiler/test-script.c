@@ -89,9 +89,8 @@ TEST(compiler_syntax_error_position) {
     ASSERT_EQ(err.column, cases[i].column);
     ASSERT_STREQ(err.file, "bad.js");
     ASSERT(strstr(err.message, "SyntaxError") != NULL);
-    char where[64];
-    snprintf(where, sizeof(where), "bad.js:%d:%d: ", cases[i].line, cases[i].column);
-    ASSERT(strncmp(err.message, where, strlen(where)) == 0);
+    /* The location lives in its fields; the message does not repeat it. */
+    ASSERT(strstr(err.message, "bad.js:") == NULL);
   }
   /* err may be NULL: the code alone is returned. */
   edgefn_script *s = NULL;

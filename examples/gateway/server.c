@@ -1,0 +1,672 @@
+/* The event loop of edgefn-gateway: one epoll set holding the listening socket, the signal
+ * descriptor, the library's loop descriptor and every client socket; per-kind timer lists;
+ * connection lifetime and socket I/O. HTTP framing lives in http.c. */
+#include "gateway.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define GW_MAX_EVENTS 64
+
+/* epoll tags for the descriptors that are not connections; their addresses are unique. */
+static char tag_listen, tag_signal, tag_loop;
+
+static const uint64_t timer_duration_ms[GW_TIMER_KINDS] = {
+    [GW_TIMER_IDLE] = GW_IDLE_TIMEOUT_MS,     [GW_TIMER_HEADER] = GW_HEADER_TIMEOUT_MS,
+    [GW_TIMER_BODY] = GW_BODY_TIMEOUT_MS,     [GW_TIMER_SEND] = GW_SEND_TIMEOUT_MS,
+    [GW_TIMER_LINGER] = GW_LINGER_MS,
+};
+
+static void conn_drive(gw_conn *c);
+
+/* ---- listening ---- */
+
+static int split_host_port(const char *addr, char *host, size_t host_size, char *port,
+                           size_t port_size) {
+  const char *colon;
+  const char *h = addr;
+  size_t hlen;
+  if (addr[0] == '[') {
+    const char *end = strchr(addr, ']');
+    if (!end || end[1] != ':')
+      return -1;
+    h = addr + 1;
+    hlen = (size_t)(end - h);
+    colon = end + 1;
+  } else {
+    colon = strrchr(addr, ':');
+    if (!colon)
+      return -1;
+    hlen = (size_t)(colon - addr);
+  }
+  size_t plen = strlen(colon + 1);
+  if (hlen >= host_size || plen == 0 || plen >= port_size)
+    return -1;
+  memcpy(host, h, hlen);
+  host[hlen] = '\0';
+  memcpy(port, colon + 1, plen + 1);
+  for (const char *p = port; *p; p++)
+    if (*p < '0' || *p > '9')
+      return -1;
+  return 0;
+}
+
+static int open_listener(gw_server *srv, const char *listen_addr) {
+  char host[256], port[16];
+  if (split_host_port(listen_addr, host, sizeof(host), port, sizeof(port)) != 0) {
+    gw_log(EDGEFN_LOG_ERROR, "--listen wants HOST:PORT or [IPV6]:PORT, not '%s'", listen_addr);
+    return -1;
+  }
+  struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                           .ai_socktype = SOCK_STREAM,
+                           .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+  struct addrinfo *res = NULL;
+  int gai = getaddrinfo(host[0] && strcmp(host, "*") != 0 ? host : NULL, port, &hints, &res);
+  if (gai != 0) {
+    gw_log(EDGEFN_LOG_ERROR, "cannot resolve %s: %s", listen_addr, gai_strerror(gai));
+    return -1;
+  }
+  int fd = -1, err = 0;
+  for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                ai->ai_protocol);
+    if (fd < 0) {
+      err = errno;
+      continue;
+    }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, SOMAXCONN) == 0)
+      break;
+    err = errno;
+    close(fd);
+    fd = -1;
+  }
+  freeaddrinfo(res);
+  if (fd < 0) {
+    gw_log(EDGEFN_LOG_ERROR, "cannot listen on %s: %s", listen_addr, strerror(err));
+    return -1;
+  }
+
+  /* URLs carry the address actually bound, so port 0 shows the port the kernel chose. */
+  struct sockaddr_storage ss;
+  socklen_t sl = sizeof(ss);
+  char ip[INET6_ADDRSTRLEN] = "localhost";
+  unsigned short bound_port = 0;
+  if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+    if (ss.ss_family == AF_INET6) {
+      struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+      inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof(ip));
+      bound_port = ntohs(s6->sin6_port);
+    } else {
+      struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+      inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof(ip));
+      bound_port = ntohs(s4->sin_port);
+    }
+  }
+  snprintf(srv->host, sizeof(srv->host), ss.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", ip,
+           bound_port);
+  srv->listen_fd = fd;
+  return 0;
+}
+
+static int epoll_add(gw_server *srv, int fd, unsigned events, void *ptr) {
+  struct epoll_event ev = {.events = events, .data.ptr = ptr};
+  return epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+int gw_server_init(gw_server *srv, const char *listen_addr, edgefn_loop *loop,
+                   edgefn_runtime *rt) {
+  memset(srv, 0, sizeof(*srv));
+  srv->listen_fd = srv->signal_fd = srv->spare_fd = -1;
+  srv->loop = loop;
+  srv->rt = rt;
+  srv->epfd = epoll_create1(EPOLL_CLOEXEC);
+  if (srv->epfd < 0) {
+    gw_log(EDGEFN_LOG_ERROR, "epoll_create1: %s", strerror(errno));
+    return -1;
+  }
+  if (open_listener(srv, listen_addr) != 0)
+    return -1;
+
+  /* Signals arrive as readable events, so shutdown runs in the loop and not in a handler.
+   * main() blocked them before anything could start a thread. */
+  sigset_t mask;
+  gw_shutdown_signals(&mask);
+  if ((srv->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+    gw_log(EDGEFN_LOG_ERROR, "signalfd: %s", strerror(errno));
+    return -1;
+  }
+  srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+  if (epoll_add(srv, srv->listen_fd, EPOLLIN, &tag_listen) != 0 ||
+      epoll_add(srv, srv->signal_fd, EPOLLIN, &tag_signal) != 0 ||
+      epoll_add(srv, edgefn_loop_fd(loop), EPOLLIN, &tag_loop) != 0) {
+    gw_log(EDGEFN_LOG_ERROR, "epoll_ctl: %s", strerror(errno));
+    return -1;
+  }
+  gw_http_global_init();
+  gw_log(EDGEFN_LOG_INFO, "listening on http://%s/", srv->host);
+  return 0;
+}
+
+/* ---- timers: one list per kind; every arm sets now + that kind's duration and appends, so
+ * each list stays sorted by deadline and only its head needs checking. ---- */
+
+static void timer_unlink(gw_conn *c) {
+  gw_server *srv = c->srv;
+  gw_timer_kind k = c->timer_kind;
+  if (k == GW_TIMER_NONE)
+    return;
+  if (c->timer_prev)
+    c->timer_prev->timer_next = c->timer_next;
+  else
+    srv->timer_head[k] = c->timer_next;
+  if (c->timer_next)
+    c->timer_next->timer_prev = c->timer_prev;
+  else
+    srv->timer_tail[k] = c->timer_prev;
+  c->timer_prev = c->timer_next = NULL;
+  c->timer_kind = GW_TIMER_NONE;
+}
+
+static void timer_arm(gw_conn *c, gw_timer_kind k) {
+  gw_server *srv = c->srv;
+  timer_unlink(c);
+  if (k == GW_TIMER_NONE)
+    return;
+  c->timer_kind = k;
+  c->deadline_ms = gw_now_ms() + timer_duration_ms[k];
+  c->timer_prev = srv->timer_tail[k];
+  if (srv->timer_tail[k])
+    srv->timer_tail[k]->timer_next = c;
+  else
+    srv->timer_head[k] = c;
+  srv->timer_tail[k] = c;
+}
+
+static uint64_t next_timer_ms(const gw_server *srv) {
+  uint64_t next = UINT64_MAX;
+  for (int k = GW_TIMER_NONE + 1; k < GW_TIMER_KINDS; k++)
+    if (srv->timer_head[k] && srv->timer_head[k]->deadline_ms < next)
+      next = srv->timer_head[k]->deadline_ms;
+  return next;
+}
+
+static void on_timeout(gw_conn *c, gw_timer_kind k) {
+  switch (k) {
+  case GW_TIMER_HEADER:
+  case GW_TIMER_BODY:
+    gw_log(EDGEFN_LOG_DEBUG, "%s: request timed out", c->client_ip);
+    gw_http_send_error(c, 408, "request timed out\n");
+    conn_drive(c);
+    break;
+  default:
+    /* Idle keep-alive, a client that stopped reading, or the end of lingering: close. */
+    gw_conn_close(c);
+    break;
+  }
+}
+
+static void run_timers(gw_server *srv) {
+  uint64_t now = gw_now_ms();
+  for (int k = GW_TIMER_NONE + 1; k < GW_TIMER_KINDS; k++) {
+    gw_conn *c;
+    while ((c = srv->timer_head[k]) && c->deadline_ms <= now) {
+      timer_unlink(c);
+      gw_conn_ref(c);
+      on_timeout(c, (gw_timer_kind)k);
+      gw_conn_unref(c);
+    }
+  }
+}
+
+/* ---- connection lifetime ---- */
+
+void gw_conn_ref(gw_conn *c) { c->refs++; }
+
+/* A connection whose last reference goes is freed only after the current batch of epoll
+ * events, because a later event in the batch may still point to it. */
+void gw_conn_unref(gw_conn *c) {
+  if (--c->refs > 0)
+    return;
+  gw_server *srv = c->srv;
+  if (c->all_prev)
+    c->all_prev->all_next = c->all_next;
+  else
+    srv->all = c->all_next;
+  if (c->all_next)
+    c->all_next->all_prev = c->all_prev;
+  c->all_next = srv->graveyard;
+  c->all_prev = NULL;
+  srv->graveyard = c;
+}
+
+static void free_graveyard(gw_server *srv) {
+  while (srv->graveyard) {
+    gw_conn *c = srv->graveyard;
+    srv->graveyard = c->all_next;
+    gw_http_conn_free(c);
+    gw_buf_free(&c->in);
+    gw_buf_free(&c->out);
+    free(c);
+    srv->nlive--;
+  }
+}
+
+void gw_conn_close(gw_conn *c) {
+  if (c->fd < 0)
+    return;
+  gw_server *srv = c->srv;
+  timer_unlink(c);
+  epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+  close(c->fd);
+  c->fd = -1;
+  srv->nopen--;
+  gw_buf_free(&c->in);
+  gw_buf_free(&c->out);
+  gw_conn_unref(c);
+}
+
+/* Queues a connection to be driven from the top of the event loop. Response callbacks use
+ * this instead of driving directly, so a callback never starts the next dispatch while the
+ * library is still on the stack. */
+void gw_conn_ready(gw_conn *c) {
+  if (c->queued || c->fd < 0)
+    return;
+  c->queued = true;
+  gw_conn_ref(c);
+  c->ready_next = NULL;
+  if (c->srv->ready_tail)
+    c->srv->ready_tail->ready_next = c;
+  else
+    c->srv->ready_head = c;
+  c->srv->ready_tail = c;
+}
+
+static void run_ready(gw_server *srv) {
+  gw_conn *c;
+  while ((c = srv->ready_head)) {
+    srv->ready_head = c->ready_next;
+    if (!srv->ready_head)
+      srv->ready_tail = NULL;
+    c->queued = false;
+    conn_drive(c);
+    gw_conn_unref(c);
+  }
+}
+
+/* A flood of refused connections should not become a flood of log lines. */
+static void warn_refused(const char *why) {
+  static uint64_t last_ms;
+  uint64_t now = gw_now_ms();
+  if (last_ms == 0 || now - last_ms >= 1000) {
+    gw_log(EDGEFN_LOG_WARN, "connection refused: %s", why);
+    last_ms = now;
+  }
+}
+
+static void accept_one(gw_server *srv, int fd, const struct sockaddr_storage *ss) {
+  if (srv->nlive >= GW_MAX_CONNECTIONS || srv->stopping) {
+    if (!srv->stopping)
+      warn_refused("too many connections");
+    close(fd);
+    return;
+  }
+  gw_conn *c = calloc(1, sizeof(*c));
+  if (!c) {
+    close(fd);
+    return;
+  }
+  c->srv = srv;
+  c->fd = fd;
+  c->refs = 1;
+  if (ss->ss_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, c->client_ip,
+              sizeof(c->client_ip));
+  else if (ss->ss_family == AF_INET)
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, c->client_ip,
+              sizeof(c->client_ip));
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  c->events = EPOLLIN;
+  if (epoll_add(srv, fd, c->events, c) != 0) {
+    close(fd);
+    free(c);
+    return;
+  }
+  gw_http_conn_init(c);
+  c->all_next = srv->all;
+  if (srv->all)
+    srv->all->all_prev = c;
+  srv->all = c;
+  srv->nlive++;
+  srv->nopen++;
+  timer_arm(c, GW_TIMER_IDLE);
+}
+
+static void on_listen_readable(gw_server *srv) {
+  for (int i = 0; i < GW_ACCEPTS_PER_WAKEUP && srv->listen_fd >= 0; i++) {
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    int fd = accept4(srv->listen_fd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) {
+      accept_one(srv, fd, &ss);
+      continue;
+    }
+    if (errno == EINTR || errno == ECONNABORTED)
+      continue;
+    if ((errno == EMFILE || errno == ENFILE) && srv->spare_fd >= 0) {
+      /* Out of descriptors: the pending connection would keep the listener readable and
+       * spin the loop, so use the spare descriptor to accept it and close it at once. */
+      close(srv->spare_fd);
+      fd = accept(srv->listen_fd, NULL, NULL);
+      if (fd >= 0)
+        close(fd);
+      srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+      warn_refused("out of file descriptors");
+      continue;
+    }
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+      gw_log(EDGEFN_LOG_WARN, "accept: %s", strerror(errno));
+    return;
+  }
+}
+
+/* ---- socket I/O ---- */
+
+/* Writes what the socket takes. Returns -1 when the connection is dead. */
+static int conn_flush(gw_conn *c) {
+  while (gw_buf_pending(&c->out) > 0) {
+    ssize_t n = send(c->fd, c->out.data + c->out.off, gw_buf_pending(&c->out), MSG_NOSIGNAL);
+    if (n > 0) {
+      gw_buf_consume(&c->out, (size_t)n);
+      c->progress = true;
+      continue;
+    }
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      return 0;
+    return -1;
+  }
+  /* A large response leaves a large buffer behind; a keep-alive connection should not. */
+  if (c->out.cap > 64 * 1024)
+    gw_buf_free(&c->out);
+  return 0;
+}
+
+static void conn_on_readable(gw_conn *c) {
+  if (c->phase == GW_PHASE_LINGER) {
+    char scratch[4096];
+    for (;;) {
+      ssize_t n = recv(c->fd, scratch, sizeof(scratch), 0);
+      if (n > 0)
+        continue;
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return;
+      gw_conn_close(c);
+      return;
+    }
+  }
+  /* A few reads per wakeup; level-triggered epoll brings the rest next time. */
+  for (int i = 0; i < 4 && !c->peer_eof; i++) {
+    size_t room = GW_INPUT_BUFFER_MAX - gw_buf_pending(&c->in);
+    if (room == 0)
+      break;
+    if (room > GW_READ_CHUNK)
+      room = GW_READ_CHUNK;
+    if (gw_buf_reserve(&c->in, room) != 0) {
+      gw_conn_close(c);
+      return;
+    }
+    ssize_t n = recv(c->fd, c->in.data + c->in.len, room, 0);
+    if (n > 0) {
+      c->in.len += (size_t)n;
+      c->progress = true;
+      if ((size_t)n < room)
+        break;
+      continue;
+    }
+    if (n == 0) {
+      c->peer_eof = true;
+      break;
+    }
+    if (errno == EINTR)
+      continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+      break;
+    gw_conn_close(c);
+    return;
+  }
+  conn_drive(c);
+}
+
+/* Registers the epoll interest and the timer that match the connection's state. */
+static void conn_update(gw_conn *c) {
+  unsigned want = 0;
+  if (gw_buf_pending(&c->out) > 0)
+    want |= EPOLLOUT;
+  if (c->phase == GW_PHASE_LINGER ||
+      (!c->peer_eof && !c->close_after && gw_buf_pending(&c->in) < GW_INPUT_BUFFER_MAX))
+    want |= EPOLLIN;
+  if (want != c->events) {
+    struct epoll_event ev = {.events = want, .data.ptr = c};
+    if (epoll_ctl(c->srv->epfd, EPOLL_CTL_MOD, c->fd, &ev) != 0) {
+      gw_conn_close(c);
+      return;
+    }
+    c->events = want;
+  }
+
+  gw_timer_kind k = GW_TIMER_NONE;
+  if (c->phase == GW_PHASE_LINGER)
+    k = GW_TIMER_LINGER;
+  else if (gw_buf_pending(&c->out) > 0)
+    k = GW_TIMER_SEND;
+  else if (c->phase == GW_PHASE_IDLE)
+    k = GW_TIMER_IDLE;
+  else if (c->phase == GW_PHASE_HEADERS)
+    k = GW_TIMER_HEADER;
+  else if (c->phase == GW_PHASE_BODY)
+    k = GW_TIMER_BODY;
+  /* Idle, header and linger deadlines are fixed when entered; body and send deadlines
+   * measure stalls, so progress re-arms them. */
+  if (k != c->timer_kind || (c->progress && (k == GW_TIMER_BODY || k == GW_TIMER_SEND)))
+    timer_arm(c, k);
+  c->progress = false;
+}
+
+static void conn_start_linger(gw_conn *c) {
+  shutdown(c->fd, SHUT_WR);
+  c->phase = GW_PHASE_LINGER;
+  gw_buf_free(&c->in);
+  if (c->peer_eof)
+    gw_conn_close(c);
+}
+
+/* Moves a connection forward as far as it can go without waiting: write pending output,
+ * then parse and dispatch buffered requests one at a time. */
+static void conn_drive(gw_conn *c) {
+  if (c->driving || c->fd < 0)
+    return;
+  c->driving = true;
+  gw_conn_ref(c);
+  while (c->fd >= 0) {
+    if (gw_buf_pending(&c->out) > 0 && conn_flush(c) != 0) {
+      gw_conn_close(c);
+      break;
+    }
+    if (c->phase == GW_PHASE_DISPATCHED || c->phase == GW_PHASE_LINGER)
+      break;
+    /* Pipelined requests wait until the previous response has left. */
+    if (gw_buf_pending(&c->out) > 0)
+      break;
+    if (c->close_after) {
+      conn_start_linger(c);
+      break;
+    }
+    gw_parse_result r = gw_http_parse(c);
+    if (r == GW_PARSE_REQUEST) {
+      gw_http_dispatch(c);
+      continue;
+    }
+    if (r == GW_PARSE_ERROR)
+      continue;
+    if (gw_buf_pending(&c->out) > 0 && conn_flush(c) != 0) {
+      gw_conn_close(c);
+      break;
+    }
+    if (c->peer_eof || (c->srv->stopping && c->phase == GW_PHASE_IDLE))
+      gw_conn_close(c);
+    break;
+  }
+  if (c->fd >= 0)
+    conn_update(c);
+  c->driving = false;
+  gw_conn_unref(c);
+}
+
+static void conn_on_event(gw_conn *c, unsigned events) {
+  if (c->fd < 0)
+    return;
+  gw_conn_ref(c);
+  if ((events & EPOLLERR) || ((events & EPOLLHUP) && !(c->events & EPOLLIN))) {
+    gw_conn_close(c);
+  } else if (events & (EPOLLIN | EPOLLHUP)) {
+    conn_on_readable(c);
+  }
+  if (c->fd >= 0 && (events & EPOLLOUT))
+    conn_drive(c);
+  gw_conn_unref(c);
+}
+
+/* ---- shutdown ---- */
+
+static void begin_shutdown(gw_server *srv) {
+  if (srv->stopping) {
+    /* A second signal means now. */
+    srv->force_exit = true;
+    return;
+  }
+  gw_log(EDGEFN_LOG_INFO, "shutting down: finishing %zu connection(s)", srv->nopen);
+  srv->stopping = true;
+  srv->stop_deadline_ms = gw_now_ms() + GW_SHUTDOWN_GRACE_MS;
+  if (srv->listen_fd >= 0) {
+    epoll_ctl(srv->epfd, EPOLL_CTL_DEL, srv->listen_fd, NULL);
+    close(srv->listen_fd);
+    srv->listen_fd = -1;
+  }
+  /* Connections between requests close now; the rest close after their response. */
+  for (gw_conn *c = srv->all; c; c = c->all_next)
+    if (c->fd >= 0 && c->phase == GW_PHASE_IDLE && gw_buf_pending(&c->in) == 0 &&
+        gw_buf_pending(&c->out) == 0)
+      gw_conn_ready(c);
+}
+
+static void on_signal(gw_server *srv) {
+  struct signalfd_siginfo si;
+  while (read(srv->signal_fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+    begin_shutdown(srv);
+}
+
+int gw_server_run(gw_server *srv) {
+  struct epoll_event events[GW_MAX_EVENTS];
+  while (!srv->force_exit) {
+    uint64_t now = gw_now_ms();
+    if (srv->stopping && (srv->nlive == 0 || now >= srv->stop_deadline_ms))
+      break;
+
+    /* Sleep until the earliest of: the library's next timer, our next connection timer,
+     * the shutdown deadline. */
+    int timeout = edgefn_loop_timeout(srv->loop);
+    uint64_t next = next_timer_ms(srv);
+    if (srv->stopping && srv->stop_deadline_ms < next)
+      next = srv->stop_deadline_ms;
+    if (srv->ready_head)
+      next = now;
+    if (next != UINT64_MAX) {
+      uint64_t wait = next > now ? next - now : 0;
+      if (wait > INT32_MAX)
+        wait = INT32_MAX;
+      if (timeout < 0 || (uint64_t)timeout > wait)
+        timeout = (int)wait;
+    }
+
+    int n = epoll_wait(srv->epfd, events, GW_MAX_EVENTS, timeout);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      gw_log(EDGEFN_LOG_ERROR, "epoll_wait: %s", strerror(errno));
+      return -1;
+    }
+    bool loop_ready = false;
+    for (int i = 0; i < n; i++) {
+      void *p = events[i].data.ptr;
+      if (p == &tag_listen)
+        on_listen_readable(srv);
+      else if (p == &tag_signal)
+        on_signal(srv);
+      else if (p == &tag_loop)
+        loop_ready = true;
+      else
+        conn_on_event(p, events[i].events);
+      run_ready(srv);
+    }
+    if (loop_ready || edgefn_loop_timeout(srv->loop) == 0) {
+      if (edgefn_loop_process(srv->loop) != 0)
+        gw_log(EDGEFN_LOG_WARN, "edgefn_loop_process failed");
+      run_ready(srv);
+    }
+    run_timers(srv);
+    run_ready(srv);
+    free_graveyard(srv);
+  }
+  if (srv->nlive > 0)
+    gw_log(EDGEFN_LOG_WARN, "shutdown: %zu connection(s) cut off", srv->nlive);
+  return 0;
+}
+
+/* Closes every socket; responses still in flight end when the runtime is freed. */
+void gw_server_close_all(gw_server *srv) {
+  gw_conn *c = srv->all;
+  while (c) {
+    gw_conn_ref(c);
+    gw_conn_close(c);
+    gw_conn *next = c->all_next;
+    gw_conn_unref(c);
+    c = next;
+  }
+  while (srv->ready_head) {
+    c = srv->ready_head;
+    srv->ready_head = c->ready_next;
+    c->queued = false;
+    gw_conn_unref(c);
+  }
+  srv->ready_tail = NULL;
+}
+
+void gw_server_free(gw_server *srv) {
+  free_graveyard(srv);
+  if (srv->listen_fd >= 0)
+    close(srv->listen_fd);
+  if (srv->signal_fd >= 0)
+    close(srv->signal_fd);
+  if (srv->spare_fd >= 0)
+    close(srv->spare_fd);
+  if (srv->epfd >= 0)
+    close(srv->epfd);
+}
