@@ -1,8 +1,8 @@
 /*
  * libedgefn — run serverless edge functions inside any C server.
  *
- * Include this header only. Start with README.md and docs/api.md; every function below is
- * documented where it is declared.
+ * Include this header only. Start with README.md; docs/javascript.md lists what scripts can
+ * use and docs/limits.md the limits. Every function is documented where it is declared.
  */
 #ifndef EDGEFN_H
 #define EDGEFN_H

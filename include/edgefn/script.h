@@ -3,7 +3,8 @@
  *
  * A script is compiled once from JavaScript source into Duktape bytecode and is then
  * immutable: any number of runtimes on any threads may be created from it at the same time.
- * Source is ES5.1 today; the modern-syntax compiler (docs/roadmap) will lower ES2022 here.
+ * Source is ES5.1 today (docs/javascript.md); the modern-syntax compiler will lower ES2022
+ * here.
  * Bytecode is only ever produced by this library; it is never accepted from outside,
  * because Duktape does not validate bytecode it loads.
  */
