@@ -269,6 +269,12 @@ static duk_ret_t fetch_event_respond_with(duk_context *ctx) {
   return 0;
 }
 
+static duk_ret_t on_wait_until_rejected(duk_context *ctx) {
+  duk_dup(ctx, 0);
+  log_js_error(rt_of(ctx), ctx, "Uncaught (in waitUntil promise)");
+  return 0;
+}
+
 static duk_ret_t fetch_event_wait_until(duk_context *ctx) {
   /* Work passed here runs on the runtime's loop; keeping the request alive for it comes
    * with the event-loop work (Web platform core). Rejections are still reported. */
@@ -276,7 +282,7 @@ static duk_ret_t fetch_event_wait_until(duk_context *ctx) {
     edgefn__promise_push_resolved(ctx, 0);
     duk_push_string(ctx, "then");
     duk_push_undefined(ctx);
-    duk_push_c_function(ctx, on_response_rejected, 1); /* no exchange: logs only */
+    duk_push_c_function(ctx, on_wait_until_rejected, 1);
     duk_call_prop(ctx, -4, 2);
   }
   return 0;
@@ -662,7 +668,8 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
   ex = find_exchange(rt, id);
   if (ex) {
     ex->dispatching = false;
-    if (rc != DUK_EXEC_SUCCESS && ex->outcome == OUTCOME_NONE) {
+    if (rc != DUK_EXEC_SUCCESS && rt->breach == 0) {
+      /* Logged even when respondWith was already called: that response stands. */
       duk_dup_top(rt->ctx);
       log_js_error(rt, rt->ctx, "Uncaught exception in the fetch handler");
       if (ex->pass_on_exception)

@@ -269,6 +269,10 @@ TEST(runtime_respond_with_rules) {
                      "    late = e;\n"
                      "  } else if (u.indexOf('/notresponse') > 0) {\n"
                      "    e.respondWith(Promise.resolve(42));\n"
+                     "  } else if (u.indexOf('/throwafter') > 0) {\n"
+                     "    e.waitUntil(Promise.reject(new Error('background failed')));\n"
+                     "    e.respondWith(new Response('kept'));\n"
+                     "    throw new Error('after respondWith');\n"
                      "  }\n"
                      "});",
                      0, 0, 0),
@@ -288,6 +292,15 @@ TEST(runtime_respond_with_rules) {
   ASSERT_EQ(env_fetch(&e, "GET", "http://x/notresponse", NULL, 0, NULL, &c), 0);
   ASSERT_EQ(c.status, 500);
   ASSERT(strstr(e.log.text, "not a Response") != NULL);
+  collected_free(&c);
+  /* An exception after respondWith keeps the response but is logged, as is a rejected
+   * waitUntil promise. */
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/throwafter", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 200);
+  ASSERT_STREQ(c.body, "kept");
+  ASSERT(strstr(e.log.text, "Uncaught exception in the fetch handler: Error: after") != NULL);
+  ASSERT(strstr(e.log.text, "Uncaught (in waitUntil promise): Error: background failed") !=
+         NULL);
   collected_free(&c);
   env_close(&e);
   return 0;
