@@ -50,8 +50,13 @@ EDGEFN_INTERNAL void edgefn__push_string_from_utf8(duk_context *ctx, const uint8
 #define EDGEFN_KEY_BODY DUK_HIDDEN_SYMBOL("body")
 #define EDGEFN_KEY_BODY_USED DUK_HIDDEN_SYMBOL("bu")
 
-/* Installs the Web API globals (Headers, Request, Response, console, timers, crypto) on
- * ctx's global object. Inside a protected call. */
+/* Installs every global of the sandbox (lib/js/globals.c holds the table): eager ones now,
+ * lazy ones as accessors that install on first use. Inside a protected call. */
+EDGEFN_INTERNAL void edgefn__globals_install(duk_context *ctx);
+
+/* Installers: each defines its globals on ctx's global object with plain data properties
+ * (duk_put_prop_string on the global). Called inside a protected call, at most once per
+ * heap; register new ones in lib/js/globals.c. */
 EDGEFN_INTERNAL void edgefn__headers_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__fetch_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__console_install(duk_context *ctx);

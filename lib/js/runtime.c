@@ -369,12 +369,7 @@ static duk_ret_t install_safe(duk_context *ctx, void *udata) {
   duk_put_prop_string(ctx, -2, "self");
   duk_pop(ctx);
 
-  edgefn__promise_install(ctx);
-  edgefn__headers_install(ctx);
-  edgefn__fetch_install(ctx);
-  edgefn__console_install(ctx);
-  edgefn__timers_install(ctx);
-  edgefn__crypto_install(ctx);
+  edgefn__globals_install(ctx);
   return 0;
 }
 

@@ -604,3 +604,17 @@ TEST(runtime_binary_body_delivered) {
   env_close(&e);
   return 0;
 }
+
+TEST(runtime_lazy_globals) {
+  /* A lazy global installs on first read, and can be replaced before or after that. */
+  ASSERT_EQ(expect_js("var t1 = typeof console.log; var same = console === console;"
+                      "return t1 + ',' + same + ',' + typeof crypto.randomUUID;",
+                      "function,true,function"),
+            0);
+  ASSERT_EQ(expect_js("console = 5; return typeof console + ',' + console;", "number,5"), 0);
+  ASSERT_EQ(expect_js("var c = console; console = 1; console = c; return typeof console.warn;",
+                      "function"),
+            0);
+  ASSERT_EQ(expect_js("return 'console' in globalThis;", "true"), 0);
+  return 0;
+}
