@@ -12,12 +12,28 @@ typedef struct edgefn__heap_ctl {
   size_t mem_used;
   size_t mem_limit;
   bool mem_exceeded; /* an allocation was refused since the flag was last cleared */
-  uint64_t cpu_deadline_ns; /* thread CPU time at which running JS must stop; 0 = none */
+  /* The CPU budget of the JavaScript now running (see edgefn__cpu_begin). */
+  bool cpu_active;
   bool cpu_exceeded;
+  bool cpu_sampled;    /* the thread CPU clock has been read during this entry */
+  uint64_t cpu_budget_ns;
+  uint64_t mono_start; /* monotonic time at entry */
+  uint64_t mono_base;  /* monotonic time when the thread CPU clock was first read */
+  uint64_t cpu_base;   /* thread CPU time at that moment */
   edgefn_log_fn log; /* NULL: stderr */
   void *log_data;
   const char *name; /* function name for log lines; NULL = "" */
 } edgefn__heap_ctl;
+
+/* CPU accounting for one entry into JavaScript. Reading the thread CPU clock is a system
+ * call (about 1.5 µs on a virtual machine, more than a hello-world request should cost), so
+ * short entries are charged the monotonic time they took (a vDSO read); once an entry has
+ * run for EDGEFN_CPU_SAMPLE_AFTER_NS, the exec-timeout check switches to the thread CPU clock
+ * so that time the OS spent elsewhere is not charged to a long-running script. */
+#define EDGEFN_CPU_SAMPLE_AFTER_NS 1000000u
+EDGEFN_INTERNAL void edgefn__cpu_begin(edgefn__heap_ctl *ctl, uint64_t budget_ns);
+/* Ends the entry and returns the CPU time to charge for it. */
+EDGEFN_INTERNAL uint64_t edgefn__cpu_end(edgefn__heap_ctl *ctl);
 
 /* Creates a heap whose allocations are counted against ctl->mem_limit (ctl may be NULL
  * for an unlimited compile-only heap). */

@@ -25,7 +25,7 @@ static const char text_plain_utf8[] = "text/plain;charset=UTF-8";
 static int kind_of(duk_context *ctx, duk_idx_t idx) {
   if (!duk_is_object(ctx, idx))
     return 0;
-  duk_get_prop_string(ctx, idx, KEY_KIND);
+  duk_get_prop_literal(ctx, idx, KEY_KIND);
   int k = duk_get_int(ctx, -1);
   duk_pop(ctx);
   return k;
@@ -59,7 +59,7 @@ static void push_body_from_init(duk_context *ctx, duk_idx_t idx, bool *is_text) 
     return;
   }
   if (kind_of(ctx, idx)) { /* a Request or Response as body: its bytes */
-    duk_get_prop_string(ctx, idx, EDGEFN_KEY_BODY);
+    duk_get_prop_literal(ctx, idx, EDGEFN_KEY_BODY);
     return;
   }
   duk_dup(ctx, idx);
@@ -71,29 +71,22 @@ static void push_body_from_init(duk_context *ctx, duk_idx_t idx, bool *is_text) 
 }
 
 static void set_default_content_type(duk_context *ctx, duk_idx_t headers, const char *type) {
-  headers = duk_normalize_index(ctx, headers);
-  duk_push_string(ctx, "has");
-  duk_push_string(ctx, "content-type");
-  duk_call_prop(ctx, headers, 1);
-  bool has = duk_to_boolean(ctx, -1);
-  duk_pop(ctx);
-  if (!has)
+  if (!edgefn__headers_has_raw(ctx, headers, "content-type"))
     edgefn__headers_append_raw(ctx, headers, "content-type", 12, type, strlen(type));
 }
 
-/* Pushes a new Headers built from init (undefined for empty) by calling the constructor. */
+/* Pushes a new Headers built from init (undefined for empty), as `new Headers(init)`. */
 static void push_headers_from(duk_context *ctx, duk_idx_t init) {
-  init = duk_normalize_index(ctx, init);
-  duk_get_global_string(ctx, "Headers");
-  duk_dup(ctx, init);
-  duk_new(ctx, 1);
+  edgefn__headers_push_init(ctx, init);
 }
 
-static void push_proto(duk_context *ctx, const char *key) {
-  duk_push_global_stash(ctx);
-  duk_get_prop_string(ctx, -1, key);
-  duk_remove(ctx, -2);
-}
+/* Pushes a prototype kept in the stash (a macro so the key stays a literal). */
+#define PUSH_PROTO(ctx, key)                 \
+  do {                                       \
+    duk_push_global_stash(ctx);              \
+    duk_get_prop_literal((ctx), -1, key);    \
+    duk_remove((ctx), -2);                   \
+  } while (0)
 
 /* ---- body methods (shared by Request and Response) ---- */
 
@@ -103,15 +96,15 @@ static void take_body(duk_context *ctx) {
   duk_push_this(ctx);
   if (!kind_of(ctx, -1))
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Illegal invocation");
-  duk_get_prop_string(ctx, -1, EDGEFN_KEY_BODY_USED);
+  duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY_USED);
   bool used = duk_to_boolean(ctx, -1);
   duk_pop(ctx);
   if (used)
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Body has already been used");
-  duk_get_prop_string(ctx, -1, EDGEFN_KEY_BODY);
+  duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
   if (!duk_is_undefined(ctx, -1)) {
     duk_push_true(ctx);
-    duk_put_prop_string(ctx, -3, EDGEFN_KEY_BODY_USED);
+    duk_put_prop_literal(ctx, -3, EDGEFN_KEY_BODY_USED);
   }
   duk_remove(ctx, -2);
 }
@@ -166,7 +159,7 @@ static duk_ret_t body_array_buffer(duk_context *ctx) {
 
 static duk_ret_t body_used_getter(duk_context *ctx) {
   duk_push_this(ctx);
-  duk_get_prop_string(ctx, -1, EDGEFN_KEY_BODY_USED);
+  duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY_USED);
   duk_push_boolean(ctx, duk_to_boolean(ctx, -1));
   return 1;
 }
@@ -188,7 +181,7 @@ static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
   duk_push_undefined(ctx); /* headers init */
   duk_idx_t status_text = duk_get_top(ctx) - 2, hinit = duk_get_top(ctx) - 1;
   if (duk_is_object(ctx, init_idx)) {
-    if (duk_get_prop_string(ctx, init_idx, "status") && !duk_is_undefined(ctx, -1)) {
+    if (duk_get_prop_literal(ctx, init_idx, "status") && !duk_is_undefined(ctx, -1)) {
       double d = duk_to_number(ctx, -1);
       if (!(d >= 200 && d <= 599) || d != (int)d)
         (void)duk_error(ctx, DUK_ERR_RANGE_ERROR,
@@ -198,7 +191,7 @@ static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
       status = (int)d;
     }
     duk_pop(ctx);
-    if (duk_get_prop_string(ctx, init_idx, "statusText") && !duk_is_undefined(ctx, -1)) {
+    if (duk_get_prop_literal(ctx, init_idx, "statusText") && !duk_is_undefined(ctx, -1)) {
       duk_size_t len;
       const char *s = duk_to_lstring(ctx, -1, &len);
       for (duk_size_t i = 0; i < len; i++)
@@ -208,7 +201,7 @@ static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
     } else {
       duk_pop(ctx);
     }
-    duk_get_prop_string(ctx, init_idx, "headers");
+    duk_get_prop_literal(ctx, init_idx, "headers");
     duk_replace(ctx, hinit);
   } else if (!duk_is_undefined(ctx, init_idx) && !duk_is_null(ctx, init_idx)) {
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Failed to construct 'Response': init must be an object");
@@ -222,14 +215,16 @@ static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
                     "have body");
   if (!duk_is_undefined(ctx, -1) && (is_text || default_type))
     set_default_content_type(ctx, -2, default_type ? default_type : text_plain_utf8);
-  duk_put_prop_string(ctx, obj, EDGEFN_KEY_BODY);
-  duk_put_prop_string(ctx, obj, KEY_HEADERS);
+  duk_put_prop_literal(ctx, obj, EDGEFN_KEY_BODY);
+  duk_put_prop_literal(ctx, obj, KEY_HEADERS);
   duk_push_int(ctx, status);
-  duk_put_prop_string(ctx, obj, KEY_STATUS);
-  duk_dup(ctx, status_text);
-  duk_put_prop_string(ctx, obj, KEY_STATUS_TEXT);
+  duk_put_prop_literal(ctx, obj, KEY_STATUS);
+  if (duk_get_length(ctx, status_text) > 0) { /* absent reads as "" */
+    duk_dup(ctx, status_text);
+    duk_put_prop_literal(ctx, obj, KEY_STATUS_TEXT);
+  }
   duk_push_int(ctx, KIND_RESPONSE);
-  duk_put_prop_string(ctx, obj, KEY_KIND);
+  duk_put_prop_literal(ctx, obj, KEY_KIND);
   duk_pop_2(ctx);
 }
 
@@ -244,7 +239,7 @@ static duk_ret_t response_ctor(duk_context *ctx) {
 
 static void push_new_response(duk_context *ctx) {
   duk_push_object(ctx);
-  push_proto(ctx, STASH_RESPONSE_PROTO);
+  PUSH_PROTO(ctx, STASH_RESPONSE_PROTO);
   duk_set_prototype(ctx, -2);
 }
 
@@ -266,11 +261,11 @@ static duk_ret_t response_redirect(duk_context *ctx) {
   push_new_response(ctx);
   duk_push_object(ctx);
   duk_push_int(ctx, status);
-  duk_put_prop_string(ctx, -2, "status");
+  duk_put_prop_literal(ctx, -2, "status");
   duk_push_undefined(ctx);
   response_init(ctx, -3, -1, -2, NULL);
   duk_pop_2(ctx);
-  duk_get_prop_string(ctx, -1, KEY_HEADERS);
+  duk_get_prop_literal(ctx, -1, KEY_HEADERS);
   edgefn__headers_append_raw(ctx, -1, "location", 8, url, strlen(url));
   duk_pop(ctx);
   return 1;
@@ -278,19 +273,20 @@ static duk_ret_t response_redirect(duk_context *ctx) {
 
 static duk_ret_t response_status(duk_context *ctx) {
   require_this_kind(ctx, KIND_RESPONSE);
-  duk_get_prop_string(ctx, -1, KEY_STATUS);
+  duk_get_prop_literal(ctx, -1, KEY_STATUS);
   return 1;
 }
 
 static duk_ret_t response_status_text(duk_context *ctx) {
   require_this_kind(ctx, KIND_RESPONSE);
-  duk_get_prop_string(ctx, -1, KEY_STATUS_TEXT);
+  if (!duk_get_prop_literal(ctx, -1, KEY_STATUS_TEXT))
+    duk_push_string(ctx, "");
   return 1;
 }
 
 static duk_ret_t response_ok(duk_context *ctx) {
   require_this_kind(ctx, KIND_RESPONSE);
-  duk_get_prop_string(ctx, -1, KEY_STATUS);
+  duk_get_prop_literal(ctx, -1, KEY_STATUS);
   int s = duk_get_int(ctx, -1);
   duk_push_boolean(ctx, s >= 200 && s <= 299);
   return 1;
@@ -300,7 +296,7 @@ static duk_ret_t message_headers(duk_context *ctx) {
   duk_push_this(ctx);
   if (!kind_of(ctx, -1))
     return duk_error(ctx, DUK_ERR_TYPE_ERROR, "Illegal invocation");
-  duk_get_prop_string(ctx, -1, KEY_HEADERS);
+  duk_get_prop_literal(ctx, -1, KEY_HEADERS);
   return 1;
 }
 
@@ -325,7 +321,7 @@ static duk_ret_t message_clone(duk_context *ctx) {
   int kind = kind_of(ctx, -1);
   if (!kind)
     return duk_error(ctx, DUK_ERR_TYPE_ERROR, "Illegal invocation");
-  duk_get_prop_string(ctx, -1, EDGEFN_KEY_BODY_USED);
+  duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY_USED);
   if (duk_to_boolean(ctx, -1))
     return duk_error(ctx, DUK_ERR_TYPE_ERROR, "Body has already been used");
   duk_pop(ctx);
@@ -342,11 +338,13 @@ static duk_ret_t message_clone(duk_context *ctx) {
   }
   /* Bodies are never written after construction, so sharing the bytes is safe; headers
    * are copied (with their guard). */
-  duk_get_prop_string(ctx, -2, KEY_HEADERS);
+  duk_get_prop_literal(ctx, -2, KEY_HEADERS);
   push_headers_from(ctx, -1);
-  duk_get_prop_string(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
-  duk_put_prop_string(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
-  duk_put_prop_string(ctx, -3, KEY_HEADERS);
+  if (duk_get_prop_literal(ctx, -2, EDGEFN_KEY_HEADERS_GUARD))
+    duk_put_prop_literal(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
+  else
+    duk_pop(ctx);
+  duk_put_prop_literal(ctx, -3, KEY_HEADERS);
   duk_pop(ctx);
   return 1;
 }
@@ -405,10 +403,10 @@ static duk_ret_t request_ctor(duk_context *ctx) {
   bool from_request = kind_of(ctx, 0) == KIND_REQUEST;
   /* Defaults from the input. */
   if (from_request) {
-    duk_get_prop_string(ctx, 0, KEY_URL);
-    duk_get_prop_string(ctx, 0, KEY_METHOD);
-    duk_get_prop_string(ctx, 0, KEY_HEADERS);
-    duk_get_prop_string(ctx, 0, EDGEFN_KEY_BODY);
+    duk_get_prop_literal(ctx, 0, KEY_URL);
+    duk_get_prop_literal(ctx, 0, KEY_METHOD);
+    duk_get_prop_literal(ctx, 0, KEY_HEADERS);
+    duk_get_prop_literal(ctx, 0, EDGEFN_KEY_BODY);
   } else {
     duk_dup(ctx, 0);
     check_absolute_url(ctx, -1);
@@ -418,20 +416,20 @@ static duk_ret_t request_ctor(duk_context *ctx) {
   } /* 3 url, 4 method, 5 headers init, 6 body */
   bool init = duk_is_object(ctx, 1);
   if (init) {
-    if (duk_get_prop_string(ctx, 1, "method") && !duk_is_undefined(ctx, -1)) {
+    if (duk_get_prop_literal(ctx, 1, "method") && !duk_is_undefined(ctx, -1)) {
       normalize_method(ctx, -1);
       duk_replace(ctx, 4);
     } else {
       duk_pop(ctx);
     }
-    if (duk_get_prop_string(ctx, 1, "headers") && !duk_is_undefined(ctx, -1))
+    if (duk_get_prop_literal(ctx, 1, "headers") && !duk_is_undefined(ctx, -1))
       duk_replace(ctx, 5);
     else
       duk_pop(ctx);
   }
   push_headers_from(ctx, 5); /* 7 */
   bool is_text = false;
-  if (init && duk_get_prop_string(ctx, 1, "body") && !duk_is_undefined(ctx, -1)) {
+  if (init && duk_get_prop_literal(ctx, 1, "body") && !duk_is_undefined(ctx, -1)) {
     push_body_from_init(ctx, -1, &is_text);
     duk_remove(ctx, -2);
     duk_replace(ctx, 6);
@@ -446,27 +444,27 @@ static duk_ret_t request_ctor(duk_context *ctx) {
   if (is_text)
     set_default_content_type(ctx, 7, text_plain_utf8);
   duk_dup(ctx, 3);
-  duk_put_prop_string(ctx, 2, KEY_URL);
+  duk_put_prop_literal(ctx, 2, KEY_URL);
   duk_dup(ctx, 4);
-  duk_put_prop_string(ctx, 2, KEY_METHOD);
+  duk_put_prop_literal(ctx, 2, KEY_METHOD);
   duk_dup(ctx, 7);
-  duk_put_prop_string(ctx, 2, KEY_HEADERS);
+  duk_put_prop_literal(ctx, 2, KEY_HEADERS);
   duk_dup(ctx, 6);
-  duk_put_prop_string(ctx, 2, EDGEFN_KEY_BODY);
+  duk_put_prop_literal(ctx, 2, EDGEFN_KEY_BODY);
   duk_push_int(ctx, KIND_REQUEST);
-  duk_put_prop_string(ctx, 2, KEY_KIND);
+  duk_put_prop_literal(ctx, 2, KEY_KIND);
   return 0;
 }
 
 static duk_ret_t request_method(duk_context *ctx) {
   require_this_kind(ctx, KIND_REQUEST);
-  duk_get_prop_string(ctx, -1, KEY_METHOD);
+  duk_get_prop_literal(ctx, -1, KEY_METHOD);
   return 1;
 }
 
 static duk_ret_t request_url(duk_context *ctx) {
   require_this_kind(ctx, KIND_REQUEST);
-  duk_get_prop_string(ctx, -1, KEY_URL);
+  duk_get_prop_literal(ctx, -1, KEY_URL);
   return 1;
 }
 
@@ -477,30 +475,30 @@ static duk_ret_t request_redirect(duk_context *ctx) {
 
 void edgefn__request_push_incoming(duk_context *ctx, const edgefn_request *req) {
   duk_push_object(ctx);
-  push_proto(ctx, STASH_REQUEST_PROTO);
+  PUSH_PROTO(ctx, STASH_REQUEST_PROTO);
   duk_set_prototype(ctx, -2);
   duk_push_int(ctx, KIND_REQUEST);
-  duk_put_prop_string(ctx, -2, KEY_KIND);
+  duk_put_prop_literal(ctx, -2, KEY_KIND);
   if (req->method && req->method_len) {
     duk_push_lstring(ctx, req->method, req->method_len);
     normalize_method(ctx, -1);
   } else {
     duk_push_string(ctx, "GET");
   }
-  duk_put_prop_string(ctx, -2, KEY_METHOD);
+  duk_put_prop_literal(ctx, -2, KEY_METHOD);
   edgefn__push_string_from_utf8(ctx, (const uint8_t *)req->url, req->url_len);
-  duk_put_prop_string(ctx, -2, KEY_URL);
+  duk_put_prop_literal(ctx, -2, KEY_URL);
   edgefn__headers_push(ctx, EDGEFN_GUARD_IMMUTABLE);
   for (size_t i = 0; i < req->header_count; i++) {
     const edgefn_header *h = &req->headers[i];
     edgefn__headers_append_raw(ctx, -1, h->name, h->name_len, h->value ? h->value : "",
                                h->value ? h->value_len : 0);
   }
-  duk_put_prop_string(ctx, -2, KEY_HEADERS);
+  duk_put_prop_literal(ctx, -2, KEY_HEADERS);
   if (req->body_len) {
     void *b = duk_push_fixed_buffer(ctx, req->body_len);
     memcpy(b, req->body, req->body_len);
-    duk_put_prop_string(ctx, -2, EDGEFN_KEY_BODY);
+    duk_put_prop_literal(ctx, -2, EDGEFN_KEY_BODY);
   }
 }
 
@@ -509,16 +507,16 @@ void edgefn__request_push_incoming(duk_context *ctx, const edgefn_request *req) 
 void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_parts *p) {
   memset(p, 0, sizeof(*p));
   idx = duk_normalize_index(ctx, idx);
-  duk_get_prop_string(ctx, idx, KEY_STATUS);
+  duk_get_prop_literal(ctx, idx, KEY_STATUS);
   p->status = duk_get_int(ctx, -1);
   duk_pop(ctx);
-  duk_get_prop_string(ctx, idx, KEY_STATUS_TEXT);
+  duk_get_prop_literal(ctx, idx, KEY_STATUS_TEXT);
   duk_size_t st_len;
   const char *st = duk_get_lstring(ctx, -1, &st_len);
-  duk_get_prop_string(ctx, idx, KEY_HEADERS);
+  duk_get_prop_literal(ctx, idx, KEY_HEADERS);
   edgefn__headers_push_list(ctx, -1);
   duk_idx_t list = duk_get_top_index(ctx);
-  duk_get_prop_string(ctx, idx, EDGEFN_KEY_BODY);
+  duk_get_prop_literal(ctx, idx, EDGEFN_KEY_BODY);
   duk_size_t body_len = 0;
   const uint8_t *body = duk_is_buffer(ctx, -1) ? duk_get_buffer(ctx, -1, &body_len) : NULL;
   size_t n = duk_get_length(ctx, list) / 2;
@@ -614,12 +612,12 @@ static void install_class(duk_context *ctx, const char *name, duk_c_function cto
   duk_put_function_list(ctx, -1, body_methods);
   define_getters(ctx, -1, getters);
   duk_dup(ctx, -2);
-  duk_put_prop_string(ctx, -2, "constructor");
+  duk_put_prop_literal(ctx, -2, "constructor");
   duk_push_global_stash(ctx);
   duk_dup(ctx, -2);
   duk_put_prop_string(ctx, -2, stash_key);
   duk_pop(ctx);
-  duk_put_prop_string(ctx, -2, "prototype");
+  duk_put_prop_literal(ctx, -2, "prototype");
   duk_put_prop_string(ctx, -2, name);
   duk_pop(ctx);
 }
@@ -627,10 +625,10 @@ static void install_class(duk_context *ctx, const char *name, duk_c_function cto
 void edgefn__fetch_install(duk_context *ctx) {
   install_class(ctx, "Request", request_ctor, 2, request_getters, STASH_REQUEST_PROTO);
   install_class(ctx, "Response", response_ctor, 2, response_getters, STASH_RESPONSE_PROTO);
-  duk_get_global_string(ctx, "Response");
+  duk_get_global_literal(ctx, "Response");
   duk_push_c_function(ctx, response_json, 2);
-  duk_put_prop_string(ctx, -2, "json");
+  duk_put_prop_literal(ctx, -2, "json");
   duk_push_c_function(ctx, response_redirect, 2);
-  duk_put_prop_string(ctx, -2, "redirect");
+  duk_put_prop_literal(ctx, -2, "redirect");
   duk_pop(ctx);
 }

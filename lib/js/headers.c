@@ -69,10 +69,10 @@ static void normalize_value(duk_context *ctx, duk_idx_t idx) {
 
 static void push_list_of_this(duk_context *ctx, bool for_write) {
   duk_push_this(ctx);
-  if (!duk_get_prop_string(ctx, -1, EDGEFN_KEY_HEADERS_LIST) || !duk_is_array(ctx, -1))
+  if (!duk_get_prop_literal(ctx, -1, EDGEFN_KEY_HEADERS_LIST) || !duk_is_array(ctx, -1))
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Illegal invocation: not a Headers object");
   if (for_write) {
-    duk_get_prop_string(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
+    duk_get_prop_literal(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
     if (duk_get_int(ctx, -1) == EDGEFN_GUARD_IMMUTABLE)
       (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Can't modify immutable headers.");
     duk_pop(ctx);
@@ -112,26 +112,28 @@ static void list_delete(duk_context *ctx, duk_idx_t list, duk_idx_t name) {
   }
   if (w != n) {
     duk_push_uint(ctx, w);
-    duk_put_prop_string(ctx, list, "length");
+    duk_put_prop_literal(ctx, list, "length");
   }
 }
 
 void edgefn__headers_push(duk_context *ctx, int guard) {
   duk_push_object(ctx);
   duk_push_global_stash(ctx);
-  duk_get_prop_string(ctx, -1, STASH_HEADERS_PROTO);
+  duk_get_prop_literal(ctx, -1, STASH_HEADERS_PROTO);
   duk_set_prototype(ctx, -3);
   duk_pop(ctx);
   duk_push_array(ctx);
-  duk_put_prop_string(ctx, -2, EDGEFN_KEY_HEADERS_LIST);
-  duk_push_int(ctx, guard);
-  duk_put_prop_string(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
+  duk_put_prop_literal(ctx, -2, EDGEFN_KEY_HEADERS_LIST);
+  if (guard != EDGEFN_GUARD_NONE) { /* absent reads as none: one property less per object */
+    duk_push_int(ctx, guard);
+    duk_put_prop_literal(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
+  }
 }
 
 void edgefn__headers_append_raw(duk_context *ctx, duk_idx_t idx, const char *name,
                                 size_t name_len, const char *value, size_t value_len) {
   idx = duk_normalize_index(ctx, idx);
-  duk_get_prop_string(ctx, idx, EDGEFN_KEY_HEADERS_LIST);
+  duk_get_prop_literal(ctx, idx, EDGEFN_KEY_HEADERS_LIST);
   duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, -1);
   char small[64];
   char *lower = name_len <= sizeof(small) ? small : duk_push_fixed_buffer(ctx, name_len);
@@ -147,7 +149,7 @@ void edgefn__headers_append_raw(duk_context *ctx, duk_idx_t idx, const char *nam
 }
 
 void edgefn__headers_push_list(duk_context *ctx, duk_idx_t idx) {
-  duk_get_prop_string(ctx, idx, EDGEFN_KEY_HEADERS_LIST);
+  duk_get_prop_literal(ctx, idx, EDGEFN_KEY_HEADERS_LIST);
 }
 
 /* Fills the list of a new Headers object (at obj) from a HeadersInit at init. */
@@ -159,9 +161,9 @@ static void fill_from_init(duk_context *ctx, duk_idx_t obj, duk_idx_t init) {
   if (!duk_is_object(ctx, init))
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
                     "Failed to construct 'Headers': init must be an object or array");
-  duk_get_prop_string(ctx, obj, EDGEFN_KEY_HEADERS_LIST);
+  duk_get_prop_literal(ctx, obj, EDGEFN_KEY_HEADERS_LIST);
   duk_idx_t list = duk_get_top_index(ctx);
-  if (duk_get_prop_string(ctx, init, EDGEFN_KEY_HEADERS_LIST) && duk_is_array(ctx, -1)) {
+  if (duk_get_prop_literal(ctx, init, EDGEFN_KEY_HEADERS_LIST) && duk_is_array(ctx, -1)) {
     duk_size_t n = duk_get_length(ctx, -1);
     for (duk_size_t i = 0; i < n; i++) {
       duk_get_prop_index(ctx, -1, (duk_uarridx_t)i);
@@ -198,15 +200,35 @@ static void fill_from_init(duk_context *ctx, duk_idx_t obj, duk_idx_t init) {
   duk_pop(ctx);
 }
 
+void edgefn__headers_push_init(duk_context *ctx, duk_idx_t init) {
+  init = duk_normalize_index(ctx, init);
+  edgefn__headers_push(ctx, EDGEFN_GUARD_NONE);
+  fill_from_init(ctx, -1, init);
+}
+
+bool edgefn__headers_has_raw(duk_context *ctx, duk_idx_t idx, const char *lower_name) {
+  duk_get_prop_literal(ctx, idx, EDGEFN_KEY_HEADERS_LIST);
+  duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, -1);
+  bool found = false;
+  for (duk_uarridx_t r = 0; r < n && !found; r += 2) {
+    duk_get_prop_index(ctx, -1, r);
+    const char *name = duk_get_string(ctx, -1);
+    found = name && strcmp(name, lower_name) == 0;
+    duk_pop(ctx);
+  }
+  duk_pop(ctx);
+  return found;
+}
+
 static duk_ret_t headers_ctor(duk_context *ctx) {
   if (!duk_is_constructor_call(ctx))
     return duk_error(ctx, DUK_ERR_TYPE_ERROR,
                      "Failed to construct 'Headers': Please use the 'new' operator");
   duk_push_this(ctx);
   duk_push_array(ctx);
-  duk_put_prop_string(ctx, -2, EDGEFN_KEY_HEADERS_LIST);
+  duk_put_prop_literal(ctx, -2, EDGEFN_KEY_HEADERS_LIST);
   duk_push_int(ctx, EDGEFN_GUARD_NONE);
-  duk_put_prop_string(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
+  duk_put_prop_literal(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
   fill_from_init(ctx, -1, 0);
   return 0;
 }
@@ -250,7 +272,7 @@ static duk_ret_t headers_set(duk_context *ctx) {
   }
   if (w != n) {
     duk_push_uint(ctx, w);
-    duk_put_prop_string(ctx, list, "length");
+    duk_put_prop_literal(ctx, list, "length");
   }
   if (!found)
     list_append(ctx, list, 0, 1);
@@ -396,19 +418,19 @@ static duk_ret_t headers_for_each(duk_context *ctx) {
 
 static duk_ret_t iter_next(duk_context *ctx) {
   duk_push_this(ctx);
-  duk_get_prop_string(ctx, -1, KEY_ITER_LIST);
-  duk_get_prop_string(ctx, -2, KEY_ITER_POS);
+  duk_get_prop_literal(ctx, -1, KEY_ITER_LIST);
+  duk_get_prop_literal(ctx, -2, KEY_ITER_POS);
   duk_uarridx_t pos = duk_get_uint(ctx, -1);
   duk_pop(ctx);
   duk_push_object(ctx);
   if (pos >= duk_get_length(ctx, -2)) {
     duk_push_undefined(ctx);
-    duk_put_prop_string(ctx, -2, "value");
+    duk_put_prop_literal(ctx, -2, "value");
     duk_push_true(ctx);
-    duk_put_prop_string(ctx, -2, "done");
+    duk_put_prop_literal(ctx, -2, "done");
     return 1;
   }
-  duk_get_prop_string(ctx, -3, KEY_ITER_KIND);
+  duk_get_prop_literal(ctx, -3, KEY_ITER_KIND);
   int kind = duk_get_int(ctx, -1);
   duk_pop(ctx);
   duk_get_prop_index(ctx, -2, pos);
@@ -416,11 +438,11 @@ static duk_ret_t iter_next(duk_context *ctx) {
     duk_get_prop_index(ctx, -1, (duk_uarridx_t)kind);
     duk_remove(ctx, -2);
   }
-  duk_put_prop_string(ctx, -2, "value");
+  duk_put_prop_literal(ctx, -2, "value");
   duk_push_false(ctx);
-  duk_put_prop_string(ctx, -2, "done");
+  duk_put_prop_literal(ctx, -2, "done");
   duk_push_uint(ctx, pos + 1);
-  duk_put_prop_string(ctx, -4, KEY_ITER_POS);
+  duk_put_prop_literal(ctx, -4, KEY_ITER_POS);
   return 1;
 }
 
@@ -429,13 +451,13 @@ static duk_ret_t make_iterator(duk_context *ctx, int kind) {
   push_sorted_pairs(ctx);
   duk_push_object(ctx);
   duk_dup(ctx, -2);
-  duk_put_prop_string(ctx, -2, KEY_ITER_LIST);
+  duk_put_prop_literal(ctx, -2, KEY_ITER_LIST);
   duk_push_uint(ctx, 0);
-  duk_put_prop_string(ctx, -2, KEY_ITER_POS);
+  duk_put_prop_literal(ctx, -2, KEY_ITER_POS);
   duk_push_int(ctx, kind);
-  duk_put_prop_string(ctx, -2, KEY_ITER_KIND);
+  duk_put_prop_literal(ctx, -2, KEY_ITER_KIND);
   duk_push_c_function(ctx, iter_next, 0);
-  duk_put_prop_string(ctx, -2, "next");
+  duk_put_prop_literal(ctx, -2, "next");
   return 1;
 }
 
@@ -457,12 +479,12 @@ void edgefn__headers_install(duk_context *ctx) {
   duk_push_object(ctx);
   duk_put_function_list(ctx, -1, headers_methods);
   duk_dup(ctx, -2);
-  duk_put_prop_string(ctx, -2, "constructor");
+  duk_put_prop_literal(ctx, -2, "constructor");
   duk_push_global_stash(ctx);
   duk_dup(ctx, -2);
-  duk_put_prop_string(ctx, -2, STASH_HEADERS_PROTO);
+  duk_put_prop_literal(ctx, -2, STASH_HEADERS_PROTO);
   duk_pop(ctx);
-  duk_put_prop_string(ctx, -2, "prototype");
-  duk_put_prop_string(ctx, -2, "Headers");
+  duk_put_prop_literal(ctx, -2, "prototype");
+  duk_put_prop_literal(ctx, -2, "Headers");
   duk_pop(ctx);
 }

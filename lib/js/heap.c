@@ -67,11 +67,40 @@ static void fatal_handler(void *udata, const char *msg) {
   abort();
 }
 
+void edgefn__cpu_begin(edgefn__heap_ctl *ctl, uint64_t budget_ns) {
+  ctl->cpu_active = true;
+  ctl->cpu_exceeded = false;
+  ctl->cpu_sampled = false;
+  ctl->cpu_budget_ns = budget_ns;
+  ctl->mono_start = edgefn__now_ns();
+}
+
+static uint64_t cpu_used(const edgefn__heap_ctl *ctl, uint64_t now) {
+  if (!ctl->cpu_sampled)
+    return now - ctl->mono_start;
+  return (ctl->mono_base - ctl->mono_start) + (edgefn__thread_cpu_ns() - ctl->cpu_base);
+}
+
+uint64_t edgefn__cpu_end(edgefn__heap_ctl *ctl) {
+  uint64_t used = cpu_used(ctl, edgefn__now_ns());
+  ctl->cpu_active = false;
+  return used;
+}
+
 int edgefn__duk_exec_timeout_check(void *udata) {
   edgefn__heap_ctl *ctl = udata;
-  if (!ctl || ctl->cpu_deadline_ns == 0)
+  if (!ctl || !ctl->cpu_active)
     return 0;
-  if (ctl->cpu_exceeded || edgefn__thread_cpu_ns() >= ctl->cpu_deadline_ns) {
+  if (ctl->cpu_exceeded)
+    return 1;
+  uint64_t now = edgefn__now_ns();
+  uint64_t used = cpu_used(ctl, now);
+  if (!ctl->cpu_sampled && used >= EDGEFN_CPU_SAMPLE_AFTER_NS) {
+    ctl->cpu_sampled = true;
+    ctl->mono_base = now;
+    ctl->cpu_base = edgefn__thread_cpu_ns();
+  }
+  if (used >= ctl->cpu_budget_ns) {
     ctl->cpu_exceeded = true;
     return 1;
   }

@@ -27,6 +27,59 @@ EDGEFN_INTERNAL void edgefn__promise_push_rejected(duk_context *ctx, duk_idx_t i
 /* True when the value at idx is an object or function with a callable `then`. */
 EDGEFN_INTERNAL bool edgefn__is_thenable(duk_context *ctx, duk_idx_t idx);
 
+/* ---- The ES2015+ library Duktape lacks (lib/js/es-*.c, lib/js/structured-clone.c) ---- */
+
+/* One native method: `length` is the spec's (it may differ from nargs, e.g. for
+ * DUK_VARARGS); magic is passed to the function. */
+typedef struct edgefn__es_method {
+  const char *name;
+  duk_c_function fn;
+  duk_int_t nargs;
+  duk_int_t length;
+  duk_int_t magic;
+} edgefn__es_method;
+
+/* Defines each method on the object at obj as the spec defines built-in methods:
+ * writable, configurable, non-enumerable, with `name` and `length`. */
+EDGEFN_INTERNAL void edgefn__es_def_methods(duk_context *ctx, duk_idx_t obj,
+                                            const edgefn__es_method *methods, size_t n);
+
+/* Eager: Array/Object/String/Number/Math/typed-array additions and the iterator protocol
+ * on built-ins (lib/js/es-builtins.c, lib/js/es-iter.c). */
+EDGEFN_INTERNAL void edgefn__es_builtins_install(duk_context *ctx);
+EDGEFN_INTERNAL void edgefn__es_iter_install(duk_context *ctx);
+/* Lazy: Map, Set, WeakMap, WeakSet (lib/js/es-collections.c); structuredClone. */
+EDGEFN_INTERNAL void edgefn__es_collections_install(duk_context *ctx);
+EDGEFN_INTERNAL void edgefn__structured_clone_install(duk_context *ctx);
+
+/* Pushes %IteratorPrototype% (its @@iterator returns this). */
+EDGEFN_INTERNAL void edgefn__iter_push_proto(duk_context *ctx);
+/* Replaces the value on top of the stack with an iterator result { value, done }. */
+EDGEFN_INTERNAL void edgefn__iter_result(duk_context *ctx, bool done);
+/* GetIterator(value at idx): pushes the iterator and its next method; TypeError when the
+ * value is not iterable. */
+EDGEFN_INTERNAL void edgefn__iter_open(duk_context *ctx, duk_idx_t idx);
+/* IteratorStep on the iterator at it (its next method at it + 1): pushes the next value and
+ * returns true, or returns false when done (nothing pushed). */
+EDGEFN_INTERNAL bool edgefn__iter_step(duk_context *ctx, duk_idx_t it);
+/* Calls body for every value of the iterable at idx with the value on top of the stack
+ * (the body may leave anything; the stack is reset after it). When body throws, the
+ * iterator is closed (IteratorClose) and the error rethrown. */
+EDGEFN_INTERNAL void edgefn__iter_each(duk_context *ctx, duk_idx_t idx,
+                                       duk_ret_t (*body)(duk_context *ctx, void *udata),
+                                       void *udata);
+
+/* Map and Set internals for structuredClone: kind 1 = Map, 2 = Set, 0 = neither. */
+EDGEFN_INTERNAL int edgefn__collection_kind(duk_context *ctx, duk_idx_t idx);
+/* Pushes the live entries as a flat array: [k0, v0, k1, v1, ...] for a Map, [v0, ...] for
+ * a Set. */
+EDGEFN_INTERNAL void edgefn__collection_push_entries(duk_context *ctx, duk_idx_t idx);
+/* Pushes a new empty Map (kind 1) or Set (kind 2) with the intrinsic prototype. */
+EDGEFN_INTERNAL void edgefn__collection_push_new(duk_context *ctx, int kind);
+/* Adds key (and value, for a Map) to the collection at coll without calling JS. */
+EDGEFN_INTERNAL void edgefn__collection_add(duk_context *ctx, duk_idx_t coll, duk_idx_t key,
+                                            duk_idx_t value);
+
 /* ---- Logging from JS-facing code (lib/js/heap.c) ---- */
 
 /* Logs through the heap's log callback (edgefn__heap_ctl.log), or stderr. */
@@ -73,6 +126,12 @@ EDGEFN_INTERNAL void edgefn__headers_push(duk_context *ctx, int guard);
 EDGEFN_INTERNAL void edgefn__headers_append_raw(duk_context *ctx, duk_idx_t idx,
                                                 const char *name, size_t name_len,
                                                 const char *value, size_t value_len);
+/* Pushes a new Headers (guard none) filled from the HeadersInit at init, as the constructor
+ * would (validating names and values). */
+EDGEFN_INTERNAL void edgefn__headers_push_init(duk_context *ctx, duk_idx_t init);
+/* True when the Headers object at idx has a header with this lower-case name. */
+EDGEFN_INTERNAL bool edgefn__headers_has_raw(duk_context *ctx, duk_idx_t idx,
+                                             const char *lower_name);
 /* Pushes the flat [name0, value0, name1, value1, ...] list (lower-case names, insertion
  * order) of the Headers object at idx. */
 EDGEFN_INTERNAL void edgefn__headers_push_list(duk_context *ctx, duk_idx_t idx);

@@ -31,6 +31,7 @@ typedef struct edgefn__exchange {
   struct edgefn__exchange *next, *prev;
   edgefn_runtime *rt;
   uint32_t id;
+  uint32_t slot; /* index of its { e, r } record in the stash's exchanges array */
   edgefn_response_handler handler;
   void *user_data;
   uint64_t cpu_used_ns;
@@ -86,7 +87,7 @@ static void set_outcome(exchange *ex, outcome o, int status, const char *text) {
 static void log_js_error(edgefn_runtime *rt, duk_context *ctx, const char *what) {
   const char *text = NULL;
   if (duk_is_error(ctx, -1)) {
-    duk_get_prop_string(ctx, -1, "stack");
+    duk_get_prop_literal(ctx, -1, "stack");
     if (duk_is_string(ctx, -1))
       text = duk_get_string(ctx, -1);
     else
@@ -121,9 +122,7 @@ static int run_js(edgefn_runtime *rt, uint32_t ex_id, uint64_t budget_ns,
   if (ex)
     budget_ns = ex->cpu_used_ns >= rt->cpu_limit_ns ? 0 : rt->cpu_limit_ns - ex->cpu_used_ns;
   uint32_t saved = rt->current_exchange;
-  uint64_t start = edgefn__thread_cpu_ns();
-  rt->ctl.cpu_deadline_ns = start + (budget_ns ? budget_ns : 1);
-  rt->ctl.cpu_exceeded = false;
+  edgefn__cpu_begin(&rt->ctl, budget_ns);
   rt->ctl.mem_exceeded = false;
   rt->current_exchange = ex_id;
   duk_idx_t top_before = duk_get_top(ctx) - nargs;
@@ -141,8 +140,7 @@ static int run_js(edgefn_runtime *rt, uint32_t ex_id, uint64_t budget_ns,
    * indices of every later entry. */
   assert(duk_get_top(ctx) == top_before + nrets);
   bool cpu = rt->ctl.cpu_exceeded, mem = rt->ctl.mem_exceeded;
-  uint64_t used = edgefn__thread_cpu_ns() - start;
-  rt->ctl.cpu_deadline_ns = 0;
+  uint64_t used = edgefn__cpu_end(&rt->ctl);
   rt->ctl.cpu_exceeded = false;
   rt->ctl.mem_exceeded = false;
   rt->current_exchange = saved;
@@ -172,22 +170,42 @@ static int run_js(edgefn_runtime *rt, uint32_t ex_id, uint64_t budget_ns,
   return rc;
 }
 
-/* ---- the exchange slot in the stash: { e: FetchEvent, r: Response } ---- */
+/* ---- the exchange slot in the stash: exchanges[slot] = { e: FetchEvent, r: Response } ----
+ * Slots are small recycled integers so the array stays dense: Duktape keeps it in its array
+ * part, which is much cheaper than object keys made from ever-growing request ids. */
 
-static void push_slot(duk_context *ctx, uint32_t id) {
+static void push_slot(duk_context *ctx, uint32_t slot) {
   duk_push_global_stash(ctx);
-  duk_get_prop_string(ctx, -1, STASH_EXCHANGES);
+  duk_get_prop_literal(ctx, -1, STASH_EXCHANGES);
   duk_remove(ctx, -2);
-  duk_get_prop_index(ctx, -1, id);
+  duk_get_prop_index(ctx, -1, slot);
   duk_remove(ctx, -2);
 }
 
-static duk_ret_t slot_delete_safe(duk_context *ctx, void *udata) {
-  uint32_t id = *(uint32_t *)udata;
+static duk_ret_t slot_clear_safe(duk_context *ctx, void *udata) {
+  uint32_t slot = *(uint32_t *)udata;
   duk_push_global_stash(ctx);
-  duk_get_prop_string(ctx, -1, STASH_EXCHANGES);
-  duk_del_prop_index(ctx, -1, id);
+  duk_get_prop_literal(ctx, -1, STASH_EXCHANGES);
+  duk_push_undefined(ctx);
+  duk_put_prop_index(ctx, -2, slot);
   duk_pop_2(ctx);
+  return 0;
+}
+
+static int slot_alloc(edgefn_runtime *rt, uint32_t *slot) {
+  if (rt->free_slot_count > 0) {
+    *slot = rt->free_slots[--rt->free_slot_count];
+    return 0;
+  }
+  if (rt->slot_count == rt->free_slot_cap) {
+    size_t cap = rt->free_slot_cap ? rt->free_slot_cap * 2 : 16;
+    uint32_t *p = realloc(rt->free_slots, cap * sizeof(*p));
+    if (!p)
+      return EDGEFN_ENOMEM;
+    rt->free_slots = p;
+    rt->free_slot_cap = cap;
+  }
+  *slot = rt->slot_count++;
   return 0;
 }
 
@@ -195,7 +213,7 @@ static duk_ret_t slot_delete_safe(duk_context *ctx, void *udata) {
 
 static exchange *this_exchange(duk_context *ctx) {
   duk_push_this(ctx);
-  duk_get_prop_string(ctx, -1, KEY_EXCHANGE_ID);
+  duk_get_prop_literal(ctx, -1, KEY_EXCHANGE_ID);
   uint32_t id = duk_get_uint(ctx, -1);
   duk_pop_2(ctx);
   return find_exchange(rt_of(ctx), id);
@@ -203,7 +221,7 @@ static exchange *this_exchange(duk_context *ctx) {
 
 static duk_ret_t settle_common(duk_context *ctx, bool fulfilled) {
   duk_push_current_function(ctx);
-  duk_get_prop_string(ctx, -1, KEY_EXCHANGE_ID);
+  duk_get_prop_literal(ctx, -1, KEY_EXCHANGE_ID);
   uint32_t id = duk_get_uint(ctx, -1);
   duk_pop_2(ctx);
   edgefn_runtime *rt = rt_of(ctx);
@@ -211,9 +229,9 @@ static duk_ret_t settle_common(duk_context *ctx, bool fulfilled) {
   if (!ex || ex->outcome != OUTCOME_NONE)
     return 0;
   if (fulfilled && edgefn__is_response(ctx, 0)) {
-    push_slot(ctx, id);
+    push_slot(ctx, ex->slot);
     duk_dup(ctx, 0);
-    duk_put_prop_string(ctx, -2, "r");
+    duk_put_prop_literal(ctx, -2, "r");
     duk_pop(ctx);
     set_outcome(ex, OUTCOME_RESPONSE, 0, NULL);
     return 0;
@@ -238,7 +256,7 @@ static duk_ret_t on_response_rejected(duk_context *ctx) { return settle_common(c
 static void push_settler(duk_context *ctx, duk_c_function fn, uint32_t id) {
   duk_push_c_function(ctx, fn, 1);
   duk_push_uint(ctx, id);
-  duk_put_prop_string(ctx, -2, KEY_EXCHANGE_ID);
+  duk_put_prop_literal(ctx, -2, KEY_EXCHANGE_ID);
 }
 
 static duk_ret_t fetch_event_respond_with(duk_context *ctx) {
@@ -255,7 +273,7 @@ static duk_ret_t fetch_event_respond_with(duk_context *ctx) {
   if (edgefn__is_response(ctx, v) || !edgefn__is_thenable(ctx, v)) {
     duk_push_c_function(ctx, on_response_fulfilled, 1);
     duk_push_uint(ctx, ex->id);
-    duk_put_prop_string(ctx, -2, KEY_EXCHANGE_ID);
+    duk_put_prop_literal(ctx, -2, KEY_EXCHANGE_ID);
     duk_dup(ctx, v);
     duk_call(ctx, 1);
     return 0;
@@ -304,7 +322,7 @@ static duk_ret_t add_event_listener(duk_context *ctx) {
   if (strcmp(type, "fetch") != 0)
     return 0;
   duk_push_global_stash(ctx);
-  duk_get_prop_string(ctx, -1, STASH_LISTENERS);
+  duk_get_prop_literal(ctx, -1, STASH_LISTENERS);
   duk_size_t n = duk_get_length(ctx, -1);
   for (duk_size_t i = 0; i < n; i++) {
     duk_get_prop_index(ctx, -1, (duk_uarridx_t)i);
@@ -323,7 +341,7 @@ static duk_ret_t remove_event_listener(duk_context *ctx) {
   if (strcmp(type, "fetch") != 0)
     return 0;
   duk_push_global_stash(ctx);
-  duk_get_prop_string(ctx, -1, STASH_LISTENERS); /* [type fn stash list] */
+  duk_get_prop_literal(ctx, -1, STASH_LISTENERS); /* [type fn stash list] */
   duk_size_t n = duk_get_length(ctx, -1);
   duk_push_array(ctx);
   duk_uarridx_t k = 0;
@@ -334,7 +352,7 @@ static duk_ret_t remove_event_listener(duk_context *ctx) {
     else
       duk_put_prop_index(ctx, -2, k++);
   }
-  duk_put_prop_string(ctx, -3, STASH_LISTENERS);
+  duk_put_prop_literal(ctx, -3, STASH_LISTENERS);
   return 0;
 }
 
@@ -350,23 +368,23 @@ static duk_ret_t install_safe(duk_context *ctx, void *udata) {
   (void)udata;
   duk_push_global_stash(ctx);
   duk_push_array(ctx);
-  duk_put_prop_string(ctx, -2, STASH_LISTENERS);
-  duk_push_object(ctx);
-  duk_put_prop_string(ctx, -2, STASH_EXCHANGES);
+  duk_put_prop_literal(ctx, -2, STASH_LISTENERS);
+  duk_push_array(ctx);
+  duk_put_prop_literal(ctx, -2, STASH_EXCHANGES);
   duk_push_object(ctx);
   duk_put_function_list(ctx, -1, fetch_event_methods);
   duk_push_string(ctx, "fetch");
-  duk_put_prop_string(ctx, -2, "type");
-  duk_put_prop_string(ctx, -2, STASH_EVENT_PROTO);
+  duk_put_prop_literal(ctx, -2, "type");
+  duk_put_prop_literal(ctx, -2, STASH_EVENT_PROTO);
   duk_pop(ctx);
 
   duk_push_global_object(ctx);
   duk_push_c_function(ctx, add_event_listener, 2);
-  duk_put_prop_string(ctx, -2, "addEventListener");
+  duk_put_prop_literal(ctx, -2, "addEventListener");
   duk_push_c_function(ctx, remove_event_listener, 2);
-  duk_put_prop_string(ctx, -2, "removeEventListener");
+  duk_put_prop_literal(ctx, -2, "removeEventListener");
   duk_push_global_object(ctx);
-  duk_put_prop_string(ctx, -2, "self");
+  duk_put_prop_literal(ctx, -2, "self");
   duk_pop(ctx);
 
   edgefn__globals_install(ctx);
@@ -391,7 +409,7 @@ static void fill_error_from_stack(edgefn_runtime *rt, edgefn_error_info *err, in
   duk_context *ctx = rt->ctx;
   int line = 0;
   if (duk_is_error(ctx, -1)) {
-    duk_get_prop_string(ctx, -1, "lineNumber");
+    duk_get_prop_literal(ctx, -1, "lineNumber");
     line = duk_get_int(ctx, -1);
     duk_pop(ctx);
   }
@@ -485,11 +503,11 @@ static void finish_exchange(edgefn_runtime *rt, exchange *ex) {
   if (ex->next)
     ex->next->prev = ex->prev;
   rt->pending--;
-  uint32_t id = ex->id;
-  if (duk_safe_call(rt->ctx, slot_delete_safe, &id, 0, 1) == DUK_EXEC_SUCCESS)
-    duk_pop(rt->ctx);
-  else
-    duk_pop(rt->ctx); /* out of memory while deleting: the slot is collected with the heap */
+  /* Clearing a slot of a dense array allocates nothing, so it cannot fail; the slot is
+   * reused by a later request. free_slots has room: it was sized when the slot was made. */
+  duk_safe_call(rt->ctx, slot_clear_safe, &ex->slot, 0, 1);
+  duk_pop(rt->ctx);
+  rt->free_slots[rt->free_slot_count++] = ex->slot;
   free(ex);
 }
 
@@ -505,14 +523,14 @@ static void send_text(exchange *ex, int status, const char *text) {
 }
 
 typedef struct extract_args {
-  uint32_t id;
+  uint32_t slot;
   edgefn__response_parts parts;
 } extract_args;
 
 static duk_ret_t extract_safe(duk_context *ctx, void *udata) {
   extract_args *a = udata;
-  push_slot(ctx, a->id);
-  duk_get_prop_string(ctx, -1, "r");
+  push_slot(ctx, a->slot);
+  duk_get_prop_literal(ctx, -1, "r");
   edgefn__response_extract(ctx, -1, &a->parts);
   duk_pop_2(ctx);
   return 0;
@@ -522,7 +540,7 @@ static void deliver(edgefn_runtime *rt, exchange *ex) {
   ex->delivering = true;
   switch (ex->outcome) {
   case OUTCOME_RESPONSE: {
-    extract_args a = {.id = ex->id};
+    extract_args a = {.slot = ex->slot};
     int rc = duk_safe_call(rt->ctx, extract_safe, &a, 0, 1);
     duk_pop(rt->ctx);
     if (rc != DUK_EXEC_SUCCESS) {
@@ -582,6 +600,7 @@ static void wall_timeout(edgefn__timer *t) {
 typedef struct dispatch_args {
   const edgefn_request *req;
   uint32_t id;
+  uint32_t slot;
 } dispatch_args;
 
 static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
@@ -590,23 +609,30 @@ static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
   duk_idx_t stash = duk_get_top(ctx), listeners = stash + 1, event = stash + 2,
             copy = stash + 3;
   duk_push_global_stash(ctx);
-  duk_get_prop_string(ctx, stash, STASH_LISTENERS);
+  duk_get_prop_literal(ctx, stash, STASH_LISTENERS);
   duk_size_t n = duk_get_length(ctx, listeners);
   if (n == 0)
     return 0;
   duk_push_object(ctx);
-  duk_get_prop_string(ctx, stash, STASH_EVENT_PROTO);
+  duk_get_prop_literal(ctx, stash, STASH_EVENT_PROTO);
   duk_set_prototype(ctx, event);
   duk_push_uint(ctx, a->id);
-  duk_put_prop_string(ctx, event, KEY_EXCHANGE_ID);
+  duk_put_prop_literal(ctx, event, KEY_EXCHANGE_ID);
   edgefn__request_push_incoming(ctx, a->req);
-  duk_put_prop_string(ctx, event, "request");
-  duk_get_prop_string(ctx, stash, STASH_EXCHANGES);
+  duk_put_prop_literal(ctx, event, "request");
+  duk_get_prop_literal(ctx, stash, STASH_EXCHANGES);
   duk_push_object(ctx);
   duk_dup(ctx, event);
-  duk_put_prop_string(ctx, -2, "e");
-  duk_put_prop_index(ctx, -2, a->id);
+  duk_put_prop_literal(ctx, -2, "e");
+  duk_put_prop_index(ctx, -2, a->slot);
   duk_pop(ctx);
+  if (n == 1) { /* the usual case: one listener, no copy needed */
+    duk_get_prop_index(ctx, listeners, 0);
+    duk_push_global_object(ctx);
+    duk_dup(ctx, event);
+    duk_call_method(ctx, 1);
+    return 0;
+  }
   /* Call the listeners on a copy: a listener may add or remove listeners. */
   duk_push_array(ctx);
   for (duk_size_t i = 0; i < n; i++) {
@@ -646,7 +672,12 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
   ex->handler = *handler;
   ex->user_data = user_data;
   edgefn__timer_init(&ex->wall, wall_timeout, ex);
+  if (slot_alloc(rt, &ex->slot) != 0) {
+    free(ex);
+    return EDGEFN_ENOMEM;
+  }
   if (edgefn__timer_start(rt->loop, &ex->wall, rt->wall_limit_ms) != 0) {
+    rt->free_slots[rt->free_slot_count++] = ex->slot;
     free(ex);
     return EDGEFN_ENOMEM;
   }
@@ -657,7 +688,7 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
   rt->pending++;
 
   uint32_t id = ex->id;
-  dispatch_args a = {req, id};
+  dispatch_args a = {req, id, ex->slot};
   ex->dispatching = true;
   int rc = run_js(rt, id, 0, dispatch_safe, &a, 0, 1);
   ex = find_exchange(rt, id);
@@ -716,6 +747,7 @@ void edgefn_runtime_free(edgefn_runtime *rt) {
   }
   edgefn__timers_free_all(rt);
   duk_destroy_heap(rt->ctx);
+  free(rt->free_slots);
   edgefn__loop_attach(rt->loop, -1);
   edgefn_script_free(rt->script);
   free(rt->name);

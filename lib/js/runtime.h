@@ -19,6 +19,9 @@ struct edgefn_runtime {
   struct edgefn__exchange *exchanges; /* requests in flight, newest first */
   size_t pending;
   uint32_t next_exchange_id;
+  uint32_t *free_slots; /* recycled stash slots; capacity >= slot_count */
+  size_t free_slot_count, free_slot_cap;
+  uint32_t slot_count;
   uint32_t current_exchange; /* the request whose JavaScript is running; 0 = none */
   edgefn__js_timer *timers;
   size_t timer_count;
