@@ -29,7 +29,8 @@ typedef struct edgefn_runtime_options {
   const char *name;       /* NUL-terminated function name for logs (copied); NULL = "" */
   size_t memory_limit;    /* bytes; 0 = EDGEFN_DEFAULT_MEMORY_LIMIT */
   uint32_t cpu_limit_ms;  /* per request; 0 = EDGEFN_DEFAULT_CPU_LIMIT_MS */
-  uint32_t wall_limit_ms; /* per request, until the response head; 0 = default */
+  uint32_t wall_limit_ms; /* per request, from dispatch until its response and its
+                             waitUntil work are done; 0 = default */
   edgefn_log_fn log;      /* NULL: messages go to stderr */
   void *log_user_data;
   void *user_data; /* returned by edgefn_runtime_user_data() */
@@ -60,7 +61,8 @@ EDGEFN_API int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request 
                                        const edgefn_response_handler *handler,
                                        void *user_data);
 
-/* Requests dispatched and not yet ended. */
+/* Requests dispatched and not finished: still producing their response, or answered but
+ * still running work passed to event.waitUntil(). */
 EDGEFN_API size_t edgefn_runtime_pending(const edgefn_runtime *rt);
 
 /* Bytes the runtime's JavaScript heap holds now. */

@@ -23,6 +23,7 @@ typedef struct edgefn__heap_ctl {
   edgefn_log_fn log; /* NULL: stderr */
   void *log_data;
   const char *name; /* function name for log lines; NULL = "" */
+  struct edgefn_runtime *owner; /* the runtime of this heap, NULL for other heaps */
 } edgefn__heap_ctl;
 
 /* CPU accounting for one entry into JavaScript. Reading the thread CPU clock is a system

@@ -162,6 +162,12 @@ EDGEFN_INTERNAL bool edgefn__is_response(duk_context *ctx, duk_idx_t idx);
 EDGEFN_INTERNAL void edgefn__timers_cancel_for(edgefn_runtime *rt, uint32_t exchange_id);
 EDGEFN_INTERNAL void edgefn__timers_free_all(edgefn_runtime *rt);
 
+/* Offers an unhandled rejection to the runtime's "unhandledrejection" listeners; returns
+ * true when one of them called preventDefault() (the rejection is then not logged). The
+ * promise and reason are at the given indices. Inside a protected call. */
+EDGEFN_INTERNAL bool edgefn__js_unhandled_rejection(duk_context *ctx, duk_idx_t promise,
+                                                    duk_idx_t reason);
+
 /* The runtime a heap belongs to (NULL for compile-only heaps). */
 EDGEFN_INTERNAL edgefn_runtime *edgefn__rt_from_ctx(duk_context *ctx);
 

@@ -394,7 +394,8 @@ static void report_unhandled(duk_context *ctx, engine *e) {
     if (!(st & ST_HANDLED)) {
       state_set(ctx, -1, st | ST_HANDLED);
       duk_get_prop_literal(ctx, -1, K_VALUE);
-      log_value(ctx, "Unhandled promise rejection: ", -1);
+      if (!edgefn__js_unhandled_rejection(ctx, -2, -1))
+        log_value(ctx, "Unhandled promise rejection: ", -1);
       duk_pop(ctx);
     }
     duk_pop(ctx);

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STASH_LISTENERS "fetchListeners"
+#define STASH_LISTENERS "listeners"
 #define STASH_EXCHANGES "exchanges"
 #define STASH_EVENT_PROTO "fetchEventProto"
 #define KEY_EXCHANGE_ID DUK_HIDDEN_SYMBOL("xid")
@@ -40,6 +40,8 @@ typedef struct edgefn__exchange {
   bool responded;         /* respondWith was called */
   bool pass_on_exception; /* passThroughOnException was called */
   bool delivering;        /* host callbacks are running for it */
+  bool answered;          /* on_end was called; only waitUntil work keeps it alive */
+  uint32_t wait_count;    /* waitUntil promises not yet settled */
   outcome outcome;
   int fail_status;
   const char *fail_text;
@@ -52,8 +54,10 @@ static edgefn_runtime *rt_of(duk_context *ctx) {
 }
 
 edgefn_runtime *edgefn__rt_from_ctx(duk_context *ctx) {
-  edgefn_runtime *rt = rt_of(ctx);
-  return rt && rt->ctx == ctx ? rt : NULL;
+  duk_memory_functions mf;
+  duk_get_memory_functions(ctx, &mf);
+  edgefn__heap_ctl *ctl = mf.udata;
+  return ctl ? ctl->owner : NULL;
 }
 
 static exchange *find_exchange(edgefn_runtime *rt, uint32_t id) {
@@ -287,22 +291,40 @@ static duk_ret_t fetch_event_respond_with(duk_context *ctx) {
   return 0;
 }
 
-static duk_ret_t on_wait_until_rejected(duk_context *ctx) {
-  duk_dup(ctx, 0);
-  log_js_error(rt_of(ctx), ctx, "Uncaught (in waitUntil promise)");
+/* A waitUntil promise settled: its exchange may now finish (after its response). */
+static duk_ret_t wait_until_settled(duk_context *ctx, bool rejected) {
+  duk_push_current_function(ctx);
+  duk_get_prop_literal(ctx, -1, KEY_EXCHANGE_ID);
+  exchange *ex = find_exchange(rt_of(ctx), duk_get_uint(ctx, -1));
+  duk_pop_2(ctx);
+  if (rejected) {
+    duk_dup(ctx, 0);
+    log_js_error(rt_of(ctx), ctx, "Uncaught (in waitUntil promise)");
+  }
+  if (ex && ex->wait_count > 0)
+    ex->wait_count--;
   return 0;
 }
 
+static duk_ret_t on_wait_until_fulfilled(duk_context *ctx) {
+  return wait_until_settled(ctx, false);
+}
+static duk_ret_t on_wait_until_rejected(duk_context *ctx) { return wait_until_settled(ctx, true); }
+
 static duk_ret_t fetch_event_wait_until(duk_context *ctx) {
-  /* Work passed here runs on the runtime's loop; keeping the request alive for it comes
-   * with the event-loop work (Web platform core). Rejections are still reported. */
-  if (edgefn__is_thenable(ctx, 0)) {
-    edgefn__promise_push_resolved(ctx, 0);
-    duk_push_string(ctx, "then");
-    duk_push_undefined(ctx);
-    duk_push_c_function(ctx, on_wait_until_rejected, 1);
-    duk_call_prop(ctx, -4, 2);
-  }
+  /* The request stays alive (its timers keep running, on its CPU budget) until every
+   * promise passed here has settled or the wall time limit ends it. */
+  exchange *ex = this_exchange(ctx);
+  if (!edgefn__is_thenable(ctx, 0))
+    return 0;
+  uint32_t id = ex ? ex->id : 0;
+  edgefn__promise_push_resolved(ctx, 0);
+  duk_push_literal(ctx, "then");
+  push_settler(ctx, on_wait_until_fulfilled, id);
+  push_settler(ctx, on_wait_until_rejected, id);
+  duk_call_prop(ctx, -4, 2);
+  if (ex)
+    ex->wait_count++;
   return 0;
 }
 
@@ -315,14 +337,32 @@ static duk_ret_t fetch_event_pass_through(duk_context *ctx) {
 
 /* ---- addEventListener ---- */
 
-static duk_ret_t add_event_listener(duk_context *ctx) {
-  const char *type = duk_to_string(ctx, 0);
-  if (!duk_is_function(ctx, 1))
-    return 0;
-  if (strcmp(type, "fetch") != 0)
-    return 0;
+/* Listeners live in stash.listeners[type] (arrays), for every type a script registers;
+ * the runtime dispatches "fetch" and "unhandledrejection". */
+
+/* Pushes the listener array for the type at type_idx, creating it when `create`; pushes
+ * undefined when it does not exist and !create. */
+static void push_listeners(duk_context *ctx, duk_idx_t type_idx, bool create) {
+  type_idx = duk_normalize_index(ctx, type_idx);
   duk_push_global_stash(ctx);
   duk_get_prop_literal(ctx, -1, STASH_LISTENERS);
+  duk_remove(ctx, -2);
+  duk_dup(ctx, type_idx);
+  if (!duk_get_prop(ctx, -2) && create) {
+    duk_pop(ctx);
+    duk_push_array(ctx);
+    duk_dup(ctx, type_idx);
+    duk_dup(ctx, -2);
+    duk_put_prop(ctx, -4);
+  }
+  duk_remove(ctx, -2);
+}
+
+static duk_ret_t add_event_listener(duk_context *ctx) {
+  duk_to_string(ctx, 0);
+  if (!duk_is_function(ctx, 1))
+    return 0;
+  push_listeners(ctx, 0, true);
   duk_size_t n = duk_get_length(ctx, -1);
   for (duk_size_t i = 0; i < n; i++) {
     duk_get_prop_index(ctx, -1, (duk_uarridx_t)i);
@@ -337,23 +377,70 @@ static duk_ret_t add_event_listener(duk_context *ctx) {
 }
 
 static duk_ret_t remove_event_listener(duk_context *ctx) {
-  const char *type = duk_to_string(ctx, 0);
-  if (strcmp(type, "fetch") != 0)
+  duk_to_string(ctx, 0);
+  push_listeners(ctx, 0, false);
+  if (!duk_is_array(ctx, -1))
     return 0;
-  duk_push_global_stash(ctx);
-  duk_get_prop_literal(ctx, -1, STASH_LISTENERS); /* [type fn stash list] */
+  /* Compact in place so that a dispatch running on a copy is unaffected. */
   duk_size_t n = duk_get_length(ctx, -1);
-  duk_push_array(ctx);
   duk_uarridx_t k = 0;
   for (duk_size_t i = 0; i < n; i++) {
-    duk_get_prop_index(ctx, -2, (duk_uarridx_t)i);
+    duk_get_prop_index(ctx, -1, (duk_uarridx_t)i);
     if (duk_strict_equals(ctx, -1, 1))
       duk_pop(ctx);
     else
       duk_put_prop_index(ctx, -2, k++);
   }
-  duk_put_prop_literal(ctx, -3, STASH_LISTENERS);
+  duk_set_length(ctx, -1, k);
   return 0;
+}
+
+/* ---- unhandledrejection ---- */
+
+static duk_ret_t rejection_prevent_default(duk_context *ctx) {
+  duk_push_this(ctx);
+  duk_push_true(ctx);
+  duk_put_prop_literal(ctx, -2, "defaultPrevented");
+  return 0;
+}
+
+bool edgefn__js_unhandled_rejection(duk_context *ctx, duk_idx_t promise, duk_idx_t reason) {
+  if (!edgefn__rt_from_ctx(ctx))
+    return false;
+  promise = duk_normalize_index(ctx, promise);
+  reason = duk_normalize_index(ctx, reason);
+  duk_push_literal(ctx, "unhandledrejection");
+  push_listeners(ctx, -1, false);
+  duk_remove(ctx, -2);
+  duk_size_t n = duk_is_array(ctx, -1) ? duk_get_length(ctx, -1) : 0;
+  if (n == 0) {
+    duk_pop(ctx);
+    return false;
+  }
+  duk_push_object(ctx); /* a PromiseRejectionEvent */
+  duk_push_literal(ctx, "unhandledrejection");
+  duk_put_prop_literal(ctx, -2, "type");
+  duk_dup(ctx, promise);
+  duk_put_prop_literal(ctx, -2, "promise");
+  duk_dup(ctx, reason);
+  duk_put_prop_literal(ctx, -2, "reason");
+  duk_push_false(ctx);
+  duk_put_prop_literal(ctx, -2, "defaultPrevented");
+  duk_push_c_function(ctx, rejection_prevent_default, 0);
+  duk_put_prop_literal(ctx, -2, "preventDefault");
+  for (duk_size_t i = 0; i < n; i++) {
+    duk_get_prop_index(ctx, -2, (duk_uarridx_t)i);
+    duk_push_global_object(ctx);
+    duk_dup(ctx, -3);
+    if (duk_pcall_method(ctx, 1) != DUK_EXEC_SUCCESS)
+      log_js_error(rt_of(ctx), ctx, "Uncaught exception in an unhandledrejection listener");
+    else
+      duk_pop(ctx);
+  }
+  duk_get_prop_literal(ctx, -1, "defaultPrevented");
+  bool prevented = duk_to_boolean(ctx, -1);
+  duk_pop_3(ctx);
+  return prevented;
 }
 
 /* ---- runtime creation ---- */
@@ -367,7 +454,7 @@ static const duk_function_list_entry fetch_event_methods[] = {
 static duk_ret_t install_safe(duk_context *ctx, void *udata) {
   (void)udata;
   duk_push_global_stash(ctx);
-  duk_push_array(ctx);
+  duk_push_object(ctx);
   duk_put_prop_literal(ctx, -2, STASH_LISTENERS);
   duk_push_array(ctx);
   duk_put_prop_literal(ctx, -2, STASH_EXCHANGES);
@@ -446,6 +533,7 @@ int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop, const edgefn_scr
   const char *name = opts && opts->name ? opts->name : "";
   rt->name = edgefn__strndup(name, strlen(name));
   rt->ctl.name = rt->name;
+  rt->ctl.owner = rt;
   rt->next_exchange_id = 1;
   rt->next_timer_id = 1;
   if (!rt->name) {
@@ -571,25 +659,37 @@ static void deliver(edgefn_runtime *rt, exchange *ex) {
     ex->handler.on_end(ex->user_data, EDGEFN_EPASS);
     break;
   }
-  finish_exchange(rt, ex);
+  ex->answered = true;
+  if (ex->wait_count == 0)
+    finish_exchange(rt, ex);
 }
 
 static void deliver_ready(edgefn_runtime *rt) {
-  /* A host callback may dispatch new requests: rescan from the head after each one. */
+  /* A host callback may dispatch new requests: rescan from the head after each step. */
   for (;;) {
-    exchange *ready = NULL;
+    exchange *next = NULL;
     for (exchange *ex = rt->exchanges; ex; ex = ex->next)
-      if (ex->outcome != OUTCOME_NONE && !ex->delivering && !ex->dispatching)
-        ready = ex;
-    if (!ready)
+      if ((ex->answered && ex->wait_count == 0) ||
+          (ex->outcome != OUTCOME_NONE && !ex->delivering && !ex->dispatching))
+        next = ex;
+    if (!next)
       return;
-    deliver(rt, ready);
+    if (next->answered)
+      finish_exchange(rt, next); /* its waitUntil work is done */
+    else
+      deliver(rt, next);
   }
 }
 
 static void wall_timeout(edgefn__timer *t) {
   exchange *ex = t->data;
   edgefn_runtime *rt = ex->rt;
+  if (ex->answered) {
+    edgefn__rt_error(rt, "waitUntil work cancelled at the wall time limit of %u ms",
+                     rt->wall_limit_ms);
+    finish_exchange(rt, ex);
+    return;
+  }
   edgefn__rt_error(rt, "request exceeded its wall time limit of %u ms", rt->wall_limit_ms);
   set_outcome(ex, OUTCOME_FAIL, 504, "edge function did not respond in time\n");
   deliver_ready(rt);
@@ -610,7 +710,9 @@ static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
             copy = stash + 3;
   duk_push_global_stash(ctx);
   duk_get_prop_literal(ctx, stash, STASH_LISTENERS);
-  duk_size_t n = duk_get_length(ctx, listeners);
+  duk_get_prop_literal(ctx, -1, "fetch");
+  duk_remove(ctx, -2);
+  duk_size_t n = duk_is_array(ctx, listeners) ? duk_get_length(ctx, listeners) : 0;
   if (n == 0)
     return 0;
   duk_push_object(ctx);
@@ -742,7 +844,8 @@ void edgefn_runtime_free(edgefn_runtime *rt) {
   while (rt->exchanges) {
     exchange *ex = rt->exchanges;
     ex->delivering = true;
-    ex->handler.on_end(ex->user_data, EDGEFN_ECANCELED);
+    if (!ex->answered)
+      ex->handler.on_end(ex->user_data, EDGEFN_ECANCELED);
     finish_exchange(rt, ex);
   }
   edgefn__timers_free_all(rt);

@@ -1,6 +1,7 @@
-/* setTimeout / clearTimeout on the runtime's loop. Each timer remembers the request that
- * scheduled it: its callback runs on that request's CPU budget, and the timer is cancelled
- * when the request ends. The callback itself waits in the global stash under "t<id>". */
+/* setTimeout, setInterval and setImmediate (and their clear functions, which share one id
+ * space as in HTML) on the runtime's loop. Each timer remembers the request that scheduled
+ * it: its callback runs on that request's CPU budget, and the timer is cancelled when the
+ * request ends. The callback itself waits in the global stash under "t<id>". */
 #include "js/runtime.h"
 
 #include <stdio.h>
@@ -12,7 +13,19 @@ struct edgefn__js_timer {
   edgefn_runtime *rt;
   uint32_t id;
   uint32_t exchange_id;
+  uint64_t interval_ms; /* re-armed with this delay after each run; 0 = runs once */
 };
+
+/* Intervals shorter than this are raised to it, so that setInterval(f, 0) cannot turn the
+ * loop into a busy spin (HTML clamps nested timers to 4 ms for the same reason). */
+#define INTERVAL_MIN_MS 1u
+
+static edgefn__js_timer *find_timer(edgefn_runtime *rt, uint32_t id) {
+  for (edgefn__js_timer *t = rt->timers; t; t = t->next)
+    if (t->id == id)
+      return t;
+  return NULL;
+}
 
 static void stash_key(char *buf, size_t size, uint32_t id) { snprintf(buf, size, "t%u", id); }
 
@@ -49,21 +62,37 @@ static void timer_fired(edgefn__timer *timer) {
   edgefn_runtime *rt = t->rt;
   char key[16];
   stash_key(key, sizeof(key), t->id);
-  uint32_t exchange_id = t->exchange_id;
-  release_timer(rt, t, false);
+  uint32_t id = t->id, exchange_id = t->exchange_id;
+  if (t->interval_ms == 0) {
+    release_timer(rt, t, false);
+    edgefn__rt_call_stashed(rt, exchange_id, key);
+    duk_safe_call(rt->ctx, stash_delete_safe, key, 0, 1);
+    duk_pop(rt->ctx);
+    return;
+  }
   edgefn__rt_call_stashed(rt, exchange_id, key);
-  duk_safe_call(rt->ctx, stash_delete_safe, key, 0, 1);
-  duk_pop(rt->ctx);
+  /* The callback may have cleared the interval (freeing t), or its request may have ended. */
+  t = find_timer(rt, id);
+  if (t && edgefn__timer_start(rt->loop, &t->timer, t->interval_ms) != 0)
+    release_timer(rt, t, true);
 }
 
-static duk_ret_t set_timeout(duk_context *ctx) {
+/* magic: 0 setTimeout, 1 setInterval, 2 setImmediate (no delay argument). */
+static duk_ret_t set_timer(duk_context *ctx) {
   edgefn_runtime *rt = edgefn__rt_from_ctx(ctx);
+  int kind = duk_get_current_magic(ctx);
   duk_require_function(ctx, 0);
+  if (kind == 2) { /* setImmediate(fn, ...args): same shape as setTimeout(fn, 0, ...args) */
+    duk_push_int(ctx, 0);
+    duk_insert(ctx, 1);
+  }
   double delay = duk_is_undefined(ctx, 1) ? 0 : duk_to_number(ctx, 1);
   if (!(delay >= 0))
     delay = 0;
   if (delay > 2147483647.0)
     delay = 2147483647.0;
+  if (kind == 1 && delay < INTERVAL_MIN_MS)
+    delay = INTERVAL_MIN_MS;
   if (rt->timer_count >= EDGEFN_DEFAULT_TIMER_LIMIT)
     return duk_error(ctx, DUK_ERR_RANGE_ERROR, "too many pending timers (limit %u)",
                      (unsigned)EDGEFN_DEFAULT_TIMER_LIMIT);
@@ -87,6 +116,7 @@ static duk_ret_t set_timeout(duk_context *ctx) {
   if (rt->next_timer_id == 0)
     rt->next_timer_id = 1;
   t->exchange_id = rt->current_exchange;
+  t->interval_ms = kind == 1 ? (uint64_t)delay : 0;
   char key[16];
   stash_key(key, sizeof(key), t->id);
   duk_push_global_stash(ctx);
@@ -110,12 +140,9 @@ static duk_ret_t clear_timeout(duk_context *ctx) {
   edgefn_runtime *rt = edgefn__rt_from_ctx(ctx);
   if (!duk_is_number(ctx, 0))
     return 0;
-  uint32_t id = duk_get_uint(ctx, 0);
-  for (edgefn__js_timer *t = rt->timers; t; t = t->next)
-    if (t->id == id) {
-      release_timer(rt, t, true);
-      break;
-    }
+  edgefn__js_timer *t = find_timer(rt, duk_get_uint(ctx, 0));
+  if (t)
+    release_timer(rt, t, true);
   return 0;
 }
 
@@ -135,10 +162,15 @@ void edgefn__timers_free_all(edgefn_runtime *rt) {
 }
 
 void edgefn__timers_install(duk_context *ctx) {
+  static const char *const setters[] = {"setTimeout", "setInterval", "setImmediate"};
+  static const char *const clearers[] = {"clearTimeout", "clearInterval", "clearImmediate"};
   duk_push_global_object(ctx);
-  duk_push_c_function(ctx, set_timeout, DUK_VARARGS);
-  duk_put_prop_string(ctx, -2, "setTimeout");
-  duk_push_c_function(ctx, clear_timeout, 1);
-  duk_put_prop_string(ctx, -2, "clearTimeout");
+  for (int i = 0; i < 3; i++) {
+    duk_push_c_function(ctx, set_timer, DUK_VARARGS);
+    duk_set_magic(ctx, -1, i);
+    duk_put_prop_string(ctx, -2, setters[i]);
+    duk_push_c_function(ctx, clear_timeout, 1);
+    duk_put_prop_string(ctx, -2, clearers[i]);
+  }
   duk_pop(ctx);
 }

@@ -618,3 +618,111 @@ TEST(runtime_lazy_globals) {
   ASSERT_EQ(expect_js("return 'console' in globalThis;", "true"), 0);
   return 0;
 }
+
+TEST(runtime_wait_until_keeps_request_alive) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "var done = [];\n"
+                     "addEventListener('fetch', function (e) {\n"
+                     "  if (e.request.url.indexOf('/report') > 0) {\n"
+                     "    e.respondWith(new Response(done.join(',')));\n"
+                     "    return;\n"
+                     "  }\n"
+                     "  e.waitUntil(new Promise(function (resolve) {\n"
+                     "    setTimeout(function () { done.push('bg'); resolve(); }, 30);\n"
+                     "  }));\n"
+                     "  e.respondWith(new Response('fast'));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "fast");
+  /* Answered, but its waitUntil timer keeps it (and the loop) alive. */
+  ASSERT_EQ(edgefn_runtime_pending(e.rt), 1);
+  ASSERT(edgefn_loop_alive(e.loop));
+  collected_free(&c);
+  edgefn_loop_run(e.loop, EDGEFN_RUN_DEFAULT);
+  ASSERT_EQ(edgefn_runtime_pending(e.rt), 0);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/report", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "bg");
+  ASSERT_EQ(c.ends, 1);
+  collected_free(&c);
+  env_close(&e);
+  /* Work that never settles is cut off at the wall limit, without a second on_end. */
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  e.waitUntil(new Promise(function () { setInterval(function () {}, 5); }));\n"
+                     "  e.respondWith(new Response('x'));\n"
+                     "});",
+                     0, 0, 80),
+            0);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  edgefn_loop_run(e.loop, EDGEFN_RUN_DEFAULT); /* returns: the interval died with the request */
+  ASSERT_EQ(c.ends, 1);
+  ASSERT_EQ(edgefn_runtime_pending(e.rt), 0);
+  ASSERT(strstr(e.log.text, "waitUntil work cancelled at the wall time limit") != NULL);
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_timers) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var log = [];\n"
+                     "  e.respondWith(new Promise(function (resolve) {\n"
+                     "    var n = 0;\n"
+                     "    var iv = setInterval(function (tag) {\n"
+                     "      log.push(tag + (++n));\n"
+                     "      if (n === 3) { clearInterval(iv); resolve(new Response(log.join(' '))); }\n"
+                     "    }, 2, 'i');\n"
+                     "    setImmediate(function (a) { log.push(a); }, 'imm');\n"
+                     "    var t = setTimeout(function () { log.push('never'); }, 1);\n"
+                     "    clearTimeout(t);\n"
+                     "    Promise.resolve().then(function () { log.push('micro'); });\n"
+                     "    log.push('sync');\n"
+                     "  }));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "sync micro imm i1 i2 i3");
+  collected_free(&c);
+  ASSERT_EQ(edgefn_loop_alive(e.loop), 0);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_unhandled_rejection_listeners) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "var seen = [];\n"
+                     "addEventListener('unhandledrejection', function (ev) {\n"
+                     "  seen.push(ev.type + ':' + ev.reason.message);\n"
+                     "  if (ev.reason.message === 'quiet') ev.preventDefault();\n"
+                     "});\n"
+                     "addEventListener('fetch', function (e) {\n"
+                     "  if (e.request.url.indexOf('/report') > 0) {\n"
+                     "    e.respondWith(new Response(seen.join(',')));\n"
+                     "    return;\n"
+                     "  }\n"
+                     "  Promise.reject(new Error('quiet'));\n"
+                     "  Promise.reject(new Error('loud'));\n"
+                     "  e.respondWith(new Response('ok'));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  collected_free(&c);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/report", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "unhandledrejection:quiet,unhandledrejection:loud");
+  ASSERT(strstr(e.log.text, "Unhandled promise rejection: Error: loud") != NULL);
+  ASSERT(strstr(e.log.text, "quiet") == NULL);
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
