@@ -120,6 +120,28 @@ typedef struct edgefn_header {
   size_t value_len;
 } edgefn_header;
 
+/* Where a client is, as the host's geolocation database says. Strings are NUL-terminated;
+ * NULL means unknown. Scripts see these as request.eo.geo (EdgeOne's names) and request.cf
+ * (Cloudflare's names). */
+typedef struct edgefn_geo {
+  uint32_t struct_size;
+  uint32_t asn;                /* autonomous system number; 0 = unknown */
+  const char *country_name;    /* "Japan" */
+  const char *country_alpha2;  /* ISO 3166-1 alpha-2, "JP" */
+  const char *country_alpha3;  /* ISO 3166-1 alpha-3, "JPN" */
+  const char *country_numeric; /* ISO 3166-1 numeric, "392" */
+  const char *region_name;     /* "Tokyo" */
+  const char *region_code;     /* ISO 3166-2 subdivision, "JP-13" */
+  const char *city_name;       /* "Tokyo" */
+  const char *continent_code;  /* "AS" */
+  const char *isp;             /* the client's network operator (EdgeOne's cisp) */
+  double latitude;             /* valid when has_coordinates */
+  double longitude;
+  int has_coordinates;
+} edgefn_geo;
+#define EDGEFN_GEO_INIT \
+  {sizeof(edgefn_geo), 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0}
+
 /* A request handed to the library. Everything it points to is read (and copied where kept)
  * during the call that takes it; the caller may free it as soon as that call returns. */
 typedef struct edgefn_request {
@@ -133,8 +155,13 @@ typedef struct edgefn_request {
   const uint8_t *body; /* the whole request body, or NULL */
   size_t body_len;
   const char *client_ip; /* NUL-terminated textual address, or NULL */
+  /* Added in 0.1 after the first layout; read only when struct_size covers them. */
+  const edgefn_geo *geo;  /* the client's location, or NULL */
+  const char *request_id; /* NUL-terminated id for request.eo.uuid; NULL: the library makes a
+                             random UUID when a script asks for it */
 } edgefn_request;
-#define EDGEFN_REQUEST_INIT {sizeof(edgefn_request), NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL}
+#define EDGEFN_REQUEST_INIT \
+  {sizeof(edgefn_request), NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, NULL}
 
 /* The head of a response, passed to edgefn_response_handler.on_head. Valid only during
  * that call. */

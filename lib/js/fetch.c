@@ -13,6 +13,14 @@
 #define KEY_HEADERS DUK_HIDDEN_SYMBOL("hdr")
 #define KEY_METHOD DUK_HIDDEN_SYMBOL("m")
 #define KEY_URL DUK_HIDDEN_SYMBOL("u")
+#define KEY_OPTS DUK_HIDDEN_SYMBOL("o")   /* Request init fields other than the above */
+#define KEY_SIGNAL DUK_HIDDEN_SYMBOL("sig")
+#define KEY_GEO DUK_HIDDEN_SYMBOL("geo")  /* incoming: the host's edgefn_geo as an object */
+#define KEY_CLIENT_IP DUK_HIDDEN_SYMBOL("ip")
+#define KEY_REQUEST_ID DUK_HIDDEN_SYMBOL("rid")
+#define KEY_EO DUK_HIDDEN_SYMBOL("eo")    /* cached request.eo */
+#define KEY_CF DUK_HIDDEN_SYMBOL("cf")    /* request.cf: from init, or built from the geo */
+#define KEY_TYPE DUK_HIDDEN_SYMBOL("ty")  /* Response type when not "default" */
 #define STASH_REQUEST_PROTO "requestProto"
 #define STASH_RESPONSE_PROTO "responseProto"
 
@@ -123,6 +131,17 @@ static void convert_json(duk_context *ctx) {
   duk_json_decode(ctx, -1);
 }
 
+static void convert_bytes(duk_context *ctx) {
+  duk_size_t len = 0;
+  const uint8_t *p = duk_is_undefined(ctx, -1) ? NULL : duk_get_buffer(ctx, -1, &len);
+  void *copy = duk_push_fixed_buffer(ctx, len);
+  if (len)
+    memcpy(copy, p, len);
+  duk_push_buffer_object(ctx, -1, 0, len, DUK_BUFOBJ_UINT8ARRAY);
+  duk_remove(ctx, -2);
+  duk_remove(ctx, -2);
+}
+
 static void convert_array_buffer(duk_context *ctx) {
   duk_size_t len = 0;
   const uint8_t *p = duk_is_undefined(ctx, -1) ? NULL : duk_get_buffer(ctx, -1, &len);
@@ -156,6 +175,7 @@ static duk_ret_t body_json(duk_context *ctx) { return body_promise(ctx, convert_
 static duk_ret_t body_array_buffer(duk_context *ctx) {
   return body_promise(ctx, convert_array_buffer);
 }
+static duk_ret_t body_bytes(duk_context *ctx) { return body_promise(ctx, convert_bytes); }
 
 static duk_ret_t body_used_getter(duk_context *ctx) {
   duk_push_this(ctx);
@@ -301,7 +321,24 @@ static duk_ret_t message_headers(duk_context *ctx) {
 }
 
 static duk_ret_t response_type(duk_context *ctx) {
-  duk_push_string(ctx, "default");
+  require_this_kind(ctx, KIND_RESPONSE);
+  if (!duk_get_prop_literal(ctx, -1, KEY_TYPE))
+    duk_push_literal(ctx, "default");
+  return 1;
+}
+
+/* Response.error(): a network error (status 0, type "error", immutable empty headers). A
+ * function that answers with one gets a 502 for its client. */
+static duk_ret_t response_error(duk_context *ctx) {
+  push_new_response(ctx);
+  edgefn__headers_push(ctx, EDGEFN_GUARD_IMMUTABLE);
+  duk_put_prop_literal(ctx, -2, KEY_HEADERS);
+  duk_push_int(ctx, 0);
+  duk_put_prop_literal(ctx, -2, KEY_STATUS);
+  duk_push_literal(ctx, "error");
+  duk_put_prop_literal(ctx, -2, KEY_TYPE);
+  duk_push_int(ctx, KIND_RESPONSE);
+  duk_put_prop_literal(ctx, -2, KEY_KIND);
   return 1;
 }
 
@@ -328,7 +365,9 @@ static duk_ret_t message_clone(duk_context *ctx) {
   duk_push_object(ctx);
   duk_get_prototype(ctx, -2);
   duk_set_prototype(ctx, -2);
-  static const char *const keys[] = {KEY_KIND, KEY_STATUS, KEY_STATUS_TEXT, KEY_METHOD, KEY_URL,
+  static const char *const keys[] = {KEY_KIND,   KEY_STATUS,    KEY_STATUS_TEXT, KEY_METHOD,
+                                     KEY_URL,    KEY_OPTS,      KEY_SIGNAL,      KEY_GEO,
+                                     KEY_CF,     KEY_CLIENT_IP, KEY_REQUEST_ID,  KEY_TYPE,
                                      EDGEFN_KEY_BODY};
   for (size_t i = 0; i < EDGEFN_ARRAY_LEN(keys); i++) {
     if (duk_get_prop_string(ctx, -2, keys[i]))
@@ -395,6 +434,110 @@ static void check_absolute_url(duk_context *ctx, duk_idx_t idx) {
                     u);
 }
 
+/* The RequestInit members kept as strings, with their defaults and allowed values (WebIDL
+ * enums: any other value is a TypeError). */
+typedef struct request_option {
+  const char *name;
+  const char *idl_type;
+  const char *def;
+  const char *const *allowed; /* NULL-terminated; NULL = any string */
+} request_option;
+
+static const char *const redirect_values[] = {"follow", "error", "manual", NULL};
+static const char *const cache_values[] = {"default",     "no-store",       "reload", "no-cache",
+                                           "force-cache", "only-if-cached", NULL};
+static const char *const credentials_values[] = {"omit", "same-origin", "include", NULL};
+static const char *const mode_values[] = {"same-origin", "no-cors", "cors", "navigate",
+                                          "websocket", NULL};
+static const char *const referrer_policy_values[] = {"",
+                                                     "no-referrer",
+                                                     "no-referrer-when-downgrade",
+                                                     "same-origin",
+                                                     "origin",
+                                                     "strict-origin",
+                                                     "origin-when-cross-origin",
+                                                     "strict-origin-when-cross-origin",
+                                                     "unsafe-url",
+                                                     NULL};
+static const char *const duplex_values[] = {"half", NULL};
+static const char *const priority_values[] = {"high", "low", "auto", NULL};
+
+static const request_option request_options[] = {
+    {"redirect", "RequestRedirect", "follow", redirect_values},
+    {"cache", "RequestCache", "default", cache_values},
+    {"credentials", "RequestCredentials", "same-origin", credentials_values},
+    {"mode", "RequestMode", "cors", mode_values},
+    {"referrerPolicy", "ReferrerPolicy", "", referrer_policy_values},
+    {"integrity", "DOMString", "", NULL},
+    {"referrer", "USVString", "about:client", NULL},
+    {"duplex", "RequestDuplex", "half", duplex_values},
+    {"priority", "RequestPriority", "auto", priority_values},
+};
+
+/* Copies init's option members (validated) into the options object at opts. */
+static void read_request_options(duk_context *ctx, duk_idx_t init, duk_idx_t opts) {
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(request_options); i++) {
+    const request_option *o = &request_options[i];
+    if (!duk_get_prop_string(ctx, init, o->name) || duk_is_undefined(ctx, -1)) {
+      duk_pop(ctx);
+      continue;
+    }
+    const char *v = duk_to_string(ctx, -1);
+    bool ok = o->allowed == NULL;
+    for (const char *const *a = o->allowed; a && *a && !ok; a++)
+      ok = strcmp(*a, v) == 0;
+    if (!ok)
+      (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                      "Failed to construct 'Request': The provided value '%s' is not a valid "
+                      "enum value of type %s.",
+                      v, o->idl_type);
+    if (strcmp(o->name, "mode") == 0 && strcmp(v, "navigate") == 0)
+      (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                      "Failed to construct 'Request': Cannot construct a Request with a "
+                      "RequestInit whose mode member is set as 'navigate'.");
+    duk_put_prop_string(ctx, opts, o->name);
+  }
+  if (duk_get_prop_literal(ctx, init, "keepalive") && !duk_is_undefined(ctx, -1)) {
+    duk_push_boolean(ctx, duk_to_boolean(ctx, -1));
+    duk_put_prop_literal(ctx, opts, "keepalive");
+  }
+  duk_pop(ctx);
+}
+
+/* magic: index into request_options */
+static duk_ret_t request_option_getter(duk_context *ctx) {
+  const request_option *o = &request_options[duk_get_current_magic(ctx)];
+  require_this_kind(ctx, KIND_REQUEST);
+  if (duk_get_prop_literal(ctx, -1, KEY_OPTS) && duk_get_prop_string(ctx, -1, o->name))
+    return 1;
+  duk_push_string(ctx, o->def);
+  return 1;
+}
+
+static duk_ret_t request_keepalive(duk_context *ctx) {
+  require_this_kind(ctx, KIND_REQUEST);
+  duk_push_boolean(ctx, duk_get_prop_literal(ctx, -1, KEY_OPTS) &&
+                            duk_get_prop_literal(ctx, -1, "keepalive") &&
+                            duk_to_boolean(ctx, -1));
+  return 1;
+}
+
+static duk_ret_t request_signal(duk_context *ctx) {
+  require_this_kind(ctx, KIND_REQUEST);
+  if (duk_get_prop_literal(ctx, -1, KEY_SIGNAL) && !duk_is_undefined(ctx, -1))
+    return 1;
+  duk_pop(ctx);
+  /* A request nobody aborts still has a signal: made on first use. */
+  duk_get_global_literal(ctx, "AbortController");
+  if (!duk_is_function(ctx, -1))
+    return 0;
+  duk_new(ctx, 0);
+  duk_get_prop_literal(ctx, -1, "signal");
+  duk_dup_top(ctx);
+  duk_put_prop_literal(ctx, -4, KEY_SIGNAL);
+  return 1;
+}
+
 static duk_ret_t request_ctor(duk_context *ctx) {
   if (!duk_is_constructor_call(ctx))
     return duk_error(ctx, DUK_ERR_TYPE_ERROR,
@@ -415,7 +558,43 @@ static duk_ret_t request_ctor(duk_context *ctx) {
     duk_push_undefined(ctx);
   } /* 3 url, 4 method, 5 headers init, 6 body */
   bool init = duk_is_object(ctx, 1);
+  if (!init && !duk_is_undefined(ctx, 1) && !duk_is_null(ctx, 1))
+    return duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                     "Failed to construct 'Request': The provided value is not of type "
+                     "'RequestInit'.");
+  /* Options: the input's, then init's on top. */
+  duk_push_object(ctx); /* 7 */
+  if (from_request) {
+    if (duk_get_prop_literal(ctx, 0, KEY_OPTS)) {
+      duk_enum(ctx, -1, DUK_ENUM_OWN_PROPERTIES_ONLY);
+      while (duk_next(ctx, -1, 1))
+        duk_put_prop(ctx, 7);
+      duk_pop(ctx);
+    }
+    duk_pop(ctx);
+  }
+  if (from_request) {
+    duk_get_prop_literal(ctx, 0, KEY_SIGNAL); /* 8 */
+    duk_get_prop_literal(ctx, 0, KEY_CF);     /* 9 */
+  } else {
+    duk_push_undefined(ctx);
+    duk_push_undefined(ctx);
+  }
   if (init) {
+    read_request_options(ctx, 1, 7);
+    if (duk_get_prop_literal(ctx, 1, "signal") && !duk_is_undefined(ctx, -1)) {
+      if (!duk_is_null(ctx, -1) && !duk_is_object(ctx, -1))
+        return duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                         "Failed to construct 'Request': member signal is not of type "
+                         "AbortSignal.");
+      duk_replace(ctx, 8);
+    } else {
+      duk_pop(ctx);
+    }
+    if (duk_get_prop_literal(ctx, 1, "cf") && !duk_is_undefined(ctx, -1))
+      duk_replace(ctx, 9);
+    else
+      duk_pop(ctx);
     if (duk_get_prop_literal(ctx, 1, "method") && !duk_is_undefined(ctx, -1)) {
       normalize_method(ctx, -1);
       duk_replace(ctx, 4);
@@ -427,7 +606,7 @@ static duk_ret_t request_ctor(duk_context *ctx) {
     else
       duk_pop(ctx);
   }
-  push_headers_from(ctx, 5); /* 7 */
+  push_headers_from(ctx, 5); /* 10 */
   bool is_text = false;
   if (init && duk_get_prop_literal(ctx, 1, "body") && !duk_is_undefined(ctx, -1)) {
     push_body_from_init(ctx, -1, &is_text);
@@ -442,13 +621,23 @@ static duk_ret_t request_ctor(duk_context *ctx) {
                      "Failed to construct 'Request': Request with GET/HEAD method cannot have "
                      "body.");
   if (is_text)
-    set_default_content_type(ctx, 7, text_plain_utf8);
+    set_default_content_type(ctx, 10, text_plain_utf8);
   duk_dup(ctx, 3);
   duk_put_prop_literal(ctx, 2, KEY_URL);
   duk_dup(ctx, 4);
   duk_put_prop_literal(ctx, 2, KEY_METHOD);
-  duk_dup(ctx, 7);
+  duk_dup(ctx, 10);
   duk_put_prop_literal(ctx, 2, KEY_HEADERS);
+  duk_dup(ctx, 7);
+  duk_put_prop_literal(ctx, 2, KEY_OPTS);
+  if (!duk_is_undefined(ctx, 8)) {
+    duk_dup(ctx, 8);
+    duk_put_prop_literal(ctx, 2, KEY_SIGNAL);
+  }
+  if (!duk_is_undefined(ctx, 9)) {
+    duk_dup(ctx, 9);
+    duk_put_prop_literal(ctx, 2, KEY_CF);
+  }
   duk_dup(ctx, 6);
   duk_put_prop_literal(ctx, 2, EDGEFN_KEY_BODY);
   duk_push_int(ctx, KIND_REQUEST);
@@ -468,8 +657,107 @@ static duk_ret_t request_url(duk_context *ctx) {
   return 1;
 }
 
-static duk_ret_t request_redirect(duk_context *ctx) {
-  duk_push_string(ctx, "follow");
+/* ---- request.eo (EdgeOne) and request.cf (Workers) from the host's edgefn_geo ---- */
+
+typedef struct geo_field {
+  const char *eo_name; /* EdgeOne's request.eo.geo member */
+  const char *cf_name; /* Cloudflare's request.cf member, or NULL */
+  size_t offset;       /* of the const char * in edgefn_geo */
+} geo_field;
+
+static const geo_field geo_fields[] = {
+    {"countryName", NULL, offsetof(edgefn_geo, country_name)},
+    {"countryCodeAlpha2", "country", offsetof(edgefn_geo, country_alpha2)},
+    {"countryCodeAlpha3", NULL, offsetof(edgefn_geo, country_alpha3)},
+    {"countryCodeNumeric", NULL, offsetof(edgefn_geo, country_numeric)},
+    {"regionName", "region", offsetof(edgefn_geo, region_name)},
+    {"regionCode", "regionCode", offsetof(edgefn_geo, region_code)},
+    {"cityName", "city", offsetof(edgefn_geo, city_name)},
+    {"continentCode", "continent", offsetof(edgefn_geo, continent_code)},
+    {"cisp", "asOrganization", offsetof(edgefn_geo, isp)},
+};
+
+/* Pushes request.eo.geo's object for a host geo record (copied: the struct lives only for
+ * the dispatch call). Unknown strings are left out rather than set to null. */
+static void push_geo(duk_context *ctx, const edgefn_geo *g) {
+  duk_push_object(ctx);
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(geo_fields); i++) {
+    if (g->struct_size < geo_fields[i].offset + sizeof(const char *))
+      continue;
+    const char *v = *(const char *const *)((const char *)g + geo_fields[i].offset);
+    if (v) {
+      edgefn__push_string_from_utf8(ctx, (const uint8_t *)v, strlen(v));
+      duk_put_prop_string(ctx, -2, geo_fields[i].eo_name);
+    }
+  }
+  if (g->asn) {
+    duk_push_uint(ctx, g->asn);
+    duk_put_prop_literal(ctx, -2, "asn");
+  }
+  if (EDGEFN_HAS_FIELD(g, edgefn_geo, has_coordinates) && g->has_coordinates) {
+    duk_push_number(ctx, g->latitude);
+    duk_put_prop_literal(ctx, -2, "latitude");
+    duk_push_number(ctx, g->longitude);
+    duk_put_prop_literal(ctx, -2, "longitude");
+  }
+}
+
+static duk_ret_t request_eo(duk_context *ctx) {
+  require_this_kind(ctx, KIND_REQUEST);
+  if (duk_get_prop_literal(ctx, -1, KEY_EO))
+    return 1;
+  duk_pop(ctx);
+  duk_push_object(ctx);
+  if (!duk_get_prop_literal(ctx, -2, KEY_GEO)) {
+    duk_pop(ctx);
+    duk_push_object(ctx);
+  }
+  duk_put_prop_literal(ctx, -2, "geo");
+  if (duk_get_prop_literal(ctx, -2, KEY_CLIENT_IP))
+    duk_put_prop_literal(ctx, -2, "clientIp");
+  else
+    duk_pop(ctx);
+  if (!duk_get_prop_literal(ctx, -2, KEY_REQUEST_ID)) {
+    duk_pop(ctx);
+    duk_get_global_literal(ctx, "crypto");
+    duk_push_literal(ctx, "randomUUID");
+    duk_call_prop(ctx, -2, 0);
+    duk_remove(ctx, -2);
+  }
+  duk_put_prop_literal(ctx, -2, "uuid");
+  duk_dup_top(ctx);
+  duk_put_prop_literal(ctx, -3, KEY_EO);
+  return 1;
+}
+
+static duk_ret_t request_cf(duk_context *ctx) {
+  require_this_kind(ctx, KIND_REQUEST);
+  if (duk_get_prop_literal(ctx, -1, KEY_CF))
+    return 1;
+  duk_pop(ctx);
+  if (!duk_get_prop_literal(ctx, -1, KEY_GEO))
+    return 1; /* undefined, as on Workers for requests a script made */
+  duk_push_object(ctx);
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(geo_fields); i++) {
+    if (!geo_fields[i].cf_name)
+      continue;
+    if (duk_get_prop_string(ctx, -2, geo_fields[i].eo_name))
+      duk_put_prop_string(ctx, -2, geo_fields[i].cf_name);
+    else
+      duk_pop(ctx);
+  }
+  static const char *const same[] = {"asn", "latitude", "longitude"};
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(same); i++) {
+    if (duk_get_prop_string(ctx, -2, same[i])) {
+      if (i > 0)
+        duk_to_string(ctx, -1); /* Workers gives coordinates as strings */
+      duk_put_prop_string(ctx, -2, same[i]);
+    } else {
+      duk_pop(ctx);
+    }
+  }
+  duk_dup_top(ctx);
+  duk_put_prop_literal(ctx, -4, KEY_CF);
   return 1;
 }
 
@@ -499,6 +787,19 @@ void edgefn__request_push_incoming(duk_context *ctx, const edgefn_request *req) 
     void *b = duk_push_fixed_buffer(ctx, req->body_len);
     memcpy(b, req->body, req->body_len);
     duk_put_prop_literal(ctx, -2, EDGEFN_KEY_BODY);
+  }
+  if (req->client_ip) {
+    duk_push_string(ctx, req->client_ip);
+    duk_put_prop_literal(ctx, -2, KEY_CLIENT_IP);
+  }
+  if (EDGEFN_HAS_FIELD(req, edgefn_request, geo) && req->geo &&
+      req->geo->struct_size >= offsetof(edgefn_geo, asn) + sizeof(uint32_t)) {
+    push_geo(ctx, req->geo);
+    duk_put_prop_literal(ctx, -2, KEY_GEO);
+  }
+  if (EDGEFN_HAS_FIELD(req, edgefn_request, request_id) && req->request_id) {
+    duk_push_string(ctx, req->request_id);
+    duk_put_prop_literal(ctx, -2, KEY_REQUEST_ID);
   }
 }
 
@@ -590,6 +891,7 @@ static void define_getters(duk_context *ctx, duk_idx_t obj, const accessor *list
 static const duk_function_list_entry body_methods[] = {{"text", body_text, 0},
                                                        {"json", body_json, 0},
                                                        {"arrayBuffer", body_array_buffer, 0},
+                                                       {"bytes", body_bytes, 0},
                                                        {"clone", message_clone, 0},
                                                        {NULL, NULL, 0}};
 
@@ -601,8 +903,9 @@ static const accessor response_getters[] = {
     {NULL, NULL}};
 
 static const accessor request_getters[] = {
-    {"method", request_method},     {"url", request_url},          {"headers", message_headers},
-    {"bodyUsed", body_used_getter}, {"redirect", request_redirect}, {NULL, NULL}};
+    {"method", request_method},     {"url", request_url},       {"headers", message_headers},
+    {"bodyUsed", body_used_getter}, {"signal", request_signal}, {"keepalive", request_keepalive},
+    {"eo", request_eo},             {"cf", request_cf},         {NULL, NULL}};
 
 static void install_class(duk_context *ctx, const char *name, duk_c_function ctor, int nargs,
                           const accessor *getters, const char *stash_key) {
@@ -624,11 +927,22 @@ static void install_class(duk_context *ctx, const char *name, duk_c_function cto
 
 void edgefn__fetch_install(duk_context *ctx) {
   install_class(ctx, "Request", request_ctor, 2, request_getters, STASH_REQUEST_PROTO);
+  duk_get_global_literal(ctx, "Request");
+  duk_get_prop_literal(ctx, -1, "prototype");
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(request_options); i++) {
+    duk_push_string(ctx, request_options[i].name);
+    duk_push_c_function(ctx, request_option_getter, 0);
+    duk_set_magic(ctx, -1, (duk_int_t)i);
+    duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_SET_CONFIGURABLE);
+  }
+  duk_pop_2(ctx);
   install_class(ctx, "Response", response_ctor, 2, response_getters, STASH_RESPONSE_PROTO);
   duk_get_global_literal(ctx, "Response");
   duk_push_c_function(ctx, response_json, 2);
   duk_put_prop_literal(ctx, -2, "json");
   duk_push_c_function(ctx, response_redirect, 2);
   duk_put_prop_literal(ctx, -2, "redirect");
+  duk_push_c_function(ctx, response_error, 0);
+  duk_put_prop_literal(ctx, -2, "error");
   duk_pop(ctx);
 }

@@ -462,6 +462,8 @@ static duk_ret_t install_safe(duk_context *ctx, void *udata) {
   duk_put_function_list(ctx, -1, fetch_event_methods);
   duk_push_string(ctx, "fetch");
   duk_put_prop_literal(ctx, -2, "type");
+  duk_push_string(ctx, ""); /* no client objects at the edge: the spec's empty id */
+  duk_put_prop_literal(ctx, -2, "clientId");
   duk_put_prop_literal(ctx, -2, STASH_EVENT_PROTO);
   duk_pop(ctx);
 
@@ -520,6 +522,7 @@ int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop, const edgefn_scr
   if (!rt)
     return EDGEFN_ENOMEM;
   rt->loop = loop;
+  rt->created_ns = edgefn__now_ns();
   rt->ctl.mem_limit = opts && opts->memory_limit ? opts->memory_limit
                                                  : (size_t)EDGEFN_DEFAULT_MEMORY_LIMIT;
   rt->cpu_limit_ns =
@@ -635,6 +638,12 @@ static void deliver(edgefn_runtime *rt, exchange *ex) {
       edgefn__response_parts_free(&a.parts);
       edgefn__rt_error(rt, "out of memory while reading the response");
       send_text(ex, 500, "edge function response could not be read\n");
+      break;
+    }
+    if (a.parts.status == 0) { /* Response.error(): a network error */
+      edgefn__response_parts_free(&a.parts);
+      edgefn__rt_error(rt, "the function answered with Response.error()");
+      send_text(ex, 502, "edge function answered with a network error\n");
       break;
     }
     edgefn_response_head head = {sizeof(head),

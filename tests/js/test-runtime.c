@@ -726,3 +726,81 @@ TEST(runtime_unhandled_rejection_listeners) {
   env_close(&e);
   return 0;
 }
+
+TEST(runtime_request_eo_and_cf) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var r = e.request, g = r.eo.geo, cf = r.cf;\n"
+                     "  var out = [g.countryCodeAlpha2, g.countryName, g.cityName, g.asn,\n"
+                     "    g.latitude, r.eo.clientIp, r.eo.uuid, r.eo === r.eo,\n"
+                     "    cf && cf.country, cf && cf.city, cf && cf.latitude, typeof g.regionName,\n"
+                     "    e.clientId === ''];\n"
+                     "  e.respondWith(new Response(out.join('|')));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  edgefn_geo geo = EDGEFN_GEO_INIT;
+  geo.country_alpha2 = "JP";
+  geo.country_name = "Japan";
+  geo.city_name = "T\xc5\x8dky\xc5\x8d"; /* UTF-8 */
+  geo.asn = 2516;
+  geo.latitude = 35.5;
+  geo.longitude = 139.75;
+  geo.has_coordinates = 1;
+  edgefn_request req = EDGEFN_REQUEST_INIT;
+  req.url = "http://x/";
+  req.url_len = 9;
+  req.client_ip = "203.0.113.9";
+  req.geo = &geo;
+  req.request_id = "req-42";
+  collected c;
+  memset(&c, 0, sizeof(c));
+  ASSERT_EQ(edgefn_runtime_dispatch(e.rt, &req, &h_handler, &c), 0);
+  ASSERT_STREQ(c.body, "JP|Japan|T\xc5\x8dky\xc5\x8d|2516|35.5|203.0.113.9|req-42|true|JP|"
+                       "T\xc5\x8dky\xc5\x8d|35.5|undefined|true");
+  collected_free(&c);
+  /* Without geo (or with an old, shorter struct) eo.geo is empty, cf undefined, and the
+   * uuid is a fresh random one. */
+  edgefn_request old = EDGEFN_REQUEST_INIT;
+  old.struct_size = offsetof(edgefn_request, geo);
+  old.url = "http://x/";
+  old.url_len = 9;
+  memset(&c, 0, sizeof(c));
+  ASSERT_EQ(edgefn_runtime_dispatch(e.rt, &old, &h_handler, &c), 0);
+  ASSERT(strncmp(c.body, "||||||", 6) == 0);
+  ASSERT(strstr(c.body, "|true||||undefined|true") != NULL);
+  ASSERT_EQ(strlen(c.body), strlen("||||||") + 36 + strlen("|true||||undefined|true"));
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_request_init_fields) {
+  ASSERT_EQ(expect_js("var r = new Request('https://a/', {redirect: 'manual', cache: 'no-store',"
+                      " credentials: 'include', mode: 'same-origin', integrity: 'sha256-x',"
+                      " referrerPolicy: 'no-referrer', keepalive: 1});"
+                      "var c = new Request(r, {cache: 'reload'});"
+                      "return [r.redirect, r.cache, r.credentials, r.mode, r.integrity,"
+                      " r.referrerPolicy, r.keepalive, c.cache, c.redirect, c.keepalive,"
+                      " new Request('https://a/').referrer].join(',');",
+                      "manual,no-store,include,same-origin,sha256-x,no-referrer,true,reload,"
+                      "manual,true,about:client"),
+            0);
+  ASSERT_EQ(expect_js("new Request('https://a/', {redirect: 'sideways'});",
+                      "threw TypeError: Failed to construct 'Request': The provided value "
+                      "'sideways' is not a valid enum value of type RequestRedirect."),
+            0);
+  ASSERT_EQ(expect_js("new Request('https://a/', {mode: 'navigate'});",
+                      "threw TypeError: Failed to construct 'Request': Cannot construct a "
+                      "Request with a RequestInit whose mode member is set as 'navigate'."),
+            0);
+  ASSERT_EQ(expect_js("var r = Response.error(); return [r.type, r.status, r.ok].join(',');",
+                      "error,0,false"),
+            0);
+  ASSERT_EQ(expect_js("var out = ''; new Response('hi').bytes().then(function (b) {"
+                      " out = b.constructor.name + b.length; }); return 'sync';",
+                      "sync"),
+            0);
+  return 0;
+}
