@@ -61,7 +61,10 @@ EDGEFN_API int edgefn_version_check(int major, int minor);
   X(CANCELED, -12, "operation canceled")                                           \
   X(PASS, -13, "function did not respond; continue down the default path")         \
   X(ABORTED, -14, "response aborted after its head was sent")                      \
-  X(BUSY, -15, "handle still has work in flight")
+  X(BUSY, -15, "handle still has work in flight")                                 \
+  X(NETWORK, -16, "network error")                                                 \
+  X(BODY_LIMIT, -17, "body size limit exceeded")                                   \
+  X(SUBREQUEST_LIMIT, -18, "subrequest limit exceeded")
 
 typedef enum edgefn_errno {
   EDGEFN_OK = 0,

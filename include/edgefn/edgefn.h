@@ -12,6 +12,8 @@
 #include <edgefn/loop.h>
 #include <edgefn/script.h>
 #include <edgefn/runtime.h>
+#include <edgefn/rules.h>
 #include <edgefn/backend.h>
+#include <edgefn/fetch.h>
 
 #endif /* EDGEFN_H */

@@ -21,6 +21,24 @@
 /* Timers (setTimeout) one runtime may have pending at once. */
 #define EDGEFN_DEFAULT_TIMER_LIMIT 1000u
 
+/* Outbound fetches through the curl backend (include/edgefn/fetch.h). */
+#define EDGEFN_DEFAULT_FETCH_CONNECT_TIMEOUT_MS 10000u
+#define EDGEFN_DEFAULT_FETCH_TIMEOUT_MS 30000u
+#define EDGEFN_DEFAULT_FETCH_MAX_BODY (32u * 1024u * 1024u)
+
+/* Subrequests (fetch() calls) one request may make, and redirects one fetch() follows
+ * (the Fetch standard's limit). */
+#define EDGEFN_DEFAULT_SUBREQUEST_LIMIT 50u
+#define EDGEFN_FETCH_MAX_REDIRECTS 20u
+
+/* Trigger-rule regexes (docs/rules.md): PCRE2's match limit (calls of its internal match
+ * function, JIT included), depth limit (backtracking depth, interpreter) and heap limit in
+ * KiB (interpreter). A match that reaches a limit counts as "no match", so a pathological
+ * pattern on a hostile subject costs a bounded time (about a millisecond) per rule. */
+#define EDGEFN_RULES_REGEX_MATCH_LIMIT 100000u
+#define EDGEFN_RULES_REGEX_DEPTH_LIMIT 10000u
+#define EDGEFN_RULES_REGEX_HEAP_LIMIT_KB 1024u
+
 /* Largest script source edgefn_script_new accepts. */
 #define EDGEFN_MAX_SCRIPT_SIZE (16u * 1024u * 1024u)
 

@@ -17,6 +17,7 @@
 #ifndef EDGEFN_RUNTIME_H
 #define EDGEFN_RUNTIME_H
 
+#include <edgefn/backend.h>
 #include <edgefn/common.h>
 #include <edgefn/limits.h>
 
@@ -34,9 +35,14 @@ typedef struct edgefn_runtime_options {
   edgefn_log_fn log;      /* NULL: messages go to stderr */
   void *log_user_data;
   void *user_data; /* returned by edgefn_runtime_user_data() */
+  /* Added in 0.1 after the first layout; read only when struct_size covers them. */
+  const edgefn_fetch_ops *fetch_ops; /* backend for the script's fetch(); NULL: fetch()
+                                        rejects with a TypeError */
+  void *fetch_backend;               /* passed to fetch_ops; not owned by the runtime */
+  uint32_t subrequest_limit;         /* fetch() calls per request; 0 = default */
 } edgefn_runtime_options;
 #define EDGEFN_RUNTIME_OPTIONS_INIT \
-  {sizeof(edgefn_runtime_options), NULL, 0, 0, 0, NULL, NULL, NULL}
+  {sizeof(edgefn_runtime_options), NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0}
 
 /* Creates a runtime for `script` on `loop` and runs the script's top level (under the
  * init CPU limit). The runtime holds its own reference to the script. On success *out owns

@@ -21,6 +21,7 @@
 #define KEY_EO DUK_HIDDEN_SYMBOL("eo")    /* cached request.eo */
 #define KEY_CF DUK_HIDDEN_SYMBOL("cf")    /* request.cf: from init, or built from the geo */
 #define KEY_TYPE DUK_HIDDEN_SYMBOL("ty")  /* Response type when not "default" */
+#define KEY_REDIRECTED DUK_HIDDEN_SYMBOL("rd") /* a fetched Response that followed redirects */
 #define STASH_REQUEST_PROTO "requestProto"
 #define STASH_RESPONSE_PROTO "responseProto"
 
@@ -50,11 +51,13 @@ bool edgefn__is_response(duk_context *ctx, duk_idx_t idx) {
   return kind_of(ctx, idx) == KIND_RESPONSE;
 }
 
-/* Pushes the body bytes (a plain buffer) for a BodyInit at idx, or undefined for none.
- * Sets *is_text when the body came from a string (so text/plain applies). */
-static void push_body_from_init(duk_context *ctx, duk_idx_t idx, bool *is_text) {
-  *is_text = false;
+/* Pushes the body bytes (a plain buffer, or undefined for no body) for a BodyInit at idx,
+ * then the Content-Type it implies (a string, or undefined): strings are text/plain, Blobs
+ * their type, FormData multipart with its boundary, URLSearchParams urlencoded. */
+static void push_body_from_init(duk_context *ctx, duk_idx_t idx) {
+  idx = duk_normalize_index(ctx, idx);
   if (duk_is_undefined(ctx, idx) || duk_is_null(ctx, idx)) {
+    duk_push_undefined(ctx);
     duk_push_undefined(ctx);
     return;
   }
@@ -64,18 +67,39 @@ static void push_body_from_init(duk_context *ctx, duk_idx_t idx, bool *is_text) 
     void *dst = duk_push_fixed_buffer(ctx, len);
     if (len)
       memcpy(dst, src, len);
+    duk_push_undefined(ctx);
     return;
   }
   if (kind_of(ctx, idx)) { /* a Request or Response as body: its bytes */
     duk_get_prop_literal(ctx, idx, EDGEFN_KEY_BODY);
+    duk_push_undefined(ctx);
     return;
   }
+  if (edgefn__is_blob(ctx, idx)) {
+    size_t len;
+    const uint8_t *src = edgefn__blob_data(ctx, idx, &len);
+    void *dst = duk_push_fixed_buffer(ctx, len);
+    if (len)
+      memcpy(dst, src, len);
+    const char *type = edgefn__blob_type(ctx, idx);
+    if (type && type[0])
+      duk_push_string(ctx, type);
+    else
+      duk_push_undefined(ctx);
+    return;
+  }
+  if (edgefn__is_formdata(ctx, idx)) {
+    edgefn__formdata_push_body(ctx, idx);
+    return;
+  }
+  bool params = edgefn__is_search_params(ctx, idx);
   duk_dup(ctx, idx);
   duk_to_string(ctx, -1);
   size_t len;
   edgefn__push_utf8_buffer(ctx, -1, &len);
   duk_remove(ctx, -2);
-  *is_text = true;
+  duk_push_string(ctx, params ? "application/x-www-form-urlencoded;charset=UTF-8"
+                              : text_plain_utf8);
 }
 
 static void set_default_content_type(duk_context *ctx, duk_idx_t headers, const char *type) {
@@ -177,6 +201,53 @@ static duk_ret_t body_array_buffer(duk_context *ctx) {
 }
 static duk_ret_t body_bytes(duk_context *ctx) { return body_promise(ctx, convert_bytes); }
 
+/* Pushes the Content-Type header of `this` as a string, or undefined. */
+static void push_this_content_type(duk_context *ctx) {
+  duk_push_this(ctx);
+  duk_get_prop_literal(ctx, -1, KEY_HEADERS);
+  duk_remove(ctx, -2);
+  duk_push_literal(ctx, "get");
+  duk_push_literal(ctx, "content-type");
+  duk_call_prop(ctx, -3, 1);
+  duk_remove(ctx, -2);
+  if (duk_is_null(ctx, -1)) {
+    duk_pop(ctx);
+    duk_push_undefined(ctx);
+  }
+}
+
+static void convert_blob(duk_context *ctx) { /* [bytes] */
+  push_this_content_type(ctx);
+  char type[256] = "";
+  if (duk_is_string(ctx, -1)) {
+    duk_size_t n;
+    const char *ct = duk_get_lstring(ctx, -1, &n);
+    edgefn__mime m;
+    if (edgefn__mime_parse_utf8(ct, n, &m)) {
+      edgefn__mime_serialize(&m, type, sizeof(type));
+      edgefn__mime_free(&m);
+    }
+  }
+  duk_pop(ctx);
+  duk_size_t len = 0;
+  const uint8_t *p = duk_is_undefined(ctx, -1) ? NULL : duk_get_buffer(ctx, -1, &len);
+  edgefn__blob_push(ctx, p ? p : (const uint8_t *)"", len, type);
+  duk_remove(ctx, -2);
+}
+
+static void convert_form_data(duk_context *ctx) { /* [bytes] */
+  push_this_content_type(ctx);
+  const char *ct = duk_is_string(ctx, -1) ? duk_get_string(ctx, -1) : NULL;
+  duk_size_t len = 0;
+  const uint8_t *p = duk_is_undefined(ctx, -2) ? NULL : duk_get_buffer(ctx, -2, &len);
+  edgefn__formdata_push_parsed(ctx, p ? p : (const uint8_t *)"", len, ct);
+  duk_remove(ctx, -2);
+  duk_remove(ctx, -2);
+}
+
+static duk_ret_t body_blob(duk_context *ctx) { return body_promise(ctx, convert_blob); }
+static duk_ret_t body_form_data(duk_context *ctx) { return body_promise(ctx, convert_form_data); }
+
 static duk_ret_t body_used_getter(duk_context *ctx) {
   duk_push_this(ctx);
   duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY_USED);
@@ -227,14 +298,18 @@ static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Failed to construct 'Response': init must be an object");
   }
   push_headers_from(ctx, hinit);
-  bool is_text = false;
-  push_body_from_init(ctx, body_idx, &is_text);
-  if (!duk_is_undefined(ctx, -1) && is_null_body_status(status))
+  push_body_from_init(ctx, body_idx); /* [.. headers body type] */
+  if (!duk_is_undefined(ctx, -2) && is_null_body_status(status))
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
                     "Failed to construct 'Response': Response with null body status cannot "
                     "have body");
-  if (!duk_is_undefined(ctx, -1) && (is_text || default_type))
-    set_default_content_type(ctx, -2, default_type ? default_type : text_plain_utf8);
+  if (default_type) {
+    duk_pop(ctx);
+    duk_push_string(ctx, default_type);
+  }
+  if (!duk_is_undefined(ctx, -2) && duk_is_string(ctx, -1))
+    set_default_content_type(ctx, -3, duk_get_string(ctx, -1));
+  duk_pop(ctx);
   duk_put_prop_literal(ctx, obj, EDGEFN_KEY_BODY);
   duk_put_prop_literal(ctx, obj, KEY_HEADERS);
   duk_push_int(ctx, status);
@@ -343,12 +418,15 @@ static duk_ret_t response_error(duk_context *ctx) {
 }
 
 static duk_ret_t response_redirected(duk_context *ctx) {
-  duk_push_false(ctx);
+  require_this_kind(ctx, KIND_RESPONSE);
+  duk_push_boolean(ctx, duk_get_prop_literal(ctx, -1, KEY_REDIRECTED) && duk_to_boolean(ctx, -1));
   return 1;
 }
 
 static duk_ret_t response_url(duk_context *ctx) {
-  duk_push_string(ctx, "");
+  require_this_kind(ctx, KIND_RESPONSE);
+  if (!duk_get_prop_literal(ctx, -1, KEY_URL))
+    duk_push_literal(ctx, "");
   return 1;
 }
 
@@ -368,7 +446,7 @@ static duk_ret_t message_clone(duk_context *ctx) {
   static const char *const keys[] = {KEY_KIND,   KEY_STATUS,    KEY_STATUS_TEXT, KEY_METHOD,
                                      KEY_URL,    KEY_OPTS,      KEY_SIGNAL,      KEY_GEO,
                                      KEY_CF,     KEY_CLIENT_IP, KEY_REQUEST_ID,  KEY_TYPE,
-                                     EDGEFN_KEY_BODY};
+                                     KEY_REDIRECTED, EDGEFN_KEY_BODY};
   for (size_t i = 0; i < EDGEFN_ARRAY_LEN(keys); i++) {
     if (duk_get_prop_string(ctx, -2, keys[i]))
       duk_put_prop_string(ctx, -2, keys[i]);
@@ -607,9 +685,11 @@ static duk_ret_t request_ctor(duk_context *ctx) {
       duk_pop(ctx);
   }
   push_headers_from(ctx, 5); /* 10 */
-  bool is_text = false;
   if (init && duk_get_prop_literal(ctx, 1, "body") && !duk_is_undefined(ctx, -1)) {
-    push_body_from_init(ctx, -1, &is_text);
+    push_body_from_init(ctx, -1); /* [.. init.body bytes type] */
+    if (duk_is_string(ctx, -1) && !duk_is_undefined(ctx, -2))
+      set_default_content_type(ctx, 10, duk_get_string(ctx, -1));
+    duk_pop(ctx);
     duk_remove(ctx, -2);
     duk_replace(ctx, 6);
   } else if (init) {
@@ -620,8 +700,6 @@ static duk_ret_t request_ctor(duk_context *ctx) {
     return duk_error(ctx, DUK_ERR_TYPE_ERROR,
                      "Failed to construct 'Request': Request with GET/HEAD method cannot have "
                      "body.");
-  if (is_text)
-    set_default_content_type(ctx, 10, text_plain_utf8);
   duk_dup(ctx, 3);
   duk_put_prop_literal(ctx, 2, KEY_URL);
   duk_dup(ctx, 4);
@@ -867,6 +945,109 @@ void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_
   duk_pop_n(ctx, 4);
 }
 
+void edgefn__response_push_raw(duk_context *ctx, int status, const char *status_text,
+                               const edgefn_header *headers, size_t header_count,
+                               const uint8_t *body, size_t body_len, duk_idx_t url,
+                               bool redirected) {
+  url = duk_normalize_index(ctx, url);
+  push_new_response(ctx);
+  edgefn__headers_push(ctx, EDGEFN_GUARD_IMMUTABLE);
+  for (size_t i = 0; i < header_count; i++)
+    edgefn__headers_append_raw(ctx, -1, headers[i].name, headers[i].name_len, headers[i].value,
+                               headers[i].value_len);
+  duk_put_prop_literal(ctx, -2, KEY_HEADERS);
+  duk_push_int(ctx, status);
+  duk_put_prop_literal(ctx, -2, KEY_STATUS);
+  if (status_text && status_text[0]) {
+    duk_push_string(ctx, status_text);
+    duk_put_prop_literal(ctx, -2, KEY_STATUS_TEXT);
+  }
+  if (!is_null_body_status(status)) {
+    void *b = duk_push_fixed_buffer(ctx, body_len);
+    if (body_len)
+      memcpy(b, body, body_len);
+    duk_put_prop_literal(ctx, -2, EDGEFN_KEY_BODY);
+  }
+  duk_dup(ctx, url);
+  duk_put_prop_literal(ctx, -2, KEY_URL);
+  if (redirected) {
+    duk_push_true(ctx);
+    duk_put_prop_literal(ctx, -2, KEY_REDIRECTED);
+  }
+  duk_push_int(ctx, KIND_RESPONSE);
+  duk_put_prop_literal(ctx, -2, KEY_KIND);
+}
+
+bool edgefn__is_request(duk_context *ctx, duk_idx_t idx) {
+  return kind_of(ctx, idx) == KIND_REQUEST;
+}
+
+void edgefn__request_extract(duk_context *ctx, duk_idx_t idx, edgefn__request_parts *p) {
+  memset(p, 0, sizeof(*p));
+  idx = duk_normalize_index(ctx, idx);
+  duk_get_prop_literal(ctx, idx, KEY_METHOD);
+  duk_size_t m_len;
+  const char *m = duk_get_lstring(ctx, -1, &m_len);
+  duk_get_prop_literal(ctx, idx, KEY_URL);
+  size_t u_len;
+  const uint8_t *u = edgefn__push_utf8_buffer(ctx, -1, &u_len);
+  duk_get_prop_literal(ctx, idx, KEY_HEADERS);
+  edgefn__headers_push_list(ctx, -1);
+  duk_idx_t list = duk_get_top_index(ctx);
+  duk_get_prop_literal(ctx, idx, EDGEFN_KEY_BODY);
+  duk_size_t body_len = 0;
+  const uint8_t *body = duk_is_buffer(ctx, -1) ? duk_get_buffer(ctx, -1, &body_len) : NULL;
+  size_t n = duk_get_length(ctx, list) / 2;
+  size_t strings = m_len + u_len + 2;
+  for (size_t i = 0; i < 2 * n; i++) {
+    duk_get_prop_index(ctx, list, (duk_uarridx_t)i);
+    duk_size_t l;
+    duk_get_lstring(ctx, -1, &l);
+    strings += l;
+    duk_pop(ctx);
+  }
+  size_t size = n * sizeof(edgefn_header) + strings + body_len;
+  char *block = malloc(size ? size : 1);
+  if (!block)
+    (void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+  p->block = block;
+  p->headers = (edgefn_header *)block;
+  p->header_count = n;
+  char *s = block + n * sizeof(edgefn_header);
+  for (size_t i = 0; i < n; i++) {
+    duk_size_t nl, vl;
+    duk_get_prop_index(ctx, list, (duk_uarridx_t)(2 * i));
+    const char *name = duk_get_lstring(ctx, -1, &nl);
+    memcpy(s, name, nl);
+    p->headers[i].name = s;
+    p->headers[i].name_len = nl;
+    s += nl;
+    duk_pop(ctx);
+    duk_get_prop_index(ctx, list, (duk_uarridx_t)(2 * i + 1));
+    const char *value = duk_get_lstring(ctx, -1, &vl);
+    memcpy(s, value, vl);
+    p->headers[i].value = s;
+    p->headers[i].value_len = vl;
+    s += vl;
+    duk_pop(ctx);
+  }
+  memcpy(s, m, m_len);
+  s[m_len] = '\0';
+  p->method = s;
+  p->method_len = m_len;
+  s += m_len + 1;
+  memcpy(s, u, u_len);
+  s[u_len] = '\0';
+  p->url = s;
+  p->url_len = u_len;
+  s += u_len + 1;
+  if (body_len)
+    memcpy(s, body, body_len);
+  p->body = (const uint8_t *)s;
+  p->body_len = body_len;
+  duk_pop_n(ctx, 6);
+}
+
 void edgefn__response_parts_free(edgefn__response_parts *p) {
   free(p->block);
   p->block = NULL;
@@ -892,6 +1073,8 @@ static const duk_function_list_entry body_methods[] = {{"text", body_text, 0},
                                                        {"json", body_json, 0},
                                                        {"arrayBuffer", body_array_buffer, 0},
                                                        {"bytes", body_bytes, 0},
+                                                       {"blob", body_blob, 0},
+                                                       {"formData", body_form_data, 0},
                                                        {"clone", message_clone, 0},
                                                        {NULL, NULL, 0}};
 

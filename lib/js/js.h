@@ -79,6 +79,8 @@ EDGEFN_INTERNAL void edgefn__collection_push_new(duk_context *ctx, int kind);
 /* Adds key (and value, for a Map) to the collection at coll without calling JS. */
 EDGEFN_INTERNAL void edgefn__collection_add(duk_context *ctx, duk_idx_t coll, duk_idx_t key,
                                             duk_idx_t value);
+/* Pushes map.get(key) and returns true when the Map at coll has key; else pushes nothing. */
+EDGEFN_INTERNAL bool edgefn__collection_get(duk_context *ctx, duk_idx_t coll, duk_idx_t key);
 
 /* ---- Logging from JS-facing code (lib/js/heap.c) ---- */
 
@@ -115,6 +117,28 @@ EDGEFN_INTERNAL void edgefn__fetch_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__console_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__timers_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__crypto_install(duk_context *ctx);
+EDGEFN_INTERNAL void edgefn__subrequest_install(duk_context *ctx);
+EDGEFN_INTERNAL void edgefn__encoding_install(duk_context *ctx); /* TextEncoder, TextDecoder */
+EDGEFN_INTERNAL void edgefn__base64_install(duk_context *ctx); /* atob, btoa, *UTF8 */
+/* DOMException, Event, CustomEvent, EventTarget, AbortController, AbortSignal */
+EDGEFN_INTERNAL void edgefn__events_install(duk_context *ctx);
+EDGEFN_INTERNAL void edgefn__performance_install(duk_context *ctx);
+EDGEFN_INTERNAL void edgefn__navigator_install(duk_context *ctx);
+EDGEFN_INTERNAL void edgefn__cookies_install(duk_context *ctx);
+
+/* Pushes new DOMException(message, name) made by the heap's own constructor, whether or
+ * not a script has used the global yet (lib/js/events.c). */
+EDGEFN_INTERNAL void edgefn__push_dom_exception(duk_context *ctx, const char *name,
+                                                const char *message);
+/* Throws new DOMException(message, name); never returns. */
+EDGEFN_INTERNAL duk_ret_t edgefn__throw_dom_exception(duk_context *ctx, const char *name,
+                                                      const char *message);
+
+/* performance.now(): milliseconds since the runtime was created (lib/js/performance.c). */
+EDGEFN_INTERNAL double edgefn__perf_now(duk_context *ctx);
+EDGEFN_INTERNAL void edgefn__url_install(duk_context *ctx); /* URL, URLSearchParams */
+/* True when the value at idx is a URLSearchParams made by this heap (a fetch body). */
+EDGEFN_INTERNAL bool edgefn__is_search_params(duk_context *ctx, duk_idx_t idx);
 
 /* Headers guards (Fetch standard): "immutable" headers throw on modification. */
 enum { EDGEFN_GUARD_NONE = 0, EDGEFN_GUARD_IMMUTABLE = 1 };
@@ -155,6 +179,31 @@ EDGEFN_INTERNAL void edgefn__response_extract(duk_context *ctx, duk_idx_t idx,
                                               edgefn__response_parts *parts);
 EDGEFN_INTERNAL void edgefn__response_parts_free(edgefn__response_parts *parts);
 
+/* A Request read out of the heap for a backend: everything lives in one malloc block
+ * (free it with free(parts->block)); method and url are also NUL-terminated. */
+typedef struct edgefn__request_parts {
+  const char *method;
+  size_t method_len;
+  const char *url;
+  size_t url_len;
+  edgefn_header *headers;
+  size_t header_count;
+  const uint8_t *body;
+  size_t body_len;
+  void *block;
+} edgefn__request_parts;
+EDGEFN_INTERNAL bool edgefn__is_request(duk_context *ctx, duk_idx_t idx);
+/* Reads the Request at idx (may throw; parts->block is then NULL or owned by parts). */
+EDGEFN_INTERNAL void edgefn__request_extract(duk_context *ctx, duk_idx_t idx,
+                                             edgefn__request_parts *parts);
+/* Pushes a Response received from a backend (immutable headers, as fetch() gives them);
+ * the string at url becomes response.url. */
+EDGEFN_INTERNAL void edgefn__response_push_raw(duk_context *ctx, int status,
+                                               const char *status_text,
+                                               const edgefn_header *headers, size_t header_count,
+                                               const uint8_t *body, size_t body_len,
+                                               duk_idx_t url, bool redirected);
+
 /* True when the value at idx is a Response made by this heap's constructor. */
 EDGEFN_INTERNAL bool edgefn__is_response(duk_context *ctx, duk_idx_t idx);
 
@@ -170,5 +219,90 @@ EDGEFN_INTERNAL bool edgefn__js_unhandled_rejection(duk_context *ctx, duk_idx_t 
 
 /* The runtime a heap belongs to (NULL for compile-only heaps). */
 EDGEFN_INTERNAL edgefn_runtime *edgefn__rt_from_ctx(duk_context *ctx);
+
+/* ---- MIME types (lib/js/mime.c): WHATWG MIME Sniffing "parse a MIME type" and
+ * "serialize a MIME type". Plain C, no heap: usable by the cache and the rules. ---- */
+
+typedef struct edgefn__mime_parameter {
+  const char *name;  /* lower-case, NUL-terminated (a MIME parameter never holds NUL) */
+  const char *value; /* unquoted and unescaped, NUL-terminated */
+} edgefn__mime_parameter;
+
+/* A parsed MIME type. Every string and the params array live in `block`, owned by the
+ * struct and released by edgefn__mime_free; nothing points into the parsed input. */
+typedef struct edgefn__mime {
+  const char *type;    /* lower-case */
+  const char *subtype; /* lower-case */
+  const edgefn__mime_parameter *params; /* in input order, first occurrence of a name only */
+  size_t param_count;
+  void *block;
+} edgefn__mime;
+
+/* Parses in[0..len) as a byte string (each byte one code point, as HTTP header values
+ * are). Returns false (and leaves *out empty, nothing to free) when the input is not a
+ * MIME type or memory runs out; on true the caller owns *out and calls edgefn__mime_free. */
+EDGEFN_INTERNAL bool edgefn__mime_parse(const char *in, size_t len, edgefn__mime *out);
+/* The same for UTF-8 text (Duktape strings): code points beyond U+00FF never qualify, and
+ * the strings in *out are UTF-8. */
+EDGEFN_INTERNAL bool edgefn__mime_parse_utf8(const char *in, size_t len, edgefn__mime *out);
+/* Releases what a successful parse allocated; safe on NULL and on an emptied struct. */
+EDGEFN_INTERNAL void edgefn__mime_free(edgefn__mime *m);
+/* The value of parameter `name` (compared ASCII case-insensitively), or NULL. The pointer
+ * lives as long as *m. */
+EDGEFN_INTERNAL const char *edgefn__mime_param(const edgefn__mime *m, const char *name);
+/* Write "type/subtype" / the full serialization into buf like snprintf: at most size - 1
+ * bytes and a NUL when size > 0; return the length the whole text needs. */
+EDGEFN_INTERNAL size_t edgefn__mime_essence(const edgefn__mime *m, char *buf, size_t size);
+EDGEFN_INTERNAL size_t edgefn__mime_serialize(const edgefn__mime *m, char *buf, size_t size);
+
+/* ---- Blob, File, FormData (lib/js/blob.c, lib/js/formdata.c) ----
+ * The helpers work whether or not a script has touched the globals: they create the
+ * classes (kept in the global stash) on first use. Inside a protected call; they may throw. */
+
+/* Defines the globals Blob, File and FormData (the lazy installer of all three). */
+EDGEFN_INTERNAL void edgefn__blob_install(duk_context *ctx);
+/* True when the value at idx is a Blob (or File) made by this heap. */
+EDGEFN_INTERNAL bool edgefn__is_blob(duk_context *ctx, duk_idx_t idx);
+EDGEFN_INTERNAL bool edgefn__is_file(duk_context *ctx, duk_idx_t idx);
+/* The bytes and the type of the Blob at idx. Both stay valid while the Blob is reachable
+ * (its bytes are never modified); the caller must not write through them. */
+EDGEFN_INTERNAL const uint8_t *edgefn__blob_data(duk_context *ctx, duk_idx_t idx, size_t *len);
+EDGEFN_INTERNAL const char *edgefn__blob_type(duk_context *ctx, duk_idx_t idx);
+/* Pushes a new Blob holding a copy of data[0..len) with the given type (normalized as the
+ * constructor does; NULL = ""). */
+EDGEFN_INTERNAL void edgefn__blob_push(duk_context *ctx, const uint8_t *data, size_t len,
+                                       const char *type);
+/* True when the value at idx is a FormData made by this heap. */
+EDGEFN_INTERNAL bool edgefn__is_formdata(duk_context *ctx, duk_idx_t idx);
+/* Serializes the FormData at fd as multipart/form-data with a fresh random boundary:
+ * pushes the body (a fixed buffer), then its Content-Type string. */
+EDGEFN_INTERNAL void edgefn__formdata_push_body(duk_context *ctx, duk_idx_t fd);
+/* Pushes a new FormData parsed from body[0..len) (copied; need not outlive the call) as the
+ * UTF-8 content_type says: multipart/form-data (with a boundary parameter) or
+ * application/x-www-form-urlencoded. Throws a TypeError for a NULL, invalid or other content
+ * type and for malformed multipart, as Body.formData() rejects. */
+EDGEFN_INTERNAL void edgefn__formdata_push_parsed(duk_context *ctx, const uint8_t *body,
+                                                  size_t len, const char *content_type);
+
+/* Between blob.c and formdata.c. */
+#define EDGEFN_STASH_FORMDATA_CTOR "formDataCtor"
+EDGEFN_INTERNAL void edgefn__blob_classes_ensure(duk_context *ctx);
+EDGEFN_INTERNAL void edgefn__formdata_class_create(duk_context *ctx, duk_idx_t stash);
+/* Pushes a new File sharing the bytes and type of the Blob at blob, named by the string at
+ * name. */
+EDGEFN_INTERNAL void edgefn__file_push_from(duk_context *ctx, duk_idx_t blob, duk_idx_t name,
+                                            double last_modified);
+EDGEFN_INTERNAL double edgefn__file_last_modified(duk_context *ctx, duk_idx_t idx);
+/* Date.now() of this heap. */
+EDGEFN_INTERNAL double edgefn__now_ms(duk_context *ctx);
+/* Replaces the value at idx with ToString of it as a USVString (lone surrogates U+FFFD). */
+EDGEFN_INTERNAL void edgefn__to_usv_string(duk_context *ctx, duk_idx_t idx);
+/* Defines an enumerable, configurable getter on the object at obj. */
+EDGEFN_INTERNAL void edgefn__def_getter(duk_context *ctx, duk_idx_t obj, const char *name,
+                                        duk_c_function fn);
+/* Links constructor and prototype (prototype, constructor) and sets the constructor's name
+ * and the prototype's Symbol.toStringTag. */
+EDGEFN_INTERNAL void edgefn__def_class_name(duk_context *ctx, duk_idx_t ctor, duk_idx_t proto,
+                                            const char *name);
 
 #endif

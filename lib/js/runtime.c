@@ -41,6 +41,7 @@ typedef struct edgefn__exchange {
   bool pass_on_exception; /* passThroughOnException was called */
   bool delivering;        /* host callbacks are running for it */
   bool answered;          /* on_end was called; only waitUntil work keeps it alive */
+  uint32_t subrequests;   /* fetch() calls made so far */
   uint32_t wait_count;    /* waitUntil promises not yet settled */
   outcome outcome;
   int fail_status;
@@ -159,14 +160,19 @@ static int run_js(edgefn_runtime *rt, uint32_t ex_id, uint64_t budget_ns,
     if (ex) {
       edgefn__rt_error(rt, "request exceeded its CPU time limit of %llu ms",
                        (unsigned long long)(rt->cpu_limit_ns / 1000000u));
-      ex->outcome = OUTCOME_NONE; /* the limit overrides a response not yet delivered */
+      if (ex->answered)
+        ex->wait_count = 0; /* its waitUntil work ends here */
+      else
+        ex->outcome = OUTCOME_NONE; /* the limit overrides a response not yet delivered */
       set_outcome(ex, OUTCOME_FAIL, 503, "edge function exceeded its CPU time limit\n");
     } else {
       edgefn__rt_error(rt, "script exceeded its CPU time limit outside a request");
     }
   } else if (mem && rc != DUK_EXEC_SUCCESS) {
     edgefn__rt_error(rt, "runtime reached its memory limit of %zu bytes", rt->ctl.mem_limit);
-    if (ex) {
+    if (ex && ex->answered) {
+      ex->wait_count = 0;
+    } else if (ex) {
       ex->outcome = OUTCOME_NONE;
       set_outcome(ex, OUTCOME_FAIL, 503, "edge function exceeded its memory limit\n");
     }
@@ -266,12 +272,12 @@ static void push_settler(duk_context *ctx, duk_c_function fn, uint32_t id) {
 static duk_ret_t fetch_event_respond_with(duk_context *ctx) {
   exchange *ex = this_exchange(ctx);
   if (!ex || !ex->dispatching)
-    return duk_error(ctx, DUK_ERR_TYPE_ERROR,
-                     "InvalidStateError: respondWith() must be called synchronously from "
-                     "the fetch event handler");
+    return edgefn__throw_dom_exception(
+        ctx, "InvalidStateError",
+        "respondWith() must be called synchronously from the fetch event handler");
   if (ex->responded)
-    return duk_error(ctx, DUK_ERR_TYPE_ERROR,
-                     "InvalidStateError: respondWith() was already called for this event");
+    return edgefn__throw_dom_exception(ctx, "InvalidStateError",
+                                       "respondWith() was already called for this event");
   ex->responded = true;
   duk_idx_t v = 0;
   if (edgefn__is_response(ctx, v) || !edgefn__is_thenable(ctx, v)) {
@@ -533,12 +539,25 @@ int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop, const edgefn_scr
   rt->ctl.log = opts ? opts->log : NULL;
   rt->ctl.log_data = opts ? opts->log_user_data : NULL;
   rt->user_data = opts ? opts->user_data : NULL;
+  if (opts && EDGEFN_HAS_FIELD(opts, edgefn_runtime_options, subrequest_limit)) {
+    rt->fetch_ops = opts->fetch_ops;
+    rt->fetch_backend = opts->fetch_backend;
+    rt->subrequest_limit = opts->subrequest_limit;
+  }
+  if (!rt->subrequest_limit)
+    rt->subrequest_limit = EDGEFN_DEFAULT_SUBREQUEST_LIMIT;
+  if (rt->fetch_ops && (rt->fetch_ops->version < 1 || !rt->fetch_ops->start)) {
+    free(rt);
+    edgefn__error_set(err, EDGEFN_EVERSION, NULL, 0, 0, "fetch_ops: unsupported table");
+    return EDGEFN_EVERSION;
+  }
   const char *name = opts && opts->name ? opts->name : "";
   rt->name = edgefn__strndup(name, strlen(name));
   rt->ctl.name = rt->name;
   rt->ctl.owner = rt;
   rt->next_exchange_id = 1;
   rt->next_timer_id = 1;
+  rt->next_subrequest_id = 1;
   if (!rt->name) {
     free(rt);
     return EDGEFN_ENOMEM;
@@ -587,6 +606,7 @@ int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop, const edgefn_scr
 static void finish_exchange(edgefn_runtime *rt, exchange *ex) {
   edgefn__timer_stop(rt->loop, &ex->wall);
   edgefn__timers_cancel_for(rt, ex->id);
+  edgefn__subrequests_cancel_for(rt, ex->id);
   if (ex->prev)
     ex->prev->next = ex->next;
   else
@@ -832,6 +852,31 @@ static duk_ret_t call_stashed_safe(duk_context *ctx, void *udata) {
   return 0;
 }
 
+void edgefn__rt_invoke(edgefn_runtime *rt, uint32_t exchange_id, duk_safe_call_function fn,
+                       void *udata, const char *what) {
+  if (exchange_id && !find_exchange(rt, exchange_id))
+    exchange_id = 0;
+  int rc = run_js(rt, exchange_id, rt->cpu_limit_ns, fn, udata, 0, 1);
+  if (rc != DUK_EXEC_SUCCESS && rt->breach == 0) {
+    char label[64];
+    snprintf(label, sizeof(label), "Uncaught exception in %s", what);
+    duk_dup_top(rt->ctx);
+    log_js_error(rt, rt->ctx, label);
+  }
+  duk_pop(rt->ctx);
+  deliver_ready(rt);
+}
+
+int edgefn__rt_subrequest_begin(edgefn_runtime *rt) {
+  exchange *ex = find_exchange(rt, rt->current_exchange);
+  if (!ex)
+    return 0; /* the script's top level or a timer of no request: not limited per request */
+  if (ex->subrequests >= rt->subrequest_limit)
+    return EDGEFN_ESUBREQUEST_LIMIT;
+  ex->subrequests++;
+  return 0;
+}
+
 void edgefn__rt_call_stashed(edgefn_runtime *rt, uint32_t exchange_id, const char *key) {
   if (exchange_id && !find_exchange(rt, exchange_id))
     exchange_id = 0;
@@ -858,6 +903,7 @@ void edgefn_runtime_free(edgefn_runtime *rt) {
     finish_exchange(rt, ex);
   }
   edgefn__timers_free_all(rt);
+  edgefn__subrequests_free_all(rt);
   duk_destroy_heap(rt->ctx);
   free(rt->free_slots);
   edgefn__loop_attach(rt->loop, -1);

@@ -6,6 +6,7 @@
 #include "loop/loop.h"
 
 typedef struct edgefn__js_timer edgefn__js_timer;
+typedef struct edgefn__subrequest edgefn__subrequest;
 
 struct edgefn_runtime {
   edgefn__heap_ctl ctl; /* first: the heap's allocator udata is the runtime itself */
@@ -14,6 +15,7 @@ struct edgefn_runtime {
   edgefn_script *script;
   char *name;
   uint64_t cpu_limit_ns;
+  uint64_t created_ns; /* monotonic clock at creation: performance.timeOrigin */
   uint32_t wall_limit_ms;
   void *user_data;
   struct edgefn__exchange *exchanges; /* requests in flight, newest first */
@@ -23,6 +25,11 @@ struct edgefn_runtime {
   size_t free_slot_count, free_slot_cap;
   uint32_t slot_count;
   uint32_t current_exchange; /* the request whose JavaScript is running; 0 = none */
+  const edgefn_fetch_ops *fetch_ops; /* NULL: fetch() is unavailable */
+  void *fetch_backend;
+  uint32_t subrequest_limit;
+  edgefn__subrequest *subrequests; /* fetch() calls in flight or settling */
+  uint32_t next_subrequest_id;
   edgefn__js_timer *timers;
   size_t timer_count;
   uint32_t next_timer_id;
@@ -36,6 +43,21 @@ struct edgefn_runtime {
  * microtasks and delivers responses that became ready. */
 EDGEFN_INTERNAL void edgefn__rt_call_stashed(edgefn_runtime *rt, uint32_t exchange_id,
                                              const char *key);
+
+/* Runs fn in a protected call on behalf of request `exchange_id` (0 = none), charging its
+ * CPU to that request, then drains microtasks and delivers responses that became ready.
+ * An uncaught error is logged as "Uncaught exception in <what>". */
+EDGEFN_INTERNAL void edgefn__rt_invoke(edgefn_runtime *rt, uint32_t exchange_id,
+                                       duk_safe_call_function fn, void *udata, const char *what);
+
+/* Counts a subrequest against the current request's limit: 0, or
+ * EDGEFN_ESUBREQUEST_LIMIT. */
+EDGEFN_INTERNAL int edgefn__rt_subrequest_begin(edgefn_runtime *rt);
+
+/* fetch() (lib/js/subrequest.c): cancels the subrequests a request made (it ended), or all
+ * of them (the runtime is being freed). */
+EDGEFN_INTERNAL void edgefn__subrequests_cancel_for(edgefn_runtime *rt, uint32_t exchange_id);
+EDGEFN_INTERNAL void edgefn__subrequests_free_all(edgefn_runtime *rt);
 
 /* Records a message as the runtime's last error and logs it. */
 EDGEFN_INTERNAL void edgefn__rt_error(edgefn_runtime *rt, const char *fmt, ...)

@@ -25,7 +25,14 @@ struct edgefn_loop {
   uint64_t defer_pass;
   size_t watches;
   int runtimes;
+  /* The epoll batch being dispatched: a watch stopped (and maybe freed) by a callback must
+   * not receive the events still pending for it in this batch. */
+  struct epoll_event *batch;
+  int batch_len;
 };
+
+/* Stands in for a stopped watch in the current batch. */
+static char stopped_watch;
 
 int edgefn_loop_new(edgefn_loop **out, const edgefn_loop_options *opts) {
   if (!out)
@@ -259,6 +266,9 @@ void edgefn__watch_stop(edgefn_loop *loop, edgefn__watch *w) {
   (void)epoll_ctl(loop->epfd, EPOLL_CTL_DEL, w->fd, NULL);
   w->active = false;
   loop->watches--;
+  for (int i = 0; i < loop->batch_len; i++)
+    if (loop->batch[i].data.ptr == w)
+      loop->batch[i].data.ptr = &stopped_watch;
 }
 
 /* ---- driving ---- */
@@ -286,6 +296,8 @@ static int poll_once(edgefn_loop *loop, int timeout_ms) {
   int n = epoll_wait(loop->epfd, evs, LOOP_MAX_EVENTS, timeout_ms);
   if (n < 0)
     return errno == EINTR ? 0 : EDGEFN_ESYSTEM;
+  loop->batch = evs;
+  loop->batch_len = n;
   for (int i = 0; i < n; i++) {
     edgefn__watch *w = evs[i].data.ptr;
     if (!w) {
@@ -294,10 +306,11 @@ static int poll_once(edgefn_loop *loop, int timeout_ms) {
       }
       continue;
     }
-    /* A watch stopped by an earlier callback in this batch must not fire. */
-    if (w->active)
+    if (w != (edgefn__watch *)(void *)&stopped_watch)
       w->cb(w, evs[i].events);
   }
+  loop->batch = NULL;
+  loop->batch_len = 0;
   run_timers(loop);
   run_deferred(loop);
   return 0;

@@ -28,7 +28,7 @@ typedef struct log_capture {
   char last_name[64];
 } log_capture;
 
-static void h_on_head(void *ud, const edgefn_response_head *head) {
+static inline void h_on_head(void *ud, const edgefn_response_head *head) {
   collected *c = ud;
   c->heads++;
   c->head_seen = true;
@@ -45,7 +45,7 @@ static void h_on_head(void *ud, const edgefn_response_head *head) {
   }
 }
 
-static void h_on_body(void *ud, const uint8_t *data, size_t len) {
+static inline void h_on_body(void *ud, const uint8_t *data, size_t len) {
   collected *c = ud;
   c->body = realloc(c->body, c->body_len + len + 1);
   memcpy(c->body + c->body_len, data, len);
@@ -53,7 +53,7 @@ static void h_on_body(void *ud, const uint8_t *data, size_t len) {
   c->body[c->body_len] = '\0';
 }
 
-static void h_on_end(void *ud, int result) {
+static inline void h_on_end(void *ud, int result) {
   collected *c = ud;
   c->ends++;
   c->ended = true;
@@ -63,7 +63,7 @@ static void h_on_end(void *ud, int result) {
   }
 }
 
-static void h_log(void *ud, int level, const char *fn, const char *msg, size_t len) {
+static inline void h_log(void *ud, int level, const char *fn, const char *msg, size_t len) {
   log_capture *l = ud;
   size_t o = strlen(l->text);
   snprintf(l->text + o, sizeof(l->text) - o, "%d|%s|%.*s\n", level, fn, (int)len, msg);
@@ -85,7 +85,7 @@ typedef struct js_env {
 
 /* Compiles `src` and creates a runtime with the given limits (0 = defaults). Returns the
  * edgefn error code of the first step that failed. */
-static int env_open(js_env *e, const char *src, uint32_t cpu_ms, size_t mem, uint32_t wall_ms) {
+static inline int env_open(js_env *e, const char *src, uint32_t cpu_ms, size_t mem, uint32_t wall_ms) {
   memset(e, 0, sizeof(*e));
   e->err.struct_size = sizeof(e->err);
   int rc = edgefn_loop_new(&e->loop, NULL);
@@ -108,14 +108,14 @@ static int env_open(js_env *e, const char *src, uint32_t cpu_ms, size_t mem, uin
   return edgefn_runtime_new(&e->rt, e->loop, e->script, &ro, &e->err);
 }
 
-static void env_close(js_env *e) {
+static inline void env_close(js_env *e) {
   edgefn_runtime_free(e->rt);
   edgefn_script_free(e->script);
   edgefn_loop_free(e->loop);
 }
 
 /* Dispatches one request and runs the loop until its response ended. */
-static int env_fetch(js_env *e, const char *method, const char *url, const edgefn_header *hdrs,
+static inline int env_fetch(js_env *e, const char *method, const char *url, const edgefn_header *hdrs,
                      size_t nh, const char *body, collected *c) {
   memset(c, 0, sizeof(*c));
   edgefn_request req = EDGEFN_REQUEST_INIT;
@@ -135,6 +135,36 @@ static int env_fetch(js_env *e, const char *method, const char *url, const edgef
   return c->ended ? 0 : -1000;
 }
 
-static void collected_free(collected *c) { free(c->body); }
+static inline void collected_free(collected *c) { free(c->body); }
+
+/* Runs a script whose handler answers with the string `result` computed in JS; asserts
+ * that it equals `expected`. */
+static inline int js_expect(const char *body_expr, const char *expected) {
+  char src[8192];
+  snprintf(src, sizeof(src),
+           "addEventListener('fetch', function (e) {\n"
+           "  var out;\n"
+           "  try { out = String((function () { %s })()); }\n"
+           "  catch (err) { out = 'threw ' + err.name + ': ' + err.message; }\n"
+           "  e.respondWith(new Response(out));\n"
+           "});",
+           body_expr);
+  js_env e;
+  if (env_open(&e, src, 0, 0, 0) != 0) {
+    fprintf(stderr, "compile failed: %s\n", e.err.message);
+    env_close(&e);
+    return 1;
+  }
+  collected c;
+  int rc = env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c);
+  int bad = rc != 0 || !c.body || strcmp(c.body, expected) != 0;
+  if (bad)
+    fprintf(stderr, "script: %s\n  expected: %s\n  got:      %s\n  log: %s\n", body_expr,
+            expected, c.body ? c.body : "(none)", e.log.text);
+  collected_free(&c);
+  env_close(&e);
+  return bad;
+}
+
 
 #endif

@@ -260,10 +260,10 @@ TEST(runtime_respond_with_rules) {
                      "  if (u.indexOf('/twice') > 0) {\n"
                      "    e.respondWith(new Response('a'));\n"
                      "    try { e.respondWith(new Response('b')); } catch (err) {\n"
-                     "      console.log('second: ' + err.message); }\n"
+                     "      console.log('second: ' + err.name + ' ' + (err instanceof DOMException)); }\n"
                      "  } else if (u.indexOf('/late2') > 0) {\n"
                      "    try { late.respondWith(new Response('x')); } catch (err) {\n"
-                     "      console.log('late: ' + err.message); }\n"
+                     "      console.log('late: ' + err.name); }\n"
                      "    e.respondWith(new Response('y'));\n"
                      "  } else if (u.indexOf('/late') > 0) {\n"
                      "    late = e;\n"
@@ -280,7 +280,7 @@ TEST(runtime_respond_with_rules) {
   collected c;
   ASSERT_EQ(env_fetch(&e, "GET", "http://x/twice", NULL, 0, NULL, &c), 0);
   ASSERT_STREQ(c.body, "a");
-  ASSERT(strstr(e.log.text, "second: InvalidStateError") != NULL);
+  ASSERT(strstr(e.log.text, "second: InvalidStateError true") != NULL);
   collected_free(&c);
   ASSERT_EQ(env_fetch(&e, "GET", "http://x/late", NULL, 0, NULL, &c), 0);
   ASSERT_EQ(c.end_result, EDGEFN_EPASS);
@@ -397,7 +397,7 @@ TEST(runtime_globals_and_console) {
                      "});",
                      0, 0, 0),
             0);
-  ASSERT(strstr(e.log.text, "2|testfn|boot 1 {\"a\":[1,2]} null\n") != NULL);
+  ASSERT(strstr(e.log.text, "2|testfn|boot 1 { a: [ 1, 2 ] } null\n") != NULL);
   ASSERT(strstr(e.log.text, "1|testfn|careful\n") != NULL);
   collected c;
   ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
@@ -410,64 +410,35 @@ TEST(runtime_globals_and_console) {
   return 0;
 }
 
-/* Runs a script whose handler answers with the string `result` computed in JS; asserts
- * that it equals `expected`. */
-static int expect_js(const char *body_expr, const char *expected) {
-  char src[8192];
-  snprintf(src, sizeof(src),
-           "addEventListener('fetch', function (e) {\n"
-           "  var out;\n"
-           "  try { out = String((function () { %s })()); }\n"
-           "  catch (err) { out = 'threw ' + err.name + ': ' + err.message; }\n"
-           "  e.respondWith(new Response(out));\n"
-           "});",
-           body_expr);
-  js_env e;
-  if (env_open(&e, src, 0, 0, 0) != 0) {
-    fprintf(stderr, "compile failed: %s\n", e.err.message);
-    env_close(&e);
-    return 1;
-  }
-  collected c;
-  int rc = env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c);
-  int bad = rc != 0 || !c.body || strcmp(c.body, expected) != 0;
-  if (bad)
-    fprintf(stderr, "script: %s\n  expected: %s\n  got:      %s\n  log: %s\n", body_expr,
-            expected, c.body ? c.body : "(none)", e.log.text);
-  collected_free(&c);
-  env_close(&e);
-  return bad;
-}
-
 TEST(runtime_headers_semantics) {
-  ASSERT_EQ(expect_js("var h = new Headers({'Content-Type': 'a', 'X-A': ' 1 '});"
+  ASSERT_EQ(js_expect("var h = new Headers({'Content-Type': 'a', 'X-A': ' 1 '});"
                       "h.append('x-a', '2'); return [h.get('content-type'), h.get('X-A'),"
                       "h.has('x-b'), h.get('x-b')].join('|');",
                       "a|1, 2|false|"),
             0);
-  ASSERT_EQ(expect_js("var h = new Headers([['b','1'],['a','2'],['B','3'],['set-cookie','x'],"
+  ASSERT_EQ(js_expect("var h = new Headers([['b','1'],['a','2'],['B','3'],['set-cookie','x'],"
                       "['Set-Cookie','y']]);"
                       "var out = []; h.forEach(function (v, k) { out.push(k + '=' + v); });"
                       "return out.join(';') + '#' + h.getSetCookie().join(',');",
                       "a=2;b=1, 3;set-cookie=x;set-cookie=y#x,y"),
             0);
-  ASSERT_EQ(expect_js("var h = new Headers(); h.set('A', '1'); h.append('a', '2');"
+  ASSERT_EQ(js_expect("var h = new Headers(); h.set('A', '1'); h.append('a', '2');"
                       "h.set('a', '3'); var n = 0; h.forEach(function () { n++; });"
                       "h.delete('A'); return n + ':' + h.has('a');",
                       "1:false"),
             0);
-  ASSERT_EQ(expect_js("new Headers({'bad name': 'x'});",
+  ASSERT_EQ(js_expect("new Headers({'bad name': 'x'});",
                       "threw TypeError: Invalid header name: 'bad name'"),
             0);
-  ASSERT_EQ(expect_js("new Headers().set('a', 'x\\r\\ny');",
+  ASSERT_EQ(js_expect("new Headers().set('a', 'x\\r\\ny');",
                       "threw TypeError: Invalid header value for this header"),
             0);
-  ASSERT_EQ(expect_js("var it = new Headers({b: '2', a: '1'}).entries(); var x = it.next();"
+  ASSERT_EQ(js_expect("var it = new Headers({b: '2', a: '1'}).entries(); var x = it.next();"
                       "return x.value.join('=') + ',' + it.next().value[0] + ',' +"
                       " it.next().done;",
                       "a=1,b,true"),
             0);
-  ASSERT_EQ(expect_js("var h = new Headers({a: '1'}); var g = new Headers(h); g.set('a', '2');"
+  ASSERT_EQ(js_expect("var h = new Headers({a: '1'}); var g = new Headers(h); g.set('a', '2');"
                       "return h.get('a') + g.get('a');",
                       "12"),
             0);
@@ -542,45 +513,45 @@ TEST(runtime_body_methods) {
 }
 
 TEST(runtime_response_semantics) {
-  ASSERT_EQ(expect_js("var r = new Response(null, {status: 204}); return [r.status, r.ok, "
+  ASSERT_EQ(js_expect("var r = new Response(null, {status: 204}); return [r.status, r.ok, "
                       "r.statusText, r.headers.get('content-type'), r.bodyUsed].join('|');",
                       "204|true|||false"),
             0);
-  ASSERT_EQ(expect_js("new Response('x', {status: 600});",
+  ASSERT_EQ(js_expect("new Response('x', {status: 600});",
                       "threw RangeError: Failed to construct 'Response': The status provided "
                       "(600) is outside the range [200, 599]."),
             0);
-  ASSERT_EQ(expect_js("new Response('x', {status: 204});",
+  ASSERT_EQ(js_expect("new Response('x', {status: 204});",
                       "threw TypeError: Failed to construct 'Response': Response with null body "
                       "status cannot have body"),
             0);
-  ASSERT_EQ(expect_js("var r = Response.json({a: 1}, {status: 404}); return r.status + ' ' + "
+  ASSERT_EQ(js_expect("var r = Response.json({a: 1}, {status: 404}); return r.status + ' ' + "
                       "r.headers.get('content-type');",
                       "404 application/json"),
             0);
-  ASSERT_EQ(expect_js("var r = Response.redirect('https://a.example/', 301); return r.status + "
+  ASSERT_EQ(js_expect("var r = Response.redirect('https://a.example/', 301); return r.status + "
                       "' ' + r.headers.get('location');",
                       "301 https://a.example/"),
             0);
-  ASSERT_EQ(expect_js("Response();",
+  ASSERT_EQ(js_expect("Response();",
                       "threw TypeError: Failed to construct 'Response': Please use the 'new' "
                       "operator"),
             0);
-  ASSERT_EQ(expect_js("var r = new Request('https://a/', {method: 'post', body: 'x'});"
+  ASSERT_EQ(js_expect("var r = new Request('https://a/', {method: 'post', body: 'x'});"
                       "return r.method + r.headers.get('content-type');",
                       "POSTtext/plain;charset=UTF-8"),
             0);
-  ASSERT_EQ(expect_js("new Request('https://a/', {body: 'x'});",
+  ASSERT_EQ(js_expect("new Request('https://a/', {body: 'x'});",
                       "threw TypeError: Failed to construct 'Request': Request with GET/HEAD "
                       "method cannot have body."),
             0);
-  ASSERT_EQ(expect_js("new Request('/relative');",
+  ASSERT_EQ(js_expect("new Request('/relative');",
                       "threw TypeError: Failed to construct 'Request': Invalid URL '/relative'"),
             0);
-  ASSERT_EQ(expect_js("new Request('https://a/', {method: 'TRACE'});",
+  ASSERT_EQ(js_expect("new Request('https://a/', {method: 'TRACE'});",
                       "threw TypeError: 'TRACE' HTTP method is unsupported."),
             0);
-  ASSERT_EQ(expect_js("return new Response(new Uint8Array([104, 105])).status;", "200"), 0);
+  ASSERT_EQ(js_expect("return new Response(new Uint8Array([104, 105])).status;", "200"), 0);
   return 0;
 }
 
@@ -607,15 +578,15 @@ TEST(runtime_binary_body_delivered) {
 
 TEST(runtime_lazy_globals) {
   /* A lazy global installs on first read, and can be replaced before or after that. */
-  ASSERT_EQ(expect_js("var t1 = typeof console.log; var same = console === console;"
+  ASSERT_EQ(js_expect("var t1 = typeof console.log; var same = console === console;"
                       "return t1 + ',' + same + ',' + typeof crypto.randomUUID;",
                       "function,true,function"),
             0);
-  ASSERT_EQ(expect_js("console = 5; return typeof console + ',' + console;", "number,5"), 0);
-  ASSERT_EQ(expect_js("var c = console; console = 1; console = c; return typeof console.warn;",
+  ASSERT_EQ(js_expect("console = 5; return typeof console + ',' + console;", "number,5"), 0);
+  ASSERT_EQ(js_expect("var c = console; console = 1; console = c; return typeof console.warn;",
                       "function"),
             0);
-  ASSERT_EQ(expect_js("return 'console' in globalThis;", "true"), 0);
+  ASSERT_EQ(js_expect("return 'console' in globalThis;", "true"), 0);
   return 0;
 }
 
@@ -777,7 +748,7 @@ TEST(runtime_request_eo_and_cf) {
 }
 
 TEST(runtime_request_init_fields) {
-  ASSERT_EQ(expect_js("var r = new Request('https://a/', {redirect: 'manual', cache: 'no-store',"
+  ASSERT_EQ(js_expect("var r = new Request('https://a/', {redirect: 'manual', cache: 'no-store',"
                       " credentials: 'include', mode: 'same-origin', integrity: 'sha256-x',"
                       " referrerPolicy: 'no-referrer', keepalive: 1});"
                       "var c = new Request(r, {cache: 'reload'});"
@@ -787,20 +758,91 @@ TEST(runtime_request_init_fields) {
                       "manual,no-store,include,same-origin,sha256-x,no-referrer,true,reload,"
                       "manual,true,about:client"),
             0);
-  ASSERT_EQ(expect_js("new Request('https://a/', {redirect: 'sideways'});",
+  ASSERT_EQ(js_expect("new Request('https://a/', {redirect: 'sideways'});",
                       "threw TypeError: Failed to construct 'Request': The provided value "
                       "'sideways' is not a valid enum value of type RequestRedirect."),
             0);
-  ASSERT_EQ(expect_js("new Request('https://a/', {mode: 'navigate'});",
+  ASSERT_EQ(js_expect("new Request('https://a/', {mode: 'navigate'});",
                       "threw TypeError: Failed to construct 'Request': Cannot construct a "
                       "Request with a RequestInit whose mode member is set as 'navigate'."),
             0);
-  ASSERT_EQ(expect_js("var r = Response.error(); return [r.type, r.status, r.ok].join(',');",
+  ASSERT_EQ(js_expect("var r = Response.error(); return [r.type, r.status, r.ok].join(',');",
                       "error,0,false"),
             0);
-  ASSERT_EQ(expect_js("var out = ''; new Response('hi').bytes().then(function (b) {"
+  ASSERT_EQ(js_expect("var out = ''; new Response('hi').bytes().then(function (b) {"
                       " out = b.constructor.name + b.length; }); return 'sync';",
                       "sync"),
             0);
+  return 0;
+}
+
+TEST(runtime_cpu_limit_in_wait_until) {
+  /* waitUntil work that spins after the response is cut off by the request's CPU budget
+   * and the request finishes (no second on_end, nothing left pending). */
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  e.waitUntil(new Promise(function (r) {\n"
+                     "    setTimeout(function () { while (true) {} }, 5);\n"
+                     "  }));\n"
+                     "  e.respondWith(new Response('ok'));\n"
+                     "});",
+                     50, 0, 10000),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "ok");
+  edgefn_loop_run(e.loop, EDGEFN_RUN_DEFAULT);
+  ASSERT_EQ(c.ends, 1);
+  ASSERT_EQ(edgefn_runtime_pending(e.rt), 0);
+  ASSERT(strstr(e.log.text, "CPU time limit") != NULL);
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+TEST(runtime_body_kinds) {
+  /* Blob, FormData and URLSearchParams bodies carry their Content-Type; blob() and
+   * formData() read bodies back. */
+  ASSERT_EQ(js_expect("var out = [];"
+                      "var r1 = new Response(new Blob(['ab', 'c'], {type: 'Text/Plain'}));"
+                      "out.push(r1.headers.get('content-type'));"
+                      "var r2 = new Request('https://a/', {method: 'POST',"
+                      " body: new URLSearchParams({q: 'a b', n: '1'})});"
+                      "out.push(r2.headers.get('content-type'));"
+                      "var fd = new FormData(); fd.append('k', 'v');"
+                      "var r3 = new Response(fd);"
+                      "out.push(/^multipart\\/form-data; boundary=/.test("
+                      "r3.headers.get('content-type')));"
+                      "return out.join('|');",
+                      "text/plain|application/x-www-form-urlencoded;charset=UTF-8|true"),
+            0);
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var fd = new FormData(); fd.append('name', 'edge');\n"
+                     "  fd.append('file', new Blob(['xyz'], {type: 'text/csv'}), 'f.csv');\n"
+                     "  var r = new Response(fd);\n"
+                     "  var p = new Response('a=1&b=%20x', {headers: {'content-type':\n"
+                     "      'application/x-www-form-urlencoded'}});\n"
+                     "  e.respondWith(Promise.all([r.formData(), p.formData(),\n"
+                     "      new Response('hi', {headers: {'content-type': 'TEXT/HTML;charset=UTF-8'}})"
+                     ".blob(),\n"
+                     "      new Response('x').formData().then(null, function (err) { return err.name; })\n"
+                     "  ]).then(function (v) {\n"
+                     "    var f = v[0].get('file');\n"
+                     "    return Promise.all([f.text(), v[2].text()]).then(function (t) {\n"
+                     "      return new Response([v[0].get('name'), f.name, f.type, t[0],\n"
+                     "        v[1].get('b'), v[2].type, t[1], v[3]].join('|'));\n"
+                     "    });\n"
+                     "  }));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "edge|f.csv|text/csv|xyz| x|text/html;charset=utf-8|hi|TypeError");
+  collected_free(&c);
+  env_close(&e);
   return 0;
 }

@@ -1,0 +1,499 @@
+/* The libcurl fetch backend: one curl multi handle per loop, its sockets registered as loop
+ * watches and its timeout as a loop timer (curl_multi_socket_action), so transfers make
+ * progress whenever the host runs the loop. Responses stream to the caller's handler: the
+ * head once the final header block has arrived, then each chunk as curl delivers it. */
+#include "loop/loop.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+typedef struct transfer transfer;
+
+typedef struct curl_backend {
+  edgefn_loop *loop;
+  CURLM *multi;
+  edgefn__timer timer;
+  edgefn_curl_options opts;
+  char *ca_file;
+  transfer *transfers;
+} curl_backend;
+
+/* A socket curl asked us to watch. */
+typedef struct sock_watch {
+  edgefn__watch watch;
+  curl_backend *be;
+} sock_watch;
+
+struct transfer {
+  transfer *next, *prev;
+  curl_backend *be;
+  CURL *easy;
+  struct curl_slist *req_headers;
+  uint8_t *req_body;
+  edgefn_response_handler handler;
+  void *handler_data;
+  int status;
+  bool head_sent;
+  bool too_large;
+  size_t body_bytes;
+  /* Headers of the current response block: names and values packed in `hbuf`. */
+  char *hbuf;
+  size_t hbuf_len, hbuf_cap;
+  edgefn_header *headers;
+  size_t header_count, header_cap;
+  char status_text[64];
+  char error[CURL_ERROR_SIZE];
+};
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_result;
+
+static void curl_global(void) { curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+/* ---- addresses the policy refuses ---- */
+
+static bool ipv4_blocked(uint32_t a, uint32_t policy) {
+  bool loopback = (a >> 24) == 127;
+  bool priv = (a >> 24) == 10 || (a >> 20) == ((172u << 4) | 1) || (a >> 16) == ((192u << 8) | 168) ||
+              (a >> 16) == ((169u << 8) | 254) || (a >> 24) == 0 || (a >> 22) == ((100u << 2) | 1);
+  if (loopback)
+    return !(policy & EDGEFN_FETCH_ALLOW_LOOPBACK);
+  if (priv)
+    return !(policy & EDGEFN_FETCH_ALLOW_PRIVATE);
+  return false;
+}
+
+static bool address_blocked(const struct sockaddr *sa, uint32_t policy) {
+  if (sa->sa_family == AF_INET) {
+    const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+    return ipv4_blocked(ntohl(in->sin_addr.s_addr), policy);
+  }
+  if (sa->sa_family == AF_INET6) {
+    const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+    if (IN6_IS_ADDR_V4MAPPED(a)) {
+      uint32_t v4;
+      memcpy(&v4, a->s6_addr + 12, 4);
+      return ipv4_blocked(ntohl(v4), policy);
+    }
+    if (IN6_IS_ADDR_LOOPBACK(a))
+      return !(policy & EDGEFN_FETCH_ALLOW_LOOPBACK);
+    bool priv = IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LINKLOCAL(a) ||
+                (a->s6_addr[0] & 0xfe) == 0xfc;
+    return priv && !(policy & EDGEFN_FETCH_ALLOW_PRIVATE);
+  }
+  return true;
+}
+
+/* curl resolved the name and is about to connect: refuse destinations the policy forbids.
+ * Checking the address (not the name) also stops DNS answers that point inside. */
+static curl_socket_t open_socket(void *clientp, curlsocktype purpose,
+                                 struct curl_sockaddr *address) {
+  transfer *t = clientp;
+  if (purpose != CURLSOCKTYPE_IPCXN || address_blocked(&address->addr, t->be->opts.policy)) {
+    snprintf(t->error, sizeof(t->error), "connection to a blocked address refused by policy");
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+/* ---- response parsing ---- */
+
+static int hbuf_add(transfer *t, const char *s, size_t len) {
+  if (t->hbuf_len + len > t->hbuf_cap) {
+    size_t cap = t->hbuf_cap ? t->hbuf_cap * 2 : 1024;
+    while (cap < t->hbuf_len + len)
+      cap *= 2;
+    char *p = realloc(t->hbuf, cap);
+    if (!p)
+      return -1;
+    t->hbuf = p;
+    t->hbuf_cap = cap;
+  }
+  memcpy(t->hbuf + t->hbuf_len, s, len);
+  t->hbuf_len += len;
+  return 0;
+}
+
+/* Sends the head of the final response: header offsets recorded in `headers` are turned
+ * into pointers into hbuf now that it no longer moves. */
+static void send_head(transfer *t) {
+  if (t->head_sent)
+    return;
+  t->head_sent = true;
+  for (size_t i = 0; i < t->header_count; i++) {
+    t->headers[i].name = t->hbuf + (size_t)t->headers[i].name;
+    t->headers[i].value = t->hbuf + (size_t)t->headers[i].value;
+  }
+  curl_off_t cl = -1;
+  if (curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) != CURLE_OK)
+    cl = -1;
+  edgefn_response_head head = {sizeof(head), t->status,        t->status_text,
+                               t->headers,   t->header_count,  (int64_t)cl};
+  if (t->handler.on_head)
+    t->handler.on_head(t->handler_data, &head);
+}
+
+static size_t on_header(char *line, size_t size, size_t n, void *ud) {
+  transfer *t = ud;
+  size_t len = size * n;
+  if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) { /* a new response block starts */
+    t->hbuf_len = 0;
+    t->header_count = 0;
+    t->status = 0;
+    const char *sp = memchr(line, ' ', len);
+    if (sp && (size_t)(line + len - sp) > 4) {
+      t->status = atoi(sp + 1);
+      const char *reason = sp + 4;
+      size_t rlen = (size_t)(line + len - reason);
+      while (rlen > 0 && (reason[0] == ' '))
+        reason++, rlen--;
+      while (rlen > 0 && (reason[rlen - 1] == '\r' || reason[rlen - 1] == '\n'))
+        rlen--;
+      if (rlen >= sizeof(t->status_text))
+        rlen = sizeof(t->status_text) - 1;
+      memcpy(t->status_text, reason, rlen);
+      t->status_text[rlen] = '\0';
+    }
+    return len;
+  }
+  const char *colon = memchr(line, ':', len);
+  if (!colon)
+    return len; /* the blank line ending a block, or junk curl already accepted */
+  size_t nlen = (size_t)(colon - line);
+  const char *v = colon + 1;
+  size_t vlen = len - nlen - 1;
+  while (vlen > 0 && (*v == ' ' || *v == '\t'))
+    v++, vlen--;
+  while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' || v[vlen - 1] == ' '))
+    vlen--;
+  if (t->header_count == t->header_cap) {
+    size_t cap = t->header_cap ? t->header_cap * 2 : 16;
+    edgefn_header *h = realloc(t->headers, cap * sizeof(*h));
+    if (!h)
+      return 0; /* aborts the transfer: out of memory */
+    t->headers = h;
+    t->header_cap = cap;
+  }
+  /* Offsets for now (hbuf may move while it grows); send_head makes them pointers. */
+  size_t name_off = t->hbuf_len;
+  if (hbuf_add(t, line, nlen) != 0)
+    return 0;
+  size_t value_off = t->hbuf_len;
+  if (hbuf_add(t, v, vlen) != 0)
+    return 0;
+  edgefn_header *h = &t->headers[t->header_count++];
+  h->name = (const char *)(uintptr_t)name_off;
+  h->name_len = nlen;
+  h->value = (const char *)(uintptr_t)value_off;
+  h->value_len = vlen;
+  return len;
+}
+
+static size_t on_data(char *data, size_t size, size_t n, void *ud) {
+  transfer *t = ud;
+  size_t len = size * n;
+  send_head(t);
+  t->body_bytes += len;
+  if (t->body_bytes > t->be->opts.max_response_body) {
+    t->too_large = true;
+    return 0; /* aborts: CURLE_WRITE_ERROR */
+  }
+  if (len && t->handler.on_body)
+    t->handler.on_body(t->handler_data, (const uint8_t *)data, len);
+  return len;
+}
+
+/* ---- transfers ---- */
+
+static void transfer_free(transfer *t) {
+  curl_backend *be = t->be;
+  if (t->prev)
+    t->prev->next = t->next;
+  else
+    be->transfers = t->next;
+  if (t->next)
+    t->next->prev = t->prev;
+  curl_multi_remove_handle(be->multi, t->easy);
+  curl_easy_cleanup(t->easy);
+  curl_slist_free_all(t->req_headers);
+  free(t->req_body);
+  free(t->hbuf);
+  free(t->headers);
+  free(t);
+}
+
+static void transfer_done(transfer *t, CURLcode rc) {
+  int result = 0;
+  if (rc == CURLE_OK) {
+    send_head(t);
+  } else {
+    result = t->too_large ? EDGEFN_EBODY_LIMIT : EDGEFN_ENETWORK;
+  }
+  edgefn_response_handler h = t->handler;
+  void *hd = t->handler_data;
+  if (rc != CURLE_OK && !t->error[0])
+    snprintf(t->error, sizeof(t->error), "%s", curl_easy_strerror(rc));
+  transfer_free(t);
+  h.on_end(hd, result);
+}
+
+static void check_done(curl_backend *be) {
+  CURLMsg *msg;
+  int left;
+  while ((msg = curl_multi_info_read(be->multi, &left))) {
+    if (msg->msg != CURLMSG_DONE)
+      continue;
+    transfer *t = NULL;
+    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+    if (t)
+      transfer_done(t, msg->data.result);
+  }
+}
+
+static void on_socket_event(edgefn__watch *w, uint32_t events) {
+  sock_watch *sw = w->data;
+  curl_backend *be = sw->be;
+  int flags = 0;
+  if (events & (EPOLLIN | EPOLLHUP))
+    flags |= CURL_CSELECT_IN;
+  if (events & EPOLLOUT)
+    flags |= CURL_CSELECT_OUT;
+  if (events & EPOLLERR)
+    flags |= CURL_CSELECT_ERR;
+  int running;
+  curl_multi_socket_action(be->multi, w->fd, flags, &running);
+  check_done(be);
+}
+
+static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp) {
+  (void)easy;
+  curl_backend *be = userp;
+  sock_watch *sw = socketp;
+  if (what == CURL_POLL_REMOVE) {
+    if (sw) {
+      edgefn__watch_stop(be->loop, &sw->watch);
+      free(sw);
+      curl_multi_assign(be->multi, fd, NULL);
+    }
+    return 0;
+  }
+  if (!sw) {
+    sw = calloc(1, sizeof(*sw));
+    if (!sw)
+      return -1;
+    sw->be = be;
+    edgefn__watch_init(&sw->watch, on_socket_event, sw);
+    curl_multi_assign(be->multi, fd, sw);
+  }
+  uint32_t events = 0;
+  if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
+    events |= EPOLLIN;
+  if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
+    events |= EPOLLOUT;
+  return edgefn__watch_set(be->loop, &sw->watch, fd, events) == 0 ? 0 : -1;
+}
+
+static void on_timer(edgefn__timer *timer) {
+  curl_backend *be = timer->data;
+  int running;
+  curl_multi_socket_action(be->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  check_done(be);
+}
+
+static int timer_cb(CURLM *multi, long timeout_ms, void *userp) {
+  (void)multi;
+  curl_backend *be = userp;
+  if (timeout_ms < 0) {
+    edgefn__timer_stop(be->loop, &be->timer);
+    return 0;
+  }
+  return edgefn__timer_start(be->loop, &be->timer, (uint64_t)timeout_ms) == 0 ? 0 : -1;
+}
+
+static int header_line(transfer *t, const edgefn_header *h) {
+  /* Header names and values come from scripts through Headers, which already refuses CR,
+   * LF and NUL; the length check keeps the line within curl's own limits. */
+  if (h->name_len == 0 || h->name_len + h->value_len > 65536)
+    return EDGEFN_EINVAL;
+  char *line = malloc(h->name_len + h->value_len + 3);
+  if (!line)
+    return EDGEFN_ENOMEM;
+  memcpy(line, h->name, h->name_len);
+  size_t o = h->name_len;
+  if (h->value_len == 0) {
+    line[o++] = ';'; /* curl's way to send a header with an empty value */
+  } else {
+    line[o++] = ':';
+    line[o++] = ' ';
+    memcpy(line + o, h->value, h->value_len);
+    o += h->value_len;
+  }
+  line[o] = '\0';
+  struct curl_slist *l = curl_slist_append(t->req_headers, line);
+  free(line);
+  if (!l)
+    return EDGEFN_ENOMEM;
+  t->req_headers = l;
+  return 0;
+}
+
+static int curl_start(void *backend, edgefn_loop *loop, const edgefn_request *req,
+                      const edgefn_response_handler *handler, void *handler_data, void **op) {
+  curl_backend *be = backend;
+  if (!be || !req || !handler || !handler->on_end || loop != be->loop || !req->url)
+    return EDGEFN_EINVAL;
+  transfer *t = calloc(1, sizeof(*t));
+  if (!t)
+    return EDGEFN_ENOMEM;
+  t->be = be;
+  t->handler = *handler;
+  t->handler_data = handler_data;
+  t->easy = curl_easy_init();
+  char *url = edgefn__strndup(req->url, req->url_len);
+  char *method = edgefn__strndup(req->method ? req->method : "GET",
+                                 req->method ? req->method_len : 3);
+  int rc = t->easy && url && method ? 0 : EDGEFN_ENOMEM;
+  for (size_t i = 0; rc == 0 && i < req->header_count; i++)
+    rc = header_line(t, &req->headers[i]);
+  /* curl adds Accept and Expect headers of its own unless told not to. */
+  if (rc == 0 && !(t->req_headers = curl_slist_append(t->req_headers, "Expect:")))
+    rc = EDGEFN_ENOMEM;
+  if (rc == 0 && req->body_len) {
+    t->req_body = malloc(req->body_len);
+    if (!t->req_body)
+      rc = EDGEFN_ENOMEM;
+    else
+      memcpy(t->req_body, req->body, req->body_len);
+  }
+  if (rc == 0) {
+    CURL *e = t->easy;
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->req_headers);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)be->opts.connect_timeout_ms);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)be->opts.timeout_ms);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, NULL);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, be->opts.insecure_skip_verify ? 0L : 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, be->opts.insecure_skip_verify ? 0L : 2L);
+    if (be->ca_file)
+      curl_easy_setopt(e, CURLOPT_CAINFO, be->ca_file);
+    if (strcmp(method, "HEAD") == 0) {
+      curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    } else if (strcmp(method, "GET") != 0 || req->body_len) {
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+      if (req->body_len || strcmp(method, "GET") != 0) {
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->req_body ? (char *)t->req_body : "");
+      }
+    }
+    if (curl_multi_add_handle(be->multi, e) != CURLM_OK)
+      rc = EDGEFN_ENOMEM;
+  }
+  free(url);
+  free(method);
+  if (rc != 0) {
+    if (t->easy)
+      curl_easy_cleanup(t->easy);
+    curl_slist_free_all(t->req_headers);
+    free(t->req_body);
+    free(t);
+    return rc;
+  }
+  t->next = be->transfers;
+  if (t->next)
+    t->next->prev = t;
+  be->transfers = t;
+  if (op)
+    *op = t;
+  return 0;
+}
+
+static void curl_cancel(void *backend, void *op) {
+  curl_backend *be = backend;
+  for (transfer *t = be->transfers; t; t = t->next)
+    if (t == op) {
+      transfer_free(t);
+      return;
+    }
+}
+
+void edgefn_curl_backend_free(void *backend) {
+  curl_backend *be = backend;
+  if (!be)
+    return;
+  while (be->transfers) {
+    transfer *t = be->transfers;
+    edgefn_response_handler h = t->handler;
+    void *hd = t->handler_data;
+    transfer_free(t);
+    h.on_end(hd, EDGEFN_ECANCELED);
+  }
+  edgefn__timer_stop(be->loop, &be->timer);
+  curl_multi_cleanup(be->multi);
+  free(be->ca_file);
+  free(be);
+}
+
+static void curl_release(void *backend) { edgefn_curl_backend_free(backend); }
+
+static const edgefn_fetch_ops curl_ops = {EDGEFN_FETCH_OPS_VERSION, curl_start, curl_cancel,
+                                          curl_release};
+
+const edgefn_fetch_ops *edgefn_curl_fetch_ops(void) { return &curl_ops; }
+
+int edgefn_curl_backend_new(void **out, edgefn_loop *loop, const edgefn_curl_options *opts) {
+  if (!out || !loop)
+    return EDGEFN_EINVAL;
+  *out = NULL;
+  if (opts && !EDGEFN_MIN_SIZE_OK(opts, edgefn_curl_options, ca_file))
+    return EDGEFN_EVERSION;
+  pthread_once(&curl_once, curl_global);
+  if (curl_init_result != CURLE_OK)
+    return EDGEFN_ESYSTEM;
+  curl_backend *be = calloc(1, sizeof(*be));
+  if (!be)
+    return EDGEFN_ENOMEM;
+  be->loop = loop;
+  if (opts)
+    be->opts = *opts;
+  be->opts.struct_size = sizeof(be->opts);
+  if (!be->opts.connect_timeout_ms)
+    be->opts.connect_timeout_ms = EDGEFN_DEFAULT_FETCH_CONNECT_TIMEOUT_MS;
+  if (!be->opts.timeout_ms)
+    be->opts.timeout_ms = EDGEFN_DEFAULT_FETCH_TIMEOUT_MS;
+  if (!be->opts.max_response_body)
+    be->opts.max_response_body = EDGEFN_DEFAULT_FETCH_MAX_BODY;
+  if (opts && opts->ca_file && !(be->ca_file = edgefn__strndup(opts->ca_file, strlen(opts->ca_file)))) {
+    free(be);
+    return EDGEFN_ENOMEM;
+  }
+  be->opts.ca_file = NULL;
+  be->multi = curl_multi_init();
+  if (!be->multi) {
+    free(be->ca_file);
+    free(be);
+    return EDGEFN_ESYSTEM;
+  }
+  edgefn__timer_init(&be->timer, on_timer, be);
+  curl_multi_setopt(be->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+  curl_multi_setopt(be->multi, CURLMOPT_SOCKETDATA, be);
+  curl_multi_setopt(be->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+  curl_multi_setopt(be->multi, CURLMOPT_TIMERDATA, be);
+  *out = be;
+  return 0;
+}

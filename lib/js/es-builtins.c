@@ -1,0 +1,1071 @@
+/* The ES2015..ES2024 methods Duktape 2.7 lacks on Array, typed arrays, Object, String and
+ * Math, natively (an audit against Node 20 listed what is missing; what Duktape has and
+ * gets right is left alone). Installed eagerly: they are prototype properties, which a lazy
+ * global cannot provide, and a few dozen native functions cost little. */
+#include "js/js.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SYM_ITERATOR DUK_WELLKNOWN_SYMBOL("Symbol.iterator")
+#define SYM_TO_STRING_TAG DUK_WELLKNOWN_SYMBOL("Symbol.toStringTag")
+#define S_REGEXP_ITER_PROTO DUK_HIDDEN_SYMBOL("edgefn.es.rxiter")
+#define K_RX_MATCHER DUK_HIDDEN_SYMBOL("rxm")
+#define K_RX_STRING DUK_HIDDEN_SYMBOL("rxs")
+#define K_RX_FLAGS DUK_HIDDEN_SYMBOL("rxf")
+
+#define MAX_SAFE 9007199254740991.0
+
+#define DEFPROP_METHOD                                                                            \
+  (DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE | DUK_DEFPROP_CLEAR_ENUMERABLE |             \
+   DUK_DEFPROP_SET_CONFIGURABLE)
+#define DEFPROP_FIXED                                                                             \
+  (DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE | DUK_DEFPROP_CLEAR_ENUMERABLE |           \
+   DUK_DEFPROP_SET_CONFIGURABLE | DUK_DEFPROP_FORCE)
+#define DEFPROP_DATA                                                                              \
+  (DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE | DUK_DEFPROP_SET_ENUMERABLE |               \
+   DUK_DEFPROP_SET_CONFIGURABLE)
+
+void edgefn__es_def_methods(duk_context *ctx, duk_idx_t obj, const edgefn__es_method *m,
+                            size_t n) {
+  obj = duk_normalize_index(ctx, obj);
+  for (size_t i = 0; i < n; i++) {
+    duk_push_string(ctx, m[i].name);
+    duk_push_c_function(ctx, m[i].fn, m[i].nargs);
+    if (m[i].magic)
+      duk_set_magic(ctx, -1, m[i].magic);
+    duk_push_literal(ctx, "name");
+    duk_dup(ctx, -3);
+    duk_def_prop(ctx, -3, DEFPROP_FIXED);
+    if (m[i].length != (m[i].nargs == DUK_VARARGS ? 0 : m[i].nargs)) {
+      duk_push_literal(ctx, "length");
+      duk_push_int(ctx, m[i].length);
+      duk_def_prop(ctx, -3, DEFPROP_FIXED);
+    }
+    duk_def_prop(ctx, obj, DEFPROP_METHOD);
+  }
+}
+
+/* ---- abstract operations ---- */
+
+/* Pushes s[a, b) (duk_substring replaces in place). */
+static void push_substring(duk_context *ctx, duk_idx_t s, duk_size_t a, duk_size_t b) {
+  duk_dup(ctx, s);
+  duk_substring(ctx, -1, a, b);
+}
+
+
+static double to_integer_or_infinity(duk_context *ctx, duk_idx_t idx) {
+  double d = duk_to_number(ctx, idx);
+  if (isnan(d))
+    return 0;
+  return trunc(d) + 0.0;
+}
+
+/* The start/end arguments of slice-like methods: relative to len when negative. */
+static double relative_index(duk_context *ctx, duk_idx_t idx, double len, double dflt) {
+  if (duk_is_undefined(ctx, idx))
+    return dflt;
+  double r = to_integer_or_infinity(ctx, idx);
+  if (r < 0)
+    return r + len < 0 ? 0 : r + len;
+  return r > len ? len : r;
+}
+
+static double to_length(duk_context *ctx, duk_idx_t idx) {
+  double len = to_integer_or_infinity(ctx, idx);
+  return len <= 0 ? 0 : len > MAX_SAFE ? MAX_SAFE : len;
+}
+
+static double length_of(duk_context *ctx, duk_idx_t obj) {
+  duk_get_prop_literal(ctx, obj, "length");
+  double len = to_length(ctx, -1);
+  duk_pop(ctx);
+  return len;
+}
+
+static bool is_typed_array(duk_context *ctx, duk_idx_t idx) {
+  return duk_is_buffer_data(ctx, idx) && duk_is_object(ctx, idx) &&
+         duk_has_prop_literal(ctx, idx, "BYTES_PER_ELEMENT");
+}
+
+/* Pushes ToObject(this) (magic & TYPED: this must be a typed array); returns its index. */
+#define TYPED 0x100
+static duk_idx_t push_this_obj(duk_context *ctx) {
+  duk_push_this(ctx);
+  if (duk_get_current_magic(ctx) & TYPED) {
+    if (!is_typed_array(ctx, -1))
+      (void)duk_type_error(ctx, "this is not a typed array.");
+  } else {
+    duk_to_object(ctx, -1);
+  }
+  return duk_get_top_index(ctx);
+}
+
+static void push_index_key(duk_context *ctx, double i) {
+  duk_push_number(ctx, i);
+}
+
+static void get_index(duk_context *ctx, duk_idx_t obj, double i) {
+  push_index_key(ctx, i);
+  duk_get_prop(ctx, obj);
+}
+
+static bool same_value_zero(duk_context *ctx, duk_idx_t a, duk_idx_t b) {
+  if (duk_is_number(ctx, a) && duk_is_number(ctx, b)) {
+    double x = duk_get_number(ctx, a), y = duk_get_number(ctx, b);
+    return x == y || (isnan(x) && isnan(y));
+  }
+  return duk_strict_equals(ctx, a, b);
+}
+
+static void to_property_key(duk_context *ctx, duk_idx_t idx) {
+  if (!duk_is_symbol(ctx, idx))
+    duk_to_string(ctx, idx);
+}
+
+static void require_callable(duk_context *ctx, duk_idx_t idx) {
+  if (!duk_is_callable(ctx, idx))
+    (void)duk_type_error(ctx, "%s is not a function", duk_safe_to_string(ctx, idx));
+}
+
+/* ---- Array.prototype (and %TypedArray%.prototype with magic TYPED) ---- */
+
+static duk_ret_t array_at(duk_context *ctx) {
+  duk_idx_t o = push_this_obj(ctx);
+  double len = length_of(ctx, o);
+  double k = to_integer_or_infinity(ctx, 0);
+  if (k < 0)
+    k += len;
+  if (k < 0 || k >= len)
+    return 0;
+  get_index(ctx, o, k);
+  return 1;
+}
+
+static duk_ret_t array_includes(duk_context *ctx) {
+  duk_idx_t o = push_this_obj(ctx);
+  double len = length_of(ctx, o);
+  bool found = false;
+  if (len > 0) {
+    double k = to_integer_or_infinity(ctx, 1);
+    if (k < 0)
+      k = k + len < 0 ? 0 : k + len;
+    for (; k < len && !found; k++) {
+      get_index(ctx, o, k);
+      found = same_value_zero(ctx, -1, 0);
+      duk_pop(ctx);
+    }
+  }
+  duk_push_boolean(ctx, found);
+  return 1;
+}
+
+/* find (magic 0), findIndex (1), findLast (2), findLastIndex (3). */
+static duk_ret_t array_find(duk_context *ctx) {
+  int magic = duk_get_current_magic(ctx) & 3;
+  duk_idx_t o = push_this_obj(ctx);
+  double len = length_of(ctx, o);
+  require_callable(ctx, 0);
+  bool last = magic & 2;
+  for (double i = 0; i < len; i++) {
+    double k = last ? len - 1 - i : i;
+    get_index(ctx, o, k);
+    duk_dup(ctx, 0);
+    duk_dup(ctx, 1);
+    duk_dup(ctx, -3);
+    duk_push_number(ctx, k);
+    duk_dup(ctx, o);
+    duk_call_method(ctx, 3);
+    if (duk_to_boolean(ctx, -1)) {
+      duk_pop(ctx);
+      if (magic & 1)
+        duk_push_number(ctx, k);
+      return 1;
+    }
+    duk_pop_2(ctx);
+  }
+  if (magic & 1)
+    duk_push_int(ctx, -1);
+  else
+    duk_push_undefined(ctx);
+  return 1;
+}
+
+static duk_ret_t array_fill(duk_context *ctx) {
+  duk_idx_t o = push_this_obj(ctx);
+  if (duk_get_current_magic(ctx) & TYPED)
+    duk_to_number(ctx, 0);
+  double len = length_of(ctx, o);
+  double k = relative_index(ctx, 1, len, 0);
+  double end = relative_index(ctx, 2, len, len);
+  for (; k < end; k++) {
+    push_index_key(ctx, k);
+    duk_dup(ctx, 0);
+    duk_put_prop(ctx, o);
+  }
+  duk_dup(ctx, o);
+  return 1;
+}
+
+static duk_ret_t array_copy_within(duk_context *ctx) {
+  duk_idx_t o = push_this_obj(ctx);
+  double len = length_of(ctx, o);
+  double to = relative_index(ctx, 0, len, 0);
+  double from = relative_index(ctx, 1, len, 0);
+  double final = relative_index(ctx, 2, len, len);
+  double count = fmin(final - from, len - to);
+  double dir = 1;
+  if (from < to && to < from + count) {
+    dir = -1;
+    from += count - 1;
+    to += count - 1;
+  }
+  for (; count > 0; count--, from += dir, to += dir) {
+    push_index_key(ctx, from);
+    if (duk_has_prop(ctx, o)) {
+      get_index(ctx, o, from);
+      push_index_key(ctx, to);
+      duk_swap_top(ctx, -2);
+      duk_put_prop(ctx, o);
+    } else {
+      push_index_key(ctx, to);
+      duk_del_prop(ctx, o);
+    }
+  }
+  duk_dup(ctx, o);
+  return 1;
+}
+
+typedef struct flat_frame {
+  duk_idx_t target, mapper, this_arg;
+  double n;
+} flat_frame;
+
+static void flatten(duk_context *ctx, flat_frame *f, duk_idx_t source, double depth,
+                    bool map) {
+  duk_require_stack(ctx, 8);
+  source = duk_normalize_index(ctx, source);
+  double len = length_of(ctx, source);
+  for (double i = 0; i < len; i++) {
+    push_index_key(ctx, i);
+    if (!duk_has_prop(ctx, source))
+      continue;
+    get_index(ctx, source, i);
+    if (map) {
+      duk_dup(ctx, f->mapper);
+      duk_dup(ctx, f->this_arg);
+      duk_dup(ctx, -3);
+      duk_push_number(ctx, i);
+      duk_dup(ctx, source);
+      duk_call_method(ctx, 3);
+      duk_remove(ctx, -2);
+    }
+    if (depth > 0 && duk_is_array(ctx, -1)) {
+      flatten(ctx, f, -1, depth - 1, false);
+    } else {
+      if (f->n >= MAX_SAFE)
+        (void)duk_type_error(ctx, "array too long");
+      push_index_key(ctx, f->n++);
+      duk_dup(ctx, -2);
+      duk_def_prop(ctx, f->target, DEFPROP_DATA);
+    }
+    duk_pop(ctx);
+  }
+}
+
+static duk_ret_t array_flat(duk_context *ctx) {
+  duk_idx_t o = push_this_obj(ctx);
+  double depth = duk_is_undefined(ctx, 0) ? 1 : to_integer_or_infinity(ctx, 0);
+  flat_frame f = {duk_push_array(ctx), 0, 0, 0};
+  flatten(ctx, &f, o, depth < 0 ? 0 : depth, false);
+  return 1;
+}
+
+static duk_ret_t array_flat_map(duk_context *ctx) {
+  duk_idx_t o = push_this_obj(ctx);
+  require_callable(ctx, 0);
+  flat_frame f = {duk_push_array(ctx), 0, 1, 0};
+  flatten(ctx, &f, o, 1, true);
+  return 1;
+}
+
+/* ---- Array.from / Array.of ---- */
+
+/* Pushes a new array-like for Array.from/of: `new C(len...)` when this is a constructor
+ * other than Array, else a plain array. */
+static duk_idx_t push_array_for(duk_context *ctx, duk_idx_t c, double len, bool with_len) {
+  duk_get_global_literal(ctx, "Array");
+  bool plain = !duk_is_constructable(ctx, c) || duk_strict_equals(ctx, -1, c);
+  duk_pop(ctx);
+  if (plain)
+    return duk_push_array(ctx);
+  duk_dup(ctx, c);
+  if (with_len)
+    duk_push_number(ctx, len);
+  duk_new(ctx, with_len ? 1 : 0);
+  return duk_get_top_index(ctx);
+}
+
+typedef struct from_frame {
+  duk_idx_t target;
+  bool map;
+  double k;
+} from_frame;
+
+/* Stack: mapfn at 1, thisArg at 2; the value on top. */
+static duk_ret_t from_add_unsafe(duk_context *ctx, void *udata) {
+  from_frame *f = udata;
+  if (f->k >= MAX_SAFE)
+    return duk_type_error(ctx, "array too long");
+  if (f->map) {
+    duk_dup(ctx, 1);
+    duk_dup(ctx, 2);
+    duk_dup(ctx, -3);
+    duk_push_number(ctx, f->k);
+    duk_call_method(ctx, 2);
+    duk_remove(ctx, -2);
+  }
+  push_index_key(ctx, f->k);
+  duk_swap_top(ctx, -2);
+  duk_def_prop(ctx, f->target, DEFPROP_DATA);
+  f->k++;
+  return 0;
+}
+
+static duk_ret_t array_from(duk_context *ctx) {
+  duk_push_this(ctx);
+  duk_idx_t c = 3;
+  bool map = !duk_is_undefined(ctx, 1);
+  if (map)
+    require_callable(ctx, 1);
+  if (duk_is_null_or_undefined(ctx, 0))
+    return duk_type_error(ctx, "%s is not iterable", duk_safe_to_string(ctx, 0));
+  duk_push_literal(ctx, SYM_ITERATOR);
+  duk_get_prop(ctx, 0);
+  bool iterable = !duk_is_null_or_undefined(ctx, -1);
+  duk_pop(ctx);
+  if (iterable) {
+    from_frame f = {push_array_for(ctx, c, 0, false), map, 0};
+    edgefn__iter_each(ctx, 0, from_add_unsafe, &f);
+    duk_push_number(ctx, f.k);
+    duk_put_prop_literal(ctx, f.target, "length");
+    return 1;
+  }
+  duk_to_object(ctx, 0);
+  double len = length_of(ctx, 0);
+  from_frame f = {push_array_for(ctx, c, len, true), map, 0};
+  for (double k = 0; k < len; k++) {
+    get_index(ctx, 0, k);
+    from_add_unsafe(ctx, &f);
+  }
+  duk_push_number(ctx, len);
+  duk_put_prop_literal(ctx, f.target, "length");
+  return 1;
+}
+
+static duk_ret_t array_of(duk_context *ctx) {
+  duk_idx_t n = duk_get_top(ctx);
+  duk_push_this(ctx);
+  duk_idx_t a = push_array_for(ctx, n, n, true);
+  for (duk_idx_t i = 0; i < n; i++) {
+    duk_push_int(ctx, i);
+    duk_dup(ctx, i);
+    duk_def_prop(ctx, a, DEFPROP_DATA);
+  }
+  duk_push_int(ctx, n);
+  duk_put_prop_literal(ctx, a, "length");
+  return 1;
+}
+
+/* ---- typed arrays: the methods that must build a typed array ---- */
+
+/* Pushes new (the constructor of the typed array at o)(len). */
+static duk_idx_t push_typed_like(duk_context *ctx, duk_idx_t o, double len) {
+  duk_get_prop_literal(ctx, o, "constructor");
+  duk_push_number(ctx, len);
+  duk_new(ctx, 1);
+  return duk_get_top_index(ctx);
+}
+
+static duk_ret_t typed_slice(duk_context *ctx) {
+  duk_idx_t o = push_this_obj(ctx);
+  double len = length_of(ctx, o);
+  double k = relative_index(ctx, 0, len, 0);
+  double end = relative_index(ctx, 1, len, len);
+  double n = end > k ? end - k : 0;
+  duk_idx_t a = push_typed_like(ctx, o, n);
+  for (double i = 0; i < n; i++) {
+    get_index(ctx, o, k + i);
+    duk_put_prop_index(ctx, a, (duk_uarridx_t)i);
+  }
+  return 1;
+}
+
+/* map (magic 0) and filter (1). */
+static duk_ret_t typed_map_filter(duk_context *ctx) {
+  bool filter = duk_get_current_magic(ctx) & 1;
+  duk_idx_t o = push_this_obj(ctx);
+  double len = length_of(ctx, o);
+  require_callable(ctx, 0);
+  duk_idx_t kept = filter ? duk_push_array(ctx) : push_typed_like(ctx, o, len);
+  duk_uarridx_t n = 0;
+  for (double k = 0; k < len; k++) {
+    get_index(ctx, o, k);
+    duk_dup(ctx, 0);
+    duk_dup(ctx, 1);
+    duk_dup(ctx, -3);
+    duk_push_number(ctx, k);
+    duk_dup(ctx, o);
+    duk_call_method(ctx, 3);
+    if (!filter) {
+      duk_put_prop_index(ctx, kept, (duk_uarridx_t)k);
+    } else if (duk_to_boolean(ctx, -1)) {
+      duk_pop(ctx);
+      duk_put_prop_index(ctx, kept, n++);
+      continue;
+    } else {
+      duk_pop(ctx);
+    }
+    duk_pop(ctx);
+  }
+  if (!filter)
+    return 1;
+  duk_idx_t a = push_typed_like(ctx, o, n);
+  for (duk_uarridx_t i = 0; i < n; i++) {
+    duk_get_prop_index(ctx, kept, i);
+    duk_put_prop_index(ctx, a, i);
+  }
+  return 1;
+}
+
+/* The default typed-array order: numeric, -0 before +0, NaN last. */
+static int cmp_numbers(const void *pa, const void *pb) {
+  double a = *(const double *)pa, b = *(const double *)pb;
+  if (isnan(a))
+    return isnan(b) ? 0 : 1;
+  if (isnan(b))
+    return -1;
+  if (a < b)
+    return -1;
+  if (a > b)
+    return 1;
+  if (a == 0 && b == 0)
+    return signbit(a) && !signbit(b) ? -1 : !signbit(a) && signbit(b) ? 1 : 0;
+  return 0;
+}
+
+static bool call_less(duk_context *ctx, double a, double b) {
+  duk_dup(ctx, 0);
+  duk_push_undefined(ctx);
+  duk_push_number(ctx, a);
+  duk_push_number(ctx, b);
+  duk_call_method(ctx, 2);
+  double r = duk_to_number(ctx, -1);
+  duk_pop(ctx);
+  return r < 0;
+}
+
+static duk_ret_t typed_sort(duk_context *ctx) {
+  if (!duk_is_undefined(ctx, 0))
+    require_callable(ctx, 0);
+  duk_idx_t o = push_this_obj(ctx);
+  size_t len = (size_t)length_of(ctx, o);
+  double *v = duk_push_fixed_buffer(ctx, (len ? len : 1) * 2 * sizeof(double));
+  for (size_t i = 0; i < len; i++) {
+    duk_get_prop_index(ctx, o, (duk_uarridx_t)i);
+    v[i] = duk_get_number(ctx, -1);
+    duk_pop(ctx);
+  }
+  if (duk_is_undefined(ctx, 0)) {
+    qsort(v, len, sizeof(double), cmp_numbers);
+  } else {
+    /* A stable bottom-up merge sort: the comparator is user code. */
+    double *src = v, *dst = v + len;
+    for (size_t w = 1; w < len; w *= 2) {
+      for (size_t lo = 0; lo < len; lo += 2 * w) {
+        size_t mid = lo + w < len ? lo + w : len, hi = lo + 2 * w < len ? lo + 2 * w : len;
+        size_t i = lo, j = mid, k = lo;
+        while (i < mid && j < hi)
+          dst[k++] = call_less(ctx, src[j], src[i]) ? src[j++] : src[i++];
+        while (i < mid)
+          dst[k++] = src[i++];
+        while (j < hi)
+          dst[k++] = src[j++];
+      }
+      double *t = src;
+      src = dst;
+      dst = t;
+    }
+    v = src;
+  }
+  for (size_t i = 0; i < len; i++) {
+    duk_push_number(ctx, v[i]);
+    duk_put_prop_index(ctx, o, (duk_uarridx_t)i);
+  }
+  duk_dup(ctx, o);
+  return 1;
+}
+
+/* ---- Object ---- */
+
+/* Object.keys (magic 0), values (1), entries (2) share the enumeration; 3 is
+ * getOwnPropertyDescriptors. */
+static duk_ret_t object_enum(duk_context *ctx) {
+  int magic = duk_get_current_magic(ctx);
+  duk_to_object(ctx, 0);
+  duk_idx_t out = magic == 3 ? duk_push_object(ctx) : duk_push_array(ctx);
+  duk_uint_t flags = DUK_ENUM_OWN_PROPERTIES_ONLY | DUK_ENUM_SORT_ARRAY_INDICES;
+  if (magic == 3)
+    flags |= DUK_ENUM_INCLUDE_NONENUMERABLE | DUK_ENUM_INCLUDE_SYMBOLS;
+  duk_enum(ctx, 0, flags);
+  duk_uarridx_t n = 0;
+  while (duk_next(ctx, -1, 0)) {
+    duk_idx_t k = duk_get_top_index(ctx);
+    if (magic == 3) {
+      duk_dup(ctx, k);
+      duk_get_prop_desc(ctx, 0, 0);
+      if (duk_is_undefined(ctx, -1)) {
+        duk_pop_2(ctx);
+        continue;
+      }
+      duk_def_prop(ctx, out, DEFPROP_DATA);
+      continue;
+    }
+    duk_dup(ctx, k);
+    duk_get_prop(ctx, 0);
+    if (magic == 2) {
+      duk_push_array(ctx);
+      duk_dup(ctx, k);
+      duk_put_prop_index(ctx, -2, 0);
+      duk_swap_top(ctx, -2);
+      duk_put_prop_index(ctx, -2, 1);
+    }
+    duk_put_prop_index(ctx, out, n++);
+    duk_pop(ctx);
+  }
+  duk_pop(ctx);
+  return 1;
+}
+
+static duk_ret_t from_entries_unsafe(duk_context *ctx, void *udata) {
+  duk_idx_t *out = udata;
+  duk_idx_t item = duk_get_top_index(ctx);
+  if (!duk_is_object(ctx, item))
+    return duk_type_error(ctx, "Iterator value %s is not an entry object",
+                          duk_safe_to_string(ctx, item));
+  duk_get_prop_index(ctx, item, 0);
+  to_property_key(ctx, -1);
+  duk_get_prop_index(ctx, item, 1);
+  duk_def_prop(ctx, *out, DEFPROP_DATA);
+  return 0;
+}
+
+static duk_ret_t object_from_entries(duk_context *ctx) {
+  if (duk_is_null_or_undefined(ctx, 0))
+    return duk_type_error(ctx, "%s is not iterable", duk_safe_to_string(ctx, 0));
+  duk_idx_t out = duk_push_object(ctx);
+  edgefn__iter_each(ctx, 0, from_entries_unsafe, &out);
+  return 1;
+}
+
+static duk_ret_t object_has_own(duk_context *ctx) {
+  duk_to_object(ctx, 0);
+  to_property_key(ctx, 1);
+  duk_dup(ctx, 1);
+  duk_get_prop_desc(ctx, 0, 0);
+  duk_push_boolean(ctx, !duk_is_undefined(ctx, -1));
+  return 1;
+}
+
+/* ---- String.prototype ---- */
+
+static duk_idx_t push_this_string(duk_context *ctx, const char *method) {
+  duk_push_this(ctx);
+  if (duk_is_null_or_undefined(ctx, -1))
+    (void)duk_type_error(ctx, "String.prototype.%s called on null or undefined", method);
+  duk_to_string(ctx, -1);
+  return duk_get_top_index(ctx);
+}
+
+/* padStart (magic 0) and padEnd (1). */
+static duk_ret_t string_pad(duk_context *ctx) {
+  bool end = duk_get_current_magic(ctx);
+  duk_idx_t s = push_this_string(ctx, end ? "padEnd" : "padStart");
+  duk_dup(ctx, 0);
+  double max = to_length(ctx, -1);
+  duk_pop(ctx);
+  double len = (double)duk_get_length(ctx, s);
+  if (max <= len)
+    return 1;
+  if (duk_is_undefined(ctx, 1))
+    duk_push_literal(ctx, " ");
+  else
+    duk_dup(ctx, 1);
+  duk_to_string(ctx, -1);
+  double flen = (double)duk_get_length(ctx, -1);
+  if (flen == 0) {
+    duk_dup(ctx, s);
+    return 1;
+  }
+  if (max > 1 << 29)
+    return duk_range_error(ctx, "Invalid string length");
+  duk_size_t fill = (duk_size_t)(max - len);
+  /* The filler repeated, then cut to length (on code units, as the spec says). */
+  duk_idx_t filler = duk_get_top_index(ctx);
+  duk_size_t reps = fill / (duk_size_t)flen + 1;
+  duk_push_literal(ctx, "");
+  for (duk_size_t i = 0; i < reps; i++) {
+    duk_dup(ctx, filler);
+    duk_concat(ctx, 2);
+  }
+  push_substring(ctx, -1, 0, fill);
+  if (end) {
+    duk_dup(ctx, s);
+    duk_swap_top(ctx, -2);
+  } else {
+    duk_dup(ctx, s);
+  }
+  duk_concat(ctx, 2);
+  return 1;
+}
+
+static bool is_js_space(duk_codepoint_t c) {
+  switch (c) {
+  case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20: case 0xA0: case 0x1680:
+  case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000: case 0xFEFF:
+    return true;
+  default:
+    return c >= 0x2000 && c <= 0x200A;
+  }
+}
+
+/* trimStart (magic 0) and trimEnd (1). */
+static duk_ret_t string_trim_side(duk_context *ctx) {
+  bool end = duk_get_current_magic(ctx);
+  duk_idx_t s = push_this_string(ctx, end ? "trimEnd" : "trimStart");
+  duk_size_t len = duk_get_length(ctx, s), a = 0, b = len;
+  if (!end)
+    while (a < b && is_js_space(duk_char_code_at(ctx, s, a)))
+      a++;
+  else
+    while (b > a && is_js_space(duk_char_code_at(ctx, s, b - 1)))
+      b--;
+  push_substring(ctx, s, a, b);
+  return 1;
+}
+
+static duk_ret_t string_at(duk_context *ctx) {
+  duk_idx_t s = push_this_string(ctx, "at");
+  double len = (double)duk_get_length(ctx, s);
+  double k = to_integer_or_infinity(ctx, 0);
+  if (k < 0)
+    k += len;
+  if (k < 0 || k >= len)
+    return 0;
+  push_substring(ctx, s, (duk_size_t)k, (duk_size_t)k + 1);
+  return 1;
+}
+
+/* IsRegExp: an object whose class is RegExp (Duktape has no Symbol.match). */
+static bool is_regexp(duk_context *ctx, duk_idx_t idx) {
+  if (!duk_is_object(ctx, idx))
+    return false;
+  idx = duk_normalize_index(ctx, idx);
+  duk_get_global_literal(ctx, "RegExp");
+  bool yes = duk_is_function(ctx, -1) && duk_instanceof(ctx, idx, -1);
+  duk_pop(ctx);
+  return yes;
+}
+
+static bool regexp_is_global(duk_context *ctx, duk_idx_t rx) {
+  duk_get_prop_literal(ctx, rx, "flags");
+  if (duk_is_null_or_undefined(ctx, -1))
+    (void)duk_type_error(ctx, "flags of the RegExp is null or undefined");
+  bool g = strchr(duk_to_string(ctx, -1), 'g') != NULL;
+  duk_pop(ctx);
+  return g;
+}
+
+/* GetSubstitution for a match without captures: $$, $&, $`, $' (anything else is kept). */
+static void push_substitution(duk_context *ctx, duk_idx_t str, duk_size_t pos, duk_size_t mlen,
+                              duk_idx_t repl) {
+  duk_size_t rlen = duk_get_length(ctx, repl);
+  duk_size_t slen = duk_get_length(ctx, str);
+  duk_idx_t base = duk_get_top(ctx);
+  duk_size_t lit = 0;
+  for (duk_size_t i = 0; i < rlen; i++) {
+    if (duk_char_code_at(ctx, repl, i) != '$' || i + 1 >= rlen)
+      continue;
+    duk_codepoint_t c = duk_char_code_at(ctx, repl, i + 1);
+    if (c != '$' && c != '&' && c != '`' && c != '\'')
+      continue;
+    push_substring(ctx, repl, lit, i);
+    if (c == '$')
+      duk_push_literal(ctx, "$");
+    else if (c == '&')
+      push_substring(ctx, str, pos, pos + mlen);
+    else if (c == '`')
+      push_substring(ctx, str, 0, pos);
+    else
+      push_substring(ctx, str, pos + mlen < slen ? pos + mlen : slen, slen);
+    i++;
+    lit = i + 1;
+  }
+  push_substring(ctx, repl, lit, rlen);
+  duk_concat(ctx, duk_get_top(ctx) - base);
+}
+
+/* Finds needle (at n) in s from index from: the index or -1 (code units). */
+static double string_index_of(duk_context *ctx, duk_idx_t s, duk_idx_t n, double from) {
+  duk_get_global_literal(ctx, "String");
+  duk_get_prop_literal(ctx, -1, "prototype");
+  duk_get_prop_literal(ctx, -1, "indexOf");
+  duk_dup(ctx, s);
+  duk_dup(ctx, n);
+  duk_push_number(ctx, from);
+  duk_call_method(ctx, 2);
+  double r = duk_get_number(ctx, -1);
+  duk_pop_3(ctx);
+  return r;
+}
+
+static duk_ret_t string_replace_all(duk_context *ctx) {
+  duk_push_this(ctx);
+  if (duk_is_null_or_undefined(ctx, -1))
+    return duk_type_error(ctx, "String.prototype.replaceAll called on null or undefined");
+  if (is_regexp(ctx, 0)) {
+    if (!regexp_is_global(ctx, 0))
+      return duk_type_error(ctx, "replaceAll must be called with a global RegExp");
+    /* Duktape's replace already does what @@replace of a global RegExp does. */
+    duk_to_string(ctx, -1);
+    duk_get_global_literal(ctx, "String");
+    duk_get_prop_literal(ctx, -1, "prototype");
+    duk_get_prop_literal(ctx, -1, "replace");
+    duk_dup(ctx, 2);
+    duk_dup(ctx, 0);
+    duk_dup(ctx, 1);
+    duk_call_method(ctx, 2);
+    return 1;
+  }
+  duk_idx_t s = duk_get_top_index(ctx);
+  duk_to_string(ctx, s);
+  duk_to_string(ctx, 0);
+  bool functional = duk_is_callable(ctx, 1);
+  if (!functional)
+    duk_to_string(ctx, 1);
+  duk_size_t slen = duk_get_length(ctx, s), nlen = duk_get_length(ctx, 0);
+  duk_size_t adv = nlen ? nlen : 1;
+  duk_idx_t base = duk_get_top(ctx);
+  duk_size_t end = 0;
+  double pos = string_index_of(ctx, s, 0, 0);
+  while (pos >= 0) {
+    duk_size_t p = (duk_size_t)pos;
+    push_substring(ctx, s, end, p);
+    if (functional) {
+      duk_dup(ctx, 1);
+      duk_push_undefined(ctx);
+      duk_dup(ctx, 0);
+      duk_push_number(ctx, pos);
+      duk_dup(ctx, s);
+      duk_call_method(ctx, 3);
+      duk_to_string(ctx, -1);
+    } else {
+      push_substitution(ctx, s, p, nlen, 1);
+    }
+    end = p + nlen;
+    duk_concat(ctx, 2);
+    if (p + adv > slen)
+      break;
+    pos = string_index_of(ctx, s, 0, (double)(p + adv));
+  }
+  if (end < slen || duk_get_top(ctx) == base)
+    push_substring(ctx, s, end, slen);
+  duk_concat(ctx, duk_get_top(ctx) - base);
+  return 1;
+}
+
+static duk_ret_t regexp_iter_next(duk_context *ctx) {
+  duk_push_this(ctx);
+  if (!duk_is_object(ctx, -1) || !duk_get_prop_literal(ctx, -1, K_RX_FLAGS))
+    return duk_type_error(ctx, "next method called on incompatible receiver");
+  duk_idx_t self = duk_get_top_index(ctx) - 1;
+  int flags = duk_get_int(ctx, -1); /* 1 global, 2 unicode, 4 done */
+  if (flags & 4) {
+    duk_push_undefined(ctx);
+    edgefn__iter_result(ctx, true);
+    return 1;
+  }
+  duk_get_prop_literal(ctx, self, K_RX_MATCHER);
+  duk_idx_t rx = duk_get_top_index(ctx);
+  duk_get_prop_literal(ctx, self, K_RX_STRING);
+  duk_idx_t s = duk_get_top_index(ctx);
+  /* RegExpExec through exec, so that the regex engine stays replaceable. */
+  duk_get_prop_literal(ctx, rx, "exec");
+  require_callable(ctx, -1);
+  duk_dup(ctx, rx);
+  duk_dup(ctx, s);
+  duk_call_method(ctx, 1);
+  if (duk_is_null(ctx, -1)) {
+    duk_push_int(ctx, flags | 4);
+    duk_put_prop_literal(ctx, self, K_RX_FLAGS);
+    duk_push_undefined(ctx);
+    edgefn__iter_result(ctx, true);
+    return 1;
+  }
+  if (!(flags & 1)) {
+    duk_push_int(ctx, flags | 4);
+    duk_put_prop_literal(ctx, self, K_RX_FLAGS);
+  } else {
+    duk_get_prop_index(ctx, -1, 0);
+    duk_to_string(ctx, -1);
+    bool empty = duk_get_length(ctx, -1) == 0;
+    duk_pop(ctx);
+    if (empty) {
+      duk_get_prop_literal(ctx, rx, "lastIndex");
+      double li = to_integer_or_infinity(ctx, -1);
+      duk_pop(ctx);
+      double next = li + 1;
+      if ((flags & 2) && li + 1 < (double)duk_get_length(ctx, s)) {
+        duk_codepoint_t c = duk_char_code_at(ctx, s, (duk_size_t)li);
+        duk_codepoint_t d = duk_char_code_at(ctx, s, (duk_size_t)li + 1);
+        if (c >= 0xD800 && c <= 0xDBFF && d >= 0xDC00 && d <= 0xDFFF)
+          next = li + 2;
+      }
+      duk_push_number(ctx, next);
+      duk_put_prop_literal(ctx, rx, "lastIndex");
+    }
+  }
+  edgefn__iter_result(ctx, false);
+  return 1;
+}
+
+static const edgefn__es_method regexp_iter_methods[] = {{"next", regexp_iter_next, 0, 0, 0}};
+
+static void push_regexp_iter_proto(duk_context *ctx) {
+  duk_push_global_stash(ctx);
+  if (!duk_get_prop_literal(ctx, -1, S_REGEXP_ITER_PROTO)) {
+    duk_pop(ctx);
+    duk_idx_t p = duk_push_object(ctx);
+    edgefn__iter_push_proto(ctx);
+    duk_set_prototype(ctx, p);
+    edgefn__es_def_methods(ctx, p, regexp_iter_methods, 1);
+    duk_push_literal(ctx, SYM_TO_STRING_TAG);
+    duk_push_literal(ctx, "RegExp String Iterator");
+    duk_def_prop(ctx, p, DEFPROP_FIXED);
+    duk_dup(ctx, p);
+    duk_put_prop_literal(ctx, -3, S_REGEXP_ITER_PROTO);
+  }
+  duk_remove(ctx, -2);
+}
+
+static duk_ret_t string_match_all(duk_context *ctx) {
+  duk_push_this(ctx);
+  if (duk_is_null_or_undefined(ctx, -1))
+    return duk_type_error(ctx, "String.prototype.matchAll called on null or undefined");
+  duk_idx_t s = duk_get_top_index(ctx);
+  duk_get_global_literal(ctx, "RegExp");
+  duk_idx_t ctor = duk_get_top_index(ctx);
+  if (is_regexp(ctx, 0)) {
+    if (!regexp_is_global(ctx, 0))
+      return duk_type_error(ctx, "matchAll must be called with a global RegExp");
+    duk_to_string(ctx, s);
+    /* %RegExp.prototype[@@matchAll]%: a copy, so the argument's lastIndex is untouched. */
+    duk_get_prop_literal(ctx, 0, "flags");
+    duk_idx_t flags = duk_get_top_index(ctx);
+    duk_to_string(ctx, flags);
+    duk_get_prop_literal(ctx, 0, "source");
+    duk_dup(ctx, ctor);
+    duk_swap_top(ctx, -2);
+    duk_dup(ctx, flags);
+    duk_new(ctx, 2);
+    duk_get_prop_literal(ctx, 0, "lastIndex");
+    duk_push_number(ctx, to_length(ctx, -1));
+    duk_put_prop_literal(ctx, -3, "lastIndex");
+    duk_pop(ctx);
+    duk_swap_top(ctx, -2);
+  } else {
+    duk_to_string(ctx, s);
+    duk_dup(ctx, ctor);
+    if (duk_is_undefined(ctx, 0))
+      duk_push_literal(ctx, "(?:)");
+    else
+      duk_dup(ctx, 0);
+    duk_push_literal(ctx, "g");
+    duk_new(ctx, 2);
+    duk_push_literal(ctx, "g");
+  }
+  duk_idx_t flags = duk_get_top_index(ctx);
+  const char *f = duk_to_string(ctx, flags);
+  int bits = (strchr(f, 'g') ? 1 : 0) | (strchr(f, 'u') ? 2 : 0);
+  duk_idx_t rx = flags - 1;
+  duk_push_object(ctx);
+  push_regexp_iter_proto(ctx);
+  duk_set_prototype(ctx, -2);
+  duk_dup(ctx, rx);
+  duk_put_prop_literal(ctx, -2, K_RX_MATCHER);
+  duk_dup(ctx, s);
+  duk_put_prop_literal(ctx, -2, K_RX_STRING);
+  duk_push_int(ctx, bits);
+  duk_put_prop_literal(ctx, -2, K_RX_FLAGS);
+  return 1;
+}
+
+static duk_ret_t string_raw(duk_context *ctx) {
+  duk_idx_t nsubs = duk_get_top(ctx) - 1;
+  if (nsubs < 0) {
+    duk_push_undefined(ctx);
+    nsubs = 0;
+  }
+  duk_to_object(ctx, 0);
+  duk_get_prop_literal(ctx, 0, "raw");
+  duk_to_object(ctx, -1);
+  duk_idx_t raw = duk_get_top_index(ctx);
+  double len = length_of(ctx, raw);
+  duk_idx_t base = duk_get_top(ctx);
+  for (double i = 0; i < len; i++) {
+    get_index(ctx, raw, i);
+    duk_to_string(ctx, -1);
+    if (i + 1 < len && i < nsubs) {
+      duk_dup(ctx, (duk_idx_t)i + 1);
+      duk_to_string(ctx, -1);
+    }
+  }
+  duk_concat(ctx, duk_get_top(ctx) - base);
+  return 1;
+}
+
+/* ---- Math ---- */
+
+enum { M_CBRT, M_LOG1P, M_EXPM1, M_FROUND, M_SINH, M_COSH, M_TANH, M_ASINH, M_ACOSH, M_ATANH };
+
+static duk_ret_t math_fn(duk_context *ctx) {
+  double x = duk_to_number(ctx, 0), r;
+  switch (duk_get_current_magic(ctx)) {
+  case M_CBRT:
+    /* glibc's cbrt is not correctly rounded (cbrt(-27) is -3.0000000000000004); exact
+     * cubes must come out exact. */
+    r = cbrt(x);
+    if (isfinite(r) && nearbyint(r) * nearbyint(r) * nearbyint(r) == x)
+      r = nearbyint(r);
+    break;
+  case M_LOG1P: r = log1p(x); break;
+  case M_EXPM1: r = expm1(x); break;
+  case M_FROUND: r = (double)(float)x; break;
+  case M_SINH: r = sinh(x); break;
+  case M_COSH: r = cosh(x); break;
+  case M_TANH: r = tanh(x); break;
+  case M_ASINH: r = asinh(x); break;
+  case M_ACOSH: r = acosh(x); break;
+  default: r = atanh(x); break;
+  }
+  duk_push_number(ctx, r);
+  return 1;
+}
+
+/* ---- installation ---- */
+
+static const edgefn__es_method array_proto[] = {
+    {"at", array_at, 1, 1, 0},
+    {"copyWithin", array_copy_within, 3, 2, 0},
+    {"fill", array_fill, 3, 1, 0},
+    {"find", array_find, 2, 1, 0},
+    {"findIndex", array_find, 2, 1, 1},
+    {"findLast", array_find, 2, 1, 2},
+    {"findLastIndex", array_find, 2, 1, 3},
+    {"flat", array_flat, 1, 0, 0},
+    {"flatMap", array_flat_map, 2, 1, 0},
+    {"includes", array_includes, 2, 1, 0},
+};
+
+static const edgefn__es_method typed_proto[] = {
+    {"at", array_at, 1, 1, TYPED},
+    {"copyWithin", array_copy_within, 3, 2, TYPED},
+    {"fill", array_fill, 3, 1, TYPED},
+    {"find", array_find, 2, 1, TYPED | 0},
+    {"findIndex", array_find, 2, 1, TYPED | 1},
+    {"findLast", array_find, 2, 1, TYPED | 2},
+    {"findLastIndex", array_find, 2, 1, TYPED | 3},
+    {"includes", array_includes, 2, 1, TYPED},
+    {"slice", typed_slice, 2, 2, TYPED},
+    {"map", typed_map_filter, 2, 1, TYPED | 0},
+    {"filter", typed_map_filter, 2, 1, TYPED | 1},
+    {"sort", typed_sort, 1, 1, TYPED},
+};
+
+/* Duktape's generic Array.prototype versions behave as the typed-array ones do on a typed
+ * array; shared rather than written again. */
+static const char *const typed_shared[] = {"every", "forEach", "indexOf", "join", "lastIndexOf",
+                                           "reduce", "reduceRight", "reverse", "some",
+                                           "toLocaleString", "toString"};
+
+static const edgefn__es_method array_ctor[] = {
+    {"from", array_from, 3, 1, 0},
+    {"of", array_of, DUK_VARARGS, 0, 0},
+};
+
+static const edgefn__es_method object_ctor[] = {
+    {"entries", object_enum, 1, 1, 2},
+    {"fromEntries", object_from_entries, 1, 1, 0},
+    {"getOwnPropertyDescriptors", object_enum, 1, 1, 3},
+    {"hasOwn", object_has_own, 2, 2, 0},
+    {"values", object_enum, 1, 1, 1},
+};
+
+static const edgefn__es_method string_proto[] = {
+    {"at", string_at, 1, 1, 0},
+    {"matchAll", string_match_all, 1, 1, 0},
+    {"padEnd", string_pad, 2, 1, 1},
+    {"padStart", string_pad, 2, 1, 0},
+    {"replaceAll", string_replace_all, 2, 2, 0},
+    {"trimEnd", string_trim_side, 0, 0, 1},
+    {"trimStart", string_trim_side, 0, 0, 0},
+};
+
+static const edgefn__es_method string_ctor[] = {
+    {"raw", string_raw, DUK_VARARGS, 1, 0},
+};
+
+static const edgefn__es_method math[] = {
+    {"cbrt", math_fn, 1, 1, M_CBRT},   {"log1p", math_fn, 1, 1, M_LOG1P},
+    {"expm1", math_fn, 1, 1, M_EXPM1}, {"fround", math_fn, 1, 1, M_FROUND},
+    {"sinh", math_fn, 1, 1, M_SINH},   {"cosh", math_fn, 1, 1, M_COSH},
+    {"tanh", math_fn, 1, 1, M_TANH},   {"asinh", math_fn, 1, 1, M_ASINH},
+    {"acosh", math_fn, 1, 1, M_ACOSH}, {"atanh", math_fn, 1, 1, M_ATANH},
+};
+
+/* Defines the methods on global[name] (proto: on its prototype). */
+static void install_on(duk_context *ctx, const char *name, bool proto,
+                       const edgefn__es_method *m, size_t n) {
+  duk_get_global_string(ctx, name);
+  if (proto)
+    duk_get_prop_literal(ctx, -1, "prototype");
+  edgefn__es_def_methods(ctx, -1, m, n);
+  duk_pop_n(ctx, proto ? 2 : 1);
+}
+
+void edgefn__es_builtins_install(duk_context *ctx) {
+  install_on(ctx, "Array", true, array_proto, EDGEFN_ARRAY_LEN(array_proto));
+  install_on(ctx, "Array", false, array_ctor, EDGEFN_ARRAY_LEN(array_ctor));
+  install_on(ctx, "Object", false, object_ctor, EDGEFN_ARRAY_LEN(object_ctor));
+  install_on(ctx, "String", true, string_proto, EDGEFN_ARRAY_LEN(string_proto));
+  install_on(ctx, "String", false, string_ctor, EDGEFN_ARRAY_LEN(string_ctor));
+  install_on(ctx, "Math", false, math, EDGEFN_ARRAY_LEN(math));
+
+  duk_get_global_literal(ctx, "Array");
+  duk_get_prop_literal(ctx, -1, "prototype");
+  duk_get_global_literal(ctx, "Uint8Array");
+  duk_get_prototype(ctx, -1);
+  duk_get_prop_literal(ctx, -1, "prototype");
+  duk_idx_t tproto = duk_get_top_index(ctx);
+  edgefn__es_def_methods(ctx, tproto, typed_proto, EDGEFN_ARRAY_LEN(typed_proto));
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(typed_shared); i++) {
+    duk_push_string(ctx, typed_shared[i]);
+    duk_get_prop_string(ctx, tproto - 3, typed_shared[i]);
+    duk_def_prop(ctx, tproto, DEFPROP_METHOD);
+  }
+  duk_pop_n(ctx, 5);
+
+  edgefn__es_iter_install(ctx);
+}

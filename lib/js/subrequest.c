@@ -1,0 +1,456 @@
+/* fetch(): the script's subrequests, sent through the runtime's fetch backend
+ * (edgefn_fetch_ops). The backend is a plain HTTP client; this file applies the Fetch
+ * standard around it: a Request built from fetch()'s arguments, the redirect modes and
+ * their method rewriting, AbortSignal, the per-request subrequest limit, and a Response
+ * whose body is buffered (streamed bodies come with the Streams work).
+ *
+ * Backend callbacks never run script code directly: they record what arrived and queue a
+ * deferred callback, which enters JavaScript through the runtime like a timer does. That
+ * keeps backends that answer synchronously from re-entering the interpreter. */
+#include "js/runtime.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KEY_SUBREQUEST_ID DUK_HIDDEN_SYMBOL("fid")
+
+struct edgefn__subrequest {
+  edgefn__subrequest *next, *prev;
+  edgefn_runtime *rt;
+  uint32_t id;
+  uint32_t exchange_id;
+  void *op;         /* the backend's token while a transfer is in flight */
+  bool in_flight;
+  edgefn__defer settle;
+  uint32_t redirects;
+  /* What the backend delivered for the current transfer. */
+  int result;
+  int status;
+  char status_text[64];
+  edgefn_header *headers;
+  size_t header_count;
+  char *strings; /* header names and values */
+  uint8_t *body;
+  size_t body_len, body_cap;
+  bool oom;
+};
+
+static void stash_key(char *buf, size_t size, uint32_t id) { snprintf(buf, size, "f%u", id); }
+
+static void reset_response(edgefn__subrequest *s) {
+  free(s->headers);
+  free(s->strings);
+  free(s->body);
+  s->headers = NULL;
+  s->strings = NULL;
+  s->body = NULL;
+  s->header_count = s->body_len = s->body_cap = 0;
+  s->status = 0;
+  s->status_text[0] = '\0';
+  s->result = 0;
+  s->oom = false;
+}
+
+static duk_ret_t stash_delete_safe(duk_context *ctx, void *udata) {
+  duk_push_global_stash(ctx);
+  duk_del_prop_string(ctx, -1, (const char *)udata);
+  return 0;
+}
+
+static void subrequest_free(edgefn__subrequest *s) {
+  edgefn_runtime *rt = s->rt;
+  if (s->in_flight && rt->fetch_ops->cancel)
+    rt->fetch_ops->cancel(rt->fetch_backend, s->op);
+  edgefn__defer_cancel(rt->loop, &s->settle);
+  if (s->prev)
+    s->prev->next = s->next;
+  else
+    rt->subrequests = s->next;
+  if (s->next)
+    s->next->prev = s->prev;
+  char key[16];
+  stash_key(key, sizeof(key), s->id);
+  duk_safe_call(rt->ctx, stash_delete_safe, key, 0, 1);
+  duk_pop(rt->ctx);
+  reset_response(s);
+  free(s);
+}
+
+/* ---- backend callbacks: record, then settle from the loop ---- */
+
+static void on_head(void *ud, const edgefn_response_head *head) {
+  edgefn__subrequest *s = ud;
+  s->status = head->status;
+  snprintf(s->status_text, sizeof(s->status_text), "%s", head->status_text ? head->status_text : "");
+  size_t total = 0;
+  for (size_t i = 0; i < head->header_count; i++)
+    total += head->headers[i].name_len + head->headers[i].value_len;
+  s->headers = malloc((head->header_count ? head->header_count : 1) * sizeof(edgefn_header));
+  s->strings = malloc(total ? total : 1);
+  if (!s->headers || !s->strings) {
+    s->oom = true;
+    return;
+  }
+  char *p = s->strings;
+  for (size_t i = 0; i < head->header_count; i++) {
+    const edgefn_header *h = &head->headers[i];
+    memcpy(p, h->name, h->name_len);
+    s->headers[i].name = p;
+    s->headers[i].name_len = h->name_len;
+    p += h->name_len;
+    memcpy(p, h->value, h->value_len);
+    s->headers[i].value = p;
+    s->headers[i].value_len = h->value_len;
+    p += h->value_len;
+  }
+  s->header_count = head->header_count;
+}
+
+static void on_body(void *ud, const uint8_t *data, size_t len) {
+  edgefn__subrequest *s = ud;
+  if (s->oom)
+    return;
+  if (s->body_len + len > s->body_cap) {
+    size_t cap = s->body_cap ? s->body_cap : 4096;
+    while (cap < s->body_len + len)
+      cap *= 2;
+    uint8_t *b = realloc(s->body, cap);
+    if (!b) {
+      s->oom = true;
+      return;
+    }
+    s->body = b;
+    s->body_cap = cap;
+  }
+  memcpy(s->body + s->body_len, data, len);
+  s->body_len += len;
+}
+
+static void on_end(void *ud, int result) {
+  edgefn__subrequest *s = ud;
+  s->in_flight = false;
+  s->result = result;
+  edgefn__defer_queue(s->rt->loop, &s->settle);
+}
+
+static int start_transfer(edgefn__subrequest *s, const edgefn__request_parts *p) {
+  edgefn_runtime *rt = s->rt;
+  edgefn_request req = EDGEFN_REQUEST_INIT;
+  req.method = p->method;
+  req.method_len = p->method_len;
+  req.url = p->url;
+  req.url_len = p->url_len;
+  req.headers = p->headers;
+  req.header_count = p->header_count;
+  req.body = p->body_len ? p->body : NULL;
+  req.body_len = p->body_len;
+  static const edgefn_response_handler handler = {sizeof(edgefn_response_handler), on_head,
+                                                   on_body, on_end};
+  reset_response(s);
+  s->in_flight = true;
+  int rc = rt->fetch_ops->start(rt->fetch_backend, rt->loop, &req, &handler, s, &s->op);
+  if (rc != 0)
+    s->in_flight = false;
+  return rc;
+}
+
+/* ---- settling in JavaScript ---- */
+
+typedef struct settle_args {
+  edgefn__subrequest *s;
+  bool follow;                  /* out: a redirect to follow with `next` */
+  edgefn__request_parts next;   /* out */
+} settle_args;
+
+/* Rejects the fetch with a TypeError carrying `msg`. Stack: [entry]. */
+static void reject_with(duk_context *ctx, const char *msg) {
+  duk_get_prop_literal(ctx, -1, "reject");
+  duk_push_error_object(ctx, DUK_ERR_TYPE_ERROR, "%s", msg);
+  duk_call(ctx, 1);
+  duk_pop(ctx);
+}
+
+static bool is_redirect(int status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+static const edgefn_header *find_header(const edgefn__subrequest *s, const char *name) {
+  size_t n = strlen(name);
+  for (size_t i = 0; i < s->header_count; i++)
+    if (s->headers[i].name_len == n && strncasecmp(s->headers[i].name, name, n) == 0)
+      return &s->headers[i];
+  return NULL;
+}
+
+static duk_ret_t settle_safe(duk_context *ctx, void *udata) {
+  settle_args *a = udata;
+  edgefn__subrequest *s = a->s;
+  char key[16];
+  stash_key(key, sizeof(key), s->id);
+  duk_push_global_stash(ctx);
+  duk_get_prop_string(ctx, -1, key);
+  duk_remove(ctx, -2); /* [entry] */
+  if (!duk_is_object(ctx, -1))
+    return 0;
+  if (s->result != 0 || s->oom) {
+    char msg[160];
+    snprintf(msg, sizeof(msg), "fetch failed: %s",
+             s->oom ? "out of memory" : edgefn_strerror(s->result));
+    reject_with(ctx, msg);
+    return 0;
+  }
+  duk_get_prop_literal(ctx, -1, "request"); /* [entry request] */
+  duk_get_prop_literal(ctx, -2, "mode"); /* the script's redirect mode, kept across hops */
+  const char *mode = duk_get_string(ctx, -1);
+  bool manual = mode && strcmp(mode, "manual") == 0;
+  bool error = mode && strcmp(mode, "error") == 0;
+  duk_pop(ctx);
+  const edgefn_header *location = find_header(s, "location");
+  if (is_redirect(s->status) && location && !manual) {
+    if (error) {
+      duk_pop(ctx);
+      reject_with(ctx, "fetch failed: redirect mode is 'error'");
+      return 0;
+    }
+    if (s->redirects >= EDGEFN_FETCH_MAX_REDIRECTS) {
+      duk_pop(ctx);
+      reject_with(ctx, "fetch failed: too many redirects");
+      return 0;
+    }
+    /* The next URL: Location resolved against the current one. */
+    duk_get_global_literal(ctx, "URL");
+    duk_push_lstring(ctx, location->value, location->value_len);
+    duk_get_prop_literal(ctx, -3, "url");
+    duk_new(ctx, 2);
+    duk_get_prop_literal(ctx, -1, "href");
+    duk_remove(ctx, -2); /* [entry request href] */
+    duk_get_prop_literal(ctx, -2, "method");
+    const char *method = duk_get_string(ctx, -1);
+    /* Fetch: 301/302 turn POST into GET, 303 turns everything but GET/HEAD into GET; the
+     * body and its headers are then dropped. */
+    bool to_get = ((s->status == 301 || s->status == 302) && strcmp(method, "POST") == 0) ||
+                  (s->status == 303 && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0);
+    duk_pop(ctx);
+    duk_get_global_literal(ctx, "Request");
+    duk_dup(ctx, -2);
+    duk_push_object(ctx); /* init: based on the current request */
+    duk_get_prop_literal(ctx, -5, "headers");
+    duk_put_prop_literal(ctx, -2, "headers");
+    if (to_get) {
+      duk_push_literal(ctx, "GET");
+      duk_put_prop_literal(ctx, -2, "method");
+    } else {
+      duk_get_prop_literal(ctx, -5, "method");
+      duk_put_prop_literal(ctx, -2, "method");
+      duk_dup(ctx, -5); /* the body bytes travel with the request as body init */
+      duk_put_prop_literal(ctx, -2, "body");
+    }
+    duk_new(ctx, 2); /* [entry request href next] */
+    if (to_get) {
+      duk_get_prop_literal(ctx, -1, "headers");
+      static const char *const drop[] = {"content-type", "content-length", "content-encoding",
+                                         "content-language", "content-location"};
+      for (size_t i = 0; i < EDGEFN_ARRAY_LEN(drop); i++) {
+        duk_push_literal(ctx, "delete");
+        duk_push_string(ctx, drop[i]);
+        duk_call_prop(ctx, -3, 1);
+        duk_pop(ctx);
+      }
+      duk_pop(ctx);
+    }
+    edgefn__request_extract(ctx, -1, &a->next);
+    duk_put_prop_literal(ctx, -4, "request");
+    duk_pop_2(ctx);
+    a->follow = true;
+    return 0;
+  }
+  duk_get_prop_literal(ctx, -1, "url"); /* [entry request url] */
+  edgefn__response_push_raw(ctx, s->status, s->status_text, s->headers, s->header_count,
+                            s->body, s->body_len, -1, s->redirects > 0);
+  duk_get_prop_literal(ctx, -4, "resolve");
+  duk_dup(ctx, -2);
+  duk_call(ctx, 1);
+  duk_pop_n(ctx, 4);
+  return 0;
+}
+
+static void settle_deferred(edgefn__defer *d) {
+  edgefn__subrequest *s = d->data;
+  edgefn_runtime *rt = s->rt;
+  settle_args a = {.s = s};
+  edgefn__rt_invoke(rt, s->exchange_id, settle_safe, &a, "fetch");
+  /* The runtime may have cancelled the request (and with it this subrequest) meanwhile. */
+  edgefn__subrequest *still = rt->subrequests;
+  while (still && still != s)
+    still = still->next;
+  if (!still) {
+    free(a.next.block);
+    return;
+  }
+  if (a.follow) {
+    s->redirects++;
+    int rc = start_transfer(s, &a.next);
+    free(a.next.block);
+    if (rc == 0)
+      return;
+    s->result = rc; /* settle again: rejects */
+    edgefn__defer_queue(rt->loop, &s->settle);
+    return;
+  }
+  subrequest_free(s);
+}
+
+/* ---- AbortSignal ---- */
+
+static duk_ret_t on_abort(duk_context *ctx) {
+  edgefn_runtime *rt = edgefn__rt_from_ctx(ctx);
+  duk_push_current_function(ctx);
+  duk_get_prop_literal(ctx, -1, KEY_SUBREQUEST_ID);
+  uint32_t id = duk_get_uint(ctx, -1);
+  edgefn__subrequest *s = rt->subrequests;
+  while (s && s->id != id)
+    s = s->next;
+  if (!s)
+    return 0;
+  char key[16];
+  stash_key(key, sizeof(key), id);
+  duk_push_global_stash(ctx);
+  duk_get_prop_string(ctx, -1, key);
+  duk_get_prop_literal(ctx, -1, "reject");
+  duk_get_prop_literal(ctx, -2, "signal");
+  duk_get_prop_literal(ctx, -1, "reason");
+  duk_remove(ctx, -2);
+  duk_call(ctx, 1);
+  subrequest_free(s);
+  return 0;
+}
+
+/* ---- fetch() ---- */
+
+static duk_ret_t new_request_safe(duk_context *ctx, void *udata) {
+  (void)udata;
+  duk_get_global_literal(ctx, "Request");
+  duk_insert(ctx, -3);
+  duk_new(ctx, 2);
+  return 1;
+}
+
+static duk_ret_t push_rejected_type_error(duk_context *ctx, const char *msg) {
+  duk_push_error_object(ctx, DUK_ERR_TYPE_ERROR, "%s", msg);
+  edgefn__promise_push_rejected(ctx, -1);
+  return 1;
+}
+
+static duk_ret_t fetch_fn(duk_context *ctx) {
+  edgefn_runtime *rt = edgefn__rt_from_ctx(ctx);
+  duk_set_top(ctx, 2);
+  if (!rt || !rt->fetch_ops)
+    return push_rejected_type_error(ctx,
+                                    "fetch() is not available: the host gave this runtime no "
+                                    "fetch backend");
+  /* Errors while building the request reject the promise rather than throw (Fetch). */
+  duk_dup(ctx, 0);
+  duk_dup(ctx, 1);
+  if (duk_safe_call(ctx, new_request_safe, NULL, 2, 1) != DUK_EXEC_SUCCESS) {
+    edgefn__promise_push_rejected(ctx, -1);
+    return 1;
+  } /* [input init request] */
+  int rc = edgefn__rt_subrequest_begin(rt);
+  if (rc != 0) {
+    char msg[128];
+    snprintf(msg, sizeof(msg), "Too many subrequests: the limit is %u per request",
+             rt->subrequest_limit);
+    return push_rejected_type_error(ctx, msg);
+  }
+  duk_get_prop_literal(ctx, 2, "signal"); /* 3 */
+  if (duk_is_object(ctx, 3)) {
+    duk_get_prop_literal(ctx, 3, "aborted");
+    bool aborted = duk_to_boolean(ctx, -1);
+    duk_pop(ctx);
+    if (aborted) {
+      duk_get_prop_literal(ctx, 3, "reason");
+      edgefn__promise_push_rejected(ctx, -1);
+      return 1;
+    }
+  }
+  edgefn__request_parts parts;
+  edgefn__request_extract(ctx, 2, &parts);
+  edgefn__subrequest *s = calloc(1, sizeof(*s));
+  if (!s) {
+    free(parts.block);
+    return duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+  }
+  s->rt = rt;
+  s->id = rt->next_subrequest_id++;
+  if (rt->next_subrequest_id == 0)
+    rt->next_subrequest_id = 1;
+  s->exchange_id = rt->current_exchange;
+  edgefn__defer_init(&s->settle, settle_deferred, s);
+  /* stash[f<id>] = { resolve, reject, request, signal } via Promise.withResolvers() */
+  char key[16];
+  stash_key(key, sizeof(key), s->id);
+  duk_get_global_literal(ctx, "Promise");
+  duk_push_literal(ctx, "withResolvers");
+  duk_call_prop(ctx, -2, 0); /* [.. Promise entry] */
+  duk_dup(ctx, 2);
+  duk_put_prop_literal(ctx, -2, "request");
+  duk_dup(ctx, 3);
+  duk_put_prop_literal(ctx, -2, "signal");
+  duk_get_prop_literal(ctx, 2, "redirect");
+  duk_put_prop_literal(ctx, -2, "mode");
+  duk_push_global_stash(ctx);
+  duk_dup(ctx, -2);
+  duk_put_prop_string(ctx, -2, key);
+  duk_pop(ctx);
+  s->next = rt->subrequests;
+  if (s->next)
+    s->next->prev = s;
+  rt->subrequests = s;
+  rc = start_transfer(s, &parts);
+  free(parts.block);
+  if (rc != 0) {
+    duk_get_prop_literal(ctx, -1, "promise");
+    subrequest_free(s);
+    duk_pop(ctx);
+    char msg[128];
+    snprintf(msg, sizeof(msg), "fetch failed: %s", edgefn_strerror(rc));
+    return push_rejected_type_error(ctx, msg);
+  }
+  if (duk_is_object(ctx, 3)) {
+    duk_get_prop_literal(ctx, 3, "addEventListener");
+    if (duk_is_function(ctx, -1)) {
+      duk_dup(ctx, 3);
+      duk_push_literal(ctx, "abort");
+      duk_push_c_function(ctx, on_abort, 1);
+      duk_push_uint(ctx, s->id);
+      duk_put_prop_literal(ctx, -2, KEY_SUBREQUEST_ID);
+      duk_call_method(ctx, 2);
+    }
+    duk_pop(ctx);
+  }
+  duk_get_prop_literal(ctx, -1, "promise");
+  return 1;
+}
+
+void edgefn__subrequests_cancel_for(edgefn_runtime *rt, uint32_t exchange_id) {
+  edgefn__subrequest *s = rt->subrequests;
+  while (s) {
+    edgefn__subrequest *next = s->next;
+    if (s->exchange_id == exchange_id)
+      subrequest_free(s);
+    s = next;
+  }
+}
+
+void edgefn__subrequests_free_all(edgefn_runtime *rt) {
+  while (rt->subrequests)
+    subrequest_free(rt->subrequests);
+}
+
+void edgefn__subrequest_install(duk_context *ctx) {
+  duk_push_global_object(ctx);
+  duk_push_c_function(ctx, fetch_fn, 2);
+  duk_put_prop_literal(ctx, -2, "fetch");
+  duk_pop(ctx);
+}

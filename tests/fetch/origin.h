@@ -1,0 +1,136 @@
+/* A small HTTP/1.1 origin for tests: listens on 127.0.0.1 (ephemeral port), one thread per
+ * connection, answers by path:
+ *   /delay/N     waits N ms, then 200 "slept"
+ *   /redirect/S/TARGET   status S with Location: /TARGET (TARGET may contain further '/')
+ *   /echo        200 with "METHOD BODY"
+ *   /big/N       200 with N bytes of 'x'
+ *   anything     200 "hello PATH"
+ * Connections are closed after each response. Bounded: the server thread stops with
+ * origin_stop(). */
+#ifndef EDGEFN_TEST_ORIGIN_H
+#define EDGEFN_TEST_ORIGIN_H
+
+#define _GNU_SOURCE /* strcasestr */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct origin {
+  int fd;
+  int port;
+  pthread_t thread;
+  volatile int stop;
+} origin;
+
+static void origin_reply(int c, int status, const char *extra, const char *body, size_t len) {
+  char head[512];
+  int n = snprintf(head, sizeof(head),
+                   "HTTP/1.1 %d X\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n", status,
+                   len, extra);
+  if (write(c, head, (size_t)n) < 0 || (len && write(c, body, len) < 0))
+    return;
+}
+
+static void *origin_conn(void *arg) {
+  int c = (int)(intptr_t)arg;
+  char buf[65536];
+  size_t got = 0;
+  char *end = NULL;
+  while (got < sizeof(buf) - 1) {
+    ssize_t r = read(c, buf + got, sizeof(buf) - 1 - got);
+    if (r <= 0)
+      break;
+    got += (size_t)r;
+    buf[got] = '\0';
+    if ((end = strstr(buf, "\r\n\r\n")))
+      break;
+  }
+  if (!end) {
+    close(c);
+    return NULL;
+  }
+  size_t clen = 0;
+  char *cl = strcasestr(buf, "\r\ncontent-length:");
+  if (cl)
+    clen = (size_t)atol(cl + 17);
+  size_t body_off = (size_t)(end + 4 - buf);
+  while (got < body_off + clen && got < sizeof(buf) - 1) {
+    ssize_t r = read(c, buf + got, sizeof(buf) - 1 - got);
+    if (r <= 0)
+      break;
+    got += (size_t)r;
+  }
+  buf[got] = '\0';
+  char method[16] = "", path[1024] = "";
+  sscanf(buf, "%15s %1023s", method, path);
+  if (strncmp(path, "/delay/", 7) == 0) {
+    usleep((useconds_t)atoi(path + 7) * 1000);
+    origin_reply(c, 200, "", "slept", 5);
+  } else if (strncmp(path, "/redirect/", 10) == 0) {
+    int status = atoi(path + 10);
+    char *target = strchr(path + 10, '/');
+    char loc[1100];
+    snprintf(loc, sizeof(loc), "Location: %s\r\n", target ? target : "/");
+    origin_reply(c, status, loc, "", 0);
+  } else if (strcmp(path, "/echo") == 0) {
+    char out[70000];
+    int n = snprintf(out, sizeof(out), "%s %.*s", method, (int)clen, buf + body_off);
+    origin_reply(c, 200, "", out, (size_t)n);
+  } else if (strncmp(path, "/big/", 5) == 0) {
+    size_t n = (size_t)atol(path + 5);
+    char *b = malloc(n ? n : 1);
+    memset(b, 'x', n);
+    origin_reply(c, 200, "", b, n);
+    free(b);
+  } else {
+    char out[1100];
+    int n = snprintf(out, sizeof(out), "hello %s", path);
+    origin_reply(c, 200, "X-Origin: test\r\n", out, (size_t)n);
+  }
+  close(c);
+  return NULL;
+}
+
+static void *origin_main(void *arg) {
+  origin *o = arg;
+  while (!o->stop) {
+    int c = accept(o->fd, NULL, NULL);
+    if (c < 0)
+      continue;
+    pthread_t t;
+    if (pthread_create(&t, NULL, origin_conn, (void *)(intptr_t)c) == 0)
+      pthread_detach(t);
+    else
+      close(c);
+  }
+  return NULL;
+}
+
+static int origin_start(origin *o) {
+  memset(o, 0, sizeof(*o));
+  o->fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(a);
+  struct timeval tv = {0, 200000}; /* accept wakes up to notice stop */
+  setsockopt(o->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  if (bind(o->fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(o->fd, 128) != 0 ||
+      getsockname(o->fd, (struct sockaddr *)&a, &len) != 0)
+    return -1;
+  o->port = ntohs(a.sin_port);
+  return pthread_create(&o->thread, NULL, origin_main, o);
+}
+
+static void origin_stop(origin *o) {
+  o->stop = 1;
+  pthread_join(o->thread, NULL);
+  close(o->fd);
+}
+
+#endif

@@ -1,0 +1,264 @@
+/* fetch() through the curl backend against a real origin on 127.0.0.1. */
+#define _GNU_SOURCE
+#include <edgefn/fetch.h>
+
+#include "fetch/origin.h"
+#include "js/harness.h"
+#include "test.h"
+
+typedef struct fetch_env {
+  edgefn_loop *loop;
+  void *backend;
+  edgefn_script *script;
+  edgefn_runtime *rt;
+  log_capture log;
+  origin o;
+} fetch_env;
+
+/* `body` is the handler's body: it sees BASE (the origin's URL, no trailing slash) and
+ * must call respond(string). */
+static int fenv_open(fetch_env *f, const char *body, uint32_t policy, size_t max_body,
+                     uint32_t subrequest_limit) {
+  memset(f, 0, sizeof(*f));
+  if (origin_start(&f->o) != 0 || edgefn_loop_new(&f->loop, NULL) != 0)
+    return -1;
+  edgefn_curl_options co = EDGEFN_CURL_OPTIONS_INIT;
+  co.policy = policy;
+  co.max_response_body = max_body;
+  if (edgefn_curl_backend_new(&f->backend, f->loop, &co) != 0)
+    return -1;
+  char src[8192];
+  snprintf(src, sizeof(src),
+           "var BASE = 'http://127.0.0.1:%d';\n"
+           "addEventListener('fetch', function (e) {\n"
+           "  e.respondWith(new Promise(function (respond) {\n"
+           "    var done = function (s) { respond(new Response(String(s))); };\n"
+           "    var fail = function (err) { done('ERR ' + err.name + ': ' + err.message); };\n"
+           "    %s\n"
+           "  }));\n"
+           "});",
+           f->o.port, body);
+  edgefn_script_options so = EDGEFN_SCRIPT_OPTIONS_INIT;
+  so.source = src;
+  so.source_len = strlen(src);
+  edgefn_error_info err = EDGEFN_ERROR_INFO_INIT;
+  if (edgefn_script_new(&f->script, &so, &err) != 0) {
+    fprintf(stderr, "%s\n", err.message);
+    return -1;
+  }
+  edgefn_runtime_options ro = EDGEFN_RUNTIME_OPTIONS_INIT;
+  ro.log = h_log;
+  ro.log_user_data = &f->log;
+  ro.fetch_ops = edgefn_curl_fetch_ops();
+  ro.fetch_backend = f->backend;
+  ro.subrequest_limit = subrequest_limit;
+  return edgefn_runtime_new(&f->rt, f->loop, f->script, &ro, &err);
+}
+
+static void fenv_close(fetch_env *f) {
+  edgefn_runtime_free(f->rt);
+  edgefn_curl_backend_free(f->backend);
+  edgefn_script_free(f->script);
+  edgefn_loop_free(f->loop);
+  origin_stop(&f->o);
+}
+
+static int fenv_run(fetch_env *f, collected *c) {
+  memset(c, 0, sizeof(*c));
+  edgefn_request req = EDGEFN_REQUEST_INIT;
+  req.url = "http://client.example/";
+  req.url_len = strlen(req.url);
+  int rc = edgefn_runtime_dispatch(f->rt, &req, &h_handler, c);
+  while (rc == 0 && !c->ended)
+    edgefn_loop_run(f->loop, EDGEFN_RUN_ONCE);
+  return rc;
+}
+
+static double ms_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Runs `body` against a fresh origin and compares the string the script answered with. */
+static int expect_fetch(const char *body, uint32_t policy, const char *expected) {
+  fetch_env f;
+  if (fenv_open(&f, body, policy, 0, 0) != 0)
+    return 1;
+  collected c;
+  int rc = fenv_run(&f, &c);
+  int bad = rc != 0 || !c.body || strcmp(c.body, expected) != 0;
+  if (bad)
+    fprintf(stderr, "fetch script: %s\n  expected: %s\n  got:      %s\n  log: %s\n", body,
+            expected, c.body ? c.body : "(none)", f.log.text);
+  collected_free(&c);
+  fenv_close(&f);
+  return bad;
+}
+
+TEST(fetch_basic) {
+  ASSERT_EQ(expect_fetch("fetch(BASE + '/hi?x=1').then(function (r) {\n"
+                         "  return r.text().then(function (t) {\n"
+                         "    done([r.status, r.ok, r.headers.get('x-origin'), t,\n"
+                         "      r.url === BASE + '/hi?x=1', r.redirected].join('|'));\n"
+                         "  });\n"
+                         "}, fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK, "200|true|test|hello /hi?x=1|true|false"),
+            0);
+  ASSERT_EQ(expect_fetch("fetch(new Request(BASE + '/echo', {method: 'PUT', body: 'payload'}))"
+                         ".then(function (r) { return r.text(); }).then(done, fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK, "PUT payload"),
+            0);
+  return 0;
+}
+
+TEST(fetch_concurrent) {
+  /* Ten fetches to an origin that answers after 100 ms take about 100 ms, not 1 s. */
+  fetch_env f;
+  ASSERT_EQ(fenv_open(&f,
+                      "var ps = [];\n"
+                      "for (var i = 0; i < 10; i++) ps.push(fetch(BASE + '/delay/100')"
+                      ".then(function (r) { return r.text(); }));\n"
+                      "Promise.all(ps).then(function (a) { done(a.join(',')); }, fail);",
+                      EDGEFN_FETCH_ALLOW_LOOPBACK, 0, 0),
+            0);
+  collected c;
+  double t0 = ms_now();
+  ASSERT_EQ(fenv_run(&f, &c), 0);
+  double took = ms_now() - t0;
+  ASSERT_STREQ(c.body, "slept,slept,slept,slept,slept,slept,slept,slept,slept,slept");
+  ASSERT(took >= 95 && took < 600);
+  collected_free(&c);
+  fenv_close(&f);
+  return 0;
+}
+
+TEST(fetch_redirects) {
+  /* 303 turns POST into GET without the body; the final URL is reported. */
+  ASSERT_EQ(expect_fetch("fetch(BASE + '/redirect/303/echo', {method: 'POST', body: 'b'})"
+                         ".then(function (r) { return r.text().then(function (t) {\n"
+                         "  done(t + '|' + r.redirected + '|' + (r.url === BASE + '/echo')); });"
+                         "}, fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK, "GET |true|true"),
+            0);
+  /* 307 keeps the method and the body. */
+  ASSERT_EQ(expect_fetch("fetch(BASE + '/redirect/307/echo', {method: 'POST', body: 'keep'})"
+                         ".then(function (r) { return r.text(); }).then(done, fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK, "POST keep"),
+            0);
+  /* Chains are followed; manual returns the redirect itself; error rejects. */
+  ASSERT_EQ(expect_fetch("fetch(BASE + '/redirect/302/redirect/301/end')"
+                         ".then(function (r) { return r.text(); }).then(done, fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK, "hello /end"),
+            0);
+  ASSERT_EQ(expect_fetch("fetch(BASE + '/redirect/302/x', {redirect: 'manual'})"
+                         ".then(function (r) { done(r.status + ' ' + r.headers.get('location')); },"
+                         " fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK, "302 /x"),
+            0);
+  ASSERT_EQ(expect_fetch("fetch(BASE + '/redirect/302/x', {redirect: 'error'}).then(done, fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK,
+                         "ERR TypeError: fetch failed: redirect mode is 'error'"),
+            0);
+  /* 21 hops is one too many. */
+  char chain[1024] = "fetch(BASE + '";
+  for (int i = 0; i < 21; i++)
+    strcat(chain, "/redirect/302");
+  strcat(chain, "/end').then(done, fail);");
+  ASSERT_EQ(expect_fetch(chain, EDGEFN_FETCH_ALLOW_LOOPBACK,
+                         "ERR TypeError: fetch failed: too many redirects"),
+            0);
+  return 0;
+}
+
+TEST(fetch_errors_and_policy) {
+  /* Loopback is refused unless the host allows it. */
+  ASSERT_EQ(expect_fetch("fetch(BASE + '/').then(done, fail);", 0,
+                         "ERR TypeError: fetch failed: network error"),
+            0);
+  ASSERT_EQ(expect_fetch("fetch('http://10.1.2.3/').then(done, fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK,
+                         "ERR TypeError: fetch failed: network error"),
+            0);
+  /* Nothing listens on port 1. */
+  ASSERT_EQ(expect_fetch("fetch('http://127.0.0.1:1/').then(done, fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK,
+                         "ERR TypeError: fetch failed: network error"),
+            0);
+  /* Bad arguments reject rather than throw. */
+  ASSERT_EQ(expect_fetch("var p = fetch('not a url'); p.then(done, fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK,
+                         "ERR TypeError: Failed to construct 'Request': Invalid URL 'not a url'"),
+            0);
+  ASSERT_EQ(expect_fetch("fetch('ftp://127.0.0.1/').then(done, fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK,
+                         "ERR TypeError: fetch failed: network error"),
+            0);
+  return 0;
+}
+
+TEST(fetch_limits) {
+  fetch_env f;
+  ASSERT_EQ(fenv_open(&f, "fetch(BASE + '/big/100000').then(done, fail);",
+                      EDGEFN_FETCH_ALLOW_LOOPBACK, 1000, 0),
+            0);
+  collected c;
+  ASSERT_EQ(fenv_run(&f, &c), 0);
+  ASSERT_STREQ(c.body, "ERR TypeError: fetch failed: body size limit exceeded");
+  collected_free(&c);
+  fenv_close(&f);
+  ASSERT_EQ(fenv_open(&f,
+                      "var out = [];\n"
+                      "for (var i = 0; i < 4; i++) fetch(BASE + '/').then(function () {"
+                      " out.push('ok'); }, function (err) { out.push(err.message); });\n"
+                      "setTimeout(function () { done(out.sort().join('|')); }, 300);",
+                      EDGEFN_FETCH_ALLOW_LOOPBACK, 0, 3),
+            0);
+  ASSERT_EQ(fenv_run(&f, &c), 0);
+  ASSERT_STREQ(c.body, "Too many subrequests: the limit is 3 per request|ok|ok|ok");
+  collected_free(&c);
+  fenv_close(&f);
+  return 0;
+}
+
+TEST(fetch_cancelled_with_request) {
+  /* A request that answers before its fetches finish cancels them: no callbacks after,
+   * nothing leaks (ASan), the loop goes idle. */
+  fetch_env f;
+  ASSERT_EQ(fenv_open(&f,
+                      "fetch(BASE + '/delay/300').then(function () { console.log('late'); });\n"
+                      "done('early');",
+                      EDGEFN_FETCH_ALLOW_LOOPBACK, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(fenv_run(&f, &c), 0);
+  ASSERT_STREQ(c.body, "early");
+  edgefn_loop_run(f.loop, EDGEFN_RUN_DEFAULT);
+  ASSERT(strstr(f.log.text, "late") == NULL);
+  ASSERT_EQ(edgefn_runtime_pending(f.rt), 0);
+  collected_free(&c);
+  fenv_close(&f);
+  return 0;
+}
+
+TEST(fetch_without_backend) {
+  ASSERT_EQ(js_expect("var r = ''; fetch('http://a/').then(null, function (e) { r = e.message; });"
+                      " return typeof fetch;",
+                      "function"),
+            0);
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (ev) {\n"
+                     "  ev.respondWith(fetch('http://a/').then(null, function (err) {\n"
+                     "    return new Response(err.message); }));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body,
+               "fetch() is not available: the host gave this runtime no fetch backend");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}

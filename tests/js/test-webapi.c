@@ -1,0 +1,578 @@
+/* Web platform APIs of the sandbox: TextEncoder/TextDecoder, atob/btoa, DOMException,
+ * Event/EventTarget/CustomEvent, AbortController/AbortSignal, performance, navigator,
+ * Cookies and console formatting. Expected values come from the specifications (WHATWG
+ * Encoding, DOM, HTML, WebIDL) and, where Node 20 has the API, from Node's output. */
+#include <stdio.h>
+
+#include "js/harness.h"
+#include "test.h"
+
+/* Runs `body` as a function inside a fetch handler and compares String(result) (or
+ * "threw Name: message") with `expected`. */
+static int expect_web(const char *body, const char *expected) {
+  static char src[16384];
+  snprintf(src, sizeof(src),
+           "function hex(s) { var o = [];\n"
+           "  for (var i = 0; i < s.length; i++) o.push(s.charCodeAt(i).toString(16));\n"
+           "  return o.join(' '); }\n"
+           "addEventListener('fetch', function (e) {\n"
+           "  var out;\n"
+           "  try { out = String((function () { %s })()); }\n"
+           "  catch (err) { out = 'threw ' + err.name + ': ' + err.message; }\n"
+           "  e.respondWith(new Response(out));\n"
+           "});",
+           body);
+  js_env e;
+  if (env_open(&e, src, 0, 0, 0) != 0) {
+    fprintf(stderr, "compile failed: %s\n", e.err.message);
+    env_close(&e);
+    return 1;
+  }
+  collected c;
+  int rc = env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c);
+  int bad = rc != 0 || !c.body || strcmp(c.body, expected) != 0;
+  if (bad)
+    fprintf(stderr, "script: %s\n  expected: %s\n  got:      %s\n  log: %s\n", body, expected,
+            c.body ? c.body : "(none)", e.log.text);
+  collected_free(&c);
+  env_close(&e);
+  return bad;
+}
+
+/* Runs `src` at the top level and returns its log lines (static buffer). */
+static const char *log_of(const char *src) {
+  static char text[8192];
+  js_env e;
+  text[0] = '\0';
+  if (env_open(&e, src, 0, 0, 0) != 0)
+    snprintf(text, sizeof(text), "compile failed: %s", e.err.message);
+  else
+    snprintf(text, sizeof(text), "%s", e.log.text);
+  env_close(&e);
+  return text;
+}
+
+TEST(webapi_text_encoder) {
+  ASSERT_EQ(
+      expect_web("var e = new TextEncoder(); var b = e.encode('h\\u00e9\\ud83d\\ude00\\ud800');"
+                 "return e.encoding + ':' + (b instanceof Uint8Array) + ':' +"
+                 " Array.prototype.join.call(b, ',');",
+                 "utf-8:true:104,195,169,240,159,152,128,239,191,189"),
+      0);
+  ASSERT_EQ(expect_web("return new TextEncoder().encode().length + ',' +"
+                       " new TextEncoder().encode(12).length;",
+                       "0,2"),
+            0);
+  /* encodeInto writes only whole sequences: the emoji (2 code units, 4 bytes) does not fit. */
+  ASSERT_EQ(expect_web("var d = new Uint8Array(5);"
+                       "var r = new TextEncoder().encodeInto('a\\u00e9\\ud83d\\ude00', d);"
+                       "return r.read + ',' + r.written + ',' + Array.prototype.join.call(d, ',');",
+                       "2,3,97,195,169,0,0"),
+            0);
+  ASSERT_EQ(expect_web("var d = new Uint8Array(8); var r = new TextEncoder().encodeInto("
+                       "'\\ud800x\\ud83d\\ude00', d);"
+                       "return r.read + ',' + r.written + ',' + Array.prototype.join.call(d, ',');",
+                       "4,8,239,191,189,120,240,159,152,128"),
+            0);
+  ASSERT_EQ(expect_web("TextEncoder();", "threw TypeError: Failed to construct 'TextEncoder': "
+                                         "Please use the 'new' operator"),
+            0);
+  return 0;
+}
+
+TEST(webapi_text_decoder_labels_and_options) {
+  ASSERT_EQ(expect_web("var d = new TextDecoder(); return d.encoding + d.fatal + d.ignoreBOM +"
+                       " new TextDecoder('utf8', {fatal: 1, ignoreBOM: true}).fatal;",
+                       "utf-8falsefalsetrue"),
+            0);
+  ASSERT_EQ(expect_web("return [' UTF8 ', 'unicode-1-1-utf-8', 'utf-16', 'UTF-16BE', 'latin1',"
+                       " 'ascii', 'iso-8859-1', 'windows-1252', 'ucs-2', 'unicodefffe', "
+                       "'\\tUs-AsCiI\\n'].map(function (l) { return new TextDecoder(l).encoding;"
+                       " }).join();",
+                       "utf-8,utf-8,utf-16le,utf-16be,windows-1252,windows-1252,windows-1252,"
+                       "windows-1252,utf-16le,utf-16be,windows-1252"),
+            0);
+  ASSERT_EQ(expect_web("return ['foo', 'utf-32', '', 'utf-8x'].map(function (l) {"
+                       " try { new TextDecoder(l); return 'ok'; } catch (e) { return e.name; }"
+                       " }).join();",
+                       "RangeError,RangeError,RangeError,RangeError"),
+            0);
+  /* Duktape's own TextDecoder knows only UTF-8: the sandbox's replaces it. */
+  ASSERT_EQ(expect_web("return Object.prototype.toString.call(new TextDecoder('utf-16be'));",
+                       "[object TextDecoder]"),
+            0);
+  return 0;
+}
+
+TEST(webapi_text_decoder_utf8) {
+  /* Maximal subparts become one U+FFFD each (Encoding Standard, UTF-8 decoder). */
+  ASSERT_EQ(expect_web("return hex(new TextDecoder().decode("
+                       "new Uint8Array([0x61, 0xff, 0xe2, 0x82, 0x62, 0xc0, 0x80])));",
+                       "61 fffd fffd 62 fffd fffd"),
+            0);
+  ASSERT_EQ(expect_web("var d = new TextDecoder(); return hex(d.decode(new Uint8Array([0xed, 0xa0,"
+                       " 0x80]))) + '|' + hex(d.decode(new Uint8Array([0xf0, 0x90, 0x80]))) + "
+                       "'|' + hex(d.decode(new Uint8Array([0xf0, 0x9f, 0x98, 0x80])));",
+                       "fffd fffd fffd|fffd|d83d de00"),
+            0);
+  ASSERT_EQ(expect_web("try { new TextDecoder('utf-8', {fatal: true}).decode("
+                       "new Uint8Array([0x61, 0xff])); return 'no'; } catch (e) { return e.name"
+                       " + (e instanceof TypeError); }",
+                       "TypeErrortrue"),
+            0);
+  ASSERT_EQ(expect_web("return new TextDecoder('utf-8', {fatal: true}).decode("
+                       "new Uint8Array([0xe2, 0x82, 0xac]));",
+                       "\xe2\x82\xac"),
+            0);
+  /* The BOM is removed once, at the start of the stream, unless ignoreBOM. */
+  ASSERT_EQ(expect_web("var b = new Uint8Array([0xef, 0xbb, 0xbf, 0x41, 0xef, 0xbb, 0xbf]);"
+                       "return hex(new TextDecoder().decode(b)) + '|' +"
+                       " hex(new TextDecoder('utf-8', {ignoreBOM: true}).decode(b));",
+                       "41 feff|feff 41 feff"),
+            0);
+  ASSERT_EQ(expect_web("var d = new TextDecoder(); var s = d.decode(new Uint8Array([0xe2, 0x82]),"
+                       " {stream: true}); s += '|' + d.decode(new Uint8Array([0xac]));"
+                       "var t = d.decode(new Uint8Array([0xef]), {stream: true}) +"
+                       " d.decode(new Uint8Array([0xbb, 0xbf, 0x41]), {stream: true}) +"
+                       " d.decode(new Uint8Array([0xf0, 0x9f]), {stream: true});"
+                       "return hex(s) + '|' + hex(t) + '|' + hex(d.decode()) + '|' +"
+                       " hex(d.decode(new Uint8Array([0xef, 0xbb, 0xbf, 0x42])));",
+                       "7c 20ac|41|fffd|42"),
+            0);
+  /* Any BufferSource: views honour their offset and length. */
+  ASSERT_EQ(expect_web("var d = new TextDecoder(); var u = new Uint8Array([0x78, 0x61, 0x62,"
+                       " 0x79]); return d.decode(u.subarray(1, 3)) + d.decode(u.buffer) +"
+                       " d.decode(new DataView(u.buffer, 3)) + '[' + d.decode() + ']' +"
+                       " d.decode(undefined);",
+                       "abxabyy[]"),
+            0);
+  ASSERT_EQ(expect_web("try { new TextDecoder().decode('str'); } catch (e) { return e.name; }",
+                       "TypeError"),
+            0);
+  return 0;
+}
+
+TEST(webapi_text_decoder_utf16_latin1) {
+  ASSERT_EQ(expect_web("return hex(new TextDecoder('utf-16le').decode(new Uint8Array([0xff, 0xfe,"
+                       " 0x41, 0x00, 0x3d, 0xd8, 0x00, 0xde])));",
+                       "41 d83d de00"),
+            0);
+  ASSERT_EQ(expect_web("return hex(new TextDecoder('utf-16be').decode(new Uint8Array([0xfe, 0xff,"
+                       " 0x00, 0x41, 0xd8, 0x00])));",
+                       "41 fffd"),
+            0);
+  ASSERT_EQ(expect_web("return hex(new TextDecoder('utf-16le').decode(new Uint8Array([0x41, 0x00,"
+                       " 0x00, 0xdc, 0x42])));",
+                       "41 fffd fffd"),
+            0);
+  ASSERT_EQ(expect_web("var d = new TextDecoder('utf-16le'); return hex(d.decode(new Uint8Array("
+                       "[0x3d]), {stream: true}) + d.decode(new Uint8Array([0xd8, 0x00]),"
+                       " {stream: true}) + d.decode(new Uint8Array([0xde])));",
+                       "d83d de00"),
+            0);
+  ASSERT_EQ(expect_web("try { new TextDecoder('utf-16le', {fatal: true}).decode(new Uint8Array("
+                       "[0x41])); } catch (e) { return e.name; }",
+                       "TypeError"),
+            0);
+  /* Node 20 decodes 'latin1' as ISO-8859-1 (0x80 -> U+0080); the Encoding Standard, which
+   * browsers follow, maps it to windows-1252. */
+  /* Every latin1/ascii label is windows-1252: 0x80..0x9F map through its table. */
+  ASSERT_EQ(expect_web("return hex(new TextDecoder('latin1').decode(new Uint8Array([0x41, 0x80,"
+                       " 0x9f, 0xe9, 0x81, 0xef, 0xbb, 0xbf])));",
+                       "41 20ac 178 e9 81 ef bb bf"),
+            0);
+  return 0;
+}
+
+TEST(webapi_base64) {
+  ASSERT_EQ(expect_web("return [btoa('Hello'), btoa(''), btoa('\\u00ff\\u00fe'), btoa(null),"
+                       " btoa(12)].join();",
+                       "SGVsbG8=,,//4=,bnVsbA==,MTI="),
+            0);
+  ASSERT_EQ(expect_web("try { btoa('\\u0100'); } catch (e) { return [e.name, e.code,"
+                       " e instanceof DOMException, e instanceof Error].join(); }",
+                       "InvalidCharacterError,5,true,true"),
+            0);
+  ASSERT_EQ(expect_web("return atob(' SGVs\\nbG8= ') + atob('SGVsbG8') + '|' + hex(atob('//4=')) +"
+                       " '|' + hex(atob(null));",
+                       "HelloHello|ff fe|9e e9 65"),
+            0);
+  ASSERT_EQ(expect_web("return ['SGVsbG8==', 'S', 'SGV=sbG8', '\\u00e9A==', 'ab=c'].map("
+                       "function (s) { try { atob(s); return 'ok'; } catch (e) { return e.name; }"
+                       " }).join();",
+                       "InvalidCharacterError,InvalidCharacterError,InvalidCharacterError,"
+                       "InvalidCharacterError,InvalidCharacterError"),
+            0);
+  ASSERT_EQ(expect_web("atob();", "threw TypeError: atob: 1 argument required, but only 0 "
+                                  "present."),
+            0);
+  /* EdgeOne's UTF-8 variants round-trip any string. */
+  ASSERT_EQ(expect_web("return btoaUTF8('\\u00e9\\ud83d\\ude00') + '|' +"
+                       " hex(atobUTF8('w6nwn5iA')) + '|' + atobUTF8(btoaUTF8('plain'));",
+                       "w6nwn5iA|e9 d83d de00|plain"),
+            0);
+  return 0;
+}
+
+TEST(webapi_dom_exception) {
+  ASSERT_EQ(expect_web("var e = new DOMException('msg', 'AbortError'); return [e.name, e.message,"
+                       " e.code, e instanceof Error, e instanceof DOMException,"
+                       " Object.prototype.toString.call(e), String(e), DOMException.ABORT_ERR,"
+                       " e.TIMEOUT_ERR, typeof e.stack, Object.keys(e).length].join('|');",
+                       "AbortError|msg|20|true|true|[object DOMException]|AbortError: msg|20|"
+                       "23|string|0"),
+            0);
+  ASSERT_EQ(expect_web("var e = new DOMException(); var f = new DOMException('x', 'NotFoundError');"
+                       " var g = new DOMException('y', 'Custom'); return [e.name, e.message,"
+                       " e.code, f.code, g.code, DOMException.DATA_CLONE_ERR,"
+                       " DOMException.prototype.constructor === DOMException].join('|');",
+                       "Error||0|8|0|25|true"),
+            0);
+  ASSERT_EQ(expect_web("DOMException('x');",
+                       "threw TypeError: Failed to construct 'DOMException': Please use the "
+                       "'new' operator"),
+            0);
+  return 0;
+}
+
+TEST(webapi_event) {
+  ASSERT_EQ(expect_web("var ev = new Event('x', {cancelable: true}); return [ev.type, ev.bubbles,"
+                       " ev.cancelable, ev.defaultPrevented, ev.eventPhase, ev.target,"
+                       " ev.currentTarget, ev.isTrusted, typeof ev.timeStamp, ev.composed,"
+                       " Event.AT_TARGET, ev.BUBBLING_PHASE].join();",
+                       "x,false,true,false,0,,,false,number,false,2,3"),
+            0);
+  ASSERT_EQ(expect_web("var a = new Event('a'), b = new Event('b', {cancelable: true});"
+                       " a.preventDefault(); b.preventDefault(); return a.defaultPrevented + ','"
+                       " + b.defaultPrevented + ',' + b.returnValue;",
+                       "false,true,false"),
+            0);
+  ASSERT_EQ(expect_web("new Event();", "threw TypeError: Failed to construct 'Event': 1 argument "
+                                       "required, but only 0 present."),
+            0);
+  ASSERT_EQ(expect_web("var c = new CustomEvent('c', {detail: {n: 1}}); return c.detail.n + ','"
+                       " + (c instanceof Event) + ',' + new CustomEvent('d').detail + ',' +"
+                       " c.type;",
+                       "1,true,null,c"),
+            0);
+  return 0;
+}
+
+TEST(webapi_event_target) {
+  /* At the target, capture listeners run first (DOM "dispatch"; Node 20 ignores capture). */
+  ASSERT_EQ(expect_web("var t = new EventTarget(), log = [];"
+                       "function a(e) { log.push('a' + e.eventPhase + (e.target === t) +"
+                       " (e.currentTarget === t) + (this === t)); }"
+                       "t.addEventListener('x', a); t.addEventListener('x', a);"
+                       "t.addEventListener('x', {handleEvent: function (e) { log.push('h'); }});"
+                       "t.addEventListener('x', function () { log.push('once'); }, {once: true});"
+                       "t.addEventListener('x', function (e) { log.push('c'); }, true);"
+                       "t.addEventListener('x', function (e) { e.preventDefault(); });"
+                       "var ev = new Event('x', {cancelable: true});"
+                       "var r1 = t.dispatchEvent(ev); var r2 = t.dispatchEvent(new Event('x'));"
+                       "log.push(r1, r2, ev.eventPhase, ev.currentTarget, ev.target === t);"
+                       "return log.join();",
+                       "c,a2truetruetrue,h,once,c,a2truetruetrue,h,false,true,0,,true"),
+            0);
+  /* removeEventListener must match `capture` (Node 20 ignores it and removes p). */
+  /* stopImmediatePropagation, removal during dispatch, capture-sensitive removal, passive. */
+  ASSERT_EQ(expect_web("var t = new EventTarget(), log = [];"
+                       "function l2() { log.push('l2'); }"
+                       "t.addEventListener('y', function (e) { log.push('l1');"
+                       " t.removeEventListener('y', l2); });"
+                       "t.addEventListener('y', l2);"
+                       "t.addEventListener('y', function (e) { e.stopImmediatePropagation(); "
+                       "log.push('l3'); });"
+                       "t.addEventListener('y', function () { log.push('l4'); });"
+                       "t.dispatchEvent(new Event('y'));"
+                       "function p(e) { e.preventDefault(); log.push('p' + e.defaultPrevented); }"
+                       "t.addEventListener('z', p, {passive: true});"
+                       "t.removeEventListener('z', p, true);"
+                       "log.push(t.dispatchEvent(new Event('z', {cancelable: true})));"
+                       "t.removeEventListener('z', p); t.dispatchEvent(new Event('z'));"
+                       "return log.join();",
+                       "l1,l3,pfalse,true"),
+            0);
+  /* Re-dispatching a dispatching event: InvalidStateError (Node 20 throws a plain Error). */
+  ASSERT_EQ(expect_web("var t = new EventTarget(); var ev = new Event('r'); var msg = '';"
+                       "t.addEventListener('r', function () { try { t.dispatchEvent(ev); }"
+                       " catch (e) { msg = e.name; } }); t.dispatchEvent(ev); return msg;",
+                       "InvalidStateError"),
+            0);
+  ASSERT_EQ(
+      expect_web("var t = new EventTarget(), c = new AbortController(), n = 0;"
+                 "t.addEventListener('x', function () { n++; }, {signal: c.signal});"
+                 "t.dispatchEvent(new Event('x')); c.abort(); t.dispatchEvent(new Event('x'));"
+                 "t.addEventListener('x', function () { n += 10; }, {signal: c.signal});"
+                 "t.dispatchEvent(new Event('x')); return n;",
+                 "1"),
+      0);
+  /* A listener that throws is reported; the others still run. */
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "var t = new EventTarget(), n = 0;\n"
+                     "t.addEventListener('x', function () { throw new Error('bad listener'); });\n"
+                     "t.addEventListener('x', function () { n++; });\n"
+                     "console.log('returned', t.dispatchEvent(new Event('x')), n);\n",
+                     0, 0, 0),
+            0);
+  ASSERT(strstr(e.log.text, "Uncaught exception in event listener: Error: bad listener") != NULL);
+  ASSERT(strstr(e.log.text, "|testfn|returned true 1\n") != NULL);
+  env_close(&e);
+  return 0;
+}
+
+/* A listener that spends the request's CPU budget ends the request; dispatchEvent does
+ * not swallow the limit like an ordinary exception. */
+TEST(webapi_listener_cpu_limit) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var t = new EventTarget();\n"
+                     "  t.addEventListener('x', function () { while (true) {} });\n"
+                     "  t.dispatchEvent(new Event('x'));\n"
+                     "  e.respondWith(new Response('survived'));\n"
+                     "});",
+                     50, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 503);
+  ASSERT(strstr(e.log.text, "event listener") == NULL);
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+TEST(webapi_abort_controller) {
+  ASSERT_EQ(expect_web("var c = new AbortController(), s = c.signal, log = [];"
+                       "s.onabort = function (e) { log.push('on:' + e.type); };"
+                       "s.addEventListener('abort', function (e) { log.push('l:' +"
+                       " (e.target === s)); });"
+                       "log.push(s.aborted, s.reason); c.abort(); c.abort();"
+                       "log.push(s.aborted, s.reason.name, s.reason.message, s.reason instanceof"
+                       " DOMException, s.reason.code, c.signal === s);"
+                       "try { s.throwIfAborted(); } catch (e) { log.push('thrown:' +"
+                       " (e === s.reason)); } return log.join();",
+                       "false,,on:abort,l:true,true,AbortError,This operation was aborted,true,20,"
+                       "true,thrown:true"),
+            0);
+  ASSERT_EQ(expect_web("var c = new AbortController(); c.abort('why'); var a = AbortSignal.abort();"
+                       "var s = new AbortController().signal; s.onabort = function () {};"
+                       " s.onabort = null; return [c.signal.reason, a.aborted, a.reason.name,"
+                       " AbortSignal.abort(5).reason, s.onabort, typeof s.throwIfAborted(),"
+                       " s instanceof EventTarget].join();",
+                       "why,true,AbortError,5,,undefined,true"),
+            0);
+  ASSERT_EQ(expect_web("try { new AbortSignal(); } catch (e) { return e.name; }", "TypeError"), 0);
+  ASSERT_EQ(expect_web("var a = new AbortController(), b = new AbortController();"
+                       "var s = AbortSignal.any([a.signal, b.signal]), s2 = AbortSignal.any([s]);"
+                       "var log = [];"
+                       "s.addEventListener('abort', function () { log.push('s:' + s.reason); });"
+                       "s2.addEventListener('abort', function () { log.push('s2:' + s2.reason); });"
+                       "b.abort('B'); a.abort('A');"
+                       "log.push(s.aborted, s2.aborted,"
+                       " AbortSignal.any([AbortSignal.abort('pre')]).reason,"
+                       " AbortSignal.any([]).aborted);"
+                       "return log.join();",
+                       "s:B,s2:B,true,true,pre,false"),
+            0);
+  /* WebIDL [EnforceRange] throws TypeError (Node 20 throws RangeError). */
+  ASSERT_EQ(
+      expect_web("try { AbortSignal.timeout(-1); } catch (e) { return e.name; }", "TypeError"), 0);
+  return 0;
+}
+
+TEST(webapi_abort_signal_timeout) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var t0 = Date.now();\n"
+                     "  var s = AbortSignal.timeout(30);\n"
+                     "  e.respondWith(new Promise(function (resolve) {\n"
+                     "    s.onabort = function () {\n"
+                     "      resolve(new Response([s.reason.name, s.reason.message, s.aborted,\n"
+                     "        s.reason.code, Date.now() - t0 >= 25].join('|')));\n"
+                     "    };\n"
+                     "  }));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "TimeoutError|The operation was aborted due to timeout|true|23|true");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+TEST(webapi_performance_navigator) {
+  char expected[128];
+  snprintf(expected, sizeof(expected), "numbertruetruetruetruetrue|libedgefn/%s", edgefn_version());
+  /* now() counts from the runtime's creation (Duktape's own counts from boot). */
+  ASSERT_EQ(expect_web("var a = performance.now(), b = performance.now();"
+                       "return typeof a + (b >= a) + (a >= 0) + (a < 60000) +"
+                       " (Math.abs(performance.timeOrigin + a - Date.now()) < 1000) +"
+                       " (performance.toJSON().timeOrigin === performance.timeOrigin) + '|' +"
+                       " navigator.userAgent;",
+                       expected),
+            0);
+  return 0;
+}
+
+TEST(webapi_cookies) {
+  ASSERT_EQ(expect_web("var c = new Cookies('a=1; b=2 ; a=3; e='); var all = c.get();"
+                       "return [all.length, c.get('a').value, c.get('b').value, c.get('zz'),"
+                       " c.has('b'), c.has('q'), c.get('e').value === ''].join();",
+                       "3,3,2,,true,false,true"),
+            0);
+  ASSERT_EQ(expect_web("var c = new Cookies('sid=abc; Path=/; Domain=.Example.com; Max-Age=60;"
+                       " Secure; HttpOnly; SameSite=Lax, theme=dark; Expires=Wed, 21 Oct 2015"
+                       " 07:28:00 GMT', true); var s = c.get('sid'), t = c.get('theme');"
+                       "return [c.get().length, s.value, s.path, s.domain, s.max_age, s.secure,"
+                       " s.httponly, s.samesite, t.value, t.expires, t.secure].join('|');",
+                       "2|abc|/|example.com|60|true|true|Lax|dark|Wed, 21 Oct 2015 07:28:00 GMT|"),
+            0);
+  ASSERT_EQ(expect_web("var c = new Cookies(); c.set('a', '1'); c.set('a', '2', {path: '/x'});"
+                       "c.set('a', '3'); var arr = c.get('a'); var bad = c.set('bad name', 'x');"
+                       "var bad2 = c.set('ok', 'x;y'); var r = c.remove('a', undefined, '/x');"
+                       "return [arr.length, arr[0].value, arr[1].path, bad, bad2, r,"
+                       " c.get('a').value, c.remove('a'), c.get('a'), c.delete('none'),"
+                       " c.getAll().length].join('|');",
+                       "2|3|/x|false|false|true|3|true||false|0"),
+            0);
+  ASSERT_EQ(expect_web("var k = new Cookies('a=1').get('a'); k.value = 'x'; return k.value +"
+                       " Object.keys(k).join();",
+                       "1name,value"),
+            0);
+  return 0;
+}
+
+TEST(webapi_globals_are_lazy_and_replaceable) {
+  ASSERT_EQ(expect_web("return [typeof atob, typeof btoa, typeof atobUTF8, typeof TextEncoder,"
+                       " typeof DOMException, typeof Event, typeof CustomEvent, typeof EventTarget,"
+                       " typeof AbortController, typeof AbortSignal, typeof performance,"
+                       " typeof navigator, typeof Cookies].join();",
+                       "function,function,function,function,function,function,function,function,"
+                       "function,function,object,object,function"),
+            0);
+  ASSERT_EQ(expect_web("atob = 1; TextDecoder = 2; return atob + TextDecoder + typeof btoa;",
+                       "3function"),
+            0);
+  /* A DOMException made by C code before the script touched the global is of its class. */
+  ASSERT_EQ(
+      expect_web("try { atob('*'); } catch (e) { return e instanceof DOMException; }", "true"), 0);
+  return 0;
+}
+
+static const struct {
+  const char *js, *out;
+} console_cases[] = {
+    {"console.log('a', 1, true, null, undefined);", "a 1 true null undefined"},
+    {"console.log({ a: 1, b: [1, 2] });", "{ a: 1, b: [ 1, 2 ] }"},
+    {"console.log([1, 2, 3]);", "[ 1, 2, 3 ]"},
+    {"console.log({a: {b: {c: {d: 1}}}});", "{ a: { b: { c: [Object] } } }"},
+    {"console.log([[1, [2, [3, [4]]]]]);", "[ [ 1, [ 2, [Array] ] ] ]"},
+    {"var o = {a: 1}; o.self = o; console.log(o);", "<ref *1> { a: 1, self: [Circular *1] }"},
+    {"var o = {x: {}}; o.x.up = o; o.x.me = o.x; console.log(o);",
+     "<ref *1> { x: <ref *2> { up: [Circular *1], me: [Circular *2] } }"},
+    {"console.log(function foo() {});", "[Function: foo]"},
+    {"console.log([function () {}]);", "[ [Function (anonymous)] ]"},
+    {"console.log({s: 'str', t: \"it's\", u: 'say \"hi\" it\\'s'});",
+     "{ s: 'str', t: \"it's\", u: `say \"hi\" it's` }"},
+    {"console.log([\"it's\"]);", "[ \"it's\" ]"},
+    {"console.log('%s is %d years', 'Bob', 42);", "Bob is 42 years"},
+    {"console.log('%i|%i', 42.9, '-7.5x');", "42|-7"},
+    {"console.log('%f', '3.5abc');", "3.5"},
+    {"console.log('%j', {a: [1]});", "{\"a\":[1]}"},
+    {"console.log('%o', {a: 1});", "{ a: 1 }"},
+    {"console.log('%O', {a: {b: {c: {d: {}}}}});", "{ a: { b: { c: [Object] } } }"},
+    {"console.log('%c styled', 'color: red');", " styled"},
+    {"console.log('100%%', 'x');", "100% x"},
+    {"console.log('%s', {a: 1, b: {c: 1}});", "{ a: 1, b: [Object] }"},
+    {"console.log('%d', '0x10');", "16"},
+    {"console.log('%s and %s', 'one');", "one and %s"},
+    {"console.log('a%', 1, 2);", "a% 1 2"},
+    {"console.log(5, '%s', 'x');", "5 %s x"},
+    {"console.log([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);", "[\n  1, 2, 3, 4,  5,\n  6, 7, 8, 9, 10\n]"},
+    {"console.log(new Array(5));", "[ <5 empty items> ]"},
+    {"console.log([1, , 3]);", "[ 1, <1 empty item>, 3 ]"},
+    {"console.log({ 'a-b': 1, _c: 2, $d: 3 });", "{ 'a-b': 1, _c: 2, '$d': 3 }"},
+    {"console.log(new Date(0));", "1970-01-01T00:00:00.000Z"},
+    {"console.log(/ab+c/gi);", "/ab+c/gi"},
+    {"console.log(new Map([['a', 1], ['b', {c: 2}]]));", "Map(2) { 'a' => 1, 'b' => { c: 2 } }"},
+    {"console.log(new Set([1, 'two']));", "Set(2) { 1, 'two' }"},
+    {"console.log(new Uint8Array([1, 2, 3]));", "Uint8Array(3) [ 1, 2, 3 ]"},
+    {"console.log(Object.create(null));", "[Object: null prototype] {}"},
+    {"function Foo() { this.x = 1; } console.log(new Foo(), [new Foo()]);",
+     "Foo { x: 1 } [ Foo { x: 1 } ]"},
+    {"function Bar() {} console.log(new Bar());", "Bar {}"},
+    {"console.log(-0, [-0], 1.5, NaN);", "-0 [ -0 ] 1.5 NaN"},
+    {"console.log({a: 'x\\ny\\t\\u0001'});", "{ a: 'x\\ny\\t\\x01' }"},
+    {"var a = []; for (var i = 0; i < 30; i++) a.push('abc' + i); console.log(a);",
+     "[\n  'abc0',  'abc1',  'abc2',  'abc3',\n  'abc4',  'abc5',  'abc6',  'abc7',\n  'abc8',  "
+     "'abc9',  'abc10', 'abc11',\n  'abc12', 'abc13', 'abc14', 'abc15',\n  'abc16', 'abc17', "
+     "'abc18', 'abc19',\n  'abc20', 'abc21', 'abc22', 'abc23',\n  'abc24', 'abc25', 'abc26', "
+     "'abc27',\n  'abc28', 'abc29'\n]"},
+    {"var a = []; for (var i = 0; i < 120; i++) a.push(i); console.log(a);",
+     "[\n   0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11,\n  12, 13, 14, 15, 16, 17, 18, 19, 20, "
+     "21, 22, 23,\n  24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,\n  36, 37, 38, 39, 40, 41, "
+     "42, 43, 44, 45, 46, 47,\n  48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59,\n  60, 61, 62, "
+     "63, 64, 65, 66, 67, 68, 69, 70, 71,\n  72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83,\n  "
+     "84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,\n  96, 97, 98, 99,\n  ... 20 more items\n]"},
+    {"console.log({ longkey1: 'aaaaaaaaaaaaaaaaaaaa', longkey2: 'bbbbbbbbbbbbbbbbbbbbbbb', "
+     "longkey3: 'cccccccccccccccc' });",
+     "{\n  longkey1: 'aaaaaaaaaaaaaaaaaaaa',\n  longkey2: 'bbbbbbbbbbbbbbbbbbbbbbb',\n  longkey3: "
+     "'cccccccccccccccc'\n}"},
+    {"console.log([undefined, null]);", "[ undefined, null ]"},
+    {"console.log(Symbol('x'), [Symbol('y')]);", "Symbol(x) [ Symbol(y) ]"},
+    {"console.log(['a', {b: 2}]);", "[ 'a', { b: 2 } ]"},
+    {"console.log(new Number(3), new String('ab'), new Boolean(false));",
+     "[Number: 3] [String: 'ab'] [Boolean: false]"},
+    {"var g = {}; Object.defineProperty(g, 'g', {get: function () { return 1; }, enumerable: "
+     "true}); console.log(g);",
+     "{ g: [Getter] }"},
+    {"console.log(new ArrayBuffer(3));",
+     "ArrayBuffer { [Uint8Contents]: <00 00 00>, byteLength: 3 }"},
+    {"console.log({a: [{b: [1]}]});", "{ a: [ { b: [Array] } ] }"},
+    {"function named() {} named.extra = 1; console.log(named);", "[Function: named] { extra: 1 }"},
+    {"console.log([[]], {}, [{}], {a: {}});", "[ [] ] {} [ {} ] { a: {} }"},
+    {"console.log({a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, "
+     "22, 23, 24, 25, 26, 27]});",
+     "{\n  a: [\n     1,  2,  3,  4,  5,  6,  7,  8,\n     9, 10, 11, 12, 13, 14, 15, 16,\n    17, "
+     "18, 19, 20, 21, 22, 23, 24,\n    25, 26, 27\n  ]\n}"},
+    {"var m = []; for (var i = 0; i < 8; i++) m.push({id: i, name: 'item' + i}); console.log(m);",
+     "[\n  { id: 0, name: 'item0' },\n  { id: 1, name: 'item1' },\n  { id: 2, name: 'item2' },\n  "
+     "{ id: 3, name: 'item3' },\n  { id: 4, name: 'item4' },\n  { id: 5, name: 'item5' },\n  { id: "
+     "6, name: 'item6' },\n  { id: 7, name: 'item7' }\n]"},
+    {"console.log('%s', 5, 'end');", "5 end"},
+    {"console.log('%d', -0);", "-0"},
+    {"console.log(['x', 'y'].concat(new Array(3)));", "[ 'x', 'y', <3 empty items> ]"},
+    {"console.log({1: 'a', b: 'c'});", "{ '1': 'a', b: 'c' }"},
+};
+
+TEST(webapi_console_matches_node) {
+  int failed = 0;
+  for (size_t i = 0; i < sizeof(console_cases) / sizeof(console_cases[0]); i++) {
+    char want[4096];
+    snprintf(want, sizeof(want), "2|testfn|%s\n", console_cases[i].out);
+    const char *got = log_of(console_cases[i].js);
+    if (strcmp(got, want) != 0) {
+      fprintf(stderr, "console case %zu: %s\n  expected: %s  got:      %s", i, console_cases[i].js,
+              want, got);
+      failed++;
+    }
+  }
+  ASSERT_EQ(failed, 0);
+  return 0;
+}
+
+TEST(webapi_console_errors_and_levels) {
+  const char *log = log_of("console.error(new Error('boom'));\n"
+                           "console.warn(new DOMException('m', 'AbortError'));\n"
+                           "console.info({e: new TypeError('inner')});\n");
+  ASSERT(strstr(log, "0|testfn|Error: boom\n    at ") != NULL);
+  ASSERT(strstr(log, "1|testfn|AbortError: m\n") != NULL);
+  ASSERT(strstr(log, "2|testfn|{\n  e: TypeError: inner\n      at ") != NULL);
+  return 0;
+}
