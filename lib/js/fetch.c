@@ -285,9 +285,17 @@ static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
     if (duk_get_prop_literal(ctx, init_idx, "statusText") && !duk_is_undefined(ctx, -1)) {
       duk_size_t len;
       const char *s = duk_to_lstring(ctx, -1, &len);
-      for (duk_size_t i = 0; i < len; i++)
-        if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0')
-          (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Invalid statusText");
+      /* reason-phrase = *( HTAB / SP / VCHAR / obs-text ), obs-text being U+0080..U+00FF
+       * (two-byte sequences with lead 0xC2 or 0xC3 in Duktape's UTF-8). */
+      for (duk_size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool ok = c == '\t' || (c >= 0x20 && c < 0x7f) || c == 0xc2 || c == 0xc3 ||
+                  (c >= 0x80 && c < 0xc0 && i > 0 &&
+                   ((unsigned char)s[i - 1] == 0xc2 || (unsigned char)s[i - 1] == 0xc3));
+        if (!ok)
+          (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                          "Failed to construct 'Response': Invalid statusText");
+      }
       duk_replace(ctx, status_text);
     } else {
       duk_pop(ctx);

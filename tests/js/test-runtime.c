@@ -552,6 +552,15 @@ TEST(runtime_response_semantics) {
                       "threw TypeError: 'TRACE' HTTP method is unsupported."),
             0);
   ASSERT_EQ(js_expect("return new Response(new Uint8Array([104, 105])).status;", "200"), 0);
+  ASSERT_EQ(js_expect("return new Response('', {statusText: 'Fine \\t caf\\u00e9'}).statusText;",
+                      "Fine \t caf\xc3\xa9"),
+            0);
+  ASSERT_EQ(js_expect("new Response('', {statusText: 'bad\\u0001'});",
+                      "threw TypeError: Failed to construct 'Response': Invalid statusText"),
+            0);
+  ASSERT_EQ(js_expect("new Response('', {statusText: 'snow \\u2603'});",
+                      "threw TypeError: Failed to construct 'Response': Invalid statusText"),
+            0);
   return 0;
 }
 
