@@ -6,6 +6,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "js/js.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define KEY_ENTRIES DUK_HIDDEN_SYMBOL("fe")
@@ -500,8 +501,10 @@ static void parse_urlencoded(duk_context *ctx, duk_idx_t fd, const uint8_t *body
   }
 }
 
-static void malformed(duk_context *ctx, const char *why) {
+/* Throws (duk_error longjmps): marked noreturn so callers' NULL checks read as guards. */
+__attribute__((noreturn)) static void malformed(duk_context *ctx, const char *why) {
   (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Failed to parse body as FormData: %s", why);
+  abort(); /* not reached */
 }
 
 static bool ieq(const uint8_t *s, size_t len, const char *lit) {

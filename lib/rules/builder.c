@@ -389,6 +389,26 @@ static void rules_destroy(edgefn_rules *r) {
   free(r);
 }
 
+/* For a pattern "^lit..." whose literal start every match must begin with, the length of
+ * that literal; 0 when there is none or the pattern could match otherwise. Conservative: any
+ * '|' (alternation may escape the anchor) or metacharacter ends or cancels it, and a literal
+ * followed by a quantifier loses its last character. */
+static size_t anchored_literal(const char *p) {
+  if (p[0] != '^' || strchr(p, '|'))
+    return 0;
+  size_t n = 0;
+  while (p[1 + n] && !strchr("\\^$.|?*+()[]{}#", p[1 + n]))
+    n++;
+  char next = p[1 + n];
+  if (n && (next == '?' || next == '*' || next == '+' || next == '{')) {
+    n--;
+    /* Never split a UTF-8 character: drop continuation bytes the quantifier also owns. */
+    while (n && ((unsigned char)p[1 + n] & 0xc0) == 0x80)
+      n--;
+  }
+  return n;
+}
+
 static int cmp_u64(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
   return x < y ? -1 : x > y;
@@ -473,8 +493,15 @@ static int lay_out(const edgefn_rules_builder *b, layout *l, keyset *hk, keyset 
           rc.u.cidrs = cidrs;
         } else if (bc->op == EDGEFN_RULE_REGEX) {
           rc.kind = RL_C_REGEX;
-          rc.u.regexes = regexes ? regexes + *regex_i : NULL;
-          for (size_t v = 0; set && v < bc->value_count; v++) {
+          rl_regex *res = take(l, bc->value_count * sizeof(rl_regex), _Alignof(rl_regex));
+          rc.u.regexes = res;
+          for (size_t v = 0; v < bc->value_count; v++) {
+            size_t n =
+                rc.caseless || bc->field == EDGEFN_RULE_HOST ? 0 : anchored_literal(bc->values[v]);
+            const char *hs = take_str(l, bc->values[v] + 1, n, 0);
+            if (!res)
+              continue;
+            res[v].hint = (rl_value){hs, (uint32_t)n, RL_V_PREFIX};
             int ec;
             PCRE2_SIZE off;
             pcre2_code *re = pcre2_compile((PCRE2_SPTR)bc->values[v], strlen(bc->values[v]),
@@ -484,6 +511,7 @@ static int lay_out(const edgefn_rules_builder *b, layout *l, keyset *hk, keyset 
             /* JIT is an optimisation: when it is missing or fails, the interpreter runs the
              * same pattern under the same limits. */
             pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+            res[v].re = re;
             regexes[(*regex_i)++] = re;
             set->regex_count = *regex_i;
           }

@@ -25,6 +25,13 @@ typedef struct rl_value {
   uint32_t kind; /* rl_value_kind */
 } rl_value;
 
+/* A compiled pattern and, for a "^literal..." pattern, the literal every match must start
+ * with (hint.len 0: none known), checked before PCRE2 runs. */
+typedef struct rl_regex {
+  pcre2_code *re;
+  rl_value hint;
+} rl_regex;
+
 /* An address block in IPv6 form; IPv4 blocks are stored as ::ffff:a.b.c.d/(96+n) so that
  * IPv4 clients and IPv4-mapped IPv6 clients both fall into them. */
 typedef struct rl_cidr {
@@ -37,7 +44,7 @@ enum rl_cond_kind {
   RL_C_EXISTS,
   RL_C_NOT_EXISTS,
   RL_C_STRINGS, /* rl_value list: equals / prefix / wildcard, any may match */
-  RL_C_REGEX,   /* pcre2_code list */
+  RL_C_REGEX,   /* rl_regex list */
   RL_C_CIDRS    /* rl_cidr list */
 };
 
@@ -50,7 +57,7 @@ typedef struct rl_cond {
   uint32_t count;
   union {
     const rl_value *values;
-    pcre2_code *const *regexes;
+    const rl_regex *regexes;
     const rl_cidr *cidrs;
   } u;
 } rl_cond;
@@ -104,8 +111,7 @@ static inline unsigned char edgefn__rl_lower(unsigned char c) {
   return (unsigned char)(c + (((unsigned)(c - 'A') < 26u) << 5));
 }
 
-/* Builder-side: turns a public condition into what the builder keeps, used by the JSON
- * loader too. Declared here so json.c reports errors in the builder's words. */
+/* The JSON name of an edgefn_rule_field ("clientIp"), for messages; "?" when unknown. */
 EDGEFN_INTERNAL const char *edgefn__rl_field_name(int field);
 
 #endif

@@ -255,6 +255,13 @@ TEST(rules_operators_and_values) {
   r = cond1("path", NULL, "regex", 0, "'^/v[0-9]+/', 'users$'");
   EXPECT_URLS(r, "+https://h/v1/x", "+https://h/a/users", "-https://h/x/v2/?users",
               "-https://h/V1/x", "-https://h/users/x");
+  /* Anchored literal starts are checked before PCRE2 runs; quantifiers, alternation and
+   * multi-byte characters must not make that check refuse a real match. */
+  r = cond1("path", NULL, "regex", 0,
+            "'^/ab+c', '^/x\xc3\xa9+y', '^/q|/w', '^/lit{2}', '^/opt?z', '^/exact/'");
+  EXPECT_URLS(r, "+https://h/abbbc", "-https://h/ac/../abc", "+https://h/x\xc3\xa9\xc3\xa9y",
+              "+https://h/a/w", "+https://h/litt", "+https://h/opz", "+https://h/exact/1",
+              "-https://h/ac", "-https://h/xy", "-https://h/lit", "-https://h/exac");
   r = cond1("path", NULL, "regex", 1, "'^/V[0-9]+/'");
   EXPECT_URLS(r, "+https://h/v1/x", "+https://h/V22/");
   r = cond1("path", NULL, "notEquals", 1, "'/ADMIN'");
