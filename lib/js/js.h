@@ -17,6 +17,10 @@ EDGEFN_INTERNAL void edgefn__promise_install(duk_context *ctx);
  * EDGEFN_LOG_ERROR through edgefn__js_log. */
 EDGEFN_INTERNAL size_t edgefn__microtasks_drain(duk_context *ctx);
 
+/* True when a drain has anything to do (queued jobs or rejections to report). Cheap: lets
+ * callers skip the protected call a drain needs. */
+EDGEFN_INTERNAL bool edgefn__microtasks_pending(duk_context *ctx);
+
 /* Drops every queued microtask (a runtime being torn down or recycled). */
 EDGEFN_INTERNAL void edgefn__microtasks_clear(duk_context *ctx);
 

@@ -1082,6 +1082,11 @@ static bool limits_breached(duk_context *ctx) {
   return ctl && (ctl->cpu_exceeded || ctl->mem_exceeded);
 }
 
+bool edgefn__microtasks_pending(duk_context *ctx) {
+  engine *e = get_engine(ctx);
+  return e && (e->count > 0 || e->n_unhandled > 0);
+}
+
 size_t edgefn__microtasks_drain(duk_context *ctx) {
   engine *e = get_engine(ctx);
   /* A job that reaches a drain (a host callback run from JS) must not run later jobs

@@ -134,7 +134,7 @@ static int run_js(edgefn_runtime *rt, uint32_t ex_id, uint64_t budget_ns,
   (void)top_before;
 
   int rc = duk_safe_call(ctx, fn, udata, nargs, nrets);
-  if (!rt->ctl.cpu_exceeded) {
+  if (!rt->ctl.cpu_exceeded && edgefn__microtasks_pending(ctx)) {
     if (duk_safe_call(ctx, drain_safe, NULL, 0, 1) != DUK_EXEC_SUCCESS && !rt->ctl.cpu_exceeded)
       log_js_error(rt, ctx, "microtask");
     else
@@ -229,34 +229,41 @@ static exchange *this_exchange(duk_context *ctx) {
   return find_exchange(rt_of(ctx), id);
 }
 
-static duk_ret_t settle_common(duk_context *ctx, bool fulfilled) {
-  duk_push_current_function(ctx);
-  duk_get_prop_literal(ctx, -1, KEY_EXCHANGE_ID);
-  uint32_t id = duk_get_uint(ctx, -1);
-  duk_pop_2(ctx);
+/* respondWith's value settled: `value` is the Response (or whatever else it was) when
+ * fulfilled, the reason when rejected. */
+static void settle(duk_context *ctx, exchange *ex, bool fulfilled, duk_idx_t value) {
   edgefn_runtime *rt = rt_of(ctx);
-  exchange *ex = find_exchange(rt, id);
   if (!ex || ex->outcome != OUTCOME_NONE)
-    return 0;
-  if (fulfilled && edgefn__is_response(ctx, 0)) {
+    return;
+  if (fulfilled && edgefn__is_response(ctx, value)) {
+    value = duk_normalize_index(ctx, value);
     push_slot(ctx, ex->slot);
-    duk_dup(ctx, 0);
+    duk_dup(ctx, value);
     duk_put_prop_literal(ctx, -2, "r");
     duk_pop(ctx);
     set_outcome(ex, OUTCOME_RESPONSE, 0, NULL);
-    return 0;
+    return;
   }
   if (fulfilled) {
     edgefn__rt_error(rt, "respondWith: the value is not a Response");
     set_outcome(ex, OUTCOME_FAIL, 500, "edge function did not produce a Response\n");
-    return 0;
+    return;
   }
-  duk_dup(ctx, 0);
+  duk_dup(ctx, value);
   log_js_error(rt, ctx, "Uncaught (in response promise)");
   if (ex->pass_on_exception)
     set_outcome(ex, OUTCOME_PASS, 0, NULL);
   else
     set_outcome(ex, OUTCOME_FAIL, 500, "edge function threw an exception\n");
+}
+
+/* The reactions respondWith attaches to a promise: the exchange id rides on the function. */
+static duk_ret_t settle_common(duk_context *ctx, bool fulfilled) {
+  duk_push_current_function(ctx);
+  duk_get_prop_literal(ctx, -1, KEY_EXCHANGE_ID);
+  uint32_t id = duk_get_uint(ctx, -1);
+  duk_pop_2(ctx);
+  settle(ctx, find_exchange(rt_of(ctx), id), fulfilled, 0);
   return 0;
 }
 
@@ -281,11 +288,7 @@ static duk_ret_t fetch_event_respond_with(duk_context *ctx) {
   ex->responded = true;
   duk_idx_t v = 0;
   if (edgefn__is_response(ctx, v) || !edgefn__is_thenable(ctx, v)) {
-    duk_push_c_function(ctx, on_response_fulfilled, 1);
-    duk_push_uint(ctx, ex->id);
-    duk_put_prop_literal(ctx, -2, KEY_EXCHANGE_ID);
-    duk_dup(ctx, v);
-    duk_call(ctx, 1);
+    settle(ctx, ex, true, v); /* the common case: no promise, no reaction functions */
     return 0;
   }
   /* Promise.resolve(v).then(fulfilled, rejected) */

@@ -445,6 +445,28 @@ TEST(runtime_headers_semantics) {
   return 0;
 }
 
+TEST(runtime_long_incoming_header_names) {
+  /* Names longer than the fast path's buffer take the general path, in order. */
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var out = [];\n"
+                     "  e.request.headers.forEach(function (v, k) { out.push(k.length + '=' + v); });\n"
+                     "  e.respondWith(new Response(out.join(',')));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  char longname[300];
+  memset(longname, 'X', sizeof(longname));
+  edgefn_header h[] = {{"A", 1, "1", 1}, {longname, 300, "2", 1}, {"b", 1, "3", 1}};
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", h, 3, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "1=1,1=3,300=2");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
 TEST(runtime_request_headers_immutable) {
   js_env e;
   ASSERT_EQ(env_open(&e,
