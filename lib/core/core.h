@@ -36,6 +36,19 @@ EDGEFN_INTERNAL void edgefn__log_raw(edgefn_log_fn log, void *log_data, int leve
 EDGEFN_INTERNAL uint64_t edgefn__now_ns(void);
 EDGEFN_INTERNAL uint64_t edgefn__thread_cpu_ns(void);
 
+/* The value of an ASCII hex digit, or -1. */
+static inline int edgefn__hex_value(int c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  c |= 0x20;
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Writes code point cp (at most U+10FFFF) as UTF-8 into out (room for 4 bytes); returns the
+ * number of bytes. Surrogates are written as their 3-byte form, which is how Duktape keeps
+ * characters outside the BMP internally. */
+EDGEFN_INTERNAL size_t edgefn__utf8_put(uint8_t *out, uint32_t cp);
+
 /* strndup that never returns NULL for NULL input of length 0 ("" instead). */
 EDGEFN_INTERNAL char *edgefn__strndup(const char *s, size_t len);
 

@@ -70,24 +70,11 @@ typedef struct decoder_state {
 
 /* Output in Duktape's internal form: code points above U+FFFF as two 3-byte surrogates. */
 static size_t put_internal(uint8_t *out, uint32_t c) {
-  if (c < 0x80) {
-    out[0] = (uint8_t)c;
-    return 1;
-  }
-  if (c < 0x800) {
-    out[0] = (uint8_t)(0xc0 | (c >> 6));
-    out[1] = (uint8_t)(0x80 | (c & 0x3f));
-    return 2;
-  }
-  if (c >= 0x10000) {
-    c -= 0x10000;
-    size_t n = put_internal(out, 0xd800 + (c >> 10));
-    return n + put_internal(out + n, 0xdc00 + (c & 0x3ff));
-  }
-  out[0] = (uint8_t)(0xe0 | (c >> 12));
-  out[1] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
-  out[2] = (uint8_t)(0x80 | (c & 0x3f));
-  return 3;
+  if (c < 0x10000)
+    return edgefn__utf8_put(out, c);
+  c -= 0x10000;
+  size_t n = edgefn__utf8_put(out, 0xd800 + (c >> 10));
+  return n + edgefn__utf8_put(out + n, 0xdc00 + (c & 0x3ff));
 }
 
 typedef struct out_buf {

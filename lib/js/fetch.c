@@ -911,6 +911,42 @@ void edgefn__request_push_incoming(duk_context *ctx, const edgefn_request *req) 
 
 /* ---- reading a Response out for delivery ---- */
 
+/* Bytes the names and values of a flat header list hold (reading may throw). */
+static size_t header_list_bytes(duk_context *ctx, duk_idx_t list, size_t n) {
+  size_t total = 0;
+  for (size_t i = 0; i < 2 * n; i++) {
+    duk_get_prop_index(ctx, list, (duk_uarridx_t)i);
+    duk_size_t l;
+    duk_get_lstring(ctx, -1, &l);
+    total += l;
+    duk_pop(ctx);
+  }
+  return total;
+}
+
+/* Copies a flat header list into out[0..n) with the strings at *s (advanced past them).
+ * Cannot throw: the list was sized by header_list_bytes and is unchanged since. */
+static void header_list_copy(duk_context *ctx, duk_idx_t list, size_t n, edgefn_header *out,
+                             char **s) {
+  for (size_t i = 0; i < n; i++) {
+    duk_size_t nl, vl;
+    duk_get_prop_index(ctx, list, (duk_uarridx_t)(2 * i));
+    const char *name = duk_get_lstring(ctx, -1, &nl);
+    memcpy(*s, name, nl);
+    out[i].name = *s;
+    out[i].name_len = nl;
+    *s += nl;
+    duk_pop(ctx);
+    duk_get_prop_index(ctx, list, (duk_uarridx_t)(2 * i + 1));
+    const char *value = duk_get_lstring(ctx, -1, &vl);
+    memcpy(*s, value, vl);
+    out[i].value = *s;
+    out[i].value_len = vl;
+    *s += vl;
+    duk_pop(ctx);
+  }
+}
+
 void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_parts *p) {
   memset(p, 0, sizeof(*p));
   idx = duk_normalize_index(ctx, idx);
@@ -928,39 +964,16 @@ void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_
   const uint8_t *body = duk_is_buffer(ctx, -1) ? duk_get_buffer(ctx, -1, &body_len) : NULL;
   size_t n = duk_get_length(ctx, list) / 2;
   /* Size everything first (reads may throw), then copy into one block (cannot throw). */
-  size_t strings = (st ? st_len : 0) + 1;
-  for (size_t i = 0; i < 2 * n; i++) {
-    duk_get_prop_index(ctx, list, (duk_uarridx_t)i);
-    duk_size_t l;
-    duk_get_lstring(ctx, -1, &l);
-    strings += l;
-    duk_pop(ctx);
-  }
-  size_t size = n * sizeof(edgefn_header) + strings + body_len;
-  char *block = malloc(size ? size : 1);
+  size_t size = n * sizeof(edgefn_header) + header_list_bytes(ctx, list, n) + st_len + 1 +
+                body_len;
+  char *block = malloc(size);
   if (!block)
     (void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
   p->block = block;
   p->headers = (edgefn_header *)block;
   p->header_count = n;
   char *s = block + n * sizeof(edgefn_header);
-  for (size_t i = 0; i < n; i++) {
-    duk_size_t nl, vl;
-    duk_get_prop_index(ctx, list, (duk_uarridx_t)(2 * i));
-    const char *name = duk_get_lstring(ctx, -1, &nl);
-    memcpy(s, name, nl);
-    p->headers[i].name = s;
-    p->headers[i].name_len = nl;
-    s += nl;
-    duk_pop(ctx);
-    duk_get_prop_index(ctx, list, (duk_uarridx_t)(2 * i + 1));
-    const char *value = duk_get_lstring(ctx, -1, &vl);
-    memcpy(s, value, vl);
-    p->headers[i].value = s;
-    p->headers[i].value_len = vl;
-    s += vl;
-    duk_pop(ctx);
-  }
+  header_list_copy(ctx, list, n, p->headers, &s);
   if (st_len)
     memcpy(s, st, st_len);
   s[st_len] = '\0';
@@ -1026,39 +1039,16 @@ void edgefn__request_extract(duk_context *ctx, duk_idx_t idx, edgefn__request_pa
   duk_size_t body_len = 0;
   const uint8_t *body = duk_is_buffer(ctx, -1) ? duk_get_buffer(ctx, -1, &body_len) : NULL;
   size_t n = duk_get_length(ctx, list) / 2;
-  size_t strings = m_len + u_len + 2;
-  for (size_t i = 0; i < 2 * n; i++) {
-    duk_get_prop_index(ctx, list, (duk_uarridx_t)i);
-    duk_size_t l;
-    duk_get_lstring(ctx, -1, &l);
-    strings += l;
-    duk_pop(ctx);
-  }
-  size_t size = n * sizeof(edgefn_header) + strings + body_len;
-  char *block = malloc(size ? size : 1);
+  size_t size = n * sizeof(edgefn_header) + header_list_bytes(ctx, list, n) + m_len + 1 +
+                u_len + 1 + body_len;
+  char *block = malloc(size);
   if (!block)
     (void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
   p->block = block;
   p->headers = (edgefn_header *)block;
   p->header_count = n;
   char *s = block + n * sizeof(edgefn_header);
-  for (size_t i = 0; i < n; i++) {
-    duk_size_t nl, vl;
-    duk_get_prop_index(ctx, list, (duk_uarridx_t)(2 * i));
-    const char *name = duk_get_lstring(ctx, -1, &nl);
-    memcpy(s, name, nl);
-    p->headers[i].name = s;
-    p->headers[i].name_len = nl;
-    s += nl;
-    duk_pop(ctx);
-    duk_get_prop_index(ctx, list, (duk_uarridx_t)(2 * i + 1));
-    const char *value = duk_get_lstring(ctx, -1, &vl);
-    memcpy(s, value, vl);
-    p->headers[i].value = s;
-    p->headers[i].value_len = vl;
-    s += vl;
-    duk_pop(ctx);
-  }
+  header_list_copy(ctx, list, n, p->headers, &s);
   memcpy(s, m, m_len);
   s[m_len] = '\0';
   p->method = s;

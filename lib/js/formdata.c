@@ -451,16 +451,6 @@ static void append_entry(duk_context *ctx, duk_idx_t fd) {
   duk_pop_3(ctx);
 }
 
-static int hex_value(uint8_t c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* Pushes the string for one urlencoded name or value: '+' is a space, %XX a byte, and the
  * bytes are UTF-8 decoded (without BOM handling; bad sequences become U+FFFD). */
 static void push_form_decoded(duk_context *ctx, const uint8_t *s, size_t len) {
@@ -470,8 +460,8 @@ static void push_form_decoded(duk_context *ctx, const uint8_t *s, size_t len) {
     int hi, lo;
     if (s[i] == '+') {
       buf[w++] = ' ';
-    } else if (s[i] == '%' && i + 2 < len && (hi = hex_value(s[i + 1])) >= 0 &&
-               (lo = hex_value(s[i + 2])) >= 0) {
+    } else if (s[i] == '%' && i + 2 < len && (hi = edgefn__hex_value(s[i + 1])) >= 0 &&
+               (lo = edgefn__hex_value(s[i + 2])) >= 0) {
       buf[w++] = (uint8_t)(hi * 16 + lo);
       i += 2;
     } else {

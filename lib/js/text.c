@@ -29,29 +29,6 @@ static uint32_t decode_internal(const uint8_t **pp, const uint8_t *end) {
   return c;
 }
 
-static size_t put_utf8(uint8_t *out, uint32_t c) {
-  if (c < 0x80) {
-    out[0] = (uint8_t)c;
-    return 1;
-  }
-  if (c < 0x800) {
-    out[0] = (uint8_t)(0xc0 | (c >> 6));
-    out[1] = (uint8_t)(0x80 | (c & 0x3f));
-    return 2;
-  }
-  if (c < 0x10000) {
-    out[0] = (uint8_t)(0xe0 | (c >> 12));
-    out[1] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
-    out[2] = (uint8_t)(0x80 | (c & 0x3f));
-    return 3;
-  }
-  out[0] = (uint8_t)(0xf0 | (c >> 18));
-  out[1] = (uint8_t)(0x80 | ((c >> 12) & 0x3f));
-  out[2] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
-  out[3] = (uint8_t)(0x80 | (c & 0x3f));
-  return 4;
-}
-
 static bool all_ascii(const uint8_t *p, size_t len) {
   for (size_t i = 0; i < len; i++)
     if (p[i] & 0x80)
@@ -88,7 +65,7 @@ void *edgefn__push_utf8_buffer(duk_context *ctx, duk_idx_t idx, size_t *out_len)
     } else if (c >= 0xdc00 && c <= 0xdfff) {
       c = 0xfffd;
     }
-    o += put_utf8(buf + o, c);
+    o += edgefn__utf8_put(buf + o, c);
   }
   duk_resize_buffer(ctx, -1, o);
   *out_len = o;
@@ -155,10 +132,10 @@ void edgefn__push_string_from_utf8(duk_context *ctx, const uint8_t *data, size_t
     uint32_t c = decode_utf8(&p, end);
     if (c >= 0x10000) {
       c -= 0x10000;
-      o += put_utf8(buf + o, 0xd800 + (c >> 10));
-      o += put_utf8(buf + o, 0xdc00 + (c & 0x3ff));
+      o += edgefn__utf8_put(buf + o, 0xd800 + (c >> 10));
+      o += edgefn__utf8_put(buf + o, 0xdc00 + (c & 0x3ff));
     } else {
-      o += put_utf8(buf + o, c);
+      o += edgefn__utf8_put(buf + o, c);
     }
   }
   duk_push_lstring(ctx, (const char *)buf, o);

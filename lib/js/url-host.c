@@ -16,16 +16,6 @@ static bool forbidden_domain(unsigned char c) {
   return forbidden_host(c) || c <= 0x1f || c == '%' || c == 0x7f;
 }
 
-static int hexval(unsigned char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* ---- IPv6 ---- */
 
 static int ipv6_parse(const char *s, size_t n, uint16_t addr[8]) {
@@ -50,8 +40,8 @@ static int ipv6_parse(const char *s, size_t n, uint16_t addr[8]) {
       continue;
     }
     unsigned value = 0, length = 0;
-    while (length < 4 && p < n && hexval(AT(p)) >= 0) {
-      value = value * 16 + (unsigned)hexval(AT(p));
+    while (length < 4 && p < n && edgefn__hex_value(AT(p)) >= 0) {
+      value = value * 16 + (unsigned)edgefn__hex_value(AT(p));
       p++;
       length++;
     }
@@ -180,7 +170,7 @@ static int ipv4_number(const char *s, size_t n, uint64_t *out) {
   }
   uint64_t v = 0;
   for (size_t i = 0; i < n; i++) {
-    int d = hexval((unsigned char)s[i]);
+    int d = edgefn__hex_value((unsigned char)s[i]);
     if (d < 0 || (unsigned)d >= radix)
       return EDGEFN_URL_FAILURE;
     v = v * radix + (unsigned)d;

@@ -105,23 +105,13 @@ int edgefn__url_pct_encode(edgefn__ustr *out, const char *s, size_t len, int set
   return 0;
 }
 
-static int hexval(int c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 int edgefn__url_pct_decode(edgefn__ustr *out, const char *s, size_t len) {
   if (edgefn__ustr_reserve(out, len))
     return EDGEFN_URL_NOMEM;
   for (size_t i = 0; i < len; i++) {
     int h, l;
-    if (s[i] == '%' && i + 2 < len && (h = hexval((unsigned char)s[i + 1])) >= 0 &&
-        (l = hexval((unsigned char)s[i + 2])) >= 0) {
+    if (s[i] == '%' && i + 2 < len && (h = edgefn__hex_value((unsigned char)s[i + 1])) >= 0 &&
+        (l = edgefn__hex_value((unsigned char)s[i + 2])) >= 0) {
       out->p[out->len++] = (char)(h * 16 + l);
       i += 2;
     } else {
@@ -152,35 +142,12 @@ static int cp_push(cpbuf *b, uint32_t c) {
   return 0;
 }
 
-static size_t put_utf8(char *out, uint32_t c) {
-  if (c < 0x80) {
-    out[0] = (char)c;
-    return 1;
-  }
-  if (c < 0x800) {
-    out[0] = (char)(0xc0 | (c >> 6));
-    out[1] = (char)(0x80 | (c & 0x3f));
-    return 2;
-  }
-  if (c < 0x10000) {
-    out[0] = (char)(0xe0 | (c >> 12));
-    out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-    out[2] = (char)(0x80 | (c & 0x3f));
-    return 3;
-  }
-  out[0] = (char)(0xf0 | (c >> 18));
-  out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-  out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-  out[3] = (char)(0x80 | (c & 0x3f));
-  return 4;
-}
-
 /* UTF-8 of code points [from, to) of b onto out. */
 static int cp_to_utf8(edgefn__ustr *out, const uint32_t *p, size_t n) {
   if (edgefn__ustr_reserve(out, n * 4))
     return EDGEFN_URL_NOMEM;
   for (size_t i = 0; i < n; i++)
-    out->len += put_utf8(out->p + out->len, p[i]);
+    out->len += edgefn__utf8_put((uint8_t *)out->p + out->len, p[i]);
   out->p[out->len] = '\0';
   return 0;
 }
@@ -188,7 +155,7 @@ static int cp_to_utf8(edgefn__ustr *out, const uint32_t *p, size_t n) {
 /* UTF-8 percent-encodes one code point onto out. */
 static int pct_encode_cp(edgefn__ustr *out, uint32_t c, int set) {
   char u[4];
-  size_t n = put_utf8(u, c);
+  size_t n = edgefn__utf8_put((uint8_t *)u, c);
   return edgefn__url_pct_encode(out, u, n, set, false);
 }
 

@@ -124,16 +124,6 @@ static int parse_js(duk_context *ctx, duk_idx_t input, duk_idx_t base, edgefn__u
 
 /* ---- application/x-www-form-urlencoded ---- */
 
-static int hexval(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* Pushes a new list array from the bytes s[0, n) (which must stay reachable). */
 static void push_form_list(duk_context *ctx, const char *s, size_t n) {
   duk_push_array(ctx);
@@ -155,8 +145,8 @@ static void push_form_list(duk_context *ctx, const char *s, size_t n) {
           int h, l;
           if (c == '+') {
             scratch[o++] = ' ';
-          } else if (c == '%' && j + 2 < b && (h = hexval(s[j + 1])) >= 0 &&
-                     (l = hexval(s[j + 2])) >= 0) {
+          } else if (c == '%' && j + 2 < b && (h = edgefn__hex_value(s[j + 1])) >= 0 &&
+                     (l = edgefn__hex_value(s[j + 2])) >= 0) {
             scratch[o++] = (uint8_t)(h * 16 + l);
             j += 2;
           } else {

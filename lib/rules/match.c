@@ -221,13 +221,6 @@ static int parse_url(view *v, const char *u, size_t n) {
   return 0;
 }
 
-static int hex(unsigned char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  c |= 0x20;
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* One decoded byte of a query component at s[*i]: '+' is a space and "%XY" a byte; a '%'
  * without two hex digits stays itself (as URLSearchParams does). */
 static unsigned char decode_at(const char *s, size_t n, size_t *i) {
@@ -237,7 +230,7 @@ static unsigned char decode_at(const char *s, size_t n, size_t *i) {
     return ' ';
   }
   if (c == '%' && *i + 2 < n) {
-    int hi = hex((unsigned char)s[*i + 1]), lo = hex((unsigned char)s[*i + 2]);
+    int hi = edgefn__hex_value((unsigned char)s[*i + 1]), lo = edgefn__hex_value((unsigned char)s[*i + 2]);
     if (hi >= 0 && lo >= 0) {
       *i += 3;
       return (unsigned char)(hi << 4 | lo);

@@ -137,20 +137,24 @@ static inline int env_fetch(js_env *e, const char *method, const char *url, cons
 
 static inline void collected_free(collected *c) { free(c->body); }
 
-/* Runs a script whose handler answers with the string `result` computed in JS; asserts
- * that it equals `expected`. */
-static inline int js_expect(const char *body_expr, const char *expected) {
-  char src[8192];
-  snprintf(src, sizeof(src),
-           "addEventListener('fetch', function (e) {\n"
-           "  var out;\n"
-           "  try { out = String((function () { %s })()); }\n"
-           "  catch (err) { out = 'threw ' + err.name + ': ' + err.message; }\n"
-           "  e.respondWith(new Response(out));\n"
-           "});",
-           body_expr);
+/* Runs `body` (a function body returning a value) inside a fetch handler, after the
+ * top-level `prelude`, and compares the response text with `expected`; an exception becomes
+ * "threw Name: message". Returns 0 when they match (and prints the difference otherwise). */
+static inline int js_expect_with(const char *prelude, const char *body, const char *expected) {
+  static const char fmt[] = "%s\n"
+                            "addEventListener('fetch', function (e) {\n"
+                            "  var out;\n"
+                            "  try { out = String((function () { %s })()); }\n"
+                            "  catch (err) { out = 'threw ' + err.name + ': ' + err.message; }\n"
+                            "  e.respondWith(new Response(out));\n"
+                            "});";
+  size_t size = sizeof(fmt) + strlen(prelude) + strlen(body);
+  char *src = malloc(size);
+  snprintf(src, size, fmt, prelude, body);
   js_env e;
-  if (env_open(&e, src, 0, 0, 0) != 0) {
+  int open_rc = env_open(&e, src, 0, 0, 0);
+  free(src);
+  if (open_rc != 0) {
     fprintf(stderr, "compile failed: %s\n", e.err.message);
     env_close(&e);
     return 1;
@@ -159,11 +163,15 @@ static inline int js_expect(const char *body_expr, const char *expected) {
   int rc = env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c);
   int bad = rc != 0 || !c.body || strcmp(c.body, expected) != 0;
   if (bad)
-    fprintf(stderr, "script: %s\n  expected: %s\n  got:      %s\n  log: %s\n", body_expr,
-            expected, c.body ? c.body : "(none)", e.log.text);
+    fprintf(stderr, "script: %s\n  expected: %s\n  got:      %s\n  log: %s\n", body, expected,
+            c.body ? c.body : "(none)", e.log.text);
   collected_free(&c);
   env_close(&e);
   return bad;
+}
+
+static inline int js_expect(const char *body, const char *expected) {
+  return js_expect_with("", body, expected);
 }
 
 

@@ -7,36 +7,14 @@
 #include "js/harness.h"
 #include "test.h"
 
-/* Runs `body` as a function inside a fetch handler and compares String(result) (or
- * "threw Name: message") with `expected`. */
+/* hex(s): the UTF-16 code units of s, for comparing strings with unusual characters. */
+static const char hex_prelude[] = "function hex(s) { var o = [];\n"
+                                  "  for (var i = 0; i < s.length; i++)\n"
+                                  "    o.push(s.charCodeAt(i).toString(16));\n"
+                                  "  return o.join(' '); }";
+
 static int expect_web(const char *body, const char *expected) {
-  static char src[16384];
-  snprintf(src, sizeof(src),
-           "function hex(s) { var o = [];\n"
-           "  for (var i = 0; i < s.length; i++) o.push(s.charCodeAt(i).toString(16));\n"
-           "  return o.join(' '); }\n"
-           "addEventListener('fetch', function (e) {\n"
-           "  var out;\n"
-           "  try { out = String((function () { %s })()); }\n"
-           "  catch (err) { out = 'threw ' + err.name + ': ' + err.message; }\n"
-           "  e.respondWith(new Response(out));\n"
-           "});",
-           body);
-  js_env e;
-  if (env_open(&e, src, 0, 0, 0) != 0) {
-    fprintf(stderr, "compile failed: %s\n", e.err.message);
-    env_close(&e);
-    return 1;
-  }
-  collected c;
-  int rc = env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c);
-  int bad = rc != 0 || !c.body || strcmp(c.body, expected) != 0;
-  if (bad)
-    fprintf(stderr, "script: %s\n  expected: %s\n  got:      %s\n  log: %s\n", body, expected,
-            c.body ? c.body : "(none)", e.log.text);
-  collected_free(&c);
-  env_close(&e);
-  return bad;
+  return js_expect_with(hex_prelude, body, expected);
 }
 
 /* Runs `src` at the top level and returns its log lines (static buffer). */
