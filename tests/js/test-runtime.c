@@ -877,3 +877,38 @@ TEST(runtime_body_kinds) {
   env_close(&e);
   return 0;
 }
+
+TEST(runtime_uri_functions) {
+  /* encodeURIComponent and friends are Duktape's own; these cases (expected values from
+   * Node 20) pin that they follow ECMA-262, including the URIError cases. */
+  static const char *const cases[][2] = {
+      {"return encodeURIComponent('a b&c/d?e=é😀');",
+       "a%20b%26c%2Fd%3Fe%3D%C3%A9%F0%9F%98%80"},
+      {"return encodeURI('http://x/a b?q=1&r=é#h');",
+       "http://x/a%20b?q=1&r=%C3%A9#h"},
+      {"return encodeURIComponent('\\ud800');",
+       "threw URIError"},
+      {"return decodeURIComponent('%E2%82%AC%20');",
+       "€ "},
+      {"return decodeURIComponent('%');",
+       "threw URIError"},
+      {"return decodeURIComponent('%C0%80');",
+       "threw URIError"},
+      {"return decodeURI('%23%3F%41');",
+       "%23%3FA"},
+      {"return escape('a b+é');",
+       "a%20b+%E9"},
+      {"return unescape('%u00e9%41');",
+       "éA"},
+      {"return encodeURIComponent(\"!'()*-._~\");",
+       "!'()*-._~"},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    /* Compare the error's name only: the messages are the engines' own. */
+    char body[512];
+    snprintf(body, sizeof(body), "try { %s } catch (e) { return 'threw ' + e.name; }",
+             cases[i][0]);
+    ASSERT_EQ(js_expect(body, cases[i][1]), 0);
+  }
+  return 0;
+}
