@@ -64,6 +64,8 @@ static void usage(FILE *f) {
           "  --cpu-limit-ms N        CPU time per request (default %u)\n"
           "  --memory-limit-mb N     JavaScript heap limit (default %u)\n"
           "  --log-level LEVEL       error, warn, info (default) or debug\n"
+          "  --fetch-allow-loopback  let the function's fetch() reach 127.0.0.0/8 and ::1\n"
+          "  --fetch-allow-private   let fetch() reach private and link-local networks\n"
           "  --quiet                 no access log on stdout\n"
           "  --help                  this text\n",
           GW_DEFAULT_LISTEN, EDGEFN_DEFAULT_CPU_LIMIT_MS,
@@ -119,7 +121,7 @@ static void print_error_info(const edgefn_error_info *ei, const char *fallback_f
 
 int main(int argc, char **argv) {
   enum { OPT_LISTEN = 256, OPT_SCRIPT, OPT_NAME, OPT_CPU, OPT_MEM, OPT_DEMO, OPT_LEVEL,
-         OPT_QUIET, OPT_HELP };
+         OPT_QUIET, OPT_HELP, OPT_FETCH_LOOPBACK, OPT_FETCH_PRIVATE };
   static const struct option longopts[] = {
       {"listen", required_argument, NULL, OPT_LISTEN},
       {"script", required_argument, NULL, OPT_SCRIPT},
@@ -129,12 +131,15 @@ int main(int argc, char **argv) {
       {"demo", no_argument, NULL, OPT_DEMO},
       {"log-level", required_argument, NULL, OPT_LEVEL},
       {"quiet", no_argument, NULL, OPT_QUIET},
+      {"fetch-allow-loopback", no_argument, NULL, OPT_FETCH_LOOPBACK},
+      {"fetch-allow-private", no_argument, NULL, OPT_FETCH_PRIVATE},
       {"help", no_argument, NULL, OPT_HELP},
       {NULL, 0, NULL, 0},
   };
   const char *listen_addr = GW_DEFAULT_LISTEN, *script_path = NULL, *name = NULL;
   bool demo = false;
   unsigned long cpu_ms = 0, mem_mb = 0;
+  uint32_t fetch_policy = 0;
   int opt;
   while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
     switch (opt) {
@@ -143,6 +148,8 @@ int main(int argc, char **argv) {
     case OPT_NAME: name = optarg; break;
     case OPT_DEMO: demo = true; break;
     case OPT_QUIET: gw_access_log = false; break;
+    case OPT_FETCH_LOOPBACK: fetch_policy |= EDGEFN_FETCH_ALLOW_LOOPBACK; break;
+    case OPT_FETCH_PRIVATE: fetch_policy |= EDGEFN_FETCH_ALLOW_PRIVATE; break;
     case OPT_HELP: usage(stdout); return 0;
     case OPT_CPU:
       if (parse_uint(optarg, 3600u * 1000u, &cpu_ms) != 0) {
@@ -226,7 +233,20 @@ int main(int argc, char **argv) {
     edgefn_script_free(script);
     return 1;
   }
+  /* The function's fetch() goes out through libcurl on this loop. */
+  edgefn_curl_options co = EDGEFN_CURL_OPTIONS_INIT;
+  co.policy = fetch_policy;
+  void *fetcher = NULL;
+  rc = edgefn_curl_backend_new(&fetcher, loop, &co);
+  if (rc != 0) {
+    gw_log(EDGEFN_LOG_ERROR, "edgefn_curl_backend_new: %s", edgefn_strerror(rc));
+    edgefn_script_free(script);
+    edgefn_loop_free(loop);
+    return 1;
+  }
   edgefn_runtime_options ro = EDGEFN_RUNTIME_OPTIONS_INIT;
+  ro.fetch_ops = edgefn_curl_fetch_ops();
+  ro.fetch_backend = fetcher;
   ro.name = name;
   ro.cpu_limit_ms = (uint32_t)cpu_ms;
   ro.memory_limit = (size_t)mem_mb * 1024u * 1024u;
@@ -238,6 +258,7 @@ int main(int argc, char **argv) {
   edgefn_script_free(script);
   if (rc != 0) {
     print_error_info(&ei, filename, rc);
+    edgefn_curl_backend_free(fetcher);
     edgefn_loop_free(loop);
     return 1;
   }
@@ -248,6 +269,7 @@ int main(int argc, char **argv) {
     status = 1;
   gw_server_close_all(&srv);
   edgefn_runtime_free(rt);
+  edgefn_curl_backend_free(fetcher);
   gw_server_free(&srv);
   edgefn_loop_free(loop);
   return status;

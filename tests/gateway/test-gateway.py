@@ -7,6 +7,7 @@ Prints "ok - name" / "not ok - name: reason" per check, then "N passed, N failed
 when a check failed. Every socket has a timeout and the whole run is bounded by an alarm.
 """
 import http.client
+import http.server
 import json
 import os
 import signal
@@ -14,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HOST = '127.0.0.1'
@@ -213,8 +215,73 @@ def main():
     for p in (out_path, err_path):
         os.unlink(p)
     os.rmdir(logdir)
+    fetch_checks(exe)
     print('%d passed, %d failed' % (passed, failed))
     return 1 if failed else 0
+
+
+PROXY_JS = b"""
+addEventListener('fetch', function (event) {
+  var u = event.request.url;
+  var target = ORIGIN + u.substring(u.indexOf('/', 8));
+  event.respondWith(fetch(target).then(function (r) {
+    return r.text().then(function (t) { return new Response('proxied ' + r.status + ' ' + t); });
+  }, function (err) { return new Response(err.message, { status: 502 }); }));
+});
+"""
+
+
+def fetch_checks(exe):
+    """A function's fetch() leaves through the gateway's curl backend: loopback is refused
+    unless --fetch-allow-loopback says otherwise."""
+    class Origin(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = ('origin saw ' + self.path).encode()
+            self.send_response(200)
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    origin = http.server.HTTPServer((HOST, 0), Origin)
+    threading.Thread(target=origin.serve_forever, daemon=True).start()
+    tmp = tempfile.mkdtemp(prefix='edgefn-gw-fetch-')
+    script = os.path.join(tmp, 'proxy.js')
+    with open(script, 'wb') as f:
+        f.write(b"var ORIGIN = 'http://%s:%d';" % (HOST.encode(), origin.server_address[1]))
+        f.write(PROXY_JS)
+
+    def with_gateway(extra, fn):
+        port = free_port()
+        proc = subprocess.Popen([exe, '--listen', '%s:%d' % (HOST, port), '--script', script,
+                                 '--quiet'] + extra, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            check(wait_listening(proc, port), 'gateway did not start')
+            fn(port)
+        finally:
+            proc.kill()
+            proc.wait(5)
+
+    def t_refused():
+        def fn(port):
+            status, _, body = get(port, '/x')
+            check(status == 502 and b'fetch failed' in body, 'got %d %r' % (status, body))
+        with_gateway([], fn)
+    run('fetch() to loopback is refused by default', t_refused)
+
+    def t_allowed():
+        def fn(port):
+            status, _, body = get(port, '/x?y=1')
+            check(status == 200 and body == b'proxied 200 origin saw /x?y=1',
+                  'got %d %r' % (status, body))
+        with_gateway(['--fetch-allow-loopback'], fn)
+    run('fetch() reaches an allowed origin through the gateway', t_allowed)
+    origin.shutdown()
+    os.unlink(script)
+    os.rmdir(tmp)
 
 
 def run_checks(proc, port, out_path):
