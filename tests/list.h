@@ -5,14 +5,17 @@
 #define TEST_LIST_COMPILER(X) X(compiler_compile_ok) X(compiler_syntax_error_position) X(compiler_bad_arguments) X(compiler_refcount)
 #define TEST_LIST_PROMISE(X) X(promise_ordering_matches_node) X(promise_then_catch_finally) X(promise_constructor) X(promise_combinators) X(promise_iterator_protocol) X(promise_thenables) X(promise_self_resolution) X(promise_unhandled_rejection_logged) X(promise_queue_microtask_errors) X(promise_drain_stops_on_limits) X(promise_c_api_and_stack_balance) X(promise_long_chains_and_queue_growth) X(promise_aggregate_error)
 #define TEST_LIST_FETCH(X) X(fetch_basic) X(fetch_concurrent) X(fetch_redirects) X(fetch_errors_and_policy) X(fetch_limits) X(fetch_cancelled_with_request) X(fetch_without_backend)
+#define TEST_LIST_EDGE(X) X(edge_1_3_no_function_goes_to_origin) X(edge_1_4_function_answers) X(edge_function_declines_to_origin) X(edge_1_4_5_3_and_1_4_6_subrequests) X(edge_1_2_3_cache) X(edge_configuration_errors)
 #define TEST_LIST_RUNTIME(X) X(runtime_hello) X(runtime_exception_is_500_and_logged) X(runtime_no_respond_with_passes) X(runtime_pass_through_on_exception) X(runtime_cpu_limit_stops_infinite_loop) X(runtime_cpu_limit_in_promise_chain_and_timer) X(runtime_memory_limit) X(runtime_promise_and_timer_response) X(runtime_wall_limit) X(runtime_respond_with_rules) X(runtime_top_level_errors) X(runtime_dispatch_arguments) X(runtime_free_cancels_pending) X(runtime_globals_and_console) X(runtime_headers_semantics) X(runtime_long_incoming_header_names) X(runtime_request_headers_immutable) X(runtime_body_methods) X(runtime_response_semantics) X(runtime_binary_body_delivered) X(runtime_lazy_globals) X(runtime_wait_until_keeps_request_alive) X(runtime_timers) X(runtime_unhandled_rejection_listeners) X(runtime_request_eo_and_cf) X(runtime_request_init_fields) X(runtime_cpu_limit_in_wait_until) X(runtime_body_kinds) X(runtime_uri_functions)
 #define TEST_LIST_ES(X) X(es_matches_node) X(es_lazy_globals) X(es_structured_clone_before_map) X(es_weak_map_entries_die_with_key) X(es_map_stress)
 
 #define TEST_LIST_WEBAPI(X) X(webapi_text_encoder) X(webapi_text_decoder_labels_and_options) X(webapi_text_decoder_utf8) X(webapi_text_decoder_utf16_latin1) X(webapi_base64) X(webapi_dom_exception) X(webapi_event) X(webapi_event_target) X(webapi_listener_cpu_limit) X(webapi_abort_controller) X(webapi_abort_signal_timeout) X(webapi_performance_navigator) X(webapi_cookies) X(webapi_globals_are_lazy_and_replaceable) X(webapi_console_matches_node) X(webapi_console_errors_and_levels)
 #define TEST_LIST_URL(X) X(url_search_params_live_link) X(url_search_params_methods) X(url_search_params_sort_and_iteration) X(url_errors_and_statics) X(url_in_fetch_handler)
 #define TEST_LIST_BLOB(X) X(blob_mime_c_api) X(blob_matches_node) X(blob_spec_behaviour) X(blob_formdata_multipart_round_trip) X(blob_formdata_parse_multipart) X(blob_formdata_parse_malformed) X(blob_formdata_parse_urlencoded) X(blob_helpers_before_globals) X(blob_lazy_global_in_runtime)
+#define TEST_LIST_SUBTLE(X) X(subtle_digest) X(subtle_hmac) X(subtle_kdf) X(subtle_aes) X(subtle_wrap) X(subtle_rsa_with_node_keys) X(subtle_ec_with_node_keys) X(subtle_signatures_checked_by_node) X(subtle_crypto_key_and_errors)
 #define TEST_LIST_RULES(X) X(rules_builder_basics) X(rules_bad_arguments) X(rules_field_host) X(rules_field_path_url) X(rules_field_filename_extension) X(rules_operators_and_values) X(rules_query) X(rules_headers) X(rules_method_country_region) X(rules_client_ip) X(rules_structure_and_order) X(rules_json_syntax_errors) X(rules_json_semantic_errors) X(rules_builder_errors) X(rules_refcount) X(rules_concurrent_matching) X(rules_regex_limits) X(rules_fuzz)
 
+#define TEST_LIST_CACHE(X) X(cache_policy_parse) X(cache_policy_decisions) X(cache_entry_round_trip) X(cache_memory_lru_and_budget) X(cache_memory_threads) X(cache_fetcher_hit_miss_revalidate) X(cache_fetcher_vary_and_no_store) X(cache_fetcher_invalidation) X(cache_fetcher_stale_if_error)
 #define TEST_LIST(X)    \
   TEST_LIST_CORE(X)     \
   TEST_LIST_LOOP(X)     \
@@ -20,11 +23,14 @@
   TEST_LIST_PROMISE(X)  \
   TEST_LIST_RUNTIME(X)   \
   TEST_LIST_FETCH(X)  \
+  TEST_LIST_EDGE(X)  \
   TEST_LIST_ES(X)        \
   TEST_LIST_WEBAPI(X) \
   TEST_LIST_URL(X) \
   TEST_LIST_BLOB(X) \
-  TEST_LIST_RULES(X)
+  TEST_LIST_SUBTLE(X) \
+  TEST_LIST_RULES(X) \
+  TEST_LIST_CACHE(X)
 
 #define TEST_DECLARE(name) int test_##name(void);
 TEST_LIST(TEST_DECLARE)

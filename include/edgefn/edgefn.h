@@ -15,5 +15,7 @@
 #include <edgefn/rules.h>
 #include <edgefn/backend.h>
 #include <edgefn/fetch.h>
+#include <edgefn/edge.h>
+#include <edgefn/cache.h>
 
 #endif /* EDGEFN_H */

@@ -30,8 +30,12 @@ typedef struct edgefn_curl_options {
   uint32_t policy;             /* EDGEFN_FETCH_ALLOW_* flags */
   int insecure_skip_verify;    /* non-zero: do not verify TLS certificates (tests only) */
   const char *ca_file;         /* NUL-terminated PEM bundle path, or NULL for the system's */
+  /* Added in 0.1 after the first layout; read only when struct_size covers it. */
+  const char *connect_to; /* "ADDRESS:PORT" ("[v6]:PORT" for IPv6): every request connects
+                             there while keeping its URL's host for Host and TLS (an origin
+                             backend); NULL = connect to the URL's host */
 } edgefn_curl_options;
-#define EDGEFN_CURL_OPTIONS_INIT {sizeof(edgefn_curl_options), 0, 0, 0, 0, 0, NULL}
+#define EDGEFN_CURL_OPTIONS_INIT {sizeof(edgefn_curl_options), 0, 0, 0, 0, 0, NULL, NULL}
 
 /* Creates a curl backend on `loop`. On success *backend is the backend pointer to pass with
  * edgefn_curl_fetch_ops() wherever a fetch backend is asked for; release it with the ops

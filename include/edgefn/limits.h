@@ -39,6 +39,14 @@
 #define EDGEFN_RULES_REGEX_DEPTH_LIMIT 10000u
 #define EDGEFN_RULES_REGEX_HEAP_LIMIT_KB 1024u
 
+/* The HTTP cache's built-in memory backend (include/edgefn/cache.h): bytes it may hold in all
+ * (entries' keys, heads and bodies; the least recently used go first), the number of
+ * independently locked shards that budget is split across, and the largest single response
+ * body it stores (a larger one is still streamed to the client, just not kept). */
+#define EDGEFN_DEFAULT_CACHE_MEMORY (64u * 1024u * 1024u)
+#define EDGEFN_DEFAULT_CACHE_SHARDS 16u
+#define EDGEFN_DEFAULT_CACHE_MAX_ENTRY (16u * 1024u * 1024u)
+
 /* Largest script source edgefn_script_new accepts. */
 #define EDGEFN_MAX_SCRIPT_SIZE (16u * 1024u * 1024u)
 

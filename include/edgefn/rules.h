@@ -114,6 +114,9 @@ EDGEFN_API edgefn_rules *edgefn_rules_ref(edgefn_rules *rules);
 
 /* Number of rules. */
 EDGEFN_API size_t edgefn_rules_count(const edgefn_rules *rules);
+/* The function rule `index` picks (NUL-terminated, owned by the rules), or NULL when index
+ * is out of range. */
+EDGEFN_API const char *edgefn_rules_function(const edgefn_rules *rules, size_t index);
 
 /* Finds the first rule that matches `req` (req->url is required). Returns 1 and sets
  * *function_name (owned by the rules, valid while they live) and *rule_index (either may be

@@ -20,6 +20,7 @@ typedef struct curl_backend {
   edgefn__timer timer;
   edgefn_curl_options opts;
   char *ca_file;
+  struct curl_slist *connect_to; /* one "::ADDRESS:PORT" entry, or NULL */
   transfer *transfers;
 } curl_backend;
 
@@ -47,6 +48,7 @@ struct transfer {
   edgefn_header *headers;
   size_t header_count, header_cap;
   char status_text[64];
+  char conn_tokens[256]; /* ", "-separated names the response's Connection header lists */
   char error[CURL_ERROR_SIZE];
 };
 
@@ -103,6 +105,19 @@ static curl_socket_t open_socket(void *clientp, curlsocktype purpose,
 
 /* ---- response parsing ---- */
 
+/* Hop-by-hop and framing headers belong to one connection: curl writes its own framing for
+ * the request and decodes the response's, so these are neither forwarded nor reported. */
+static bool hop_by_hop(const char *name, size_t len) {
+  static const char *const names[] = {"connection", "keep-alive",      "proxy-connection",
+                                      "transfer-encoding", "te",       "trailer",
+                                      "upgrade",    "content-length", "expect"};
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(names); i++)
+    if (strlen(names[i]) == len && strncasecmp(names[i], name, len) == 0)
+      return true;
+  return false;
+}
+
+
 static int hbuf_add(transfer *t, const char *s, size_t len) {
   if (t->hbuf_len + len > t->hbuf_cap) {
     size_t cap = t->hbuf_cap ? t->hbuf_cap * 2 : 1024;
@@ -121,14 +136,36 @@ static int hbuf_add(transfer *t, const char *s, size_t len) {
 
 /* Sends the head of the final response: header offsets recorded in `headers` are turned
  * into pointers into hbuf now that it no longer moves. */
+/* True when `name` is one of the comma-separated tokens in `list`. */
+static bool listed(const char *list, const char *name, size_t len) {
+  const char *p = list;
+  while (*p) {
+    while (*p == ',' || *p == ' ' || *p == '\t')
+      p++;
+    const char *e = p;
+    while (*e && *e != ',' && *e != ' ' && *e != '\t' && *e != '\r' && *e != '\n')
+      e++;
+    if ((size_t)(e - p) == len && len && strncasecmp(p, name, len) == 0)
+      return true;
+    p = *e ? e + 1 : e;
+  }
+  return false;
+}
+
 static void send_head(transfer *t) {
   if (t->head_sent)
     return;
   t->head_sent = true;
+  size_t kept = 0;
   for (size_t i = 0; i < t->header_count; i++) {
-    t->headers[i].name = t->hbuf + (size_t)t->headers[i].name;
-    t->headers[i].value = t->hbuf + (size_t)t->headers[i].value;
+    edgefn_header h = t->headers[i];
+    h.name = t->hbuf + (size_t)h.name;
+    h.value = t->hbuf + (size_t)h.value;
+    if (t->conn_tokens[0] && listed(t->conn_tokens, h.name, h.name_len))
+      continue;
+    t->headers[kept++] = h;
   }
+  t->header_count = kept;
   curl_off_t cl = -1;
   if (curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) != CURLE_OK)
     cl = -1;
@@ -144,6 +181,7 @@ static size_t on_header(char *line, size_t size, size_t n, void *ud) {
   if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) { /* a new response block starts */
     t->hbuf_len = 0;
     t->header_count = 0;
+    t->conn_tokens[0] = '\0';
     t->status = 0;
     const char *sp = memchr(line, ' ', len);
     if (sp && (size_t)(line + len - sp) > 4) {
@@ -165,7 +203,22 @@ static size_t on_header(char *line, size_t size, size_t n, void *ud) {
   if (!colon)
     return len; /* the blank line ending a block, or junk curl already accepted */
   size_t nlen = (size_t)(colon - line);
+  /* Content-Length stays (it describes the decoded body curl delivers, unless the origin
+   * used a content coding curl does not undo, which it is not asked to do). */
   const char *v = colon + 1;
+  if (nlen == 10 && strncasecmp(line, "connection", 10) == 0) {
+    /* Headers it names are hop-by-hop too (RFC 9110 7.6.1): dropped in send_head. */
+    size_t used = strlen(t->conn_tokens), vl = len - nlen - 1;
+    if (used + vl + 2 < sizeof(t->conn_tokens)) {
+      if (used)
+        t->conn_tokens[used++] = ',';
+      memcpy(t->conn_tokens + used, v, vl);
+      t->conn_tokens[used + vl] = '\0';
+    }
+    return len;
+  }
+  if (hop_by_hop(line, nlen) && !(nlen == 14 && strncasecmp(line, "content-length", 14) == 0))
+    return len;
   size_t vlen = len - nlen - 1;
   while (vlen > 0 && (*v == ' ' || *v == '\t'))
     v++, vlen--;
@@ -359,7 +412,8 @@ static int curl_start(void *backend, edgefn_loop *loop, const edgefn_request *re
                                  req->method ? req->method_len : 3);
   int rc = t->easy && url && method ? 0 : EDGEFN_ENOMEM;
   for (size_t i = 0; rc == 0 && i < req->header_count; i++)
-    rc = header_line(t, &req->headers[i]);
+    if (!hop_by_hop(req->headers[i].name, req->headers[i].name_len))
+      rc = header_line(t, &req->headers[i]);
   /* curl adds Accept and Expect headers of its own unless told not to. */
   if (rc == 0 && !(t->req_headers = curl_slist_append(t->req_headers, "Expect:")))
     rc = EDGEFN_ENOMEM;
@@ -392,6 +446,8 @@ static int curl_start(void *backend, edgefn_loop *loop, const edgefn_request *re
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, be->opts.insecure_skip_verify ? 0L : 2L);
     if (be->ca_file)
       curl_easy_setopt(e, CURLOPT_CAINFO, be->ca_file);
+    if (be->connect_to)
+      curl_easy_setopt(e, CURLOPT_CONNECT_TO, be->connect_to);
     if (strcmp(method, "HEAD") == 0) {
       curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
     } else if (strcmp(method, "GET") != 0 || req->body_len) {
@@ -445,6 +501,7 @@ void edgefn_curl_backend_free(void *backend) {
   }
   edgefn__timer_stop(be->loop, &be->timer);
   curl_multi_cleanup(be->multi);
+  curl_slist_free_all(be->connect_to);
   free(be->ca_file);
   free(be);
 }
@@ -483,8 +540,23 @@ int edgefn_curl_backend_new(void **out, edgefn_loop *loop, const edgefn_curl_opt
     return EDGEFN_ENOMEM;
   }
   be->opts.ca_file = NULL;
+  if (opts && EDGEFN_HAS_FIELD(opts, edgefn_curl_options, connect_to) && opts->connect_to) {
+    /* curl's CONNECT_TO: an empty host and port match every request. */
+    char entry[300];
+    int n = snprintf(entry, sizeof(entry), "::%s", opts->connect_to);
+    if (n < 0 || (size_t)n >= sizeof(entry) || !strchr(opts->connect_to, ':') ||
+        !(be->connect_to = curl_slist_append(NULL, entry))) {
+      free(be->ca_file);
+      free(be);
+      return n < 0 || (size_t)n >= sizeof(entry) || !strchr(opts->connect_to, ':')
+                 ? EDGEFN_EINVAL
+                 : EDGEFN_ENOMEM;
+    }
+  }
+  be->opts.connect_to = NULL;
   be->multi = curl_multi_init();
   if (!be->multi) {
+    curl_slist_free_all(be->connect_to);
     free(be->ca_file);
     free(be);
     return EDGEFN_ESYSTEM;

@@ -1,5 +1,5 @@
 /* crypto.getRandomValues and crypto.randomUUID from the library's DRBG (mbedTLS CTR_DRBG
- * seeded by the OS). crypto.subtle arrives with the Web Crypto work. */
+ * seeded by the OS); crypto.subtle and CryptoKey come from lib/js/subtle.c. */
 #include "js/js.h"
 
 #include <stdio.h>
@@ -45,6 +45,7 @@ void edgefn__crypto_install(duk_context *ctx) {
   duk_put_prop_string(ctx, -2, "getRandomValues");
   duk_push_c_function(ctx, random_uuid, 0);
   duk_put_prop_string(ctx, -2, "randomUUID");
+  edgefn__subtle_install(ctx, -1);
   duk_put_prop_string(ctx, -2, "crypto");
   duk_pop(ctx);
 }

@@ -31,6 +31,7 @@ static const global_entry lazy[] = {
     {"structuredClone", edgefn__structured_clone_install},
     {"console", edgefn__console_install},
     {"crypto", edgefn__crypto_install},
+    {"CryptoKey", edgefn__crypto_install},
     {"Blob", edgefn__blob_install},
     {"File", edgefn__blob_install},
     {"FormData", edgefn__blob_install},

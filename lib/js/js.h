@@ -120,7 +120,9 @@ EDGEFN_INTERNAL void edgefn__headers_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__fetch_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__console_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__timers_install(duk_context *ctx);
-EDGEFN_INTERNAL void edgefn__crypto_install(duk_context *ctx);
+EDGEFN_INTERNAL void edgefn__crypto_install(duk_context *ctx); /* crypto, CryptoKey */
+/* Defines `subtle` on the crypto object at idx and the global CryptoKey (lib/js/subtle.c). */
+EDGEFN_INTERNAL void edgefn__subtle_install(duk_context *ctx, duk_idx_t crypto);
 EDGEFN_INTERNAL void edgefn__subrequest_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__encoding_install(duk_context *ctx); /* TextEncoder, TextDecoder */
 EDGEFN_INTERNAL void edgefn__base64_install(duk_context *ctx); /* atob, btoa, *UTF8 */

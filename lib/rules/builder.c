@@ -284,7 +284,7 @@ int edgefn_rules_builder_add_condition(edgefn_rules_builder *b, const edgefn_rul
   if (!COND_MIN_OK(c))
     return fail(b, EDGEFN_EVERSION, "rule %zu: match[%zu][%zu]: struct_size %u is too small", ri,
                 gi, ci, (unsigned)c->struct_size);
-  problem p;
+  problem p = {"", ""};
   int rc = check_condition(c, &p);
   if (rc)
     return fail(b, rc, "rule %zu: match[%zu][%zu].%s: %s", ri, gi, ci, p.where, p.why);
@@ -622,3 +622,7 @@ void edgefn_rules_free(edgefn_rules *rules) {
 }
 
 size_t edgefn_rules_count(const edgefn_rules *rules) { return rules ? rules->rule_count : 0; }
+
+const char *edgefn_rules_function(const edgefn_rules *rules, size_t index) {
+  return rules && index < rules->rule_count ? rules->rules[index].function : NULL;
+}

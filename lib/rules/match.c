@@ -252,9 +252,9 @@ static int decoded_equals(const char *raw, size_t n, const char *want, size_t wa
 
 /* The first value of query parameter `k`, decoded. Returns 1, 0 (absent) or an error. */
 static int query_value(view *v, const rl_key *k, slice *out) {
-  const char *q = v->query.p, *end = q + v->query.len;
-  if (!q)
+  if (!v->query.p)
     return 0;
+  const char *q = v->query.p, *end = q + v->query.len;
   while (q <= end) {
     const char *amp = memchr(q, '&', (size_t)(end - q));
     const char *pe = amp ? amp : end;

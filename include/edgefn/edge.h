@@ -1,0 +1,89 @@
+/*
+ * edgefn_edge — the pipeline of design.md: a request arrives, the trigger rules pick a
+ * function or none; a function runs on the calling loop's runtime for it; without a
+ * function (or when it declines: no respondWith, or an exception after
+ * passThroughOnException()) the request goes through the HTTP cache to the origin of its
+ * host. A function's subrequests go the same way when they target a host that has an origin
+ * here, and to the public network otherwise.
+ *
+ * An edge is built once from immutable parts (rules, compiled scripts, a shared cache) and
+ * used from every loop: each loop calls edgefn_edge_attach() once on its own thread, then
+ * edgefn_edge_handle() for each request, and edgefn_edge_detach() before the loop goes away.
+ */
+#ifndef EDGEFN_EDGE_H
+#define EDGEFN_EDGE_H
+
+#include <edgefn/cache.h>
+#include <edgefn/rules.h>
+#include <edgefn/runtime.h>
+#include <edgefn/script.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Where the requests for one site host go when no function answers them. */
+typedef struct edgefn_origin {
+  uint32_t struct_size;
+  const char *host;    /* the site's host as clients send it ("example.com"); matched without
+                          regard to case or port */
+  const char *address; /* where to connect: "ADDRESS:PORT" or "[v6]:PORT" */
+  int tls;             /* non-zero: HTTPS to the origin (the site host is the TLS name) */
+} edgefn_origin;
+#define EDGEFN_ORIGIN_INIT {sizeof(edgefn_origin), NULL, NULL, 0}
+
+/* A function the rules can name. */
+typedef struct edgefn_function {
+  uint32_t struct_size;
+  const char *name;                      /* the name rules use (copied) */
+  const edgefn_script *script;           /* referenced, not copied */
+  const edgefn_runtime_options *options; /* limits, log; its fetch fields are ignored (the
+                                            edge routes subrequests); NULL = defaults */
+} edgefn_function;
+#define EDGEFN_FUNCTION_INIT {sizeof(edgefn_function), NULL, NULL, NULL}
+
+typedef struct edgefn_edge_options {
+  uint32_t struct_size;
+  edgefn_rules *rules;               /* referenced; NULL = no function ever runs */
+  const edgefn_function *functions;  /* copied */
+  size_t function_count;
+  const edgefn_origin *origins;      /* copied */
+  size_t origin_count;
+  edgefn_cache *cache;               /* referenced; NULL = no caching */
+  uint32_t public_fetch_policy;      /* EDGEFN_FETCH_ALLOW_* for subrequests to hosts
+                                        without an origin here */
+  edgefn_log_fn log;                 /* the edge's own messages; NULL = stderr */
+  void *log_user_data;
+} edgefn_edge_options;
+#define EDGEFN_EDGE_OPTIONS_INIT \
+  {sizeof(edgefn_edge_options), NULL, NULL, 0, NULL, 0, NULL, 0, NULL, NULL}
+
+/* Builds an edge. Every rule must name a configured function and every function needs a
+ * script; errors name the offender in *err. Errors: EDGEFN_EINVAL, EDGEFN_EVERSION,
+ * EDGEFN_ENOMEM. Any thread. */
+EDGEFN_API int edgefn_edge_new(edgefn_edge **out, const edgefn_edge_options *opts,
+                               edgefn_error_info *err);
+/* Frees the edge; every loop must have been detached. NULL is a no-op. */
+EDGEFN_API void edgefn_edge_free(edgefn_edge *edge);
+
+/* Prepares `loop` to handle requests (its fetch backends; runtimes are made on first use).
+ * Errors: EDGEFN_EINVAL, EDGEFN_ESTATE (already attached), EDGEFN_ENOMEM, EDGEFN_ESYSTEM.
+ * The loop's thread. */
+EDGEFN_API int edgefn_edge_attach(edgefn_edge *edge, edgefn_loop *loop);
+/* Releases what the edge holds for `loop`: requests still in flight end with
+ * on_end(EDGEFN_ECANCELED). The loop's thread; never from inside a response callback. */
+EDGEFN_API void edgefn_edge_detach(edgefn_edge *edge, edgefn_loop *loop);
+
+/* Handles one request on an attached loop; the request is copied before the call returns
+ * and the response streams back through `handler` (see edgefn_response_handler; on_end
+ * never reports EDGEFN_EPASS here: the edge takes the default path itself). A host with no
+ * origin answers 502. Errors (no callback then): EDGEFN_EINVAL, EDGEFN_EVERSION,
+ * EDGEFN_ESTATE (loop not attached), EDGEFN_ENOMEM. The loop's thread. */
+EDGEFN_API int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop,
+                                  const edgefn_request *req,
+                                  const edgefn_response_handler *handler, void *user_data);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EDGEFN_EDGE_H */
