@@ -29,6 +29,9 @@ EDGEFN_INTERNAL void edgefn__error_set(edgefn_error_info *err, int code, const c
 EDGEFN_INTERNAL void edgefn__log(edgefn_log_fn log, void *log_data, int level,
                                  const char *function_name, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+EDGEFN_INTERNAL void edgefn__vlog(edgefn_log_fn log, void *log_data, int level,
+                                  const char *function_name, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 EDGEFN_INTERNAL void edgefn__log_raw(edgefn_log_fn log, void *log_data, int level,
                                      const char *function_name, const char *msg, size_t len);
 

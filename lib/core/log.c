@@ -27,16 +27,21 @@ void edgefn__log_raw(edgefn_log_fn log, void *log_data, int level, const char *f
   fprintf(stderr, "edgefn %s [%s] %.*s\n", level_name(level), function_name, (int)len, msg);
 }
 
-void edgefn__log(edgefn_log_fn log, void *log_data, int level, const char *function_name,
-                 const char *fmt, ...) {
+void edgefn__vlog(edgefn_log_fn log, void *log_data, int level, const char *function_name,
+                  const char *fmt, va_list ap) {
   char buf[1024];
-  va_list ap;
-  va_start(ap, fmt);
   int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-  va_end(ap);
   if (n < 0)
     return;
   if ((size_t)n >= sizeof(buf))
     n = (int)sizeof(buf) - 1;
   edgefn__log_raw(log, log_data, level, function_name, buf, (size_t)n);
+}
+
+void edgefn__log(edgefn_log_fn log, void *log_data, int level, const char *function_name,
+                 const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  edgefn__vlog(log, log_data, level, function_name, fmt, ap);
+  va_end(ap);
 }

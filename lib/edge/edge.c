@@ -9,7 +9,6 @@
 #include <edgefn/fetch.h>
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,19 +73,8 @@ struct edge_request {
 
 /* ---- helpers ---- */
 
-static void edge_log(const edgefn_edge *edge, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void edge_log(const edgefn_edge *edge, int level, const char *fmt, ...) {
-  char buf[512];
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-  va_end(ap);
-  if (n < 0)
-    return;
-  edgefn__log_raw(edge->log, edge->log_data, level, "edge", buf,
-                  (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-}
+#define edge_log(edge, level, ...) \
+  edgefn__log((edge)->log, (edge)->log_data, level, "edge", __VA_ARGS__)
 
 /* The host of an absolute URL, without port or userinfo. */
 static bool url_host(const char *url, size_t len, const char **host, size_t *host_len) {

@@ -115,15 +115,9 @@ void edgefn__js_log(duk_context *ctx, int level, const char *fmt, ...) {
   duk_memory_functions mf;
   duk_get_memory_functions(ctx, &mf);
   edgefn__heap_ctl *ctl = mf.udata;
-  char buf[1024];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+  edgefn__vlog(ctl ? ctl->log : NULL, ctl ? ctl->log_data : NULL, level, ctl ? ctl->name : NULL,
+               fmt, ap);
   va_end(ap);
-  if (n < 0)
-    return;
-  if ((size_t)n >= sizeof(buf))
-    n = (int)sizeof(buf) - 1;
-  edgefn__log_raw(ctl ? ctl->log : NULL, ctl ? ctl->log_data : NULL, level,
-                  ctl ? ctl->name : NULL, buf, (size_t)n);
 }
