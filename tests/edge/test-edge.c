@@ -185,11 +185,45 @@ TEST(edge_1_2_3_cache) {
   edge_env e;
   ASSERT_EQ(eenv_open(&e, NULL, true), 0);
   collected c;
-  /* The test origin sends no freshness information: a cache may not serve it as fresh, so
-   * the second request reaches the origin again; the cache status header says so. */
+  /* (1)(2)(3): a miss reaches the origin and is stored ... */
+  ASSERT_EQ(eenv_get(&e, "http://site.test/cacheable", &c), 0);
+  ASSERT_STREQ(c.body, "cacheable 1");
+  ASSERT(strstr(c.headers, EDGEFN_CACHE_STATUS_HEADER ": MISS") != NULL);
+  collected_free(&c);
+  /* ... (1)(2): the next one is answered by the cache without the origin. */
+  ASSERT_EQ(eenv_get(&e, "http://site.test/cacheable", &c), 0);
+  ASSERT_STREQ(c.body, "cacheable 1");
+  ASSERT(strstr(c.headers, EDGEFN_CACHE_STATUS_HEADER ": HIT") != NULL);
+  collected_free(&c);
+  /* Responses without freshness information are not served from the cache. */
   ASSERT_EQ(eenv_get(&e, "http://site.test/a", &c), 0);
   ASSERT_STREQ(c.body, "hello /a");
-  ASSERT(strstr(c.headers, EDGEFN_CACHE_STATUS_HEADER) != NULL);
+  ASSERT(strstr(c.headers, EDGEFN_CACHE_STATUS_HEADER ": HIT") == NULL);
+  collected_free(&c);
+  eenv_close(&e);
+  return 0;
+}
+
+TEST(edge_1_4_5_2_subrequest_through_cache) {
+  /* A function's fetch to its own site goes through the cache: the second is a hit. */
+  edge_env e;
+  ASSERT_EQ(eenv_open(&e,
+                      "addEventListener('fetch', function (ev) {\n"
+                      "  var get = function () { return fetch('http://site.test/cacheable'); };\n"
+                      "  ev.respondWith(get().then(function (a) {\n"
+                      "    return get().then(function (b) {\n"
+                      "      return Promise.all([a.text(), b.text()]).then(function (t) {\n"
+                      "        return new Response(t.join(' / ') + ' / ' +\n"
+                      "          b.headers.get('x-edgefn-cache'));\n"
+                      "      });\n"
+                      "    });\n"
+                      "  }));\n"
+                      "});",
+                      true),
+            0);
+  collected c;
+  ASSERT_EQ(eenv_get(&e, "http://site.test/fn/", &c), 0);
+  ASSERT_STREQ(c.body, "cacheable 1 / cacheable 1 / HIT");
   collected_free(&c);
   eenv_close(&e);
   return 0;

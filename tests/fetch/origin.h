@@ -4,6 +4,8 @@
  *   /redirect/S/TARGET   status S with Location: /TARGET (TARGET may contain further '/')
  *   /echo        200 with "METHOD BODY"
  *   /big/N       200 with N bytes of 'x'
+ *   /cacheable   200 "cacheable N" with Cache-Control: max-age=60, N counting the requests
+ *                it has answered (so a test sees whether a cache reached it)
  *   anything     200 "hello PATH"
  * Connections are closed after each response. Bounded: the server thread stops with
  * origin_stop(). */
@@ -27,6 +29,8 @@ typedef struct origin {
   pthread_t thread;
   volatile int stop;
 } origin;
+
+static int origin_cacheable_hits;
 
 static void origin_reply(int c, int status, const char *extra, const char *body, size_t len) {
   char head[512];
@@ -78,6 +82,11 @@ static void *origin_conn(void *arg) {
     char loc[1100];
     snprintf(loc, sizeof(loc), "Location: %s\r\n", target ? target : "/");
     origin_reply(c, status, loc, "", 0);
+  } else if (strcmp(path, "/cacheable") == 0) {
+    char out[64];
+    int n = snprintf(out, sizeof(out), "cacheable %d",
+                     __atomic_add_fetch(&origin_cacheable_hits, 1, __ATOMIC_SEQ_CST));
+    origin_reply(c, 200, "Cache-Control: max-age=60\r\n", out, (size_t)n);
   } else if (strcmp(path, "/echo") == 0) {
     char out[70000];
     int n = snprintf(out, sizeof(out), "%s %.*s", method, (int)clen, buf + body_off);
