@@ -7,6 +7,9 @@ EDGEFN_APT_PACKAGES=(
   libjansson-dev libidn2-dev abigail-tools cppcheck curl
 )
 
+# What scripts/fuzz needs besides: clang and libFuzzer with its sanitizer runtimes.
+EDGEFN_FUZZ_APT_PACKAGES=(clang libclang-rt-14-dev)
+
 # Installs whichever of EDGEFN_APT_PACKAGES is missing, with sudo when not root.
 edgefn_install_deps() {
   local missing=() p
