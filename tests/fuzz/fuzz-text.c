@@ -1,0 +1,41 @@
+/* TextDecoder and atob on random bytes: the first byte picks a label and options, the rest
+ * is decoded whole, in streamed pieces, as a base64 string, and round-tripped. */
+#include "fuzz-js.h"
+
+static const char driver[] =
+    "(function (b) {\n"
+    "  function fail(m) { var e = new Error(m); e.fuzzAssert = true; throw e; }\n"
+    "  var labels = ['utf-8', 'utf-16le', 'utf-16be', 'latin1', 'windows-1252', 'utf8',\n"
+    "                'unicode-1-1-utf-8', 'ascii', ' UTF-8 ', 'bogus'];\n"
+    "  var sel = b.length ? b[0] : 0, bytes = b.subarray(1), d, out = '';\n"
+    "  try {\n"
+    "    d = new TextDecoder(labels[sel % labels.length],\n"
+    "                        { fatal: (sel & 16) != 0, ignoreBOM: (sel & 32) != 0 });\n"
+    "    out += d.encoding + d.fatal + d.ignoreBOM;\n"
+    "  } catch (e) { d = new TextDecoder(); }\n"
+    "  try { out += d.decode(bytes); } catch (e) {}\n"
+    "  try { out += d.decode(bytes.buffer); } catch (e) {}\n"
+    "  try {\n"
+    "    var step = (sel >> 6) + 1;\n"
+    "    for (var i = 0; i < bytes.length; i += step)\n"
+    "      out += d.decode(bytes.subarray(i, i + step), { stream: true });\n"
+    "    out += d.decode();\n"
+    "  } catch (e) {}\n"
+    "  var t = new TextDecoder().decode(bytes), bin = '';\n"
+    "  for (var j = 0; j < bytes.length; j++) bin += String.fromCharCode(bytes[j]);\n"
+    "  try { out += atob(t); } catch (e) {}\n"
+    "  try { out += atob(bin); } catch (e) {}\n"
+    "  if (atob(btoa(bin)) !== bin) fail('btoa/atob round trip');\n"
+    "  try { out += btoa(t); } catch (e) {}\n"
+    "  try { out += atobUTF8(t) + btoaUTF8(t); } catch (e) {}\n"
+    "  var enc = new TextEncoder(), u = enc.encode(t);\n"
+    "  var into = new Uint8Array(bytes.length);\n"
+    "  try { enc.encodeInto(t, into); } catch (e) {}\n"
+    "  if (new TextDecoder().decode(u) !== t) fail('encode/decode round trip');\n"
+    "  return out;\n"
+    "})";
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  fuzz_run(driver, data, size, true);
+  return 0;
+}
