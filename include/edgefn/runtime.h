@@ -40,9 +40,12 @@ typedef struct edgefn_runtime_options {
                                         rejects with a TypeError */
   void *fetch_backend;               /* passed to fetch_ops; not owned by the runtime */
   uint32_t subrequest_limit;         /* fetch() calls per request; 0 = default */
+  /* Added in 0.1 after fetch_ops; read only when struct_size covers it. */
+  edgefn_cache *cache; /* backs the script's `caches` (the runtime takes a reference);
+                          NULL: `caches` rejects with a TypeError */
 } edgefn_runtime_options;
 #define EDGEFN_RUNTIME_OPTIONS_INIT \
-  {sizeof(edgefn_runtime_options), NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0}
+  {sizeof(edgefn_runtime_options), NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL}
 
 /* Creates a runtime for `script` on `loop` and runs the script's top level (under the
  * init CPU limit). The runtime holds its own reference to the script. On success *out owns

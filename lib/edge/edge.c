@@ -374,6 +374,7 @@ static edgefn_runtime *runtime_for(edge_loop *el, size_t fn) {
   edgefn_runtime_options o = f->options;
   o.fetch_ops = &router_ops;
   o.fetch_backend = el;
+  o.cache = el->edge->cache;
   edgefn_error_info err = EDGEFN_ERROR_INFO_INIT;
   int rc = edgefn_runtime_new(&el->runtimes[fn], el->loop, f->script, &o, &err);
   if (rc != 0) {

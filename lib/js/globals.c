@@ -50,6 +50,7 @@ static const global_entry lazy[] = {
     {"performance", edgefn__performance_install},
     {"navigator", edgefn__navigator_install},
     {"Cookies", edgefn__cookies_install},
+    {"caches", edgefn__cache_api_install},
     {"URL", edgefn__url_install},
     {"URLSearchParams", edgefn__url_install},
 };

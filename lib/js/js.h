@@ -131,6 +131,7 @@ EDGEFN_INTERNAL void edgefn__events_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__performance_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__navigator_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__cookies_install(duk_context *ctx);
+EDGEFN_INTERNAL void edgefn__cache_api_install(duk_context *ctx); /* caches */
 
 /* Pushes new DOMException(message, name) made by the heap's own constructor, whether or
  * not a script has used the global yet (lib/js/events.c). */

@@ -573,6 +573,10 @@ int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop, const edgefn_scr
     return EDGEFN_ENOMEM;
   }
   rt->script = edgefn__script_ref(script);
+  /* Taken here, after the early returns, so every later failure releases it in
+   * edgefn_runtime_free. */
+  if (opts && EDGEFN_HAS_FIELD(opts, edgefn_runtime_options, cache) && opts->cache)
+    rt->cache = edgefn_cache_ref(opts->cache);
   edgefn__loop_attach(loop, 1);
 
   int code = 0;
@@ -907,10 +911,12 @@ void edgefn_runtime_free(edgefn_runtime *rt) {
   }
   edgefn__timers_free_all(rt);
   edgefn__subrequests_free_all(rt);
+  edgefn__cache_api_free_all(rt);
   duk_destroy_heap(rt->ctx);
   free(rt->free_slots);
   edgefn__loop_attach(rt->loop, -1);
   edgefn_script_free(rt->script);
+  edgefn_cache_free(rt->cache);
   free(rt->name);
   free(rt);
 }

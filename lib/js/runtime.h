@@ -30,6 +30,9 @@ struct edgefn_runtime {
   uint32_t subrequest_limit;
   edgefn__subrequest *subrequests; /* fetch() calls in flight or settling */
   uint32_t next_subrequest_id;
+  edgefn_cache *cache; /* NULL: `caches` is unavailable */
+  struct edgefn__cache_op *cache_ops; /* Cache API calls waiting for the cache */
+  uint32_t next_cache_op_id;
   edgefn__js_timer *timers;
   size_t timer_count;
   uint32_t next_timer_id;
@@ -58,6 +61,10 @@ EDGEFN_INTERNAL int edgefn__rt_subrequest_begin(edgefn_runtime *rt);
  * of them (the runtime is being freed). */
 EDGEFN_INTERNAL void edgefn__subrequests_cancel_for(edgefn_runtime *rt, uint32_t exchange_id);
 EDGEFN_INTERNAL void edgefn__subrequests_free_all(edgefn_runtime *rt);
+
+/* The Cache API (lib/js/cache-api.c): ends every call still waiting (the runtime is being
+ * freed); a backend that still holds one frees it when it answers. */
+EDGEFN_INTERNAL void edgefn__cache_api_free_all(edgefn_runtime *rt);
 
 /* Records a message as the runtime's last error and logs it. */
 EDGEFN_INTERNAL void edgefn__rt_error(edgefn_runtime *rt, const char *fmt, ...)
