@@ -218,6 +218,24 @@ static bool cannot_have_credentials(const edgefn__url *u) {
 }
 
 /* Runs the setter `which` with the UTF-8 value v on u. Pure C. */
+/* The search and hash setters (URL Standard): empty clears the component; otherwise one
+ * leading `lead` is dropped and the rest parsed with the component's state override. */
+static int set_query_or_fragment(edgefn__url *u, edgefn__ustr *part, bool *has, char lead,
+                                 int state, const char *v, size_t n) {
+  if (n == 0) {
+    *has = false;
+    part->len = 0;
+    return 0;
+  }
+  if (v[0] == lead) {
+    v++;
+    n--;
+  }
+  *has = true;
+  int rc = edgefn__ustr_set(part, "", 0);
+  return rc == 0 ? edgefn__url_parse(v, n, NULL, u, state) : rc;
+}
+
 static int apply_setter(edgefn__url *u, int which, const char *v, size_t n) {
   int rc = EDGEFN_URL_OK;
   edgefn__ustr tmp = {0};
@@ -260,34 +278,11 @@ static int apply_setter(edgefn__url *u, int which, const char *v, size_t n) {
     rc = edgefn__url_parse(v, n, NULL, u, EDGEFN_URL_PATH_START);
     break;
   case C_SEARCH:
-    if (n == 0) {
-      u->has_query = false;
-      u->query.len = 0;
-      break;
-    }
-    if (v[0] == '?') {
-      v++;
-      n--;
-    }
-    u->has_query = true;
-    rc = edgefn__ustr_set(&u->query, "", 0);
-    if (rc == 0)
-      rc = edgefn__url_parse(v, n, NULL, u, EDGEFN_URL_QUERY);
+    rc = set_query_or_fragment(u, &u->query, &u->has_query, '?', EDGEFN_URL_QUERY, v, n);
     break;
   case C_HASH:
-    if (n == 0) {
-      u->has_fragment = false;
-      u->fragment.len = 0;
-      break;
-    }
-    if (v[0] == '#') {
-      v++;
-      n--;
-    }
-    u->has_fragment = true;
-    rc = edgefn__ustr_set(&u->fragment, "", 0);
-    if (rc == 0)
-      rc = edgefn__url_parse(v, n, NULL, u, EDGEFN_URL_FRAGMENT);
+    rc = set_query_or_fragment(u, &u->fragment, &u->has_fragment, '#', EDGEFN_URL_FRAGMENT, v,
+                               n);
     break;
   default:
     break;
