@@ -29,8 +29,12 @@ typedef struct edgefn_origin {
                           regard to case or port */
   const char *address; /* where to connect: "ADDRESS:PORT" or "[v6]:PORT" */
   int tls;             /* non-zero: HTTPS to the origin (the site host is the TLS name) */
+  /* Added in 0.1 after the first layout; read only when struct_size covers it. */
+  const char *host_header; /* "NAME" or "NAME:PORT": the Host header (and TLS server name)
+                              the origin is asked with, instead of the client's host; the
+                              cache keys on it too. NULL = the client's host */
 } edgefn_origin;
-#define EDGEFN_ORIGIN_INIT {sizeof(edgefn_origin), NULL, NULL, 0}
+#define EDGEFN_ORIGIN_INIT {sizeof(edgefn_origin), NULL, NULL, 0, NULL}
 
 /* A function the rules can name. */
 typedef struct edgefn_function {
@@ -45,9 +49,10 @@ typedef struct edgefn_function {
 typedef struct edgefn_edge_options {
   uint32_t struct_size;
   edgefn_rules *rules;               /* referenced; NULL = no function ever runs */
-  const edgefn_function *functions;  /* copied */
+  const edgefn_function *functions;  /* copied; stride functions[0].struct_size, as origins */
   size_t function_count;
-  const edgefn_origin *origins;      /* copied */
+  const edgefn_origin *origins;      /* copied; the array's stride is origins[0].struct_size,
+                                        so every element must have the same struct_size */
   size_t origin_count;
   edgefn_cache *cache;               /* referenced; NULL = no caching */
   uint32_t public_fetch_policy;      /* EDGEFN_FETCH_ALLOW_* for subrequests to hosts

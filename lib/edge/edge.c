@@ -24,6 +24,7 @@ typedef struct edge_origin {
   char *host;
   char *address;
   int tls;
+  char *host_header; /* NULL: the client's host */
 } edge_origin;
 
 typedef struct edge_loop edge_loop;
@@ -66,6 +67,8 @@ struct edge_request {
   void *op;
   bool forwarding;
   bool head_sent;
+  const edge_origin *origin; /* the origin of the request's host, or NULL */
+  size_t origin_index;
   /* The copy. */
   edgefn_request req;
   void *block;
@@ -128,13 +131,49 @@ static edge_loop *find_loop(edgefn_edge *edge, const edgefn_loop *loop) {
   return el;
 }
 
-/* Copies a request into one block (with the scheme rewritten to https when `tls`). */
-static int copy_request(edge_request *r, const edgefn_request *src, bool tls) {
-  const char *url = src->url;
-  size_t url_len = src->url_len;
-  const char *scheme_end = memchr(url, ':', url_len);
-  size_t rest = scheme_end ? url_len - (size_t)(scheme_end - url) : url_len;
-  size_t new_url_len = tls && scheme_end ? 5 + rest : url_len;
+/* The URL a request for `origin` is sent with: the scheme becomes https for a TLS origin and
+ * the authority becomes the origin's Host header when it has one. Writes at most
+ * forwarded_url_len(...) bytes to out when out is non-NULL; returns the length. */
+static size_t forwarded_url(const char *url, size_t len, const edge_origin *origin, char *out) {
+  const char *scheme_end = memchr(url, ':', len);
+  if (!origin || !scheme_end || (!origin->tls && !origin->host_header)) {
+    if (out)
+      memcpy(out, url, len);
+    return len;
+  }
+  size_t n = 0;
+  const char *scheme = origin->tls ? "https" : "http";
+  size_t scheme_len = strlen(scheme);
+  const char *rest = scheme_end, *end = url + len;
+  if (origin->host_header && end - rest >= 3 && rest[1] == '/' && rest[2] == '/') {
+    const char *a = rest + 3, *e = a;
+    while (e < end && *e != '/' && *e != '?' && *e != '#')
+      e++;
+    size_t hl = strlen(origin->host_header);
+    if (out) {
+      memcpy(out, scheme, scheme_len);
+      memcpy(out + scheme_len, "://", 3);
+      memcpy(out + scheme_len + 3, origin->host_header, hl);
+      memcpy(out + scheme_len + 3 + hl, e, (size_t)(end - e));
+    }
+    return scheme_len + 3 + hl + (size_t)(end - e);
+  }
+  if (!origin->tls) {
+    if (out)
+      memcpy(out, url, len);
+    return len;
+  }
+  n = (size_t)(end - rest);
+  if (out) {
+    memcpy(out, scheme, scheme_len);
+    memcpy(out + scheme_len, rest, n);
+  }
+  return scheme_len + n;
+}
+
+/* Copies a request into one block, with its URL as forwarded_url() makes it for `origin`. */
+static int copy_request(edge_request *r, const edgefn_request *src, const edge_origin *origin) {
+  size_t new_url_len = forwarded_url(src->url, src->url_len, origin, NULL);
   size_t method_len = src->method ? src->method_len : 3;
   size_t size = src->header_count * sizeof(edgefn_header) + new_url_len + method_len + 2 +
                 src->body_len + (src->client_ip ? strlen(src->client_ip) + 1 : 0);
@@ -144,6 +183,8 @@ static int copy_request(edge_request *r, const edgefn_request *src, bool tls) {
   if (!block)
     return EDGEFN_ENOMEM;
   r->block = block;
+  r->origin = origin;
+  r->origin_index = origin ? (size_t)(origin - r->el->edge->origins) : 0;
   edgefn_request *d = &r->req;
   *d = (edgefn_request)EDGEFN_REQUEST_INIT;
   edgefn_header *hs = (edgefn_header *)block;
@@ -162,12 +203,7 @@ static int copy_request(edge_request *r, const edgefn_request *src, bool tls) {
   }
   d->headers = hs;
   d->header_count = src->header_count;
-  if (tls && scheme_end) {
-    memcpy(p, "https", 5);
-    memcpy(p + 5, scheme_end, rest);
-  } else {
-    memcpy(p, url, url_len);
-  }
+  forwarded_url(src->url, src->url_len, origin, p);
   p[new_url_len] = '\0';
   d->url = p;
   d->url_len = new_url_len;
@@ -245,13 +281,11 @@ static void fwd_on_end(void *ud, int result) {
 static const edgefn_response_handler fwd_handler = {sizeof(edgefn_response_handler),
                                                     fwd_on_head, fwd_on_body, fwd_on_end};
 
-/* Chooses where a request for `url` goes: its host's origin (through the cache when there is
- * one), or the public network. */
-static void choose_backend(edge_loop *el, const edgefn_request *req, const edgefn_fetch_ops **ops,
-                           void **backend, const edge_origin **origin) {
-  size_t i = 0;
-  *origin = find_origin(el->edge, req->url, req->url_len, &i);
-  if (!*origin) {
+/* Where a request goes: its host's origin (through the cache when there is one), or the
+ * public network when its host has no origin here. */
+static void choose_backend(edge_loop *el, const edge_origin *origin, size_t i,
+                           const edgefn_fetch_ops **ops, void **backend) {
+  if (!origin) {
     *ops = edgefn_curl_fetch_ops();
     *backend = el->public_fetch;
   } else if (el->origin_cache[i]) {
@@ -291,9 +325,8 @@ static void default_path(edge_request *r) {
   edge_loop *el = r->el;
   const edgefn_fetch_ops *ops;
   void *backend;
-  const edge_origin *origin;
-  choose_backend(el, &r->req, &ops, &backend, &origin);
-  if (!origin) {
+  choose_backend(el, r->origin, r->origin_index, &ops, &backend);
+  if (!r->origin) {
     edgefn_response_handler h = r->handler;
     void *hd = r->user_data;
     edge_log(el->edge, EDGEFN_LOG_WARN, "no origin is configured for %.*s", (int)r->req.url_len,
@@ -319,15 +352,16 @@ static int router_start(void *backend, edgefn_loop *loop, const edgefn_request *
   edge_request *r = request_new(el, handler, handler_data);
   if (!r)
     return EDGEFN_ENOMEM;
-  const edgefn_fetch_ops *ops;
-  void *target;
-  const edge_origin *origin;
-  choose_backend(el, req, &ops, &target, &origin);
-  int rc = copy_request(r, req, origin && origin->tls);
+  size_t oi = 0;
+  const edge_origin *origin = find_origin(el->edge, req->url, req->url_len, &oi);
+  int rc = copy_request(r, req, origin);
   if (rc != 0) {
     request_free(r);
     return rc;
   }
+  const edgefn_fetch_ops *ops;
+  void *target;
+  choose_backend(el, origin, oi, &ops, &target);
   rc = forward(r, ops, target);
   if (rc == 0 && op)
     *op = r;
@@ -405,7 +439,7 @@ int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop, const edgefn_reques
     return EDGEFN_ENOMEM;
   size_t oi = 0;
   const edge_origin *origin = find_origin(edge, req->url, req->url_len, &oi);
-  if (copy_request(r, req, origin && origin->tls) != 0) {
+  if (copy_request(r, req, origin) != 0) {
     request_free(r);
     return EDGEFN_ENOMEM;
   }
@@ -440,6 +474,20 @@ int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop, const edgefn_reques
 
 static char *dup_str(const char *s) { return s ? edgefn__strndup(s, strlen(s)) : NULL; }
 
+/* A Host header value goes into a URL's authority: a reg-name, IPv4 or [IPv6] with an
+ * optional port, nothing that could end the authority or smuggle userinfo. */
+static bool valid_host_header(const char *h) {
+  size_t n = strlen(h);
+  if (n == 0 || n > 255)
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)h[i];
+    if (!(isalnum(c) || c == '-' || c == '.' || c == ':' || c == '[' || c == ']' || c == '_'))
+      return false;
+  }
+  return true;
+}
+
 void edgefn_edge_free(edgefn_edge *edge) {
   if (!edge)
     return;
@@ -451,6 +499,7 @@ void edgefn_edge_free(edgefn_edge *edge) {
   for (size_t i = 0; i < edge->origin_count; i++) {
     free(edge->origins[i].host);
     free(edge->origins[i].address);
+    free(edge->origins[i].host_header);
   }
   free(edge->functions);
   free(edge->origins);
@@ -484,16 +533,30 @@ int edgefn_edge_new(edgefn_edge **out, const edgefn_edge_options *opts, edgefn_e
   edge->origins = calloc(opts->origin_count ? opts->origin_count : 1, sizeof(edge_origin));
   if (!edge->functions || !edge->origins)
     rc = EDGEFN_ENOMEM;
+  /* Arrays of versioned structs are walked with the caller's struct size as the stride. */
+  size_t fn_stride = opts->function_count ? opts->functions[0].struct_size : 0;
+  size_t or_stride = opts->origin_count ? opts->origins[0].struct_size : 0;
+  if (opts->function_count && fn_stride < sizeof(edgefn_function)) {
+    edgefn__error_set(err, EDGEFN_EVERSION, NULL, 0, 0, "edgefn_function too small");
+    rc = EDGEFN_EVERSION;
+  }
+  if (opts->origin_count && !EDGEFN_MIN_SIZE_OK(&opts->origins[0], edgefn_origin, tls)) {
+    edgefn__error_set(err, EDGEFN_EVERSION, NULL, 0, 0, "edgefn_origin too small");
+    rc = EDGEFN_EVERSION;
+  }
   for (size_t i = 0; rc == 0 && i < opts->function_count; i++) {
-    const edgefn_function *f = &opts->functions[i];
-    if (!f->name || !f->script || f->struct_size < sizeof(edgefn_function)) {
+    const edgefn_function *f =
+        (const edgefn_function *)((const char *)opts->functions + i * fn_stride);
+    if (!f->name || !f->script || f->struct_size != fn_stride) {
       edgefn__error_set(err, EDGEFN_EINVAL, NULL, 0, 0, "function %zu: %s", i,
-                        !f->name ? "no name" : !f->script ? "no script" : "struct too small");
+                        !f->name     ? "no name"
+                        : !f->script ? "no script"
+                                     : "struct_size differs from the first element's");
       rc = EDGEFN_EINVAL;
       break;
     }
-    for (size_t j = 0; j < i; j++)
-      if (strcmp(opts->functions[j].name, f->name) == 0) {
+    for (size_t j = 0; j < edge->function_count; j++)
+      if (strcmp(edge->functions[j].name, f->name) == 0) {
         edgefn__error_set(err, EDGEFN_EINVAL, NULL, 0, 0, "function %zu: name '%s' used twice",
                           i, f->name);
         rc = EDGEFN_EINVAL;
@@ -513,10 +576,18 @@ int edgefn_edge_new(edgefn_edge **out, const edgefn_edge_options *opts, edgefn_e
       rc = rc ? rc : EDGEFN_ENOMEM;
   }
   for (size_t i = 0; rc == 0 && i < opts->origin_count; i++) {
-    const edgefn_origin *o = &opts->origins[i];
-    if (!o->host || !o->address || !strchr(o->address, ':')) {
-      edgefn__error_set(err, EDGEFN_EINVAL, NULL, 0, 0, "origin %zu: %s", i,
-                        !o->host ? "no host" : "address must be ADDRESS:PORT");
+    const edgefn_origin *o = (const edgefn_origin *)((const char *)opts->origins + i * or_stride);
+    const char *host_header = EDGEFN_HAS_FIELD(o, edgefn_origin, host_header) ? o->host_header
+                                                                               : NULL;
+    const char *why = o->struct_size != or_stride             ? "struct_size differs from the "
+                                                                "first element's"
+                      : !o->host                              ? "no host"
+                      : !o->address || !strchr(o->address, ':') ? "address must be ADDRESS:PORT"
+                      : host_header && !valid_host_header(host_header)
+                          ? "host_header must be a host name or NAME:PORT"
+                          : NULL;
+    if (why) {
+      edgefn__error_set(err, EDGEFN_EINVAL, NULL, 0, 0, "origin %zu: %s", i, why);
       rc = EDGEFN_EINVAL;
       break;
     }
@@ -524,7 +595,8 @@ int edgefn_edge_new(edgefn_edge **out, const edgefn_edge_options *opts, edgefn_e
     d->host = dup_str(o->host);
     d->address = dup_str(o->address);
     d->tls = o->tls;
-    if (!d->host || !d->address)
+    d->host_header = host_header ? dup_str(host_header) : NULL;
+    if (!d->host || !d->address || (host_header && !d->host_header))
       rc = EDGEFN_ENOMEM;
   }
   for (size_t i = 0; rc == 0 && opts->rules && i < edgefn_rules_count(opts->rules); i++) {

@@ -19,7 +19,8 @@ typedef struct edge_env {
 /* A site "site.test" whose origin is o; rules send /fn/... to the function `src` (may be
  * NULL: no function). The function sees PUBLIC (a second origin's URL, reached as the
  * public network). */
-static int eenv_open(edge_env *e, const char *src, bool with_cache) {
+static int eenv_open_host(edge_env *e, const char *src, bool with_cache,
+                          const char *host_header) {
   memset(e, 0, sizeof(*e));
   if (origin_start(&e->o) != 0 || origin_start(&e->public_o) != 0 ||
       edgefn_loop_new(&e->loop, NULL) != 0)
@@ -28,6 +29,7 @@ static int eenv_open(edge_env *e, const char *src, bool with_cache) {
   edgefn_origin site = EDGEFN_ORIGIN_INIT;
   site.host = "site.test";
   site.address = e->origin_addr;
+  site.host_header = host_header;
   edgefn_edge_options eo = EDGEFN_EDGE_OPTIONS_INIT;
   eo.origins = &site;
   eo.origin_count = 1;
@@ -74,6 +76,10 @@ static int eenv_open(edge_env *e, const char *src, bool with_cache) {
     return rc;
   }
   return edgefn_edge_attach(e->edge, e->loop);
+}
+
+static int eenv_open(edge_env *e, const char *src, bool with_cache) {
+  return eenv_open_host(e, src, with_cache, NULL);
 }
 
 static void eenv_close(edge_env *e) {
@@ -226,6 +232,90 @@ TEST(edge_1_4_5_2_subrequest_through_cache) {
   ASSERT_STREQ(c.body, "cacheable 1 / cacheable 1 / HIT");
   collected_free(&c);
   eenv_close(&e);
+  return 0;
+}
+
+TEST(edge_origin_host_header) {
+  edge_env e;
+  /* Without an override the origin is asked with the client's host. */
+  ASSERT_EQ(eenv_open(&e, NULL, false), 0);
+  collected c;
+  ASSERT_EQ(eenv_get(&e, "http://site.test/host", &c), 0);
+  ASSERT_STREQ(c.body, "host site.test");
+  collected_free(&c);
+  eenv_close(&e);
+  /* With one, both the default path and a function's same-host subrequest (through the
+   * cache) use it, while the function still sees the client's URL. */
+  ASSERT_EQ(eenv_open_host(&e,
+                           "addEventListener('fetch', function (ev) {\n"
+                           "  ev.respondWith(fetch('http://site.test/host').then(function (r) {\n"
+                           "    return r.text(); }).then(function (t) {\n"
+                           "    return new Response(ev.request.url + ' ' + t); }));\n"
+                           "});",
+                           true, "backend.internal:8443"),
+            0);
+  ASSERT_EQ(eenv_get(&e, "http://site.test/host", &c), 0);
+  ASSERT_EQ(c.status, 200);
+  ASSERT_STREQ(c.body, "host backend.internal:8443");
+  collected_free(&c);
+  ASSERT_EQ(eenv_get(&e, "http://site.test:8080/fn/x", &c), 0);
+  ASSERT_STREQ(c.body, "http://site.test:8080/fn/x host backend.internal:8443");
+  collected_free(&c);
+  eenv_close(&e);
+  /* A value that would change the URL's meaning is refused when the edge is built. */
+  const char *bad_values[] = {"a/b", "user@host", "", "a b", "x?y"};
+  for (size_t i = 0; i < sizeof(bad_values) / sizeof(bad_values[0]); i++) {
+    edgefn_origin o = EDGEFN_ORIGIN_INIT;
+    o.host = "a.test";
+    o.address = "127.0.0.1:1";
+    o.host_header = bad_values[i];
+    edgefn_edge_options eo = EDGEFN_EDGE_OPTIONS_INIT;
+    eo.origins = &o;
+    eo.origin_count = 1;
+    edgefn_edge *edge = NULL;
+    edgefn_error_info err = EDGEFN_ERROR_INFO_INIT;
+    ASSERT_EQ(edgefn_edge_new(&edge, &eo, &err), EDGEFN_EINVAL);
+    ASSERT(strstr(err.message, "origin 0: host_header") != NULL);
+  }
+  return 0;
+}
+
+/* An array of origins written against the first layout (without host_header) is walked with
+ * its own element size. */
+typedef struct origin_v1 {
+  uint32_t struct_size;
+  const char *host, *address;
+  int tls;
+} origin_v1;
+
+TEST(edge_origin_array_of_older_layout) {
+  origin o;
+  ASSERT_EQ(origin_start(&o), 0);
+  char addr[64];
+  snprintf(addr, sizeof(addr), "127.0.0.1:%d", o.port);
+  origin_v1 v1[2] = {{sizeof(origin_v1), "one.test", addr, 0},
+                     {sizeof(origin_v1), "two.test", addr, 0}};
+  edgefn_edge_options eo = EDGEFN_EDGE_OPTIONS_INIT;
+  eo.origins = (const edgefn_origin *)(const void *)v1;
+  eo.origin_count = 2;
+  edgefn_edge *edge = NULL;
+  ASSERT_EQ(edgefn_edge_new(&edge, &eo, NULL), 0);
+  edgefn_loop *loop = NULL;
+  ASSERT_EQ(edgefn_loop_new(&loop, NULL), 0);
+  ASSERT_EQ(edgefn_edge_attach(edge, loop), 0);
+  edgefn_request req = EDGEFN_REQUEST_INIT;
+  req.url = "http://two.test/host";
+  req.url_len = strlen(req.url);
+  collected c = {0};
+  ASSERT_EQ(edgefn_edge_handle(edge, loop, &req, &h_handler, &c), 0);
+  while (!c.ended)
+    edgefn_loop_run(loop, EDGEFN_RUN_ONCE);
+  ASSERT_STREQ(c.body, "host two.test");
+  collected_free(&c);
+  edgefn_edge_detach(edge, loop);
+  edgefn_edge_free(edge);
+  edgefn_loop_free(loop);
+  origin_stop(&o);
   return 0;
 }
 

@@ -3,6 +3,7 @@
  *   /delay/N     waits N ms, then 200 "slept"
  *   /redirect/S/TARGET   status S with Location: /TARGET (TARGET may contain further '/')
  *   /echo        200 with "METHOD BODY"
+ *   /host        200 with "host VALUE", VALUE the request's Host header
  *   /big/N       200 with N bytes of 'x'
  *   /cacheable   200 "cacheable N" with Cache-Control: max-age=60, N counting the requests
  *                it has answered (so a test sees whether a cache reached it)
@@ -90,6 +91,19 @@ static void *origin_conn(void *arg) {
   } else if (strcmp(path, "/echo") == 0) {
     char out[70000];
     int n = snprintf(out, sizeof(out), "%s %.*s", method, (int)clen, buf + body_off);
+    origin_reply(c, 200, "", out, (size_t)n);
+  } else if (strcmp(path, "/host") == 0) {
+    char out[600];
+    char *h = strcasestr(buf, "\r\nhost:");
+    int n = 0;
+    if (h) {
+      h += 7;
+      while (*h == ' ')
+        h++;
+      n = snprintf(out, sizeof(out), "host %.*s", (int)strcspn(h, "\r\n"), h);
+    } else {
+      n = snprintf(out, sizeof(out), "no host");
+    }
     origin_reply(c, 200, "", out, (size_t)n);
   } else if (strncmp(path, "/big/", 5) == 0) {
     size_t n = (size_t)atol(path + 5);
