@@ -112,9 +112,32 @@ EDGEFN_INTERNAL int cache__meta_decode(cache__stored *s, const uint8_t *p, size_
 EDGEFN_INTERNAL void cache__stored_free(cache__stored *s);
 /* Fills s->vary from the response's Vary field and the request's headers. */
 EDGEFN_INTERNAL int cache__vary_capture(cache__stored *s, const edgefn_header *req, size_t n);
+/* A request's value of one header, normalised as Vary comparisons need it (a new string the
+ * caller frees, *len set), or NULL when the request has no such header. */
+EDGEFN_INTERNAL char *cache__vary_value(const edgefn_header *req, size_t n, const char *name,
+                                        size_t *len);
 /* True when a request's headers match the values captured with the stored response. */
 EDGEFN_INTERNAL bool cache__vary_match(const cache__stored *s, const edgefn_header *req,
                                        size_t n);
+
+/* ---- Vary variants over a backend (variants.c) ---- */
+
+typedef void (*cache__variant_cb)(void *data, int result, const edgefn_cache_entry *entry);
+typedef void (*cache__done_cb)(void *data, int result);
+
+/* Looks up what is stored for `key` and a request with headers req[0..n) (which must stay
+ * valid until cb): the plain entry, or the variant the request's Vary'd headers select. cb
+ * gets what edgefn_cache_get_cb gets (a miss is entry NULL). Returns 0, or a negative code
+ * and cb is not called. */
+EDGEFN_INTERNAL int cache__lookup(const edgefn_cache *c, const char *key, size_t key_len,
+                                  const edgefn_header *req, size_t n, cache__variant_cb cb,
+                                  void *data);
+/* Stores a response under `key` (copied, as are st and body): as the one entry when st has
+ * no Vary values, else as one variant among others. cb (may be NULL) gets the outcome.
+ * Returns 0, or a negative code (EDGEFN_EINVAL for Vary: *) and cb is not called. */
+EDGEFN_INTERNAL int cache__store(edgefn_cache *c, const char *key, size_t key_len,
+                                 const cache__stored *st, const uint8_t *body, size_t body_len,
+                                 cache__done_cb cb, void *data);
 
 /* ---- built-in memory backend (memory.c) ---- */
 

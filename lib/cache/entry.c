@@ -180,7 +180,7 @@ void cache__stored_free(cache__stored *s) {
 
 /* A request's value of one header, normalised for comparison: lines joined, spaces after
  * commas and at both ends dropped (RFC 9111 §4.1 allows such normalisation). */
-static char *vary_value(const edgefn_header *req, size_t n, const char *name, size_t *len) {
+char *cache__vary_value(const edgefn_header *req, size_t n, const char *name, size_t *len) {
   size_t raw_len;
   char *raw = cache__hjoin(req, n, name, &raw_len);
   if (!raw)
@@ -221,7 +221,7 @@ int cache__vary_capture(cache__stored *s, const edgefn_header *req, size_t n) {
                              : h->value[st + j]);
       name[nl] = '\0';
       size_t vlen = 0;
-      char *v = vary_value(req, n, name, &vlen);
+      char *v = cache__vary_value(req, n, name, &vlen);
       int rc = cache__hlist_add(&s->vary, name, nl, v, vlen);
       free(v);
       if (rc != 0)
@@ -237,7 +237,7 @@ bool cache__vary_match(const cache__stored *s, const edgefn_header *req, size_t 
     if (strcmp(v->name, "*") == 0)
       return false;
     size_t len = 0;
-    char *cur = vary_value(req, n, v->name, &len);
+    char *cur = cache__vary_value(req, n, v->name, &len);
     bool same = (!cur && !v->value) ||
                 (cur && v->value && len == v->value_len && memcmp(cur, v->value, len) == 0);
     free(cur);

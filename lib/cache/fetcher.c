@@ -324,15 +324,8 @@ static void put_done(void *data, int result) {
 }
 
 static void store(op *o, const cache__stored *s, const uint8_t *body, size_t body_len) {
-  uint8_t *meta;
-  size_t meta_len;
-  if (cache__meta_encode(s, &meta, &meta_len) != 0)
-    return;
-  void *be;
-  const edgefn_cache_ops *ops = cache__ops(o->f->cache, &be);
-  edgefn_cache_entry e = {sizeof(e), meta, meta_len, body, body_len, 0};
-  ops->put(be, o->key, o->key_len, &e, put_done, NULL);
-  free(meta);
+  /* A failure only means the next request is a miss. */
+  (void)cache__store(o->f->cache, o->key, o->key_len, s, body, body_len, NULL, NULL);
 }
 
 static void remove_key(fetcher *f, const char *url, size_t url_len) {
@@ -735,10 +728,8 @@ static void on_lookup(void *data, int result, const edgefn_cache_entry *e) {
 }
 
 static int op_lookup(op *o) {
-  void *be;
-  const edgefn_cache_ops *ops = cache__ops(o->f->cache, &be);
   o->lookup_pending = true;
-  int rc = ops->get(be, o->key, o->key_len, on_lookup, o);
+  int rc = cache__lookup(o->f->cache, o->key, o->key_len, o->req.h, o->req.n, on_lookup, o);
   if (rc != 0)
     o->lookup_pending = false;
   return rc;

@@ -459,25 +459,24 @@ static const char *put_refusal(const edgefn__response_parts *r) {
   return NULL;
 }
 
-/* Serialises the head to store; 0, or an error code. */
-static int encode_head(edgefn_cache *cache, const edgefn__request_parts *q,
-                       const edgefn__response_parts *r, uint8_t **meta, size_t *meta_len) {
-  cache__stored st;
-  memset(&st, 0, sizeof(st));
-  st.status = r->status;
-  st.status_text = edgefn__strndup(r->status_text, strlen(r->status_text));
-  int rc = st.status_text ? 0 : EDGEFN_ENOMEM;
+/* The head to store, with the request's values of the Vary'd headers; 0, or an error code
+ * (st is then empty). */
+static int build_head(edgefn_cache *cache, const edgefn__request_parts *q,
+                      const edgefn__response_parts *r, cache__stored *st) {
+  memset(st, 0, sizeof(*st));
+  st->status = r->status;
+  st->status_text = edgefn__strndup(r->status_text, strlen(r->status_text));
+  int rc = st->status_text ? 0 : EDGEFN_ENOMEM;
   for (size_t i = 0; rc == 0 && i < r->header_count; i++) {
     const edgefn_header *h = &r->headers[i];
     if (!cache__name_eq(h->name, h->name_len, EDGEFN_CACHE_STATUS_HEADER))
-      rc = cache__hlist_add(&st.headers, h->name, h->name_len, h->value, h->value_len);
+      rc = cache__hlist_add(&st->headers, h->name, h->name_len, h->value, h->value_len);
   }
   if (rc == 0)
-    rc = cache__vary_capture(&st, q->headers, q->header_count);
-  st.request_time_ms = st.response_time_ms = cache__now_ms(cache);
-  if (rc == 0)
-    rc = cache__meta_encode(&st, meta, meta_len);
-  cache__stored_free(&st);
+    rc = cache__vary_capture(st, q->headers, q->header_count);
+  st->request_time_ms = st->response_time_ms = cache__now_ms(cache);
+  if (rc != 0)
+    cache__stored_free(st);
   return rc;
 }
 
@@ -531,28 +530,25 @@ static duk_ret_t cache_put(duk_context *ctx) {
   }
   edgefn__request_parts q;
   edgefn__request_extract(ctx, 0, &q);
-  uint8_t *meta = NULL;
-  size_t meta_len = 0;
-  int rc = encode_head(rt->cache, &q, &r, &meta, &meta_len);
+  cache__stored st;
+  int rc = build_head(rt->cache, &q, &r, &st);
   size_t key_len = 0;
   char *key = rc == 0 ? make_key(ctx, q.url, q.url_len, &key_len) : NULL;
   free(q.block);
   if (rc == 0 && !key)
     rc = EDGEFN_ENOMEM;
   if (rc != 0) {
-    free(meta);
+    cache__stored_free(&st);
     edgefn__response_parts_free(&r);
     return push_rejected_type_error(ctx, "Cache.put: out of memory");
   }
   edgefn__cache_op *o = op_new(ctx, rt, OP_PUT);
   o->key = key;
   o->key_len = key_len;
-  void *be;
-  const edgefn_cache_ops *ops = cache__ops(rt->cache, &be);
-  edgefn_cache_entry e = {sizeof(e), meta, meta_len, r.body, r.body_len, 0};
   o->in_backend = true;
-  rc = ops->put(be, key, key_len, &e, on_done, o);
-  free(meta);
+  /* With Vary, each set of the request's values keeps its own entry (variants.c). */
+  rc = cache__store(rt->cache, key, key_len, &st, r.body, r.body_len, on_done, o);
+  cache__stored_free(&st);
   edgefn__response_parts_free(&r);
   if (rc != 0)
     return fail_op(ctx, o, rc);

@@ -444,6 +444,54 @@ TEST(cache_fetcher_vary_and_no_store) {
   return 0;
 }
 
+/* Each set of Vary'd request values keeps its own entry; invalidating the URL drops them all,
+ * and they do not come back when the URL is stored again. */
+TEST(cache_fetcher_vary_variants) {
+  fenv e;
+  ASSERT_EQ(fenv_open(&e), 0);
+  edgefn_header rh[] = {H("Cache-Control", "max-age=100"), H("Vary", "Accept-Language")};
+  e.up.headers = rh;
+  e.up.header_count = 2;
+  edgefn_header en[] = {H("Accept-Language", "en")};
+  edgefn_header de[] = {H("Accept-Language", "de")};
+  edgefn_header en_spaced[] = {H("accept-language", "  en ")};
+  client c;
+  fetch(&e, "GET", "http://o.test/v", en, 1, &c);
+  fetch(&e, "GET", "http://o.test/v", de, 1, &c);
+  fetch(&e, "GET", "http://o.test/v", NULL, 0, &c); /* absent is a value of its own */
+  ASSERT_EQ(e.up.calls, 3);
+  fetch(&e, "GET", "http://o.test/v", en, 1, &c);
+  ASSERT_STREQ(c.cache_status, "HIT");
+  fetch(&e, "GET", "http://o.test/v", de, 1, &c);
+  ASSERT_STREQ(c.cache_status, "HIT");
+  fetch(&e, "GET", "http://o.test/v", en_spaced, 1, &c);
+  ASSERT_STREQ(c.cache_status, "HIT");
+  fetch(&e, "GET", "http://o.test/v", NULL, 0, &c);
+  ASSERT_STREQ(c.cache_status, "HIT");
+  ASSERT_EQ(e.up.calls, 3);
+  ASSERT_EQ(edgefn_cache_entries(e.cache), 4); /* the index and three variants */
+  /* An unsafe method invalidates every variant at once. */
+  fetch(&e, "POST", "http://o.test/v", NULL, 0, &c);
+  ASSERT_EQ(e.up.calls, 4);
+  fetch(&e, "GET", "http://o.test/v", de, 1, &c);
+  ASSERT_STREQ(c.cache_status, "MISS");
+  fetch(&e, "GET", "http://o.test/v", en, 1, &c);
+  ASSERT_STREQ(c.cache_status, "MISS"); /* the old "en" variant stays unreachable */
+  ASSERT_EQ(e.up.calls, 6);
+  /* The origin stops varying: the plain entry replaces the index. */
+  edgefn_header plain[] = {H("Cache-Control", "max-age=100")};
+  e.up.headers = plain;
+  e.up.header_count = 1;
+  edgefn_header nc[] = {H("Accept-Language", "de"), H("Cache-Control", "no-cache")};
+  fetch(&e, "GET", "http://o.test/v", nc, 2, &c);
+  ASSERT_EQ(e.up.calls, 7);
+  fetch(&e, "GET", "http://o.test/v", en, 1, &c);
+  ASSERT_STREQ(c.cache_status, "HIT");
+  ASSERT_EQ(e.up.calls, 7);
+  fenv_close(&e);
+  return 0;
+}
+
 TEST(cache_fetcher_invalidation) {
   fenv e;
   ASSERT_EQ(fenv_open(&e), 0);

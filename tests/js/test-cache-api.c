@@ -110,6 +110,29 @@ TEST(cache_api_round_trip_and_refusals) {
   return 0;
 }
 
+/* Responses that vary on a request header are kept side by side and matched by it. */
+TEST(cache_api_vary_variants) {
+  char out[2048];
+  ASSERT_EQ(run_with_cache(STEP_SCRIPT(
+      "function () { c = caches.default; return Promise.all(['en', 'de'].map(function (l) {\n"
+      "  return c.put(new Request('http://s/v', {headers: {'accept-language': l}}),\n"
+      "    new Response('in ' + l, {headers: {'cache-control': 'max-age=60',\n"
+      "      vary: 'Accept-Language'}})); })).then(function () { return 'put'; }); },\n"
+      "function () { return c.match(new Request('http://s/v',\n"
+      "  {headers: {'accept-language': 'de'}})).then(show); },\n"
+      "function () { return c.match(new Request('http://s/v',\n"
+      "  {headers: {'accept-language': 'en'}})).then(show); },\n"
+      "function () { return c.match(new Request('http://s/v',\n"
+      "  {headers: {'accept-language': 'fr'}})).then(show); },\n"
+      "function () { return c.match('http://s/v').then(show); },\n"
+      "function () { return c.delete('http://s/v'); },\n"
+      "function () { return c.match(new Request('http://s/v',\n"
+      "  {headers: {'accept-language': 'en'}})).then(show); }\n"),
+      true, out, sizeof(out)), 0);
+  ASSERT_STREQ(out, "put\n200 in de\n200 in en\nundefined\nundefined\ntrue\nundefined");
+  return 0;
+}
+
 TEST(cache_api_without_cache) {
   char out[1024];
   ASSERT_EQ(run_with_cache(STEP_SCRIPT(
