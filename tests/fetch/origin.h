@@ -4,6 +4,8 @@
  *   /redirect/S/TARGET   status S with Location: /TARGET (TARGET may contain further '/')
  *   /echo        200 with "METHOD BODY"
  *   /host        200 with "host VALUE", VALUE the request's Host header
+ *   /count       200 "count N METHOD BODY", N counting the requests it has answered
+ *   /video/index.m3u8   200 with a small HLS playlist (three segments)
  *   /big/N       200 with N bytes of 'x'
  *   /cacheable   200 "cacheable N" with Cache-Control: max-age=60, N counting the requests
  *                it has answered (so a test sees whether a cache reached it)
@@ -32,6 +34,7 @@ typedef struct origin {
 } origin;
 
 static int origin_cacheable_hits;
+static int origin_count_hits;
 
 static void origin_reply(int c, int status, const char *extra, const char *body, size_t len) {
   char head[512];
@@ -92,6 +95,18 @@ static void *origin_conn(void *arg) {
     char out[70000];
     int n = snprintf(out, sizeof(out), "%s %.*s", method, (int)clen, buf + body_off);
     origin_reply(c, 200, "", out, (size_t)n);
+  } else if (strcmp(path, "/count") == 0) {
+    char out[1200];
+    int n = snprintf(out, sizeof(out), "count %d %s %.*s",
+                     __atomic_add_fetch(&origin_count_hits, 1, __ATOMIC_SEQ_CST), method,
+                     (int)(clen < 1024 ? clen : 1024), buf + body_off);
+    origin_reply(c, 200, "", out, (size_t)n);
+  } else if (strcmp(path, "/video/index.m3u8") == 0) {
+    static const char m3u8[] = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:10\n"
+                               "#EXTINF:10.0,\nseg-0.ts\n#EXTINF:10.0,\nseg-1.ts\n"
+                               "#EXTINF:4.5,\nhd/seg-2.ts\n#EXT-X-ENDLIST\n";
+    origin_reply(c, 200, "Content-Type: application/vnd.apple.mpegurl\r\n", m3u8,
+                 sizeof(m3u8) - 1);
   } else if (strcmp(path, "/host") == 0) {
     char out[600];
     char *h = strcasestr(buf, "\r\nhost:");
