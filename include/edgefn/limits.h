@@ -47,6 +47,14 @@
 #define EDGEFN_DEFAULT_CACHE_SHARDS 16u
 #define EDGEFN_DEFAULT_CACHE_MAX_ENTRY (16u * 1024u * 1024u)
 
+/* Worker threads the library starts (on demand, process-wide) for work that would block a
+ * loop: RSA key generation. They exit when there is no work. */
+#define EDGEFN_WORK_THREADS 2u
+
+/* RSA key generations (crypto.subtle.generateKey) one runtime may have running at once;
+ * beyond it generateKey rejects with an OperationError rather than queue without bound. */
+#define EDGEFN_MAX_PENDING_KEYGEN 4u
+
 /* Largest script source edgefn_script_new accepts. */
 #define EDGEFN_MAX_SCRIPT_SIZE (16u * 1024u * 1024u)
 

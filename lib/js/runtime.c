@@ -912,6 +912,7 @@ void edgefn_runtime_free(edgefn_runtime *rt) {
   edgefn__timers_free_all(rt);
   edgefn__subrequests_free_all(rt);
   edgefn__cache_api_free_all(rt);
+  edgefn__subtle_free_all(rt);
   duk_destroy_heap(rt->ctx);
   free(rt->free_slots);
   edgefn__loop_attach(rt->loop, -1);

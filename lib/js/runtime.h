@@ -7,6 +7,7 @@
 
 typedef struct edgefn__js_timer edgefn__js_timer;
 typedef struct edgefn__subrequest edgefn__subrequest;
+typedef struct edgefn__keygen edgefn__keygen;
 
 struct edgefn_runtime {
   edgefn__heap_ctl ctl; /* first: the heap's allocator udata is the runtime itself */
@@ -33,6 +34,9 @@ struct edgefn_runtime {
   edgefn_cache *cache; /* NULL: `caches` is unavailable */
   struct edgefn__cache_op *cache_ops; /* Cache API calls waiting for the cache */
   uint32_t next_cache_op_id;
+  edgefn__keygen *keygens; /* RSA key generations on worker threads (subtle.c) */
+  size_t keygen_count;
+  uint32_t next_keygen_id;
   edgefn__js_timer *timers;
   size_t timer_count;
   uint32_t next_timer_id;
@@ -65,6 +69,10 @@ EDGEFN_INTERNAL void edgefn__subrequests_free_all(edgefn_runtime *rt);
 /* The Cache API (lib/js/cache-api.c): ends every call still waiting (the runtime is being
  * freed); a backend that still holds one frees it when it answers. */
 EDGEFN_INTERNAL void edgefn__cache_api_free_all(edgefn_runtime *rt);
+
+/* Web Crypto (lib/js/subtle.c): abandons key generations still running (the runtime is
+ * being freed); their worker threads free them when done. */
+EDGEFN_INTERNAL void edgefn__subtle_free_all(edgefn_runtime *rt);
 
 /* Records a message as the runtime's last error and logs it. */
 EDGEFN_INTERNAL void edgefn__rt_error(edgefn_runtime *rt, const char *fmt, ...)

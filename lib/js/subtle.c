@@ -9,7 +9,7 @@
  * as mbedTLS writes it (PKCS#1 RSAPrivateKey / SEC 1 ECPrivateKey), a public key as
  * SubjectPublicKeyInfo. A second hidden buffer holds a key_info struct, the key's internal
  * slots; the `algorithm` and `usages` objects scripts see are copies made once. */
-#include "js/js.h"
+#include "js/runtime.h"
 
 #include <mbedtls/aes.h>
 #include <mbedtls/asn1write.h>
@@ -1140,6 +1140,176 @@ static void export_key(duk_context *ctx, int fmt, duk_idx_t key) {
 
 /* ---- generateKey ---- */
 
+/* Generates an asymmetric key for p (RSA or EC) and writes both halves' DER at the ends of
+ * buf[0..DER_MAX) and buf[DER_MAX..2*DER_MAX); *pub_n / *priv_n get their lengths, or stay
+ * <= 0 on failure. Touches no Duktape state, so it may run on a worker thread. */
+static void write_generated_der(const params *p, uint8_t *buf, int *pub_n, int *priv_n) {
+  bool ec = p->alg == A_ECDSA || p->alg == A_ECDH;
+  mbedtls_pk_context pk;
+  mbedtls_pk_init(&pk);
+  int rc = mbedtls_pk_setup(&pk, mbedtls_pk_info_from_type(ec ? MBEDTLS_PK_ECKEY : MBEDTLS_PK_RSA));
+  if (rc == 0)
+    rc = ec ? mbedtls_ecp_gen_key((mbedtls_ecp_group_id)p->curve, mbedtls_pk_ec(pk), rng, NULL)
+            : mbedtls_rsa_gen_key(mbedtls_pk_rsa(pk), rng, NULL, p->modulus_bits, (int)p->exponent);
+  if (rc == 0) {
+    *pub_n = mbedtls_pk_write_pubkey_der(&pk, buf, DER_MAX);
+    *priv_n = mbedtls_pk_write_key_der(&pk, buf + DER_MAX, DER_MAX);
+  }
+  mbedtls_pk_free(&pk);
+}
+
+/* Pushes {publicKey, privateKey} from what write_generated_der wrote. Both halves are
+ * imported from DER so that they go through the same checks as imported keys. */
+static void push_pair_from_der(duk_context *ctx, const params *p, bool extractable,
+                               unsigned usages, const uint8_t *buf, int pub_n, int priv_n) {
+  if (pub_n <= 0 || priv_n <= 0)
+    dom_error(ctx, "OperationError", "Key generation failed");
+  unsigned allowed[3];
+  allowed_usages(p->alg, allowed);
+  const uint8_t *pub = buf + DER_MAX - pub_n, *priv = buf + 2 * DER_MAX - priv_n;
+  duk_push_object(ctx);
+  duk_idx_t pair = duk_get_top_index(ctx);
+  const char *err = NULL;
+  mbedtls_pk_context pk;
+  mbedtls_pk_init(&pk);
+  if (mbedtls_pk_parse_public_key(&pk, pub, (size_t)pub_n) != 0)
+    err = "OperationError";
+  if (!err)
+    err = finish_pk_key(ctx, &pk, p, KT_PUBLIC, true, usages & allowed[1]);
+  mbedtls_pk_free(&pk);
+  if (!err) {
+    duk_put_prop_string(ctx, pair, "publicKey");
+    if (mbedtls_pk_parse_key(&pk, priv, (size_t)priv_n, NULL, 0) != 0)
+      err = "OperationError";
+  }
+  if (!err)
+    err = finish_pk_key(ctx, &pk, p, KT_PRIVATE, extractable, usages & allowed[2]);
+  mbedtls_pk_free(&pk);
+  if (err)
+    (void)dom_error(ctx, err, "Key generation failed");
+  duk_put_prop_string(ctx, pair, "privateKey");
+}
+
+/* RSA key generation takes from tens of milliseconds to seconds and cannot be interrupted,
+ * so it runs on a worker thread (loop/work.c) and settles a promise when done: the loop
+ * keeps serving other requests meanwhile. */
+struct edgefn__keygen {
+  edgefn__keygen *next, *prev;
+  edgefn_runtime *rt;
+  uint32_t id, exchange_id;
+  edgefn__work *work;
+  params p;
+  bool extractable;
+  unsigned usages;
+  int pub_n, priv_n;
+  uint8_t der[2 * DER_MAX];
+};
+
+static void keygen_stash_key(char *buf, size_t size, uint32_t id) {
+  snprintf(buf, size, "k%u", id);
+}
+
+static void keygen_unlink(edgefn__keygen *k) {
+  edgefn_runtime *rt = k->rt;
+  if (k->prev)
+    k->prev->next = k->next;
+  else
+    rt->keygens = k->next;
+  if (k->next)
+    k->next->prev = k->prev;
+  rt->keygen_count--;
+}
+
+static void keygen_run(void *data) {
+  edgefn__keygen *k = data;
+  k->pub_n = k->priv_n = -1;
+  write_generated_der(&k->p, k->der, &k->pub_n, &k->priv_n);
+}
+
+static duk_ret_t keygen_pair_safe(duk_context *ctx, void *udata) {
+  edgefn__keygen *k = udata;
+  push_pair_from_der(ctx, &k->p, k->extractable, k->usages, k->der, k->pub_n, k->priv_n);
+  return 1;
+}
+
+static duk_ret_t keygen_settle_safe(duk_context *ctx, void *udata) {
+  edgefn__keygen *k = udata;
+  char key[16];
+  keygen_stash_key(key, sizeof(key), k->id);
+  duk_push_global_stash(ctx);
+  duk_get_prop_string(ctx, -1, key);
+  duk_del_prop_string(ctx, -2, key);
+  duk_remove(ctx, -2); /* [entry] */
+  if (!duk_is_object(ctx, -1))
+    return 0;
+  duk_int_t rc = duk_safe_call(ctx, keygen_pair_safe, k, 0, 1);
+  duk_get_prop_literal(ctx, -2, rc == DUK_EXEC_SUCCESS ? "resolve" : "reject");
+  duk_dup(ctx, -2);
+  duk_call(ctx, 1);
+  return 0;
+}
+
+static void keygen_done(void *data) {
+  edgefn__keygen *k = data;
+  edgefn_runtime *rt = k->rt;
+  keygen_unlink(k);
+  edgefn__rt_invoke(rt, k->exchange_id, keygen_settle_safe, k, "crypto.subtle.generateKey");
+  free(k);
+}
+
+void edgefn__subtle_free_all(edgefn_runtime *rt) {
+  while (rt->keygens) {
+    edgefn__keygen *k = rt->keygens;
+    keygen_unlink(k);
+    edgefn__work_cancel(k->work, free); /* the worker frees it if still generating */
+  }
+}
+
+/* Pushes a promise for an RSA key pair generated off the loop. */
+static void start_rsa_keygen(duk_context *ctx, const params *p, bool extractable,
+                             unsigned usages) {
+  edgefn_runtime *rt = edgefn__rt_from_ctx(ctx);
+  if (!rt)
+    (void)dom_error(ctx, "OperationError", "Key generation needs a runtime");
+  if (rt->keygen_count >= EDGEFN_MAX_PENDING_KEYGEN)
+    (void)dom_error(ctx, "OperationError",
+                    "Too many RSA key generations in progress (limit "
+                    "EDGEFN_MAX_PENDING_KEYGEN)");
+  /* The promise first: nothing below may throw once the job exists. */
+  duk_get_global_literal(ctx, "Promise");
+  duk_push_literal(ctx, "withResolvers");
+  duk_call_prop(ctx, -2, 0);
+  edgefn__keygen *k = malloc(sizeof(*k));
+  if (!k)
+    (void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+  memset(k, 0, offsetof(edgefn__keygen, der));
+  k->rt = rt;
+  k->id = rt->next_keygen_id++;
+  k->exchange_id = rt->current_exchange;
+  k->p = *p;
+  /* Only the numbers are used off the loop; no pointer into the heap goes with the job. */
+  k->p.iv = k->p.aad = k->p.label = k->p.salt = k->p.info = (bytes){empty_bytes, 0};
+  k->extractable = extractable;
+  k->usages = usages;
+  int rc = edgefn__work_submit(rt->loop, keygen_run, keygen_done, k, &k->work);
+  if (rc != 0) {
+    free(k);
+    (void)dom_error(ctx, "OperationError", "Key generation could not start");
+  }
+  k->next = rt->keygens;
+  if (k->next)
+    k->next->prev = k;
+  rt->keygens = k;
+  rt->keygen_count++;
+  char key[16];
+  keygen_stash_key(key, sizeof(key), k->id);
+  duk_push_global_stash(ctx);
+  duk_dup(ctx, -2);
+  duk_put_prop_string(ctx, -2, key);
+  duk_pop(ctx);
+  duk_get_prop_literal(ctx, -1, "promise");
+}
+
 static void generate_key(duk_context *ctx, const params *p, bool extractable, unsigned usages) {
   unsigned allowed[3];
   allowed_usages(p->alg, allowed);
@@ -1165,45 +1335,17 @@ static void generate_key(duk_context *ctx, const params *p, bool extractable, un
   if (!ec && (p->modulus_bits < RSA_MIN_BITS || p->modulus_bits > RSA_MAX_BITS ||
               p->modulus_bits % 8 || p->exponent < 3 || !(p->exponent & 1)))
     (void)dom_error(ctx, "OperationError", "Unsupported RSA modulus length or exponent");
-  /* The DER of both halves is written into a Duktape buffer pushed before any mbedtls
-   * allocation, so nothing below can throw while the generated key is held in C. */
+  if (!ec) {
+    start_rsa_keygen(ctx, p, extractable, usages);
+    return;
+  }
+  /* EC keys take about a millisecond: made here. The DER of both halves is written into a
+   * Duktape buffer pushed before any mbedtls allocation, so nothing below can throw while
+   * the generated key is held in C. */
   uint8_t *buf = duk_push_fixed_buffer(ctx, 2 * DER_MAX);
-  mbedtls_pk_context pk;
-  mbedtls_pk_init(&pk);
-  int rc = mbedtls_pk_setup(&pk, mbedtls_pk_info_from_type(ec ? MBEDTLS_PK_ECKEY : MBEDTLS_PK_RSA));
-  if (rc == 0)
-    rc = ec ? mbedtls_ecp_gen_key((mbedtls_ecp_group_id)p->curve, mbedtls_pk_ec(pk), rng, NULL)
-            : mbedtls_rsa_gen_key(mbedtls_pk_rsa(pk), rng, NULL, p->modulus_bits, (int)p->exponent);
   int pub_n = -1, priv_n = -1;
-  if (rc == 0) {
-    pub_n = mbedtls_pk_write_pubkey_der(&pk, buf, DER_MAX);
-    priv_n = mbedtls_pk_write_key_der(&pk, buf + DER_MAX, DER_MAX);
-  }
-  mbedtls_pk_free(&pk);
-  if (pub_n <= 0 || priv_n <= 0)
-    dom_error(ctx, "OperationError", "Key generation failed");
-  /* Both halves are imported from DER so that they go through the same checks. */
-  const uint8_t *pub = buf + DER_MAX - pub_n, *priv = buf + 2 * DER_MAX - priv_n;
-  duk_push_object(ctx);
-  duk_idx_t pair = duk_get_top_index(ctx);
-  const char *err = NULL;
-  mbedtls_pk_init(&pk);
-  if (mbedtls_pk_parse_public_key(&pk, pub, (size_t)pub_n) != 0)
-    err = "OperationError";
-  if (!err)
-    err = finish_pk_key(ctx, &pk, p, KT_PUBLIC, true, usages & allowed[1]);
-  mbedtls_pk_free(&pk);
-  if (!err) {
-    duk_put_prop_string(ctx, pair, "publicKey");
-    if (mbedtls_pk_parse_key(&pk, priv, (size_t)priv_n, NULL, 0) != 0)
-      err = "OperationError";
-  }
-  if (!err)
-    err = finish_pk_key(ctx, &pk, p, KT_PRIVATE, extractable, usages & allowed[2]);
-  mbedtls_pk_free(&pk);
-  if (err)
-    (void)dom_error(ctx, err, "Key generation failed");
-  duk_put_prop_string(ctx, pair, "privateKey");
+  write_generated_der(p, buf, &pub_n, &priv_n);
+  push_pair_from_der(ctx, p, extractable, usages, buf, pub_n, priv_n);
 }
 
 /* ---- sign / verify ---- */

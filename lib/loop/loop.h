@@ -54,6 +54,20 @@ EDGEFN_INTERNAL void edgefn__defer_init(edgefn__defer *d, edgefn__defer_cb cb, v
 EDGEFN_INTERNAL void edgefn__defer_queue(edgefn_loop *loop, edgefn__defer *d);
 EDGEFN_INTERNAL void edgefn__defer_cancel(edgefn_loop *loop, edgefn__defer *d);
 
+/* Work that would block the loop, run on a worker thread (work.c). fn runs on a worker,
+ * then done runs on the loop's thread from the loop (never before submit returns). */
+typedef struct edgefn__work edgefn__work;
+typedef void (*edgefn__work_fn)(void *data);
+typedef void (*edgefn__work_done_cb)(void *data);
+/* Queues fn(data); *out is the job until done runs or it is cancelled. Returns 0,
+ * EDGEFN_ENOMEM or EDGEFN_ESYSTEM (then nothing is called). The job keeps the loop alive. */
+EDGEFN_INTERNAL int edgefn__work_submit(edgefn_loop *loop, edgefn__work_fn fn,
+                                        edgefn__work_done_cb done, void *data,
+                                        edgefn__work **out);
+/* Cancels a job whose done has not run: done is never called, and free_data(data) (may be
+ * NULL) runs once fn is no longer running — now, or later on the worker thread. */
+EDGEFN_INTERNAL void edgefn__work_cancel(edgefn__work *w, void (*free_data)(void *data));
+
 /* Runtimes attached to a loop are counted so that freeing a loop that still has some is
  * caught in debug builds. */
 EDGEFN_INTERNAL void edgefn__loop_attach(edgefn_loop *loop, int delta);

@@ -542,3 +542,70 @@ TEST(subtle_crypto_key_and_errors) {
       0);
   return 0;
 }
+
+/* RSA key generation runs on a worker thread: while it runs, the loop serves another request
+ * and fires timers; a runtime has at most EDGEFN_MAX_PENDING_KEYGEN of them at once; freeing
+ * the runtime with one running is safe. */
+static const char keygen_js[] =
+    "var RSA = {name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024,\n"
+    "  publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256'};\n"
+    "addEventListener('fetch', function (ev) {\n"
+    "  var path = new URL(ev.request.url).pathname, S = crypto.subtle;\n"
+    "  if (path === '/quick') return ev.respondWith(new Response('quick'));\n"
+    "  if (path === '/many') {\n"
+    "    var all = [];\n"
+    "    for (var i = 0; i < 6; i++) all.push(S.generateKey(RSA, false, ['sign', 'verify'])\n"
+    "      .then(function () { return 'ok'; }, function (e) { return e.name; }));\n"
+    "    return ev.respondWith(Promise.all(all).then(function (r) { return new Response(r.join()); }));\n"
+    "  }\n"
+    "  var timer = false;\n"
+    "  setTimeout(function () { timer = true; }, 0);\n"
+    "  ev.respondWith(S.generateKey(RSA, true, ['sign', 'verify']).then(function (k) {\n"
+    "    return S.sign('RSASSA-PKCS1-v1_5', k.privateKey, new Uint8Array([1, 2, 3]))\n"
+    "      .then(function (sig) { return S.verify('RSASSA-PKCS1-v1_5', k.publicKey, sig,\n"
+    "        new Uint8Array([1, 2, 3])); })\n"
+    "      .then(function (ok) { return new Response([timer, ok, k.publicKey.type,\n"
+    "        k.privateKey.algorithm.modulusLength, k.privateKey.extractable].join()); });\n"
+    "  }));\n"
+    "});\n";
+
+TEST(subtle_rsa_keygen_off_the_loop) {
+  js_env e;
+  ASSERT_EQ(env_open(&e, keygen_js, 0, 0, 0), 0);
+  collected slow, quick;
+  memset(&slow, 0, sizeof(slow));
+  memset(&quick, 0, sizeof(quick));
+  edgefn_request req = EDGEFN_REQUEST_INIT;
+  req.url = "http://x/gen";
+  req.url_len = strlen(req.url);
+  ASSERT_EQ(edgefn_runtime_dispatch(e.rt, &req, &h_handler, &slow), 0);
+  req.url = "http://x/quick";
+  req.url_len = strlen(req.url);
+  ASSERT_EQ(edgefn_runtime_dispatch(e.rt, &req, &h_handler, &quick), 0);
+  int quick_first = 0;
+  while (!slow.ended) {
+    edgefn_loop_run(e.loop, EDGEFN_RUN_ONCE);
+    if (quick.ended && !slow.ended)
+      quick_first = 1;
+  }
+  ASSERT(quick.ended);
+  ASSERT(quick_first);
+  ASSERT_STREQ(quick.body, "quick");
+  ASSERT_STREQ(slow.body, "true,true,public,1024,true");
+  collected_free(&slow);
+  collected_free(&quick);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/many", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "ok,ok,ok,ok,OperationError,OperationError");
+  collected_free(&c);
+  /* Freed with a generation still running: it is abandoned, not waited for. */
+  memset(&slow, 0, sizeof(slow));
+  req.url = "http://x/gen";
+  req.url_len = strlen(req.url);
+  ASSERT_EQ(edgefn_runtime_dispatch(e.rt, &req, &h_handler, &slow), 0);
+  env_close(&e);
+  ASSERT(slow.ended);
+  ASSERT_EQ(slow.end_result, EDGEFN_ECANCELED);
+  collected_free(&slow);
+  return 0;
+}
