@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Benchmark (issue 9): the same hello-world function served by one nginx, once through
+# libedgefn's nginx module (bindings/nginx) and once through njs (`js_content`), measured with
+# wrk over loopback in the same run. Prints requests/s, latency percentiles and the ratio
+# libedgefn / njs (target: at least 1.0).
+#
+#   bench/nginx-module-vs-njs.sh [BUILD_DIR [SECONDS [CONNECTIONS]]]
+#
+# BUILD_DIR defaults to build-release (scripts/bench makes it). One nginx worker and one wrk
+# thread, so on a 2-core machine each side has a core. Only 127.0.0.1 is contacted, and
+# everything started here is stopped on exit.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build-release}
+secs=${2:-5}
+conns=${3:-32}
+for tool in nginx wrk; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "error: $tool is missing (scripts/bench installs it)" >&2
+    exit 1
+  fi
+done
+if [ ! -f /usr/lib/nginx/modules/ngx_http_js_module.so ]; then
+  echo "error: njs is missing: install libnginx-mod-http-js" >&2
+  exit 1
+fi
+module=$("$root/bindings/nginx/build" "$build")
+dir=$(mktemp -d /tmp/edgefn-bench-nginx.XXXXXX)
+chmod 755 "$dir"
+pid=""
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -QUIT "$pid"
+    wait "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+body='Hello from an edge function!\n'
+cat >"$dir/hello.js" <<JS
+addEventListener('fetch', function (event) {
+  event.respondWith(new Response('$body',
+    { headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+});
+JS
+cat >"$dir/hello.mjs" <<JS
+function hello(r) {
+  r.headersOut['Content-Type'] = 'text/plain; charset=utf-8';
+  r.return(200, '$body');
+}
+export default { hello };
+JS
+cat >"$dir/rules.json" <<'JSON'
+{"rules": [{"function": "hello", "match": [[{"field": "path", "operator": "prefix", "values": ["/edgefn"]}]]}]}
+JSON
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$dir/nginx.conf" <<CONF
+load_module $module;
+load_module /usr/lib/nginx/modules/ngx_http_js_module.so;
+worker_processes 1;
+daemon off;
+error_log $dir/error.log warn;
+pid $dir/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  js_import main from $dir/hello.mjs;
+  edgefn_function hello $dir/hello.js;
+  edgefn_rules $dir/rules.json;
+  server {
+    listen 127.0.0.1:$port;
+    location /edgefn { edgefn_pass; }
+    location /njs { js_content main.hello; }
+  }
+}
+CONF
+nginx -p "$dir" -c "$dir/nginx.conf" &
+pid=$!
+for _ in $(seq 100); do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/njs"; then break; fi
+  sleep 0.1
+done
+a=$(curl -s "http://127.0.0.1:$port/edgefn")
+b=$(curl -s "http://127.0.0.1:$port/njs")
+if [ "$a" != "$b" ] || [ -z "$a" ]; then
+  echo "error: the two functions answer differently: '$a' vs '$b'" >&2
+  exit 1
+fi
+
+# run PATH: prints "requests/s p50 p99" from wrk's report.
+run() {
+  wrk -t1 -c1 -d1s "http://127.0.0.1:$port$1" >/dev/null # warm up
+  wrk -t1 -c"$conns" -d"${secs}s" --latency "http://127.0.0.1:$port$1" >"$dir/wrk.out"
+  if grep -q "Non-2xx" "$dir/wrk.out"; then
+    echo "error: $1 answered errors:" >&2
+    cat "$dir/wrk.out" >&2
+    exit 1
+  fi
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' "$dir/wrk.out")
+  p50=$(awk '$1 == "50%" {print $2}' "$dir/wrk.out")
+  p99=$(awk '$1 == "99%" {print $2}' "$dir/wrk.out")
+  echo "$rps $p50 $p99"
+}
+
+echo "nginx $(nginx -v 2>&1 | sed 's|.*/||'), one worker; wrk 1 thread, $conns connections, ${secs} s each"
+read -r e_rps e_p50 e_p99 < <(run /edgefn)
+read -r n_rps n_p50 n_p99 < <(run /njs)
+printf '%-28s %10s req/s   p50 %-9s p99 %s\n' "libedgefn module (edgefn_pass)" "$e_rps" "$e_p50" "$e_p99"
+printf '%-28s %10s req/s   p50 %-9s p99 %s\n' "njs (js_content)" "$n_rps" "$n_p50" "$n_p99"
+ratio=$(python3 -c "print('%.2f' % ($e_rps / $n_rps))")
+met=$(python3 -c "print('met' if $e_rps >= $n_rps else 'NOT met')")
+echo "ratio libedgefn / njs: ${ratio}x  (target >= 1.0: $met)"
