@@ -36,6 +36,11 @@ EDGEFN_INTERNAL void edgefn__cpu_begin(edgefn__heap_ctl *ctl, uint64_t budget_ns
 /* Ends the entry and returns the CPU time to charge for it. */
 EDGEFN_INTERNAL uint64_t edgefn__cpu_end(edgefn__heap_ctl *ctl);
 
+/* The CPU time left to the JavaScript now running: 0 once the budget is spent (the entry
+ * is then marked exceeded), UINT64_MAX when no budget is active. For long native work
+ * (regular expression matching) that Duktape's exec-timeout hook cannot interrupt. */
+EDGEFN_INTERNAL uint64_t edgefn__cpu_remaining_ns(edgefn__heap_ctl *ctl);
+
 /* Creates a heap whose allocations are counted against ctl->mem_limit (ctl may be NULL
  * for an unlimited compile-only heap). */
 EDGEFN_INTERNAL duk_context *edgefn__heap_new(edgefn__heap_ctl *ctl);
