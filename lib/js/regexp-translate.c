@@ -20,6 +20,10 @@
 #define JS_DIGIT "0-9"
 #define JS_WORD "A-Za-z0-9_"
 #define JS_LINE_TERM "\\x{a}\\x{d}\\x{2028}\\x{2029}"
+/* Characters PCRE2's caseless matching relates to others that JavaScript's Canonicalize
+ * without u does not: long s, Kelvin sign, dotted and dotless i, sharp s and capital
+ * sharp s. */
+#define NONU_SPECIAL "[\\x{17f}\\x{212a}\\x{130}\\x{131}\\x{df}\\x{1e9e}]"
 
 int edgefn__re_parse_flags(const char *flags, size_t len) {
   static const char order[] = "dgimsuy";
@@ -265,7 +269,8 @@ static void emit_literal(parser *p, uint32_t c) {
       sb_str(&p->out, tmp);
       return;
     }
-    if (c == 0x130 || c == 0x131 || (!p->u && (c == 0x17f || c == 0x212a))) {
+    if (c == 0x130 || c == 0x131 ||
+        (!p->u && (c == 0x17f || c == 0x212a || c == 0xdf || c == 0x1e9e))) {
       sb_str(&p->out, "(?-i:");
       sb_hex(&p->out, c);
       sb_str(&p->out, ")");
@@ -632,7 +637,15 @@ static bool parse_class(parser *p) {
     if (!ncomp) {
       if (body.len == 0)
         sb_str(o, negate ? "(?s:.)" : "(?!)");
-      else {
+      else if (p->ic && !p->u) {
+        /* Without u, JavaScript never folds these onto ASCII (or ß onto ẞ) as PCRE2's
+         * caseless classes do: they match the class only as themselves. */
+        sb_str(o, negate ? "(?:(?!" NONU_SPECIAL ")[^" : "(?:(?!" NONU_SPECIAL ")[");
+        sb_add(o, body.p, body.len);
+        sb_str(o, negate ? "]|(?-i:(?=" NONU_SPECIAL ")[^" : "]|(?-i:[");
+        sb_add(o, body.p, body.len);
+        sb_str(o, "]))");
+      } else {
         sb_str(o, negate ? "[^" : "[");
         sb_add(o, body.p, body.len);
         sb_str(o, "]");
@@ -770,18 +783,21 @@ static bool atom_escape(parser *p, bool *assertion) {
   case 'b':
   case 'B':
     *assertion = true;
-    if (p->ic) /* PCRE2_UCP is on: its \b would use Unicode's word characters */
-      sb_str(o, c == 'b' ? "(?:(?<=[" JS_WORD "])(?![" JS_WORD "])|(?<![" JS_WORD "])(?=[" JS_WORD
-                           "]))"
-                         : "(?:(?<=[" JS_WORD "])(?=[" JS_WORD "])|(?<![" JS_WORD
+    /* PCRE2_UCP is on under i: its \b would use Unicode's word characters, and a
+     * caseless [A-Za-z0-9_] takes in the long s and the Kelvin sign, which JavaScript's
+     * word characters include only under u. */
+    if (p->ic)
+      sb_str(o, c == 'b' ? "(?-i:(?<=[" JS_WORD "])(?![" JS_WORD "])|(?<![" JS_WORD
+                           "])(?=[" JS_WORD "]))"
+                         : "(?-i:(?<=[" JS_WORD "])(?=[" JS_WORD "])|(?<![" JS_WORD
                            "])(?![" JS_WORD "]))");
     else
       sb_str(o, c == 'b' ? "\\b" : "\\B");
     return true;
   case 'd': sb_str(o, "[" JS_DIGIT "]"); return true;
   case 'D': sb_str(o, "[^" JS_DIGIT "]"); return true;
-  case 'w': sb_str(o, "[" JS_WORD "]"); return true;
-  case 'W': sb_str(o, "[^" JS_WORD "]"); return true;
+  case 'w': sb_str(o, p->ic && !p->u ? "(?-i:[" JS_WORD "])" : "[" JS_WORD "]"); return true;
+  case 'W': sb_str(o, p->ic && !p->u ? "(?-i:[^" JS_WORD "])" : "[^" JS_WORD "]"); return true;
   case 's': sb_str(o, "[" JS_SPACE "]"); return true;
   case 'S': sb_str(o, "[^" JS_SPACE "]"); return true;
   case 'f': emit_literal(p, 12); return true;
@@ -806,7 +822,7 @@ static bool atom_escape(parser *p, bool *assertion) {
       return true;
     }
     if (p->u)
-      return fail(p, "Invalid unicode escape");
+      return fail(p, "Invalid Unicode escape");
     p->i--; /* Annex B: "\c" is a backslash followed by c */
     emit_literal(p, '\\');
     return true;
@@ -986,10 +1002,14 @@ static bool parse_term(parser *p) {
     break;
   }
   if (is_quantifier_start(p)) {
-    if (assertion || !quantifiable)
+    if (!quantifiable || (assertion && c == '('))
+      return fail(p, "Invalid quantifier");
+    if (assertion)
       return fail(p, "Nothing to repeat");
     return parse_quantifier(p);
   }
+  if (p->u && at(p, '{') && !assertion)
+    return fail(p, "Incomplete quantifier");
   return true;
 }
 

@@ -34,6 +34,9 @@
 #define KEY_SRC DUK_HIDDEN_SYMBOL("reSrc")
 #define KEY_FLAGS DUK_HIDDEN_SYMBOL("reFlags")
 #define KEY_PTR DUK_HIDDEN_SYMBOL("p")
+/* The object itself: hidden properties are inherited like any other, and an object whose
+ * prototype is a RegExp is not one. */
+#define KEY_SELF DUK_HIDDEN_SYMBOL("reSelf")
 #define KEY_DUK_SOURCE DUK_INTERNAL_SYMBOL("Source")
 #define KEY_DUK_BYTECODE DUK_INTERNAL_SYMBOL("Bytecode")
 #define STASH_STATE "reState"
@@ -447,16 +450,36 @@ static re_compiled *compiled_of_entry(duk_context *ctx, duk_idx_t entry) {
   return re;
 }
 
+/* Duktape keeps a literal's bytecode in an own property: an object inheriting from a
+ * literal has none of its own. */
+static bool own_duk_regexp(duk_context *ctx, duk_idx_t idx) {
+  duk_idx_t top = duk_get_top(ctx);
+  idx = duk_normalize_index(ctx, idx);
+  duk_get_prototype(ctx, idx);
+  bool own = true;
+  if (duk_is_object(ctx, -1)) {
+    duk_get_prop_string(ctx, -1, KEY_DUK_BYTECODE);
+    duk_get_prop_string(ctx, idx, KEY_DUK_BYTECODE);
+    own = !duk_strict_equals(ctx, -1, -2);
+  }
+  duk_set_top(ctx, top);
+  return own;
+}
+
 /* Is the value at idx a RegExp object (Duktape's class), ours or a Duktape literal? */
 static bool is_regexp_object(duk_context *ctx, duk_idx_t idx) {
   if (!duk_is_object(ctx, idx) || duk_is_function(ctx, idx))
     return false;
-  if (duk_has_prop_string(ctx, idx, KEY_RE))
-    return true;
+  if (duk_get_prop_string(ctx, idx, KEY_SELF)) {
+    bool own = duk_get_pointer(ctx, -1) == duk_get_heapptr(ctx, idx);
+    duk_pop(ctx);
+    return own;
+  }
+  duk_pop(ctx);
   duk_get_prop_string(ctx, idx, KEY_DUK_BYTECODE);
   bool yes = duk_is_string(ctx, -1);
   duk_pop(ctx);
-  return yes;
+  return yes && own_duk_regexp(ctx, idx);
 }
 
 /* The compiled pattern of the RegExp at idx, adopting a Duktape literal on first use;
@@ -465,14 +488,19 @@ static re_compiled *regexp_compiled(duk_context *ctx, duk_idx_t idx) {
   if (!duk_is_object(ctx, idx))
     return NULL;
   idx = duk_normalize_index(ctx, idx);
-  if (duk_get_prop_string(ctx, idx, KEY_RE)) {
+  if (duk_get_prop_string(ctx, idx, KEY_SELF)) {
+    bool own = duk_get_pointer(ctx, -1) == duk_get_heapptr(ctx, idx);
+    duk_pop(ctx);
+    if (!own)
+      return NULL;
+    duk_get_prop_string(ctx, idx, KEY_RE);
     re_compiled *re = compiled_of_entry(ctx, -1);
     duk_pop(ctx);
     return re;
   }
   duk_pop(ctx);
   duk_get_prop_string(ctx, idx, KEY_DUK_BYTECODE);
-  if (!duk_is_string(ctx, -1) || duk_is_function(ctx, idx)) {
+  if (!duk_is_string(ctx, -1) || duk_is_function(ctx, idx) || !own_duk_regexp(ctx, idx)) {
     duk_pop(ctx);
     return NULL;
   }
@@ -499,6 +527,8 @@ static re_compiled *regexp_compiled(duk_context *ctx, duk_idx_t idx) {
   duk_put_prop_string(ctx, idx, KEY_SRC);
   duk_push_string(ctx, fl);
   duk_put_prop_string(ctx, idx, KEY_FLAGS);
+  duk_push_pointer(ctx, duk_get_heapptr(ctx, idx));
+  duk_put_prop_string(ctx, idx, KEY_SELF);
   return re;
 }
 
@@ -541,6 +571,8 @@ static void push_new_regexp(duk_context *ctx, duk_idx_t src, duk_idx_t fl, duk_i
   flags_string((unsigned)f, canon);
   duk_push_string(ctx, canon);
   duk_put_prop_string(ctx, -2, KEY_FLAGS);
+  duk_push_pointer(ctx, duk_get_heapptr(ctx, -1));
+  duk_put_prop_string(ctx, -2, KEY_SELF);
 }
 
 /* IsRegExp (ES2022 7.2.8). */
@@ -698,6 +730,11 @@ static size_t cp_index(const re_state *st, size_t i) {
     else
       hi = mid;
   }
+  /* inside a pair: the pair's code point, as V8 backs up to it */
+  if (lo < st->n32 && st->cp16[lo] != i && lo > 0)
+    lo--;
+  else if (lo == st->n32 && st->cp16[lo] != i && lo > 0)
+    lo--;
   return lo;
 }
 
@@ -955,6 +992,13 @@ static void require_object_this(duk_context *ctx, const char *method) {
                          method);
 }
 
+static bool get_bool_prop(duk_context *ctx, duk_idx_t obj, const char *name) {
+  duk_get_prop_string(ctx, obj, name);
+  bool b = duk_to_boolean(ctx, -1);
+  duk_pop(ctx);
+  return b;
+}
+
 /* Pushes ToString(Get(rx, "flags")) and returns it. */
 static const char *push_flags_of(duk_context *ctx, duk_idx_t rx) {
   duk_get_prop_literal(ctx, rx, "flags");
@@ -1103,12 +1147,12 @@ static duk_ret_t regexp_source_getter(duk_context *ctx) {
 static duk_ret_t regexp_symbol_match(duk_context *ctx) { /* (string) */
   require_object_this(ctx, "[Symbol.match]");
   duk_to_string(ctx, 0);
-  const char *fl = push_flags_of(ctx, 1); /* 2 */
-  if (!strchr(fl, 'g')) {
+  /* Node 20's V8 reads global and unicode here (ES2021), not flags (ES2024). */
+  if (!get_bool_prop(ctx, 1, "global")) {
     regexp_exec_abstract(ctx, 1, 0);
     return 1;
   }
-  bool unicode = strchr(fl, 'u') != NULL;
+  bool unicode = get_bool_prop(ctx, 1, "unicode");
   set_last_index(ctx, 1, 0);
   duk_idx_t arr = duk_push_array(ctx);
   duk_uarridx_t n = 0;
@@ -1272,10 +1316,12 @@ static duk_ret_t regexp_symbol_replace(duk_context *ctx) { /* (string, replaceVa
   bool functional = duk_is_callable(ctx, 1);
   if (!functional)
     duk_to_string(ctx, 1);
-  const char *fl = push_flags_of(ctx, 2); /* 3 */
-  bool global = strchr(fl, 'g') != NULL, unicode = strchr(fl, 'u') != NULL;
-  if (global)
+  bool global = get_bool_prop(ctx, 2, "global"), unicode = false;
+  if (global) {
+    unicode = get_bool_prop(ctx, 2, "unicode");
     set_last_index(ctx, 2, 0);
+  }
+  duk_push_undefined(ctx); /* 3: keeps the layout below */
   size_t slen = duk_get_length(ctx, 0);
   bool fast = uses_builtin_exec(ctx, 2);
   /* Collect every match before replacing: a replacer function must not see later matches
@@ -1490,7 +1536,7 @@ static duk_ret_t regexp_symbol_split(duk_context *ctx) { /* (string, limit) */
       push_sub(ctx, st, 0, p, at);
       duk_put_prop_index(ctx, arr, len++);
       if (len == lim)
-        return 1;
+        goto done;
       p = e;
       size_t caps = re->groups;
       size_t ov[2 * 64];
@@ -1505,7 +1551,7 @@ static duk_ret_t regexp_symbol_split(duk_context *ctx) { /* (string, limit) */
           push_sub(ctx, st, 0, a, b);
         duk_put_prop_index(ctx, arr, len++);
         if (len == lim)
-          return 1;
+          goto done;
       }
       q = p;
     }
@@ -1534,7 +1580,7 @@ static duk_ret_t regexp_symbol_split(duk_context *ctx) { /* (string, limit) */
       duk_substring(ctx, -1, p, q);
       duk_put_prop_index(ctx, arr, len++);
       if (len == lim)
-        return 1;
+        goto done;
       p = (size_t)e;
       duk_get_prop_literal(ctx, z, "length");
       double nc = to_length(ctx, -1) - 1;
@@ -1543,7 +1589,7 @@ static duk_ret_t regexp_symbol_split(duk_context *ctx) { /* (string, limit) */
         duk_get_prop_index(ctx, z, (duk_uarridx_t)k);
         duk_put_prop_index(ctx, arr, len++);
         if (len == lim)
-          return 1;
+          goto done;
       }
       duk_pop(ctx);
       q = p;
@@ -1552,6 +1598,7 @@ static duk_ret_t regexp_symbol_split(duk_context *ctx) { /* (string, limit) */
   duk_dup(ctx, 0);
   duk_substring(ctx, -1, p, size);
   duk_put_prop_index(ctx, arr, len);
+done:
   duk_dup(ctx, arr);
   return 1;
 }
