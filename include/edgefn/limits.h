@@ -47,7 +47,7 @@
 #define EDGEFN_REGEXP_CACHE_MAX 256u
 #define EDGEFN_REGEXP_FIRST_MATCH_LIMIT 200000u
 #define EDGEFN_REGEXP_JIT_STACK_MIN (32u * 1024u)
-#define EDGEFN_REGEXP_JIT_STACK_MAX (1024u * 1024u)
+#define EDGEFN_REGEXP_JIT_STACK_MAX (8u * 1024u * 1024u)
 #define EDGEFN_REGEXP_HEAP_LIMIT_KIB (32u * 1024u)
 
 /* The HTTP cache's built-in memory backend (include/edgefn/cache.h): bytes it may hold in all

@@ -111,8 +111,10 @@ static void sb_utf8(sbuf *b, uint32_t cp) {
   sb_add(b, (const char *)tmp, n);
 }
 
+/* Identifier characters of group names, approximated: any non-ASCII character except
+ * surrogates (PCRE2 never sees the names, so this only decides what is rejected). */
 static bool id_start(uint32_t c) {
-  return is_alpha(c) || c == '$' || c == '_' || c >= 0x80;
+  return is_alpha(c) || c == '$' || c == '_' || (c >= 0x80 && (c < 0xd800 || c > 0xdfff));
 }
 static bool id_part(uint32_t c) {
   return id_start(c) || is_digit(c) || c == 0x200c || c == 0x200d;

@@ -754,16 +754,19 @@ static duk_ret_t cpu_breach(duk_context *ctx, re_state *st) {
 static bool run_match(duk_context *ctx, re_state *st, re_compiled *re, size_t from) {
   bool u = re->c32 != NULL;
   size_t start = u ? cp_index(st, from) : from;
+  if (st->ctl && st->ctl->cpu_active && st->ctl->cpu_exceeded) /* a breach was caught */
+    (void)cpu_breach(ctx, st);
   uint64_t limit = EDGEFN_REGEXP_FIRST_MATCH_LIMIT;
+  const uint32_t opts = 0;
   int rc;
   for (;;) {
     uint64_t t0 = edgefn__now_ns();
     if (u) {
       pcre2_set_match_limit_32(st->mc32, (uint32_t)limit);
-      rc = pcre2_match_32(re->c32, st->u32, st->n32, start, 0, re->md32, st->mc32);
+      rc = pcre2_match_32(re->c32, st->u32, st->n32, start, opts, re->md32, st->mc32);
     } else {
       pcre2_set_match_limit_16(st->mc16, (uint32_t)limit);
-      rc = pcre2_match_16(re->c16, st->u16, st->n16, start, 0, re->md16, st->mc16);
+      rc = pcre2_match_16(re->c16, st->u16, st->n16, start, opts, re->md16, st->mc16);
     }
     if (rc != PCRE2_ERROR_MATCHLIMIT)
       break;
