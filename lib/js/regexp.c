@@ -31,16 +31,15 @@
 #include <string.h>
 
 #define KEY_RE DUK_HIDDEN_SYMBOL("re")
-#define KEY_SRC DUK_HIDDEN_SYMBOL("reSrc")
-#define KEY_FLAGS DUK_HIDDEN_SYMBOL("reFlags")
+#define KEY_SRC DUK_HIDDEN_SYMBOL("reSrc") /* on the compiled-pattern object */
+/* On a RegExp: a fixed buffer holding an re_info. */
+#define KEY_INFO DUK_HIDDEN_SYMBOL("reInfo")
 #define KEY_PTR DUK_HIDDEN_SYMBOL("p")
-/* The object itself: hidden properties are inherited like any other, and an object whose
- * prototype is a RegExp is not one. */
-#define KEY_SELF DUK_HIDDEN_SYMBOL("reSelf")
 #define KEY_DUK_SOURCE DUK_INTERNAL_SYMBOL("Source")
 #define KEY_DUK_BYTECODE DUK_INTERNAL_SYMBOL("Bytecode")
 #define STASH_STATE "reState"
 #define STASH_CACHE "reCache"
+#define STASH_LITERALS "reLiterals"
 #define STASH_ORIG_CTOR "reDukCtor"
 #define STASH_ORIG_SPLIT "reDukSplit"
 #define STASH_ORIG_REPLACE "reDukReplace"
@@ -420,6 +419,8 @@ static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
   duk_push_bare_object(ctx);
   duk_push_pointer(ctx, re);
   duk_put_prop_string(ctx, -2, KEY_PTR);
+  duk_dup(ctx, src);
+  duk_put_prop_string(ctx, -2, KEY_SRC);
   duk_push_c_function(ctx, compiled_finalizer, 1);
   duk_set_finalizer(ctx, -2);
   /* [stash cache key entry] */
@@ -428,6 +429,8 @@ static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
   if (st->cache_count >= EDGEFN_REGEXP_CACHE_MAX) {
     /* Full: start over rather than keep LRU order on every lookup. */
     st->cache_count = 0;
+    duk_push_bare_object(ctx);
+    duk_put_prop_literal(ctx, -5, STASH_LITERALS);
     duk_push_bare_object(ctx);
     duk_dup_top(ctx);
     duk_put_prop_literal(ctx, -6, STASH_CACHE);
@@ -450,6 +453,41 @@ static re_compiled *compiled_of_entry(duk_context *ctx, duk_idx_t entry) {
   return re;
 }
 
+/* What a RegExp carries, read on every exec with one property lookup. `self` is the object
+ * itself: hidden properties are inherited like any other, and an object whose prototype
+ * is a RegExp is not one. */
+typedef struct re_info {
+  void *self;
+  re_compiled *re;
+} re_info;
+
+/* Gives the object at obj the compiled pattern at entry (kept alive by KEY_RE). */
+static re_compiled *attach_compiled(duk_context *ctx, duk_idx_t obj, duk_idx_t entry) {
+  obj = duk_normalize_index(ctx, obj);
+  entry = duk_normalize_index(ctx, entry);
+  re_info *info = duk_push_fixed_buffer(ctx, sizeof(re_info));
+  info->self = duk_get_heapptr(ctx, obj);
+  info->re = compiled_of_entry(ctx, entry);
+  duk_put_prop_string(ctx, obj, KEY_INFO);
+  duk_dup(ctx, entry);
+  duk_put_prop_string(ctx, obj, KEY_RE);
+  return info->re;
+}
+
+/* The compiled pattern of an object that has its own; NULL otherwise. */
+static re_compiled *own_compiled(duk_context *ctx, duk_idx_t idx) {
+  re_compiled *re = NULL;
+  if (duk_get_prop_string(ctx, idx, KEY_INFO)) {
+    duk_size_t n;
+    re_info *info = duk_get_buffer(ctx, -1, &n);
+    if (info && n == sizeof(*info) && info->self == duk_get_heapptr(ctx, idx))
+      re = info->re;
+  }
+  duk_pop(ctx);
+  return re;
+}
+
+
 /* Duktape keeps a literal's bytecode in an own property: an object inheriting from a
  * literal has none of its own. */
 static bool own_duk_regexp(duk_context *ctx, duk_idx_t idx) {
@@ -470,12 +508,8 @@ static bool own_duk_regexp(duk_context *ctx, duk_idx_t idx) {
 static bool is_regexp_object(duk_context *ctx, duk_idx_t idx) {
   if (!duk_is_object(ctx, idx) || duk_is_function(ctx, idx))
     return false;
-  if (duk_get_prop_string(ctx, idx, KEY_SELF)) {
-    bool own = duk_get_pointer(ctx, -1) == duk_get_heapptr(ctx, idx);
-    duk_pop(ctx);
-    return own;
-  }
-  duk_pop(ctx);
+  if (own_compiled(ctx, idx))
+    return true;
   duk_get_prop_string(ctx, idx, KEY_DUK_BYTECODE);
   bool yes = duk_is_string(ctx, -1);
   duk_pop(ctx);
@@ -488,26 +522,35 @@ static re_compiled *regexp_compiled(duk_context *ctx, duk_idx_t idx) {
   if (!duk_is_object(ctx, idx))
     return NULL;
   idx = duk_normalize_index(ctx, idx);
-  if (duk_get_prop_string(ctx, idx, KEY_SELF)) {
-    bool own = duk_get_pointer(ctx, -1) == duk_get_heapptr(ctx, idx);
-    duk_pop(ctx);
-    if (!own)
-      return NULL;
-    duk_get_prop_string(ctx, idx, KEY_RE);
-    re_compiled *re = compiled_of_entry(ctx, -1);
-    duk_pop(ctx);
-    return re;
-  }
-  duk_pop(ctx);
+  re_compiled *own = own_compiled(ctx, idx);
+  if (own)
+    return own;
   duk_get_prop_string(ctx, idx, KEY_DUK_BYTECODE);
   if (!duk_is_string(ctx, -1) || duk_is_function(ctx, idx) || !own_duk_regexp(ctx, idx)) {
     duk_pop(ctx);
     return NULL;
   }
+  /* Each evaluation of a literal is a new object sharing the literal's bytecode string:
+   * the cache of adopted literals is keyed by that string. */
+  duk_push_heap_stash(ctx);
+  if (duk_get_prop_literal(ctx, -1, STASH_LITERALS)) {
+    duk_dup(ctx, -3);
+    if (duk_get_prop(ctx, -2)) { /* [bc stash lits entry] */
+      re_compiled *re = attach_compiled(ctx, idx, -1);
+      duk_pop_n(ctx, 4);
+      return re;
+    }
+    duk_pop(ctx);
+  } else {
+    duk_pop(ctx);
+    duk_push_bare_object(ctx);
+    duk_dup_top(ctx);
+    duk_put_prop_literal(ctx, -3, STASH_LITERALS);
+  }
+  duk_remove(ctx, -2); /* [bc lits] */
   duk_size_t bl;
-  const unsigned char *bc = (const unsigned char *)duk_get_lstring(ctx, -1, &bl);
+  const unsigned char *bc = (const unsigned char *)duk_get_lstring(ctx, -2, &bl);
   unsigned df = bl ? bc[0] : 0, f = 0;
-  duk_pop(ctx);
   if (df & DUK_RE_FLAG_GLOBAL)
     f |= EDGEFN_RE_G;
   if (df & DUK_RE_FLAG_IGNORE_CASE)
@@ -516,20 +559,23 @@ static re_compiled *regexp_compiled(duk_context *ctx, duk_idx_t idx) {
     f |= EDGEFN_RE_M;
   duk_get_prop_string(ctx, idx, KEY_DUK_SOURCE);
   if (!duk_is_string(ctx, -1)) {
-    duk_pop(ctx);
+    duk_pop_3(ctx);
     return NULL;
   }
-  char fl[8];
-  flags_string(f, fl);
-  push_compiled(ctx, -1, f); /* [src entry] */
-  re_compiled *re = compiled_of_entry(ctx, -1);
-  duk_put_prop_string(ctx, idx, KEY_RE);
-  duk_put_prop_string(ctx, idx, KEY_SRC);
-  duk_push_string(ctx, fl);
-  duk_put_prop_string(ctx, idx, KEY_FLAGS);
-  duk_push_pointer(ctx, duk_get_heapptr(ctx, idx));
-  duk_put_prop_string(ctx, idx, KEY_SELF);
+  push_compiled(ctx, -1, f); /* [bc lits src entry] */
+  re_compiled *re = attach_compiled(ctx, idx, -1);
+  duk_dup(ctx, -4);
+  duk_dup(ctx, -2);
+  duk_put_prop(ctx, -5);
+  duk_pop_n(ctx, 4);
   return re;
+}
+
+/* Pushes the original source of the RegExp at idx (regexp_compiled must have succeeded). */
+static void push_source(duk_context *ctx, duk_idx_t idx) {
+  duk_get_prop_string(ctx, idx, KEY_RE);
+  duk_get_prop_string(ctx, -1, KEY_SRC);
+  duk_remove(ctx, -2);
 }
 
 static re_compiled *require_regexp(duk_context *ctx, duk_idx_t idx, const char *method) {
@@ -563,16 +609,8 @@ static void push_new_regexp(duk_context *ctx, duk_idx_t src, duk_idx_t fl, duk_i
     duk_dup(ctx, proto);
     duk_set_prototype(ctx, -2);
   }
-  duk_swap_top(ctx, -2);
-  duk_put_prop_string(ctx, -2, KEY_RE);
-  duk_dup(ctx, src);
-  duk_put_prop_string(ctx, -2, KEY_SRC);
-  char canon[8];
-  flags_string((unsigned)f, canon);
-  duk_push_string(ctx, canon);
-  duk_put_prop_string(ctx, -2, KEY_FLAGS);
-  duk_push_pointer(ctx, duk_get_heapptr(ctx, -1));
-  duk_put_prop_string(ctx, -2, KEY_SELF);
+  attach_compiled(ctx, -1, -2);
+  duk_remove(ctx, -2);
 }
 
 /* IsRegExp (ES2022 7.2.8). */
@@ -603,12 +641,15 @@ static duk_ret_t regexp_constructor(duk_context *ctx) { /* (pattern, flags) */
     }
   }
   if (is_regexp_object(ctx, 0)) {
-    regexp_compiled(ctx, 0);
-    duk_get_prop_string(ctx, 0, KEY_SRC);
-    if (duk_is_undefined(ctx, 1))
-      duk_get_prop_string(ctx, 0, KEY_FLAGS);
-    else
+    re_compiled *re = regexp_compiled(ctx, 0);
+    push_source(ctx, 0);
+    if (duk_is_undefined(ctx, 1)) {
+      char fl[8];
+      flags_string(re->flags, fl);
+      duk_push_string(ctx, fl);
+    } else {
       duk_dup(ctx, 1);
+    }
   } else if (pattern_is_regexp) {
     duk_get_prop_literal(ctx, 0, "source");
     if (duk_is_undefined(ctx, 1))
@@ -1091,7 +1132,7 @@ static duk_ret_t regexp_source_getter(duk_context *ctx) {
     }
     return duk_type_error(ctx, "RegExp.prototype.source getter called on a non-RegExp");
   }
-  duk_get_prop_string(ctx, 0, KEY_SRC);
+  push_source(ctx, 0);
   duk_size_t n;
   const char *s = duk_get_lstring(ctx, -1, &n);
   if (n == 0) {
@@ -1520,7 +1561,7 @@ static duk_ret_t regexp_symbol_split(duk_context *ctx) { /* (string, limit) */
     /* Searching forward from q finds the first position where the sticky splitter would
      * match, with the same match: one PCRE2 call per piece instead of one per position. */
     re_compiled *sre = regexp_compiled(ctx, 4);
-    duk_get_prop_string(ctx, 4, KEY_SRC);
+    push_source(ctx, 4);
     push_compiled(ctx, -1, sre->flags & ~(unsigned)(EDGEFN_RE_Y | EDGEFN_RE_G));
     re_compiled *re = compiled_of_entry(ctx, -1); /* kept alive on the stack */
     re_state *st = push_state(ctx);
