@@ -81,6 +81,11 @@ static const char workloads_js[] =
     "  for (var i = 0; i < n; i++) { if (mobile.test(ua)) c++; if (bot.test(ua)) c--; }\n"
     "  return c;\n"
     " },\n"
+    " construct: function (n) {\n"
+    "  var c = 0;\n"
+    "  for (var i = 0; i < n; i++) if (new RegExp('^/users/(\\\\d+)$').test('/users/' + (i % 100))) c++;\n"
+    "  return c;\n"
+    " },\n"
     " literals: function (n) {\n"
     "  var c = 0;\n"
     "  for (var i = 0; i < n; i++) if (/^\\/api\\/(\\w+)$/.test('/api/x' + (i % 10))) c++;\n"
@@ -99,7 +104,7 @@ typedef struct workload {
 
 static const workload workloads[] = {
     {"routing", 20000}, {"headers", 5000}, {"split", 5000},
-    {"replace", 5000},  {"test", 40000},   {"literals", 20000},
+    {"replace", 5000},  {"test", 40000},   {"construct", 20000}, {"literals", 20000},
 };
 #define NW (sizeof(workloads) / sizeof(workloads[0]))
 

@@ -24,6 +24,7 @@ typedef struct edgefn__heap_ctl {
   void *log_data;
   const char *name; /* function name for log lines; NULL = "" */
   struct edgefn_runtime *owner; /* the runtime of this heap, NULL for other heaps */
+  void *regexp; /* lib/js/regexp.c's per-heap state, set and cleared there */
 } edgefn__heap_ctl;
 
 /* CPU accounting for one entry into JavaScript. Reading the thread CPU clock is a system

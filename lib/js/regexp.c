@@ -41,6 +41,7 @@
 #define STASH_CACHE "reCache"
 #define STASH_LITERALS "reLiterals"
 #define STASH_ORIG_CTOR "reDukCtor"
+#define STASH_FACTORY "reFactory"
 #define STASH_ORIG_SPLIT "reDukSplit"
 #define STASH_ORIG_REPLACE "reDukReplace"
 #define STASH_ITER_PROTO "reIterProto"
@@ -98,6 +99,8 @@ typedef struct re_state {
   size_t scratch_cap;
   size_t cache_count;
   edgefn__heap_ctl *ctl;
+  void *proto; /* the intrinsic RegExp.prototype (kept by the stash) */
+  void *obj; /* the state object in the stash: its "s" property pins the subject */
 } re_state;
 
 static edgefn__heap_ctl *heap_ctl(duk_context *ctx) {
@@ -123,17 +126,19 @@ static void compiled_free(re_compiled *re, duk_context *ctx) {
 }
 
 static duk_ret_t compiled_finalizer(duk_context *ctx) {
-  duk_get_prop_string(ctx, 0, KEY_PTR);
+  duk_get_prop_literal(ctx, 0, KEY_PTR);
   re_compiled *re = duk_get_pointer(ctx, -1);
   if (re) {
     compiled_free(re, ctx);
     duk_push_pointer(ctx, NULL);
-    duk_put_prop_string(ctx, 0, KEY_PTR);
+    duk_put_prop_literal(ctx, 0, KEY_PTR);
   }
   return 0;
 }
 
 static void state_free(re_state *st) {
+  if (st->ctl && st->ctl->regexp == st)
+    st->ctl->regexp = NULL;
   pcre2_match_context_free_16(st->mc16);
   pcre2_match_context_free_32(st->mc32);
   pcre2_jit_stack_free_16(st->js16);
@@ -147,24 +152,27 @@ static void state_free(re_state *st) {
 }
 
 static duk_ret_t state_finalizer(duk_context *ctx) {
-  duk_get_prop_string(ctx, 0, KEY_PTR);
+  duk_get_prop_literal(ctx, 0, KEY_PTR);
   re_state *st = duk_get_pointer(ctx, -1);
   if (st) {
     state_free(st);
     duk_push_pointer(ctx, NULL);
-    duk_put_prop_string(ctx, 0, KEY_PTR);
+    duk_put_prop_literal(ctx, 0, KEY_PTR);
   }
   return 0;
 }
 
-/* The heap's state; pushes the state object too (for pinning the subject). */
-static re_state *push_state(duk_context *ctx) {
+/* The heap's state. The runtime's heaps keep a pointer to it in their control block
+ * (one lookup less on every match); others find it in the stash. */
+static re_state *get_state(duk_context *ctx) {
+  edgefn__heap_ctl *ctl = heap_ctl(ctx);
+  if (ctl && ctl->regexp)
+    return ctl->regexp;
   duk_push_heap_stash(ctx);
   if (duk_get_prop_literal(ctx, -1, STASH_STATE)) {
-    duk_get_prop_string(ctx, -1, KEY_PTR);
+    duk_get_prop_literal(ctx, -1, KEY_PTR);
     re_state *st = duk_get_pointer(ctx, -1);
-    duk_pop(ctx);
-    duk_remove(ctx, -2);
+    duk_pop_3(ctx);
     return st;
   }
   duk_pop(ctx);
@@ -191,12 +199,14 @@ static re_state *push_state(duk_context *ctx) {
   pcre2_set_heap_limit_32(st->mc32, EDGEFN_REGEXP_HEAP_LIMIT_KIB);
   duk_push_object(ctx);
   duk_push_pointer(ctx, st);
-  duk_put_prop_string(ctx, -2, KEY_PTR);
+  duk_put_prop_literal(ctx, -2, KEY_PTR);
   duk_push_c_function(ctx, state_finalizer, 1);
   duk_set_finalizer(ctx, -2);
-  duk_dup_top(ctx);
-  duk_put_prop_literal(ctx, -3, STASH_STATE);
-  duk_remove(ctx, -2);
+  st->obj = duk_get_heapptr(ctx, -1); /* reachable from the stash */
+  duk_put_prop_literal(ctx, -2, STASH_STATE);
+  duk_pop(ctx);
+  if (st->ctl)
+    st->ctl->regexp = st;
   return st;
 }
 
@@ -418,14 +428,13 @@ static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
 
   duk_push_bare_object(ctx);
   duk_push_pointer(ctx, re);
-  duk_put_prop_string(ctx, -2, KEY_PTR);
+  duk_put_prop_literal(ctx, -2, KEY_PTR);
   duk_dup(ctx, src);
-  duk_put_prop_string(ctx, -2, KEY_SRC);
+  duk_put_prop_literal(ctx, -2, KEY_SRC);
   duk_push_c_function(ctx, compiled_finalizer, 1);
   duk_set_finalizer(ctx, -2);
   /* [stash cache key entry] */
-  re_state *st = push_state(ctx);
-  duk_pop(ctx);
+  re_state *st = get_state(ctx);
   if (st->cache_count >= EDGEFN_REGEXP_CACHE_MAX) {
     /* Full: start over rather than keep LRU order on every lookup. */
     st->cache_count = 0;
@@ -447,7 +456,7 @@ static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
 /* ---- RegExp objects ---- */
 
 static re_compiled *compiled_of_entry(duk_context *ctx, duk_idx_t entry) {
-  duk_get_prop_string(ctx, entry, KEY_PTR);
+  duk_get_prop_literal(ctx, entry, KEY_PTR);
   re_compiled *re = duk_get_pointer(ctx, -1);
   duk_pop(ctx);
   return re;
@@ -468,16 +477,16 @@ static re_compiled *attach_compiled(duk_context *ctx, duk_idx_t obj, duk_idx_t e
   re_info *info = duk_push_fixed_buffer(ctx, sizeof(re_info));
   info->self = duk_get_heapptr(ctx, obj);
   info->re = compiled_of_entry(ctx, entry);
-  duk_put_prop_string(ctx, obj, KEY_INFO);
+  duk_put_prop_literal(ctx, obj, KEY_INFO);
   duk_dup(ctx, entry);
-  duk_put_prop_string(ctx, obj, KEY_RE);
+  duk_put_prop_literal(ctx, obj, KEY_RE);
   return info->re;
 }
 
 /* The compiled pattern of an object that has its own; NULL otherwise. */
 static re_compiled *own_compiled(duk_context *ctx, duk_idx_t idx) {
   re_compiled *re = NULL;
-  if (duk_get_prop_string(ctx, idx, KEY_INFO)) {
+  if (duk_get_prop_literal(ctx, idx, KEY_INFO)) {
     duk_size_t n;
     re_info *info = duk_get_buffer(ctx, -1, &n);
     if (info && n == sizeof(*info) && info->self == duk_get_heapptr(ctx, idx))
@@ -495,9 +504,12 @@ static bool own_duk_regexp(duk_context *ctx, duk_idx_t idx) {
   idx = duk_normalize_index(ctx, idx);
   duk_get_prototype(ctx, idx);
   bool own = true;
-  if (duk_is_object(ctx, -1)) {
-    duk_get_prop_string(ctx, -1, KEY_DUK_BYTECODE);
-    duk_get_prop_string(ctx, idx, KEY_DUK_BYTECODE);
+  re_state *st = get_state(ctx);
+  if (st->proto && duk_get_heapptr(ctx, -1) == st->proto) {
+    /* the usual case: RegExp.prototype carries no bytecode */
+  } else if (duk_is_object(ctx, -1)) {
+    duk_get_prop_literal(ctx, -1, KEY_DUK_BYTECODE);
+    duk_get_prop_literal(ctx, idx, KEY_DUK_BYTECODE);
     own = !duk_strict_equals(ctx, -1, -2);
   }
   duk_set_top(ctx, top);
@@ -510,7 +522,7 @@ static bool is_regexp_object(duk_context *ctx, duk_idx_t idx) {
     return false;
   if (own_compiled(ctx, idx))
     return true;
-  duk_get_prop_string(ctx, idx, KEY_DUK_BYTECODE);
+  duk_get_prop_literal(ctx, idx, KEY_DUK_BYTECODE);
   bool yes = duk_is_string(ctx, -1);
   duk_pop(ctx);
   return yes && own_duk_regexp(ctx, idx);
@@ -525,7 +537,7 @@ static re_compiled *regexp_compiled(duk_context *ctx, duk_idx_t idx) {
   re_compiled *own = own_compiled(ctx, idx);
   if (own)
     return own;
-  duk_get_prop_string(ctx, idx, KEY_DUK_BYTECODE);
+  duk_get_prop_literal(ctx, idx, KEY_DUK_BYTECODE);
   if (!duk_is_string(ctx, -1) || duk_is_function(ctx, idx) || !own_duk_regexp(ctx, idx)) {
     duk_pop(ctx);
     return NULL;
@@ -557,7 +569,7 @@ static re_compiled *regexp_compiled(duk_context *ctx, duk_idx_t idx) {
     f |= EDGEFN_RE_I;
   if (df & DUK_RE_FLAG_MULTILINE)
     f |= EDGEFN_RE_M;
-  duk_get_prop_string(ctx, idx, KEY_DUK_SOURCE);
+  duk_get_prop_literal(ctx, idx, KEY_DUK_SOURCE);
   if (!duk_is_string(ctx, -1)) {
     duk_pop_3(ctx);
     return NULL;
@@ -573,8 +585,8 @@ static re_compiled *regexp_compiled(duk_context *ctx, duk_idx_t idx) {
 
 /* Pushes the original source of the RegExp at idx (regexp_compiled must have succeeded). */
 static void push_source(duk_context *ctx, duk_idx_t idx) {
-  duk_get_prop_string(ctx, idx, KEY_RE);
-  duk_get_prop_string(ctx, -1, KEY_SRC);
+  duk_get_prop_literal(ctx, idx, KEY_RE);
+  duk_get_prop_literal(ctx, -1, KEY_SRC);
   duk_remove(ctx, -2);
 }
 
@@ -601,10 +613,12 @@ static void push_new_regexp(duk_context *ctx, duk_idx_t src, duk_idx_t fl, duk_i
     (void)duk_error(ctx, DUK_ERR_SYNTAX_ERROR,
                     "Invalid flags supplied to RegExp constructor '%s'", fs);
   push_compiled(ctx, src, (unsigned)f);
+  /* A RegExp-class object with lastIndex 0 from a function returning a literal: Duktape
+   * instantiates precompiled bytecode (its constructor would compile a pattern). */
   duk_push_heap_stash(ctx);
-  duk_get_prop_literal(ctx, -1, STASH_ORIG_CTOR);
+  duk_get_prop_literal(ctx, -1, STASH_FACTORY);
   duk_remove(ctx, -2);
-  duk_new(ctx, 0); /* [entry obj]: a RegExp-class object with lastIndex 0 */
+  duk_call(ctx, 0); /* [entry obj] */
   if (proto != DUK_INVALID_INDEX) {
     duk_dup(ctx, proto);
     duk_set_prototype(ctx, -2);
@@ -699,8 +713,7 @@ static void *xrealloc(duk_context *ctx, void *p, size_t n) {
 }
 
 /* Makes the string at idx the state's subject (converted once per string). */
-static void set_subject(duk_context *ctx, re_state *st, duk_idx_t st_obj, duk_idx_t idx,
-                        bool need32) {
+static void set_subject(duk_context *ctx, re_state *st, duk_idx_t idx, bool need32) {
   void *hp = duk_get_heapptr(ctx, idx);
   if (hp != st->subj) {
     duk_size_t nb;
@@ -728,8 +741,11 @@ static void set_subject(duk_context *ctx, re_state *st, duk_idx_t st_obj, duk_id
     st->bytes = b;
     st->nbytes = nb;
     st->subj = hp;
+    idx = duk_normalize_index(ctx, idx);
+    duk_push_heapptr(ctx, st->obj);
     duk_dup(ctx, idx);
-    duk_put_prop_literal(ctx, st_obj, "s");
+    duk_put_prop_literal(ctx, -2, "s");
+    duk_pop(ctx);
   }
   if (need32 && !st->have32) {
     st->u32 = xrealloc(ctx, st->u32, (st->n16 + 1) * sizeof(uint32_t));
@@ -799,9 +815,12 @@ static bool run_match(duk_context *ctx, re_state *st, re_compiled *re, size_t fr
     (void)cpu_breach(ctx, st);
   uint64_t limit = EDGEFN_REGEXP_FIRST_MATCH_LIMIT;
   const uint32_t opts = 0;
+  bool retry = false;
   int rc;
   for (;;) {
-    uint64_t t0 = edgefn__now_ns();
+    /* The first attempt is timed with the monotonic clock (a vDSO read: most matches end
+     * there); later ones with the thread's CPU clock, as the budget is counted. */
+    uint64_t t0 = retry ? edgefn__thread_cpu_ns() : edgefn__now_ns();
     if (u) {
       pcre2_set_match_limit_32(st->mc32, (uint32_t)limit);
       rc = pcre2_match_32(re->c32, st->u32, st->n32, start, opts, re->md32, st->mc32);
@@ -811,7 +830,8 @@ static bool run_match(duk_context *ctx, re_state *st, re_compiled *re, size_t fr
     }
     if (rc != PCRE2_ERROR_MATCHLIMIT)
       break;
-    uint64_t took = edgefn__now_ns() - t0;
+    uint64_t took = (retry ? edgefn__thread_cpu_ns() : edgefn__now_ns()) - t0;
+    retry = true;
     uint64_t left = edgefn__cpu_remaining_ns(st->ctl);
     if (left == UINT64_MAX) { /* no budget running: grow until PCRE2's own maximum */
       if (limit >= UINT32_MAX)
@@ -820,9 +840,13 @@ static bool run_match(duk_context *ctx, re_state *st, re_compiled *re, size_t fr
       continue;
     }
     double per = took ? (double)took / (double)limit : 0.001;
-    double next = (double)left * 0.9 / per;
+    double next = (double)left * 0.8 / per;
     if (left == 0 || next <= (double)limit)
       (void)cpu_breach(ctx, st);
+    /* grow at most 64-fold per attempt, so the cost estimate is refined on the way (the
+     * work redone by restarting stays under 2%) */
+    if (next > (double)limit * 64)
+      next = (double)limit * 64;
     limit = next >= (double)UINT32_MAX ? UINT32_MAX : (uint64_t)next;
   }
   if (rc == PCRE2_ERROR_NOMATCH)
@@ -924,9 +948,8 @@ static bool builtin_exec(duk_context *ctx, duk_idx_t rx, duk_idx_t s, re_compile
   duk_pop(ctx);
   if (!gy)
     li = 0;
-  re_state *st = push_state(ctx);
-  set_subject(ctx, st, duk_get_top_index(ctx), s, re->c32 != NULL);
-  duk_pop(ctx);
+  re_state *st = get_state(ctx);
+  set_subject(ctx, st, s, re->c32 != NULL);
   bool ok = li <= (double)st->n16 && run_match(ctx, st, re, (size_t)li);
   if (!ok) {
     if (gy)
@@ -1202,8 +1225,7 @@ static duk_ret_t regexp_symbol_match(duk_context *ctx) { /* (string) */
   duk_uarridx_t n = 0;
   if (uses_builtin_exec(ctx, 1)) {
     re_compiled *re = regexp_compiled(ctx, 1);
-    re_state *st = push_state(ctx);
-    duk_pop(ctx);
+    re_state *st = get_state(ctx);
     while (builtin_exec(ctx, 1, 0, re, false)) {
       size_t a = st->ov[0], b = st->ov[1];
       push_sub(ctx, st, 0, a, b);
@@ -1378,8 +1400,7 @@ static duk_ret_t regexp_symbol_replace(duk_context *ctx) { /* (string, replaceVa
     re = regexp_compiled(ctx, 2);
     per = 2 * ((size_t)re->groups + 1);
     duk_push_dynamic_buffer(ctx, 0);
-    st = push_state(ctx);
-    duk_pop(ctx);
+    st = get_state(ctx);
     for (;;) {
       if (!builtin_exec(ctx, 2, 0, re, false))
         break;
@@ -1426,8 +1447,7 @@ static duk_ret_t regexp_symbol_replace(duk_context *ctx) { /* (string, replaceVa
     if (fast) {
       size_t *rec = (size_t *)duk_get_buffer(ctx, results, NULL) + r * per;
       m = re->groups;
-      st = push_state(ctx);
-      duk_pop(ctx);
+      st = get_state(ctx);
       for (size_t k = 0; k <= m; k++) {
         if (rec[2 * k] == NO_POS)
           duk_push_undefined(ctx);
@@ -1564,10 +1584,9 @@ static duk_ret_t regexp_symbol_split(duk_context *ctx) { /* (string, limit) */
     push_source(ctx, 4);
     push_compiled(ctx, -1, sre->flags & ~(unsigned)(EDGEFN_RE_Y | EDGEFN_RE_G));
     re_compiled *re = compiled_of_entry(ctx, -1); /* kept alive on the stack */
-    re_state *st = push_state(ctx);
-    duk_idx_t sto = duk_get_top_index(ctx);
+    re_state *st = get_state(ctx);
     while (q < size) {
-      set_subject(ctx, st, sto, 0, re->c32 != NULL);
+      set_subject(ctx, st, 0, re->c32 != NULL);
       if (!run_match(ctx, st, re, q))
         break;
       size_t at = st->ov[0], e = st->ov[1] < size ? st->ov[1] : size;
@@ -1909,10 +1928,16 @@ void edgefn__regexp_install(duk_context *ctx) {
   duk_idx_t dctor = duk_get_top_index(ctx);
   duk_dup(ctx, dctor);
   duk_put_prop_literal(ctx, stash, STASH_ORIG_CTOR);
+  duk_push_literal(ctx, "(function () { return /(?:)/; })");
+  duk_push_literal(ctx, "regexp");
+  duk_compile(ctx, DUK_COMPILE_EVAL);
+  duk_call(ctx, 0);
+  duk_put_prop_literal(ctx, stash, STASH_FACTORY);
   duk_get_prop_literal(ctx, dctor, "prototype");
   duk_idx_t proto = duk_get_top_index(ctx);
   duk_dup(ctx, proto);
   duk_put_prop_literal(ctx, stash, "reProto");
+  get_state(ctx)->proto = duk_get_heapptr(ctx, proto);
   duk_get_global_literal(ctx, "String");
   duk_get_prop_literal(ctx, -1, "prototype");
   duk_idx_t sproto = duk_get_top_index(ctx);

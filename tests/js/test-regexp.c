@@ -46,9 +46,8 @@ TEST(regexp_catastrophic_pattern_ends_within_cpu_limit) {
     double c0 = thread_cpu_ms(), w0 = wall_ms();
     ASSERT_EQ(env_fetch(&e, "GET", paths[i], NULL, 0, NULL, &c), 0);
     double cpu = thread_cpu_ms() - c0, wall = wall_ms() - w0;
-    if (cpu > 110 || c.status != 503)
-      fprintf(stderr, "%s: status %d, cpu %.1f ms, wall %.1f ms\n", paths[i], c.status, cpu,
-              wall);
+    fprintf(stderr, "  %s: status %d, cpu %.1f ms, wall %.1f ms (limit 100 ms)\n", paths[i],
+            c.status, cpu, wall);
     ASSERT_EQ(c.status, 503);
     ASSERT(cpu <= 100 + 10);
     ASSERT(wall < 2000);
