@@ -818,9 +818,9 @@ static bool run_match(duk_context *ctx, re_state *st, re_compiled *re, size_t fr
   bool retry = false;
   int rc;
   for (;;) {
-    /* The first attempt is timed with the monotonic clock (a vDSO read: most matches end
-     * there); later ones with the thread's CPU clock, as the budget is counted. */
-    uint64_t t0 = retry ? edgefn__thread_cpu_ns() : edgefn__now_ns();
+    /* Most matches end in the first attempt, which is not timed; the later ones are timed
+     * with the thread's CPU clock, as the budget is counted. */
+    uint64_t t0 = retry ? edgefn__thread_cpu_ns() : 0;
     if (u) {
       pcre2_set_match_limit_32(st->mc32, (uint32_t)limit);
       rc = pcre2_match_32(re->c32, st->u32, st->n32, start, opts, re->md32, st->mc32);
@@ -830,8 +830,13 @@ static bool run_match(duk_context *ctx, re_state *st, re_compiled *re, size_t fr
     }
     if (rc != PCRE2_ERROR_MATCHLIMIT)
       break;
-    uint64_t took = (retry ? edgefn__thread_cpu_ns() : edgefn__now_ns()) - t0;
-    retry = true;
+    if (!retry) {
+      /* Rerun the first attempt on the CPU clock: its wall time may include time the
+       * thread was not running, and would make the estimate too pessimistic. */
+      retry = true;
+      continue;
+    }
+    uint64_t took = edgefn__thread_cpu_ns() - t0;
     uint64_t left = edgefn__cpu_remaining_ns(st->ctl);
     if (left == UINT64_MAX) { /* no budget running: grow until PCRE2's own maximum */
       if (limit >= UINT32_MAX)
