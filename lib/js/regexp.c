@@ -190,6 +190,7 @@ static re_state *get_state(duk_context *ctx) {
     if (st)
       state_free(st);
     (void)duk_error(ctx, DUK_ERR_RANGE_ERROR, "out of memory");
+    return NULL; /* not reached: duk_error throws */
   }
   if (st->js16)
     pcre2_jit_stack_assign_16(st->mc16, NULL, st->js16);
@@ -616,7 +617,15 @@ static void push_new_regexp(duk_context *ctx, duk_idx_t src, duk_idx_t fl, duk_i
   /* A RegExp-class object with lastIndex 0 from a function returning a literal: Duktape
    * instantiates precompiled bytecode (its constructor would compile a pattern). */
   duk_push_heap_stash(ctx);
-  duk_get_prop_literal(ctx, -1, STASH_FACTORY);
+  if (!duk_get_prop_literal(ctx, -1, STASH_FACTORY)) { /* made on first use: start-up cost */
+    duk_pop(ctx);
+    duk_push_literal(ctx, "(function () { return /(?:)/; })");
+    duk_push_literal(ctx, "regexp");
+    duk_compile(ctx, DUK_COMPILE_EVAL);
+    duk_call(ctx, 0);
+    duk_dup_top(ctx);
+    duk_put_prop_literal(ctx, -3, STASH_FACTORY);
+  }
   duk_remove(ctx, -2);
   duk_call(ctx, 0); /* [entry obj] */
   if (proto != DUK_INVALID_INDEX) {
@@ -1933,11 +1942,7 @@ void edgefn__regexp_install(duk_context *ctx) {
   duk_idx_t dctor = duk_get_top_index(ctx);
   duk_dup(ctx, dctor);
   duk_put_prop_literal(ctx, stash, STASH_ORIG_CTOR);
-  duk_push_literal(ctx, "(function () { return /(?:)/; })");
-  duk_push_literal(ctx, "regexp");
-  duk_compile(ctx, DUK_COMPILE_EVAL);
-  duk_call(ctx, 0);
-  duk_put_prop_literal(ctx, stash, STASH_FACTORY);
+
   duk_get_prop_literal(ctx, dctor, "prototype");
   duk_idx_t proto = duk_get_top_index(ctx);
   duk_dup(ctx, proto);
