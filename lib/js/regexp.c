@@ -1352,13 +1352,29 @@ static void get_substitution(duk_context *ctx, duk_idx_t matched, duk_idx_t str,
   duk_concat(ctx, duk_get_top(ctx) - base);
 }
 
-/* Joins what was pushed since base when the stack grows long. */
-static void compact_pieces(duk_context *ctx, duk_idx_t base, bool force) {
-  duk_idx_t n = duk_get_top(ctx) - base;
-  if (n > 1 && (force || n >= 64))
-    duk_concat(ctx, n);
-  else if (n == 0 && force)
-    duk_push_literal(ctx, "");
+/* The result of a replace, built in a dynamic buffer at `buf` in Duktape's internal string
+ * form (the pieces' bytes concatenated are the result's). Capacity doubles, so the cost is
+ * linear in the result whatever the number of pieces. */
+typedef struct builder {
+  duk_idx_t buf;
+  size_t len, cap;
+} builder;
+
+/* Appends the string on top of the stack and pops it. */
+static void builder_take(duk_context *ctx, builder *b) {
+  duk_size_t n;
+  const char *p = duk_get_lstring(ctx, -1, &n);
+  if (b->len + n > b->cap) {
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + n)
+      cap *= 2;
+    duk_resize_buffer(ctx, b->buf, cap);
+    b->cap = cap;
+  }
+  if (n)
+    memcpy((char *)duk_get_buffer(ctx, b->buf, NULL) + b->len, p, n);
+  b->len += n;
+  duk_pop(ctx);
 }
 
 /* One replacement step: the match's values are on the stack from `vals`: matched,
@@ -1407,7 +1423,7 @@ static duk_ret_t regexp_symbol_replace(duk_context *ctx) { /* (string, replaceVa
   /* Collect every match before replacing: a replacer function must not see later matches
    * change. Fast path: positions only, in a buffer; else the result objects. */
   duk_idx_t results = duk_get_top(ctx); /* 4 */
-  size_t count = 0, per = 0;
+  size_t count = 0, per = 0, cap = 0;
   re_compiled *re = NULL;
   re_state *st = NULL;
   if (fast) {
@@ -1418,7 +1434,11 @@ static duk_ret_t regexp_symbol_replace(duk_context *ctx) { /* (string, replaceVa
     for (;;) {
       if (!builtin_exec(ctx, 2, 0, re, false))
         break;
-      size_t *rec = duk_resize_buffer(ctx, results, (count + 1) * per * sizeof(size_t));
+      if (count == cap) { /* grow geometrically: one copy per doubling */
+        cap = cap ? cap * 2 : 8;
+        duk_resize_buffer(ctx, results, cap * per * sizeof(size_t));
+      }
+      size_t *rec = duk_get_buffer(ctx, results, NULL);
       memcpy(rec + count * per, st->ov, per * sizeof(size_t));
       count++;
       if (!global)
@@ -1453,7 +1473,8 @@ static duk_ret_t regexp_symbol_replace(duk_context *ctx) { /* (string, replaceVa
       }
     }
   }
-  duk_idx_t acc = duk_get_top(ctx); /* pieces from here */
+  builder out = {duk_get_top(ctx), 0, 0};
+  duk_push_dynamic_buffer(ctx, 0);
   size_t next_pos = 0;
   for (size_t r = 0; r < count; r++) {
     duk_idx_t vals = duk_get_top(ctx);
@@ -1507,24 +1528,20 @@ static duk_ret_t regexp_symbol_replace(duk_context *ctx) { /* (string, replaceVa
     replacement_for(ctx, vals, m, 0, 1, functional);
     /* [.. pieces vals... replacement] */
     if (position >= next_pos) {
-      duk_idx_t repl = duk_get_top_index(ctx);
       duk_dup(ctx, 0);
       duk_substring(ctx, -1, next_pos, position);
-      duk_insert(ctx, vals);
-      duk_insert(ctx, vals + 1);
-      duk_set_top(ctx, vals + 2);
-      (void)repl;
+      builder_take(ctx, &out);
+      builder_take(ctx, &out);
       next_pos = position + mlen;
-    } else {
-      duk_set_top(ctx, vals);
     }
-    compact_pieces(ctx, acc, false);
+    duk_set_top(ctx, vals);
   }
   if (next_pos < slen) {
     duk_dup(ctx, 0);
     duk_substring(ctx, -1, next_pos, slen);
+    builder_take(ctx, &out);
   }
-  compact_pieces(ctx, acc, true);
+  duk_push_lstring(ctx, duk_get_buffer(ctx, out.buf, NULL), out.len);
   return 1;
 }
 
