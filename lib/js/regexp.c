@@ -177,27 +177,15 @@ static re_state *get_state(duk_context *ctx) {
   }
   duk_pop(ctx);
   re_state *st = calloc(1, sizeof(*st));
-  if (st) {
-    st->ctl = heap_ctl(ctx);
-    st->mc16 = pcre2_match_context_create_16(NULL);
-    st->mc32 = pcre2_match_context_create_32(NULL);
-    st->js16 = pcre2_jit_stack_create_16(EDGEFN_REGEXP_JIT_STACK_MIN, EDGEFN_REGEXP_JIT_STACK_MAX,
-                                         NULL);
-    st->js32 = pcre2_jit_stack_create_32(EDGEFN_REGEXP_JIT_STACK_MIN, EDGEFN_REGEXP_JIT_STACK_MAX,
-                                         NULL);
-  }
-  if (!st || !st->mc16 || !st->mc32) {
-    if (st)
-      state_free(st);
+  if (!st) {
     (void)duk_error(ctx, DUK_ERR_RANGE_ERROR, "out of memory");
     return NULL; /* not reached: duk_error throws */
   }
-  if (st->js16)
-    pcre2_jit_stack_assign_16(st->mc16, NULL, st->js16);
-  if (st->js32)
-    pcre2_jit_stack_assign_32(st->mc32, NULL, st->js32);
-  pcre2_set_heap_limit_16(st->mc16, EDGEFN_REGEXP_HEAP_LIMIT_KIB);
-  pcre2_set_heap_limit_32(st->mc32, EDGEFN_REGEXP_HEAP_LIMIT_KIB);
+  st->ctl = heap_ctl(ctx);
+  duk_push_heap_stash(ctx);
+  duk_get_prop_literal(ctx, -1, "reProto");
+  st->proto = duk_get_heapptr(ctx, -1); /* kept alive by the stash */
+  duk_pop_2(ctx);
   duk_push_object(ctx);
   duk_push_pointer(ctx, st);
   duk_put_prop_literal(ctx, -2, KEY_PTR);
@@ -811,6 +799,33 @@ static duk_ret_t cpu_breach(duk_context *ctx, re_state *st) {
   return duk_error(ctx, DUK_ERR_RANGE_ERROR, "CPU time limit exceeded in a regular expression");
 }
 
+/* Match contexts and JIT stacks are made for the first match (the JIT stacks map address
+ * space: a runtime that never matches should not pay for them). */
+static void ensure_match_contexts(duk_context *ctx, re_state *st) {
+  if (st->mc16)
+    return;
+  st->mc16 = pcre2_match_context_create_16(NULL);
+  st->mc32 = pcre2_match_context_create_32(NULL);
+  if (!st->mc16 || !st->mc32) {
+    pcre2_match_context_free_16(st->mc16);
+    pcre2_match_context_free_32(st->mc32);
+    st->mc16 = NULL;
+    st->mc32 = NULL;
+    (void)duk_error(ctx, DUK_ERR_RANGE_ERROR, "out of memory");
+    return;
+  }
+  st->js16 =
+      pcre2_jit_stack_create_16(EDGEFN_REGEXP_JIT_STACK_MIN, EDGEFN_REGEXP_JIT_STACK_MAX, NULL);
+  st->js32 =
+      pcre2_jit_stack_create_32(EDGEFN_REGEXP_JIT_STACK_MIN, EDGEFN_REGEXP_JIT_STACK_MAX, NULL);
+  if (st->js16)
+    pcre2_jit_stack_assign_16(st->mc16, NULL, st->js16);
+  if (st->js32)
+    pcre2_jit_stack_assign_32(st->mc32, NULL, st->js32);
+  pcre2_set_heap_limit_16(st->mc16, EDGEFN_REGEXP_HEAP_LIMIT_KIB);
+  pcre2_set_heap_limit_32(st->mc32, EDGEFN_REGEXP_HEAP_LIMIT_KIB);
+}
+
 /* Runs re on the state's subject from UTF-16 index `from`. On a match, fills st->ov and
  * returns true. PCRE2 cannot be interrupted, so each attempt runs under a match limit: the
  * first is small; when it is hit, the time it took gives the cost of one unit of the limit
@@ -822,6 +837,7 @@ static bool run_match(duk_context *ctx, re_state *st, re_compiled *re, size_t fr
   size_t start = u ? cp_index(st, from) : from;
   if (st->ctl && st->ctl->cpu_active && st->ctl->cpu_exceeded) /* a breach was caught */
     (void)cpu_breach(ctx, st);
+  ensure_match_contexts(ctx, st);
   uint64_t limit = EDGEFN_REGEXP_FIRST_MATCH_LIMIT;
   const uint32_t opts = 0;
   bool retry = false;
@@ -1964,7 +1980,6 @@ void edgefn__regexp_install(duk_context *ctx) {
   duk_idx_t proto = duk_get_top_index(ctx);
   duk_dup(ctx, proto);
   duk_put_prop_literal(ctx, stash, "reProto");
-  get_state(ctx)->proto = duk_get_heapptr(ctx, proto);
   duk_get_global_literal(ctx, "String");
   duk_get_prop_literal(ctx, -1, "prototype");
   duk_idx_t sproto = duk_get_top_index(ctx);
