@@ -319,6 +319,12 @@ static void flags_string(unsigned f, char *out) {
 
 int edgefn__regexp_check(const char *pattern, size_t len, const char *flags, char *msg,
                          size_t msglen) {
+  if (!flags)
+    flags = "";
+  if (!pattern && len) {
+    snprintf(msg, msglen, "Invalid regular expression: no pattern");
+    return -1;
+  }
   int f = edgefn__re_parse_flags(flags, strlen(flags));
   if (f < 0) {
     snprintf(msg, msglen, "Invalid regular expression flags");

@@ -66,10 +66,11 @@ EDGEFN_INTERNAL uint16_t *edgefn__re_utf16_from_internal(const char *s, size_t l
                                                          size_t *out_len);
 
 /* For the compiler: checks the regex literal /pattern/flags (pattern in the internal
- * string form, as the lexer saw it). Returns 0 when it is valid, or -1 with the whole
- * SyntaxError message ("Invalid regular expression: /p/f: ..." or "Invalid regular
- * expression flags") in msg. Runs without a heap; compiles the pattern with PCRE2 so
- * that what PCRE2 cannot run is rejected too. */
+ * string form, as the lexer saw it; flags NUL-terminated, NULL for none). Returns 0 when it
+ * is valid, or -1 with the whole SyntaxError message ("Invalid regular expression: /p/f:
+ * ..." or "Invalid regular expression flags") in msg. Runs without a heap and may be called
+ * from any thread; compiles the pattern with PCRE2 so that what PCRE2 cannot run is
+ * rejected too. */
 EDGEFN_INTERNAL int edgefn__regexp_check(const char *pattern, size_t len, const char *flags,
                                          char *msg, size_t msglen);
 
