@@ -434,8 +434,6 @@ static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
     /* Full: start over rather than keep LRU order on every lookup. */
     st->cache_count = 0;
     duk_push_bare_object(ctx);
-    duk_put_prop_literal(ctx, -5, STASH_LITERALS);
-    duk_push_bare_object(ctx);
     duk_dup_top(ctx);
     duk_put_prop_literal(ctx, -6, STASH_CACHE);
     duk_replace(ctx, -4);
@@ -457,35 +455,42 @@ static re_compiled *compiled_of_entry(duk_context *ctx, duk_idx_t entry) {
   return re;
 }
 
-/* What a RegExp carries, read on every exec with one property lookup. `self` is the object
- * itself: hidden properties are inherited like any other, and an object whose prototype
- * is a RegExp is not one. */
-typedef struct re_info {
-  void *self;
-  re_compiled *re;
-} re_info;
+/* A RegExp carries a pointer to its compiled pattern (KEY_INFO, read on every exec) and,
+ * unless it is an adopted literal, the compiled-pattern object that owns it (KEY_RE). */
 
-/* Gives the object at obj the compiled pattern at entry (kept alive by KEY_RE). */
-static re_compiled *attach_compiled(duk_context *ctx, duk_idx_t obj, duk_idx_t entry) {
+/* Gives the object at obj the compiled pattern at entry, kept alive by KEY_RE unless
+ * `immortal` (an adopted literal: the literal cache holds its entry for the heap's life). */
+static re_compiled *attach_compiled(duk_context *ctx, duk_idx_t obj, duk_idx_t entry,
+                                    bool immortal) {
   obj = duk_normalize_index(ctx, obj);
   entry = duk_normalize_index(ctx, entry);
-  re_info *info = duk_push_fixed_buffer(ctx, sizeof(re_info));
-  info->self = duk_get_heapptr(ctx, obj);
-  info->re = compiled_of_entry(ctx, entry);
+  re_compiled *re = compiled_of_entry(ctx, entry);
+  duk_push_pointer(ctx, re);
   duk_put_prop_literal(ctx, obj, KEY_INFO);
-  duk_dup(ctx, entry);
-  duk_put_prop_literal(ctx, obj, KEY_RE);
-  return info->re;
+  if (!immortal) {
+    duk_dup(ctx, entry);
+    duk_put_prop_literal(ctx, obj, KEY_RE);
+  }
+  return re;
 }
 
 /* The compiled pattern of an object that has its own; NULL otherwise. */
 static re_compiled *own_compiled(duk_context *ctx, duk_idx_t idx) {
   re_compiled *re = NULL;
   if (duk_get_prop_literal(ctx, idx, KEY_INFO)) {
-    duk_size_t n;
-    re_info *info = duk_get_buffer(ctx, -1, &n);
-    if (info && n == sizeof(*info) && info->self == duk_get_heapptr(ctx, idx))
-      re = info->re;
+    re = duk_get_pointer(ctx, -1);
+    /* Own or inherited? The intrinsic prototype never carries one, so an object whose
+     * prototype it is has its own; otherwise compare with what the prototype gives. */
+    duk_get_prototype(ctx, idx);
+    void *proto = duk_get_heapptr(ctx, -1);
+    re_state *st = get_state(ctx);
+    if (re && proto && proto != st->proto) {
+      duk_get_prop_literal(ctx, -1, KEY_INFO);
+      if (duk_get_pointer(ctx, -1) == re)
+        re = NULL;
+      duk_pop(ctx);
+    }
+    duk_pop(ctx);
   }
   duk_pop(ctx);
   return re;
@@ -538,12 +543,14 @@ static re_compiled *regexp_compiled(duk_context *ctx, duk_idx_t idx) {
     return NULL;
   }
   /* Each evaluation of a literal is a new object sharing the literal's bytecode string:
-   * the cache of adopted literals is keyed by that string. */
+   * the cache of adopted literals is keyed by that string. It is never emptied: its size
+   * is bounded by the script's literals (and by the memory limit when eval is allowed),
+   * so adopted literals need not hold their entry themselves. */
   duk_push_heap_stash(ctx);
   if (duk_get_prop_literal(ctx, -1, STASH_LITERALS)) {
     duk_dup(ctx, -3);
     if (duk_get_prop(ctx, -2)) { /* [bc stash lits entry] */
-      re_compiled *re = attach_compiled(ctx, idx, -1);
+      re_compiled *re = attach_compiled(ctx, idx, -1, true);
       duk_pop_n(ctx, 4);
       return re;
     }
@@ -570,7 +577,7 @@ static re_compiled *regexp_compiled(duk_context *ctx, duk_idx_t idx) {
     return NULL;
   }
   push_compiled(ctx, -1, f); /* [bc lits src entry] */
-  re_compiled *re = attach_compiled(ctx, idx, -1);
+  re_compiled *re = attach_compiled(ctx, idx, -1, true);
   duk_dup(ctx, -4);
   duk_dup(ctx, -2);
   duk_put_prop(ctx, -5);
@@ -580,9 +587,13 @@ static re_compiled *regexp_compiled(duk_context *ctx, duk_idx_t idx) {
 
 /* Pushes the original source of the RegExp at idx (regexp_compiled must have succeeded). */
 static void push_source(duk_context *ctx, duk_idx_t idx) {
-  duk_get_prop_literal(ctx, idx, KEY_RE);
-  duk_get_prop_literal(ctx, -1, KEY_SRC);
-  duk_remove(ctx, -2);
+  if (duk_get_prop_literal(ctx, idx, KEY_RE)) {
+    duk_get_prop_literal(ctx, -1, KEY_SRC);
+    duk_remove(ctx, -2);
+    return;
+  }
+  duk_pop(ctx); /* an adopted literal: Duktape keeps the source */
+  duk_get_prop_literal(ctx, idx, KEY_DUK_SOURCE);
 }
 
 static re_compiled *require_regexp(duk_context *ctx, duk_idx_t idx, const char *method) {
@@ -626,7 +637,7 @@ static void push_new_regexp(duk_context *ctx, duk_idx_t src, duk_idx_t fl, duk_i
     duk_dup(ctx, proto);
     duk_set_prototype(ctx, -2);
   }
-  attach_compiled(ctx, -1, -2);
+  attach_compiled(ctx, -1, -2, false);
   duk_remove(ctx, -2);
 }
 
@@ -1121,8 +1132,12 @@ static duk_ret_t regexp_exec(duk_context *ctx) { /* (string) */
 static duk_ret_t regexp_test(duk_context *ctx) { /* (string) */
   require_object_this(ctx, "test");
   duk_to_string(ctx, 0);
-  if (uses_builtin_exec(ctx, 1)) {
-    duk_push_boolean(ctx, builtin_exec(ctx, 1, 0, regexp_compiled(ctx, 1), false));
+  duk_get_prop_literal(ctx, 1, "exec");
+  bool builtin = is_builtin_exec(ctx, -1);
+  duk_pop(ctx);
+  re_compiled *re = builtin ? regexp_compiled(ctx, 1) : NULL;
+  if (re) {
+    duk_push_boolean(ctx, builtin_exec(ctx, 1, 0, re, false));
     return 1;
   }
   regexp_exec_abstract(ctx, 1, 0);

@@ -740,3 +740,25 @@ p(out.length, out.slice(0, 8));
 p("abc".replace(/(b)/, "$1$2$3"), "abc".replace(/(b)/, "$"), "abc".replace(/b/, "$9"));
 //// named-group-duplicate-in-alternation-error
 t(function () { new RegExp("(?<a>x)|(?<a>y)"); });
+//// regexp-custom-prototype
+var Sub = function () {};
+Sub.prototype = Object.create(RegExp.prototype);
+Sub.prototype.hello = function () { return "hi"; };
+var r = new RegExp("a(b)", "g");
+Object.setPrototypeOf(r, Sub.prototype);
+p(r.exec("xab"), r.hello(), r.lastIndex, "abab".replace(r, "[$1]"), r instanceof RegExp);
+var o = Object.create(Object.create(r));
+tn(function () { o.exec("ab"); });
+tn(function () { RegExp.prototype.test.call(Object.create(/x/), "x"); });
+//// regexp-literal-reused-evaluations
+var out = [];
+for (var i = 0; i < 5; i++) {
+  var r = /(\d)/g;
+  out.push(r.lastIndex, r.exec("a" + i)[1], r.lastIndex, r.source);
+}
+p(out);
+//// regexp-new-from-literal
+var lit = /x(y)/gi;
+var c = new RegExp(lit);
+var c2 = new RegExp(lit, "m");
+p(c.source, c.flags, c2.flags, c.exec("XY")[1], lit !== c, RegExp(lit) === lit);
