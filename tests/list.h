@@ -7,6 +7,7 @@
 #define TEST_LIST_FETCH(X) X(fetch_basic) X(fetch_concurrent) X(fetch_redirects) X(fetch_errors_and_policy) X(fetch_limits) X(fetch_cancelled_with_request) X(fetch_without_backend)
 #define TEST_LIST_EDGE(X) X(edge_1_3_no_function_goes_to_origin) X(edge_1_4_function_answers) X(edge_function_declines_to_origin) X(edge_1_4_5_3_and_1_4_6_subrequests) X(edge_1_2_3_cache) X(edge_1_4_5_2_subrequest_through_cache) X(edge_origin_host_header) X(edge_origin_array_of_older_layout) X(edge_configuration_errors) X(scenario_hmac_signed_url) X(scenario_cache_post_by_body_hash) X(scenario_m3u8_rewrite_md5_auth)
 #define TEST_LIST_RUNTIME(X) X(runtime_hello) X(runtime_exception_is_500_and_logged) X(runtime_no_respond_with_passes) X(runtime_pass_through_on_exception) X(runtime_cpu_limit_stops_infinite_loop) X(runtime_cpu_limit_in_promise_chain_and_timer) X(runtime_memory_limit) X(runtime_promise_and_timer_response) X(runtime_wall_limit) X(runtime_respond_with_rules) X(runtime_top_level_errors) X(runtime_dispatch_arguments) X(runtime_free_cancels_pending) X(runtime_globals_and_console) X(runtime_headers_semantics) X(runtime_long_incoming_header_names) X(runtime_request_headers_immutable) X(runtime_body_methods) X(runtime_response_semantics) X(runtime_binary_body_delivered) X(runtime_lazy_globals) X(runtime_wait_until_keeps_request_alive) X(runtime_timers) X(runtime_unhandled_rejection_listeners) X(runtime_request_eo_and_cf) X(runtime_request_init_fields) X(runtime_cpu_limit_in_wait_until) X(runtime_body_kinds) X(runtime_uri_functions)
+#define TEST_LIST_REGEXP(X) X(regexp_catastrophic_pattern_ends_within_cpu_limit) X(regexp_heavy_match_within_budget_completes) X(regexp_check_for_compiler) X(regexp_bad_input) X(regexp_literal_helper_contract)
 #define TEST_LIST_ES(X) X(es_matches_node) X(es_lazy_globals) X(es_structured_clone_before_map) X(es_weak_map_entries_die_with_key) X(es_map_stress)
 
 #define TEST_LIST_WEBAPI(X) X(webapi_text_encoder) X(webapi_text_decoder_labels_and_options) X(webapi_text_decoder_utf8) X(webapi_text_decoder_utf16_latin1) X(webapi_base64) X(webapi_dom_exception) X(webapi_event) X(webapi_event_target) X(webapi_listener_cpu_limit) X(webapi_abort_controller) X(webapi_abort_signal_timeout) X(webapi_performance_navigator) X(webapi_cookies) X(webapi_globals_are_lazy_and_replaceable) X(webapi_console_matches_node) X(webapi_console_errors_and_levels)
@@ -26,6 +27,7 @@
   TEST_LIST_FETCH(X)  \
   TEST_LIST_EDGE(X)  \
   TEST_LIST_ES(X)        \
+  TEST_LIST_REGEXP(X)    \
   TEST_LIST_WEBAPI(X) \
   TEST_LIST_URL(X) \
   TEST_LIST_BLOB(X) \

@@ -39,6 +39,17 @@
 #define EDGEFN_RULES_REGEX_DEPTH_LIMIT 10000u
 #define EDGEFN_RULES_REGEX_HEAP_LIMIT_KB 1024u
 
+/* Regular expressions in function code (docs/javascript.md): compiled patterns a runtime
+ * keeps (source + flags → PCRE2 code; a full cache is emptied and refilled), the match
+ * limit of a first attempt (later attempts are sized to the request's CPU time left, so a
+ * catastrophic pattern ends with the CPU-limit error), PCRE2's JIT stack (bytes, start and
+ * largest) and the interpreter's backtracking memory (KiB). */
+#define EDGEFN_REGEXP_CACHE_MAX 256u
+#define EDGEFN_REGEXP_FIRST_MATCH_LIMIT 200000u
+#define EDGEFN_REGEXP_JIT_STACK_MIN (32u * 1024u)
+#define EDGEFN_REGEXP_JIT_STACK_MAX (8u * 1024u * 1024u)
+#define EDGEFN_REGEXP_HEAP_LIMIT_KIB (32u * 1024u)
+
 /* The HTTP cache's built-in memory backend (include/edgefn/cache.h): bytes it may hold in all
  * (entries' keys, heads and bodies; the least recently used go first), the number of
  * independently locked shards that budget is split across, and the largest single response

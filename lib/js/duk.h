@@ -24,6 +24,7 @@ typedef struct edgefn__heap_ctl {
   void *log_data;
   const char *name; /* function name for log lines; NULL = "" */
   struct edgefn_runtime *owner; /* the runtime of this heap, NULL for other heaps */
+  void *regexp; /* lib/js/regexp.c's per-heap state, set and cleared there */
 } edgefn__heap_ctl;
 
 /* CPU accounting for one entry into JavaScript. Reading the thread CPU clock is a system
@@ -35,6 +36,11 @@ typedef struct edgefn__heap_ctl {
 EDGEFN_INTERNAL void edgefn__cpu_begin(edgefn__heap_ctl *ctl, uint64_t budget_ns);
 /* Ends the entry and returns the CPU time to charge for it. */
 EDGEFN_INTERNAL uint64_t edgefn__cpu_end(edgefn__heap_ctl *ctl);
+
+/* The CPU time left to the JavaScript now running: 0 once the budget is spent (the entry
+ * is then marked exceeded), UINT64_MAX when no budget is active. For long native work
+ * (regular expression matching) that Duktape's exec-timeout hook cannot interrupt. */
+EDGEFN_INTERNAL uint64_t edgefn__cpu_remaining_ns(edgefn__heap_ctl *ctl);
 
 /* Creates a heap whose allocations are counted against ctl->mem_limit (ctl may be NULL
  * for an unlimited compile-only heap). */

@@ -15,6 +15,7 @@ typedef struct global_entry {
 
 static const installer_fn eager[] = {
     edgefn__es_builtins_install,
+    edgefn__regexp_install,
     edgefn__promise_install,
     edgefn__headers_install,
     edgefn__fetch_install,

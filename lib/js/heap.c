@@ -107,6 +107,15 @@ int edgefn__duk_exec_timeout_check(void *udata) {
   return 0;
 }
 
+uint64_t edgefn__cpu_remaining_ns(edgefn__heap_ctl *ctl) {
+  if (!ctl || !ctl->cpu_active)
+    return UINT64_MAX;
+  if (edgefn__duk_exec_timeout_check(ctl))
+    return 0;
+  uint64_t used = cpu_used(ctl, edgefn__now_ns());
+  return used >= ctl->cpu_budget_ns ? 0 : ctl->cpu_budget_ns - used;
+}
+
 duk_context *edgefn__heap_new(edgefn__heap_ctl *ctl) {
   return duk_create_heap(counting_alloc, counting_realloc, counting_free, ctl, fatal_handler);
 }

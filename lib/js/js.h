@@ -86,6 +86,10 @@ EDGEFN_INTERNAL void edgefn__collection_add(duk_context *ctx, duk_idx_t coll, du
 /* Pushes map.get(key) and returns true when the Map at coll has key; else pushes nothing. */
 EDGEFN_INTERNAL bool edgefn__collection_get(duk_context *ctx, duk_idx_t coll, duk_idx_t key);
 
+/* RegExp on PCRE2 and the String methods that take one (lib/js/regexp.c); eager, after
+ * edgefn__es_builtins_install (it replaces some of that installer's String methods). */
+EDGEFN_INTERNAL void edgefn__regexp_install(duk_context *ctx);
+
 /* ---- Logging from JS-facing code (lib/js/heap.c) ---- */
 
 /* Logs through the heap's log callback (edgefn__heap_ctl.log), or stderr. */

@@ -1,0 +1,1149 @@
+/* ECMAScript 2022 pattern syntax → PCRE2 syntax. A single pass over the pattern (after a
+ * pre-scan that counts capturing groups and collects their names, since JavaScript allows
+ * forward references). Everything whose meaning differs between the two dialects is
+ * written out explicitly: \d \w \s and `.` as JavaScript's character sets, ^ and $ as
+ * JavaScript's line terminators, named groups as plain numbered groups (JavaScript names
+ * allow characters PCRE2's do not; the names are kept here), every non-alphanumeric
+ * literal as \x{...} so no PCRE2-only syntax can slip through. */
+#include "js/regexp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_NESTING 200 /* below PCRE2's default parenthesis nesting limit (250) */
+
+/* JavaScript's WhiteSpace and LineTerminator (\s), as class contents. */
+#define JS_SPACE \
+  "\\x{9}-\\x{d}\\x{20}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}" \
+  "\\x{205f}\\x{3000}\\x{feff}"
+#define JS_DIGIT "0-9"
+#define JS_WORD "A-Za-z0-9_"
+#define JS_LINE_TERM "\\x{a}\\x{d}\\x{2028}\\x{2029}"
+/* Characters PCRE2's caseless matching relates to others that JavaScript's Canonicalize
+ * without u does not: long s, Kelvin sign, dotted and dotless i, sharp s and capital
+ * sharp s. */
+#define NONU_SPECIAL "[\\x{17f}\\x{212a}\\x{130}\\x{131}\\x{df}\\x{1e9e}]"
+
+int edgefn__re_parse_flags(const char *flags, size_t len) {
+  static const char order[] = "dgimsuy";
+  int bits = 0;
+  for (size_t i = 0; i < len; i++) {
+    const char *p = flags[i] ? strchr(order, flags[i]) : NULL;
+    if (!p)
+      return -1;
+    int bit = 1 << (p - order);
+    if (bits & bit)
+      return -1;
+    bits |= bit;
+  }
+  return bits;
+}
+
+typedef struct sbuf {
+  char *p;
+  size_t len, cap;
+  bool oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n) {
+  if (b->oom)
+    return;
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 64;
+    while (cap < b->len + n + 1)
+      cap *= 2;
+    char *q = realloc(b->p, cap);
+    if (!q) {
+      b->oom = true;
+      return;
+    }
+    b->p = q;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = '\0';
+}
+
+static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+static void sb_hex(sbuf *b, uint32_t c) {
+  char tmp[16];
+  int n = snprintf(tmp, sizeof(tmp), "\\x{%x}", (unsigned)c);
+  sb_add(b, tmp, (size_t)n);
+}
+
+typedef struct group_name {
+  char *name; /* UTF-8 */
+  uint32_t group;
+} group_name;
+
+typedef struct parser {
+  const uint32_t *s;
+  size_t n, i;
+  unsigned flags;
+  bool u, ic, named; /* named: \k is a reference (u, or the pattern has named groups) */
+  uint32_t total_groups, next_group;
+  group_name *names;
+  size_t name_count;
+  int depth;
+  sbuf out;
+  const char *err;
+} parser;
+
+static bool fail(parser *p, const char *msg) {
+  if (!p->err)
+    p->err = msg;
+  return false;
+}
+
+static bool at(parser *p, uint32_t c) { return p->i < p->n && p->s[p->i] == c; }
+static bool is_digit(uint32_t c) { return c >= '0' && c <= '9'; }
+static bool is_alpha(uint32_t c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+static int hexv(uint32_t c) { return c < 128 ? edgefn__hex_value((int)c) : -1; }
+static bool is_syntax_char(uint32_t c) { return c < 128 && strchr("^$\\.*+?()[]{}|/", (int)c); }
+
+/* Appends UTF-8 of cp (surrogates in their 3-byte form) to b. */
+static void sb_utf8(sbuf *b, uint32_t cp) {
+  uint8_t tmp[4];
+  size_t n = edgefn__utf8_put(tmp, cp);
+  sb_add(b, (const char *)tmp, n);
+}
+
+/* Identifier characters of group names, approximated: any non-ASCII character except
+ * surrogates (PCRE2 never sees the names, so this only decides what is rejected). */
+static bool id_start(uint32_t c) {
+  return is_alpha(c) || c == '$' || c == '_' || (c >= 0x80 && (c < 0xd800 || c > 0xdfff));
+}
+static bool id_part(uint32_t c) {
+  return id_start(c) || is_digit(c) || c == 0x200c || c == 0x200d;
+}
+
+/* Reads \uXXXX (after the `\u`) or, when braces are allowed, \u{...}; joins a following
+ * \uDCxx to a leading high surrogate under u. Returns false when the escape is malformed. */
+static bool read_unicode_escape(parser *p, bool braces, uint32_t *out) {
+  size_t i = p->i;
+  if (braces && i < p->n && p->s[i] == '{') {
+    uint32_t v = 0;
+    size_t j = i + 1, start = j;
+    while (j < p->n && hexv(p->s[j]) >= 0) {
+      v = v * 16 + (uint32_t)hexv(p->s[j]);
+      if (v > 0x10ffff)
+        return false;
+      j++;
+    }
+    if (j == start || j >= p->n || p->s[j] != '}')
+      return false;
+    p->i = j + 1;
+    *out = v;
+    return true;
+  }
+  if (i + 4 > p->n)
+    return false;
+  uint32_t v = 0;
+  for (size_t k = 0; k < 4; k++) {
+    int h = hexv(p->s[i + k]);
+    if (h < 0)
+      return false;
+    v = v * 16 + (uint32_t)h;
+  }
+  p->i = i + 4;
+  if (braces && v >= 0xd800 && v <= 0xdbff && p->i + 6 <= p->n && p->s[p->i] == '\\' &&
+      p->s[p->i + 1] == 'u') {
+    uint32_t lo = 0;
+    bool ok = true;
+    for (size_t k = 0; k < 4; k++) {
+      int h = hexv(p->s[p->i + 2 + k]);
+      if (h < 0) {
+        ok = false;
+        break;
+      }
+      lo = lo * 16 + (uint32_t)h;
+    }
+    if (ok && lo >= 0xdc00 && lo <= 0xdfff) {
+      p->i += 6;
+      v = 0x10000 + ((v - 0xd800) << 10) + (lo - 0xdc00);
+    }
+  }
+  *out = v;
+  return true;
+}
+
+/* A group name after `(?<` or `\k<`, up to and including `>`; returns its UTF-8 form in
+ * b (cleared first). */
+static bool read_group_name(parser *p, sbuf *b) {
+  b->len = 0;
+  bool first = true;
+  for (;;) {
+    if (p->i >= p->n)
+      return false;
+    uint32_t c = p->s[p->i++];
+    if (c == '>')
+      return !first;
+    if (c == '\\') {
+      if (!at(p, 'u'))
+        return false;
+      p->i++;
+      if (!read_unicode_escape(p, true, &c))
+        return false;
+    } else if (!p->u && c >= 0xd800 && c <= 0xdbff && p->i < p->n && p->s[p->i] >= 0xdc00 &&
+               p->s[p->i] <= 0xdfff) {
+      c = 0x10000 + ((c - 0xd800) << 10) + (p->s[p->i++] - 0xdc00);
+    }
+    if (first ? !id_start(c) : !id_part(c))
+      return false;
+    first = false;
+    sb_utf8(b, c);
+    if (b->oom)
+      return false;
+  }
+}
+
+/* The pre-scan: counts capturing groups and records their names in order. */
+static bool prescan(parser *p) {
+  bool in_class = false;
+  sbuf name = {0};
+  for (size_t i = 0; i < p->n; i++) {
+    uint32_t c = p->s[i];
+    if (c == '\\') {
+      i++;
+      continue;
+    }
+    if (in_class) {
+      if (c == ']')
+        in_class = false;
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+    } else if (c == '(') {
+      if (i + 1 < p->n && p->s[i + 1] == '?') {
+        if (i + 2 < p->n && p->s[i + 2] == '<' && i + 3 < p->n && p->s[i + 3] != '=' &&
+            p->s[i + 3] != '!') {
+          p->total_groups++;
+          size_t save = p->i;
+          p->i = i + 3;
+          if (!read_group_name(p, &name)) {
+            p->i = save;
+            free(name.p);
+            return fail(p, name.oom ? "Regular expression too large"
+                                    : "Invalid capture group name");
+          }
+          p->i = save;
+          for (size_t k = 0; k < p->name_count; k++)
+            if (strcmp(p->names[k].name, name.p) == 0) {
+              free(name.p);
+              return fail(p, "Duplicate capture group name");
+            }
+          group_name *nn = realloc(p->names, (p->name_count + 1) * sizeof(*nn));
+          char *copy = nn ? edgefn__strndup(name.p, name.len) : NULL;
+          if (!nn || !copy) {
+            if (nn)
+              p->names = nn;
+            free(copy);
+            free(name.p);
+            return fail(p, "Regular expression too large");
+          }
+          p->names = nn;
+          p->names[p->name_count].name = copy;
+          p->names[p->name_count].group = p->total_groups;
+          p->name_count++;
+        }
+      } else {
+        p->total_groups++;
+      }
+    }
+  }
+  free(name.p);
+  return true;
+}
+
+static void emit_literal(parser *p, uint32_t c) {
+  /* PCRE2 folds k/s with the Kelvin sign and long s, and i/I with dotted/dotless i under
+   * Unicode rules; JavaScript's Canonicalize without u never maps a non-ASCII character to
+   * an ASCII one (and with u, case folding leaves the Turkish i's alone). */
+  if (p->ic) {
+    uint32_t l = c | 0x20;
+    if (c < 128 && (l == 'i' || (!p->u && (l == 'k' || l == 's')))) {
+      char tmp[16];
+      snprintf(tmp, sizeof(tmp), "(?-i:[%c%c])", (char)l, (char)(l - 32));
+      sb_str(&p->out, tmp);
+      return;
+    }
+    if (c == 0x130 || c == 0x131 ||
+        (!p->u && (c == 0x17f || c == 0x212a || c == 0xdf || c == 0x1e9e))) {
+      sb_str(&p->out, "(?-i:");
+      sb_hex(&p->out, c);
+      sb_str(&p->out, ")");
+      return;
+    }
+  }
+  if (c < 128 && (is_alpha(c) || is_digit(c))) {
+    char ch = (char)c;
+    sb_add(&p->out, &ch, 1);
+  } else {
+    sb_hex(&p->out, c);
+  }
+}
+
+/* ---- Unicode properties (\p{...} under u) ---- */
+
+static const char *const gc_names[][2] = {
+    {"Cased_Letter", "L&"},        {"Close_Punctuation", "Pe"},
+    {"Combining_Mark", "M"},       {"Connector_Punctuation", "Pc"},
+    {"Control", "Cc"},             {"cntrl", "Cc"},
+    {"Currency_Symbol", "Sc"},     {"Dash_Punctuation", "Pd"},
+    {"Decimal_Number", "Nd"},      {"digit", "Nd"},
+    {"Enclosing_Mark", "Me"},      {"Final_Punctuation", "Pf"},
+    {"Format", "Cf"},              {"Initial_Punctuation", "Pi"},
+    {"Letter", "L"},               {"Letter_Number", "Nl"},
+    {"Line_Separator", "Zl"},      {"Lowercase_Letter", "Ll"},
+    {"Mark", "M"},                 {"Math_Symbol", "Sm"},
+    {"Modifier_Letter", "Lm"},     {"Modifier_Symbol", "Sk"},
+    {"Nonspacing_Mark", "Mn"},     {"Number", "N"},
+    {"Open_Punctuation", "Ps"},    {"Other", "C"},
+    {"Other_Letter", "Lo"},        {"Other_Number", "No"},
+    {"Other_Punctuation", "Po"},   {"Other_Symbol", "So"},
+    {"Paragraph_Separator", "Zp"}, {"Private_Use", "Co"},
+    {"Punctuation", "P"},          {"punct", "P"},
+    {"Separator", "Z"},            {"Space_Separator", "Zs"},
+    {"Spacing_Mark", "Mc"},        {"Surrogate", "Cs"},
+    {"Symbol", "S"},               {"Titlecase_Letter", "Lt"},
+    {"Unassigned", "Cn"},          {"Uppercase_Letter", "Lu"},
+    {"LC", "L&"},
+};
+
+static const char *const gc_short[] = {"C",  "Cc", "Cf", "Cn", "Co", "Cs", "L",  "Ll", "Lm",
+                                       "Lo", "Lt", "Lu", "M",  "Mc", "Me", "Mn", "N",  "Nd",
+                                       "Nl", "No", "P",  "Pc", "Pd", "Pe", "Pf", "Pi", "Po",
+                                       "Ps", "S",  "Sc", "Sk", "Sm", "So", "Z",  "Zl", "Zp",
+                                       "Zs"};
+
+/* ECMA-262 table 67 (binary Unicode properties), long and short names. */
+static const char *const binary_props[] = {
+    "ASCII_Hex_Digit", "AHex", "Alphabetic", "Alpha", "Bidi_Control", "Bidi_C",
+    "Bidi_Mirrored", "Bidi_M", "Case_Ignorable", "CI", "Cased", "Changes_When_Casefolded",
+    "CWCF", "Changes_When_Casemapped", "CWCM", "Changes_When_Lowercased", "CWL",
+    "Changes_When_NFKC_Casefolded", "CWKCF", "Changes_When_Titlecased", "CWT",
+    "Changes_When_Uppercased", "CWU", "Dash", "Default_Ignorable_Code_Point", "DI",
+    "Deprecated", "Dep", "Diacritic", "Dia", "Emoji", "Emoji_Component", "EComp",
+    "Emoji_Modifier", "EMod", "Emoji_Modifier_Base", "EBase", "Emoji_Presentation", "EPres",
+    "Extended_Pictographic", "ExtPict", "Extender", "Ext", "Grapheme_Base", "Gr_Base",
+    "Grapheme_Extend", "Gr_Ext", "Hex_Digit", "Hex", "IDS_Binary_Operator", "IDSB",
+    "IDS_Trinary_Operator", "IDST", "ID_Continue", "IDC", "ID_Start", "IDS", "Ideographic",
+    "Ideo", "Join_Control", "Join_C", "Logical_Order_Exception", "LOE", "Lowercase", "Lower",
+    "Math", "Noncharacter_Code_Point", "NChar", "Pattern_Syntax", "Pat_Syn",
+    "Pattern_White_Space", "Pat_WS", "Quotation_Mark", "QMark", "Radical",
+    "Regional_Indicator", "RI", "Sentence_Terminal", "STerm", "Soft_Dotted", "SD",
+    "Terminal_Punctuation", "Term", "Unified_Ideograph", "UIdeo", "Uppercase", "Upper",
+    "Variation_Selector", "VS", "White_Space", "space", "XID_Continue", "XIDC", "XID_Start",
+    "XIDS"};
+
+static const char *gc_lookup(const char *v) {
+  for (size_t k = 0; k < EDGEFN_ARRAY_LEN(gc_short); k++)
+    if (strcmp(gc_short[k], v) == 0)
+      return gc_short[k];
+  for (size_t k = 0; k < EDGEFN_ARRAY_LEN(gc_names); k++)
+    if (strcmp(gc_names[k][0], v) == 0)
+      return gc_names[k][1];
+  return NULL;
+}
+
+/* Reads {name} or {name=value} after \p / \P and appends the PCRE2 item (a \p{...} or a
+ * class) to b. In a class (in_class) the item must be usable inside [...]. */
+static bool read_property(parser *p, bool negate, sbuf *b, bool in_class) {
+  char name[64], value[64];
+  size_t nl = 0, vl = 0;
+  bool has_value = false;
+  if (!at(p, '{'))
+    return fail(p, "Invalid property name");
+  p->i++;
+  for (;;) {
+    if (p->i >= p->n)
+      return fail(p, "Invalid property name");
+    uint32_t c = p->s[p->i++];
+    if (c == '}')
+      break;
+    if (c == '=' && !has_value) {
+      has_value = true;
+      continue;
+    }
+    if (!(is_alpha(c) || is_digit(c) || c == '_'))
+      return fail(p, "Invalid property name");
+    if (has_value) {
+      if (vl + 1 >= sizeof(value))
+        return fail(p, "Invalid property name");
+      value[vl++] = (char)c;
+    } else {
+      if (nl + 1 >= sizeof(name))
+        return fail(p, "Invalid property name");
+      name[nl++] = (char)c;
+    }
+  }
+  name[nl] = '\0';
+  value[vl] = '\0';
+  if (nl == 0 || (has_value && vl == 0))
+    return fail(p, "Invalid property name");
+  const char *pfx = negate ? "\\P{" : "\\p{";
+  if (has_value) {
+    const char *kind;
+    if (!strcmp(name, "General_Category") || !strcmp(name, "gc")) {
+      const char *gc = gc_lookup(value);
+      if (!gc)
+        return fail(p, "Invalid property name");
+      sb_str(b, pfx);
+      sb_str(b, gc);
+      sb_str(b, "}");
+      return true;
+    }
+    if (!strcmp(name, "Script") || !strcmp(name, "sc"))
+      kind = "sc:";
+    else if (!strcmp(name, "Script_Extensions") || !strcmp(name, "scx"))
+      kind = "scx:";
+    else
+      return fail(p, "Invalid property name");
+    sb_str(b, pfx);
+    sb_str(b, kind);
+    sb_str(b, value);
+    sb_str(b, "}");
+    return true;
+  }
+  const char *gc = gc_lookup(name);
+  if (gc) {
+    sb_str(b, pfx);
+    sb_str(b, gc);
+    sb_str(b, "}");
+    return true;
+  }
+  if (!strcmp(name, "Any") || !strcmp(name, "ASCII") || !strcmp(name, "Assigned")) {
+    const char *set = !strcmp(name, "Any")     ? (negate ? NULL : "\\x{0}-\\x{10ffff}")
+                      : !strcmp(name, "ASCII") ? "\\x{0}-\\x{7f}"
+                                               : NULL;
+    if (!strcmp(name, "Assigned")) {
+      sb_str(b, negate ? "\\p{Cn}" : "\\P{Cn}");
+      return true;
+    }
+    if (!set) { /* \P{Any}: nothing */
+      sb_str(b, in_class ? "" : "(?!)");
+      return true;
+    }
+    if (in_class) {
+      if (negate && !strcmp(name, "ASCII"))
+        sb_str(b, "\\x{80}-\\x{10ffff}");
+      else
+        sb_str(b, set);
+    } else {
+      sb_str(b, negate ? "[^" : "[");
+      sb_str(b, set);
+      sb_str(b, "]");
+    }
+    return true;
+  }
+  for (size_t k = 0; k < EDGEFN_ARRAY_LEN(binary_props); k++)
+    if (!strcmp(binary_props[k], name)) {
+      sb_str(b, pfx);
+      sb_str(b, name);
+      sb_str(b, "}");
+      return true;
+    }
+  return fail(p, "Invalid property name");
+}
+
+/* ---- character classes ---- */
+
+/* A class atom: a single character (set = 0) or one of the sets d D w W s S p (set = the
+ * letter; for p, prop holds the PCRE2 item). */
+typedef struct class_atom {
+  uint32_t c;
+  char set;
+} class_atom;
+
+static bool class_escape(parser *p, class_atom *a, sbuf *prop) {
+  if (p->i >= p->n)
+    return fail(p, "\\ at end of pattern");
+  uint32_t c = p->s[p->i++];
+  a->set = 0;
+  switch (c) {
+  case 'd': case 'D': case 'w': case 'W': case 's': case 'S':
+    a->set = (char)c;
+    return true;
+  case 'p': case 'P':
+    if (p->u) {
+      prop->len = 0;
+      a->set = 'p';
+      return read_property(p, c == 'P', prop, true);
+    }
+    a->c = c;
+    return true;
+  case 'b': a->c = 8; return true;
+  case 'f': a->c = 12; return true;
+  case 'n': a->c = 10; return true;
+  case 'r': a->c = 13; return true;
+  case 't': a->c = 9; return true;
+  case 'v': a->c = 11; return true;
+  case '-':
+    a->c = '-';
+    return true;
+  case 'c':
+    if (p->i < p->n && (is_alpha(p->s[p->i]) ||
+                        (!p->u && (is_digit(p->s[p->i]) || p->s[p->i] == '_')))) {
+      a->c = p->s[p->i++] % 32;
+      return true;
+    }
+    if (p->u)
+      return fail(p, "Invalid class escape");
+    p->i--; /* Annex B: a literal backslash; the c is read next */
+    a->c = '\\';
+    return true;
+  case 'x':
+    if (p->i + 2 <= p->n && hexv(p->s[p->i]) >= 0 && hexv(p->s[p->i + 1]) >= 0) {
+      a->c = (uint32_t)(hexv(p->s[p->i]) * 16 + hexv(p->s[p->i + 1]));
+      p->i += 2;
+      return true;
+    }
+    if (p->u)
+      return fail(p, "Invalid escape");
+    a->c = 'x';
+    return true;
+  case 'u':
+    if (read_unicode_escape(p, p->u, &a->c))
+      return true;
+    if (p->u)
+      return fail(p, "Invalid Unicode escape");
+    a->c = 'u';
+    return true;
+  default:
+    break;
+  }
+  if (is_digit(c)) {
+    if (p->u) {
+      if (c == '0' && !(p->i < p->n && is_digit(p->s[p->i]))) {
+        a->c = 0;
+        return true;
+      }
+      return fail(p, "Invalid class escape");
+    }
+    if (c >= '8') {
+      a->c = c;
+      return true;
+    }
+    uint32_t v = c - '0';
+    for (int k = 0; k < 2 && p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '7'; k++) {
+      uint32_t nv = v * 8 + (p->s[p->i] - '0');
+      if (nv > 0377)
+        break;
+      v = nv;
+      p->i++;
+    }
+    a->c = v;
+    return true;
+  }
+  if (p->u && !is_syntax_char(c))
+    return fail(p, "Invalid escape");
+  a->c = c;
+  return true;
+}
+
+static void class_set_body(sbuf *b, char set) {
+  switch (set) {
+  case 'd': sb_str(b, JS_DIGIT); break;
+  case 'w': sb_str(b, JS_WORD); break;
+  case 's': sb_str(b, JS_SPACE); break;
+  default: break;
+  }
+}
+
+static bool parse_class(parser *p) {
+  /* p->i is just after '[' */
+  bool negate = false;
+  if (at(p, '^')) {
+    negate = true;
+    p->i++;
+  }
+  sbuf body = {0}, comp = {0}, prop = {0};
+  size_t ncomp = 0;
+  bool ok = true;
+  for (;;) {
+    if (p->i >= p->n) {
+      ok = fail(p, "Unterminated character class");
+      break;
+    }
+    if (p->s[p->i] == ']') {
+      p->i++;
+      break;
+    }
+    class_atom a = {0, 0}, b2 = {0, 0};
+    uint32_t c = p->s[p->i++];
+    if (c == '\\') {
+      if (!class_escape(p, &a, &prop)) {
+        ok = false;
+        break;
+      }
+    } else {
+      a.c = c;
+    }
+    bool range = false;
+    if (p->i + 1 < p->n && p->s[p->i] == '-' && p->s[p->i + 1] != ']') {
+      size_t save = p->i;
+      p->i++;
+      uint32_t c2 = p->s[p->i++];
+      sbuf prop2 = {0};
+      if (c2 == '\\') {
+        if (!class_escape(p, &b2, &prop2)) {
+          free(prop2.p);
+          ok = false;
+          break;
+        }
+      } else {
+        b2.c = c2;
+      }
+      free(prop2.p);
+      if (a.set || b2.set) {
+        if (p->u) {
+          ok = fail(p, "Invalid character class");
+          break;
+        }
+        p->i = save; /* Annex B: the '-' is literal */
+      } else {
+        if (a.c > b2.c) {
+          ok = fail(p, "Range out of order in character class");
+          break;
+        }
+        range = true;
+      }
+    }
+    if (a.set == 'p') {
+      sb_add(&body, prop.p ? prop.p : "", prop.len);
+    } else if (a.set == 'd' || a.set == 'w' || a.set == 's') {
+      class_set_body(&body, a.set);
+    } else if (a.set) {
+      /* \D \W \S: a complement, matched as an alternative */
+      if (ncomp++)
+        sb_str(&comp, "|");
+      sb_str(&comp, "[^");
+      class_set_body(&comp, (char)(a.set | 0x20));
+      sb_str(&comp, "]");
+    } else {
+      sb_hex(&body, a.c);
+      if (range) {
+        sb_str(&body, "-");
+        sb_hex(&body, b2.c);
+      }
+    }
+  }
+  if (ok && (body.oom || comp.oom || prop.oom))
+    ok = fail(p, "Regular expression too large");
+  if (ok) {
+    sbuf *o = &p->out;
+    if (!ncomp) {
+      if (body.len == 0)
+        sb_str(o, negate ? "(?s:.)" : "(?!)");
+      else if (p->ic && !p->u) {
+        /* Without u, JavaScript never folds these onto ASCII (or ß onto ẞ) as PCRE2's
+         * caseless classes do: they match the class only as themselves. */
+        sb_str(o, negate ? "(?:(?!" NONU_SPECIAL ")[^" : "(?:(?!" NONU_SPECIAL ")[");
+        sb_add(o, body.p, body.len);
+        sb_str(o, negate ? "]|(?-i:(?=" NONU_SPECIAL ")[^" : "]|(?-i:[");
+        sb_add(o, body.p, body.len);
+        sb_str(o, "]))");
+      } else {
+        sb_str(o, negate ? "[^" : "[");
+        sb_add(o, body.p, body.len);
+        sb_str(o, "]");
+      }
+    } else {
+      sb_str(o, negate ? "(?:(?!" : "(?:");
+      if (body.len) {
+        sb_str(o, "[");
+        sb_add(o, body.p, body.len);
+        sb_str(o, "]|");
+      }
+      sb_add(o, comp.p, comp.len);
+      sb_str(o, negate ? ")(?s:.))" : ")");
+    }
+  }
+  free(body.p);
+  free(comp.p);
+  free(prop.p);
+  return ok;
+}
+
+/* ---- atoms, quantifiers, alternatives ---- */
+
+/* Reads a {n}, {n,} or {n,m} quantifier at p->i without consuming it when not valid. */
+static bool read_braces(parser *p, size_t *end, double *lo, double *hi) {
+  size_t i = p->i;
+  if (i >= p->n || p->s[i] != '{')
+    return false;
+  i++;
+  double a = 0, b;
+  size_t st = i;
+  while (i < p->n && is_digit(p->s[i]))
+    a = a * 10 + (p->s[i++] - '0');
+  if (i == st)
+    return false;
+  b = a;
+  if (i < p->n && p->s[i] == ',') {
+    i++;
+    st = i;
+    b = -1;
+    if (i < p->n && is_digit(p->s[i])) {
+      b = 0;
+      while (i < p->n && is_digit(p->s[i]))
+        b = b * 10 + (p->s[i++] - '0');
+    }
+  }
+  if (i >= p->n || p->s[i] != '}')
+    return false;
+  *end = i + 1;
+  *lo = a;
+  *hi = b;
+  return true;
+}
+
+static bool is_quantifier_start(parser *p) {
+  if (p->i >= p->n)
+    return false;
+  uint32_t c = p->s[p->i];
+  if (c == '*' || c == '+' || c == '?')
+    return true;
+  size_t e;
+  double lo, hi;
+  return c == '{' && read_braces(p, &e, &lo, &hi);
+}
+
+static bool parse_quantifier(parser *p) {
+  uint32_t c = p->s[p->i];
+  char tmp[48];
+  if (c == '{') {
+    size_t e;
+    double lo, hi;
+    (void)read_braces(p, &e, &lo, &hi);
+    p->i = e;
+    if (hi >= 0 && hi < lo)
+      return fail(p, "numbers out of order in {} quantifier");
+    /* PCRE2 counts up to 65535; a larger upper bound is as good as none for subjects a
+     * request can hold, a larger lower bound is refused. */
+    if (lo > 65535)
+      return fail(p, "Regular expression too large");
+    if (hi > 65535)
+      hi = -1;
+    if (hi < 0)
+      snprintf(tmp, sizeof(tmp), "{%u,}", (unsigned)lo);
+    else if (hi == lo)
+      snprintf(tmp, sizeof(tmp), "{%u}", (unsigned)lo);
+    else
+      snprintf(tmp, sizeof(tmp), "{%u,%u}", (unsigned)lo, (unsigned)hi);
+    sb_str(&p->out, tmp);
+  } else {
+    p->i++;
+    tmp[0] = (char)c;
+    sb_add(&p->out, tmp, 1);
+  }
+  if (at(p, '?')) {
+    p->i++;
+    sb_str(&p->out, "?");
+  }
+  /* Never let PCRE2 read a following '+' as possessive: JavaScript has none. */
+  if (is_quantifier_start(p))
+    return fail(p, "Nothing to repeat");
+  return true;
+}
+
+static bool parse_disjunction(parser *p);
+
+static bool named_ref(parser *p) {
+  sbuf name = {0};
+  if (!at(p, '<')) {
+    return fail(p, "Invalid named reference");
+  }
+  p->i++;
+  if (!read_group_name(p, &name)) {
+    free(name.p);
+    return fail(p, "Invalid capture group name");
+  }
+  for (size_t k = 0; k < p->name_count; k++)
+    if (strcmp(p->names[k].name, name.p) == 0) {
+      char tmp[32];
+      snprintf(tmp, sizeof(tmp), "(?:\\g{%u})", (unsigned)p->names[k].group);
+      sb_str(&p->out, tmp);
+      free(name.p);
+      return true;
+    }
+  free(name.p);
+  return fail(p, "Invalid named capture referenced");
+}
+
+/* An escape outside a class. *assertion is set for \b and \B. */
+static bool atom_escape(parser *p, bool *assertion) {
+  if (p->i >= p->n)
+    return fail(p, "\\ at end of pattern");
+  uint32_t c = p->s[p->i++];
+  sbuf *o = &p->out;
+  switch (c) {
+  case 'b':
+  case 'B':
+    *assertion = true;
+    /* PCRE2_UCP is on under i: its \b would use Unicode's word characters, and a
+     * caseless [A-Za-z0-9_] takes in the long s and the Kelvin sign, which JavaScript's
+     * word characters include only under u. */
+    if (p->ic)
+      sb_str(o, c == 'b' ? "(?-i:(?<=[" JS_WORD "])(?![" JS_WORD "])|(?<![" JS_WORD
+                           "])(?=[" JS_WORD "]))"
+                         : "(?-i:(?<=[" JS_WORD "])(?=[" JS_WORD "])|(?<![" JS_WORD
+                           "])(?![" JS_WORD "]))");
+    else
+      sb_str(o, c == 'b' ? "\\b" : "\\B");
+    return true;
+  case 'd': sb_str(o, "[" JS_DIGIT "]"); return true;
+  case 'D': sb_str(o, "[^" JS_DIGIT "]"); return true;
+  case 'w': sb_str(o, p->ic && !p->u ? "(?-i:[" JS_WORD "])" : "[" JS_WORD "]"); return true;
+  case 'W': sb_str(o, p->ic && !p->u ? "(?-i:[^" JS_WORD "])" : "[^" JS_WORD "]"); return true;
+  case 's': sb_str(o, "[" JS_SPACE "]"); return true;
+  case 'S': sb_str(o, "[^" JS_SPACE "]"); return true;
+  case 'f': emit_literal(p, 12); return true;
+  case 'n': emit_literal(p, 10); return true;
+  case 'r': emit_literal(p, 13); return true;
+  case 't': emit_literal(p, 9); return true;
+  case 'v': emit_literal(p, 11); return true;
+  case 'k':
+    if (p->named)
+      return named_ref(p);
+    emit_literal(p, 'k');
+    return true;
+  case 'p':
+  case 'P':
+    if (p->u)
+      return read_property(p, c == 'P', o, false);
+    emit_literal(p, c);
+    return true;
+  case 'c':
+    if (p->i < p->n && is_alpha(p->s[p->i])) {
+      emit_literal(p, p->s[p->i++] % 32);
+      return true;
+    }
+    if (p->u)
+      return fail(p, "Invalid Unicode escape");
+    p->i--; /* Annex B: "\c" is a backslash followed by c */
+    emit_literal(p, '\\');
+    return true;
+  case 'x':
+    if (p->i + 2 <= p->n && hexv(p->s[p->i]) >= 0 && hexv(p->s[p->i + 1]) >= 0) {
+      emit_literal(p, (uint32_t)(hexv(p->s[p->i]) * 16 + hexv(p->s[p->i + 1])));
+      p->i += 2;
+      return true;
+    }
+    if (p->u)
+      return fail(p, "Invalid escape");
+    emit_literal(p, 'x');
+    return true;
+  case 'u': {
+    uint32_t v;
+    if (read_unicode_escape(p, p->u, &v)) {
+      emit_literal(p, v);
+      return true;
+    }
+    if (p->u)
+      return fail(p, "Invalid Unicode escape");
+    emit_literal(p, 'u');
+    return true;
+  }
+  default:
+    break;
+  }
+  if (is_digit(c)) {
+    if (c == '0') {
+      if (p->i < p->n && is_digit(p->s[p->i])) {
+        if (p->u)
+          return fail(p, "Invalid decimal escape");
+      } else {
+        emit_literal(p, 0);
+        return true;
+      }
+    } else {
+      /* A decimal escape is a backreference when the pattern has that many groups. */
+      size_t j = p->i - 1;
+      double v = 0;
+      while (j < p->n && is_digit(p->s[j]))
+        v = v * 10 + (p->s[j++] - '0');
+      if (v <= p->total_groups) {
+        char tmp[32];
+        snprintf(tmp, sizeof(tmp), "(?:\\g{%u})", (unsigned)v);
+        sb_str(o, tmp);
+        p->i = j;
+        return true;
+      }
+      if (p->u)
+        return fail(p, "Invalid escape");
+      if (c >= '8') {
+        emit_literal(p, c);
+        return true;
+      }
+    }
+    /* Annex B legacy octal: up to three digits, at most \377 */
+    uint32_t v = c - '0';
+    for (int k = 0; k < 2 && p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '7'; k++) {
+      uint32_t nv = v * 8 + (p->s[p->i] - '0');
+      if (nv > 0377)
+        break;
+      v = nv;
+      p->i++;
+    }
+    emit_literal(p, v);
+    return true;
+  }
+  if (p->u && !is_syntax_char(c) && c != '-')
+    return fail(p, "Invalid escape");
+  if (p->u && c == '-')
+    return fail(p, "Invalid escape");
+  emit_literal(p, c);
+  return true;
+}
+
+/* One term: an assertion or an atom with its quantifier. */
+static bool parse_term(parser *p) {
+  sbuf *o = &p->out;
+  uint32_t c = p->s[p->i];
+  bool quantifiable = true, assertion = false;
+  switch (c) {
+  case '^':
+    p->i++;
+    sb_str(o, p->flags & EDGEFN_RE_M ? "(?<![^" JS_LINE_TERM "])" : "\\A");
+    assertion = true;
+    break;
+  case '$':
+    p->i++;
+    sb_str(o, p->flags & EDGEFN_RE_M ? "(?![^" JS_LINE_TERM "])" : "\\z");
+    assertion = true;
+    break;
+  case '.':
+    p->i++;
+    sb_str(o, p->flags & EDGEFN_RE_S ? "(?s:.)" : "[^" JS_LINE_TERM "]");
+    break;
+  case '[':
+    p->i++;
+    if (!parse_class(p))
+      return false;
+    break;
+  case '\\':
+    p->i++;
+    if (!atom_escape(p, &assertion))
+      return false;
+    break;
+  case '(': {
+    p->i++;
+    if (++p->depth > MAX_NESTING)
+      return fail(p, "Regular expression too large");
+    if (at(p, '?')) {
+      p->i++;
+      uint32_t k = p->i < p->n ? p->s[p->i] : 0;
+      if (k == ':') {
+        p->i++;
+        sb_str(o, "(?:");
+      } else if (k == '=' || k == '!') {
+        p->i++;
+        sb_str(o, k == '=' ? "(?=" : "(?!");
+        quantifiable = !p->u;
+        assertion = p->u;
+      } else if (k == '<' && p->i + 1 < p->n &&
+                 (p->s[p->i + 1] == '=' || p->s[p->i + 1] == '!')) {
+        sb_str(o, p->s[p->i + 1] == '=' ? "(?<=" : "(?<!");
+        p->i += 2;
+        assertion = true;
+      } else if (k == '<') {
+        p->i++;
+        sbuf name = {0};
+        bool ok = read_group_name(p, &name);
+        free(name.p);
+        if (!ok)
+          return fail(p, "Invalid capture group name");
+        p->next_group++;
+        sb_str(o, "(");
+      } else {
+        return fail(p, "Invalid group");
+      }
+    } else {
+      p->next_group++;
+      sb_str(o, "(");
+    }
+    if (!parse_disjunction(p))
+      return false;
+    if (!at(p, ')'))
+      return fail(p, "Unterminated group");
+    p->i++;
+    p->depth--;
+    sb_str(o, ")");
+    break;
+  }
+  case ')':
+    return fail(p, "Unmatched ')'");
+  case '*':
+  case '+':
+  case '?':
+    return fail(p, "Nothing to repeat");
+  case '{': {
+    if (is_quantifier_start(p))
+      return fail(p, "Nothing to repeat");
+    if (p->u)
+      return fail(p, "Lone quantifier brackets");
+    p->i++;
+    emit_literal(p, c);
+    break;
+  }
+  case '}':
+  case ']':
+    if (p->u)
+      return fail(p, "Lone quantifier brackets");
+    p->i++;
+    emit_literal(p, c);
+    break;
+  default:
+    p->i++;
+    emit_literal(p, c);
+    break;
+  }
+  if (is_quantifier_start(p)) {
+    if (!quantifiable || (assertion && c == '('))
+      return fail(p, "Invalid quantifier");
+    if (assertion)
+      return fail(p, "Nothing to repeat");
+    return parse_quantifier(p);
+  }
+  if (p->u && at(p, '{') && !assertion)
+    return fail(p, "Incomplete quantifier");
+  return true;
+}
+
+static bool parse_disjunction(parser *p) {
+  while (p->i < p->n) {
+    uint32_t c = p->s[p->i];
+    if (c == '|') {
+      p->i++;
+      sb_str(&p->out, "|");
+      continue;
+    }
+    if (c == ')') {
+      if (p->depth == 0)
+        return fail(p, "Unmatched ')'");
+      return true;
+    }
+    if (!parse_term(p))
+      return false;
+  }
+  return true;
+}
+
+int edgefn__re_translate(const uint32_t *src, size_t len, unsigned flags,
+                         edgefn__re_translation *out, char *msg, size_t msglen) {
+  memset(out, 0, sizeof(*out));
+  parser p;
+  memset(&p, 0, sizeof(p));
+  p.s = src;
+  p.n = len;
+  p.flags = flags;
+  p.u = (flags & EDGEFN_RE_U) != 0;
+  p.ic = (flags & EDGEFN_RE_I) != 0;
+  bool ok = prescan(&p);
+  if (ok) {
+    p.named = p.u || p.name_count > 0;
+    ok = parse_disjunction(&p);
+    if (ok && p.out.oom)
+      ok = fail(&p, "Regular expression too large");
+  }
+  if (ok) {
+    /* One block: the translation struct's names, then their strings, then the pattern. */
+    size_t strs = 0;
+    for (size_t k = 0; k < p.name_count; k++)
+      strs += strlen(p.names[k].name) + 1;
+    size_t total = p.name_count * sizeof(edgefn__re_name) + strs + p.out.len + 1;
+    char *block = malloc(total);
+    if (!block) {
+      ok = fail(&p, "Regular expression too large");
+    } else {
+      edgefn__re_name *names = (edgefn__re_name *)(void *)block;
+      char *q = block + p.name_count * sizeof(edgefn__re_name);
+      for (size_t k = 0; k < p.name_count; k++) {
+        size_t l = strlen(p.names[k].name) + 1;
+        memcpy(q, p.names[k].name, l);
+        names[k].name = q;
+        names[k].group = p.names[k].group;
+        q += l;
+      }
+      if (p.out.len)
+        memcpy(q, p.out.p, p.out.len);
+      q[p.out.len] = '\0';
+      out->pattern = q;
+      out->pattern_len = p.out.len;
+      out->names = names;
+      out->name_count = p.name_count;
+      out->groups = p.total_groups;
+      out->block = block;
+      out->options = p.ic ? 0x00000008u /* PCRE2_CASELESS */ | 0x00020000u /* PCRE2_UCP */ : 0;
+    }
+  }
+  for (size_t k = 0; k < p.name_count; k++)
+    free(p.names[k].name);
+  free(p.names);
+  free(p.out.p);
+  if (!ok) {
+    if (msg && msglen)
+      snprintf(msg, msglen, "%s", p.err ? p.err : "Invalid regular expression");
+    return -1;
+  }
+  return 0;
+}
+
+void edgefn__re_translation_free(edgefn__re_translation *t) {
+  if (!t)
+    return;
+  free(t->block);
+  memset(t, 0, sizeof(*t));
+}
+
+uint16_t *edgefn__re_utf16_from_internal(const char *str, size_t len, size_t *out_len) {
+  const uint8_t *s = (const uint8_t *)str;
+  uint16_t *o = malloc((len + 1) * sizeof(uint16_t));
+  if (!o)
+    return NULL;
+  size_t n = 0;
+  for (size_t i = 0; i < len;) {
+    uint8_t b = s[i];
+    uint32_t cp;
+    size_t k;
+    if (b < 0x80) {
+      cp = b;
+      k = 1;
+    } else if ((b & 0xe0) == 0xc0) {
+      cp = b & 0x1f;
+      k = 2;
+    } else if ((b & 0xf0) == 0xe0) {
+      cp = b & 0x0f;
+      k = 3;
+    } else if ((b & 0xf8) == 0xf0) {
+      cp = b & 0x07;
+      k = 4;
+    } else {
+      cp = 0xfffd;
+      k = 1;
+      goto put;
+    }
+    if (i + k > len) {
+      cp = 0xfffd;
+      k = 1;
+      goto put;
+    }
+    for (size_t j = 1; j < k; j++)
+      cp = (cp << 6) | (s[i + j] & 0x3f);
+  put:
+    i += k;
+    if (cp >= 0x10000 && cp <= 0x10ffff) {
+      o[n++] = (uint16_t)(0xd800 + ((cp - 0x10000) >> 10));
+      o[n++] = (uint16_t)(0xdc00 + ((cp - 0x10000) & 0x3ff));
+    } else {
+      o[n++] = (uint16_t)(cp > 0xffff ? 0xfffd : cp);
+    }
+  }
+  *out_len = n;
+  return o;
+}

@@ -1,0 +1,159 @@
+/* Regular expressions on PCRE2: the CPU bound on matching, the compiler's check, and bad
+ * input. Semantics against Node are the differential corpus (tests/js/regexp/). */
+#include <stdio.h>
+#include <time.h>
+
+#include "js/harness.h"
+#include "js/regexp.h"
+#include "test.h"
+
+static double thread_cpu_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static double wall_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Duktape's own engine ran this for 11 s under a 100 ms budget. */
+TEST(regexp_catastrophic_pattern_ends_within_cpu_limit) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "var s = 'a'.repeat(30) + 'b';\n"
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var u = e.request.url;\n"
+                     "  if (u.indexOf('/literal') > 0) /^(a+)+$/.test(s);\n"
+                     "  if (u.indexOf('/unicode') > 0) new RegExp('^(a+)+$', 'u').exec(s);\n"
+                     "  if (u.indexOf('/replace') > 0) s.replace(/^(a+)+$/g, 'x');\n"
+                     "  if (u.indexOf('/split') > 0) s.split(/(a+)+$/);\n"
+                     "  if (u.indexOf('/swallow') > 0) {\n"
+                     "    for (var i = 0; i < 100; i++) {\n"
+                     "      try { /^(a+)+$/.test(s); } catch (err) {}\n"
+                     "    }\n"
+                     "  }\n"
+                     "  e.respondWith(new Response('ok'));\n"
+                     "});",
+                     100, 0, 0),
+            0);
+  const char *paths[] = {"http://x/literal", "http://x/unicode", "http://x/replace",
+                         "http://x/split", "http://x/swallow"};
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(paths); i++) {
+    collected c;
+    double c0 = thread_cpu_ms(), w0 = wall_ms();
+    ASSERT_EQ(env_fetch(&e, "GET", paths[i], NULL, 0, NULL, &c), 0);
+    double cpu = thread_cpu_ms() - c0, wall = wall_ms() - w0;
+    fprintf(stderr, "  %s: status %d, cpu %.1f ms, wall %.1f ms (limit 100 ms)\n", paths[i],
+            c.status, cpu, wall);
+    ASSERT_EQ(c.status, 503);
+    ASSERT(cpu <= 100 + 10);
+    ASSERT(wall < 2000);
+    ASSERT(strstr(e.log.text, "CPU time limit") != NULL);
+    collected_free(&c);
+    /* The next request is served. */
+    ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+    ASSERT_EQ(c.status, 200);
+    ASSERT_STREQ(c.body, "ok");
+    collected_free(&c);
+  }
+  env_close(&e);
+  return 0;
+}
+
+/* A long but finite match is not cut short while budget remains. */
+TEST(regexp_heavy_match_within_budget_completes) {
+  ASSERT_EQ(js_expect("var s = 'a'.repeat(18) + 'b';\n"
+                      "return /^(a+)+$/.test(s) + ' ' + /^(a+)+b$/.test(s);",
+                      "false true"),
+            0);
+  return 0;
+}
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+TEST(regexp_check_for_compiler) {
+  char msg[256];
+  ASSERT_EQ(edgefn__regexp_check("a(?<n>b)\\k<n>", 14, "gu", msg, sizeof(msg)), 0);
+  ASSERT_EQ(edgefn__regexp_check("(?<=\\$)\\d+", 10, "", msg, sizeof(msg)), 0);
+  struct {
+    const char *pattern, *flags, *message;
+  } bad[] = {
+      {"(", "", "Invalid regular expression: /(/: Unterminated group"},
+      {"a**", "", "Invalid regular expression: /a**/: Nothing to repeat"},
+      {"\\p{Nope}", "u", "Invalid regular expression: /\\p{Nope}/u: Invalid property name"},
+      {"[b-a]", "", "Invalid regular expression: /[b-a]/: Range out of order in character class"},
+      {"a", "gg", "Invalid regular expression flags"},
+      {"a", "x", "Invalid regular expression flags"},
+      {"(?<=a+)b", "", "Invalid regular expression: /(?<=a+)b/: Lookbehind of variable length is not supported"},
+  };
+  for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+    msg[0] = '\0';
+    ASSERT_EQ(edgefn__regexp_check(bad[i].pattern, strlen(bad[i].pattern), bad[i].flags, msg,
+                                   sizeof(msg)),
+              -1);
+    if (strcmp(msg, bad[i].message) != 0)
+      fprintf(stderr, "got: %s\nwant: %s\n", msg, bad[i].message);
+    ASSERT_STREQ(msg, bad[i].message);
+  }
+  return 0;
+}
+
+/* Hostile patterns and subjects get errors, never a crash. */
+TEST(regexp_bad_input) {
+  ASSERT_EQ(js_expect("try { new RegExp('('.repeat(5000)); return 'no'; }\n"
+                      "catch (e) { return e.name; }",
+                      "SyntaxError"),
+            0);
+  ASSERT_EQ(js_expect("var r = new RegExp('(?:a|b)'.repeat(2000));\n"
+                      "return r.test('ab'.repeat(1000)) + ' ' + r.test('abc');",
+                      "true false"),
+            0);
+  /* Beyond what PCRE2 compiles: a SyntaxError as V8 gives for its own limits. */
+  ASSERT_EQ(js_expect("try { new RegExp('(?:a|b)'.repeat(200000)); return 'no'; }\n"
+                      "catch (e) { return e.name; }",
+                      "SyntaxError"),
+            0);
+  ASSERT_EQ(js_expect("var s = '';\n"
+                      "for (var i = 0; i < 2000; i++) s += '(x)';\n"
+                      "return new RegExp(s).exec('x'.repeat(2000)).length;",
+                      "2001"),
+            0);
+  ASSERT_EQ(js_expect("var n = 0;\n"
+                      "var bad = ['\\\\', '[', '(?<', '(?<a', '\\\\k<', '\\\\u{', '\\\\p{', "
+                      "'x{2,1}', '\\ud800(', '(?<\\ud800>a)'];\n"
+                      "for (var i = 0; i < bad.length; i++) {\n"
+                      "  try { new RegExp(bad[i], 'u'); } catch (e) { if (e instanceof "
+                      "SyntaxError) n++; }\n"
+                      "}\n"
+                      "return n;",
+                      "10"),
+            0);
+  /* Deep backtracking: fits the JIT stack up to a point, then a RangeError as V8 gives
+   * when its own backtrack stack overflows; never a crash. */
+  ASSERT_EQ(js_expect("var r = /(a|b)*c/;\n"
+                      "var a = r.test('ab'.repeat(20000) + 'c');\n"
+                      "try { r.test('ab'.repeat(2000000) + 'c'); } catch (e) { return a + ' ' + e.name; }\n"
+                      "return a + ' no error';",
+                      "true RangeError"),
+            0);
+  return 0;
+}
+
+/* The compiled-pattern cache: a pattern seen once is reused, also for literals Duktape made
+ * and for the compiler's __edgefn$re. */
+TEST(regexp_literal_helper_contract) {
+  ASSERT_EQ(js_expect("var d = Object.getOwnPropertyDescriptor(this, '__edgefn$re');\n"
+                      "var a = __edgefn$re('(?<x>a)', 'dg'), b = __edgefn$re('(?<x>a)', 'dg');\n"
+                      "a.lastIndex = 5;\n"
+                      "return [d.writable, d.enumerable, d.configurable, a !== b, b.lastIndex,\n"
+                      "  a instanceof RegExp, String(b), b.exec('ba').indices.groups.x[0]].join();",
+                      "false,false,false,true,0,true,/(?<x>a)/dg,1"),
+            0);
+  ASSERT_EQ(js_expect("try { __edgefn$re('(', ''); } catch (e) { return e.name + ': ' + e.message; }",
+                      "SyntaxError: Invalid regular expression: /(/: Unterminated group"),
+            0);
+  return 0;
+}
