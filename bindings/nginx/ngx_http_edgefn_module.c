@@ -504,6 +504,8 @@ typedef struct {
   ngx_http_request_t *r;
   ngx_int_t send_rc;
   ngx_flag_t head_sent;
+  ngx_flag_t last_sent;  /* the body's last buffer went out with its final chunk */
+  off_t remaining;       /* bytes of a body of known length still to come; -1: streamed */
 } edgefn_ngx_ctx;
 
 static void request_gone(void *data) {
@@ -546,6 +548,7 @@ static void on_head(void *ud, const edgefn_response_head *head) {
     e->value.len = h->value_len;
   }
   ctx->head_sent = 1;
+  ctx->remaining = head->content_length;
   ctx->send_rc = ngx_http_send_header(r);
 }
 
@@ -560,7 +563,17 @@ static void on_body(void *ud, const uint8_t *data, size_t len) {
     return;
   }
   b->last = ngx_cpymem(b->pos, data, len);
-  b->flush = 1; /* a streamed function body reaches the client as it is produced */
+  if (ctx->remaining >= 0) {
+    /* A body of known length: its final chunk carries the end of the response, so head,
+     * body and end leave in one write. */
+    ctx->remaining -= (off_t)len;
+    if (ctx->remaining <= 0) {
+      b->last_buf = 1;
+      ctx->last_sent = 1;
+    }
+  } else {
+    b->flush = 1; /* a streamed body reaches the client as it is produced */
+  }
   ngx_chain_t out = {b, NULL};
   ctx->send_rc = ngx_http_output_filter(r, &out);
 }
@@ -578,7 +591,7 @@ static void on_end(void *ud, int result) {
       rc = NGX_HTTP_BAD_GATEWAY;
     } else if (result != 0 || ctx->send_rc == NGX_ERROR) {
       rc = NGX_ERROR; /* cut short after the head: close rather than end the message */
-    } else if (r->header_only) {
+    } else if (r->header_only || ctx->last_sent) {
       rc = ctx->send_rc;
     } else {
       rc = ngx_http_send_special(r, NGX_HTTP_LAST);
