@@ -213,4 +213,8 @@ http {{
 
 if __name__ == "__main__":
     MODULE = os.path.abspath(sys.argv.pop(1))
-    unittest.main(verbosity=2)
+    # The test command adds up "N passed, N failed" lines (scripts/test).
+    result = unittest.main(verbosity=2, exit=False).result
+    failed = len(result.failures) + len(result.errors)
+    print("%d passed, %d failed" % (result.testsRun - failed, failed))
+    sys.exit(1 if failed else 0)
