@@ -154,6 +154,15 @@ _kv_sqlite_new = _fn("edgefn_kv_sqlite_new", ctypes.c_int, ctypes.POINTER(_vp), 
                      ctypes.POINTER(_ErrorInfo))
 _kv_free = _fn("edgefn_kv_free", None, _vp)
 
+
+class _RedisOptions(ctypes.Structure):
+    _fields_ = [("struct_size", _u32), ("host", _cp), ("port", ctypes.c_int),
+                ("key_prefix", _cp), ("timeout_ms", _u32)]
+
+
+_kv_redis_new = _fn("edgefn_kv_redis_new", ctypes.c_int, ctypes.POINTER(_vp), _vp,
+                    ctypes.POINTER(_RedisOptions))
+
 RUN_DEFAULT, RUN_ONCE, RUN_NOWAIT = 0, 1, 2
 # Error codes the binding refers to by name (include/edgefn/common.h).
 EPASS = -13
@@ -255,7 +264,8 @@ class Script(_Handle):
 
 
 class KV(_Handle):
-    """A KV store: KV.memory() or KV.sqlite(loop, path); bind it with Runtime(kv={...})."""
+    """A KV store: KV.memory(), KV.sqlite(loop, path) or KV.redis(loop, host, port, prefix);
+    bind it with Runtime(kv={...}). SQLite and Redis stores belong to `loop`."""
     _free = staticmethod(_kv_free)
 
     @classmethod
@@ -271,6 +281,15 @@ class KV(_Handle):
         _check(_kv_sqlite_new(ctypes.byref(kv._h), loop._h, _bytes(os.fspath(path)),
                               ctypes.byref(err)), err)
         kv._loop = loop  # freed before the loop
+        return kv
+
+    @classmethod
+    def redis(cls, loop, host="127.0.0.1", port=6379, key_prefix=None, timeout_ms=0):
+        kv = cls()
+        opts = _RedisOptions(ctypes.sizeof(_RedisOptions), _bytes(host), port,
+                             _bytes(key_prefix), timeout_ms)
+        _check(_kv_redis_new(ctypes.byref(kv._h), loop._h, ctypes.byref(opts)))
+        kv._loop = loop
         return kv
 
 

@@ -3,8 +3,12 @@
 (scripts/test runs it through meson: `meson test -C build python`)."""
 
 import os
+import shutil
+import socket
+import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -117,6 +121,42 @@ class BindingTest(unittest.TestCase):
                 kv.close()
             with self.assertRaises(edgefn.Error):
                 edgefn.KV.sqlite(self.loop, os.path.join(d, "missing", "dir", "kv.db"))
+
+    @unittest.skipUnless(shutil.which("redis-server"), "redis-server not installed")
+    def test_redis_kv_shared_by_two_loops(self):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        srv = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                                "--save", "", "--appendonly", "no"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(200):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.02)
+            src = """addEventListener('fetch', function (e) {
+              var put = e.request.method === 'POST';
+              e.respondWith((put ? R.put('k', 'from ' + WHO) : R.get('k'))
+                .then(function (v) { return new Response(String(v)); })); });"""
+            script = edgefn.Script(src)
+            other = edgefn.Loop()
+            ka = edgefn.KV.redis(self.loop, port=port)
+            kb = edgefn.KV.redis(other, port=port)
+            with edgefn.Runtime(self.loop, script, kv={"R": ka}, env={"WHO": "a"}) as a, \
+                    edgefn.Runtime(other, script, kv={"R": kb}, env={"WHO": "b"}) as b:
+                self.assertEqual(b.fetch("https://x/").text(), "null")
+                self.assertEqual(a.fetch("https://x/", method="POST").text(), "undefined")
+                self.assertEqual(b.fetch("https://x/").text(), "from a")
+            ka.close()
+            kb.close()
+            other.close()
+        finally:
+            srv.terminate()
+            srv.wait()
 
     def test_rules_json_and_builder(self):
         rules = edgefn.Rules.from_json({"version": 1, "rules": [
