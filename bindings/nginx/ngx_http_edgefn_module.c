@@ -618,19 +618,34 @@ static void dispatch(ngx_http_request_t *r) {
   cln->handler = request_gone;
   cln->data = ctx;
 
-  /* The body: one in-memory buffer (client_body_in_single_buffer), else refused. */
+  /* The body, joined into one buffer: nginx may hand it over as the part read with the
+   * head plus the rest, and a body larger than client_body_buffer_size sits in a file. */
   u_char *body = NULL;
   size_t body_len = 0;
   if (r->request_body && r->request_body->bufs) {
-    ngx_chain_t *cl = r->request_body->bufs;
-    if (cl->next || cl->buf->in_file) {
+    ngx_chain_t *cl;
+    for (cl = r->request_body->bufs; cl; cl = cl->next)
+      body_len += (size_t)ngx_buf_size(cl->buf);
+    body = ngx_pnalloc(r->pool, body_len + 1);
+    u_char *p = body;
+    for (cl = r->request_body->bufs; body && cl; cl = cl->next) {
+      ngx_buf_t *b = cl->buf;
+      if (b->in_file) {
+        ssize_t n = ngx_read_file(b->file, p, (size_t)(b->file_last - b->file_pos), b->file_pos);
+        if (n != b->file_last - b->file_pos)
+          body = NULL;
+        else
+          p += n;
+      } else {
+        p = ngx_cpymem(p, b->pos, b->last - b->pos);
+      }
+    }
+    if (!body) {
       cln->handler = NULL;
       ngx_free(ctx);
-      ngx_http_finalize_request(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
+      ngx_http_finalize_request(r, fail);
       return;
     }
-    body = cl->buf->pos;
-    body_len = (size_t)(cl->buf->last - cl->buf->pos);
   }
   /* The absolute URL: scheme, the Host the client sent, the request target as received. */
   ngx_str_t host = r->headers_in.server;
@@ -690,7 +705,6 @@ static void body_read(ngx_http_request_t *r) {
 static ngx_int_t edgefn_ngx_handler(ngx_http_request_t *r) {
   if (!worker.edge)
     return NGX_HTTP_SERVICE_UNAVAILABLE;
-  r->request_body_in_single_buf = 1;
   ngx_int_t rc = ngx_http_read_client_request_body(r, body_read);
   if (rc >= NGX_HTTP_SPECIAL_RESPONSE)
     return rc;

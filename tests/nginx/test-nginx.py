@@ -109,7 +109,8 @@ http {{
   fastcgi_temp_path {d}/fastcgi;
   uwsgi_temp_path {d}/uwsgi;
   scgi_temp_path {d}/scgi;
-  client_body_buffer_size 1m;
+  client_body_buffer_size 16k;
+  client_max_body_size 4m;
   edgefn_function hello {script};
   edgefn_rules {d}/rules.json;
   edgefn_origin site.test 127.0.0.1:{cls.origin};
@@ -165,10 +166,12 @@ http {{
         self.assertEqual(self.get("/fn/declines")[2], "origin /fn/declines")
 
     def test_request_body_and_status(self):
-        s, h, b = self.get("/fn/echo", method="POST", body=b"x" * 100000)
-        self.assertEqual(s, 201)
-        self.assertEqual(h.get("content-type"), "text/x-echo")
-        self.assertEqual(b, "POST 100000 xxxxxxxxxx")
+        # Small (read with the head), and larger than client_body_buffer_size (a temp file).
+        for size in (5, 100000, 3000000):
+            s, h, b = self.get("/fn/echo", method="POST", body=b"x" * size)
+            self.assertEqual(s, 201)
+            self.assertEqual(h.get("content-type"), "text/x-echo")
+            self.assertEqual(b, "POST %d %s" % (size, "x" * min(size, 10)))
 
     def test_timer_and_subrequest(self):
         t = time.monotonic()
@@ -209,6 +212,128 @@ http {{
                            capture_output=True, text=True)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("bad.js:2:", r.stderr)
+
+
+SHARED = r"""
+addEventListener('fetch', function (e) {
+  var u = new URL(e.request.url);
+  if (e.request.method === 'POST') {
+    e.respondWith(SHARED.get('n').then(function (v) {
+      var n = (v === null ? 0 : Number(v)) + 1;
+      return SHARED.put('n', String(n), {metadata: {by: WHO}}).then(function () {
+        return new Response(WHO + ' ' + n); }); }));
+  } else {
+    e.respondWith(SHARED.getWithMetadata('n').then(function (r) {
+      return new Response(r.value + ' ' + (r.metadata && r.metadata.by)); }));
+  }
+});
+"""
+
+
+class TwoGatewaysShareRedisTest(unittest.TestCase):
+    """Two nginx instances (two gateways, two worker processes each) bound to one
+    redis-server: each sees the other's writes."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not shutil.which("redis-server"):
+            raise unittest.SkipTest("redis-server not installed (scripts/test installs it)")
+        cls.dir = tempfile.mkdtemp(prefix="edgefn-nginx-redis-")
+        os.chmod(cls.dir, 0o755)
+        cls.redis_port = free_port()
+        cls.redis = subprocess.Popen(
+            ["redis-server", "--port", str(cls.redis_port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        wait_port(cls.redis_port, cls.redis)
+        with open(os.path.join(cls.dir, "shared.js"), "w") as f:
+            f.write(SHARED)
+        with open(os.path.join(cls.dir, "rules.json"), "w") as f:
+            f.write('{"version": 1, "rules": [{"function": "shared", "match": []}]}')
+        cls.gateways = []
+        for who in ("a", "b"):
+            d = os.path.join(cls.dir, who)
+            os.mkdir(d)
+            port = free_port()
+            user = "user root;" if os.geteuid() == 0 else ""
+            conf = os.path.join(d, "nginx.conf")
+            with open(conf, "w") as f:
+                f.write(f"""
+load_module {MODULE};
+{user}
+daemon off;
+worker_processes 2;
+pid {d}/nginx.pid;
+events {{ worker_connections 128; }}
+http {{
+  access_log off;
+  client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fcgi;
+  uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
+  edgefn_function shared {cls.dir}/shared.js;
+  edgefn_rules {cls.dir}/rules.json;
+  edgefn_kv SHARED redis:127.0.0.1:{cls.redis_port} site;
+  edgefn_env WHO {who};
+  server {{ listen 127.0.0.1:{port}; location / {{ edgefn; }} }}
+}}
+""")
+            p = subprocess.Popen(["nginx", "-p", d, "-c", conf, "-e", os.path.join(d, "error.log")],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            wait_port(port, p)
+            cls.gateways.append((p, port, d))
+
+    @classmethod
+    def tearDownClass(cls):
+        logs = ""
+        for p, _, d in cls.gateways:
+            p.send_signal(signal.SIGQUIT)
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+            try:
+                with open(os.path.join(d, "error.log")) as f:
+                    logs += f.read()
+            except OSError:
+                pass
+        cls.redis.terminate()
+        cls.redis.wait()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+        if "[alert]" in logs or "[emerg]" in logs or "signal 11" in logs:
+            raise AssertionError("nginx logged: " + logs)
+
+    def request(self, gw, method="GET"):
+        c = http.client.HTTPConnection("127.0.0.1", self.gateways[gw][1], timeout=10)
+        c.request(method, "/", body=b"" if method == "POST" else None,
+                  headers={"Host": "site.test"})
+        r = c.getresponse()
+        body = r.read().decode()
+        c.close()
+        self.assertEqual(r.status, 200, body)
+        return body
+
+    def test_each_sees_the_others_writes(self):
+        self.assertEqual(self.request(1), "null null")
+        self.assertEqual(self.request(0, "POST"), "a 1")
+        self.assertEqual(self.request(1), "1 a")
+        # Alternating writers, each request landing on either worker of its gateway.
+        for i in range(2, 22):
+            who = "ab"[i % 2]
+            self.assertEqual(self.request(i % 2, "POST"), f"{who} {i}")
+        self.assertEqual(self.request(0), "21 b")
+        self.assertEqual(self.request(1), "21 b")
+
+
+def wait_port(port, proc):
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("process exited: " + (proc.stderr.read().decode()
+                                                         if proc.stderr else ""))
+            time.sleep(0.05)
+    raise RuntimeError("port %d never opened" % port)
 
 
 if __name__ == "__main__":
