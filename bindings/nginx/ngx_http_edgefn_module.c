@@ -19,6 +19,9 @@
  *   edgefn_origin HOST ADDRESS:PORT [tls] [host_header=NAME];
  *   edgefn_cache SIZE | off;                per worker; default off
  *   edgefn_fetch_allow loopback | private ...;   subrequests to hosts without an origin
+ *   edgefn_kv NAME memory | sqlite:PATH | redis:HOST:PORT [NAMESPACE];
+ *                                           a KV namespace bound to every function
+ *   edgefn_env NAME VALUE;                  an environment value for every function
  * Location:
  *   edgefn_pass;                            the content handler
  */
@@ -40,8 +43,14 @@ typedef struct {
 } ngx_http_edgefn_origin_t;
 
 typedef struct {
+  ngx_str_t name, spec, ns; /* spec: memory, sqlite:PATH, redis:HOST:PORT */
+} ngx_http_edgefn_kv_t;
+
+typedef struct {
   ngx_array_t *functions; /* ngx_http_edgefn_function_t */
   ngx_array_t *origins;   /* ngx_http_edgefn_origin_t */
+  ngx_array_t *kvs;       /* ngx_http_edgefn_kv_t */
+  ngx_array_t *envs;      /* edgefn_env_var, strings NUL-terminated in the conf pool */
   edgefn_rules *rules;
   size_t cache_size;      /* 0: no cache */
   ngx_flag_t cache_set;
@@ -58,6 +67,8 @@ typedef struct {
   edgefn_loop *loop;
   edgefn_cache *cache;
   edgefn_edge *edge;
+  edgefn_kv **stores; /* one per edgefn_kv; SQLite and Redis stores belong to the loop */
+  ngx_uint_t store_count;
   ngx_connection_t *conn; /* wraps the loop's epoll descriptor */
   ngx_event_t timer;
   ngx_log_t *log;
@@ -84,6 +95,8 @@ static char *ngx_http_edgefn_origin(ngx_conf_t *cf, ngx_command_t *cmd, void *co
 static char *ngx_http_edgefn_cache(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_edgefn_fetch_allow(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_edgefn_pass(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_edgefn_kv(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_edgefn_env(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static ngx_int_t ngx_http_edgefn_init_process(ngx_cycle_t *cycle);
 static void ngx_http_edgefn_exit_process(ngx_cycle_t *cycle);
 
@@ -98,6 +111,10 @@ static ngx_command_t ngx_http_edgefn_commands[] = {
      NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL},
     {ngx_string("edgefn_fetch_allow"), NGX_HTTP_MAIN_CONF | NGX_CONF_1MORE,
      ngx_http_edgefn_fetch_allow, NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL},
+    {ngx_string("edgefn_kv"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE23, ngx_http_edgefn_kv,
+     NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL},
+    {ngx_string("edgefn_env"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE2, ngx_http_edgefn_env,
+     NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL},
     {ngx_string("edgefn_pass"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, ngx_http_edgefn_pass,
      NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
     ngx_null_command};
@@ -142,8 +159,11 @@ static void *ngx_http_edgefn_create_main_conf(ngx_conf_t *cf) {
     return NULL;
   mcf->functions = ngx_array_create(cf->pool, 4, sizeof(ngx_http_edgefn_function_t));
   mcf->origins = ngx_array_create(cf->pool, 4, sizeof(ngx_http_edgefn_origin_t));
+  mcf->kvs = ngx_array_create(cf->pool, 2, sizeof(ngx_http_edgefn_kv_t));
+  mcf->envs = ngx_array_create(cf->pool, 4, sizeof(edgefn_env_var));
   ngx_pool_cleanup_t *cln = ngx_pool_cleanup_add(cf->pool, 0);
-  if (mcf->functions == NULL || mcf->origins == NULL || cln == NULL)
+  if (mcf->functions == NULL || mcf->origins == NULL || mcf->kvs == NULL ||
+      mcf->envs == NULL || cln == NULL)
     return NULL;
   cln->handler = ngx_http_edgefn_conf_cleanup;
   cln->data = mcf;
@@ -350,6 +370,40 @@ static char *ngx_http_edgefn_fetch_allow(ngx_conf_t *cf, ngx_command_t *cmd, voi
   return NGX_CONF_OK;
 }
 
+static char *ngx_http_edgefn_kv(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) {
+  ngx_http_edgefn_main_conf_t *mcf = conf;
+  ngx_str_t *value = cf->args->elts;
+  ngx_str_t spec = value[2];
+  if (!(spec.len == 6 && ngx_strncmp(spec.data, "memory", 6) == 0) &&
+      !(spec.len > 7 && ngx_strncmp(spec.data, "sqlite:", 7) == 0) &&
+      !(spec.len > 6 && ngx_strncmp(spec.data, "redis:", 6) == 0))
+    return "takes memory, sqlite:PATH or redis:HOST:PORT";
+  ngx_http_edgefn_kv_t *k = ngx_array_push(mcf->kvs);
+  if (k == NULL)
+    return NGX_CONF_ERROR;
+  ngx_str_t ns = cf->args->nelts == 4 ? value[3] : value[1];
+  k->name.data = ngx_http_edgefn_cstr(cf, &value[1]);
+  k->name.len = value[1].len;
+  k->spec.data = ngx_http_edgefn_cstr(cf, &spec);
+  k->spec.len = spec.len;
+  k->ns.data = ngx_http_edgefn_cstr(cf, &ns);
+  k->ns.len = ns.len;
+  return k->name.data && k->spec.data && k->ns.data ? NGX_CONF_OK : NGX_CONF_ERROR;
+}
+
+static char *ngx_http_edgefn_env(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) {
+  ngx_http_edgefn_main_conf_t *mcf = conf;
+  ngx_str_t *value = cf->args->elts;
+  edgefn_env_var *v = ngx_array_push(mcf->envs);
+  if (v == NULL)
+    return NGX_CONF_ERROR;
+  ngx_memzero(v, sizeof(*v));
+  v->name = (const char *)ngx_http_edgefn_cstr(cf, &value[1]);
+  v->value = (const char *)ngx_http_edgefn_cstr(cf, &value[2]);
+  v->value_len = value[2].len;
+  return v->name && v->value ? NGX_CONF_OK : NGX_CONF_ERROR;
+}
+
 static ngx_int_t ngx_http_edgefn_handler(ngx_http_request_t *r);
 
 static char *ngx_http_edgefn_pass(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) {
@@ -397,6 +451,39 @@ static void ngx_http_edgefn_log(void *data, int level, const char *fn, const cha
   ngx_log_error(l, worker.log, 0, "edgefn %s: %*s", fn ? fn : "-", (int)len, msg);
 }
 
+/* Opens the store an edgefn_kv directive names, on this worker's loop. */
+static edgefn_kv *ngx_http_edgefn_open_store(ngx_http_edgefn_kv_t *k, ngx_log_t *log) {
+  edgefn_kv *kv = NULL;
+  edgefn_error_info err = EDGEFN_ERROR_INFO_INIT;
+  int rc;
+  if (k->spec.len == 6) {
+    rc = edgefn_kv_memory_new(&kv);
+  } else if (k->spec.data[0] == 's') {
+    rc = edgefn_kv_sqlite_new(&kv, worker.loop, (const char *)k->spec.data + 7, &err);
+  } else {
+    char host[256];
+    const char *h = (const char *)k->spec.data + 6, *colon = strrchr(h, ':');
+    size_t hl = colon ? (size_t)(colon - h) : ngx_strlen(h);
+    if (hl == 0 || hl >= sizeof(host)) {
+      ngx_log_error(NGX_LOG_EMERG, log, 0, "edgefn_kv %V: bad redis address", &k->name);
+      return NULL;
+    }
+    ngx_memcpy(host, h, hl);
+    host[hl] = '\0';
+    edgefn_kv_redis_options o = EDGEFN_KV_REDIS_OPTIONS_INIT;
+    o.host = host;
+    if (colon)
+      o.port = atoi(colon + 1);
+    rc = edgefn_kv_redis_new(&kv, worker.loop, &o);
+  }
+  if (rc != 0) {
+    ngx_log_error(NGX_LOG_EMERG, log, 0, "edgefn_kv %V: %s", &k->name,
+                  err.message[0] ? err.message : edgefn_strerror(rc));
+    return NULL;
+  }
+  return kv;
+}
+
 static ngx_int_t ngx_http_edgefn_init_process(ngx_cycle_t *cycle) {
   ngx_http_edgefn_main_conf_t *mcf =
       ngx_http_cycle_get_module_main_conf(cycle, ngx_http_edgefn_module);
@@ -409,6 +496,22 @@ static ngx_int_t ngx_http_edgefn_init_process(ngx_cycle_t *cycle) {
     co.memory_budget = mcf->cache_size;
     rc = edgefn_cache_new(&worker.cache, &co);
   }
+  /* KV stores and their bindings, shared by every function of this worker. */
+  size_t nk = mcf->kvs->nelts;
+  worker.stores = ngx_pcalloc(cycle->pool, (nk ? nk : 1) * sizeof(edgefn_kv *));
+  edgefn_kv_binding *binds = ngx_pcalloc(cycle->pool, (nk ? nk : 1) * sizeof(*binds));
+  if (worker.stores == NULL || binds == NULL)
+    return NGX_ERROR;
+  ngx_http_edgefn_kv_t *kvs = mcf->kvs->elts;
+  for (size_t i = 0; rc == 0 && i < nk; i++) {
+    worker.stores[i] = ngx_http_edgefn_open_store(&kvs[i], cycle->log);
+    if (worker.stores[i] == NULL)
+      return NGX_ERROR;
+    worker.store_count++;
+    binds[i].name = (const char *)kvs[i].name.data;
+    binds[i].kv = worker.stores[i];
+    binds[i].ns = (const char *)kvs[i].ns.data;
+  }
   size_t nf = mcf->functions->nelts, no = mcf->origins->nelts;
   edgefn_function *fns = ngx_pcalloc(cycle->pool, (nf ? nf : 1) * sizeof(*fns));
   edgefn_origin *ors = ngx_pcalloc(cycle->pool, (no ? no : 1) * sizeof(*ors));
@@ -420,6 +523,10 @@ static ngx_int_t ngx_http_edgefn_init_process(ngx_cycle_t *cycle) {
     fns[i].name = (const char *)f[i].name.data;
     fns[i].script = f[i].script;
     f[i].options.log = ngx_http_edgefn_log;
+    f[i].options.kv_bindings = binds;
+    f[i].options.kv_binding_count = nk;
+    f[i].options.env_vars = mcf->envs->elts;
+    f[i].options.env_var_count = mcf->envs->nelts;
     fns[i].options = &f[i].options;
   }
   ngx_http_edgefn_origin_t *o = mcf->origins->elts;
@@ -480,6 +587,8 @@ static void ngx_http_edgefn_exit_process(ngx_cycle_t *cycle) {
   }
   edgefn_edge_detach(worker.edge, worker.loop);
   edgefn_edge_free(worker.edge);
+  for (ngx_uint_t i = 0; i < worker.store_count; i++)
+    edgefn_kv_free(worker.stores[i]);
   edgefn_cache_free(worker.cache);
   edgefn_loop_free(worker.loop);
   worker.loop = NULL;

@@ -14,6 +14,7 @@
 #include <edgefn/runtime.h>
 #include <edgefn/rules.h>
 #include <edgefn/backend.h>
+#include <edgefn/kv.h>
 #include <edgefn/fetch.h>
 #include <edgefn/edge.h>
 #include <edgefn/cache.h>

@@ -69,4 +69,15 @@
 /* Largest script source edgefn_script_new accepts. */
 #define EDGEFN_MAX_SCRIPT_SIZE (16u * 1024u * 1024u)
 
+/* KV storage (include/edgefn/kv.h): the longest key and value put() accepts (bytes of UTF-8
+ * / of the value), the largest metadata (bytes of its JSON text), and the most keys one
+ * list() call returns (also its default). EdgeOne's and Workers' limits. */
+#define EDGEFN_KV_MAX_KEY_SIZE 512u
+#define EDGEFN_KV_MAX_VALUE_SIZE (25u * 1024u * 1024u)
+#define EDGEFN_KV_MAX_METADATA_SIZE 1024u
+#define EDGEFN_KV_MAX_LIST_KEYS 256u
+
+/* The Redis KV backend: time a command may take before the connection is dropped. */
+#define EDGEFN_DEFAULT_KV_REDIS_TIMEOUT_MS 5000u
+
 #endif /* EDGEFN_LIMITS_H */

@@ -19,6 +19,7 @@
 
 #include <edgefn/backend.h>
 #include <edgefn/common.h>
+#include <edgefn/kv.h>
 #include <edgefn/limits.h>
 
 #ifdef __cplusplus
@@ -43,9 +44,18 @@ typedef struct edgefn_runtime_options {
   /* Added in 0.1 after fetch_ops; read only when struct_size covers it. */
   edgefn_cache *cache; /* backs the script's `caches` (the runtime takes a reference);
                           NULL: `caches` rejects with a TypeError */
+  /* Added in 0.1 after cache (KV, issue 9); read only when struct_size covers them. Each
+   * binding and value becomes a global of that name and a property of the `env` object
+   * that module-syntax handlers receive (docs/javascript.md). Copied: the runtime takes a
+   * reference to each binding's store. A name given twice: the later entry wins. */
+  const edgefn_kv_binding *kv_bindings;
+  size_t kv_binding_count;
+  const edgefn_env_var *env_vars; /* string values */
+  size_t env_var_count;
 } edgefn_runtime_options;
-#define EDGEFN_RUNTIME_OPTIONS_INIT \
-  {sizeof(edgefn_runtime_options), NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL}
+#define EDGEFN_RUNTIME_OPTIONS_INIT                                                       \
+  {sizeof(edgefn_runtime_options), NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, \
+   NULL, 0, NULL, 0}
 
 /* Creates a runtime for `script` on `loop` and runs the script's top level (under the
  * init CPU limit). The runtime holds its own reference to the script. On success *out owns

@@ -21,6 +21,7 @@ static const installer_fn eager[] = {
     edgefn__fetch_install,
     edgefn__timers_install,
     edgefn__subrequest_install,
+    edgefn__kv_env_install, /* host-named globals: cannot be lazy entries of this table */
 };
 
 /* One line per global name. Names that share an installer are installed together. */

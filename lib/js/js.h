@@ -137,6 +137,18 @@ EDGEFN_INTERNAL void edgefn__navigator_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__cookies_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__cache_api_install(duk_context *ctx); /* caches */
 
+/* ---- KV namespaces and environment values (lib/js/kv-api.c) ----
+ * The host's kv_bindings and env_vars (runtime options) are globals and the properties of
+ * one `env` object, kept in the global stash under EDGEFN_STASH_ENV. Handler styles that
+ * receive env (module syntax `fetch(request, env, ctx)`, Pages `context.env`) get it with
+ * edgefn__env_push. */
+#define EDGEFN_STASH_ENV "env"
+/* Eager installer: defines the bindings and values as globals and builds env. */
+EDGEFN_INTERNAL void edgefn__kv_env_install(duk_context *ctx);
+/* Pushes the runtime's env object (an empty object when the host bound nothing; the same
+ * object on every call). Inside a protected call. */
+EDGEFN_INTERNAL void edgefn__env_push(duk_context *ctx);
+
 /* Pushes new DOMException(message, name) made by the heap's own constructor, whether or
  * not a script has used the global yet (lib/js/events.c). */
 EDGEFN_INTERNAL void edgefn__push_dom_exception(duk_context *ctx, const char *name,

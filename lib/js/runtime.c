@@ -579,7 +579,13 @@ int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop, const edgefn_scr
     rt->cache = edgefn_cache_ref(opts->cache);
   edgefn__loop_attach(loop, 1);
 
-  int code = 0;
+  int code = edgefn__kv_env_new(rt, opts); /* KV (issue 9) */
+  if (code) {
+    edgefn__error_set(err, code, NULL, 0, 0, "kv_bindings / env_vars: %s",
+                      edgefn_strerror(code));
+    edgefn_runtime_free(rt);
+    return code;
+  }
   if (run_js(rt, 0, (uint64_t)EDGEFN_DEFAULT_INIT_CPU_LIMIT_MS * 1000000u, install_safe, NULL,
              0, 1) != DUK_EXEC_SUCCESS) {
     log_js_error(rt, rt->ctx, "installing the Web APIs failed");
@@ -913,6 +919,7 @@ void edgefn_runtime_free(edgefn_runtime *rt) {
   edgefn__subrequests_free_all(rt);
   edgefn__cache_api_free_all(rt);
   edgefn__subtle_free_all(rt);
+  edgefn__kv_env_free(rt); /* KV (issue 9) */
   duk_destroy_heap(rt->ctx);
   free(rt->free_slots);
   edgefn__loop_attach(rt->loop, -1);

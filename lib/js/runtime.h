@@ -40,6 +40,8 @@ struct edgefn_runtime {
   edgefn__js_timer *timers;
   size_t timer_count;
   uint32_t next_timer_id;
+  struct edgefn__kv_env *kv_env; /* KV bindings and env values (lib/js/kv-api.c); NULL =
+                                    none */
   bool freeing;
   int breach; /* EDGEFN_ECPU_LIMIT / EDGEFN_EMEMORY_LIMIT if the last entry into JS hit one */
   char last_error[512];
@@ -73,6 +75,11 @@ EDGEFN_INTERNAL void edgefn__cache_api_free_all(edgefn_runtime *rt);
 /* Web Crypto (lib/js/subtle.c): abandons key generations still running (the runtime is
  * being freed); their worker threads free them when done. */
 EDGEFN_INTERNAL void edgefn__subtle_free_all(edgefn_runtime *rt);
+/* KV bindings and env values (lib/js/kv-api.c): copies them from the options (0, or
+ * EDGEFN_EINVAL / EDGEFN_ENOMEM), and frees them with the KV calls still waiting (a backend
+ * that still holds one frees it when it answers). */
+EDGEFN_INTERNAL int edgefn__kv_env_new(edgefn_runtime *rt, const edgefn_runtime_options *opts);
+EDGEFN_INTERNAL void edgefn__kv_env_free(edgefn_runtime *rt);
 
 /* Records a message as the runtime's last error and logs it. */
 EDGEFN_INTERNAL void edgefn__rt_error(edgefn_runtime *rt, const char *fmt, ...)

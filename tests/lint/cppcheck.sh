@@ -8,7 +8,7 @@ build="${1:-build}"
 if cppcheck -q --enable=warning,performance,portability --error-exitcode=1 --inline-suppr \
     --std=c11 -I include -I lib -I "$build/include" \
     --suppress=missingIncludeSystem --suppress=missingInclude -DEDGEFN_API= \
-    lib/core lib/loop lib/compiler lib/js lib/fetch lib/rules lib/edge lib/cache examples/gateway examples/hello; then
+    lib/core lib/loop lib/compiler lib/js lib/fetch lib/rules lib/edge lib/cache lib/kv examples/gateway examples/hello; then
   echo "ok - cppcheck: no findings"
   echo "1 passed, 0 failed"
 else

@@ -108,6 +108,16 @@ addEventListener('fetch', function (ev) {
 });""",
     'cpu': """
 addEventListener('fetch', function (ev) { for (;;) {} });""",
+    'kvfn': """
+addEventListener('fetch', function (ev) {
+  var r = ev.request, k = new URL(r.url).searchParams.get('k');
+  if (r.method === 'PUT')
+    return ev.respondWith(r.text().then(function (t) { return MYKV.put(k, t); })
+      .then(function () { return new Response('stored'); }));
+  ev.respondWith(MYKV.get(k).then(function (v) {
+    return new Response(GREETING + ' ' + v);
+  }));
+});""",
     'thrower': """
 addEventListener('fetch', function (ev) { ev.respondWith(Promise.reject(new Error('boom'))); });""",
 }
@@ -142,6 +152,8 @@ http {
   %(functions)s
   %(extra)s
   edgefn_rules %(functions_dir)s/rules.json;
+  edgefn_kv MYKV sqlite:%(prefix)s/kv/store.db;
+  edgefn_env GREETING hello;
   edgefn_origin site.test %(host)s:%(origin_port)d;
   edgefn_cache 8m;
   server {
@@ -200,6 +212,8 @@ def main():
     signal.alarm(WHOLE_RUN_LIMIT_S)
     prefix = tempfile.mkdtemp(prefix='edgefn-nginx-')
     os.chmod(prefix, 0o755)  # workers run as nobody when nginx starts as root
+    os.mkdir(os.path.join(prefix, 'kv'))
+    os.chmod(os.path.join(prefix, 'kv'), 0o777)  # the SQLite store, written by the workers
     fdir = os.path.join(prefix, 'functions')
     os.mkdir(fdir)
     for name, src in FUNCTIONS.items():
@@ -305,6 +319,16 @@ def main():
             st, h, b = request(port, 'GET', '/static/x')
             check(st == 200 and b == b'nginx itself\n', '%d %r' % (st, b))
 
+        def kv_and_env():
+            st, h, b = request(port, 'PUT', '/kvfn?k=colour', body=b'teal')
+            check(st == 200 and b == b'stored', '%d %r; %s' % (st, b, log_tail(prefix)))
+            # Both workers see it: the SQLite store is one file.
+            for _ in range(4):
+                st, h, b = request(port, 'GET', '/kvfn?k=colour')
+                check(st == 200 and b == b'hello teal', '%d %r' % (st, b))
+            st, h, b = request(port, 'GET', '/kvfn?k=missing')
+            check(b == b'hello null', repr(b))
+
         def graceful_reload():
             os.kill(proc.pid, signal.SIGHUP)
             time.sleep(0.5)
@@ -323,6 +347,7 @@ def main():
         run('a rejected respondWith promise is a 500', script_error)
         run('a host without an origin is a 502', no_origin)
         run("nginx's own locations still work", nginx_locations_untouched)
+        run('KV namespace (SQLite, shared by the workers) and env values', kv_and_env)
         run('SIGHUP reload keeps serving', graceful_reload)
 
         def clean_exit():
