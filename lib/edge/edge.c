@@ -128,13 +128,16 @@ static edge_loop *find_loop(edgefn_edge *edge, const edgefn_loop *loop) {
   return el;
 }
 
-/* Copies a request into one block (with the scheme rewritten to https when `tls`). */
-static int copy_request(edge_request *r, const edgefn_request *src, bool tls) {
+/* Copies a request into one block. The scheme is set to what the origin speaks (`scheme`
+ * "https" or "http"; NULL keeps it): a host that terminates TLS for a plain-HTTP origin hands
+ * in https URLs, and a TLS origin may be asked for with http ones. */
+static int copy_request(edge_request *r, const edgefn_request *src, const char *scheme) {
   const char *url = src->url;
   size_t url_len = src->url_len;
   const char *scheme_end = memchr(url, ':', url_len);
   size_t rest = scheme_end ? url_len - (size_t)(scheme_end - url) : url_len;
-  size_t new_url_len = tls && scheme_end ? 5 + rest : url_len;
+  bool rewrite = scheme && scheme_end;
+  size_t new_url_len = rewrite ? strlen(scheme) + rest : url_len;
   size_t method_len = src->method ? src->method_len : 3;
   size_t size = src->header_count * sizeof(edgefn_header) + new_url_len + method_len + 2 +
                 src->body_len + (src->client_ip ? strlen(src->client_ip) + 1 : 0);
@@ -162,9 +165,9 @@ static int copy_request(edge_request *r, const edgefn_request *src, bool tls) {
   }
   d->headers = hs;
   d->header_count = src->header_count;
-  if (tls && scheme_end) {
-    memcpy(p, "https", 5);
-    memcpy(p + 5, scheme_end, rest);
+  if (rewrite) {
+    memcpy(p, scheme, strlen(scheme));
+    memcpy(p + strlen(scheme), scheme_end, rest);
   } else {
     memcpy(p, url, url_len);
   }
@@ -323,7 +326,7 @@ static int router_start(void *backend, edgefn_loop *loop, const edgefn_request *
   void *target;
   const edge_origin *origin;
   choose_backend(el, req, &ops, &target, &origin);
-  int rc = copy_request(r, req, origin && origin->tls);
+  int rc = copy_request(r, req, !origin ? NULL : origin->tls ? "https" : "http");
   if (rc != 0) {
     request_free(r);
     return rc;
@@ -405,7 +408,7 @@ int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop, const edgefn_reques
     return EDGEFN_ENOMEM;
   size_t oi = 0;
   const edge_origin *origin = find_origin(edge, req->url, req->url_len, &oi);
-  if (copy_request(r, req, origin && origin->tls) != 0) {
+  if (copy_request(r, req, !origin ? NULL : origin->tls ? "https" : "http") != 0) {
     request_free(r);
     return EDGEFN_ENOMEM;
   }
@@ -419,7 +422,7 @@ int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop, const edgefn_reques
       send_text(handler, user_data, 500, "edge function could not start\n");
       return 0;
     }
-    /* The function sees the client's URL, not the origin's https rewrite. */
+    /* The function sees the client's URL, not the origin's scheme rewrite. */
     edgefn_request as_sent = r->req;
     as_sent.url = req->url;
     as_sent.url_len = req->url_len;
