@@ -621,14 +621,23 @@ static void parse_root(ctx *x, json_t *root, gw_config *c) {
           c->log_level = lv;
       }
       free(level);
-      get_string(x, j, "error_log", "log", false, &c->error_log);
+      /* Log files are named like scripts: relative to the configuration's folder. */
+      char *name = NULL;
+      if (get_string(x, j, "error_log", "log", false, &name) && name) {
+        free(c->error_log);
+        c->error_log = strcmp(name, "-") == 0 ? gw_strdup(name) : resolve_path(x, name);
+      }
+      free(name);
+      name = NULL;
       json_t *al = json_object_get(j, "access_log");
       if (al && json_is_false(al)) {
         free(c->access_log);
         c->access_log = NULL;
-      } else if (al) {
-        get_string(x, j, "access_log", "log", false, &c->access_log);
+      } else if (al && get_string(x, j, "access_log", "log", false, &name) && name) {
+        free(c->access_log);
+        c->access_log = strcmp(name, "-") == 0 ? gw_strdup(name) : resolve_path(x, name);
       }
+      free(name);
     }
   }
   if ((j = json_object_get(root, "metrics"))) {

@@ -4,6 +4,7 @@
  * page and the demo origin are answered here without the edge. */
 #include "gateway.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,7 +146,9 @@ static void access_log(gw_conn *c, int status) {
   struct tm tm;
   gmtime_r(&t, &tm);
   strftime(when, sizeof(when), "%d/%b/%Y:%H:%M:%S +0000", &tm);
-  const char *method = c->method >= 0 ? http_method_str((enum http_method)c->method) : "-";
+  /* A request cut short before its headers ended still has the method its line named. */
+  int m = c->method >= 0 ? c->method : c->url.len > 0 ? (int)c->parser.method : -1;
+  const char *method = m >= 0 ? http_method_str((enum http_method)m) : "-";
   uint64_t ttfb = c->head_us > c->req_start_us ? c->head_us - c->req_start_us : 0;
   char line[3072];
   int n = snprintf(line, sizeof(line),
@@ -438,7 +441,8 @@ static void resp_on_head(void *user_data, const edgefn_response_head *head) {
   c->head_sent = true;
   c->status = head->status;
   c->head_us = gw_now_us();
-  for (size_t i = 0; i < head->header_count; i++)
+  /* The cache status of the default path (a function may pass on a subrequest's). */
+  for (size_t i = 0; !c->fn_name[0] && i < head->header_count; i++)
     if (ieq(head->headers[i].name, head->headers[i].name_len, EDGEFN_CACHE_STATUS_HEADER))
       c->cache = gw_cache_kind_from(head->headers[i].value, head->headers[i].value_len);
   if (c->fd < 0)
@@ -644,7 +648,9 @@ static void write_local(gw_conn *c, int status, const char *content_type,
     c->body_sent = len;
   }
   c->status = status;
-  access_log(c, status);
+  /* The demo origin stands for a server elsewhere: its traffic is not the gateway's. */
+  if (c->lst->kind != GW_LISTEN_DEMO_ORIGIN)
+    access_log(c, status);
   if (!keep)
     c->close_after = true;
   reset_request(c);
@@ -733,6 +739,20 @@ void gw_http_dispatch(gw_conn *c) {
   req.body = c->body.len ? (const uint8_t *)c->body.data : NULL;
   req.body_len = c->body.len;
   req.client_ip = c->client_ip[0] ? c->client_ip : NULL;
+  /* The client's country from a trusted header set by whatever stands in front. */
+  edgefn_geo geo = EDGEFN_GEO_INIT;
+  char country[3];
+  const char *cv;
+  size_t cl;
+  if (site->cfg->geo_country_header &&
+      find_header(c, site->cfg->geo_country_header, &cv, &cl) == 1 && cl == 2 &&
+      isalpha((unsigned char)cv[0]) && isalpha((unsigned char)cv[1])) {
+    country[0] = (char)toupper((unsigned char)cv[0]);
+    country[1] = (char)toupper((unsigned char)cv[1]);
+    country[2] = '\0';
+    geo.country_alpha2 = country;
+    req.geo = &geo;
+  }
 
   /* The rules are matched here too (they are cheap) only to name the function in the
    * access log and metrics; the edge makes the decision itself. */
