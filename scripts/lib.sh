@@ -7,6 +7,9 @@ EDGEFN_APT_PACKAGES=(
   libjansson-dev libidn2-dev abigail-tools cppcheck curl openssl
 )
 
+# What scripts/bench-gateway needs besides: the reference servers and the load generator.
+EDGEFN_BENCH_APT_PACKAGES=(nginx-light libnginx-mod-http-js wrk)
+
 # What scripts/fuzz needs besides: clang and libFuzzer with its sanitizer runtimes.
 EDGEFN_FUZZ_APT_PACKAGES=(clang libclang-rt-14-dev)
 
