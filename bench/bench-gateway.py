@@ -17,6 +17,10 @@ that stops by itself. Scenarios:
 
 Prints requests/s and p99 latency for each server and the ratios against each reference
 measured in this run. Exits 1 if a server failed to start or answered errors.
+
+--soak SECONDS instead runs the demo site (functions, cache, in-process origin, two workers)
+under full load for that long with wrk rotating over its paths, samples the gateway's
+resident memory every 10 s, and fails on any error response or on memory that keeps growing.
 """
 import argparse
 import os
@@ -199,6 +203,70 @@ class Bench:
                            '--workers', '1'] + extra, port, name)
 
 
+SOAK_PATHS = ['/', '/echo', '/api/items?tag=fast', '/api/items/2', '/ab', '/geo',
+              '/merge', '/index.html', '/style.css', '/fragments/body.html']
+
+
+def rss_kb(pid):
+    with open('/proc/%d/status' % pid) as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1])
+    return 0
+
+
+def soak(args):
+    tmp = tempfile.mkdtemp(prefix='edgefn-soak-')
+    b = Bench(args, tmp)
+    script = os.path.join(tmp, 'rotate.lua')
+    with open(script, 'w') as f:
+        f.write('local paths = {%s}\nlocal i = 0\n'
+                'local bad = 0\n'
+                'request = function()\n  i = i %% #paths + 1\n'
+                '  return wrk.format("GET", paths[i], {["Cookie"] = "ab-bucket=a"})\nend\n'
+                'response = function(status, headers, body)\n'
+                '  if status >= 400 and bad < 10 then bad = bad + 1\n'
+                '    print("error response " .. status .. ": " .. string.sub(body, 1, 200))\n'
+                '  end\nend\n' %
+                ', '.join('"%s"' % p for p in SOAK_PATHS))
+    port = free_port()
+    p = b.start([args.gateway, '--demo', '--quiet', '--log-level', 'error', '--workers', '2',
+                 '--listen', '%s:%d' % (HOST, port)], port, 'gateway-soak')
+    if not p:
+        return 1
+    samples = []
+    try:
+        argv = b.pinned(b.client_cpu, ['wrk', '-t1', '-c%d' % args.connections,
+                                       '-d%ds' % args.soak, '--latency', '-s', script,
+                                       'http://%s:%d' % (HOST, port)])
+        w = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        start = time.monotonic()
+        while w.poll() is None:
+            samples.append((time.monotonic() - start, rss_kb(p.pid)))
+            time.sleep(10)
+        out = w.stdout.read()
+    finally:
+        b.stop(p)
+        shutil.rmtree(tmp, ignore_errors=True)
+    rps = re.search(r'Requests/sec:\s+([\d.]+)', out)
+    total = re.search(r'(\d+) requests in', out)
+    errors = re.search(r'Non-2xx or 3xx responses: (\d+)', out)
+    sock = re.search(r'Socket errors: (.*)', out)
+    print(out)
+    print('soak: %ds, %s requests, %s requests/s, non-2xx/3xx: %s, socket errors: %s' % (
+        args.soak, total.group(1) if total else '?', rps.group(1) if rps else '?',
+        errors.group(1) if errors else '0', sock.group(1) if sock else 'none'))
+    print('resident memory (s, KiB): ' + ', '.join('%d:%d' % (t, k) for t, k in samples))
+    # Flat: after the first minute's warm-up, the last sample within 10% of the warm one.
+    warm = [k for t, k in samples if t >= 60] or [k for _, k in samples]
+    growth = (warm[-1] - warm[0]) / warm[0] if warm and warm[0] else 0.0
+    print('memory after warm-up: %d KiB -> %d KiB (%+.1f%%)' % (warm[0], warm[-1], growth * 100)
+          if warm else 'no memory samples')
+    bad = bool(errors) or bool(sock) or not rps or growth > 0.10
+    print('soak: %s' % ('FAILED' if bad else 'ok'))
+    return 1 if bad else 0
+
+
 def ratio(a, b):
     return a / b if b else float('nan')
 
@@ -210,8 +278,11 @@ def main():
     ap.add_argument('--connections', type=int, default=50)
     ap.add_argument('--workerd', default=None)
     ap.add_argument('--only', default='hello,cache,subrequest')
+    ap.add_argument('--soak', type=int, default=0, metavar='SECONDS')
     args = ap.parse_args()
     args.gateway = os.path.abspath(args.gateway)
+    if args.soak:
+        return soak(args)
     for tool in ('wrk', 'nginx'):
         if not shutil.which(tool):
             print('error: %s is not installed (scripts/bench-gateway installs it)' % tool,

@@ -399,6 +399,9 @@ int main(int argc, char **argv) {
       per_worker[w] = NULL; /* the worker owns its listeners now */
       gw_app_nworkers = w + 1;
     }
+    /* Before the workers start, so whoever sees the port open also sees the list. */
+    if (status == 0 && !o.config_path && !o.script_path)
+      gw_demo_print_urls(gw_app_workers[0].listeners[0].host);
     for (size_t w = 0; status == 0 && w < nworkers; w++) {
       if (pthread_create(&gw_app_workers[w].thread, NULL, gw_server_thread,
                          &gw_app_workers[w]) != 0) {
@@ -408,11 +411,8 @@ int main(int argc, char **argv) {
       }
       started++;
     }
-    if (status == 0) {
+    if (status == 0)
       gw_log(EDGEFN_LOG_INFO, "%zu worker(s) serving %s", nworkers, site->cfg->path);
-      if (!o.config_path && !o.script_path)
-        gw_demo_print_urls(gw_app_workers[0].listeners[0].host);
-    }
   }
 
   /* The main thread only waits for signals. */

@@ -44,10 +44,13 @@ void gw_metrics_request(gw_metrics *m, const char *function, int status, gw_cach
         m->cap = cap;
       }
     }
-    if (m->nstats < m->cap) {
+    if (m->stats && m->nstats < m->cap) {
       st = &m->stats[m->nstats++];
       memset(st, 0, sizeof(*st));
-      snprintf(st->name, sizeof(st->name), "%s", function);
+      size_t n = strlen(function);
+      if (n >= sizeof(st->name))
+        n = sizeof(st->name) - 1; /* function names are bounded by the same size upstream */
+      memcpy(st->name, function, n);
       st->status = status;
     }
   }
