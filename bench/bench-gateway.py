@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """edgefn-gateway against nginx+njs and workerd, side by side in one run.
 
-usage: bench-gateway.py GATEWAY [--seconds N] [--connections N] [--workerd PATH]
-                                [--only hello,cache,subrequest]
+usage: bench-gateway.py GATEWAY [--seconds N] [--rounds N] [--connections N]
+                                [--workerd PATH] [--only hello,cache,subrequest]
+                                [--soak SECONDS]
 
 Every server listens on 127.0.0.1 only and is pinned to one core (taskset), the load
-generator (wrk, one thread) to the other; each measurement is a warm-up, then a timed wrk run
-that stops by itself. Scenarios:
+generator (wrk, one thread) to the other. The servers of a scenario run at once and are
+measured in turn, round after round (each a timed wrk run that stops by itself), so load from
+neighbours on a shared machine falls on all of them alike; the median round is reported.
+Scenarios:
 
   hello       the same hello-world function: edgefn-gateway (--script, one worker),
               nginx + njs (js_content, one worker process), workerd (serviceWorkerScript)
@@ -162,22 +165,37 @@ class Bench:
                 'errors': int(errors.group(1)) if errors else 0,
                 'socket_errors': sock.group(1).strip() if sock else ''}
 
-    def measure(self, name, url, expect=None):
-        if expect is not None:
-            import urllib.request
-            with urllib.request.urlopen(url, timeout=5) as r:
-                body = r.read()
-            if body != expect:
-                print('error: %s answered %r' % (name, body[:100]), file=sys.stderr)
-                self.failed = True
-                return None
-        self.wrk(url, 1)  # warm-up
-        res = self.wrk(url, self.args.seconds)
-        if res['errors'] or res['socket_errors']:
-            print('warning: %s: %d non-2xx, socket errors: %s' % (
-                name, res['errors'], res['socket_errors'] or 'none'), file=sys.stderr)
-            self.failed = self.failed or res['errors'] > 0
-        return res
+    def check_answer(self, name, url, expect):
+        import urllib.request
+        with urllib.request.urlopen(url, timeout=5) as r:
+            body = r.read()
+        if body != expect:
+            print('error: %s answered %r' % (name, body[:100]), file=sys.stderr)
+            self.failed = True
+            return False
+        return True
+
+    def compare(self, scenario, servers, rows):
+        """servers: (name, url, expected body) all running at once. Each is warmed up, then
+        measured in turn for several rounds, so a neighbour's load on this shared machine
+        falls on every server alike; the median round counts."""
+        live = [(n, u) for n, u, e in servers if self.check_answer(n, u, e)]
+        for n, u in live:
+            self.wrk(u, 2)
+        results = {n: [] for n, _ in live}
+        for _ in range(self.args.rounds):
+            for n, u in live:
+                res = self.wrk(u, self.args.seconds)
+                if res['errors'] or res['socket_errors']:
+                    print('warning: %s: %d non-2xx, socket errors: %s' % (
+                        n, res['errors'], res['socket_errors'] or 'none'), file=sys.stderr)
+                    self.failed = self.failed or res['errors'] > 0
+                results[n].append(res)
+        for n, _ in live:
+            rs = sorted(results[n], key=lambda r: r['rps'])
+            med = dict(rs[len(rs) // 2])
+            med['all'] = [r['rps'] for r in results[n]]
+            rows.append((scenario, n, med))
 
     # ---- servers ----
 
@@ -274,7 +292,8 @@ def ratio(a, b):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('gateway')
-    ap.add_argument('--seconds', type=int, default=10)
+    ap.add_argument('--seconds', type=int, default=5, help='per round')
+    ap.add_argument('--rounds', type=int, default=3)
     ap.add_argument('--connections', type=int, default=50)
     ap.add_argument('--workerd', default=None)
     ap.add_argument('--only', default='hello,cache,subrequest')
@@ -297,6 +316,7 @@ def main():
     b = Bench(args, tmp)
     rows = []  # (scenario, server, result)
     origin = None
+    procs = []
     try:
         with open(os.path.join(tmp, 'hello.js'), 'w') as f:
             f.write(GATEWAY_HELLO)
@@ -324,34 +344,36 @@ def main():
             f.write(NJS.replace('ORIGIN_PORT', str(oport)))
 
         if 'hello' in only:
+            servers = []
             port = free_port()
             p = b.start_gateway(port, ['--script', os.path.join(tmp, 'hello.js'),
                                        '--listen', '%s:%d' % (HOST, port)], 'gateway-hello')
+            procs.append(p)
             if p:
-                rows.append(('hello', 'edgefn-gateway',
-                             b.measure('gateway', 'http://%s:%d/' % (HOST, port), HELLO.encode())))
-                b.stop(p)
+                servers.append(('edgefn-gateway', 'http://%s:%d/' % (HOST, port), HELLO.encode()))
             port = free_port()
             p = b.start_nginx(port, 'js_import bench from %s/bench.njs;\n'
                               'server { listen %s:%d; location / { js_content bench.hello; } }'
                               % (tmp, HOST, port), 'nginx-njs-hello')
+            procs.append(p)
             if p:
-                rows.append(('hello', 'nginx+njs',
-                             b.measure('nginx+njs', 'http://%s:%d/' % (HOST, port), HELLO.encode())))
-                b.stop(p)
+                servers.append(('nginx+njs', 'http://%s:%d/' % (HOST, port), HELLO.encode()))
             if args.workerd:
                 port = free_port()
                 cfg = os.path.join(tmp, 'workerd.capnp')
                 with open(cfg, 'w') as f:
                     f.write(WORKERD_CONFIG.replace('PORT', str(port)))
                 p = b.start([args.workerd, 'serve', cfg], port, 'workerd')
+                procs.append(p)
                 if p:
-                    rows.append(('hello', 'workerd',
-                                 b.measure('workerd', 'http://%s:%d/' % (HOST, port),
-                                           HELLO.encode())))
-                    b.stop(p)
+                    servers.append(('workerd', 'http://%s:%d/' % (HOST, port), HELLO.encode()))
+            b.compare('hello', servers, rows)
+            for p in procs:
+                b.stop(p)
+            procs = []
 
         if 'cache' in only:
+            servers = []
             port = free_port()
             cfg = os.path.join(tmp, 'cache.json')
             with open(cfg, 'w') as f:
@@ -360,11 +382,10 @@ def main():
                         ' "cache": {"memory_mb": 64}, "log": {"access_log": false,'
                         ' "level": "error"}}' % (HOST, port, HOST, oport))
             p = b.start([args.gateway, '--config', cfg], port, 'gateway-cache')
+            procs.append(p)
             if p:
-                rows.append(('cache', 'edgefn-gateway',
-                             b.measure('gateway cache', 'http://%s:%d/1k.bin' % (HOST, port),
-                                       b'x' * 1024)))
-                b.stop(p)
+                servers.append(('edgefn-gateway', 'http://%s:%d/1k.bin' % (HOST, port),
+                                b'x' * 1024))
             port = free_port()
             p = b.start_nginx(port, (
                 'proxy_cache_path %s/cache levels=1:2 keys_zone=c:10m max_size=100m '
@@ -374,13 +395,17 @@ def main():
                 ' proxy_http_version 1.1; proxy_set_header Connection "";'
                 ' proxy_cache c; add_header X-Cache $upstream_cache_status; } }') % (
                     tmp, HOST, oport, HOST, port), 'nginx-proxy-cache')
+            procs.append(p)
             if p:
-                rows.append(('cache', 'nginx proxy_cache',
-                             b.measure('nginx proxy_cache', 'http://%s:%d/1k.bin' % (HOST, port),
-                                       b'x' * 1024)))
+                servers.append(('nginx proxy_cache', 'http://%s:%d/1k.bin' % (HOST, port),
+                                b'x' * 1024))
+            b.compare('cache', servers, rows)
+            for p in procs:
                 b.stop(p)
+            procs = []
 
         if 'subrequest' in only:
+            servers = []
             port = free_port()
             cfg = os.path.join(tmp, 'sub.json')
             with open(cfg, 'w') as f:
@@ -392,35 +417,40 @@ def main():
                         ' "log": {"access_log": false, "level": "error"}}' % (
                             HOST, port, HOST, oport))
             p = b.start([args.gateway, '--config', cfg], port, 'gateway-sub')
+            procs.append(p)
             if p:
-                rows.append(('subrequest', 'edgefn-gateway',
-                             b.measure('gateway subrequest', 'http://%s:%d/sub' % (HOST, port),
-                                       b'y' * 1024)))
-                b.stop(p)
+                servers.append(('edgefn-gateway', 'http://%s:%d/sub' % (HOST, port), b'y' * 1024))
             port = free_port()
             p = b.start_nginx(port, 'js_import bench from %s/bench.njs;\n'
                               'server { listen %s:%d; location / { js_content bench.sub; } }'
                               % (tmp, HOST, port), 'nginx-njs-sub')
+            procs.append(p)
             if p:
-                rows.append(('subrequest', 'nginx+njs',
-                             b.measure('nginx+njs subrequest', 'http://%s:%d/sub' % (HOST, port),
-                                       b'y' * 1024)))
+                servers.append(('nginx+njs', 'http://%s:%d/sub' % (HOST, port), b'y' * 1024))
+            b.compare('subrequest', servers, rows)
+            for p in procs:
                 b.stop(p)
+            procs = []
     finally:
+        for p in procs:
+            b.stop(p)
         b.stop(origin)
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print('\nedgefn-gateway benchmark: wrk -t1 -c%d -d%ds, server pinned to cpu %s, wrk to cpu '
-          '%s' % (args.connections, args.seconds, b.server_cpu or '-', b.client_cpu or '-'))
-    print('%-11s %-18s %12s %10s' % ('scenario', 'server', 'requests/s', 'p99 ms'))
+    print('\nedgefn-gateway benchmark: wrk -t1 -c%d, %d interleaved rounds of %d s, server '
+          'pinned to cpu %s, wrk to cpu %s; median round' % (
+              args.connections, args.rounds, args.seconds, b.server_cpu or '-',
+              b.client_cpu or '-'))
+    print('%-11s %-18s %12s %10s   %s' % ('scenario', 'server', 'requests/s', 'p99 ms',
+                                         'every round (requests/s)'))
     for scen, name, r in rows:
-        if r:
-            print('%-11s %-18s %12.0f %10.2f' % (scen, name, r['rps'], r['p99_ms']))
+        print('%-11s %-18s %12.0f %10.2f   %s' % (scen, name, r['rps'], r['p99_ms'],
+                                                ' '.join('%.0f' % x for x in r['all'])))
     print()
     for scen in ('hello', 'cache', 'subrequest'):
-        mine = [r for s, n, r in rows if s == scen and n == 'edgefn-gateway' and r]
+        mine = [r for s, n, r in rows if s == scen and n == 'edgefn-gateway']
         for s, n, r in rows:
-            if s == scen and n != 'edgefn-gateway' and r and mine:
+            if s == scen and n != 'edgefn-gateway' and mine:
                 print('%-11s edgefn-gateway / %-18s requests/s %.2fx   p99 %.2fx' % (
                     scen, n, ratio(mine[0]['rps'], r['rps']),
                     ratio(mine[0]['p99_ms'], r['p99_ms'])))
