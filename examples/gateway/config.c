@@ -344,13 +344,17 @@ static void parse_listeners(ctx *x, json_t *arr, gw_config *c) {
       char *cert = NULL, *key = NULL;
       if (get_string(x, o, "cert", cpath, true, &cert) && cert) {
         cc->cert = resolve_path(x, cert);
-        if (cc->cert)
-          readable_file(x, cpath, cc->cert, "certificate");
+        if (cc->cert && !readable_file(x, cpath, cc->cert, "certificate")) {
+          free(cc->cert);
+          cc->cert = NULL;
+        }
       }
       if (get_string(x, o, "key", cpath, true, &key) && key) {
         cc->key = resolve_path(x, key);
-        if (cc->key)
-          readable_file(x, cpath, cc->key, "key");
+        if (cc->key && !readable_file(x, cpath, cc->key, "key")) {
+          free(cc->key);
+          cc->key = NULL;
+        }
       }
       free(cert);
       free(key);

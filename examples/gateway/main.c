@@ -170,6 +170,16 @@ static int check_only(const char *path) {
   gw_config *c = gw_config_load_partial(path, &errs);
   /* Goes on past configuration errors to compile the scripts and rules that are there, so
    * one run lists everything to fix. */
+  /* Certificates and keys are parsed too, not only found: a bad PEM shows here, not at
+   * start. */
+  for (size_t i = 0; c && i < c->nlisteners; i++) {
+    bool complete = c->listeners[i].address != NULL;
+    for (size_t k = 0; k < c->listeners[i].ncerts; k++)
+      complete = complete && c->listeners[i].certs[k].cert && c->listeners[i].certs[k].key;
+    gw_tls_ctx *t = NULL;
+    if (complete && c->listeners[i].ncerts > 0 && gw_tls_ctx_new(&t, &c->listeners[i], &errs) == 0)
+      gw_tls_ctx_free(t);
+  }
   gw_site *s = c ? gw_site_build(c, NULL, &errs) : NULL;
   if (errs.count) {
     gw_errors_print(&errs, stderr);

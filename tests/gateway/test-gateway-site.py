@@ -258,6 +258,20 @@ def check_checks(exe, tmp):
         check(p.returncode == 1, 'starting with it: exit %d' % p.returncode)
     run('a JSON syntax error gives line and column, and refuses to start', t_syntax)
 
+    def t_bad_pem():
+        with open(os.path.join(tmp, 'garbage.pem'), 'w') as f:
+            f.write('-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n')
+        cfg = dict(good)
+        cfg['listeners'] = [{'address': '127.0.0.1:0',
+                             'tls': {'cert': 'garbage.pem', 'key': 'garbage.pem'}}]
+        path = os.path.join(tmp, 'badpem.json')
+        with open(path, 'w') as f:
+            json.dump(cfg, f)
+        p = subprocess.run([exe, '--check', path], capture_output=True, timeout=20)
+        check(p.returncode != 0, 'exit status 0')
+        check(re.search(rb'garbage\.pem: certificate: ', p.stderr), 'stderr %r' % p.stderr)
+    run('--check parses TLS certificates, not only finds them', t_bad_pem)
+
 
 def site_config(port, origin_port, tmp, **http):
     limits = {'header_timeout_ms': 600, 'body_timeout_ms': 600, 'idle_timeout_ms': 1500,
