@@ -273,13 +273,15 @@ def check_checks(exe, tmp):
     run('--check parses TLS certificates, not only finds them', t_bad_pem)
 
 
-def site_config(port, origin_port, tmp, **http):
+def site_config(port, origin_port, tmp, metrics_port=None, **http):
     limits = {'header_timeout_ms': 600, 'body_timeout_ms': 600, 'idle_timeout_ms': 1500,
               'max_body_bytes': 4096}
     limits.update(http)
     return {
         'workers': 2,
-        'listeners': [{'address': '%s:%d' % (HOST, port)}],
+        'listeners': [{'address': '%s:%d' % (HOST, port)}] +
+                     ([{'address': '%s:%d' % (HOST, metrics_port), 'kind': 'metrics'}]
+                      if metrics_port else []),
         'origins': [{'host': 'site.test', 'address': '%s:%d' % (HOST, origin_port)},
                     {'host': HOST, 'address': '%s:%d' % (HOST, origin_port),
                      'host_header': 'origin.internal'}],
@@ -303,17 +305,18 @@ def write_fn(tmp, version):
 def pipeline_checks(exe, tmp, origin):
     write_fn(tmp, 'v1')
     port = free_port()
-    g = Gateway(exe, tmp, site_config(port, origin.server_address[1], tmp))
+    mport = free_port()
+    g = Gateway(exe, tmp, site_config(port, origin.server_address[1], tmp, metrics_port=mport))
     try:
         if not g.started():
             run('gateway starts with a configuration', lambda: check(False, g.stderr()))
             return
-        _pipeline(g, port, tmp)
+        _pipeline(g, port, tmp, mport)
     finally:
         g.stop()
 
 
-def _pipeline(g, port, tmp):
+def _pipeline(g, port, tmp, mport):
     def t_function():
         r = request(port, '/fn/x', host='site.test')
         check(r.status == 200 and r.body == b'function v1 /fn/x', '%d %r' % (r.status, r.body))
@@ -513,6 +516,13 @@ def _pipeline(g, port, tmp):
                       '{function="hello",status="200"}') or 0) > 0, 'function seconds')
         check(re.search(r'^# TYPE edgefn_requests_total counter$', text, re.M), 'TYPE line')
     run('the metrics page counts requests, cache, workers and runtimes', t_metrics)
+
+    def t_metrics_listener():
+        r = request(mport, '/anything')
+        check(r.status == 200 and b'edgefn_requests_total{function="hello"' in r.body,
+              '%d %r' % (r.status, r.body[:200]))
+        check(r.header('cache-control') == 'no-store', 'cache-control %r' % r.headers)
+    run('a listener of kind metrics serves the metrics page on any path', t_metrics_listener)
 
     def t_access_log():
         with open(os.path.join(tmp, 'access.log')) as f:
