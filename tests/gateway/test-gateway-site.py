@@ -757,6 +757,45 @@ def tls_checks(exe, tmp, origin):
         g.stop()
 
 
+def script_reload_checks(exe, tmp):
+    """--script mode reloads its file on SIGHUP, and keeps the old one if the new is broken."""
+    path = os.path.join(tmp, 'single.js')
+    with open(path, 'w') as f:
+        f.write("addEventListener('fetch', function (e) { e.respondWith(new Response('one')); });")
+    port = free_port()
+    proc = subprocess.Popen([exe, '--script', path, '--listen', '%s:%d' % (HOST, port),
+                             '--quiet', '--workers', '2'], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        def t():
+            check(wait_listening(proc, port), 'did not start')
+            check(request(port, '/').body == b'one', 'first answer')
+            with open(path, 'w') as f:
+                f.write("addEventListener('fetch', function (e) {"
+                        " e.respondWith(new Response('two')); });")
+            proc.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 5
+            body = b''
+            while body != b'two' and time.monotonic() < deadline:
+                time.sleep(0.05)
+                body = request(port, '/').body
+            check(body == b'two', 'after SIGHUP: %r' % body)
+            with open(path, 'w') as f:
+                f.write('addEventListener(')
+            proc.send_signal(signal.SIGHUP)
+            time.sleep(0.5)
+            check(request(port, '/').body == b'two', 'a broken script replaced a working one')
+            proc.send_signal(signal.SIGTERM)
+            check(proc.wait(8) == 0, 'exit status')
+            check(b'reload refused' in proc.stderr.read(), 'refusal not logged')
+        run('--script: SIGHUP reloads the file; a broken one is refused', t)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
+        proc.stderr.close()
+
+
 def demo_checks(exe, tmp):
     port = free_port()
     out = open(os.path.join(tmp, 'demo.out'), 'wb')
@@ -857,6 +896,7 @@ def main():
         pipeline_checks(exe, tmp, origin)
         max_conn_checks(exe, tmp, origin)
         tls_checks(exe, tmp, origin)
+        script_reload_checks(exe, tmp)
         demo_checks(exe, tmp)
     finally:
         origin.shutdown()
