@@ -4,15 +4,16 @@
 EDGEFN_APT_PACKAGES=(
   meson ninja-build pkg-config gcc libc6-dev make binutils python3
   duktape-dev libmbedtls-dev libcurl4-openssl-dev libpcre2-dev libhttp-parser-dev
-  libjansson-dev libidn2-dev abigail-tools cppcheck curl
+  libjansson-dev libidn2-dev abigail-tools cppcheck curl openssl
   libsqlite3-dev libhiredis-dev redis-server nginx nginx-dev
 )
+
+# What scripts/bench-gateway needs besides: the reference servers and the load generator.
+EDGEFN_BENCH_APT_PACKAGES=(nginx-light libnginx-mod-http-js wrk)
 
 # What scripts/fuzz needs besides: clang and libFuzzer with its sanitizer runtimes.
 EDGEFN_FUZZ_APT_PACKAGES=(clang libclang-rt-14-dev)
 
-# What scripts/bench needs besides: the load generator and the references it compares with.
-EDGEFN_BENCH_APT_PACKAGES=(wrk libnginx-mod-http-js)
 
 # Installs whichever of EDGEFN_APT_PACKAGES is missing, with sudo when not root.
 edgefn_install_deps() {

@@ -1,8 +1,10 @@
 /* HTTP/1.1 framing for edgefn-gateway: http-parser callbacks that collect one request at a
- * time, the edgefn_request handed to the runtime, and the response handler that turns the
- * runtime's head/body/end callbacks into bytes on the connection. */
+ * time, the edgefn_request handed to the edge pipeline, and the response handler that turns
+ * the edge's head/body/end callbacks into bytes on the connection. Requests for the metrics
+ * page and the demo origin are answered here without the edge. */
 #include "gateway.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +22,8 @@ static bool ieq(const char *a, size_t alen, const char *b) {
 
 /* "Sun, 06 Nov 1994 08:49:37 GMT", formatted once per second. */
 static const char *http_date(void) {
-  static char buf[64];
-  static time_t cached = (time_t)-1;
+  static __thread char buf[64];
+  static __thread time_t cached = (time_t)-1;
   time_t now = time(NULL);
   if (now != cached) {
     struct tm tm;
@@ -104,24 +106,60 @@ static size_t find_header(const gw_conn *c, const char *name, const char **value
   return found;
 }
 
-static void access_log(gw_conn *c, int status) {
-  if (!gw_access_log)
-    return;
-  /* The request target is client input: keep the log line one line of printable text. */
-  char path[512];
+/* Copies client-supplied text into a log field: printable ASCII only, no quote or
+ * backslash, bounded, so a log line stays one parseable line. */
+static size_t log_field(char *dst, size_t size, const char *src, size_t len) {
   size_t n = 0;
-  if (c->url.len == 0)
-    path[n++] = '-';
-  for (size_t i = 0; i < c->url.len && n < sizeof(path) - 4; i++) {
-    unsigned char ch = (unsigned char)c->url.data[i];
-    path[n++] = (ch > 0x20 && ch < 0x7f) ? (char)ch : '?';
+  if (len == 0 || !src)
+    dst[n++] = '-';
+  for (size_t i = 0; src && i < len && n + 4 < size; i++) {
+    unsigned char ch = (unsigned char)src[i];
+    dst[n++] = (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\') ? (char)ch : '?';
   }
-  if (c->url.len > n)
-    path[n++] = '.', path[n++] = '.', path[n++] = '.';
-  path[n] = '\0';
-  const char *method = c->method >= 0 ? http_method_str((enum http_method)c->method) : "-";
-  printf("%s %s %s %d %zu %lluus\n", c->client_ip[0] ? c->client_ip : "-", method, path,
-         status, c->body_sent, (unsigned long long)(gw_now_us() - c->req_start_us));
+  if (src && len > 0 && n + 4 >= size)
+    dst[n++] = '.', dst[n++] = '.', dst[n++] = '.';
+  dst[n] = '\0';
+  return n;
+}
+
+/* One response finished: count it, and write the access-log line (combined format, then
+ * the function, the cache status and the timings). */
+static void access_log(gw_conn *c, int status) {
+  uint64_t now = gw_now_us();
+  uint64_t fn_us = c->fn_name[0] && c->dispatch_us ? now - c->dispatch_us : 0;
+  gw_metrics_request(&c->srv->metrics, c->fn_name, status, c->cache, fn_us, c->body_sent);
+  if (!gw_access_log_enabled())
+    return;
+  char target[1024], referer[512], agent[512];
+  log_field(target, sizeof(target), c->url.data, c->url.len);
+  const char *v = NULL;
+  size_t vl = 0;
+  if (find_header(c, "referer", &v, &vl) == 0)
+    vl = 0;
+  log_field(referer, sizeof(referer), v, vl);
+  v = NULL;
+  if (find_header(c, "user-agent", &v, &vl) == 0)
+    vl = 0;
+  log_field(agent, sizeof(agent), v, vl);
+  char when[64];
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(when, sizeof(when), "%d/%b/%Y:%H:%M:%S +0000", &tm);
+  /* A request cut short before its headers ended still has the method its line named. */
+  int m = c->method >= 0 ? c->method : c->url.len > 0 ? (int)c->parser.method : -1;
+  const char *method = m >= 0 ? http_method_str((enum http_method)m) : "-";
+  uint64_t ttfb = c->head_us > c->req_start_us ? c->head_us - c->req_start_us : 0;
+  char line[3072];
+  int n = snprintf(line, sizeof(line),
+                   "%s - - [%s] \"%s %s HTTP/1.%d\" %d %zu \"%s\" \"%s\" fn=%s cache=%s "
+                   "ttfb_us=%llu total_us=%llu",
+                   c->client_ip[0] ? c->client_ip : "-", when, method, target,
+                   c->http10 ? 0 : 1, status, c->body_sent, referer, agent,
+                   c->fn_name[0] ? c->fn_name : "-", c->cache ? gw_cache_names[c->cache] : "-",
+                   (unsigned long long)ttfb, (unsigned long long)(now - c->req_start_us));
+  if (n > 0)
+    gw_access_log_write(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
 /* ---- request parsing ---- */
@@ -142,6 +180,9 @@ static void reset_request(gw_conn *c) {
   c->is_head = false;
   c->http10 = false;
   c->method = -1;
+  c->fn_name[0] = '\0';
+  c->cache = GW_CACHE_NONE;
+  c->dispatch_us = c->head_us = 0;
 }
 
 static int on_message_begin(http_parser *p) {
@@ -154,7 +195,7 @@ static int on_message_begin(http_parser *p) {
 
 static int on_url(http_parser *p, const char *at, size_t len) {
   gw_conn *c = p->data;
-  if (c->url.len + len > GW_MAX_URI_BYTES) {
+  if (c->url.len + len > gw_lim.max_uri_bytes) {
     c->error_status = 414;
     return -1;
   }
@@ -169,7 +210,7 @@ static int on_url(http_parser *p, const char *at, size_t len) {
 
 static int count_header_bytes(gw_conn *c, size_t len) {
   c->header_bytes += len;
-  if (c->header_bytes > GW_MAX_HEADER_BYTES) {
+  if (c->header_bytes > gw_lim.max_header_bytes) {
     c->error_status = 431;
     return -1;
   }
@@ -179,7 +220,7 @@ static int count_header_bytes(gw_conn *c, size_t len) {
 static int on_header_field(http_parser *p, const char *at, size_t len) {
   gw_conn *c = p->data;
   if (c->hcount == 0 || c->last_was_value) {
-    if (c->hcount == GW_MAX_HEADER_COUNT) {
+    if (c->hcount == gw_lim.max_header_count) {
       c->error_status = 431;
       return -1;
     }
@@ -240,7 +281,24 @@ static int on_headers_complete(http_parser *p) {
 
   bool chunked = (p->flags & F_CHUNKED) != 0;
   bool has_length = (p->flags & F_CONTENTLENGTH) != 0;
-  if (has_length && !chunked && p->content_length > GW_MAX_BODY_BYTES) {
+  /* RFC 9112 6.1-6.3: a request with both framings is a smuggling attempt or a broken
+   * intermediary, and one whose final coding is not chunked has no knowable length;
+   * several Content-Length lines are refused even when equal (http-parser refuses them
+   * too), as is any coding this server does not implement. */
+  size_t te_count = find_header(c, "transfer-encoding", &v, &vl);
+  if ((chunked || te_count > 0) && has_length) {
+    c->error_status = 400;
+    return -1;
+  }
+  if (te_count > 0 && (te_count > 1 || !ieq(v, vl, "chunked"))) {
+    c->error_status = ieq(v, vl, "chunked") ? 400 : 501;
+    return -1;
+  }
+  if (find_header(c, "content-length", &v, &vl) > 1) {
+    c->error_status = 400;
+    return -1;
+  }
+  if (has_length && !chunked && p->content_length > gw_lim.max_body_bytes) {
     c->error_status = 413;
     return -1;
   }
@@ -261,7 +319,7 @@ static int on_headers_complete(http_parser *p) {
 
 static int on_body(http_parser *p, const char *at, size_t len) {
   gw_conn *c = p->data;
-  if (c->body.len + len > GW_MAX_BODY_BYTES) {
+  if (c->body.len + len > gw_lim.max_body_bytes) {
     c->error_status = 413;
     return -1;
   }
@@ -291,7 +349,7 @@ static const http_parser_settings parser_settings = {
 
 void gw_http_global_init(void) {
   /* http-parser's own limit is only a backstop; the gateway's limits answer first. */
-  http_parser_set_max_header_size(GW_MAX_HEADER_BYTES + GW_MAX_URI_BYTES + 4096);
+  http_parser_set_max_header_size((uint32_t)(gw_lim.max_header_bytes + gw_lim.max_uri_bytes + 4096));
 }
 
 void gw_http_conn_init(gw_conn *c) {
@@ -358,6 +416,9 @@ void gw_http_send_error(gw_conn *c, int status, const char *detail) {
   }
   c->body_sent = 0;
   write_simple(c, status, detail, false);
+  pthread_mutex_lock(&c->srv->metrics.lock);
+  c->srv->metrics.http_errors++;
+  pthread_mutex_unlock(&c->srv->metrics.lock);
   access_log(c, status);
   c->close_after = true;
   if (c->phase != GW_PHASE_LINGER)
@@ -379,6 +440,11 @@ static void resp_on_head(void *user_data, const edgefn_response_head *head) {
   gw_conn *c = user_data;
   c->head_sent = true;
   c->status = head->status;
+  c->head_us = gw_now_us();
+  /* The cache status of the default path (a function may pass on a subrequest's). */
+  for (size_t i = 0; !c->fn_name[0] && i < head->header_count; i++)
+    if (ieq(head->headers[i].name, head->headers[i].name_len, EDGEFN_CACHE_STATUS_HEADER))
+      c->cache = gw_cache_kind_from(head->headers[i].value, head->headers[i].value_len);
   if (c->fd < 0)
     return;
   int status = head->status;
@@ -441,6 +507,10 @@ static void resp_on_head(void *user_data, const edgefn_response_head *head) {
   gw_conn_ready(c);
 }
 
+/* Backpressure plugs in here: once edgefn_response_handler has flow control, a body chunk
+ * that leaves more than GW_OUTPUT_HIGH_WATER bytes queued in c->out should pause the
+ * producer, and conn_flush (server.c) should resume it when the buffer drains. Until then
+ * a whole Response body arrives in one call and is queued. */
 static void resp_on_body(void *user_data, const uint8_t *data, size_t len) {
   gw_conn *c = user_data;
   if (c->fd < 0 || !c->head_sent || !c->body_allowed || len == 0)
@@ -466,6 +536,13 @@ static void resp_on_body(void *user_data, const uint8_t *data, size_t len) {
 
 static void resp_on_end(void *user_data, int result) {
   gw_conn *c = user_data;
+  if (c->att) {
+    c->att->inflight--;
+    c->att = NULL;
+    pthread_mutex_lock(&c->srv->metrics.lock);
+    c->srv->metrics.inflight--;
+    pthread_mutex_unlock(&c->srv->metrics.lock);
+  }
   if (c->fd < 0) {
     gw_log(EDGEFN_LOG_DEBUG, "%s: client left before the response ended", c->client_ip);
     gw_conn_unref(c);
@@ -478,11 +555,6 @@ static void resp_on_end(void *user_data, int result) {
              c->body_sent != (uint64_t)c->content_length)
       c->keep_alive = false; /* short body: only closing tells the client */
     access_log(c, c->status);
-  } else if (result == EDGEFN_EPASS && !c->head_sent) {
-    bool keep = c->keep_alive && !c->srv->stopping;
-    write_simple(c, 502, "function did not respond and no origin is configured\n", keep);
-    c->keep_alive = keep;
-    access_log(c, 502);
   } else if (!c->head_sent && result != EDGEFN_ECANCELED) {
     gw_log(EDGEFN_LOG_WARN, "response ended without a head (%s)", edgefn_strerror(result));
     write_simple(c, 502, "function failed\n", false);
@@ -505,39 +577,116 @@ static void resp_on_end(void *user_data, int result) {
   gw_conn_unref(c);
 }
 
-/* Builds the absolute URL the function sees: http://<Host header or listen address><path>.
- * Returns -1 for a request target the gateway cannot serve. */
+/* Builds the absolute URL the edge sees: SCHEME://<Host header or listen address><path>,
+ * https on TLS listeners. Returns -1 for a request target the gateway cannot serve. */
 static int build_url(gw_conn *c, gw_buf *out) {
   const char *t = c->url.data;
   size_t tl = c->url.len;
   const char *host = NULL;
   size_t hl = 0;
+  const char *scheme = c->tls ? "https" : "http";
   if (find_header(c, "host", &host, &hl) == 0) {
-    host = c->srv->host;
+    host = c->lst->host;
     hl = strlen(host);
   }
   if (tl > 0 && t[0] == '/')
-    return gw_buf_printf(out, "http://%.*s%.*s", (int)hl, host, (int)tl, t);
+    return gw_buf_printf(out, "%s://%.*s%.*s", scheme, (int)hl, host, (int)tl, t);
   if (tl == 1 && t[0] == '*' && c->method == HTTP_OPTIONS)
-    return gw_buf_printf(out, "http://%.*s/", (int)hl, host);
+    return gw_buf_printf(out, "%s://%.*s/", scheme, (int)hl, host);
   /* absolute-form (RFC 9112 3.2.2): its authority replaces Host. */
   struct http_parser_url u;
   http_parser_url_init(&u);
   if (http_parser_parse_url(t, tl, 0, &u) != 0 || !(u.field_set & (1 << UF_SCHEMA)) ||
       !(u.field_set & (1 << UF_HOST)) || (u.field_set & (1 << UF_USERINFO)))
     return -1;
-  const char *scheme = t + u.field_data[UF_SCHEMA].off;
+  const char *sch = t + u.field_data[UF_SCHEMA].off;
   size_t sl = u.field_data[UF_SCHEMA].len;
-  if (!ieq(scheme, sl, "http") && !ieq(scheme, sl, "https"))
+  if (!ieq(sch, sl, "http") && !ieq(sch, sl, "https"))
     return -1;
-  const char *rest = scheme + sl + 3; /* past "://" */
+  const char *rest = sch + sl + 3; /* past "://" */
   size_t rl = tl - (size_t)(rest - t);
   const char *slash = memchr(rest, '/', rl);
   size_t authority = slash ? (size_t)(slash - rest) : rl;
   if (!valid_host(rest, authority))
     return -1;
-  return gw_buf_printf(out, "http://%.*s%s%.*s", (int)authority, rest, slash ? "" : "/",
+  return gw_buf_printf(out, "%s://%.*s%s%.*s", scheme, (int)authority, rest, slash ? "" : "/",
                        (int)(rl - authority), rest + authority);
+}
+
+/* The host part of an absolute URL (no port). */
+static void url_host(const char *url, size_t len, const char **h, size_t *hl) {
+  const char *p = strstr(url, "://");
+  const char *a = p ? p + 3 : url;
+  const char *end = url + len, *e = a;
+  while (e < end && *e != '/' && *e != '?')
+    e++;
+  const char *colon = NULL;
+  if (a < e && *a == '[') {
+    const char *rb = memchr(a, ']', (size_t)(e - a));
+    colon = rb && rb + 1 < e ? rb + 1 : NULL;
+  } else {
+    colon = memchr(a, ':', (size_t)(e - a));
+  }
+  *h = a;
+  *hl = (size_t)((colon ? colon : e) - a);
+}
+
+/* A complete response the gateway writes itself (metrics page, demo origin). */
+static void write_local(gw_conn *c, int status, const char *content_type,
+                        const char *cache_control, const char *body, size_t len) {
+  bool keep = c->keep_alive && !c->srv->stopping;
+  gw_buf_printf(&c->out,
+                "HTTP/1.1 %d %s\r\nDate: %s\r\nServer: %s\r\nContent-Type: %s\r\n%s%s%s"
+                "Content-Length: %zu\r\n%s\r\n",
+                status, reason_phrase(status), http_date(), demo_server_name, content_type,
+                cache_control ? "Cache-Control: " : "", cache_control ? cache_control : "",
+                cache_control ? "\r\n" : "", len,
+                keep ? (c->http10 ? "Connection: keep-alive\r\n" : "") : "Connection: close\r\n");
+  c->body_sent = 0;
+  if (!c->is_head && status != 304) {
+    gw_buf_append(&c->out, body, len);
+    c->body_sent = len;
+  }
+  c->status = status;
+  /* The demo origin stands for a server elsewhere: its traffic is not the gateway's. */
+  if (c->lst->kind != GW_LISTEN_DEMO_ORIGIN)
+    access_log(c, status);
+  if (!keep)
+    c->close_after = true;
+  reset_request(c);
+  c->phase = GW_PHASE_IDLE;
+}
+
+static bool target_is(const gw_conn *c, const char *path) {
+  size_t pl = strlen(path);
+  const char *t = c->url.data;
+  size_t tl = c->url.len;
+  const char *q = memchr(t, '?', tl);
+  if (q)
+    tl = (size_t)(q - t);
+  return tl == pl && memcmp(t, path, pl) == 0;
+}
+
+static bool serve_local(gw_conn *c, const gw_site *site) {
+  if (c->lst->kind == GW_LISTEN_DEMO_ORIGIN) {
+    int status;
+    const char *ct, *body, *cc;
+    size_t len;
+    gw_demo_origin_serve(http_method_str((enum http_method)c->method), c->url.data, c->url.len,
+                         &status, &ct, &body, &len, &cc);
+    write_local(c, status, ct, cc, body, len);
+    return true;
+  }
+  const char *mp = site ? site->cfg->metrics_path : NULL;
+  if (c->lst->kind == GW_LISTEN_METRICS || (mp && target_is(c, mp))) {
+    gw_buf page = {0};
+    gw_metrics_render(&page);
+    write_local(c, 200, "text/plain; version=0.0.4; charset=utf-8", "no-store",
+                page.data ? page.data : "", page.len);
+    gw_buf_free(&page);
+    return true;
+  }
+  return false;
 }
 
 void gw_http_dispatch(gw_conn *c) {
@@ -553,6 +702,15 @@ void gw_http_dispatch(gw_conn *c) {
   c->content_length = -1;
   c->body_sent = 0;
   c->status = 0;
+
+  gw_attached *att = c->srv->attached;
+  if (serve_local(c, att ? att->site : NULL))
+    return;
+  if (!att) {
+    gw_http_send_error(c, 503, NULL);
+    return;
+  }
+  gw_site *site = att->site;
 
   gw_buf url = {0};
   if (build_url(c, &url) != 0) {
@@ -581,15 +739,68 @@ void gw_http_dispatch(gw_conn *c) {
   req.body = c->body.len ? (const uint8_t *)c->body.data : NULL;
   req.body_len = c->body.len;
   req.client_ip = c->client_ip[0] ? c->client_ip : NULL;
+  /* The client's country from a trusted header set by whatever stands in front. */
+  edgefn_geo geo = EDGEFN_GEO_INIT;
+  char country[3];
+  const char *cv;
+  size_t cl;
+  if (site->cfg->geo_country_header &&
+      find_header(c, site->cfg->geo_country_header, &cv, &cl) == 1 && cl == 2 &&
+      isalpha((unsigned char)cv[0]) && isalpha((unsigned char)cv[1])) {
+    country[0] = (char)toupper((unsigned char)cv[0]);
+    country[1] = (char)toupper((unsigned char)cv[1]);
+    country[2] = '\0';
+    geo.country_alpha2 = country;
+    req.geo = &geo;
+  }
+
+  /* The rules are matched here too (they are cheap) only to name the function in the
+   * access log and metrics; the edge makes the decision itself. */
+  const char *fn = NULL;
+  if (site->rules && edgefn_rules_match(site->rules, &req, &fn, NULL) == 1 && fn) {
+    snprintf(c->fn_name, sizeof(c->fn_name), "%s", fn);
+    int fi = gw_site_function_index(site, fn);
+    if (fi >= 0 && !att->fn_used[fi]) {
+      att->fn_used[fi] = 1;
+      pthread_mutex_lock(&c->srv->metrics.lock);
+      c->srv->metrics.runtimes++;
+      pthread_mutex_unlock(&c->srv->metrics.lock);
+    }
+  } else {
+    /* The default path: an origin may want its own Host header. */
+    const char *h;
+    size_t hl;
+    url_host(url.data, url.len, &h, &hl);
+    const gw_origin_cfg *o = gw_site_origin(site, h, hl);
+    if (o && o->host_header)
+      for (size_t i = 0; i < c->hcount; i++)
+        if (ieq(headers[i].name, headers[i].name_len, "host")) {
+          headers[i].value = o->host_header;
+          headers[i].value_len = strlen(o->host_header);
+        }
+  }
 
   c->phase = GW_PHASE_DISPATCHED;
+  c->dispatch_us = gw_now_us();
+  c->att = att;
+  att->inflight++;
+  pthread_mutex_lock(&c->srv->metrics.lock);
+  c->srv->metrics.inflight++;
+  pthread_mutex_unlock(&c->srv->metrics.lock);
   gw_conn_ref(c); /* released by resp_on_end */
-  int rc = edgefn_runtime_dispatch(c->srv->rt, &req, &handler, c);
+  int rc = edgefn_edge_handle(site->edge, c->srv->loop, &req, &handler, c);
   free(headers);
   gw_buf_free(&url);
   if (rc != 0) {
+    if (c->att) {
+      att->inflight--;
+      c->att = NULL;
+      pthread_mutex_lock(&c->srv->metrics.lock);
+      c->srv->metrics.inflight--;
+      pthread_mutex_unlock(&c->srv->metrics.lock);
+    }
     gw_conn_unref(c);
-    gw_log(EDGEFN_LOG_ERROR, "dispatch failed: %s", edgefn_strerror(rc));
+    gw_log(EDGEFN_LOG_ERROR, "edge refused the request: %s", edgefn_strerror(rc));
     c->phase = GW_PHASE_IDLE;
     gw_http_send_error(c, 503, NULL);
   }

@@ -1,6 +1,7 @@
-/* The event loop of edgefn-gateway: one epoll set holding the listening socket, the signal
- * descriptor, the library's loop descriptor and every client socket; per-kind timer lists;
- * connection lifetime and socket I/O. HTTP framing lives in http.c. */
+/* One worker of edgefn-gateway: an epoll set holding the worker's own SO_REUSEPORT listening
+ * sockets, its wake-up eventfd, its edgefn_loop's descriptor and every client socket it
+ * accepted; per-kind timer lists; connection lifetime and socket (or TLS) I/O; moving to a
+ * new site after a reload. HTTP framing lives in http.c. */
 #include "gateway.h"
 
 #include <arpa/inet.h>
@@ -13,20 +14,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #define GW_MAX_EVENTS 64
 
-/* epoll tags for the descriptors that are not connections; their addresses are unique. */
-static char tag_listen, tag_signal, tag_loop;
+/* epoll tags for the descriptors that are neither connections nor listeners. */
+static char tag_wake, tag_loop;
 
-static const uint64_t timer_duration_ms[GW_TIMER_KINDS] = {
-    [GW_TIMER_IDLE] = GW_IDLE_TIMEOUT_MS,     [GW_TIMER_HEADER] = GW_HEADER_TIMEOUT_MS,
-    [GW_TIMER_BODY] = GW_BODY_TIMEOUT_MS,     [GW_TIMER_SEND] = GW_SEND_TIMEOUT_MS,
-    [GW_TIMER_LINGER] = GW_LINGER_MS,
-};
+__thread gw_server *gw_this_worker;
+
+static uint64_t timer_duration_ms(gw_timer_kind k) {
+  switch (k) {
+  case GW_TIMER_IDLE: return gw_lim.idle_timeout_ms;
+  case GW_TIMER_HEADER: return gw_lim.header_timeout_ms;
+  case GW_TIMER_BODY: return gw_lim.body_timeout_ms;
+  case GW_TIMER_SEND: return gw_lim.send_timeout_ms;
+  case GW_TIMER_LINGER: return GW_LINGER_MS;
+  default: return 0;
+  }
+}
 
 static void conn_drive(gw_conn *c);
 
@@ -62,17 +70,21 @@ static int split_host_port(const char *addr, char *host, size_t host_size, char 
   return 0;
 }
 
-static int open_listener(gw_server *srv, const char *listen_addr) {
-  char host[256], port[16];
-  if (split_host_port(listen_addr, host, sizeof(host), port, sizeof(port)) != 0) {
-    gw_log(EDGEFN_LOG_ERROR, "--listen wants HOST:PORT or [IPV6]:PORT, not '%s'", listen_addr);
+/* Opens one listening socket. With reuseport every worker binds its own socket to the same
+ * address (SO_REUSEPORT) and the kernel spreads connections across them. `host` receives the
+ * bound address as it appears in URLs, so port 0 shows the port the kernel chose. */
+int gw_listen_open(const char *listen_addr, bool reuseport, char *host, size_t host_size) {
+  char h[256], port[16];
+  if (split_host_port(listen_addr, h, sizeof(h), port, sizeof(port)) != 0) {
+    gw_log(EDGEFN_LOG_ERROR, "listen address wants HOST:PORT or [IPV6]:PORT, not '%s'",
+           listen_addr);
     return -1;
   }
   struct addrinfo hints = {.ai_family = AF_UNSPEC,
                            .ai_socktype = SOCK_STREAM,
                            .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
   struct addrinfo *res = NULL;
-  int gai = getaddrinfo(host[0] && strcmp(host, "*") != 0 ? host : NULL, port, &hints, &res);
+  int gai = getaddrinfo(h[0] && strcmp(h, "*") != 0 ? h : NULL, port, &hints, &res);
   if (gai != 0) {
     gw_log(EDGEFN_LOG_ERROR, "cannot resolve %s: %s", listen_addr, gai_strerror(gai));
     return -1;
@@ -87,6 +99,8 @@ static int open_listener(gw_server *srv, const char *listen_addr) {
     }
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (reuseport)
+      setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
     if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, SOMAXCONN) == 0)
       break;
     err = errno;
@@ -98,12 +112,11 @@ static int open_listener(gw_server *srv, const char *listen_addr) {
     gw_log(EDGEFN_LOG_ERROR, "cannot listen on %s: %s", listen_addr, strerror(err));
     return -1;
   }
-
-  /* URLs carry the address actually bound, so port 0 shows the port the kernel chose. */
   struct sockaddr_storage ss;
   socklen_t sl = sizeof(ss);
   char ip[INET6_ADDRSTRLEN] = "localhost";
   unsigned short bound_port = 0;
+  memset(&ss, 0, sizeof(ss));
   if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
     if (ss.ss_family == AF_INET6) {
       struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
@@ -115,10 +128,8 @@ static int open_listener(gw_server *srv, const char *listen_addr) {
       bound_port = ntohs(s4->sin_port);
     }
   }
-  snprintf(srv->host, sizeof(srv->host), ss.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", ip,
-           bound_port);
-  srv->listen_fd = fd;
-  return 0;
+  snprintf(host, host_size, ss.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", ip, bound_port);
+  return fd;
 }
 
 static int epoll_add(gw_server *srv, int fd, unsigned events, void *ptr) {
@@ -126,39 +137,38 @@ static int epoll_add(gw_server *srv, int fd, unsigned events, void *ptr) {
   return epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
-int gw_server_init(gw_server *srv, const char *listen_addr, edgefn_loop *loop,
-                   edgefn_runtime *rt) {
+int gw_server_init(gw_server *srv, unsigned id, gw_listener *listeners, size_t nlisteners) {
   memset(srv, 0, sizeof(*srv));
-  srv->listen_fd = srv->signal_fd = srv->spare_fd = -1;
-  srv->loop = loop;
-  srv->rt = rt;
+  srv->id = id;
+  srv->wake_fd = srv->spare_fd = -1;
+  srv->listeners = listeners;
+  srv->nlisteners = nlisteners;
+  gw_metrics_init(&srv->metrics);
   srv->epfd = epoll_create1(EPOLL_CLOEXEC);
-  if (srv->epfd < 0) {
-    gw_log(EDGEFN_LOG_ERROR, "epoll_create1: %s", strerror(errno));
-    return -1;
-  }
-  if (open_listener(srv, listen_addr) != 0)
-    return -1;
-
-  /* Signals arrive as readable events, so shutdown runs in the loop and not in a handler.
-   * main() blocked them before anything could start a thread. */
-  sigset_t mask;
-  gw_shutdown_signals(&mask);
-  if ((srv->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
-    gw_log(EDGEFN_LOG_ERROR, "signalfd: %s", strerror(errno));
+  srv->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (srv->epfd < 0 || srv->wake_fd < 0) {
+    gw_log(EDGEFN_LOG_ERROR, "epoll_create1/eventfd: %s", strerror(errno));
     return -1;
   }
   srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-  if (epoll_add(srv, srv->listen_fd, EPOLLIN, &tag_listen) != 0 ||
-      epoll_add(srv, srv->signal_fd, EPOLLIN, &tag_signal) != 0 ||
-      epoll_add(srv, edgefn_loop_fd(loop), EPOLLIN, &tag_loop) != 0) {
+  if (epoll_add(srv, srv->wake_fd, EPOLLIN, &tag_wake) != 0) {
     gw_log(EDGEFN_LOG_ERROR, "epoll_ctl: %s", strerror(errno));
     return -1;
   }
-  gw_http_global_init();
-  gw_log(EDGEFN_LOG_INFO, "listening on http://%s/", srv->host);
+  for (size_t i = 0; i < nlisteners; i++)
+    if (epoll_add(srv, listeners[i].fd, EPOLLIN, &listeners[i]) != 0) {
+      gw_log(EDGEFN_LOG_ERROR, "epoll_ctl: %s", strerror(errno));
+      return -1;
+    }
   return 0;
+}
+
+/* Any thread: makes the worker look at the reload and shutdown flags. */
+void gw_server_wake(gw_server *srv) {
+  uint64_t one = 1;
+  if (write(srv->wake_fd, &one, sizeof(one)) < 0) {
+    /* The counter is already non-zero: the worker wakes anyway. */
+  }
 }
 
 /* ---- timers: one list per kind; every arm sets now + that kind's duration and appends, so
@@ -187,7 +197,7 @@ static void timer_arm(gw_conn *c, gw_timer_kind k) {
   if (k == GW_TIMER_NONE)
     return;
   c->timer_kind = k;
-  c->deadline_ms = gw_now_ms() + timer_duration_ms[k];
+  c->deadline_ms = gw_now_ms() + timer_duration_ms(k);
   c->timer_prev = srv->timer_tail[k];
   if (srv->timer_tail[k])
     srv->timer_tail[k]->timer_next = c;
@@ -262,6 +272,7 @@ static void free_graveyard(gw_server *srv) {
     gw_buf_free(&c->out);
     free(c);
     srv->nlive--;
+    atomic_fetch_sub(&gw_app_connections, 1);
   }
 }
 
@@ -271,6 +282,8 @@ void gw_conn_close(gw_conn *c) {
   gw_server *srv = c->srv;
   timer_unlink(c);
   epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+  gw_tls_conn_free(c->tls);
+  c->tls = NULL;
   close(c->fd);
   c->fd = -1;
   srv->nopen--;
@@ -309,7 +322,7 @@ static void run_ready(gw_server *srv) {
 
 /* A flood of refused connections should not become a flood of log lines. */
 static void warn_refused(const char *why) {
-  static uint64_t last_ms;
+  static __thread uint64_t last_ms;
   uint64_t now = gw_now_ms();
   if (last_ms == 0 || now - last_ms >= 1000) {
     gw_log(EDGEFN_LOG_WARN, "connection refused: %s", why);
@@ -317,19 +330,30 @@ static void warn_refused(const char *why) {
   }
 }
 
-static void accept_one(gw_server *srv, int fd, const struct sockaddr_storage *ss) {
-  if (srv->nlive >= GW_MAX_CONNECTIONS || srv->stopping) {
+static void accept_one(gw_server *srv, gw_listener *l, int fd,
+                       const struct sockaddr_storage *ss) {
+  /* The count includes connections whose client left while their function still runs:
+   * they hold memory just the same. */
+  if (atomic_fetch_add(&gw_app_connections, 1) >= gw_lim.max_connections || srv->stopping) {
+    atomic_fetch_sub(&gw_app_connections, 1);
     if (!srv->stopping)
       warn_refused("too many connections");
+    srv->metrics.refused++;
     close(fd);
     return;
   }
   gw_conn *c = calloc(1, sizeof(*c));
+  if (c && l->tls && !(c->tls = gw_tls_conn_new(l->tls, fd))) {
+    free(c);
+    c = NULL;
+  }
   if (!c) {
+    atomic_fetch_sub(&gw_app_connections, 1);
     close(fd);
     return;
   }
   c->srv = srv;
+  c->lst = l;
   c->fd = fd;
   c->refs = 1;
   if (ss->ss_family == AF_INET6)
@@ -342,10 +366,15 @@ static void accept_one(gw_server *srv, int fd, const struct sockaddr_storage *ss
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   c->events = EPOLLIN;
   if (epoll_add(srv, fd, c->events, c) != 0) {
+    atomic_fetch_sub(&gw_app_connections, 1);
+    gw_tls_conn_free(c->tls);
     close(fd);
     free(c);
     return;
   }
+  pthread_mutex_lock(&srv->metrics.lock);
+  srv->metrics.accepted++;
+  pthread_mutex_unlock(&srv->metrics.lock);
   gw_http_conn_init(c);
   c->all_next = srv->all;
   if (srv->all)
@@ -356,13 +385,13 @@ static void accept_one(gw_server *srv, int fd, const struct sockaddr_storage *ss
   timer_arm(c, GW_TIMER_IDLE);
 }
 
-static void on_listen_readable(gw_server *srv) {
-  for (int i = 0; i < GW_ACCEPTS_PER_WAKEUP && srv->listen_fd >= 0; i++) {
+static void on_listen_readable(gw_server *srv, gw_listener *l) {
+  for (int i = 0; i < GW_ACCEPTS_PER_WAKEUP && l->fd >= 0; i++) {
     struct sockaddr_storage ss;
     socklen_t sl = sizeof(ss);
-    int fd = accept4(srv->listen_fd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int fd = accept4(l->fd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd >= 0) {
-      accept_one(srv, fd, &ss);
+      accept_one(srv, l, fd, &ss);
       continue;
     }
     if (errno == EINTR || errno == ECONNABORTED)
@@ -371,7 +400,7 @@ static void on_listen_readable(gw_server *srv) {
       /* Out of descriptors: the pending connection would keep the listener readable and
        * spin the loop, so use the spare descriptor to accept it and close it at once. */
       close(srv->spare_fd);
-      fd = accept(srv->listen_fd, NULL, NULL);
+      fd = accept(l->fd, NULL, NULL);
       if (fd >= 0)
         close(fd);
       srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -387,9 +416,33 @@ static void on_listen_readable(gw_server *srv) {
 /* ---- socket I/O ---- */
 
 /* Writes what the socket takes. Returns -1 when the connection is dead. */
+/* recv() and send() on the socket or through TLS, with the socket's conventions: -1 and
+ * errno EAGAIN when it would block (TLS records in c->tls_want which way it waits). */
+static ssize_t conn_recv(gw_conn *c, void *buf, size_t len) {
+  if (!c->tls)
+    return recv(c->fd, buf, len, 0);
+  unsigned want = 0;
+  long n = gw_tls_recv(c->tls, buf, len, &want);
+  c->tls_want = n < 0 ? want : 0;
+  if (n < 0)
+    errno = want ? EAGAIN : ECONNRESET;
+  return n;
+}
+
+static ssize_t conn_send(gw_conn *c, const void *buf, size_t len) {
+  if (!c->tls)
+    return send(c->fd, buf, len, MSG_NOSIGNAL);
+  unsigned want = 0;
+  long n = gw_tls_send(c->tls, buf, len, &want);
+  c->tls_want = n < 0 ? want : 0;
+  if (n < 0)
+    errno = want ? EAGAIN : EPIPE;
+  return n;
+}
+
 static int conn_flush(gw_conn *c) {
   while (gw_buf_pending(&c->out) > 0) {
-    ssize_t n = send(c->fd, c->out.data + c->out.off, gw_buf_pending(&c->out), MSG_NOSIGNAL);
+    ssize_t n = conn_send(c, c->out.data + c->out.off, gw_buf_pending(&c->out));
     if (n > 0) {
       gw_buf_consume(&c->out, (size_t)n);
       c->progress = true;
@@ -407,19 +460,21 @@ static int conn_flush(gw_conn *c) {
   return 0;
 }
 
-static void conn_on_readable(gw_conn *c) {
+/* Reads what is there into c->in (or discards it while lingering). Returns -1 when the
+ * connection was closed. */
+static int conn_read(gw_conn *c) {
   if (c->phase == GW_PHASE_LINGER) {
     char scratch[4096];
     for (;;) {
-      ssize_t n = recv(c->fd, scratch, sizeof(scratch), 0);
+      ssize_t n = conn_recv(c, scratch, sizeof(scratch));
       if (n > 0)
         continue;
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-        return;
+        return -1;
       gw_conn_close(c);
-      return;
+      return -1;
     }
   }
   /* A few reads per wakeup; level-triggered epoll brings the rest next time. */
@@ -431,9 +486,9 @@ static void conn_on_readable(gw_conn *c) {
       room = GW_READ_CHUNK;
     if (gw_buf_reserve(&c->in, room) != 0) {
       gw_conn_close(c);
-      return;
+      return -1;
     }
-    ssize_t n = recv(c->fd, c->in.data + c->in.len, room, 0);
+    ssize_t n = conn_recv(c, c->in.data + c->in.len, room);
     if (n > 0) {
       c->in.len += (size_t)n;
       c->progress = true;
@@ -450,19 +505,30 @@ static void conn_on_readable(gw_conn *c) {
     if (errno == EAGAIN || errno == EWOULDBLOCK)
       break;
     gw_conn_close(c);
-    return;
+    return -1;
   }
-  conn_drive(c);
+  return 0;
+}
+
+static void conn_on_readable(gw_conn *c) {
+  if (conn_read(c) == 0)
+    conn_drive(c);
 }
 
 /* Registers the epoll interest and the timer that match the connection's state. */
 static void conn_update(gw_conn *c) {
   unsigned want = 0;
+  bool can_read = c->phase == GW_PHASE_LINGER ||
+                  (!c->peer_eof && !c->close_after && gw_buf_pending(&c->in) < GW_INPUT_BUFFER_MAX);
   if (gw_buf_pending(&c->out) > 0)
     want |= EPOLLOUT;
-  if (c->phase == GW_PHASE_LINGER ||
-      (!c->peer_eof && !c->close_after && gw_buf_pending(&c->in) < GW_INPUT_BUFFER_MAX))
+  if (can_read)
     want |= EPOLLIN;
+  /* TLS may wait on the other direction (a handshake writing while we read), and may hold
+   * decrypted bytes epoll cannot see. */
+  want |= c->tls_want;
+  if (c->tls && can_read && gw_tls_pending(c->tls) > 0)
+    gw_conn_ready(c);
   if (want != c->events) {
     struct epoll_event ev = {.events = want, .data.ptr = c};
     if (epoll_ctl(c->srv->epfd, EPOLL_CTL_MOD, c->fd, &ev) != 0) {
@@ -519,6 +585,9 @@ static void conn_drive(gw_conn *c) {
       conn_start_linger(c);
       break;
     }
+    if (c->tls && gw_tls_pending(c->tls) > 0 &&
+        gw_buf_pending(&c->in) < GW_INPUT_BUFFER_MAX && conn_read(c) != 0)
+      break;
     gw_parse_result r = gw_http_parse(c);
     if (r == GW_PARSE_REQUEST) {
       gw_http_dispatch(c);
@@ -546,7 +615,8 @@ static void conn_on_event(gw_conn *c, unsigned events) {
   gw_conn_ref(c);
   if ((events & EPOLLERR) || ((events & EPOLLHUP) && !(c->events & EPOLLIN))) {
     gw_conn_close(c);
-  } else if (events & (EPOLLIN | EPOLLHUP)) {
+  } else if ((events & (EPOLLIN | EPOLLHUP)) || (c->tls_want & events)) {
+    /* (A TLS handshake may have been waiting to write while reading.) */
     conn_on_readable(c);
   }
   if (c->fd >= 0 && (events & EPOLLOUT))
@@ -554,22 +624,85 @@ static void conn_on_event(gw_conn *c, unsigned events) {
   gw_conn_unref(c);
 }
 
+/* ---- sites: moving to a new configuration between requests ---- */
+
+/* Attaches the current site to this worker's loop when a reload published a new one. New
+ * requests go to the head of srv->attached; older sites stay attached until their last
+ * request has ended. */
+static void adopt_site(gw_server *srv) {
+  unsigned gen = atomic_load(&gw_app_generation);
+  if (gen == srv->generation)
+    return;
+  srv->generation = gen;
+  gw_site *s = gw_app_current_site();
+  if (!s)
+    return;
+  if (srv->attached && srv->attached->site == s) {
+    gw_site_unref(s);
+    return;
+  }
+  gw_attached *a = calloc(1, sizeof(*a));
+  unsigned char *used = calloc(s->cfg->nfunctions ? s->cfg->nfunctions : 1, 1);
+  int rc = a && used ? edgefn_edge_attach(s->edge, srv->loop) : EDGEFN_ENOMEM;
+  if (rc != 0) {
+    gw_log(EDGEFN_LOG_ERROR, "worker %u: cannot use the new configuration: %s", srv->id,
+           edgefn_strerror(rc));
+    free(a);
+    free(used);
+    gw_site_unref(s);
+    return;
+  }
+  a->site = s;
+  a->fn_used = used;
+  a->next = srv->attached;
+  srv->attached = a;
+}
+
+static void detach_one(gw_server *srv, gw_attached *a) {
+  /* Requests still in flight end with on_end(EDGEFN_ECANCELED) inside this call. */
+  edgefn_edge_detach(a->site->edge, srv->loop);
+  uint64_t used = 0;
+  for (size_t i = 0; i < a->site->cfg->nfunctions; i++)
+    used += a->fn_used[i];
+  pthread_mutex_lock(&srv->metrics.lock);
+  srv->metrics.runtimes -= used;
+  pthread_mutex_unlock(&srv->metrics.lock);
+  gw_site_unref(a->site);
+  free(a->fn_used);
+  free(a);
+}
+
+/* Detaches the older sites whose requests have all ended. Never from inside a callback. */
+static void retire_sites(gw_server *srv) {
+  if (!srv->attached)
+    return;
+  gw_attached **pp = &srv->attached->next;
+  while (*pp) {
+    gw_attached *a = *pp;
+    if (a->inflight == 0) {
+      *pp = a->next;
+      detach_one(srv, a);
+    } else {
+      pp = &a->next;
+    }
+  }
+}
+
 /* ---- shutdown ---- */
 
 static void begin_shutdown(gw_server *srv) {
-  if (srv->stopping) {
-    /* A second signal means now. */
-    srv->force_exit = true;
+  if (srv->stopping)
     return;
-  }
-  gw_log(EDGEFN_LOG_INFO, "shutting down: finishing %zu connection(s)", srv->nopen);
+  gw_log(EDGEFN_LOG_DEBUG, "worker %u: shutting down, finishing %zu connection(s)", srv->id,
+         srv->nopen);
   srv->stopping = true;
-  srv->stop_deadline_ms = gw_now_ms() + GW_SHUTDOWN_GRACE_MS;
-  if (srv->listen_fd >= 0) {
-    epoll_ctl(srv->epfd, EPOLL_CTL_DEL, srv->listen_fd, NULL);
-    close(srv->listen_fd);
-    srv->listen_fd = -1;
-  }
+  srv->stop_deadline_ms = gw_now_ms() + gw_lim.shutdown_grace_ms;
+  for (size_t i = 0; i < srv->nlisteners; i++)
+    if (srv->listeners[i].fd >= 0) {
+      epoll_ctl(srv->epfd, EPOLL_CTL_DEL, srv->listeners[i].fd, NULL);
+      close(srv->listeners[i].fd);
+      srv->listeners[i].fd = -1;
+    }
   /* Connections between requests close now; the rest close after their response. */
   for (gw_conn *c = srv->all; c; c = c->all_next)
     if (c->fd >= 0 && c->phase == GW_PHASE_IDLE && gw_buf_pending(&c->in) == 0 &&
@@ -577,15 +710,17 @@ static void begin_shutdown(gw_server *srv) {
       gw_conn_ready(c);
 }
 
-static void on_signal(gw_server *srv) {
-  struct signalfd_siginfo si;
-  while (read(srv->signal_fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+static void on_wake(gw_server *srv) {
+  uint64_t v;
+  while (read(srv->wake_fd, &v, sizeof(v)) == (ssize_t)sizeof(v)) {
+  }
+  if (atomic_load(&gw_app_stopping))
     begin_shutdown(srv);
 }
 
-int gw_server_run(gw_server *srv) {
+static int server_run(gw_server *srv) {
   struct epoll_event events[GW_MAX_EVENTS];
-  while (!srv->force_exit) {
+  while (!atomic_load(&gw_app_force_exit)) {
     uint64_t now = gw_now_ms();
     if (srv->stopping && (srv->nlive == 0 || now >= srv->stop_deadline_ms))
       break;
@@ -616,14 +751,17 @@ int gw_server_run(gw_server *srv) {
     bool loop_ready = false;
     for (int i = 0; i < n; i++) {
       void *p = events[i].data.ptr;
-      if (p == &tag_listen)
-        on_listen_readable(srv);
-      else if (p == &tag_signal)
-        on_signal(srv);
-      else if (p == &tag_loop)
+      if (p == &tag_wake) {
+        on_wake(srv);
+        adopt_site(srv);
+      } else if (p == &tag_loop) {
         loop_ready = true;
-      else
+      } else if (srv->nlisteners && (gw_listener *)p >= srv->listeners &&
+                 (gw_listener *)p < srv->listeners + srv->nlisteners) {
+        on_listen_readable(srv, p);
+      } else {
         conn_on_event(p, events[i].events);
+      }
       run_ready(srv);
     }
     if (loop_ready || edgefn_loop_timeout(srv->loop) == 0) {
@@ -633,15 +771,17 @@ int gw_server_run(gw_server *srv) {
     }
     run_timers(srv);
     run_ready(srv);
+    retire_sites(srv);
     free_graveyard(srv);
   }
   if (srv->nlive > 0)
-    gw_log(EDGEFN_LOG_WARN, "shutdown: %zu connection(s) cut off", srv->nlive);
+    gw_log(EDGEFN_LOG_WARN, "worker %u: shutdown: %zu connection(s) cut off", srv->id,
+           srv->nlive);
   return 0;
 }
 
-/* Closes every socket; responses still in flight end when the runtime is freed. */
-void gw_server_close_all(gw_server *srv) {
+/* Closes every socket; responses still in flight end when the edges are detached. */
+static void close_all(gw_server *srv) {
   gw_conn *c = srv->all;
   while (c) {
     gw_conn_ref(c);
@@ -659,14 +799,51 @@ void gw_server_close_all(gw_server *srv) {
   srv->ready_tail = NULL;
 }
 
+void *gw_server_thread(void *arg) {
+  gw_server *srv = arg;
+  gw_this_worker = srv;
+  int rc = edgefn_loop_new(&srv->loop, NULL);
+  if (rc != 0) {
+    gw_log(EDGEFN_LOG_ERROR, "worker %u: edgefn_loop_new: %s", srv->id, edgefn_strerror(rc));
+    srv->exit_status = 1;
+    return NULL;
+  }
+  if (epoll_add(srv, edgefn_loop_fd(srv->loop), EPOLLIN, &tag_loop) != 0) {
+    gw_log(EDGEFN_LOG_ERROR, "worker %u: epoll_ctl: %s", srv->id, strerror(errno));
+    srv->exit_status = 1;
+  }
+  adopt_site(srv);
+  if (!srv->attached)
+    srv->exit_status = 1;
+  if (srv->exit_status == 0 && server_run(srv) != 0)
+    srv->exit_status = 1;
+  close_all(srv);
+  while (srv->attached) {
+    gw_attached *a = srv->attached;
+    srv->attached = a->next;
+    detach_one(srv, a);
+  }
+  /* The ECANCELED endings above released the last references; the loop goes last. */
+  free_graveyard(srv);
+  edgefn_loop_free(srv->loop);
+  srv->loop = NULL;
+  gw_this_worker = NULL;
+  return NULL;
+}
+
 void gw_server_free(gw_server *srv) {
   free_graveyard(srv);
-  if (srv->listen_fd >= 0)
-    close(srv->listen_fd);
-  if (srv->signal_fd >= 0)
-    close(srv->signal_fd);
+  for (size_t i = 0; i < srv->nlisteners; i++) {
+    if (srv->listeners[i].fd >= 0)
+      close(srv->listeners[i].fd);
+    gw_tls_ctx_free(srv->listeners[i].tls);
+  }
+  free(srv->listeners);
+  if (srv->wake_fd >= 0)
+    close(srv->wake_fd);
   if (srv->spare_fd >= 0)
     close(srv->spare_fd);
   if (srv->epfd >= 0)
     close(srv->epfd);
+  gw_metrics_free(&srv->metrics);
 }

@@ -131,44 +131,42 @@ static edge_loop *find_loop(edgefn_edge *edge, const edgefn_loop *loop) {
   return el;
 }
 
-/* The URL a request for `origin` is sent with: the scheme becomes https for a TLS origin and
- * the authority becomes the origin's Host header when it has one. Writes at most
- * forwarded_url_len(...) bytes to out when out is non-NULL; returns the length. */
+/* The URL a request for `origin` is sent with: the scheme follows the origin's TLS flag both
+ * ways (a client's https URL to a plain-HTTP origin becomes http, and the reverse), and the
+ * authority becomes the origin's Host header when it has one. Writes the URL to out when out
+ * is non-NULL; returns its length. */
 static size_t forwarded_url(const char *url, size_t len, const edge_origin *origin, char *out) {
   const char *scheme_end = memchr(url, ':', len);
-  if (!origin || !scheme_end || (!origin->tls && !origin->host_header)) {
+  if (!origin || !scheme_end) {
     if (out)
       memcpy(out, url, len);
     return len;
   }
-  size_t n = 0;
   const char *scheme = origin->tls ? "https" : "http";
   size_t scheme_len = strlen(scheme);
   const char *rest = scheme_end, *end = url + len;
+  const char *auth = NULL, *auth_end = NULL;
   if (origin->host_header && end - rest >= 3 && rest[1] == '/' && rest[2] == '/') {
-    const char *a = rest + 3, *e = a;
-    while (e < end && *e != '/' && *e != '?' && *e != '#')
-      e++;
-    size_t hl = strlen(origin->host_header);
+    auth = rest + 3;
+    auth_end = auth;
+    while (auth_end < end && *auth_end != '/' && *auth_end != '?' && *auth_end != '#')
+      auth_end++;
+  }
+  if (!auth) {
     if (out) {
       memcpy(out, scheme, scheme_len);
-      memcpy(out + scheme_len, "://", 3);
-      memcpy(out + scheme_len + 3, origin->host_header, hl);
-      memcpy(out + scheme_len + 3 + hl, e, (size_t)(end - e));
+      memcpy(out + scheme_len, rest, (size_t)(end - rest));
     }
-    return scheme_len + 3 + hl + (size_t)(end - e);
+    return scheme_len + (size_t)(end - rest);
   }
-  if (!origin->tls) {
-    if (out)
-      memcpy(out, url, len);
-    return len;
-  }
-  n = (size_t)(end - rest);
+  size_t hl = strlen(origin->host_header);
   if (out) {
     memcpy(out, scheme, scheme_len);
-    memcpy(out + scheme_len, rest, n);
+    memcpy(out + scheme_len, "://", 3);
+    memcpy(out + scheme_len + 3, origin->host_header, hl);
+    memcpy(out + scheme_len + 3 + hl, auth_end, (size_t)(end - auth_end));
   }
-  return scheme_len + n;
+  return scheme_len + 3 + hl + (size_t)(end - auth_end);
 }
 
 /* Copies a request into one block, with its URL as forwarded_url() makes it for `origin`. */

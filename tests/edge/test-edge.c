@@ -22,6 +22,32 @@ TEST(edge_1_3_no_function_goes_to_origin) {
   return 0;
 }
 
+/* A host that terminates TLS hands in https URLs; a plain-HTTP origin must still be reached
+ * over HTTP (the scheme follows the origin's tls flag), by the default path and by a
+ * function's same-host subrequest. */
+TEST(edge_https_client_url_to_plain_origin) {
+  edge_env e;
+  ASSERT_EQ(eenv_open(&e,
+                      "addEventListener('fetch', function (ev) {\n"
+                      "  ev.respondWith(fetch('https://site.test/sub').then(function (r) {\n"
+                      "    return r.text(); }).then(function (t) {\n"
+                      "      return new Response(ev.request.url + ' ' + t); }));\n"
+                      "});",
+                      false),
+            0);
+  collected c;
+  ASSERT_EQ(eenv_get(&e, "https://site.test/page", &c), 0);
+  ASSERT_EQ(c.status, 200);
+  ASSERT_STREQ(c.body, "hello /page");
+  collected_free(&c);
+  ASSERT_EQ(eenv_get(&e, "https://site.test/fn/x", &c), 0);
+  ASSERT_EQ(c.status, 200);
+  ASSERT_STREQ(c.body, "https://site.test/fn/x hello /sub");
+  collected_free(&c);
+  eenv_close(&e);
+  return 0;
+}
+
 TEST(edge_1_4_function_answers) {
   edge_env e;
   ASSERT_EQ(eenv_open(&e,

@@ -10,6 +10,7 @@ import http.client
 import http.server
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -512,8 +513,16 @@ def run_checks(proc, port, out_path):
     def t_access_log():
         with open(out_path, 'rb') as f:
             log = f.read().decode(errors='replace')
-        check('GET /echo?x=1 200' in log, 'no access log line for /echo in %r' % log[-500:])
-    run('access log on stdout', t_access_log)
+        lines = [l for l in log.splitlines() if '"GET /echo?x=1 HTTP/1.1"' in l]
+        check(lines, 'no access log line for /echo in %r' % log[-500:])
+        # Combined format, then the function, the cache status and the timings.
+        m = re.match(r'^127\.0\.0\.1 - - \[\d{2}/\w{3}/\d{4}:\d{2}:\d{2}:\d{2} \+0000\] '
+                     r'"GET /echo\?x=1 HTTP/1\.1" 200 (\d+) "-" "gw-test/1" fn=hello cache=- '
+                     r'ttfb_us=(\d+) total_us=(\d+)$', lines[0])
+        check(m, 'access log line %r' % lines[0])
+        check(int(m.group(1)) > 0 and int(m.group(3)) >= int(m.group(2)),
+              'sizes/timings in %r' % lines[0])
+    run('access log on stdout: combined format with function, cache and timings', t_access_log)
 
     def t_sigterm():
         # An idle keep-alive connection must not hold shutdown up.
