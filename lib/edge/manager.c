@@ -388,6 +388,10 @@ void edge__mgr_sync(edge_mgr *m) {
       m->retired = r;
     }
     st->rt_count = 0;
+    if (st->q_len) { /* the new version may allow more at once */
+      mark_ready(m, st);
+      edgefn__defer_queue(m->cfg.loop, &m->pump);
+    }
   }
   edge__fntab_unref(m->table);
   m->table = t;
@@ -422,6 +426,10 @@ int edge__mgr_acquire(edge_mgr *m, size_t fn, edge_job *job, edgefn_runtime **rt
     st->q_tail = job;
     st->q_len++;
     C_BOTH(m, st, queued, 1);
+    if (st->in_flight < f->concurrency) { /* slots freed, the pump has not run yet */
+      mark_ready(m, st);
+      edgefn__defer_queue(m->cfg.loop, &m->pump);
+    }
     return 1;
   }
   C_BOTH(m, st, shed, 1);

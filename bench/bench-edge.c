@@ -1,0 +1,515 @@
+/* Benchmark: elastic runtime management through edgefn_edge (issue 11).
+ *
+ *   1. memory of one idle runtime, every Web API available (installed lazily);
+ *   2. N distinct functions (default 10,000) each invoked once: cold-start time per runtime
+ *      and the process's RSS;
+ *   3. a hot set of 100 functions served while the other N-100 churn through eviction
+ *      under a memory budget, against the hot set served alone;
+ *   4. a spike: one function flooded at 10x its capacity while a second is served at a
+ *      steady rate; the second's p99 without the flood, with it, and with it but without
+ *      the concurrency limit (the reference that shows what the limit buys).
+ *
+ *   scripts/bench            (builds a release build first)
+ *   build-release/bench/edgefn-bench-edge [functions]
+ */
+#include <edgefn/edgefn.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static size_t rss_bytes(void) {
+  FILE *f = fopen("/proc/self/statm", "r");
+  unsigned long size = 0, resident = 0;
+  if (f) {
+    if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+      resident = 0;
+    fclose(f);
+  }
+  return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Sorts v and returns its q-quantile (0..1). */
+static double quantile_us(uint64_t *v, size_t n, double q) {
+  if (n == 0)
+    return 0;
+  qsort(v, n, sizeof(*v), cmp_u64);
+  size_t i = (size_t)(q * (double)(n - 1) + 0.5);
+  return (double)v[i] / 1000.0;
+}
+
+static void die(const char *what, int rc) {
+  fprintf(stderr, "bench-edge: %s: %s\n", what, edgefn_strerror(rc));
+  exit(1);
+}
+
+/* ---- one request at a time, synchronously ---- */
+
+typedef struct one {
+  int status;
+  int ended;
+} one;
+static void one_head(void *ud, const edgefn_response_head *h) { ((one *)ud)->status = h->status; }
+static void one_end(void *ud, int result) {
+  (void)result;
+  ((one *)ud)->ended = 1;
+}
+static const edgefn_response_handler one_handler = {sizeof(edgefn_response_handler), one_head,
+                                                    NULL, one_end};
+
+/* Runs one request to its end; returns its latency in ns. */
+static uint64_t request(edgefn_edge *edge, edgefn_loop *loop, const char *url) {
+  one o = {0, 0};
+  edgefn_request req = EDGEFN_REQUEST_INIT;
+  req.url = url;
+  req.url_len = strlen(url);
+  uint64_t t0 = now_ns();
+  int rc = edgefn_edge_handle(edge, loop, &req, &one_handler, &o);
+  if (rc != 0)
+    die("handle", rc);
+  while (!o.ended)
+    edgefn_loop_run(loop, EDGEFN_RUN_ONCE);
+  uint64_t t = now_ns() - t0;
+  if (o.status != 200) {
+    fprintf(stderr, "bench-edge: %s answered %d\n", url, o.status);
+    exit(1);
+  }
+  return t;
+}
+
+/* ---- building edges over many functions ---- */
+
+static edgefn_script *compile(const char *src) {
+  edgefn_script_options so = EDGEFN_SCRIPT_OPTIONS_INIT;
+  so.source = src;
+  so.source_len = strlen(src);
+  so.filename = "bench.js";
+  edgefn_script *s = NULL;
+  int rc = edgefn_script_new(&s, &so, NULL);
+  if (rc != 0)
+    die("compile", rc);
+  return s;
+}
+
+/* A distinct hello-world per function (its name is in the code, so no two scripts are the
+ * same bytecode). */
+static edgefn_script *hello_script(size_t i) {
+  char src[512];
+  snprintf(src, sizeof(src),
+           "addEventListener('fetch', function (event) {\n"
+           "  event.respondWith(new Response('Hello from function %zu\\n',\n"
+           "      { headers: { 'content-type': 'text/plain; charset=utf-8' } }));\n"
+           "});\n",
+           i);
+  return compile(src);
+}
+
+typedef struct fleet {
+  size_t n;
+  edgefn_script **scripts;
+  char **names;
+  edgefn_rules *rules;
+} fleet;
+
+/* Functions f0..f(n-1), each reached under /fI/. Rules are matched in order, so the hot
+ * set (the first 100) matches early, as an operator would order them. */
+static void fleet_make(fleet *f, size_t n) {
+  f->n = n;
+  f->scripts = calloc(n, sizeof(*f->scripts));
+  f->names = calloc(n, sizeof(*f->names));
+  size_t cap = n * 120 + 64, o = 0;
+  char *json = malloc(cap);
+  o += (size_t)snprintf(json + o, cap - o, "{\"rules\": [");
+  for (size_t i = 0; i < n; i++) {
+    f->scripts[i] = hello_script(i);
+    f->names[i] = malloc(24);
+    snprintf(f->names[i], 24, "f%zu", i);
+    o += (size_t)snprintf(json + o, cap - o,
+                          "%s{\"function\": \"f%zu\", \"match\": [[{\"field\": \"path\", "
+                          "\"operator\": \"prefix\", \"values\": [\"/f%zu/\"]}]]}",
+                          i ? "," : "", i, i);
+  }
+  snprintf(json + o, cap - o, "]}");
+  edgefn_error_info err = EDGEFN_ERROR_INFO_INIT;
+  int rc = edgefn_rules_from_json(&f->rules, json, strlen(json), "rules.json", &err);
+  if (rc != 0) {
+    fprintf(stderr, "rules: %s\n", err.message);
+    die("rules", rc);
+  }
+  free(json);
+}
+
+static void fleet_free(fleet *f) {
+  for (size_t i = 0; i < f->n; i++) {
+    edgefn_script_free(f->scripts[i]);
+    free(f->names[i]);
+  }
+  free(f->scripts);
+  free(f->names);
+  edgefn_rules_free(f->rules);
+}
+
+static edgefn_edge *fleet_edge(const fleet *f, edgefn_edge_options *eo) {
+  edgefn_function *fns = calloc(f->n, sizeof(*fns));
+  for (size_t i = 0; i < f->n; i++) {
+    fns[i] = (edgefn_function)EDGEFN_FUNCTION_INIT;
+    fns[i].name = f->names[i];
+    fns[i].script = f->scripts[i];
+  }
+  eo->functions = fns;
+  eo->function_count = f->n;
+  eo->rules = f->rules;
+  edgefn_edge *edge = NULL;
+  edgefn_error_info err = EDGEFN_ERROR_INFO_INIT;
+  int rc = edgefn_edge_new(&edge, eo, &err);
+  free(fns);
+  if (rc != 0) {
+    fprintf(stderr, "edge: %s\n", err.message);
+    die("edge", rc);
+  }
+  return edge;
+}
+
+static edgefn_edge_stats stats(edgefn_edge *edge, edgefn_loop *loop, const char *name) {
+  edgefn_edge_stats s = EDGEFN_EDGE_STATS_INIT;
+  int rc = edgefn_edge_stats_get(edge, loop, name, &s);
+  if (rc != 0)
+    die("stats", rc);
+  return s;
+}
+
+static void url_of(char *buf, size_t len, size_t i) {
+  snprintf(buf, len, "http://site.test/f%zu/", i);
+}
+
+/* ---- 1. one idle runtime ---- */
+
+static size_t bench_idle(edgefn_loop *loop) {
+  fleet f;
+  fleet_make(&f, 1);
+  edgefn_edge_options eo = EDGEFN_EDGE_OPTIONS_INIT;
+  const char *warm[] = {"f0"};
+  eo.prewarm = warm;
+  eo.prewarm_count = 1;
+  edgefn_edge *edge = fleet_edge(&f, &eo);
+  int rc = edgefn_edge_attach(edge, loop);
+  if (rc != 0)
+    die("attach", rc);
+  size_t fresh = stats(edge, loop, NULL).runtime_bytes;
+  request(edge, loop, "http://site.test/f0/");
+  size_t served = stats(edge, loop, NULL).runtime_bytes;
+  printf("1. idle runtime (JS heap, counting allocator): %.1f KB after creation, %.1f KB after "
+         "one request (target <= 256 KB: %s)\n",
+         fresh / 1024.0, served / 1024.0, served <= 256 * 1024 ? "met" : "MISSED");
+  edgefn_edge_detach(edge, loop);
+  edgefn_edge_free(edge);
+  fleet_free(&f);
+  return served;
+}
+
+/* ---- 2. N functions, each once ---- */
+
+static void bench_many(edgefn_loop *loop, fleet *f) {
+  edgefn_edge_options eo = EDGEFN_EDGE_OPTIONS_INIT;
+  eo.runtime_memory_budget = (size_t)1 << 40; /* keep them all: this measures their cost */
+  edgefn_edge *edge = fleet_edge(f, &eo);
+  int rc = edgefn_edge_attach(edge, loop);
+  if (rc != 0)
+    die("attach", rc);
+  size_t rss0 = rss_bytes();
+  uint64_t *cold = malloc(f->n * sizeof(uint64_t));
+  uint64_t *first = malloc(f->n * sizeof(uint64_t));
+  char url[64];
+  uint64_t prev = 0, t0 = now_ns();
+  for (size_t i = 0; i < f->n; i++) {
+    url_of(url, sizeof(url), i);
+    first[i] = request(edge, loop, url);
+    uint64_t c = stats(edge, loop, NULL).cold_start_ns;
+    cold[i] = c - prev;
+    prev = c;
+  }
+  double total_s = (double)(now_ns() - t0) / 1e9;
+  size_t rss1 = rss_bytes();
+  edgefn_edge_stats s = stats(edge, loop, NULL);
+  double med = quantile_us(cold, f->n, 0.5);
+  printf("2. %zu distinct functions, each invoked once (%.2f s in all):\n", f->n, total_s);
+  printf("   cold start per runtime: median %.0f us, p99 %.0f us (target median <= 500 us: "
+         "%s)\n",
+         med, quantile_us(cold, f->n, 0.99), med <= 500 ? "met" : "MISSED");
+  printf("   first request incl. cold start and rule match: median %.0f us, p99 %.0f us\n",
+         quantile_us(first, f->n, 0.5), quantile_us(first, f->n, 0.99));
+  printf("   runtimes alive %zu, JS heaps %.1f MB (%.1f KB each); process RSS %.1f MB, "
+         "%.1f MB for the runtimes (%.1f KB each)\n",
+         s.runtimes, s.runtime_bytes / 1048576.0, s.runtime_bytes / 1024.0 / (double)f->n,
+         rss1 / 1048576.0, (double)(rss1 - rss0) / 1048576.0,
+         (double)(rss1 - rss0) / 1024.0 / (double)f->n);
+  free(cold);
+  free(first);
+  uint64_t d0 = now_ns();
+  edgefn_edge_detach(edge, loop);
+  printf("   freeing them all: %.0f us each\n", (double)(now_ns() - d0) / 1e3 / (double)f->n);
+  edgefn_edge_free(edge);
+}
+
+/* ---- 3. a hot set while the rest churns ---- */
+
+#define HOT 100
+#define HOT_PER_COLD 4
+
+static void bench_churn(edgefn_loop *loop, fleet *f, size_t runtime_bytes) {
+  edgefn_edge_options eo = EDGEFN_EDGE_OPTIONS_INIT;
+  eo.runtime_memory_budget = 2 * HOT * runtime_bytes; /* room for the hot set twice over */
+  edgefn_edge *edge = fleet_edge(f, &eo);
+  int rc = edgefn_edge_attach(edge, loop);
+  if (rc != 0)
+    die("attach", rc);
+  char url[64];
+  for (size_t i = 0; i < HOT; i++) { /* warm the hot set */
+    url_of(url, sizeof(url), i);
+    request(edge, loop, url);
+  }
+  size_t cold_n = f->n - HOT;
+  size_t hot_n = cold_n * HOT_PER_COLD;
+  uint64_t *lat = malloc(hot_n * sizeof(uint64_t));
+  /* The hot set alone. */
+  uint64_t t0 = now_ns();
+  for (size_t i = 0; i < hot_n; i++) {
+    url_of(url, sizeof(url), i % HOT);
+    lat[i] = request(edge, loop, url);
+  }
+  double alone_s = (double)(now_ns() - t0) / 1e9;
+  double alone_p50 = quantile_us(lat, hot_n, 0.5), alone_p99 = quantile_us(lat, hot_n, 0.99);
+  /* The same hot requests with every cold function invoked in between. */
+  edgefn_edge_stats before = stats(edge, loop, NULL);
+  uint64_t hot_cold_before = 0;
+  for (size_t i = 0; i < HOT; i++)
+    hot_cold_before += stats(edge, loop, f->names[i]).cold_starts;
+  uint64_t hot_time = 0;
+  t0 = now_ns();
+  for (size_t i = 0, c = 0; i < hot_n; i++) {
+    url_of(url, sizeof(url), i % HOT);
+    lat[i] = request(edge, loop, url);
+    hot_time += lat[i];
+    if (i % HOT_PER_COLD == HOT_PER_COLD - 1) {
+      url_of(url, sizeof(url), HOT + c++ % cold_n);
+      request(edge, loop, url);
+    }
+  }
+  double mixed_s = (double)(now_ns() - t0) / 1e9;
+  edgefn_edge_stats after = stats(edge, loop, NULL);
+  uint64_t hot_cold_after = 0;
+  for (size_t i = 0; i < HOT; i++)
+    hot_cold_after += stats(edge, loop, f->names[i]).cold_starts;
+  double p50 = quantile_us(lat, hot_n, 0.5), p99 = quantile_us(lat, hot_n, 0.99);
+  printf("3. hot set of %d functions, %zu requests; budget %.1f MB (%zu runtimes' worth)\n",
+         HOT, hot_n, eo.runtime_memory_budget / 1048576.0, (size_t)(2 * HOT));
+  printf("   alone:           %.0f req/s, p50 %.1f us, p99 %.1f us\n", (double)hot_n / alone_s,
+         alone_p50, alone_p99);
+  printf("   with %zu others churning (1 cold request per %d hot): hot set %.0f req/s of its "
+         "own time, p50 %.1f us, p99 %.1f us (p99 %.2fx alone); all requests %.0f req/s\n",
+         cold_n, HOT_PER_COLD, (double)hot_n / ((double)hot_time / 1e9), p50, p99,
+         p99 / alone_p99, (double)(hot_n + cold_n) / mixed_s);
+  printf("   during the churn: %llu cold starts, %llu evictions, %llu of them in the hot set; "
+         "%zu runtimes, %.1f MB at the end\n",
+         (unsigned long long)(after.cold_starts - before.cold_starts),
+         (unsigned long long)(after.evictions - before.evictions),
+         (unsigned long long)(hot_cold_after - hot_cold_before), after.runtimes,
+         after.runtime_bytes / 1048576.0);
+  free(lat);
+  edgefn_edge_detach(edge, loop);
+  edgefn_edge_free(edge);
+}
+
+/* ---- 4. a spike on one function ---- */
+
+/* A: about 100 us of CPU, then 10 ms of waiting (a subrequest, say) before it answers.
+ * B: answers at once. */
+static const char flood_js[] =
+    "addEventListener('fetch', function (ev) {\n"
+    "  var x = 0;\n"
+    "  for (var i = 0; i < 3000; i++) x = (x + i * 7) % 1000003;\n"
+    "  ev.respondWith(new Promise(function (res) {\n"
+    "    setTimeout(function () { res(new Response('a' + x)); }, 10);\n"
+    "  }));\n"
+    "});\n";
+static const char steady_js[] =
+    "addEventListener('fetch', function (ev) {\n"
+    "  ev.respondWith(new Response('b'));\n"
+    "});\n";
+
+typedef struct spike_req {
+  uint64_t due; /* when it arrived (was due to arrive), ns */
+  int is_b;
+  int status;
+  struct spike_run *run;
+} spike_req;
+
+typedef struct spike_run {
+  uint64_t *b_lat;
+  size_t b_n, b_cap;
+  size_t a_ok, a_shed, a_other, open;
+} spike_run;
+
+static void spike_head(void *ud, const edgefn_response_head *h) {
+  ((spike_req *)ud)->status = h->status;
+}
+static void spike_end(void *ud, int result) {
+  (void)result;
+  spike_req *r = ud;
+  spike_run *run = r->run;
+  if (r->is_b) {
+    if (run->b_n < run->b_cap)
+      run->b_lat[run->b_n++] = now_ns() - r->due;
+  } else if (r->status == 200)
+    run->a_ok++;
+  else if (r->status == 503)
+    run->a_shed++;
+  else
+    run->a_other++;
+  run->open--;
+  free(r);
+}
+static const edgefn_response_handler spike_handler = {sizeof(edgefn_response_handler),
+                                                      spike_head, NULL, spike_end};
+
+#define SPIKE_SECONDS 2
+#define B_RATE 500           /* requests/s of the steady function */
+#define A_CONCURRENCY 8      /* A's slots: with 10 ms per request, a capacity of 800/s */
+#define A_CAPACITY (A_CONCURRENCY * 100)
+
+static void spike_send(edgefn_edge *edge, edgefn_loop *loop, spike_run *run, int is_b,
+                       uint64_t due) {
+  spike_req *r = calloc(1, sizeof(*r));
+  r->due = due;
+  r->is_b = is_b;
+  r->run = run;
+  const char *url = is_b ? "http://site.test/b/" : "http://site.test/a/";
+  edgefn_request req = EDGEFN_REQUEST_INIT;
+  req.url = url;
+  req.url_len = strlen(url);
+  run->open++;
+  int rc = edgefn_edge_handle(edge, loop, &req, &spike_handler, r);
+  if (rc != 0)
+    die("handle", rc);
+}
+
+/* Requests arrive on a fixed schedule (open loop); B's latency counts from when it was due,
+ * so time the loop spent on A's work before it got to B is in the figure. */
+static void spike_run_once(edgefn_loop *loop, edgefn_rules *rules, edgefn_script *a,
+                           edgefn_script *b, uint32_t a_rate, uint32_t concurrency,
+                           uint32_t queue, const char *label) {
+  edgefn_function fns[2] = {EDGEFN_FUNCTION_INIT, EDGEFN_FUNCTION_INIT};
+  fns[0].name = "a";
+  fns[0].script = a;
+  fns[1].name = "b";
+  fns[1].script = b;
+  edgefn_edge_options eo = EDGEFN_EDGE_OPTIONS_INIT;
+  eo.functions = fns;
+  eo.function_count = 2;
+  eo.rules = rules;
+  eo.function_concurrency = concurrency;
+  eo.function_queue = queue;
+  edgefn_edge *edge = NULL;
+  int rc = edgefn_edge_new(&edge, &eo, NULL);
+  if (rc == 0)
+    rc = edgefn_edge_attach(edge, loop);
+  if (rc != 0)
+    die("spike edge", rc);
+  spike_run run = {0};
+  run.b_cap = B_RATE * SPIKE_SECONDS + 16;
+  run.b_lat = malloc(run.b_cap * sizeof(uint64_t));
+  uint64_t t0 = now_ns(), end = t0 + (uint64_t)SPIKE_SECONDS * 1000000000u;
+  uint64_t next_a = t0, next_b = t0;
+  uint64_t a_period = a_rate ? 1000000000u / a_rate : UINT64_MAX;
+  uint64_t b_period = 1000000000u / B_RATE;
+  size_t a_sent = 0;
+  for (;;) {
+    uint64_t now = now_ns();
+    if (now >= end)
+      break;
+    while (next_b <= now) {
+      spike_send(edge, loop, &run, 1, next_b);
+      next_b += b_period;
+    }
+    while (a_rate && next_a <= now) {
+      spike_send(edge, loop, &run, 0, next_a);
+      next_a += a_period;
+      a_sent++;
+    }
+    edgefn_loop_run(loop, EDGEFN_RUN_NOWAIT);
+  }
+  while (run.open)
+    edgefn_loop_run(loop, EDGEFN_RUN_ONCE);
+  size_t b_n = run.b_n;
+  double p50 = quantile_us(run.b_lat, b_n, 0.5), p99 = quantile_us(run.b_lat, b_n, 0.99);
+  edgefn_edge_stats s = stats(edge, loop, "a");
+  printf("   %-38s B: %zu requests, p50 %.0f us, p99 %.0f us", label, b_n, p50, p99);
+  if (a_rate)
+    printf("; A: %zu sent, %zu served, %zu shed (503), %zu other; stats shed %llu", a_sent,
+           run.a_ok, run.a_shed, run.a_other, (unsigned long long)s.shed);
+  printf("\n");
+  free(run.b_lat);
+  edgefn_edge_detach(edge, loop);
+  edgefn_edge_free(edge);
+}
+
+static void bench_spike(edgefn_loop *loop) {
+  const char *json = "{\"rules\": ["
+                     "{\"function\": \"a\", \"match\": [[{\"field\": \"path\", \"operator\": "
+                     "\"prefix\", \"values\": [\"/a/\"]}]]},"
+                     "{\"function\": \"b\", \"match\": [[{\"field\": \"path\", \"operator\": "
+                     "\"prefix\", \"values\": [\"/b/\"]}]]}]}";
+  edgefn_rules *rules = NULL;
+  int rc = edgefn_rules_from_json(&rules, json, strlen(json), "rules.json", NULL);
+  if (rc != 0)
+    die("rules", rc);
+  edgefn_script *a = compile(flood_js), *b = compile(steady_js);
+  printf("4. spike: A flooded at %d req/s, 10x its capacity (%d slots x 10 ms), B steady at "
+         "%d req/s, %d s each:\n",
+         10 * A_CAPACITY, A_CONCURRENCY, B_RATE, SPIKE_SECONDS);
+  spike_run_once(loop, rules, a, b, 0, A_CONCURRENCY, 2 * A_CONCURRENCY, "no flood:");
+  spike_run_once(loop, rules, a, b, 10 * A_CAPACITY, A_CONCURRENCY, 2 * A_CONCURRENCY,
+                 "flood, A limited to 8 + queue 16:");
+  spike_run_once(loop, rules, a, b, 10 * A_CAPACITY, 1000000, 1000000,
+                 "reference: flood, no limit on A:");
+  edgefn_script_free(a);
+  edgefn_script_free(b);
+  edgefn_rules_free(rules);
+}
+
+int main(int argc, char **argv) {
+  size_t n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 10000;
+  if (n < HOT + 1) {
+    fprintf(stderr, "usage: %s [functions > %d]\n", argv[0], HOT);
+    return 2;
+  }
+  edgefn_loop *loop = NULL;
+  int rc = edgefn_loop_new(&loop, NULL);
+  if (rc != 0)
+    die("loop", rc);
+  size_t idle_bytes = bench_idle(loop);
+  fleet f;
+  uint64_t t0 = now_ns();
+  fleet_make(&f, n);
+  printf("   (compiling %zu scripts and %zu rules took %.2f s; not part of the figures)\n", n, n,
+         (double)(now_ns() - t0) / 1e9);
+  bench_many(loop, &f);
+  bench_churn(loop, &f, idle_bytes);
+  fleet_free(&f);
+  bench_spike(loop);
+  edgefn_loop_free(loop);
+  return 0;
+}
