@@ -70,6 +70,8 @@ static void one_end(void *ud, int result) {
 static const edgefn_response_handler one_handler = {sizeof(edgefn_response_handler), one_head,
                                                     NULL, one_end};
 
+static size_t failed_requests;
+
 /* Runs one request to its end; returns its latency in ns. */
 static uint64_t request(edgefn_edge *edge, edgefn_loop *loop, const char *url) {
   one o = {0, 0};
@@ -83,10 +85,9 @@ static uint64_t request(edgefn_edge *edge, edgefn_loop *loop, const char *url) {
   while (!o.ended)
     edgefn_loop_run(loop, EDGEFN_RUN_ONCE);
   uint64_t t = now_ns() - t0;
-  if (o.status != 200) {
-    fprintf(stderr, "bench-edge: %s answered %d\n", url, o.status);
-    exit(1);
-  }
+  if (o.status != 200)
+    failed_requests++; /* reported at the end: a loaded machine can push a request over
+                          its CPU limit, which should not void the other figures */
   return t;
 }
 
@@ -220,6 +221,26 @@ static size_t bench_idle(edgefn_loop *loop) {
   return served;
 }
 
+/* ---- the reference: edgefn_runtime_new alone, one script over and over ---- */
+
+static double reference_cold_start_us(edgefn_loop *loop, size_t n) {
+  edgefn_script *s = hello_script(0);
+  uint64_t *t = malloc(n * sizeof(uint64_t));
+  for (size_t i = 0; i < n; i++) {
+    edgefn_runtime *rt = NULL;
+    uint64_t t0 = now_ns();
+    int rc = edgefn_runtime_new(&rt, loop, s, NULL, NULL);
+    t[i] = now_ns() - t0;
+    if (rc != 0)
+      die("runtime_new", rc);
+    edgefn_runtime_free(rt);
+  }
+  double med = quantile_us(t, n, 0.5);
+  free(t);
+  edgefn_script_free(s);
+  return med;
+}
+
 /* ---- 2. N functions, each once ---- */
 
 static void bench_many(edgefn_loop *loop, fleet *f) {
@@ -246,9 +267,13 @@ static void bench_many(edgefn_loop *loop, fleet *f) {
   edgefn_edge_stats s = stats(edge, loop, NULL);
   double med = quantile_us(cold, f->n, 0.5);
   printf("2. %zu distinct functions, each invoked once (%.2f s in all):\n", f->n, total_s);
+  double ref = reference_cold_start_us(loop, 1000);
   printf("   cold start per runtime: median %.0f us, p99 %.0f us (target median <= 500 us: "
          "%s)\n",
          med, quantile_us(cold, f->n, 0.99), med <= 500 ? "met" : "MISSED");
+  printf("   reference, same run: edgefn_runtime_new of one script 1000 times, freed each "
+         "time: median %.0f us (the edge's cold start is %.2fx that)\n",
+         ref, med / ref);
   printf("   first request incl. cold start and rule match: median %.0f us, p99 %.0f us\n",
          quantile_us(first, f->n, 0.5), quantile_us(first, f->n, 0.99));
   printf("   runtimes alive %zu, JS heaps %.1f MB (%.1f KB each); process RSS %.1f MB, "
@@ -322,9 +347,14 @@ static void bench_churn(edgefn_loop *loop, fleet *f, size_t runtime_bytes) {
          "own time, p50 %.1f us, p99 %.1f us (p99 %.2fx alone); all requests %.0f req/s\n",
          cold_n, HOT_PER_COLD, (double)hot_n / ((double)hot_time / 1e9), p50, p99,
          p99 / alone_p99, (double)(hot_n + cold_n) / mixed_s);
-  printf("   during the churn: %llu cold starts, %llu evictions, %llu of them in the hot set; "
+  uint64_t churn_starts = after.cold_starts - before.cold_starts;
+  printf("   during the churn: %llu cold starts (%.0f us each on average, memory of evicted "
+         "runtimes reused), %llu evictions, %llu of them in the hot set; "
          "%zu runtimes, %.1f MB at the end\n",
-         (unsigned long long)(after.cold_starts - before.cold_starts),
+         (unsigned long long)churn_starts,
+         churn_starts ? (double)(after.cold_start_ns - before.cold_start_ns) / 1e3 /
+                            (double)churn_starts
+                      : 0.0,
          (unsigned long long)(after.evictions - before.evictions),
          (unsigned long long)(hot_cold_after - hot_cold_before), after.runtimes,
          after.runtime_bytes / 1048576.0);
@@ -390,6 +420,14 @@ static const edgefn_response_handler spike_handler = {sizeof(edgefn_response_han
 #define A_CONCURRENCY 8      /* A's slots: with 10 ms per request, a capacity of 800/s */
 #define A_CAPACITY (A_CONCURRENCY * 100)
 
+/* The unlimited reference run drives A into its timer limit; count those messages rather
+ * than print thousands of them. */
+static size_t spike_log_count;
+static void spike_log(void *ud, int level, const char *fn, const char *msg, size_t len) {
+  (void)ud, (void)level, (void)fn, (void)msg, (void)len;
+  spike_log_count++;
+}
+
 static void spike_send(edgefn_edge *edge, edgefn_loop *loop, spike_run *run, int is_b,
                        uint64_t due) {
   spike_req *r = calloc(1, sizeof(*r));
@@ -412,6 +450,11 @@ static void spike_run_once(edgefn_loop *loop, edgefn_rules *rules, edgefn_script
                            edgefn_script *b, uint32_t a_rate, uint32_t concurrency,
                            uint32_t queue, const char *label) {
   edgefn_function fns[2] = {EDGEFN_FUNCTION_INIT, EDGEFN_FUNCTION_INIT};
+  edgefn_runtime_options ro = EDGEFN_RUNTIME_OPTIONS_INIT;
+  ro.log = spike_log;
+  fns[0].options = &ro;
+  fns[1].options = &ro;
+  spike_log_count = 0;
   fns[0].name = "a";
   fns[0].script = a;
   fns[1].name = "b";
@@ -458,8 +501,10 @@ static void spike_run_once(edgefn_loop *loop, edgefn_rules *rules, edgefn_script
   edgefn_edge_stats s = stats(edge, loop, "a");
   printf("   %-38s B: %zu requests, p50 %.0f us, p99 %.0f us", label, b_n, p50, p99);
   if (a_rate)
-    printf("; A: %zu sent, %zu served, %zu shed (503), %zu other; stats shed %llu", a_sent,
-           run.a_ok, run.a_shed, run.a_other, (unsigned long long)s.shed);
+    printf("; A: %zu sent, %zu served, %zu shed (503), %zu failed (%zu log messages); stats "
+           "shed %llu",
+           a_sent, run.a_ok, run.a_shed, run.a_other, spike_log_count,
+           (unsigned long long)s.shed);
   printf("\n");
   free(run.b_lat);
   edgefn_edge_detach(edge, loop);
@@ -511,5 +556,8 @@ int main(int argc, char **argv) {
   fleet_free(&f);
   bench_spike(loop);
   edgefn_loop_free(loop);
+  if (failed_requests)
+    printf("(%zu requests in parts 1-3 did not answer 200: see the log above)\n",
+           failed_requests);
   return 0;
 }

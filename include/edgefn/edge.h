@@ -9,6 +9,13 @@
  * An edge is built once from immutable parts (rules, compiled scripts, a shared cache) and
  * used from every loop: each loop calls edgefn_edge_attach() once on its own thread, then
  * edgefn_edge_handle() for each request, and edgefn_edge_detach() before the loop goes away.
+ *
+ * Each loop manages its own runtimes (docs/limits.md, "Runtimes per loop"): a function's
+ * runtime is created on its first request, idle runtimes are evicted least recently used
+ * first when the loop's memory budget is exceeded, each function runs a bounded number of
+ * requests at once with a bounded queue behind them (beyond it: 503 with Retry-After), and
+ * edgefn_edge_update_function() deploys a new version from any thread while requests in
+ * flight finish on the old one. edgefn_edge_stats_get() reports the figures.
  */
 #ifndef EDGEFN_EDGE_H
 #define EDGEFN_EDGE_H
@@ -104,7 +111,9 @@ EDGEFN_API void edgefn_edge_detach(edgefn_edge *edge, edgefn_loop *loop);
 /* Handles one request on an attached loop; the request is copied before the call returns
  * and the response streams back through `handler` (see edgefn_response_handler; on_end
  * never reports EDGEFN_EPASS here: the edge takes the default path itself). A host with no
- * origin answers 502. Errors (no callback then): EDGEFN_EINVAL, EDGEFN_EVERSION,
+ * origin answers 502; a function whose runtime cannot start answers 500; a function at its
+ * concurrency limit with a full queue answers 503 with Retry-After. A request that waits
+ * in its function's queue is answered later like any other. Errors (no callback then): EDGEFN_EINVAL, EDGEFN_EVERSION,
  * EDGEFN_ESTATE (loop not attached), EDGEFN_ENOMEM. The loop's thread. */
 EDGEFN_API int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop,
                                   const edgefn_request *req,
