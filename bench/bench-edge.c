@@ -322,7 +322,8 @@ static void bench_churn(edgefn_loop *loop, fleet *f, size_t runtime_bytes) {
   uint64_t hot_cold_before = 0;
   for (size_t i = 0; i < HOT; i++)
     hot_cold_before += stats(edge, loop, f->names[i]).cold_starts;
-  uint64_t hot_time = 0;
+  uint64_t hot_time = 0, *cold_lat = malloc(cold_n * sizeof(uint64_t)), prev_ns = 0;
+  size_t cold_done = 0;
   t0 = now_ns();
   for (size_t i = 0, c = 0; i < hot_n; i++) {
     url_of(url, sizeof(url), i % HOT);
@@ -330,7 +331,13 @@ static void bench_churn(edgefn_loop *loop, fleet *f, size_t runtime_bytes) {
     hot_time += lat[i];
     if (i % HOT_PER_COLD == HOT_PER_COLD - 1) {
       url_of(url, sizeof(url), HOT + c++ % cold_n);
+      if (cold_done == 0)
+        prev_ns = stats(edge, loop, NULL).cold_start_ns;
       request(edge, loop, url);
+      uint64_t ns = stats(edge, loop, NULL).cold_start_ns;
+      if (cold_done < cold_n)
+        cold_lat[cold_done++] = ns - prev_ns;
+      prev_ns = ns;
     }
   }
   double mixed_s = (double)(now_ns() - t0) / 1e9;
@@ -348,17 +355,16 @@ static void bench_churn(edgefn_loop *loop, fleet *f, size_t runtime_bytes) {
          cold_n, HOT_PER_COLD, (double)hot_n / ((double)hot_time / 1e9), p50, p99,
          p99 / alone_p99, (double)(hot_n + cold_n) / mixed_s);
   uint64_t churn_starts = after.cold_starts - before.cold_starts;
-  printf("   during the churn: %llu cold starts (%.0f us each on average, memory of evicted "
-         "runtimes reused), %llu evictions, %llu of them in the hot set; "
+  double cold_med = quantile_us(cold_lat, cold_done, 0.5);
+  printf("   during the churn: %llu cold starts (median %.0f us, p99 %.0f us: evicted runtimes' "
+         "memory reused), %llu evictions, %llu of them in the hot set; "
          "%zu runtimes, %.1f MB at the end\n",
-         (unsigned long long)churn_starts,
-         churn_starts ? (double)(after.cold_start_ns - before.cold_start_ns) / 1e3 /
-                            (double)churn_starts
-                      : 0.0,
+         (unsigned long long)churn_starts, cold_med, quantile_us(cold_lat, cold_done, 0.99),
          (unsigned long long)(after.evictions - before.evictions),
          (unsigned long long)(hot_cold_after - hot_cold_before), after.runtimes,
          after.runtime_bytes / 1048576.0);
   free(lat);
+  free(cold_lat);
   edgefn_edge_detach(edge, loop);
   edgefn_edge_free(edge);
 }

@@ -248,6 +248,7 @@ static void start_on(edge_mgr *m, edge_job *job, mgr_rt *r) {
   r->in_flight++;
   st->in_flight++;
   C_BOTH(m, st, in_flight, 1);
+  rt_measure(m, r);
   if (r != m->lru_tail) {
     list_unlink(&m->lru_head, &m->lru_tail, r);
     lru_push(m, r);

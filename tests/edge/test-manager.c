@@ -24,6 +24,9 @@ static const char fn_src[] =
     "addEventListener('fetch', function (ev) {\n"
     "  var body = VERSION + ' ' + NAME;\n"
     "  var ms = ev.request.url.indexOf('/slow-long') > 0 ? 400 : 30;\n"
+    "  if (ev.request.url.indexOf('/geo') > 0)\n"
+    "    return ev.respondWith(new Response([ev.request.url, ev.request.cf.country,\n"
+    "        ev.request.cf.city, ev.request.eo.uuid].join(' ')));\n"
     "  if (ev.request.url.indexOf('/slow') > 0)\n"
     "    ev.respondWith(new Promise(function (res) {\n"
     "      setTimeout(function () { res(new Response(body + ' slow')); }, ms);\n"
@@ -455,6 +458,46 @@ TEST(manager_update_from_another_thread) {
   ASSERT(seen_versions >= 1);
   ASSERT_EQ(s.runtimes, 2); /* every old version's runtime was freed */
   ASSERT_EQ(s.retired + 1, stats_of(&e, "f0").cold_starts);
+  menv_close(&e);
+  return 0;
+}
+
+TEST(manager_queued_request_keeps_its_fields) {
+  menv e;
+  edgefn_edge_options eo = EDGEFN_EDGE_OPTIONS_INIT;
+  eo.function_concurrency = 1;
+  ASSERT_EQ(menv_open(&e, 1, &eo), 0);
+  collected first, queued;
+  ASSERT_EQ(start(&e, "/f0/slow-long", &first), 0);
+  /* Everything the request points to is gone once edgefn_edge_handle returns. */
+  char *url = strdup("http://site.test/f0/geo?x=1");
+  char *country = strdup("JP"), *city = strdup("Tokyo"), *rid = strdup("req-42");
+  edgefn_geo *geo = malloc(sizeof(*geo));
+  *geo = (edgefn_geo)EDGEFN_GEO_INIT;
+  geo->country_alpha2 = country;
+  geo->city_name = city;
+  edgefn_request req = EDGEFN_REQUEST_INIT;
+  req.url = url;
+  req.url_len = strlen(url);
+  req.geo = geo;
+  req.request_id = rid;
+  memset(&queued, 0, sizeof(queued));
+  ASSERT_EQ(edgefn_edge_handle(e.edge, e.loop, &req, &h_handler, &queued), 0);
+  ASSERT_EQ(stats_of(&e, NULL).queued, 1);
+  memset(url, 'x', strlen(url));
+  memset(country, 'x', 2);
+  memset(city, 'x', 5);
+  memset(rid, 'x', 6);
+  free(url);
+  free(country);
+  free(city);
+  free(rid);
+  free(geo);
+  wait_all(&e, &queued, 1);
+  ASSERT(first.ended);
+  ASSERT_STREQ(queued.body, "http://site.test/f0/geo?x=1 JP Tokyo req-42");
+  collected_free(&first);
+  collected_free(&queued);
   menv_close(&e);
   return 0;
 }
