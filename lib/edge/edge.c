@@ -523,6 +523,15 @@ int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop, const edgefn_reques
   int m = edge->rules ? edgefn_rules_match(edge->rules, req, &fn_name, &rule) : 0;
   if (m < 0)
     return m;
+  size_t fn = 0;
+  bool fn_known = m == 1 && edge__fntab_find(edge__mgr_table(el->mgr), fn_name, strlen(fn_name),
+                                             &fn);
+  if (fn_known && edge__mgr_shed(el->mgr, fn)) {
+    /* Before anything is copied: shedding a flood must cost the loop as little as possible. */
+    send_text_retry(handler, user_data, 503, "edge function is over capacity\n",
+                    edge__mgr_retry_after(el->mgr));
+    return 0;
+  }
   edge_request *r = request_new(el, handler, user_data);
   if (!r)
     return EDGEFN_ENOMEM;
@@ -533,11 +542,9 @@ int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop, const edgefn_reques
     return EDGEFN_ENOMEM;
   }
   if (m == 1) {
-    size_t fn = 0;
     edgefn_runtime *rt = NULL;
-    int rc = edge__fntab_find(edge__mgr_table(el->mgr), fn_name, strlen(fn_name), &fn)
-                 ? keep_function_view(r, req)
-                 : EDGEFN_EINVAL; /* edgefn_edge_new checked every rule's function */
+    int rc = fn_known ? keep_function_view(r, req)
+                      : EDGEFN_EINVAL; /* edgefn_edge_new checked every rule's function */
     if (rc == 0)
       rc = edge__mgr_acquire(el->mgr, fn, &r->job, &rt);
     if (rc == 1)

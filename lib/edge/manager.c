@@ -437,6 +437,15 @@ int edge__mgr_acquire(edge_mgr *m, size_t fn, edge_job *job, edgefn_runtime **rt
   return EDGEFN_EBUSY;
 }
 
+bool edge__mgr_shed(edge_mgr *m, size_t fn) {
+  mgr_fn *st = &m->fns[fn];
+  const edge_fn *f = m->table->fns[fn];
+  if ((st->in_flight < f->concurrency && st->q_len == 0) || st->q_len < f->queue)
+    return false;
+  C_BOTH(m, st, shed, 1);
+  return true;
+}
+
 void edge__mgr_release(edge_mgr *m, edge_job *job) {
   mgr_rt *r = job->rt;
   if (!r)
