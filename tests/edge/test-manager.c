@@ -399,6 +399,7 @@ TEST(manager_stats_and_prewarm) {
 
 typedef struct updater {
   edgefn_edge *edge;
+  edgefn_loop *loop; /* whose figures the thread reads while the loop runs */
   int updates;
   int failures;
 } updater;
@@ -414,6 +415,9 @@ static void *update_thread(void *arg) {
     fn.script = s;
     if (!s || edgefn_edge_update_function(u->edge, &fn, NULL) != 0)
       u->failures++;
+    edgefn_edge_stats st = EDGEFN_EDGE_STATS_INIT;
+    if (edgefn_edge_stats_get(u->edge, u->loop, "f0", &st) != 0 || st.runtimes > 2)
+      u->failures++; /* at most the current runtime and one old one waiting to go */
     edgefn_script_free(s);
     struct timespec ts = {0, 200000};
     nanosleep(&ts, NULL);
@@ -425,7 +429,7 @@ TEST(manager_update_from_another_thread) {
   menv e;
   edgefn_edge_options eo = EDGEFN_EDGE_OPTIONS_INIT;
   ASSERT_EQ(menv_open(&e, 2, &eo), 0);
-  updater u = {e.edge, 50, 0};
+  updater u = {e.edge, e.loop, 50, 0};
   pthread_t t;
   ASSERT_EQ(pthread_create(&t, NULL, update_thread, &u), 0);
   int last = 1, seen_versions = 0;
