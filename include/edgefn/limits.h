@@ -65,6 +65,19 @@
 /* RSA key generations (crypto.subtle.generateKey) one runtime may have running at once;
  * beyond it generateKey rejects with an OperationError rather than queue without bound. */
 #define EDGEFN_MAX_PENDING_KEYGEN 4u
+/* Runtime management per loop (include/edgefn/edge.h, docs/limits.md): the JS heap bytes
+ * all runtimes of one loop may hold before idle ones are evicted; how many runtimes one
+ * function may have on a loop; the requests in flight on a function's least busy runtime
+ * before another is started; the requests of one function a loop runs at once and the
+ * ones that may wait beyond those (more are shed with a 503); the Retry-After of that 503;
+ * and how often a loop looks again at replaced runtimes that still run waitUntil work. */
+#define EDGEFN_DEFAULT_RUNTIME_MEMORY_BUDGET (256u * 1024u * 1024u)
+#define EDGEFN_DEFAULT_MAX_RUNTIMES_PER_FUNCTION 4u
+#define EDGEFN_DEFAULT_RUNTIME_CONCURRENCY 32u
+#define EDGEFN_DEFAULT_FUNCTION_CONCURRENCY 128u
+#define EDGEFN_DEFAULT_FUNCTION_QUEUE 256u
+#define EDGEFN_DEFAULT_RETRY_AFTER_S 1u
+#define EDGEFN_RETIRED_SWEEP_MS 100u
 
 /* Largest script source edgefn_script_new accepts. */
 #define EDGEFN_MAX_SCRIPT_SIZE (16u * 1024u * 1024u)

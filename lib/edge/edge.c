@@ -1,9 +1,11 @@
 /* edgefn_edge: rules → function → (cache → origin), and the routing of a function's
- * subrequests. Per-loop state (fetch backends, runtimes) lives in an edge_loop made by
- * edgefn_edge_attach on that loop's thread; the edge itself is immutable after creation
- * apart from the list of attached loops, which a mutex guards. */
+ * subrequests. Per-loop state (fetch backends, the runtime manager) lives in an edge_loop
+ * made by edgefn_edge_attach on that loop's thread; the edge itself is immutable after
+ * creation apart from the list of attached loops and the function table (manager.h), which
+ * a mutex guards. */
 #include "compiler/compiler.h"
 #include "core/core.h"
+#include "edge/manager.h"
 
 #include <edgefn/edge.h>
 #include <edgefn/fetch.h>
@@ -13,12 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct edge_function {
-  char *name;
-  edgefn_script *script;
-  edgefn_runtime_options options;
-} edge_function;
 
 typedef struct edge_origin {
   char *host;
@@ -32,8 +28,11 @@ typedef struct edge_request edge_request;
 
 struct edgefn_edge {
   edgefn_rules *rules;
-  edge_function *functions;
-  size_t function_count;
+  edge_fntab *table;                    /* the current functions; swapped under lock */
+  atomic_uint_least64_t generation;     /* table->generation, read without the lock */
+  edge_settings settings;
+  size_t *prewarm; /* function indexes */
+  size_t prewarm_count;
   edge_origin *origins;
   size_t origin_count;
   edgefn_cache *cache;
@@ -51,7 +50,7 @@ struct edge_loop {
   void *public_fetch;    /* curl, the public network */
   void **origin_fetch;   /* per origin: curl connected to its address */
   void **origin_cache;   /* per origin: a cache fetcher over origin_fetch (NULL: no cache) */
-  edgefn_runtime **runtimes; /* per function, made on first use */
+  edge_mgr *mgr;             /* the runtimes */
   edge_request *requests;    /* in flight, for detach */
 };
 
@@ -72,6 +71,11 @@ struct edge_request {
   /* The copy. */
   edgefn_request req;
   void *block;
+  /* A function request: its place in the runtime manager, and what the function sees that
+   * the forwarded copy does not carry (the client's URL, geo, request id). */
+  edge_job job;
+  void *fn_block;
+  edgefn_request as_sent;
 };
 
 /* ---- helpers ---- */
@@ -250,7 +254,63 @@ static edge_request *request_new(edge_loop *el, const edgefn_response_handler *h
 static void request_free(edge_request *r) {
   request_unlink(r);
   free(r->block);
+  free(r->fn_block);
   free(r);
+}
+
+#define GEO_STRINGS(X)                                                                    \
+  X(country_name) X(country_alpha2) X(country_alpha3) X(country_numeric) X(region_name) \
+      X(region_code) X(city_name) X(continent_code) X(isp)
+
+/* Keeps what a function request needs beyond r->req, so that it can wait in a queue after
+ * the caller's request is gone. */
+static int keep_function_view(edge_request *r, const edgefn_request *src) {
+  const edgefn_geo *geo = EDGEFN_HAS_FIELD(src, edgefn_request, geo) ? src->geo : NULL;
+  const char *rid = EDGEFN_HAS_FIELD(src, edgefn_request, request_id) ? src->request_id : NULL;
+  size_t size = src->url_len + 1 + (rid ? strlen(rid) + 1 : 0);
+  if (geo) {
+    size += sizeof(edgefn_geo);
+#define GEO_SIZE(f) \
+  if (EDGEFN_HAS_FIELD(geo, edgefn_geo, f) && geo->f) \
+    size += strlen(geo->f) + 1;
+    GEO_STRINGS(GEO_SIZE)
+#undef GEO_SIZE
+  }
+  char *block = malloc(size);
+  if (!block)
+    return EDGEFN_ENOMEM;
+  r->fn_block = block;
+  r->as_sent = r->req;
+  char *p = block;
+  if (geo) {
+    edgefn_geo *g = (edgefn_geo *)(void *)p;
+    *g = (edgefn_geo)EDGEFN_GEO_INIT;
+    memcpy(g, geo, geo->struct_size < sizeof(*g) ? geo->struct_size : sizeof(*g));
+    g->struct_size = sizeof(*g);
+    p += sizeof(*g);
+#define GEO_COPY(f)                                       \
+  if (EDGEFN_HAS_FIELD(geo, edgefn_geo, f) && geo->f) {   \
+    size_t n_ = strlen(geo->f) + 1;                       \
+    memcpy(p, geo->f, n_);                                \
+    g->f = p;                                             \
+    p += n_;                                              \
+  } else                                                  \
+    g->f = NULL;
+    GEO_STRINGS(GEO_COPY)
+#undef GEO_COPY
+    r->as_sent.geo = g;
+  }
+  /* The function sees the client's URL, not the origin's https rewrite. */
+  memcpy(p, src->url, src->url_len);
+  p[src->url_len] = '\0';
+  r->as_sent.url = p;
+  r->as_sent.url_len = src->url_len;
+  p += src->url_len + 1;
+  if (rid) {
+    strcpy(p, rid);
+    r->as_sent.request_id = p;
+  }
+  return 0;
 }
 
 /* ---- forwarding to a backend (cache/origin or the public network) ---- */
@@ -307,15 +367,25 @@ static int forward(edge_request *r, const edgefn_fetch_ops *ops, void *backend) 
   return rc;
 }
 
-static void send_text(const edgefn_response_handler *h, void *ud, int status, const char *text) {
+/* A short text response; retry_after > 0 adds a Retry-After header (seconds). */
+static void send_text_retry(const edgefn_response_handler *h, void *ud, int status,
+                            const char *text, uint32_t retry_after) {
   static const char ct[] = "text/plain; charset=utf-8";
-  edgefn_header hd = {"content-type", 12, ct, sizeof(ct) - 1};
-  edgefn_response_head head = {sizeof(head), status, "", &hd, 1, (int64_t)strlen(text)};
+  char ra[16];
+  int ra_len = snprintf(ra, sizeof(ra), "%u", (unsigned)retry_after);
+  edgefn_header hd[2] = {{"content-type", 12, ct, sizeof(ct) - 1},
+                         {"retry-after", 11, ra, (size_t)ra_len}};
+  edgefn_response_head head = {sizeof(head), status,       "",
+                               hd,           retry_after ? 2 : 1, (int64_t)strlen(text)};
   if (h->on_head)
     h->on_head(ud, &head);
   if (h->on_body)
     h->on_body(ud, (const uint8_t *)text, strlen(text));
   h->on_end(ud, 0);
+}
+
+static void send_text(const edgefn_response_handler *h, void *ud, int status, const char *text) {
+  send_text_retry(h, ud, status, text, 0);
 }
 
 /* The default path: cache → origin of the request's host. Takes ownership of r. */
@@ -389,6 +459,7 @@ static void fn_on_body(void *ud, const uint8_t *data, size_t len) { fwd_on_body(
 
 static void fn_on_end(void *ud, int result) {
   edge_request *r = ud;
+  edge__mgr_release(r->el->mgr, &r->job);
   if (result == EDGEFN_EPASS) {
     default_path(r); /* the function declined: cache → origin */
     return;
@@ -399,23 +470,40 @@ static void fn_on_end(void *ud, int result) {
 static const edgefn_response_handler fn_handler = {sizeof(edgefn_response_handler), fn_on_head,
                                                    fn_on_body, fn_on_end};
 
-static edgefn_runtime *runtime_for(edge_loop *el, size_t fn) {
-  if (el->runtimes[fn])
-    return el->runtimes[fn];
-  edge_function *f = &el->edge->functions[fn];
-  edgefn_runtime_options o = f->options;
-  o.fetch_ops = &router_ops;
-  o.fetch_backend = el;
-  o.cache = el->edge->cache;
-  edgefn_error_info err = EDGEFN_ERROR_INFO_INIT;
-  int rc = edgefn_runtime_new(&el->runtimes[fn], el->loop, f->script, &o, &err);
+static int dispatch_function(edge_request *r, edgefn_runtime *rt) {
+  int rc = edgefn_runtime_dispatch(rt, &r->as_sent, &fn_handler, r);
   if (rc != 0) {
-    edge_log(el->edge, EDGEFN_LOG_ERROR, "function %s could not start: %s (%s:%d)", f->name,
-             err.message[0] ? err.message : edgefn_strerror(rc), err.file, err.line);
-    el->runtimes[fn] = NULL;
+    edge__mgr_release(r->el->mgr, &r->job);
+    request_free(r);
   }
-  return el->runtimes[fn];
+  return rc;
 }
+
+#define JOB_REQUEST(job) ((edge_request *)(void *)((char *)(job) - offsetof(edge_request, job)))
+
+/* A request that waited in its function's queue got a runtime. */
+static void job_start(void *owner, edge_job *job, edgefn_runtime *rt) {
+  (void)owner;
+  edge_request *r = JOB_REQUEST(job);
+  edgefn_response_handler h = r->handler;
+  void *hd = r->user_data;
+  if (dispatch_function(r, rt) != 0)
+    send_text(&h, hd, 500, "edge function could not run the request\n");
+}
+
+static void job_fail(void *owner, edge_job *job, int code) {
+  (void)owner;
+  edge_request *r = JOB_REQUEST(job);
+  edgefn_response_handler h = r->handler;
+  void *hd = r->user_data;
+  request_free(r);
+  if (code == EDGEFN_ECANCELED)
+    h.on_end(hd, EDGEFN_ECANCELED);
+  else
+    send_text(&h, hd, 500, "edge function could not start\n");
+}
+
+static const edge_job_ops job_ops = {job_start, job_fail};
 
 int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop, const edgefn_request *req,
                        const edgefn_response_handler *handler, void *user_data) {
@@ -427,11 +515,21 @@ int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop, const edgefn_reques
   edge_loop *el = find_loop(edge, loop);
   if (!el)
     return EDGEFN_ESTATE;
+  edge__mgr_sync(el->mgr);
   const char *fn_name = NULL;
   size_t rule = 0;
   int m = edge->rules ? edgefn_rules_match(edge->rules, req, &fn_name, &rule) : 0;
   if (m < 0)
     return m;
+  size_t fn = 0;
+  bool fn_known = m == 1 && edge__fntab_find(edge__mgr_table(el->mgr), fn_name, strlen(fn_name),
+                                             &fn);
+  if (fn_known && edge__mgr_shed(el->mgr, fn)) {
+    /* Before anything is copied: shedding a flood must cost the loop as little as possible. */
+    send_text_retry(handler, user_data, 503, "edge function is over capacity\n",
+                    edge__mgr_retry_after(el->mgr));
+    return 0;
+  }
   edge_request *r = request_new(el, handler, user_data);
   if (!r)
     return EDGEFN_ENOMEM;
@@ -442,27 +540,29 @@ int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop, const edgefn_reques
     return EDGEFN_ENOMEM;
   }
   if (m == 1) {
-    size_t fn = 0;
-    while (fn < edge->function_count && strcmp(edge->functions[fn].name, fn_name) != 0)
-      fn++;
-    edgefn_runtime *rt = fn < edge->function_count ? runtime_for(el, fn) : NULL;
-    if (!rt) {
+    edgefn_runtime *rt = NULL;
+    int rc = fn_known ? keep_function_view(r, req)
+                      : EDGEFN_EINVAL; /* edgefn_edge_new checked every rule's function */
+    if (rc == 0)
+      rc = edge__mgr_acquire(el->mgr, fn, &r->job, &rt);
+    if (rc == 1)
+      return 0; /* queued: job_start dispatches it */
+    if (rc == EDGEFN_ENOMEM) {
+      request_free(r);
+      return rc;
+    }
+    if (rc == EDGEFN_EBUSY) {
+      request_free(r);
+      send_text_retry(handler, user_data, 503, "edge function is over capacity\n",
+                      edge__mgr_retry_after(el->mgr));
+      return 0;
+    }
+    if (rc != 0) {
       request_free(r);
       send_text(handler, user_data, 500, "edge function could not start\n");
       return 0;
     }
-    /* The function sees the client's URL, not the origin's https rewrite. */
-    edgefn_request as_sent = r->req;
-    as_sent.url = req->url;
-    as_sent.url_len = req->url_len;
-    as_sent.geo = EDGEFN_HAS_FIELD(req, edgefn_request, geo) ? req->geo : NULL;
-    as_sent.request_id = EDGEFN_HAS_FIELD(req, edgefn_request, request_id) ? req->request_id : NULL;
-    int rc = edgefn_runtime_dispatch(rt, &as_sent, &fn_handler, r);
-    if (rc != 0) {
-      request_free(r);
-      return rc;
-    }
-    return 0;
+    return dispatch_function(r, rt);
   }
   default_path(r);
   return 0;
@@ -489,17 +589,13 @@ static bool valid_host_header(const char *h) {
 void edgefn_edge_free(edgefn_edge *edge) {
   if (!edge)
     return;
-  for (size_t i = 0; i < edge->function_count; i++) {
-    free(edge->functions[i].name);
-    free((char *)edge->functions[i].options.name);
-    edgefn_script_free(edge->functions[i].script);
-  }
+  edge__fntab_unref(edge->table);
+  free(edge->prewarm);
   for (size_t i = 0; i < edge->origin_count; i++) {
     free(edge->origins[i].host);
     free(edge->origins[i].address);
     free(edge->origins[i].host_header);
   }
-  free(edge->functions);
   free(edge->origins);
   edgefn_rules_free(edge->rules);
   edgefn_cache_free(edge->cache);
@@ -525,16 +621,36 @@ int edgefn_edge_new(edgefn_edge **out, const edgefn_edge_options *opts, edgefn_e
   edge->public_policy = opts->public_fetch_policy;
   edge->log = opts->log;
   edge->log_data = opts->log_user_data;
+  edge_settings *st = &edge->settings;
+  st->memory_budget = EDGEFN_DEFAULT_RUNTIME_MEMORY_BUDGET;
+  st->max_runtimes = EDGEFN_DEFAULT_MAX_RUNTIMES_PER_FUNCTION;
+  st->runtime_concurrency = EDGEFN_DEFAULT_RUNTIME_CONCURRENCY;
+  st->concurrency = EDGEFN_DEFAULT_FUNCTION_CONCURRENCY;
+  st->queue = EDGEFN_DEFAULT_FUNCTION_QUEUE;
+  st->retry_after_s = EDGEFN_DEFAULT_RETRY_AFTER_S;
+  if (EDGEFN_HAS_FIELD(opts, edgefn_edge_options, prewarm_count)) {
+    if (opts->runtime_memory_budget)
+      st->memory_budget = opts->runtime_memory_budget;
+    if (opts->max_runtimes_per_function)
+      st->max_runtimes = opts->max_runtimes_per_function;
+    if (opts->runtime_concurrency)
+      st->runtime_concurrency = opts->runtime_concurrency;
+    if (opts->function_concurrency)
+      st->concurrency = opts->function_concurrency;
+    if (opts->function_queue)
+      st->queue = opts->function_queue;
+    if (opts->retry_after_s)
+      st->retry_after_s = opts->retry_after_s;
+  }
   int rc = 0;
-  edge->functions = calloc(opts->function_count ? opts->function_count : 1,
-                           sizeof(edge_function));
+  edge->table = edge__fntab_new(opts->function_count);
   edge->origins = calloc(opts->origin_count ? opts->origin_count : 1, sizeof(edge_origin));
-  if (!edge->functions || !edge->origins)
+  if (!edge->table || !edge->origins)
     rc = EDGEFN_ENOMEM;
   /* Arrays of versioned structs are walked with the caller's struct size as the stride. */
   size_t fn_stride = opts->function_count ? opts->functions[0].struct_size : 0;
   size_t or_stride = opts->origin_count ? opts->origins[0].struct_size : 0;
-  if (opts->function_count && fn_stride < sizeof(edgefn_function)) {
+  if (opts->function_count && !EDGEFN_MIN_SIZE_OK(&opts->functions[0], edgefn_function, options)) {
     edgefn__error_set(err, EDGEFN_EVERSION, NULL, 0, 0, "edgefn_function too small");
     rc = EDGEFN_EVERSION;
   }
@@ -545,33 +661,44 @@ int edgefn_edge_new(edgefn_edge **out, const edgefn_edge_options *opts, edgefn_e
   for (size_t i = 0; rc == 0 && i < opts->function_count; i++) {
     const edgefn_function *f =
         (const edgefn_function *)((const char *)opts->functions + i * fn_stride);
-    if (!f->name || !f->script || f->struct_size != fn_stride) {
-      edgefn__error_set(err, EDGEFN_EINVAL, NULL, 0, 0, "function %zu: %s", i,
-                        !f->name     ? "no name"
-                        : !f->script ? "no script"
-                                     : "struct_size differs from the first element's");
+    if (f->struct_size != fn_stride) {
+      edgefn__error_set(err, EDGEFN_EINVAL, NULL, 0, 0,
+                        "function %zu: struct_size differs from the first element's", i);
       rc = EDGEFN_EINVAL;
       break;
     }
-    for (size_t j = 0; j < edge->function_count; j++)
-      if (strcmp(edge->functions[j].name, f->name) == 0) {
-        edgefn__error_set(err, EDGEFN_EINVAL, NULL, 0, 0, "function %zu: name '%s' used twice",
-                          i, f->name);
-        rc = EDGEFN_EINVAL;
-      }
-    edge_function *d = &edge->functions[edge->function_count++];
-    d->name = dup_str(f->name);
-    d->script = edgefn__script_ref(f->script);
-    edgefn_runtime_options o = EDGEFN_RUNTIME_OPTIONS_INIT;
-    if (f->options) {
-      size_t n = f->options->struct_size < sizeof(o) ? f->options->struct_size : sizeof(o);
-      memcpy(&o, f->options, n);
-      o.struct_size = sizeof(o);
-    }
-    o.name = dup_str(o.name ? o.name : f->name);
-    d->options = o;
-    if (!d->name || !o.name)
-      rc = rc ? rc : EDGEFN_ENOMEM;
+    edgefn_error_info fe = EDGEFN_ERROR_INFO_INIT;
+    rc = edge__fn_new(&edge->table->fns[i], f, st, &fe);
+    if (rc != 0)
+      edgefn__error_set(err, rc, NULL, 0, 0, "function %zu: %s", i,
+                        fe.message[0] ? fe.message : edgefn_strerror(rc));
+  }
+  size_t dup = 0;
+  if (rc == 0 && edge__fntab_index(edge->table, &dup) != 0) {
+    edgefn__error_set(err, EDGEFN_EINVAL, NULL, 0, 0, "function %zu: name '%s' used twice",
+                      dup, edge->table->fns[dup]->name);
+    rc = EDGEFN_EINVAL;
+  }
+  if (rc == 0 && edge->table) {
+    edge->table->generation = 1;
+    atomic_init(&edge->generation, 1);
+  }
+  size_t prewarm_count = EDGEFN_HAS_FIELD(opts, edgefn_edge_options, prewarm_count)
+                             ? opts->prewarm_count
+                             : 0;
+  if (rc == 0 && prewarm_count) {
+    edge->prewarm = calloc(prewarm_count, sizeof(size_t));
+    rc = edge->prewarm ? 0 : EDGEFN_ENOMEM;
+  }
+  for (size_t i = 0; rc == 0 && i < prewarm_count; i++) {
+    const char *name = opts->prewarm ? opts->prewarm[i] : NULL;
+    if (!name || !edge__fntab_find(edge->table, name, strlen(name), &edge->prewarm[i])) {
+      edgefn__error_set(err, EDGEFN_EINVAL, NULL, 0, 0,
+                        "prewarm %zu names function '%s', which is not configured", i,
+                        name ? name : "(null)");
+      rc = EDGEFN_EINVAL;
+    } else
+      edge->prewarm_count++;
   }
   for (size_t i = 0; rc == 0 && i < opts->origin_count; i++) {
     const edgefn_origin *o = (const edgefn_origin *)((const char *)opts->origins + i * or_stride);
@@ -601,9 +728,7 @@ int edgefn_edge_new(edgefn_edge **out, const edgefn_edge_options *opts, edgefn_e
     /* Every rule must name a configured function: a typo must not silently fall through. */
     const char *name = edgefn_rules_function(opts->rules, i);
     size_t fn = 0;
-    while (fn < edge->function_count && strcmp(edge->functions[fn].name, name) != 0)
-      fn++;
-    if (fn == edge->function_count) {
+    if (!edge__fntab_find(edge->table, name, strlen(name), &fn)) {
       edgefn__error_set(err, EDGEFN_EINVAL, NULL, 0, 0,
                         "rule %zu names function '%s', which is not configured", i, name);
       rc = EDGEFN_EINVAL;
@@ -625,9 +750,7 @@ static void loop_state_free(edge_loop *el) {
   const edgefn_edge *edge = el->edge;
   /* Runtimes first: their requests end with on_end(EDGEFN_ECANCELED) through fn_on_end, and
    * their subrequests are cancelled through the router while the backends still exist. */
-  if (el->runtimes)
-    for (size_t i = 0; i < edge->function_count; i++)
-      edgefn_runtime_free(el->runtimes[i]);
+  edge__mgr_free(el->mgr);
   /* What is left was forwarded to a backend that is about to go. */
   while (el->requests) {
     edge_request *r = el->requests;
@@ -643,7 +766,6 @@ static void loop_state_free(edge_loop *el) {
     edgefn_curl_backend_free(el->origin_fetch[i]);
   }
   edgefn_curl_backend_free(el->public_fetch);
-  free(el->runtimes);
   free(el->origin_fetch);
   free(el->origin_cache);
   free(el);
@@ -662,8 +784,7 @@ int edgefn_edge_attach(edgefn_edge *edge, edgefn_loop *loop) {
   size_t no = edge->origin_count ? edge->origin_count : 1;
   el->origin_fetch = calloc(no, sizeof(void *));
   el->origin_cache = calloc(no, sizeof(void *));
-  el->runtimes = calloc(edge->function_count ? edge->function_count : 1, sizeof(*el->runtimes));
-  int rc = el->origin_fetch && el->origin_cache && el->runtimes ? 0 : EDGEFN_ENOMEM;
+  int rc = el->origin_fetch && el->origin_cache ? 0 : EDGEFN_ENOMEM;
   if (rc == 0) {
     edgefn_curl_options co = EDGEFN_CURL_OPTIONS_INIT;
     co.policy = edge->public_policy;
@@ -682,6 +803,13 @@ int edgefn_edge_attach(edgefn_edge *edge, edgefn_loop *loop) {
       rc = edgefn_cache_fetcher_new(&el->origin_cache[i], loop, edge->cache, &fo);
     }
   }
+  if (rc == 0) {
+    edge_mgr_config mc = {edge,       loop, edge->settings, &router_ops, el, edge->cache,
+                          edge->log, edge->log_data, &job_ops, el};
+    rc = edge__mgr_new(&el->mgr, &mc);
+  }
+  for (size_t i = 0; rc == 0 && i < edge->prewarm_count; i++)
+    rc = edge__mgr_prewarm(el->mgr, edge->prewarm[i]);
   if (rc != 0) {
     loop_state_free(el);
     return rc;
@@ -706,4 +834,81 @@ void edgefn_edge_detach(edgefn_edge *edge, edgefn_loop *loop) {
   pthread_mutex_unlock(&edge->lock);
   if (el)
     loop_state_free(el);
+}
+
+/* ---- the function table and the figures ---- */
+
+edge_fntab *edge__table_current(edgefn_edge *edge) {
+  pthread_mutex_lock(&edge->lock);
+  edge_fntab *t = edge__fntab_ref(edge->table);
+  pthread_mutex_unlock(&edge->lock);
+  return t;
+}
+
+uint64_t edge__table_generation(edgefn_edge *edge) {
+  return atomic_load_explicit(&edge->generation, memory_order_acquire);
+}
+
+int edgefn_edge_update_function(edgefn_edge *edge, const edgefn_function *fn,
+                                edgefn_error_info *err) {
+  if (!edge || !fn) {
+    edgefn__error_set(err, EDGEFN_EINVAL, NULL, 0, 0, "edgefn_edge_update_function: NULL argument");
+    return EDGEFN_EINVAL;
+  }
+  if (!EDGEFN_MIN_SIZE_OK(fn, edgefn_function, options)) {
+    edgefn__error_set(err, EDGEFN_EVERSION, NULL, 0, 0, "edgefn_function too small");
+    return EDGEFN_EVERSION;
+  }
+  edge_fn *nf = NULL;
+  int rc = edge__fn_new(&nf, fn, &edge->settings, err);
+  if (rc != 0)
+    return rc;
+  pthread_mutex_lock(&edge->lock);
+  edge_fntab *old = edge->table;
+  size_t index = 0;
+  if (!edge__fntab_find(old, nf->name, strlen(nf->name), &index)) {
+    pthread_mutex_unlock(&edge->lock);
+    edgefn__error_set(err, EDGEFN_EINVAL, NULL, 0, 0, "function '%s' is not configured",
+                      nf->name);
+    edge__fn_unref(nf);
+    return EDGEFN_EINVAL;
+  }
+  edge_fntab *t = edge__fntab_new(old->count);
+  if (!t) {
+    pthread_mutex_unlock(&edge->lock);
+    edge__fn_unref(nf);
+    return EDGEFN_ENOMEM;
+  }
+  /* Same names at the same indexes: the name index carries over. */
+  for (size_t i = 0; i < old->count; i++)
+    t->fns[i] = i == index ? nf : edge__fn_ref(old->fns[i]);
+  memcpy(t->slots, old->slots, (old->slot_mask + 1) * sizeof(*t->slots));
+  t->generation = old->generation + 1;
+  edge->table = t;
+  atomic_store_explicit(&edge->generation, t->generation, memory_order_release);
+  pthread_mutex_unlock(&edge->lock);
+  edge__fntab_unref(old); /* loops that still use it hold their own references */
+  return 0;
+}
+
+int edgefn_edge_stats_get(edgefn_edge *edge, edgefn_loop *loop, const char *name,
+                          edgefn_edge_stats *stats) {
+  if (!edge || !loop || !stats)
+    return EDGEFN_EINVAL;
+  if (stats->struct_size < offsetof(edgefn_edge_stats, runtimes) + sizeof(size_t))
+    return EDGEFN_EVERSION;
+  int rc = 0;
+  pthread_mutex_lock(&edge->lock);
+  size_t fn = SIZE_MAX;
+  edge_loop *el = edge->loops;
+  while (el && el->loop != loop)
+    el = el->next;
+  if (!el)
+    rc = EDGEFN_ESTATE;
+  else if (name && !edge__fntab_find(edge->table, name, strlen(name), &fn))
+    rc = EDGEFN_EINVAL;
+  else
+    edge__mgr_stats(el->mgr, fn, stats); /* detach unlinks under the lock before freeing */
+  pthread_mutex_unlock(&edge->lock);
+  return rc;
 }
