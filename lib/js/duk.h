@@ -9,6 +9,8 @@
 /* The exec-timeout hook Duktape calls while running bytecode (lib/duktape/duk_config.h).
  * udata is the heap's user data: an edgefn__heap_ctl, or NULL for heaps without limits. */
 typedef struct edgefn__heap_ctl {
+  /* First: read by DUK_USE_CALLSTACK_LIMIT (lib/duktape/duk_config.h.in) on every call. */
+  size_t call_depth_limit;
   size_t mem_used;
   size_t mem_limit;
   bool mem_exceeded; /* an allocation was refused since the flag was last cleared */
@@ -24,6 +26,7 @@ typedef struct edgefn__heap_ctl {
   void *log_data;
   const char *name; /* function name for log lines; NULL = "" */
   struct edgefn_runtime *owner; /* the runtime of this heap, NULL for other heaps */
+  uint32_t job_tag; /* microtasks queued now belong to this request (0: none) */
 } edgefn__heap_ctl;
 
 /* CPU accounting for one entry into JavaScript. Reading the thread CPU clock is a system

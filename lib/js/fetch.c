@@ -134,6 +134,7 @@ static void take_body(duk_context *ctx) {
   if (used)
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Body has already been used");
   duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
+  edgefn__rt_check_body_read(ctx, -1); /* the request body limit (lib/js/runtime.c) */
   if (!duk_is_undefined(ctx, -1)) {
     duk_push_true(ctx);
     duk_put_prop_literal(ctx, -3, EDGEFN_KEY_BODY_USED);

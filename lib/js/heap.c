@@ -3,6 +3,7 @@
 #include "js/js.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -107,7 +108,17 @@ int edgefn__duk_exec_timeout_check(void *udata) {
   return 0;
 }
 
+/* DUK_USE_CALLSTACK_LIMIT reads the depth limit through the heap's udata pointer. */
+_Static_assert(offsetof(edgefn__heap_ctl, call_depth_limit) == 0,
+               "call_depth_limit must be the first field of edgefn__heap_ctl");
+_Static_assert(sizeof(((edgefn__heap_ctl *)0)->call_depth_limit) == sizeof(duk_size_t),
+               "call_depth_limit must be a duk_size_t");
+_Static_assert(DUK_USE_NATIVE_CALL_RECLIMIT == EDGEFN_NATIVE_CALL_DEPTH_LIMIT,
+               "lib/duktape/duk_config.h.in and limits.h disagree on the native call depth");
+
 duk_context *edgefn__heap_new(edgefn__heap_ctl *ctl) {
+  if (ctl && ctl->call_depth_limit == 0)
+    ctl->call_depth_limit = EDGEFN_DEFAULT_CALL_DEPTH_LIMIT;
   return duk_create_heap(counting_alloc, counting_realloc, counting_free, ctl, fatal_handler);
 }
 

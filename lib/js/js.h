@@ -21,6 +21,20 @@ EDGEFN_INTERNAL size_t edgefn__microtasks_drain(duk_context *ctx);
  * callers skip the protected call a drain needs. */
 EDGEFN_INTERNAL bool edgefn__microtasks_pending(duk_context *ctx);
 
+/* Draining on behalf of requests: every job carries the tag (edgefn__heap_ctl.job_tag) that
+ * was current when it was queued. before(tag) runs ahead of each job (and ahead of the
+ * unhandled-rejection report, with tag 0) and after(tag) behind it; either returning false
+ * stops the drain, leaving the rest queued. Inside a protected call; returns the jobs run. */
+typedef struct edgefn__drain_hooks {
+  bool (*before)(void *ud, uint32_t tag);
+  bool (*after)(void *ud, uint32_t tag);
+  void *ud;
+} edgefn__drain_hooks;
+EDGEFN_INTERNAL size_t edgefn__microtasks_drain_hooked(duk_context *ctx,
+                                                       const edgefn__drain_hooks *h);
+/* Drops the queued jobs with this tag, keeping the others in order; returns how many. */
+EDGEFN_INTERNAL size_t edgefn__microtasks_drop_tag(duk_context *ctx, uint32_t tag);
+
 /* Drops every queued microtask (a runtime being torn down or recycled). */
 EDGEFN_INTERNAL void edgefn__microtasks_clear(duk_context *ctx);
 
@@ -85,6 +99,13 @@ EDGEFN_INTERNAL void edgefn__collection_add(duk_context *ctx, duk_idx_t coll, du
                                             duk_idx_t value);
 /* Pushes map.get(key) and returns true when the Map at coll has key; else pushes nothing. */
 EDGEFN_INTERNAL bool edgefn__collection_get(duk_context *ctx, duk_idx_t coll, duk_idx_t key);
+
+/* ---- The sandbox (lib/js/sandbox.c) ---- */
+
+/* Removes what a script must not reach: eval and the Function constructor (unless
+ * allow_eval) and Duktape's finalizer and error hooks. After the globals are installed,
+ * inside a protected call. */
+EDGEFN_INTERNAL void edgefn__sandbox_harden(duk_context *ctx, bool allow_eval);
 
 /* ---- Logging from JS-facing code (lib/js/heap.c) ---- */
 
@@ -223,6 +244,15 @@ EDGEFN_INTERNAL void edgefn__timers_free_all(edgefn_runtime *rt);
  * promise and reason are at the given indices. Inside a protected call. */
 EDGEFN_INTERNAL bool edgefn__js_unhandled_rejection(duk_context *ctx, duk_idx_t promise,
                                                     duk_idx_t reason);
+
+/* Bytes of the incoming request body the body methods may read whole: called by the body
+ * methods (lib/js/fetch.c) with the body's buffer at idx. When that buffer is a request's
+ * incoming body larger than the runtime's request_body_limit, fails that request (413) and
+ * throws a TypeError; otherwise does nothing. */
+EDGEFN_INTERNAL void edgefn__rt_check_body_read(duk_context *ctx, duk_idx_t idx);
+
+/* console.* calls: true when the current request may log one more line (counts it). */
+EDGEFN_INTERNAL bool edgefn__rt_console_allow(duk_context *ctx);
 
 /* The runtime a heap belongs to (NULL for compile-only heaps). */
 EDGEFN_INTERNAL edgefn_runtime *edgefn__rt_from_ctx(duk_context *ctx);

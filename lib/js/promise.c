@@ -59,6 +59,7 @@
 #define QUEUE_MIN_JOBS 16u
 
 enum job_kind { JOB_FULFILL = 1, JOB_REJECT, JOB_THENABLE, JOB_MICROTASK };
+#define JOB_KINDS 8u /* > every job_kind */
 
 enum combinator { COMB_ALL, COMB_ALL_SETTLED, COMB_ANY, COMB_RACE };
 
@@ -124,13 +125,26 @@ static void queue_grow(duk_context *ctx, engine *e) {
   duk_pop(ctx);
 }
 
+static uint32_t current_tag(duk_context *ctx) {
+  duk_memory_functions mf;
+  duk_get_memory_functions(ctx, &mf);
+  const edgefn__heap_ctl *ctl = mf.udata;
+  return ctl ? ctl->job_tag : 0;
+}
+
+static uint32_t slot_tag(duk_context *ctx, duk_idx_t idx) {
+  return (uint32_t)(duk_get_number(ctx, idx) / JOB_KINDS);
+}
+
 /* Consumes the three values on top of the stack as a job of the given kind. */
 static void queue_push(duk_context *ctx, engine *e, int kind) {
   if (e->count == e->cap)
     queue_grow(ctx, e);
   duk_push_heapptr(ctx, e->queue);
   uint32_t slot = ((e->head + e->count) % e->cap) * JOB_SLOTS;
-  duk_push_int(ctx, kind);
+  /* The first slot holds the kind and the request the job belongs to (its tag, see
+   * edgefn__microtasks_drain_hooked): kind + JOB_KINDS * tag, exact in a double. */
+  duk_push_number(ctx, (double)kind + (double)JOB_KINDS * (double)current_tag(ctx));
   duk_put_prop_index(ctx, -2, slot);
   for (uint32_t s = 1; s < JOB_SLOTS; s++) {
     duk_dup(ctx, -5 + (duk_idx_t)s);
@@ -410,7 +424,7 @@ static void report_unhandled(duk_context *ctx, engine *e) {
 static duk_ret_t run_job_unsafe(duk_context *ctx, void *udata) {
   engine *e = udata;
   duk_idx_t base = duk_get_top(ctx) - 4;
-  int kind = duk_get_int(ctx, base);
+  int kind = (int)((uint64_t)duk_get_number(ctx, base) % JOB_KINDS);
   duk_idx_t a = base + 1, b = base + 2, c = base + 3;
   if (kind == JOB_FULFILL || kind == JOB_REJECT) {
     /* a: handler or undefined, b: derived promise or undefined, c: argument. */
@@ -1109,6 +1123,88 @@ size_t edgefn__microtasks_drain(duk_context *ctx) {
   if (e->count == 0 && !limits_breached(ctx))
     report_unhandled(ctx, e);
   return ran;
+}
+
+/* ---- draining job by job on behalf of requests (issue 7: CPU breaches drop only the
+ * breaching request's work) ---- */
+
+size_t edgefn__microtasks_drain_hooked(duk_context *ctx, const edgefn__drain_hooks *h) {
+  engine *e = get_engine(ctx);
+  if (!e || e->draining)
+    return 0;
+  size_t ran = 0;
+  e->draining = true;
+  duk_require_stack(ctx, 8);
+  while (e->count > 0) {
+    duk_push_heapptr(ctx, e->queue);
+    duk_get_prop_index(ctx, -1, e->head * JOB_SLOTS);
+    uint32_t tag = slot_tag(ctx, -1);
+    duk_pop_2(ctx);
+    if (!h->before(h->ud, tag))
+      break;
+    (void)duk_safe_call(ctx, next_job_unsafe, e, 0, 1);
+    duk_pop(ctx);
+    ran++;
+    if (!h->after(h->ud, tag))
+      break;
+  }
+  e->draining = false;
+  if (e->count == 0 && (e->n_unhandled > 0) && h->before(h->ud, 0)) {
+    report_unhandled(ctx, e);
+    (void)h->after(h->ud, 0);
+  }
+  return ran;
+}
+
+typedef struct drop_args {
+  engine *e;
+  uint32_t tag;
+  size_t dropped;
+} drop_args;
+
+/* Compacts the ring in place, keeping the order of the jobs that stay. */
+static duk_ret_t drop_tag_unsafe(duk_context *ctx, void *udata) {
+  drop_args *a = udata;
+  engine *e = a->e;
+  duk_push_heapptr(ctx, e->queue);
+  uint32_t kept = 0;
+  for (uint32_t i = 0; i < e->count; i++) {
+    uint32_t from = ((e->head + i) % e->cap) * JOB_SLOTS;
+    duk_get_prop_index(ctx, -1, from);
+    bool drop = slot_tag(ctx, -1) == a->tag;
+    duk_pop(ctx);
+    if (drop)
+      continue;
+    uint32_t to = ((e->head + kept) % e->cap) * JOB_SLOTS;
+    if (to != from)
+      for (uint32_t s = 0; s < JOB_SLOTS; s++) {
+        duk_get_prop_index(ctx, -1, from + s);
+        duk_put_prop_index(ctx, -2, to + s);
+      }
+    kept++;
+  }
+  for (uint32_t i = kept; i < e->count; i++) {
+    uint32_t at = ((e->head + i) % e->cap) * JOB_SLOTS;
+    for (uint32_t s = 0; s < JOB_SLOTS; s++) {
+      duk_push_undefined(ctx);
+      duk_put_prop_index(ctx, -2, at + s);
+    }
+  }
+  a->dropped = e->count - kept;
+  e->count = kept;
+  duk_pop(ctx);
+  return 0;
+}
+
+size_t edgefn__microtasks_drop_tag(duk_context *ctx, uint32_t tag) {
+  engine *e = get_engine(ctx);
+  if (!e || e->count == 0 || !duk_check_stack(ctx, 4))
+    return 0;
+  drop_args a = {e, tag, 0};
+  /* Writes to existing indices of a dense array allocate nothing: this cannot fail. */
+  (void)duk_safe_call(ctx, drop_tag_unsafe, &a, 0, 1);
+  duk_pop(ctx);
+  return a.dropped;
 }
 
 static duk_ret_t clear_unsafe(duk_context *ctx, void *udata) {
