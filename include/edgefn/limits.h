@@ -15,6 +15,12 @@
 /* Memory a runtime's JavaScript heap may hold, counted by the runtime's allocator. */
 #define EDGEFN_DEFAULT_MEMORY_LIMIT (128u * 1024u * 1024u)
 
+/* Bytes a heap may hold beyond its memory limit once it has reached it, while the script
+ * that reached it is being stopped (error objects, unwinding, logging): without this room
+ * every allocation on the way out would fail after Duktape's rounds of garbage collection
+ * over a full heap. The runtime is recycled afterwards. Not configurable. */
+#define EDGEFN_MEMORY_UNWIND_RESERVE (2u * 1024u * 1024u)
+
 /* Time from dispatch until a function must have produced its response head. */
 #define EDGEFN_DEFAULT_WALL_LIMIT_MS 30000u
 

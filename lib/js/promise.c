@@ -57,6 +57,7 @@
 
 #define JOB_SLOTS 4u
 #define QUEUE_MIN_JOBS 16u
+#define QUEUE_SHRINK_ABOVE 1024u /* jobs */
 
 enum job_kind { JOB_FULFILL = 1, JOB_REJECT, JOB_THENABLE, JOB_MICROTASK };
 #define JOB_KINDS 8u /* > every job_kind */
@@ -1128,6 +1129,32 @@ size_t edgefn__microtasks_drain(duk_context *ctx) {
 /* ---- draining job by job on behalf of requests (issue 7: CPU breaches drop only the
  * breaching request's work) ---- */
 
+/* A storm of jobs grows the ring; once it is empty again a big ring goes back to the
+ * minimum, so that the heap returns to its level. */
+static duk_ret_t shrink_unsafe(duk_context *ctx, void *udata) {
+  engine *e = udata;
+  duk_idx_t arr = duk_push_array(ctx);
+  for (uint32_t n = 0; n < QUEUE_MIN_JOBS * JOB_SLOTS; n++) {
+    duk_push_undefined(ctx);
+    duk_put_prop_index(ctx, arr, n);
+  }
+  duk_push_global_stash(ctx);
+  duk_dup(ctx, arr);
+  duk_put_prop_literal(ctx, -2, S_QUEUE);
+  e->queue = duk_get_heapptr(ctx, arr);
+  e->head = 0;
+  e->cap = QUEUE_MIN_JOBS;
+  duk_pop_2(ctx);
+  return 0;
+}
+
+static void shrink_if_empty(duk_context *ctx, engine *e) {
+  if (e->count != 0 || e->cap <= QUEUE_SHRINK_ABOVE)
+    return;
+  (void)duk_safe_call(ctx, shrink_unsafe, e, 0, 1);
+  duk_pop(ctx);
+}
+
 size_t edgefn__microtasks_drain_hooked(duk_context *ctx, const edgefn__drain_hooks *h) {
   engine *e = get_engine(ctx);
   if (!e || e->draining)
@@ -1149,6 +1176,7 @@ size_t edgefn__microtasks_drain_hooked(duk_context *ctx, const edgefn__drain_hoo
       break;
   }
   e->draining = false;
+  shrink_if_empty(ctx, e);
   if (e->count == 0 && (e->n_unhandled > 0) && h->before(h->ud, 0)) {
     report_unhandled(ctx, e);
     (void)h->after(h->ud, 0);
@@ -1193,6 +1221,7 @@ static duk_ret_t drop_tag_unsafe(duk_context *ctx, void *udata) {
   a->dropped = e->count - kept;
   e->count = kept;
   duk_pop(ctx);
+  shrink_if_empty(ctx, e);
   return 0;
 }
 

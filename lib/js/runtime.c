@@ -164,11 +164,11 @@ static void account_begin(edgefn_runtime *rt, uint32_t tag) {
   rt->ctl.job_tag = tag;
 }
 
-/* Ends it: charges the time and handles a breach. `failed`: the JavaScript ended with an
- * error (a memory breach counts only then; a caught allocation failure is harmless).
- * Returns the breach code (0 when none). */
-static int account_end(edgefn_runtime *rt, uint32_t tag, bool failed) {
-  bool cpu = rt->ctl.cpu_exceeded, mem = rt->ctl.mem_exceeded && failed;
+/* Ends it: charges the time and handles a breach. A memory breach (the heap went over its
+ * limit, lib/js/heap.c) also stopped the script like a CPU breach; it is reported as what it
+ * is. Returns the breach code (0 when none). */
+static int account_end(edgefn_runtime *rt, uint32_t tag) {
+  bool mem = rt->ctl.mem_exceeded, cpu = rt->ctl.cpu_exceeded && !mem;
   uint64_t used = edgefn__cpu_end(&rt->ctl);
   rt->ctl.cpu_exceeded = false;
   rt->ctl.mem_exceeded = false;
@@ -198,9 +198,7 @@ static bool job_before(void *ud, uint32_t tag) {
 
 static bool job_after(void *ud, uint32_t tag) {
   edgefn_runtime *rt = ud;
-  /* A job's errors are caught inside the drain; an allocation that failed during it may
-   * have left internal state (a promise's reactions) half made: treat it as failed. */
-  (void)account_end(rt, tag, true);
+  (void)account_end(rt, tag);
   return !rt->recycle_reason;
 }
 
@@ -227,9 +225,19 @@ static int run_js(edgefn_runtime *rt, uint32_t ex_id, uint64_t budget_ns,
   duk_idx_t top_before = duk_get_top(ctx) - nargs;
   (void)top_before;
 
+  if (rt->recycle_reason) {
+    /* The heap went over its memory limit and waits to be replaced: nothing more runs on
+     * it. A request dispatched meanwhile is answered by the recycle. */
+    duk_pop_n(ctx, nargs);
+    for (duk_idx_t i = 0; i < nrets; i++)
+      duk_push_undefined(ctx);
+    rt->current_exchange = saved;
+    rt->breach = EDGEFN_EMEMORY_LIMIT;
+    return DUK_EXEC_ERROR;
+  }
   account_begin(rt, ex_id);
   int rc = duk_safe_call(ctx, fn, udata, nargs, nrets);
-  rt->breach = account_end(rt, ex_id, rc != DUK_EXEC_SUCCESS);
+  rt->breach = account_end(rt, ex_id);
   int own_breach = rt->breach;
   if (!rt->recycle_reason && edgefn__microtasks_pending(ctx)) {
     if (duk_safe_call(ctx, drain_safe, rt, 0, 1) != DUK_EXEC_SUCCESS)
@@ -962,7 +970,7 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
         set_outcome(ex, OUTCOME_PASS, 0, NULL);
       else
         set_outcome(ex, OUTCOME_FAIL, 500, "edge function threw an exception\n");
-    } else if (!ex->responded) {
+    } else if (!ex->responded && rt->breach == 0) {
       set_outcome(ex, OUTCOME_PASS, 0, NULL);
     }
   }
@@ -1051,6 +1059,7 @@ static void recycle_now(edgefn__defer *d) {
   rt->recycles++;
   rt->ctl.mem_exceeded = false;
   rt->ctl.cpu_exceeded = false;
+  rt->ctl.over_limit = false;
   edgefn_error_info err = EDGEFN_ERROR_INFO_INIT;
   int code = heap_start(rt, &err);
   if (code) {
