@@ -17,6 +17,7 @@
 #include "js/harness.h"
 #include "test.h"
 
+#include <stddef.h>
 #include <time.h>
 
 #define EDGEFN_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -513,4 +514,94 @@ TEST(hostile_isolation_and_pollution) {
                                   "set_",   "duktape_", "pollute_", "throw_",
                                   "respond_"};
   return run_cases(p, 9);
+}
+
+/* The options behind the limits, set away from their defaults, and an options struct from
+ * before they existed (its struct_size stops at `cache`: every default applies). */
+static const char options_src[] =
+    "addEventListener('fetch', function (e) {\n"
+    "  var u = e.request.url, out;\n"
+    "  if (u === 'http://x/body') { e.respondWith(e.request.text().then(function (t) {\n"
+    "    return new Response(t); })); return; }\n"
+    "  if (u === 'http://x/resp') { e.respondWith(new Response('0123456789abc')); return; }\n"
+    "  try {\n"
+    "    if (u === 'http://x/depth50') out = (function f(n) { return n ? f(n - 1) : 'deep'; })(50);\n"
+    "    if (u === 'http://x/depth300') out = (function f(n) { return n ? f(n - 1) : 'deep'; })(300);\n"
+    "    if (u === 'http://x/eval') out = eval('6 * 7') + (0, eval)('1') + new Function('return 2')();\n"
+    "    if (u === 'http://x/timers') { out = 0; for (var i = 0; i < 10; i++) { setTimeout(function () {}, 1e6); out++; } }\n"
+    "    if (u === 'http://x/console') { for (var j = 0; j < 5; j++) console.log('line', j); out = 'logged'; }\n"
+    "  } catch (err) { out = (out === undefined ? '' : out + ' ') + err.name; }\n"
+    "  e.respondWith(new Response(String(out)));\n"
+    "});\n";
+
+static int options_fetch(js_env *e, const char *url, const char *body, collected *c) {
+  return env_fetch(e, body ? "POST" : "GET", url, NULL, 0, body, c);
+}
+
+TEST(sandbox_limit_options) {
+  ASSERT_EQ(edgefn_runtime_recycles(NULL), 0);
+  js_env e;
+  memset(&e, 0, sizeof(e));
+  ASSERT_EQ(edgefn_loop_new(&e.loop, NULL), 0);
+  edgefn_script_options so = EDGEFN_SCRIPT_OPTIONS_INIT;
+  so.source = options_src;
+  so.source_len = strlen(options_src);
+  edgefn_error_info err = EDGEFN_ERROR_INFO_INIT;
+  ASSERT_EQ(edgefn_script_new(&e.script, &so, &err), 0);
+  edgefn_runtime_options ro = EDGEFN_RUNTIME_OPTIONS_INIT;
+  ro.name = "opts";
+  ro.log = h_log;
+  ro.log_user_data = &e.log;
+  ro.call_depth_limit = 200;
+  ro.flags = EDGEFN_RUNTIME_ALLOW_EVAL;
+  ro.timer_limit = 3;
+  ro.console_limit = 2;
+  ro.request_body_limit = 10;
+  ro.response_body_limit = 12;
+  ASSERT_EQ(edgefn_runtime_new(&e.rt, e.loop, e.script, &ro, &err), 0);
+  collected c;
+  ASSERT_EQ(options_fetch(&e, "http://x/depth50", NULL, &c), 0);
+  ASSERT_STREQ(c.body, "deep");
+  collected_free(&c);
+  ASSERT_EQ(options_fetch(&e, "http://x/depth300", NULL, &c), 0);
+  ASSERT_STREQ(c.body, "RangeError");
+  collected_free(&c);
+  ASSERT_EQ(options_fetch(&e, "http://x/eval", NULL, &c), 0);
+  ASSERT_STREQ(c.body, "45");
+  collected_free(&c);
+  ASSERT_EQ(options_fetch(&e, "http://x/timers", NULL, &c), 0);
+  ASSERT_STREQ(c.body, "3 RangeError");
+  collected_free(&c);
+  ASSERT_EQ(options_fetch(&e, "http://x/console", NULL, &c), 0);
+  ASSERT_STREQ(c.body, "logged");
+  ASSERT(strstr(e.log.text, "line 1") != NULL && strstr(e.log.text, "line 2") == NULL);
+  ASSERT(strstr(e.log.text, "|opts|request reached its console call limit of 2") != NULL);
+  collected_free(&c);
+  ASSERT_EQ(options_fetch(&e, "http://x/body", "0123456789", &c), 0);
+  ASSERT_EQ(c.status, 200);
+  collected_free(&c);
+  ASSERT_EQ(options_fetch(&e, "http://x/body", "0123456789a", &c), 0);
+  ASSERT_EQ(c.status, 413);
+  ASSERT(strstr(e.log.text, "request body of 11 bytes exceeds the request body limit of 10") !=
+         NULL);
+  collected_free(&c);
+  ASSERT_EQ(options_fetch(&e, "http://x/resp", NULL, &c), 0);
+  ASSERT_EQ(c.status, 500);
+  collected_free(&c);
+  edgefn_runtime_free(e.rt);
+
+  /* The layout before the limit options: defaults (eval off, depth 10000). */
+  edgefn_runtime_options old = EDGEFN_RUNTIME_OPTIONS_INIT;
+  old.struct_size = (uint32_t)offsetof(edgefn_runtime_options, request_body_limit);
+  old.flags = EDGEFN_RUNTIME_ALLOW_EVAL; /* beyond struct_size: must not be read */
+  old.call_depth_limit = 10;
+  ASSERT_EQ(edgefn_runtime_new(&e.rt, e.loop, e.script, &old, &err), 0);
+  ASSERT_EQ(options_fetch(&e, "http://x/depth300", NULL, &c), 0);
+  ASSERT_STREQ(c.body, "deep");
+  collected_free(&c);
+  ASSERT_EQ(options_fetch(&e, "http://x/eval", NULL, &c), 0);
+  ASSERT_STREQ(c.body, "EvalError");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
 }
