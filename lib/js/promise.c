@@ -137,15 +137,16 @@ static uint32_t slot_tag(duk_context *ctx, duk_idx_t idx) {
   return (uint32_t)(duk_get_number(ctx, idx) / JOB_KINDS);
 }
 
-/* Consumes the three values on top of the stack as a job of the given kind. */
-static void queue_push(duk_context *ctx, engine *e, int kind) {
+/* Consumes the three values on top of the stack as a job of the given kind, belonging to
+ * request `tag`. */
+static void queue_push_tagged(duk_context *ctx, engine *e, int kind, uint32_t tag) {
   if (e->count == e->cap)
     queue_grow(ctx, e);
   duk_push_heapptr(ctx, e->queue);
   uint32_t slot = ((e->head + e->count) % e->cap) * JOB_SLOTS;
   /* The first slot holds the kind and the request the job belongs to (its tag, see
    * edgefn__microtasks_drain_hooked): kind + JOB_KINDS * tag, exact in a double. */
-  duk_push_number(ctx, (double)kind + (double)JOB_KINDS * (double)current_tag(ctx));
+  duk_push_number(ctx, (double)kind + (double)JOB_KINDS * (double)tag);
   duk_put_prop_index(ctx, -2, slot);
   for (uint32_t s = 1; s < JOB_SLOTS; s++) {
     duk_dup(ctx, -5 + (duk_idx_t)s);
@@ -154,6 +155,11 @@ static void queue_push(duk_context *ctx, engine *e, int kind) {
   /* Counted only once every slot is written: an out-of-memory error leaves no half job. */
   e->count++;
   duk_pop_n(ctx, 4);
+}
+
+/* The same for the request whose JavaScript runs now. */
+static void queue_push(duk_context *ctx, engine *e, int kind) {
+  queue_push_tagged(ctx, e, kind, current_tag(ctx));
 }
 
 /* Pushes the oldest job's four slots and removes it from the ring. */
@@ -237,11 +243,16 @@ static void settle(duk_context *ctx, engine *e, duk_idx_t p, duk_idx_t v, unsign
   if (duk_get_prop_literal(ctx, p, K_REACT)) {
     duk_idx_t r = duk_get_top_index(ctx);
     duk_size_t n = duk_get_length(ctx, r);
-    for (duk_size_t i = 0; i + 2 < n; i += 3) {
+    /* A reaction runs on behalf of the request that registered it (its `then` call), not
+     * of whichever request happens to settle the promise. */
+    for (duk_size_t i = 0; i + 3 < n; i += 4) {
+      duk_get_prop_index(ctx, r, (duk_uarridx_t)(i + 3));
+      uint32_t tag = (uint32_t)duk_get_number(ctx, -1);
+      duk_pop(ctx);
       duk_get_prop_index(ctx, r, (duk_uarridx_t)(i + (state == ST_FULFILLED ? 0 : 1)));
       duk_get_prop_index(ctx, r, (duk_uarridx_t)(i + 2));
       duk_dup(ctx, v);
-      queue_push(ctx, e, state == ST_FULFILLED ? JOB_FULFILL : JOB_REJECT);
+      queue_push_tagged(ctx, e, state == ST_FULFILLED ? JOB_FULFILL : JOB_REJECT, tag);
     }
     duk_del_prop_literal(ctx, p, K_REACT);
   }
@@ -356,6 +367,8 @@ static void perform_then(duk_context *ctx, engine *e, duk_idx_t p, duk_idx_t on_
       duk_put_prop_index(ctx, -2, n++);
     }
     duk_dup(ctx, derived);
+    duk_put_prop_index(ctx, -2, n++);
+    duk_push_number(ctx, (double)current_tag(ctx));
     duk_put_prop_index(ctx, -2, n);
     duk_pop(ctx);
   } else {

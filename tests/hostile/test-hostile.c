@@ -27,7 +27,9 @@ enum {
   F_NO_SAME_OK = 2,   /* the case breaks its own built-ins: skip the same-runtime checks */
   F_BIG_BODY = 4,     /* the hostile request carries a body above the request body limit */
   F_SMALL_BODY = 8,   /* ... or one well below it */
-  F_HUGE_HEADERS = 16 /* ... or 5000 headers of 1 KiB */
+  F_HUGE_HEADERS = 16, /* ... or 5000 headers of 1 KiB */
+  F_WAIT_GATE = 32      /* the request in flight on the same runtime waits for `gate`,
+                           a promise the hostile request resolves */
 };
 
 typedef struct hostile_case {
@@ -64,6 +66,11 @@ static const hostile_case cases[] = {
   /* ---- infinite loops ---- */
   {"loop_plain", "function hostile(e) { while (true) {} }", 503, LOG_CPU, NULL, 0, 0},
   {"loop_promise_chain", "function hostile(e) { (function f() { return Promise.resolve().then(f); })(); " NEVER " }", 503, LOG_CPU, NULL, 0, 0},
+  /* A request in flight on the same runtime waits on a promise the hostile request settles
+   * before it runs away: its reaction belongs to it, not to the hostile request, and survives
+   * the hostile request's breach. */
+  {"loop_chain_after_settling_shared_promise", "function hostile(e) { gateRelease(); (function f() { return Promise.resolve().then(f); })(); " NEVER " }", 503, LOG_CPU, NULL, F_WAIT_GATE, 0},
+  {"loop_after_settling_shared_promise", "function hostile(e) { gateRelease(); while (true) {} }", 503, LOG_CPU, NULL, F_WAIT_GATE, 0},
   {"loop_in_then", "function hostile(e) { e.respondWith(Promise.resolve().then(function () { while (true) {} })); }", 503, LOG_CPU, NULL, 0, 0},
   {"loop_queue_microtask", "function hostile(e) { queueMicrotask(function f() { queueMicrotask(f); }); " NEVER " }", 503, LOG_CPU, NULL, 0, 0},
   {"loop_in_timer", "function hostile(e) { setTimeout(function () { while (true) {} }, 0); " NEVER " }", 503, LOG_CPU, NULL, 0, 0},
@@ -159,8 +166,11 @@ static const hostile_case cases[] = {
 /* clang-format on */
 
 static const char prelude[] =
+    "var gateRelease, gate = new Promise(function (r) { gateRelease = r; });\n"
     "addEventListener('fetch', function (e) {\n"
     "  var u = e.request.url;\n"
+    "  if (u === 'http://x/wait') { e.respondWith(gate.then(function () {\n"
+    "    return new Response('ok'); })); return; }\n"
     "  if (u === 'http://x/ok') { e.respondWith(new Promise(function (r) {\n"
     "    setTimeout(function () { r(new Response('ok')); }, 2); })); return; }\n"
     "  if (u === 'http://x/gc') { Duktape.gc(1); Duktape.gc(1); e.respondWith(new Response('gc'));"
@@ -366,7 +376,8 @@ static int run_case(const hostile_case *hc) {
 
   /* Well-behaved requests in flight on both runtimes while the hostile one runs. */
   CHECK(start(b, "http://x/ok", NULL, 0, NULL, 0, &in_b) == 0);
-  CHECK(start(a, "http://x/ok", NULL, 0, NULL, 0, &in_a) == 0);
+  CHECK(start(a, hc->flags & F_WAIT_GATE ? "http://x/wait" : "http://x/ok", NULL, 0, NULL, 0,
+              &in_a) == 0);
   double cpu0 = thread_cpu_ms(), wall0 = mono_ms();
   CHECK(start(a, "http://x/hostile", hdrs, nh, body, body_len, &hostile) == 0);
   collected *first[] = {&hostile};
