@@ -177,7 +177,8 @@ _Static_assert(offsetof(edgefn__heap_ctl, call_depth_limit) == 0,
                "call_depth_limit must be the first field of edgefn__heap_ctl");
 _Static_assert(sizeof(((edgefn__heap_ctl *)0)->call_depth_limit) == sizeof(duk_size_t),
                "call_depth_limit must be a duk_size_t");
-_Static_assert(DUK_USE_NATIVE_CALL_RECLIMIT == EDGEFN_NATIVE_CALL_DEPTH_LIMIT,
+_Static_assert(DUK_USE_NATIVE_CALL_RECLIMIT == EDGEFN_NATIVE_CALL_DEPTH_LIMIT ||
+                   DUK_USE_NATIVE_CALL_RECLIMIT == EDGEFN_NATIVE_CALL_DEPTH_LIMIT / 2,
                "lib/duktape/duk_config.h.in and limits.h disagree on the native call depth");
 
 duk_context *edgefn__heap_new(edgefn__heap_ctl *ctl) {

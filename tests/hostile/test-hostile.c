@@ -28,8 +28,10 @@ enum {
   F_BIG_BODY = 4,     /* the hostile request carries a body above the request body limit */
   F_SMALL_BODY = 8,   /* ... or one well below it */
   F_HUGE_HEADERS = 16, /* ... or 5000 headers of 1 KiB */
-  F_WAIT_GATE = 32      /* the request in flight on the same runtime waits for `gate`,
+  F_WAIT_GATE = 32,     /* the request in flight on the same runtime waits for `gate`,
                            a promise the hostile request resolves */
+  F_CPU_ROOM = 64       /* the case is about another limit: CPU_ROOM_MS of CPU, so that a
+                           slow (sanitized) build reaches that limit first */
 };
 
 typedef struct hostile_case {
@@ -46,7 +48,12 @@ typedef struct hostile_case {
 #define MEM (16u * 1024u * 1024u)
 #define MEM_BOMB (3u * 1024u * 1024u)
 #define WALL_MS 3000u
+#define CPU_ROOM_MS 2000u
+#if defined(__SANITIZE_ADDRESS__)
+#define MARGIN_MS 400.0 /* unwinding is slower too */
+#else
 #define MARGIN_MS 150.0
+#endif
 /* What a heap may keep after a hostile request once collected: Duktape keeps its string
  * table and a thread's value stack at the size they grew to (they shrink lazily), about
  * 320 KiB after a recursion to the call depth limit. A second identical request must then
@@ -101,33 +108,33 @@ static const hostile_case cases[] = {
   {"recursion_retried_in_catch", "function hostile(e) { (function f() { try { return f() + 1; } catch (err) { return f() + 1; } })(); }", 503, LOG_CPU, NULL, 0, 0},
 
   /* ---- memory ---- */
-  {"memory_string_doubling", "function hostile(e) { var s = 'x'; for (;;) s += s; }", 503, LOG_MEM, NULL, F_RECYCLE, 0},
-  {"memory_array_growth", "function hostile(e) { var a = []; for (;;) a.push([a.length, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]); }", 503, LOG_MEM, NULL, F_RECYCLE, 0},
-  {"memory_closures", "function hostile(e) { var fs = []; for (;;) { var x = [fs.length]; fs.push(function () { return x; }); } }", 503, LOG_MEM, NULL, F_RECYCLE, 0},
+  {"memory_string_doubling", "function hostile(e) { var s = 'x'; for (;;) s += s; }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
+  {"memory_array_growth", "function hostile(e) { var a = []; for (;;) a.push([a.length, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]); }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
+  {"memory_closures", "function hostile(e) { var fs = []; for (;;) { var x = [fs.length]; fs.push(function () { return x; }); } }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
   {"loop_of_costly_native_calls", "function hostile(e) { var a = new Array(2000); for (;;) a.join('ab'); }", 503, LOG_CPU, NULL, 0, 0},
-  {"memory_global_hoard", "function hostile(e) { globalThis.hoard = []; for (;;) hoard.push('ab'.repeat(1000) + hoard.length); }", 503, LOG_MEM, NULL, F_RECYCLE, 0},
-  {"memory_huge_typed_array", "function hostile(e) { new Uint8Array(1e9); }", 503, LOG_MEM, NULL, F_RECYCLE, 0},
-  {"memory_string_repeat", "function hostile(e) { 'abc'.repeat(1 << 28); }", 503, LOG_MEM, NULL, F_RECYCLE, 0},
-  {"memory_in_microtask", "function hostile(e) { Promise.resolve().then(function () { var s = 'x'; for (;;) s += s; }); " NEVER " }", 503, LOG_MEM, NULL, F_RECYCLE, 0},
-  {"memory_error_not_swallowed", "function hostile(e) { var n = 0; for (;;) { try { var keep = []; for (;;) { keep.push('ab'.repeat(10000) + n); n++; } } catch (err) {} } }", 503, LOG_MEM, NULL, F_RECYCLE, 0},
-  {"memory_huge_response_headers", "function hostile(e) { var h = new Headers(); for (var i = 0; ; i++) h.append('x-' + i, 'v'.repeat(20000) + i); e.respondWith(new Response('x', { headers: h })); }", 503, LOG_MEM, NULL, F_RECYCLE, 0},
+  {"memory_global_hoard", "function hostile(e) { globalThis.hoard = []; for (;;) hoard.push('ab'.repeat(1000) + hoard.length); }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
+  {"memory_huge_typed_array", "function hostile(e) { new Uint8Array(1e9); }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
+  {"memory_string_repeat", "function hostile(e) { 'abc'.repeat(1 << 28); }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
+  {"memory_in_microtask", "function hostile(e) { Promise.resolve().then(function () { var s = 'x'; for (;;) s += s; }); " NEVER " }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
+  {"memory_error_not_swallowed", "function hostile(e) { var n = 0; for (;;) { try { var keep = []; for (;;) { keep.push('ab'.repeat(10000) + n); n++; } } catch (err) {} } }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
+  {"memory_huge_response_headers", "function hostile(e) { var h = new Headers(); for (var i = 0; ; i++) h.append('x-' + i, 'v'.repeat(20000) + i); e.respondWith(new Response('x', { headers: h })); }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
 
   /* ---- bodies and headers ---- */
-  {"request_body_text_over_limit", "function hostile(e) { e.respondWith(e.request.text().then(function (t) { return new Response(String(t.length)); })); }", 413, "request body limit", NULL, F_BIG_BODY, 0},
-  {"request_body_limit_not_swallowed", "function hostile(e) { e.respondWith(e.request.arrayBuffer().then(function () { return new Response('read'); }, function () { return new Response('caught'); })); }", 413, "request body limit", NULL, F_BIG_BODY, 0},
-  {"request_body_through_clone", "function hostile(e) { e.respondWith(e.request.clone().json().catch(function () { return new Response('caught'); })); }", 413, "request body limit", NULL, F_BIG_BODY, 0},
-  {"request_body_through_new_response", "function hostile(e) { e.respondWith(new Response(e.request).text().then(function (t) { return new Response(String(t.length)); })); }", 413, "request body limit", NULL, F_BIG_BODY, 0},
-  {"request_body_under_limit", "function hostile(e) { e.respondWith(e.request.text().then(function (t) { return new Response('len ' + t.length); })); }", 200, NULL, "len 10000", F_SMALL_BODY, 0},
-  {"response_body_over_limit", "function hostile(e) { e.respondWith(new Response('x'.repeat(2 * 1024 * 1024))); }", 500, "response body limit", NULL, 0, 0},
-  {"huge_incoming_headers", "function hostile(e) { var n = 0; e.request.headers.forEach(function () { n++; }); e.respondWith(new Response('headers ' + n)); }", 200, NULL, "headers 5000", F_HUGE_HEADERS, 0},
+  {"request_body_text_over_limit", "function hostile(e) { e.respondWith(e.request.text().then(function (t) { return new Response(String(t.length)); })); }", 413, "request body limit", NULL, F_BIG_BODY | F_CPU_ROOM, 0},
+  {"request_body_limit_not_swallowed", "function hostile(e) { e.respondWith(e.request.arrayBuffer().then(function () { return new Response('read'); }, function () { return new Response('caught'); })); }", 413, "request body limit", NULL, F_BIG_BODY | F_CPU_ROOM, 0},
+  {"request_body_through_clone", "function hostile(e) { e.respondWith(e.request.clone().json().catch(function () { return new Response('caught'); })); }", 413, "request body limit", NULL, F_BIG_BODY | F_CPU_ROOM, 0},
+  {"request_body_through_new_response", "function hostile(e) { e.respondWith(new Response(e.request).text().then(function (t) { return new Response(String(t.length)); })); }", 413, "request body limit", NULL, F_BIG_BODY | F_CPU_ROOM, 0},
+  {"request_body_under_limit", "function hostile(e) { e.respondWith(e.request.text().then(function (t) { return new Response('len ' + t.length); })); }", 200, NULL, "len 10000", F_SMALL_BODY | F_CPU_ROOM, 0},
+  {"response_body_over_limit", "function hostile(e) { e.respondWith(new Response('x'.repeat(2 * 1024 * 1024))); }", 500, "response body limit", NULL, F_CPU_ROOM, 0},
+  {"huge_incoming_headers", "function hostile(e) { var n = 0; e.request.headers.forEach(function () { n++; }); e.respondWith(new Response('headers ' + n)); }", 200, NULL, "headers 5000", F_HUGE_HEADERS | F_CPU_ROOM, 0},
 
   /* ---- storms ---- */
   {"promise_storm", "function hostile(e) { for (;;) Promise.resolve(1).then(function () {}); }", 503, "limit", NULL, 0, 0},
-  {"timer_storm", "function hostile(e) { for (;;) setTimeout(function () {}, 1e6); }", 500, "too many pending timers", NULL, 0, 0},
+  {"timer_storm", "function hostile(e) { for (;;) setTimeout(function () {}, 1e6); }", 500, "too many pending timers", NULL, F_CPU_ROOM, 0},
   {"interval_storm", "function hostile(e) { for (var i = 0; i < 90; i++) setInterval(function () { for (var j = 0; j < 20000; j++) {} }, 1); " NEVER " }", 503, LOG_CPU, NULL, 0, 0},
   {"subrequest_storm", "function hostile(e) { var rejected = 0; for (var i = 0; i < 500; i++) fetch('http://o/' + i).catch(function () { rejected++; });\n"
-     "  e.respondWith(new Promise(function (r) { setTimeout(function () { r(new Response('rejected ' + rejected)); }, 5); })); }", 200, NULL, "rejected 450", 0, 0},
-  {"console_storm", "function hostile(e) { for (var i = 0; i < 100000; i++) console.log('spam', i); e.respondWith(new Response('done')); }", 200, "console call limit", "done", 0, 0},
+     "  e.respondWith(new Promise(function (r) { setTimeout(function () { r(new Response('rejected ' + rejected)); }, 5); })); }", 200, NULL, "rejected 450", F_CPU_ROOM, 0},
+  {"console_storm", "function hostile(e) { for (var i = 0; i < 100000; i++) console.log('spam', i); e.respondWith(new Response('done')); }", 200, "console call limit", "done", F_CPU_ROOM, 0},
   {"wall_time_never_responds", "function hostile(e) { " NEVER " }", 504, "wall time limit", NULL, 0, 0},
 
   /* ---- isolation and code generation ---- */
@@ -241,6 +248,7 @@ static bool log_has(const log_capture *l, const char *fn, const char *what) {
 }
 
 static int make_runtime(edgefn_loop *loop, const char *src, const char *name, size_t mem,
+                        uint32_t cpu_ms,
                         log_capture *log, silent_backend *b, edgefn_script **script,
                         edgefn_runtime **rt) {
   edgefn_script_options so = EDGEFN_SCRIPT_OPTIONS_INIT;
@@ -255,7 +263,7 @@ static int make_runtime(edgefn_loop *loop, const char *src, const char *name, si
   }
   edgefn_runtime_options ro = EDGEFN_RUNTIME_OPTIONS_INIT;
   ro.name = name;
-  ro.cpu_limit_ms = CPU_MS;
+  ro.cpu_limit_ms = cpu_ms;
   ro.memory_limit = mem;
   ro.wall_limit_ms = WALL_MS;
   ro.log = h_log;
@@ -343,8 +351,9 @@ static int run_case(const hostile_case *hc) {
   CHECK(edgefn_loop_new(&loop, NULL) == 0);
   /* Memory bombs get a small heap, so that they reach it well within their CPU time. */
   size_t mem = strncmp(hc->name, "memory_", 7) == 0 ? MEM_BOMB : MEM;
-  CHECK(make_runtime(loop, src, "hostile", mem, &log_a, &back, &sa, &a) == 0);
-  CHECK(make_runtime(loop, good_src, "good", MEM, &log_b, &back, &sb, &b) == 0);
+  uint32_t cpu_ms = hc->flags & F_CPU_ROOM ? CPU_ROOM_MS : CPU_MS;
+  CHECK(make_runtime(loop, src, "hostile", mem, cpu_ms, &log_a, &back, &sa, &a) == 0);
+  CHECK(make_runtime(loop, good_src, "good", MEM, CPU_MS, &log_b, &back, &sb, &b) == 0);
 
   /* Warm up both, then take the heaps' levels after a full collection. */
   CHECK(simple(loop, a, "http://x/ok", &c) == 0 && c.status == 200);
@@ -386,7 +395,7 @@ static int run_case(const hostile_case *hc) {
   collected *rest[] = {&in_a, &in_b};
   run_until(loop, rest, 2, mono_ms() + WALL_MS + 5000);
 
-  double bound = hc->cpu_bound_ms > 0 ? hc->cpu_bound_ms : CPU_MS + MARGIN_MS;
+  double bound = hc->cpu_bound_ms > 0 ? hc->cpu_bound_ms : cpu_ms + MARGIN_MS;
   if (hc->status == 504)
     bound = MARGIN_MS; /* waiting is not CPU */
   CHECK(hostile.ended && hostile.ends == 1);
@@ -399,7 +408,10 @@ static int run_case(const hostile_case *hc) {
   if (cpu > bound)
     fprintf(stderr, "hostile case %s: took %.1f ms of CPU (bound %.1f)\n", hc->name, cpu, bound);
   CHECK(cpu <= bound);
-  CHECK(wall <= (hc->status == 504 ? WALL_MS : 0) + 20 * bound);
+  /* Loose: the machine may be shared; the CPU bound above is the real one. */
+  if (wall > (hc->status == 504 ? WALL_MS : 0) + 50 * bound)
+    fprintf(stderr, "hostile case %s: took %.1f ms of wall time\n", hc->name, wall);
+  CHECK(wall <= (hc->status == 504 ? WALL_MS : 0) + 50 * bound);
   if (!strcmp(hc->name, "console_storm"))
     CHECK(log_a.count <= (int)CONSOLE_LIMIT + 5);
 
