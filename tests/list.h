@@ -17,7 +17,7 @@
 
 #define TEST_LIST_CACHE(X) X(cache_policy_parse) X(cache_policy_decisions) X(cache_entry_round_trip) X(cache_memory_lru_and_budget) X(cache_memory_threads) X(cache_fetcher_hit_miss_revalidate) X(cache_fetcher_vary_and_no_store) X(cache_fetcher_invalidation) X(cache_fetcher_stale_if_error)
 #define TEST_LIST_CACHE_API(X) X(cache_api_round_trip_and_refusals) X(cache_api_without_cache) X(cache_api_expiry) X(cache_api_through_edge)
-#define TEST_LIST_HOSTILE(X) X(sandbox_limit_options) X(hostile_suite_has_forty_cases) X(hostile_loops) X(hostile_recursion) X(hostile_memory) X(hostile_bodies_and_storms) X(hostile_isolation_and_pollution)
+#define TEST_LIST_HOSTILE(X) X(sandbox_limit_options) X(sandbox_malformed_host_bytes) X(hostile_suite_has_forty_cases) X(hostile_loops) X(hostile_recursion) X(hostile_memory) X(hostile_bodies_and_storms) X(hostile_isolation_and_pollution)
 #define TEST_LIST(X)    \
   TEST_LIST_CORE(X)     \
   TEST_LIST_LOOP(X)     \

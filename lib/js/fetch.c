@@ -855,7 +855,7 @@ void edgefn__request_push_incoming(duk_context *ctx, const edgefn_request *req) 
   duk_push_int(ctx, KIND_REQUEST);
   duk_put_prop_literal(ctx, -2, KEY_KIND);
   if (req->method && req->method_len) {
-    duk_push_lstring(ctx, req->method, req->method_len);
+    edgefn__push_host_string(ctx, req->method, req->method_len);
     normalize_method(ctx, -1);
   } else {
     duk_push_string(ctx, "GET");
@@ -873,9 +873,9 @@ void edgefn__request_push_incoming(duk_context *ctx, const edgefn_request *req) 
       if (h->name_len <= sizeof(lower)) {
         for (size_t k = 0; k < h->name_len; k++)
           lower[k] = (char)tolower((unsigned char)h->name[k]);
-        duk_push_lstring(ctx, lower, h->name_len);
+        edgefn__push_host_string(ctx, lower, h->name_len);
         duk_put_prop_index(ctx, -2, (duk_uarridx_t)(2 * i));
-        duk_push_lstring(ctx, h->value ? h->value : "", h->value ? h->value_len : 0);
+        edgefn__push_host_string(ctx, h->value ? h->value : "", h->value ? h->value_len : 0);
         duk_put_prop_index(ctx, -2, (duk_uarridx_t)(2 * i + 1));
       } else { /* rare: names this long take the general path */
         duk_pop(ctx);

@@ -118,6 +118,12 @@ EDGEFN_INTERNAL void edgefn__js_log(duk_context *ctx, int level, const char *fmt
 /* Pushes a buffer holding the string at idx as UTF-8 (surrogate pairs joined, lone
  * surrogates as U+FFFD); returns its data and sets *len. */
 EDGEFN_INTERNAL void *edgefn__push_utf8_buffer(duk_context *ctx, duk_idx_t idx, size_t *len);
+/* Pushes a string made from bytes the host gave (header names and values, a method): as
+ * they are when ASCII, else decoded as UTF-8 with U+FFFD for invalid sequences. Raw bytes
+ * must never become a Duktape string unchecked: Duktape takes a string starting with 0x80,
+ * 0x81, 0x82 or 0xFF for a symbol, so a client's header value could name the library's
+ * hidden properties, and malformed sequences break the conversions back to UTF-8. */
+EDGEFN_INTERNAL void edgefn__push_host_string(duk_context *ctx, const char *p, size_t len);
 /* Pushes the string decoded from UTF-8 bytes (invalid sequences become U+FFFD). */
 EDGEFN_INTERNAL void edgefn__push_string_from_utf8(duk_context *ctx, const uint8_t *data,
                                                    size_t len);
