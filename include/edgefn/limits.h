@@ -15,11 +15,41 @@
 /* Memory a runtime's JavaScript heap may hold, counted by the runtime's allocator. */
 #define EDGEFN_DEFAULT_MEMORY_LIMIT (128u * 1024u * 1024u)
 
+/* Bytes a heap may hold beyond its memory limit once it has reached it, while the script
+ * that reached it is being stopped (error objects, unwinding, logging): without this room
+ * every allocation on the way out would fail after Duktape's rounds of garbage collection
+ * over a full heap. The runtime is recycled afterwards. Not configurable. */
+#define EDGEFN_MEMORY_UNWIND_RESERVE (2u * 1024u * 1024u)
+
 /* Time from dispatch until a function must have produced its response head. */
 #define EDGEFN_DEFAULT_WALL_LIMIT_MS 30000u
 
-/* Timers (setTimeout) one runtime may have pending at once. */
+/* Timers (setTimeout, setInterval, setImmediate) one runtime may have pending at once;
+ * one more throws RangeError. */
 #define EDGEFN_DEFAULT_TIMER_LIMIT 1000u
+
+/* Bytes of the incoming request body that request.text(), json(), arrayBuffer(), bytes(),
+ * blob() and formData() may read at once (EdgeOne's 1 MB). A larger body fails the request
+ * with 413 when the script reads it whole; streaming reads (request.body) are not limited by
+ * this. */
+#define EDGEFN_DEFAULT_REQUEST_BODY_LIMIT (1024u * 1024u)
+
+/* Bytes of response body a function may answer with; beyond it the request fails with 500.
+ * The same order as a subrequest's body limit (EDGEFN_DEFAULT_FETCH_MAX_BODY). */
+#define EDGEFN_DEFAULT_RESPONSE_BODY_LIMIT (32u * 1024u * 1024u)
+
+/* console.* calls one request may make; later calls in that request are dropped (one line
+ * in the host log says so) and the request goes on. Bounded so that a logging loop cannot
+ * flood the host's log. */
+#define EDGEFN_DEFAULT_CONSOLE_LIMIT 1000u
+
+/* Nested ECMAScript calls (the call stack depth); a deeper call throws RangeError. Calls
+ * through native functions (getters run by C code, Array.prototype.map, toString from a
+ * host conversion, ...) are also bounded by EDGEFN_NATIVE_CALL_DEPTH_LIMIT, which protects
+ * the host thread's C stack (about 0.5 MiB at the limit in an optimized build; builds with
+ * AddressSanitizer use half of it) and is fixed at build time. */
+#define EDGEFN_DEFAULT_CALL_DEPTH_LIMIT 10000u
+#define EDGEFN_NATIVE_CALL_DEPTH_LIMIT 500u
 
 /* Outbound fetches through the curl backend (include/edgefn/fetch.h). */
 #define EDGEFN_DEFAULT_FETCH_CONNECT_TIMEOUT_MS 10000u

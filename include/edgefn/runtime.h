@@ -7,10 +7,23 @@
  * event.respondWith() (a Response, or a promise or thenable of one) streams back through
  * the host's edgefn_response_handler. Many requests may be in flight on one runtime.
  *
- * Limits (include/edgefn/limits.h): each request has a CPU budget, enforced inside
- * JavaScript execution; a breach ends that request with a 503 and the runtime stays usable.
- * The heap has a memory cap; allocations beyond it fail inside the script with a
- * RangeError.
+ * Limits (include/edgefn/limits.h, docs/limits.md), each configurable per runtime:
+ *   - CPU time per request (timers and microtasks it scheduled included): a breach ends that
+ *     request with 503; other requests in flight on the runtime go on.
+ *   - memory of the heap: allocations beyond it fail inside the script with a RangeError;
+ *     a request that fails because of it ends with 503 and the runtime is recycled (below).
+ *   - wall time per request (504), subrequests per request, the request body read whole by
+ *     text()/json()/... (413), the response body (500), pending timers (RangeError),
+ *     console calls per request (dropped), call depth (RangeError), and eval/new Function
+ *     (EvalError unless EDGEFN_RUNTIME_ALLOW_EVAL).
+ * Each breach is logged through the runtime's log callback, naming the limit and the
+ * function (options.name), and kept as edgefn_runtime_last_error().
+ *
+ * Recycling: when the heap may be in a bad state (memory exhausted inside Duktape), the
+ * runtime discards its heap once no JavaScript is running and makes a new one from the same
+ * compiled script (running its top level again). The edgefn_runtime handle stays valid;
+ * requests in flight on the old heap end with 503, later ones are served by the new heap.
+ * edgefn_runtime_recycles() counts these.
  *
  * Threads: a runtime is used only on the thread that runs its loop.
  */
@@ -52,10 +65,25 @@ typedef struct edgefn_runtime_options {
   size_t kv_binding_count;
   const edgefn_env_var *env_vars; /* string values */
   size_t env_var_count;
+  /* Added in 0.1 after env_var_count (the sandbox limits, docs/limits.md); read only when
+   * struct_size covers them. 0 always means the default from limits.h. */
+  size_t request_body_limit;  /* bytes text()/json()/arrayBuffer()/... read whole from the
+                                 incoming request; over it: 413 */
+  size_t response_body_limit; /* bytes of the function's response body; over it: 500 */
+  uint32_t timer_limit;       /* timers pending at once in the runtime */
+  uint32_t console_limit;     /* console.* calls per request; later ones are dropped */
+  uint32_t call_depth_limit;  /* nested ECMAScript calls; deeper ones throw RangeError */
+  uint32_t flags;             /* EDGEFN_RUNTIME_ALLOW_* bits */
 } edgefn_runtime_options;
 #define EDGEFN_RUNTIME_OPTIONS_INIT                                                       \
   {sizeof(edgefn_runtime_options), NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, \
-   NULL, 0, NULL, 0}
+   NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0}
+
+/* edgefn_runtime_options.flags. Without EDGEFN_RUNTIME_ALLOW_EVAL, code cannot be made from
+ * strings at run time: eval (direct or indirect), Function and new Function (however the
+ * constructor is reached, e.g. (function(){}).constructor) throw EvalError "Code generation
+ * from strings disallowed for this context", as in Cloudflare Workers. */
+#define EDGEFN_RUNTIME_ALLOW_EVAL 0x1u
 
 /* Creates a runtime for `script` on `loop` and runs the script's top level (under the
  * init CPU limit). The runtime holds its own reference to the script. On success *out owns
@@ -90,6 +118,11 @@ EDGEFN_API size_t edgefn_runtime_memory_used(const edgefn_runtime *rt);
 /* The last error the runtime recorded (script exception, limit breach), NUL-terminated,
  * "" when none; owned by the runtime, valid until its next call. */
 EDGEFN_API const char *edgefn_runtime_last_error(const edgefn_runtime *rt);
+
+/* How many times the runtime replaced its heap (see "Recycling" above); 0 for NULL. A
+ * recycle whose new heap could not be made (its top level now throws, or memory ran out)
+ * leaves the runtime answering every request with 503 until it is freed. */
+EDGEFN_API uint64_t edgefn_runtime_recycles(const edgefn_runtime *rt);
 
 EDGEFN_API void *edgefn_runtime_user_data(const edgefn_runtime *rt);
 EDGEFN_API void edgefn_runtime_set_user_data(edgefn_runtime *rt, void *user_data);

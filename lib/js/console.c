@@ -813,6 +813,8 @@ static void push_format(duk_context *ctx) {
 }
 
 static duk_ret_t console_print(duk_context *ctx) {
+  if (!edgefn__rt_console_allow(ctx)) /* the console call limit (lib/js/runtime.c) */
+    return 0;
   int level = duk_get_current_magic(ctx);
   push_format(ctx);
   duk_size_t len;

@@ -9,9 +9,12 @@
 /* The exec-timeout hook Duktape calls while running bytecode (lib/duktape/duk_config.h).
  * udata is the heap's user data: an edgefn__heap_ctl, or NULL for heaps without limits. */
 typedef struct edgefn__heap_ctl {
+  /* First: read by DUK_USE_CALLSTACK_LIMIT (lib/duktape/duk_config.h.in) on every call. */
+  size_t call_depth_limit;
   size_t mem_used;
   size_t mem_limit;
-  bool mem_exceeded; /* an allocation was refused since the flag was last cleared */
+  bool mem_exceeded; /* the heap went over its limit since the flag was last cleared */
+  bool over_limit;   /* it did at some point: the unwind reserve is in use (lib/js/heap.c) */
   /* The CPU budget of the JavaScript now running (see edgefn__cpu_begin). */
   bool cpu_active;
   bool cpu_exceeded;
@@ -20,11 +23,17 @@ typedef struct edgefn__heap_ctl {
   uint64_t mono_start; /* monotonic time at entry */
   uint64_t mono_base;  /* monotonic time when the thread CPU clock was first read */
   uint64_t cpu_base;   /* thread CPU time at that moment */
+  uint64_t cpu_read_mono; /* monotonic time of the last thread CPU clock read */
+  uint64_t cpu_read_used; /* the entry's CPU time computed then */
   edgefn_log_fn log; /* NULL: stderr */
   void *log_data;
   const char *name; /* function name for log lines; NULL = "" */
   struct edgefn_runtime *owner; /* the runtime of this heap, NULL for other heaps */
   void *regexp; /* lib/js/regexp.c's per-heap state, set and cleared there */
+  uint32_t job_tag; /* microtasks queued now belong to this request (0: none) */
+  /* Instructions between exec-timeout checks, adapted to their cost (lib/js/heap.c). */
+  long interrupt_interval;
+  uint64_t last_check_ns;
 } edgefn__heap_ctl;
 
 /* CPU accounting for one entry into JavaScript. Reading the thread CPU clock is a system

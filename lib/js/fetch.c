@@ -134,6 +134,7 @@ static void take_body(duk_context *ctx) {
   if (used)
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Body has already been used");
   duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
+  edgefn__rt_check_body_read(ctx, -1); /* the request body limit (lib/js/runtime.c) */
   if (!duk_is_undefined(ctx, -1)) {
     duk_push_true(ctx);
     duk_put_prop_literal(ctx, -3, EDGEFN_KEY_BODY_USED);
@@ -854,7 +855,7 @@ void edgefn__request_push_incoming(duk_context *ctx, const edgefn_request *req) 
   duk_push_int(ctx, KIND_REQUEST);
   duk_put_prop_literal(ctx, -2, KEY_KIND);
   if (req->method && req->method_len) {
-    duk_push_lstring(ctx, req->method, req->method_len);
+    edgefn__push_host_string(ctx, req->method, req->method_len);
     normalize_method(ctx, -1);
   } else {
     duk_push_string(ctx, "GET");
@@ -872,9 +873,9 @@ void edgefn__request_push_incoming(duk_context *ctx, const edgefn_request *req) 
       if (h->name_len <= sizeof(lower)) {
         for (size_t k = 0; k < h->name_len; k++)
           lower[k] = (char)tolower((unsigned char)h->name[k]);
-        duk_push_lstring(ctx, lower, h->name_len);
+        edgefn__push_host_string(ctx, lower, h->name_len);
         duk_put_prop_index(ctx, -2, (duk_uarridx_t)(2 * i));
-        duk_push_lstring(ctx, h->value ? h->value : "", h->value ? h->value_len : 0);
+        edgefn__push_host_string(ctx, h->value ? h->value : "", h->value ? h->value_len : 0);
         duk_put_prop_index(ctx, -2, (duk_uarridx_t)(2 * i + 1));
       } else { /* rare: names this long take the general path */
         duk_pop(ctx);

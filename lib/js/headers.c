@@ -139,11 +139,11 @@ void edgefn__headers_append_raw(duk_context *ctx, duk_idx_t idx, const char *nam
   char *lower = name_len <= sizeof(small) ? small : duk_push_fixed_buffer(ctx, name_len);
   for (size_t i = 0; i < name_len; i++)
     lower[i] = (char)tolower((unsigned char)name[i]);
-  duk_push_lstring(ctx, lower, name_len);
+  edgefn__push_host_string(ctx, lower, name_len);
   if (lower != small)
     duk_remove(ctx, -2);
   duk_put_prop_index(ctx, -2, n);
-  duk_push_lstring(ctx, value, value_len);
+  edgefn__push_host_string(ctx, value, value_len);
   duk_put_prop_index(ctx, -2, n + 1);
   duk_pop(ctx);
 }

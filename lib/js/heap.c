@@ -3,6 +3,7 @@
 #include "js/js.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,12 +11,34 @@
  * 16 bytes keeps the payload aligned for any type. */
 #define ALLOC_HDR 16u
 
+/* Whether the heap may grow by `grow` bytes. The first time it may not, the breach is
+ * recorded and the running script is stopped like a CPU breach (the exec-timeout check
+ * keeps failing, so catch and finally cannot go on allocating), and the heap gets a reserve
+ * (EDGEFN_MEMORY_UNWIND_RESERVE) so that unwinding, error objects and logging succeed:
+ * without it every allocation on the way out would fail only after Duktape's ten
+ * garbage-collection retries over a full heap, seconds of CPU outside any budget. The
+ * runtime recycles a heap that went over its limit. */
+static bool may_grow(edgefn__heap_ctl *ctl, size_t grow) {
+  if (!ctl)
+    return true;
+  size_t limit = ctl->mem_limit;
+  if (ctl->over_limit)
+    limit = limit > SIZE_MAX - EDGEFN_MEMORY_UNWIND_RESERVE ? SIZE_MAX
+                                                            : limit + EDGEFN_MEMORY_UNWIND_RESERVE;
+  if (grow <= limit && ctl->mem_used <= limit - grow)
+    return true;
+  ctl->mem_exceeded = true;
+  ctl->cpu_exceeded = true;
+  if (ctl->over_limit)
+    return false;
+  ctl->over_limit = true;
+  return may_grow(ctl, grow);
+}
+
 static void *counting_alloc(void *udata, duk_size_t size) {
   edgefn__heap_ctl *ctl = udata;
-  if (ctl && (size > ctl->mem_limit || ctl->mem_used > ctl->mem_limit - size)) {
-    ctl->mem_exceeded = true;
+  if (!may_grow(ctl, size))
     return NULL;
-  }
   unsigned char *p = malloc(size + ALLOC_HDR);
   if (!p)
     return NULL;
@@ -45,11 +68,8 @@ static void *counting_realloc(void *udata, void *ptr, duk_size_t size) {
   edgefn__heap_ctl *ctl = udata;
   unsigned char *p = (unsigned char *)ptr - ALLOC_HDR;
   size_t old = *(size_t *)p;
-  if (ctl && size > old &&
-      (size - old > ctl->mem_limit || ctl->mem_used > ctl->mem_limit - (size - old))) {
-    ctl->mem_exceeded = true;
+  if (size > old && !may_grow(ctl, size - old))
     return NULL;
-  }
   unsigned char *q = realloc(p, size + ALLOC_HDR);
   if (!q)
     return NULL;
@@ -67,24 +87,57 @@ static void fatal_handler(void *udata, const char *msg) {
   abort();
 }
 
+/* The exec-timeout check runs every `interval` bytecode instructions; native calls between
+ * them are not counted by Duktape, so the interval adapts: divided by four when the
+ * instructions since the last check took over CHECK_SLOW_NS (costly native calls), doubled
+ * when they took under CHECK_FAST_NS. The maximum keeps a check within tens of microseconds
+ * of cheap code, so that an entry whose first instructions are costly is still checked soon
+ * (Duktape takes the next interval only at a check). */
+#define CHECK_INTERVAL_MIN 16L
+#define CHECK_INTERVAL_START 256L
+#define CHECK_INTERVAL_MAX 4096L
+#define CHECK_SLOW_NS 500000u
+#define CHECK_FAST_NS 50000u
+
 void edgefn__cpu_begin(edgefn__heap_ctl *ctl, uint64_t budget_ns) {
   ctl->cpu_active = true;
   ctl->cpu_exceeded = false;
   ctl->cpu_sampled = false;
   ctl->cpu_budget_ns = budget_ns;
   ctl->mono_start = edgefn__now_ns();
+  /* A short interval first: the instructions of this entry may be costly native calls. */
+  ctl->interrupt_interval = CHECK_INTERVAL_START;
 }
 
-static uint64_t cpu_used(const edgefn__heap_ctl *ctl, uint64_t now) {
+/* The CPU time of the entry. Once sampling, the thread CPU clock (a system call) is read
+ * at most every EDGEFN_CPU_READ_EVERY_NS of monotonic time; in between, the monotonic time
+ * since the last read is added (an overestimate only when the OS ran other threads). */
+#define EDGEFN_CPU_READ_EVERY_NS 250000u
+static uint64_t cpu_used(edgefn__heap_ctl *ctl, uint64_t now, bool exact) {
   if (!ctl->cpu_sampled)
     return now - ctl->mono_start;
-  return (ctl->mono_base - ctl->mono_start) + (edgefn__thread_cpu_ns() - ctl->cpu_base);
+  if (!exact && now - ctl->cpu_read_mono < EDGEFN_CPU_READ_EVERY_NS)
+    return ctl->cpu_read_used + (now - ctl->cpu_read_mono);
+  ctl->cpu_read_mono = now;
+  ctl->cpu_read_used =
+      (ctl->mono_base - ctl->mono_start) + (edgefn__thread_cpu_ns() - ctl->cpu_base);
+  return ctl->cpu_read_used;
 }
 
 uint64_t edgefn__cpu_end(edgefn__heap_ctl *ctl) {
-  uint64_t used = cpu_used(ctl, edgefn__now_ns());
+  uint64_t used = cpu_used(ctl, edgefn__now_ns(), true);
   ctl->cpu_active = false;
   return used;
+}
+
+
+long edgefn__duk_interrupt_interval(void *udata) {
+  edgefn__heap_ctl *ctl = udata;
+  if (!ctl)
+    return CHECK_INTERVAL_MAX;
+  if (ctl->interrupt_interval == 0)
+    ctl->interrupt_interval = CHECK_INTERVAL_START;
+  return ctl->interrupt_interval;
 }
 
 int edgefn__duk_exec_timeout_check(void *udata) {
@@ -94,11 +147,23 @@ int edgefn__duk_exec_timeout_check(void *udata) {
   if (ctl->cpu_exceeded)
     return 1;
   uint64_t now = edgefn__now_ns();
-  uint64_t used = cpu_used(ctl, now);
+  if (ctl->last_check_ns >= ctl->mono_start) { /* a check earlier in this entry */
+    uint64_t dt = now - ctl->last_check_ns;
+    if (dt > CHECK_SLOW_NS && ctl->interrupt_interval > CHECK_INTERVAL_MIN)
+      ctl->interrupt_interval /= 4;
+    else if (dt < CHECK_FAST_NS && ctl->interrupt_interval < CHECK_INTERVAL_MAX)
+      ctl->interrupt_interval *= 2;
+    if (ctl->interrupt_interval < CHECK_INTERVAL_MIN)
+      ctl->interrupt_interval = CHECK_INTERVAL_MIN;
+  }
+  ctl->last_check_ns = now;
+  uint64_t used = cpu_used(ctl, now, false);
   if (!ctl->cpu_sampled && used >= EDGEFN_CPU_SAMPLE_AFTER_NS) {
     ctl->cpu_sampled = true;
     ctl->mono_base = now;
     ctl->cpu_base = edgefn__thread_cpu_ns();
+    ctl->cpu_read_mono = now;
+    ctl->cpu_read_used = used;
   }
   if (used >= ctl->cpu_budget_ns) {
     ctl->cpu_exceeded = true;
@@ -112,11 +177,21 @@ uint64_t edgefn__cpu_remaining_ns(edgefn__heap_ctl *ctl) {
     return UINT64_MAX;
   if (edgefn__duk_exec_timeout_check(ctl))
     return 0;
-  uint64_t used = cpu_used(ctl, edgefn__now_ns());
+  uint64_t used = cpu_used(ctl, edgefn__now_ns(), false);
   return used >= ctl->cpu_budget_ns ? 0 : ctl->cpu_budget_ns - used;
 }
+/* DUK_USE_CALLSTACK_LIMIT reads the depth limit through the heap's udata pointer. */
+_Static_assert(offsetof(edgefn__heap_ctl, call_depth_limit) == 0,
+               "call_depth_limit must be the first field of edgefn__heap_ctl");
+_Static_assert(sizeof(((edgefn__heap_ctl *)0)->call_depth_limit) == sizeof(duk_size_t),
+               "call_depth_limit must be a duk_size_t");
+_Static_assert(DUK_USE_NATIVE_CALL_RECLIMIT == EDGEFN_NATIVE_CALL_DEPTH_LIMIT ||
+                   DUK_USE_NATIVE_CALL_RECLIMIT == EDGEFN_NATIVE_CALL_DEPTH_LIMIT / 2,
+               "lib/duktape/duk_config.h.in and limits.h disagree on the native call depth");
 
 duk_context *edgefn__heap_new(edgefn__heap_ctl *ctl) {
+  if (ctl && ctl->call_depth_limit == 0)
+    ctl->call_depth_limit = EDGEFN_DEFAULT_CALL_DEPTH_LIMIT;
   return duk_create_heap(counting_alloc, counting_realloc, counting_free, ctl, fatal_handler);
 }
 

@@ -21,6 +21,20 @@ EDGEFN_INTERNAL size_t edgefn__microtasks_drain(duk_context *ctx);
  * callers skip the protected call a drain needs. */
 EDGEFN_INTERNAL bool edgefn__microtasks_pending(duk_context *ctx);
 
+/* Draining on behalf of requests: every job carries the tag (edgefn__heap_ctl.job_tag) that
+ * was current when it was queued. before(tag) runs ahead of each job (and ahead of the
+ * unhandled-rejection report, with tag 0) and after(tag) behind it; either returning false
+ * stops the drain, leaving the rest queued. Inside a protected call; returns the jobs run. */
+typedef struct edgefn__drain_hooks {
+  bool (*before)(void *ud, uint32_t tag);
+  bool (*after)(void *ud, uint32_t tag);
+  void *ud;
+} edgefn__drain_hooks;
+EDGEFN_INTERNAL size_t edgefn__microtasks_drain_hooked(duk_context *ctx,
+                                                       const edgefn__drain_hooks *h);
+/* Drops the queued jobs with this tag, keeping the others in order; returns how many. */
+EDGEFN_INTERNAL size_t edgefn__microtasks_drop_tag(duk_context *ctx, uint32_t tag);
+
 /* Drops every queued microtask (a runtime being torn down or recycled). */
 EDGEFN_INTERNAL void edgefn__microtasks_clear(duk_context *ctx);
 
@@ -89,6 +103,12 @@ EDGEFN_INTERNAL bool edgefn__collection_get(duk_context *ctx, duk_idx_t coll, du
 /* RegExp on PCRE2 and the String methods that take one (lib/js/regexp.c); eager, after
  * edgefn__es_builtins_install (it replaces some of that installer's String methods). */
 EDGEFN_INTERNAL void edgefn__regexp_install(duk_context *ctx);
+/* ---- The sandbox (lib/js/sandbox.c) ---- */
+
+/* Removes what a script must not reach: eval and the Function constructor (unless
+ * allow_eval) and Duktape's finalizer and error hooks. After the globals are installed,
+ * inside a protected call. */
+EDGEFN_INTERNAL void edgefn__sandbox_harden(duk_context *ctx, bool allow_eval);
 
 /* ---- Logging from JS-facing code (lib/js/heap.c) ---- */
 
@@ -101,6 +121,12 @@ EDGEFN_INTERNAL void edgefn__js_log(duk_context *ctx, int level, const char *fmt
 /* Pushes a buffer holding the string at idx as UTF-8 (surrogate pairs joined, lone
  * surrogates as U+FFFD); returns its data and sets *len. */
 EDGEFN_INTERNAL void *edgefn__push_utf8_buffer(duk_context *ctx, duk_idx_t idx, size_t *len);
+/* Pushes a string made from bytes the host gave (header names and values, a method): as
+ * they are when ASCII, else decoded as UTF-8 with U+FFFD for invalid sequences. Raw bytes
+ * must never become a Duktape string unchecked: Duktape takes a string starting with 0x80,
+ * 0x81, 0x82 or 0xFF for a symbol, so a client's header value could name the library's
+ * hidden properties, and malformed sequences break the conversions back to UTF-8. */
+EDGEFN_INTERNAL void edgefn__push_host_string(duk_context *ctx, const char *p, size_t len);
 /* Pushes the string decoded from UTF-8 bytes (invalid sequences become U+FFFD). */
 EDGEFN_INTERNAL void edgefn__push_string_from_utf8(duk_context *ctx, const uint8_t *data,
                                                    size_t len);
@@ -239,6 +265,15 @@ EDGEFN_INTERNAL void edgefn__timers_free_all(edgefn_runtime *rt);
  * promise and reason are at the given indices. Inside a protected call. */
 EDGEFN_INTERNAL bool edgefn__js_unhandled_rejection(duk_context *ctx, duk_idx_t promise,
                                                     duk_idx_t reason);
+
+/* Bytes of the incoming request body the body methods may read whole: called by the body
+ * methods (lib/js/fetch.c) with the body's buffer at idx. When that buffer is a request's
+ * incoming body larger than the runtime's request_body_limit, fails that request (413) and
+ * throws a TypeError; otherwise does nothing. */
+EDGEFN_INTERNAL void edgefn__rt_check_body_read(duk_context *ctx, duk_idx_t idx);
+
+/* console.* calls: true when the current request may log one more line (counts it). */
+EDGEFN_INTERNAL bool edgefn__rt_console_allow(duk_context *ctx);
 
 /* The runtime a heap belongs to (NULL for compile-only heaps). */
 EDGEFN_INTERNAL edgefn_runtime *edgefn__rt_from_ctx(duk_context *ctx);

@@ -784,19 +784,26 @@ void edgefn__env_push(duk_context *ctx) {
   duk_remove(ctx, -2);
 }
 
-void edgefn__kv_env_free(edgefn_runtime *rt) {
+void edgefn__kv_ops_free_all(edgefn_runtime *rt) {
   struct edgefn__kv_env *env = rt->kv_env;
   if (!env)
     return;
   while (env->ops) {
     kv_op *o = env->ops;
     op_unlink(o);
-    if (!rt->freeing)
+    if (!rt->freeing && rt->ctx)
       stash_drop(rt, o->id);
     o->rt = NULL;
     if (!o->in_backend)
       op_destroy(o); /* a backend still holding one frees it when it answers */
   }
+}
+
+void edgefn__kv_env_free(edgefn_runtime *rt) {
+  struct edgefn__kv_env *env = rt->kv_env;
+  if (!env)
+    return;
+  edgefn__kv_ops_free_all(rt);
   env_free(env);
   rt->kv_env = NULL;
 }

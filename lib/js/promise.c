@@ -57,8 +57,10 @@
 
 #define JOB_SLOTS 4u
 #define QUEUE_MIN_JOBS 16u
+#define QUEUE_SHRINK_ABOVE 1024u /* jobs */
 
 enum job_kind { JOB_FULFILL = 1, JOB_REJECT, JOB_THENABLE, JOB_MICROTASK };
+#define JOB_KINDS 8u /* > every job_kind */
 
 enum combinator { COMB_ALL, COMB_ALL_SETTLED, COMB_ANY, COMB_RACE };
 
@@ -124,13 +126,27 @@ static void queue_grow(duk_context *ctx, engine *e) {
   duk_pop(ctx);
 }
 
-/* Consumes the three values on top of the stack as a job of the given kind. */
-static void queue_push(duk_context *ctx, engine *e, int kind) {
+static uint32_t current_tag(duk_context *ctx) {
+  duk_memory_functions mf;
+  duk_get_memory_functions(ctx, &mf);
+  const edgefn__heap_ctl *ctl = mf.udata;
+  return ctl ? ctl->job_tag : 0;
+}
+
+static uint32_t slot_tag(duk_context *ctx, duk_idx_t idx) {
+  return (uint32_t)(duk_get_number(ctx, idx) / JOB_KINDS);
+}
+
+/* Consumes the three values on top of the stack as a job of the given kind, belonging to
+ * request `tag`. */
+static void queue_push_tagged(duk_context *ctx, engine *e, int kind, uint32_t tag) {
   if (e->count == e->cap)
     queue_grow(ctx, e);
   duk_push_heapptr(ctx, e->queue);
   uint32_t slot = ((e->head + e->count) % e->cap) * JOB_SLOTS;
-  duk_push_int(ctx, kind);
+  /* The first slot holds the kind and the request the job belongs to (its tag, see
+   * edgefn__microtasks_drain_hooked): kind + JOB_KINDS * tag, exact in a double. */
+  duk_push_number(ctx, (double)kind + (double)JOB_KINDS * (double)tag);
   duk_put_prop_index(ctx, -2, slot);
   for (uint32_t s = 1; s < JOB_SLOTS; s++) {
     duk_dup(ctx, -5 + (duk_idx_t)s);
@@ -139,6 +155,11 @@ static void queue_push(duk_context *ctx, engine *e, int kind) {
   /* Counted only once every slot is written: an out-of-memory error leaves no half job. */
   e->count++;
   duk_pop_n(ctx, 4);
+}
+
+/* The same for the request whose JavaScript runs now. */
+static void queue_push(duk_context *ctx, engine *e, int kind) {
+  queue_push_tagged(ctx, e, kind, current_tag(ctx));
 }
 
 /* Pushes the oldest job's four slots and removes it from the ring. */
@@ -222,11 +243,16 @@ static void settle(duk_context *ctx, engine *e, duk_idx_t p, duk_idx_t v, unsign
   if (duk_get_prop_literal(ctx, p, K_REACT)) {
     duk_idx_t r = duk_get_top_index(ctx);
     duk_size_t n = duk_get_length(ctx, r);
-    for (duk_size_t i = 0; i + 2 < n; i += 3) {
+    /* A reaction runs on behalf of the request that registered it (its `then` call), not
+     * of whichever request happens to settle the promise. */
+    for (duk_size_t i = 0; i + 3 < n; i += 4) {
+      duk_get_prop_index(ctx, r, (duk_uarridx_t)(i + 3));
+      uint32_t tag = (uint32_t)duk_get_number(ctx, -1);
+      duk_pop(ctx);
       duk_get_prop_index(ctx, r, (duk_uarridx_t)(i + (state == ST_FULFILLED ? 0 : 1)));
       duk_get_prop_index(ctx, r, (duk_uarridx_t)(i + 2));
       duk_dup(ctx, v);
-      queue_push(ctx, e, state == ST_FULFILLED ? JOB_FULFILL : JOB_REJECT);
+      queue_push_tagged(ctx, e, state == ST_FULFILLED ? JOB_FULFILL : JOB_REJECT, tag);
     }
     duk_del_prop_literal(ctx, p, K_REACT);
   }
@@ -341,6 +367,8 @@ static void perform_then(duk_context *ctx, engine *e, duk_idx_t p, duk_idx_t on_
       duk_put_prop_index(ctx, -2, n++);
     }
     duk_dup(ctx, derived);
+    duk_put_prop_index(ctx, -2, n++);
+    duk_push_number(ctx, (double)current_tag(ctx));
     duk_put_prop_index(ctx, -2, n);
     duk_pop(ctx);
   } else {
@@ -410,7 +438,7 @@ static void report_unhandled(duk_context *ctx, engine *e) {
 static duk_ret_t run_job_unsafe(duk_context *ctx, void *udata) {
   engine *e = udata;
   duk_idx_t base = duk_get_top(ctx) - 4;
-  int kind = duk_get_int(ctx, base);
+  int kind = (int)((uint64_t)duk_get_number(ctx, base) % JOB_KINDS);
   duk_idx_t a = base + 1, b = base + 2, c = base + 3;
   if (kind == JOB_FULFILL || kind == JOB_REJECT) {
     /* a: handler or undefined, b: derived promise or undefined, c: argument. */
@@ -1109,6 +1137,116 @@ size_t edgefn__microtasks_drain(duk_context *ctx) {
   if (e->count == 0 && !limits_breached(ctx))
     report_unhandled(ctx, e);
   return ran;
+}
+
+/* ---- draining job by job on behalf of requests (issue 7: CPU breaches drop only the
+ * breaching request's work) ---- */
+
+/* A storm of jobs grows the ring; once it is empty again a big ring goes back to the
+ * minimum, so that the heap returns to its level. */
+static duk_ret_t shrink_unsafe(duk_context *ctx, void *udata) {
+  engine *e = udata;
+  duk_idx_t arr = duk_push_array(ctx);
+  for (uint32_t n = 0; n < QUEUE_MIN_JOBS * JOB_SLOTS; n++) {
+    duk_push_undefined(ctx);
+    duk_put_prop_index(ctx, arr, n);
+  }
+  duk_push_global_stash(ctx);
+  duk_dup(ctx, arr);
+  duk_put_prop_literal(ctx, -2, S_QUEUE);
+  e->queue = duk_get_heapptr(ctx, arr);
+  e->head = 0;
+  e->cap = QUEUE_MIN_JOBS;
+  duk_pop_2(ctx);
+  return 0;
+}
+
+static void shrink_if_empty(duk_context *ctx, engine *e) {
+  if (e->count != 0 || e->cap <= QUEUE_SHRINK_ABOVE)
+    return;
+  (void)duk_safe_call(ctx, shrink_unsafe, e, 0, 1);
+  duk_pop(ctx);
+}
+
+size_t edgefn__microtasks_drain_hooked(duk_context *ctx, const edgefn__drain_hooks *h) {
+  engine *e = get_engine(ctx);
+  if (!e || e->draining)
+    return 0;
+  size_t ran = 0;
+  e->draining = true;
+  duk_require_stack(ctx, 8);
+  while (e->count > 0) {
+    duk_push_heapptr(ctx, e->queue);
+    duk_get_prop_index(ctx, -1, e->head * JOB_SLOTS);
+    uint32_t tag = slot_tag(ctx, -1);
+    duk_pop_2(ctx);
+    if (!h->before(h->ud, tag))
+      break;
+    (void)duk_safe_call(ctx, next_job_unsafe, e, 0, 1);
+    duk_pop(ctx);
+    ran++;
+    if (!h->after(h->ud, tag))
+      break;
+  }
+  e->draining = false;
+  shrink_if_empty(ctx, e);
+  if (e->count == 0 && (e->n_unhandled > 0) && h->before(h->ud, 0)) {
+    report_unhandled(ctx, e);
+    (void)h->after(h->ud, 0);
+  }
+  return ran;
+}
+
+typedef struct drop_args {
+  engine *e;
+  uint32_t tag;
+  size_t dropped;
+} drop_args;
+
+/* Compacts the ring in place, keeping the order of the jobs that stay. */
+static duk_ret_t drop_tag_unsafe(duk_context *ctx, void *udata) {
+  drop_args *a = udata;
+  engine *e = a->e;
+  duk_push_heapptr(ctx, e->queue);
+  uint32_t kept = 0;
+  for (uint32_t i = 0; i < e->count; i++) {
+    uint32_t from = ((e->head + i) % e->cap) * JOB_SLOTS;
+    duk_get_prop_index(ctx, -1, from);
+    bool drop = slot_tag(ctx, -1) == a->tag;
+    duk_pop(ctx);
+    if (drop)
+      continue;
+    uint32_t to = ((e->head + kept) % e->cap) * JOB_SLOTS;
+    if (to != from)
+      for (uint32_t s = 0; s < JOB_SLOTS; s++) {
+        duk_get_prop_index(ctx, -1, from + s);
+        duk_put_prop_index(ctx, -2, to + s);
+      }
+    kept++;
+  }
+  for (uint32_t i = kept; i < e->count; i++) {
+    uint32_t at = ((e->head + i) % e->cap) * JOB_SLOTS;
+    for (uint32_t s = 0; s < JOB_SLOTS; s++) {
+      duk_push_undefined(ctx);
+      duk_put_prop_index(ctx, -2, at + s);
+    }
+  }
+  a->dropped = e->count - kept;
+  e->count = kept;
+  duk_pop(ctx);
+  shrink_if_empty(ctx, e);
+  return 0;
+}
+
+size_t edgefn__microtasks_drop_tag(duk_context *ctx, uint32_t tag) {
+  engine *e = get_engine(ctx);
+  if (!e || e->count == 0 || !duk_check_stack(ctx, 4))
+    return 0;
+  drop_args a = {e, tag, 0};
+  /* Writes to existing indices of a dense array allocate nothing: this cannot fail. */
+  (void)duk_safe_call(ctx, drop_tag_unsafe, &a, 0, 1);
+  duk_pop(ctx);
+  return a.dropped;
 }
 
 static duk_ret_t clear_unsafe(duk_context *ctx, void *udata) {

@@ -46,6 +46,8 @@ typedef struct edgefn__exchange {
   outcome outcome;
   int fail_status;
   const char *fail_text;
+  void *body_ptr;         /* the heap buffer of its incoming body (request body limit) */
+  uint32_t console_calls; /* console.* calls made so far */
 } exchange;
 
 static edgefn_runtime *rt_of(duk_context *ctx) {
@@ -106,77 +108,150 @@ static void log_js_error(edgefn_runtime *rt, duk_context *ctx, const char *what)
   duk_pop_2(ctx);
 }
 
-/* ---- entering JavaScript under the CPU budget ---- */
+/* ---- entering JavaScript under the CPU budget ----
+ * (sandbox limits, issue 7) The entry's own code is charged to its request; each microtask
+ * drained after it is charged to the request that queued it (its tag), so that a request
+ * that runs out of CPU loses only its own queued work and other requests in flight on the
+ * runtime go on. A memory breach marks the heap for recycling. */
+
+static void fail_for_breach(edgefn_runtime *rt, exchange *ex, int code) {
+  bool cpu = code == EDGEFN_ECPU_LIMIT;
+  if (!ex) {
+    edgefn__rt_error(rt, "%s outside a request",
+                     cpu ? "script exceeded its CPU time limit"
+                         : "script exceeded its memory limit");
+    return;
+  }
+  if (cpu)
+    edgefn__rt_error(rt, "request exceeded its CPU time limit of %llu ms",
+                     (unsigned long long)(rt->cpu_limit_ns / 1000000u));
+  else
+    edgefn__rt_error(rt, "runtime reached its memory limit of %zu bytes", rt->ctl.mem_limit);
+  if (ex->answered) {
+    ex->wait_count = 0; /* its waitUntil work ends here */
+    return;
+  }
+  if (!ex->delivering)
+    ex->outcome = OUTCOME_NONE; /* the limit overrides a response not yet delivered */
+  set_outcome(ex, OUTCOME_FAIL, 503,
+              cpu ? "edge function exceeded its CPU time limit\n"
+                  : "edge function exceeded its memory limit\n");
+}
+
+/* Asks for the heap to be replaced once no JavaScript runs (see recycle()). */
+static void request_recycle(edgefn_runtime *rt, const char *reason) {
+  if (rt->recycle_reason || rt->freeing)
+    return;
+  rt->recycle_reason = reason;
+  edgefn__defer_queue(rt->loop, &rt->recycle_defer);
+}
+
+static uint64_t budget_for(edgefn_runtime *rt, exchange *ex) {
+  if (!ex)
+    return rt->untagged_used_ns >= rt->untagged_budget_ns
+               ? 0
+               : rt->untagged_budget_ns - rt->untagged_used_ns;
+  return ex->cpu_used_ns >= rt->cpu_limit_ns ? 0 : rt->cpu_limit_ns - ex->cpu_used_ns;
+}
+
+/* Starts accounting JavaScript to request `tag` (0 or a finished request: the entry's
+ * untagged budget). */
+static void account_begin(edgefn_runtime *rt, uint32_t tag) {
+  exchange *ex = find_exchange(rt, tag);
+  edgefn__cpu_begin(&rt->ctl, budget_for(rt, ex));
+  rt->ctl.mem_exceeded = false;
+  rt->current_exchange = ex ? tag : 0;
+  rt->ctl.job_tag = tag;
+}
+
+/* Ends it: charges the time and handles a breach. A memory breach (the heap went over its
+ * limit, lib/js/heap.c) also stopped the script like a CPU breach; it is reported as what it
+ * is. Returns the breach code (0 when none). */
+static int account_end(edgefn_runtime *rt, uint32_t tag) {
+  bool mem = rt->ctl.mem_exceeded, cpu = rt->ctl.cpu_exceeded && !mem;
+  uint64_t used = edgefn__cpu_end(&rt->ctl);
+  rt->ctl.cpu_exceeded = false;
+  rt->ctl.mem_exceeded = false;
+  exchange *ex = find_exchange(rt, tag);
+  if (ex)
+    ex->cpu_used_ns += used;
+  else
+    rt->untagged_used_ns += used;
+  int code = cpu ? EDGEFN_ECPU_LIMIT : mem ? EDGEFN_EMEMORY_LIMIT : 0;
+  if (code) {
+    /* Work the request queued must not run on: drop its jobs (only its own). */
+    edgefn__microtasks_drop_tag(rt->ctx, tag);
+    fail_for_breach(rt, ex, code);
+    if (mem)
+      request_recycle(rt, "the memory limit was reached");
+  }
+  return code;
+}
+
+static bool job_before(void *ud, uint32_t tag) {
+  edgefn_runtime *rt = ud;
+  if (rt->recycle_reason)
+    return false; /* the heap is going: nothing more runs on it */
+  account_begin(rt, tag);
+  return true;
+}
+
+static bool job_after(void *ud, uint32_t tag) {
+  edgefn_runtime *rt = ud;
+  (void)account_end(rt, tag);
+  return !rt->recycle_reason;
+}
 
 static duk_ret_t drain_safe(duk_context *ctx, void *udata) {
-  (void)udata;
-  edgefn__microtasks_drain(ctx);
+  edgefn__drain_hooks h = {job_before, job_after, udata};
+  edgefn__microtasks_drain_hooked(ctx, &h);
   return 0;
 }
 
 static void deliver_ready(edgefn_runtime *rt);
 
 /* Runs fn in a protected call on behalf of exchange `ex_id` with `budget_ns` of CPU time
- * (for a request: what remains of its per-request budget), then drains microtasks. Leaves
- * nrets values (or the error) on the stack and returns duk_safe_call's result. Breaches of
- * the CPU or memory limit fail the exchange. */
+ * (for a request: what remains of its per-request budget; with no request: the budget of
+ * the entry, also used by microtasks of no live request), then drains microtasks. Leaves
+ * nrets values (or the error) on the stack and returns duk_safe_call's result. rt->breach
+ * tells whether a limit was breached on behalf of ex_id. */
 static int run_js(edgefn_runtime *rt, uint32_t ex_id, uint64_t budget_ns,
                   duk_safe_call_function fn, void *udata, duk_idx_t nargs, duk_idx_t nrets) {
   duk_context *ctx = rt->ctx;
-  exchange *ex = find_exchange(rt, ex_id);
-  if (ex)
-    budget_ns = ex->cpu_used_ns >= rt->cpu_limit_ns ? 0 : rt->cpu_limit_ns - ex->cpu_used_ns;
-  uint32_t saved = rt->current_exchange;
-  edgefn__cpu_begin(&rt->ctl, budget_ns);
-  rt->ctl.mem_exceeded = false;
-  rt->current_exchange = ex_id;
+  uint32_t saved = rt->current_exchange, saved_tag = rt->ctl.job_tag;
+  rt->untagged_budget_ns = ex_id || !budget_ns ? rt->cpu_limit_ns : budget_ns;
+  rt->untagged_used_ns = 0;
+  rt->breach = 0;
   duk_idx_t top_before = duk_get_top(ctx) - nargs;
   (void)top_before;
 
+  if (rt->recycle_reason) {
+    /* The heap went over its memory limit and waits to be replaced: nothing more runs on
+     * it. A request dispatched meanwhile is answered by the recycle. */
+    duk_pop_n(ctx, nargs);
+    for (duk_idx_t i = 0; i < nrets; i++)
+      duk_push_undefined(ctx);
+    rt->current_exchange = saved;
+    rt->breach = EDGEFN_EMEMORY_LIMIT;
+    return DUK_EXEC_ERROR;
+  }
+  account_begin(rt, ex_id);
   int rc = duk_safe_call(ctx, fn, udata, nargs, nrets);
-  if (!rt->ctl.cpu_exceeded && edgefn__microtasks_pending(ctx)) {
-    if (duk_safe_call(ctx, drain_safe, NULL, 0, 1) != DUK_EXEC_SUCCESS && !rt->ctl.cpu_exceeded)
+  rt->breach = account_end(rt, ex_id);
+  int own_breach = rt->breach;
+  if (!rt->recycle_reason && edgefn__microtasks_pending(ctx)) {
+    if (duk_safe_call(ctx, drain_safe, rt, 0, 1) != DUK_EXEC_SUCCESS)
       log_js_error(rt, ctx, "microtask");
     else
       duk_pop(ctx);
   }
-
   /* Every path above leaves exactly the call's results: a leak here would shift the stack
    * indices of every later entry. */
   assert(duk_get_top(ctx) == top_before + nrets);
-  bool cpu = rt->ctl.cpu_exceeded, mem = rt->ctl.mem_exceeded;
-  uint64_t used = edgefn__cpu_end(&rt->ctl);
-  rt->ctl.cpu_exceeded = false;
-  rt->ctl.mem_exceeded = false;
   rt->current_exchange = saved;
-  ex = find_exchange(rt, ex_id);
-  if (ex)
-    ex->cpu_used_ns += used;
-  rt->breach = cpu ? EDGEFN_ECPU_LIMIT : mem && rc != DUK_EXEC_SUCCESS ? EDGEFN_EMEMORY_LIMIT : 0;
-  if (cpu) {
-    /* Work queued by a script that ran out of time must not run on the next request's
-     * budget: drop it. */
-    edgefn__microtasks_clear(ctx);
-    if (ex) {
-      edgefn__rt_error(rt, "request exceeded its CPU time limit of %llu ms",
-                       (unsigned long long)(rt->cpu_limit_ns / 1000000u));
-      if (ex->answered)
-        ex->wait_count = 0; /* its waitUntil work ends here */
-      else
-        ex->outcome = OUTCOME_NONE; /* the limit overrides a response not yet delivered */
-      set_outcome(ex, OUTCOME_FAIL, 503, "edge function exceeded its CPU time limit\n");
-    } else {
-      edgefn__rt_error(rt, "script exceeded its CPU time limit outside a request");
-    }
-  } else if (mem && rc != DUK_EXEC_SUCCESS) {
-    edgefn__rt_error(rt, "runtime reached its memory limit of %zu bytes", rt->ctl.mem_limit);
-    if (ex && ex->answered) {
-      ex->wait_count = 0;
-    } else if (ex) {
-      ex->outcome = OUTCOME_NONE;
-      set_outcome(ex, OUTCOME_FAIL, 503, "edge function exceeded its memory limit\n");
-    }
-  }
+  rt->ctl.job_tag = saved_tag;
+  /* Breaches by jobs of the drain were handled for their own requests. */
+  rt->breach = own_breach;
   return rc;
 }
 
@@ -461,7 +536,6 @@ static const duk_function_list_entry fetch_event_methods[] = {
     {NULL, NULL, 0}};
 
 static duk_ret_t install_safe(duk_context *ctx, void *udata) {
-  (void)udata;
   duk_push_global_stash(ctx);
   duk_push_object(ctx);
   duk_put_prop_literal(ctx, -2, STASH_LISTENERS);
@@ -486,6 +560,7 @@ static duk_ret_t install_safe(duk_context *ctx, void *udata) {
   duk_pop(ctx);
 
   edgefn__globals_install(ctx);
+  edgefn__sandbox_harden(ctx, (((edgefn_runtime *)udata)->flags & EDGEFN_RUNTIME_ALLOW_EVAL) != 0);
   return 0;
 }
 
@@ -514,6 +589,57 @@ static void fill_error_from_stack(edgefn_runtime *rt, edgefn_error_info *err, in
   edgefn__error_set(err, code, edgefn_script_filename(rt->script), line, 0, "%s",
                     rt->last_error);
 }
+
+/* Releases everything attached to the heap (timers, subrequests, Cache API and KV calls, key
+ * generations) and destroys it; on free and on recycle. A no-op without a heap. */
+static void heap_release(edgefn_runtime *rt) {
+  if (!rt->ctx)
+    return;
+  edgefn__timers_free_all(rt);
+  edgefn__subrequests_free_all(rt);
+  edgefn__cache_api_free_all(rt);
+  edgefn__subtle_free_all(rt);
+  edgefn__kv_ops_free_all(rt);
+  duk_destroy_heap(rt->ctx);
+  rt->ctx = NULL;
+}
+
+/* Makes the heap and runs the script's top level: on creation and on every recycle.
+ * Returns 0 or an EDGEFN_E* code (detail in err and the log); on failure rt->ctx may hold a
+ * heap that edgefn_runtime_free or the next attempt destroys. */
+static int heap_start(edgefn_runtime *rt, edgefn_error_info *err) {
+  rt->ctx = edgefn__heap_new(&rt->ctl);
+  if (!rt->ctx) {
+    edgefn__error_set(err, EDGEFN_ENOMEM, NULL, 0, 0, "cannot create a JavaScript heap");
+    return EDGEFN_ENOMEM;
+  }
+  int code = 0;
+  if (run_js(rt, 0, (uint64_t)EDGEFN_DEFAULT_INIT_CPU_LIMIT_MS * 1000000u, install_safe, rt,
+             0, 1) != DUK_EXEC_SUCCESS) {
+    log_js_error(rt, rt->ctx, "installing the Web APIs failed");
+    code = rt->breach == EDGEFN_EMEMORY_LIMIT ? EDGEFN_EMEMORY_LIMIT : EDGEFN_ENOMEM;
+    edgefn__error_set(err, code, NULL, 0, 0, "%s", rt->last_error);
+    return code;
+  }
+  duk_pop(rt->ctx);
+  int rc = run_js(rt, 0, (uint64_t)EDGEFN_DEFAULT_INIT_CPU_LIMIT_MS * 1000000u,
+                  run_top_level_safe, (void *)rt->script, 0, 1);
+  if (rc != DUK_EXEC_SUCCESS) {
+    if (rt->breach == 0) {
+      duk_dup_top(rt->ctx);
+      log_js_error(rt, rt->ctx, "Uncaught exception in the script's top level");
+    }
+    code = rt->breach ? rt->breach : EDGEFN_ESCRIPT;
+    fill_error_from_stack(rt, err, code);
+  }
+  duk_pop(rt->ctx);
+  /* A memory breach during the top level leaves nothing worth recycling. */
+  rt->recycle_reason = NULL;
+  edgefn__defer_cancel(rt->loop, &rt->recycle_defer);
+  return code;
+}
+
+static void recycle_now(edgefn__defer *d);
 
 int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop, const edgefn_script *script,
                        const edgefn_runtime_options *opts, edgefn_error_info *err) {
@@ -549,6 +675,26 @@ int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop, const edgefn_scr
   }
   if (!rt->subrequest_limit)
     rt->subrequest_limit = EDGEFN_DEFAULT_SUBREQUEST_LIMIT;
+  /* (sandbox limits, issue 7) */
+  if (opts && EDGEFN_HAS_FIELD(opts, edgefn_runtime_options, flags)) {
+    rt->request_body_limit = opts->request_body_limit;
+    rt->response_body_limit = opts->response_body_limit;
+    rt->timer_limit = opts->timer_limit;
+    rt->console_limit = opts->console_limit;
+    rt->ctl.call_depth_limit = opts->call_depth_limit;
+    rt->flags = opts->flags;
+  }
+  if (!rt->request_body_limit)
+    rt->request_body_limit = EDGEFN_DEFAULT_REQUEST_BODY_LIMIT;
+  if (!rt->response_body_limit)
+    rt->response_body_limit = EDGEFN_DEFAULT_RESPONSE_BODY_LIMIT;
+  if (!rt->timer_limit)
+    rt->timer_limit = EDGEFN_DEFAULT_TIMER_LIMIT;
+  if (!rt->console_limit)
+    rt->console_limit = EDGEFN_DEFAULT_CONSOLE_LIMIT;
+  if (!rt->ctl.call_depth_limit)
+    rt->ctl.call_depth_limit = EDGEFN_DEFAULT_CALL_DEPTH_LIMIT;
+  edgefn__defer_init(&rt->recycle_defer, recycle_now, rt);
   if (rt->fetch_ops && (rt->fetch_ops->version < 1 || !rt->fetch_ops->start)) {
     free(rt);
     edgefn__error_set(err, EDGEFN_EVERSION, NULL, 0, 0, "fetch_ops: unsupported table");
@@ -565,13 +711,6 @@ int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop, const edgefn_scr
     free(rt);
     return EDGEFN_ENOMEM;
   }
-  rt->ctx = edgefn__heap_new(&rt->ctl);
-  if (!rt->ctx) {
-    free(rt->name);
-    free(rt);
-    edgefn__error_set(err, EDGEFN_ENOMEM, NULL, 0, 0, "cannot create a JavaScript heap");
-    return EDGEFN_ENOMEM;
-  }
   rt->script = edgefn__script_ref(script);
   /* Taken here, after the early returns, so every later failure releases it in
    * edgefn_runtime_free. */
@@ -586,26 +725,7 @@ int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop, const edgefn_scr
     edgefn_runtime_free(rt);
     return code;
   }
-  if (run_js(rt, 0, (uint64_t)EDGEFN_DEFAULT_INIT_CPU_LIMIT_MS * 1000000u, install_safe, NULL,
-             0, 1) != DUK_EXEC_SUCCESS) {
-    log_js_error(rt, rt->ctx, "installing the Web APIs failed");
-    code = rt->ctl.mem_exceeded ? EDGEFN_EMEMORY_LIMIT : EDGEFN_ENOMEM;
-    edgefn__error_set(err, code, NULL, 0, 0, "%s", rt->last_error);
-  } else {
-    duk_pop(rt->ctx);
-    rt->ctl.cpu_exceeded = false;
-    int rc = run_js(rt, 0, (uint64_t)EDGEFN_DEFAULT_INIT_CPU_LIMIT_MS * 1000000u,
-                    run_top_level_safe, (void *)script, 0, 1);
-    if (rc != DUK_EXEC_SUCCESS) {
-      if (rt->breach == 0) {
-        duk_dup_top(rt->ctx);
-        log_js_error(rt, rt->ctx, "Uncaught exception in the script's top level");
-      }
-      code = rt->breach ? rt->breach : EDGEFN_ESCRIPT;
-      fill_error_from_stack(rt, err, code);
-    }
-    duk_pop(rt->ctx);
-  }
+  code = heap_start(rt, err);
   if (code) {
     edgefn_runtime_free(rt);
     return code;
@@ -671,6 +791,13 @@ static void deliver(edgefn_runtime *rt, exchange *ex) {
       edgefn__response_parts_free(&a.parts);
       edgefn__rt_error(rt, "out of memory while reading the response");
       send_text(ex, 500, "edge function response could not be read\n");
+      break;
+    }
+    if (a.parts.body_len > rt->response_body_limit) { /* (sandbox limits, issue 7) */
+      edgefn__response_parts_free(&a.parts);
+      edgefn__rt_error(rt, "response body exceeds the response body limit of %zu bytes",
+                       rt->response_body_limit);
+      send_text(ex, 500, "edge function response body exceeds its limit\n");
       break;
     }
     if (a.parts.status == 0) { /* Response.error(): a network error */
@@ -763,6 +890,12 @@ static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
   duk_push_uint(ctx, a->id);
   duk_put_prop_literal(ctx, event, KEY_EXCHANGE_ID);
   edgefn__request_push_incoming(ctx, a->req);
+  exchange *ex = find_exchange(rt_of(ctx), a->id);
+  if (ex) { /* the request keeps the buffer alive (request body limit) */
+    duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
+    ex->body_ptr = duk_get_heapptr(ctx, -1);
+    duk_pop(ctx);
+  }
   duk_put_prop_literal(ctx, event, "request");
   duk_get_prop_literal(ctx, stash, STASH_EXCHANGES);
   duk_push_object(ctx);
@@ -806,6 +939,17 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
     return EDGEFN_EINVAL;
   if (rt->freeing)
     return EDGEFN_ESTATE;
+  /* (recycling, issue 7) A heap waiting to be replaced is replaced before it serves another
+   * request, unless JavaScript or a delivery is on the stack (then the loop does it). */
+  if (rt->recycle_reason && rt->entry_depth == 0) {
+    edgefn__defer_cancel(rt->loop, &rt->recycle_defer);
+    recycle_now(&rt->recycle_defer);
+  }
+  if (rt->broken) {
+    exchange tmp = {.rt = rt, .handler = *handler, .user_data = user_data};
+    send_text(&tmp, 503, "edge function is unavailable\n");
+    return 0;
+  }
   exchange *ex = calloc(1, sizeof(*ex));
   if (!ex)
     return EDGEFN_ENOMEM;
@@ -834,6 +978,7 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
   uint32_t id = ex->id;
   dispatch_args a = {req, id, ex->slot};
   ex->dispatching = true;
+  rt->entry_depth++;
   int rc = run_js(rt, id, 0, dispatch_safe, &a, 0, 1);
   ex = find_exchange(rt, id);
   if (ex) {
@@ -846,12 +991,13 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
         set_outcome(ex, OUTCOME_PASS, 0, NULL);
       else
         set_outcome(ex, OUTCOME_FAIL, 500, "edge function threw an exception\n");
-    } else if (!ex->responded) {
+    } else if (!ex->responded && rt->breach == 0) {
       set_outcome(ex, OUTCOME_PASS, 0, NULL);
     }
   }
   duk_pop(rt->ctx);
   deliver_ready(rt);
+  rt->entry_depth--;
   return 0;
 }
 
@@ -869,6 +1015,7 @@ void edgefn__rt_invoke(edgefn_runtime *rt, uint32_t exchange_id, duk_safe_call_f
                        void *udata, const char *what) {
   if (exchange_id && !find_exchange(rt, exchange_id))
     exchange_id = 0;
+  rt->entry_depth++;
   int rc = run_js(rt, exchange_id, rt->cpu_limit_ns, fn, udata, 0, 1);
   if (rc != DUK_EXEC_SUCCESS && rt->breach == 0) {
     char label[64];
@@ -878,6 +1025,7 @@ void edgefn__rt_invoke(edgefn_runtime *rt, uint32_t exchange_id, duk_safe_call_f
   }
   duk_pop(rt->ctx);
   deliver_ready(rt);
+  rt->entry_depth--;
 }
 
 int edgefn__rt_subrequest_begin(edgefn_runtime *rt) {
@@ -893,6 +1041,7 @@ int edgefn__rt_subrequest_begin(edgefn_runtime *rt) {
 void edgefn__rt_call_stashed(edgefn_runtime *rt, uint32_t exchange_id, const char *key) {
   if (exchange_id && !find_exchange(rt, exchange_id))
     exchange_id = 0;
+  rt->entry_depth++;
   int rc = run_js(rt, exchange_id, rt->cpu_limit_ns, call_stashed_safe, (void *)key, 0, 1);
   if (rc != DUK_EXEC_SUCCESS && rt->breach == 0) {
     duk_dup_top(rt->ctx);
@@ -900,6 +1049,101 @@ void edgefn__rt_call_stashed(edgefn_runtime *rt, uint32_t exchange_id, const cha
   }
   duk_pop(rt->ctx);
   deliver_ready(rt);
+  rt->entry_depth--;
+}
+
+/* ---- sandbox limits and recycling (issue 7) ---- */
+
+/* Replaces the heap: the requests in flight on the old one end with 503 (answered ones just
+ * end), everything attached to the heap (timers, subrequests, Cache API calls) is released,
+ * and a new heap runs the script's top level again. The host's handle stays the same. Runs
+ * from the loop (a deferred callback) or from dispatch, never with JavaScript on the stack. */
+static void recycle_now(edgefn__defer *d) {
+  edgefn_runtime *rt = d->data;
+  if (!rt->recycle_reason || rt->freeing)
+    return;
+  edgefn__rt_error(rt, "recycling the runtime: %s", rt->recycle_reason);
+  exchange *old = rt->exchanges;
+  rt->exchanges = NULL;
+  for (exchange *ex = old; ex; ex = ex->next) {
+    edgefn__timer_stop(rt->loop, &ex->wall);
+    ex->delivering = true;
+  }
+  heap_release(rt);
+  rt->slot_count = 0;
+  rt->free_slot_count = 0;
+  rt->recycle_reason = NULL;
+  rt->recycles++;
+  rt->ctl.mem_exceeded = false;
+  rt->ctl.cpu_exceeded = false;
+  rt->ctl.over_limit = false;
+  edgefn_error_info err = EDGEFN_ERROR_INFO_INIT;
+  int code = heap_start(rt, &err);
+  if (code) {
+    edgefn__rt_error(rt, "the recycled runtime could not start (%s): %s",
+                     edgefn_strerror(code), err.message);
+    heap_release(rt);
+    rt->broken = true;
+  }
+  /* Only now the host hears of the old requests: its callbacks may dispatch again, onto the
+   * new heap. */
+  rt->entry_depth++;
+  while (old) {
+    exchange *ex = old;
+    old = ex->next;
+    rt->pending--;
+    if (!ex->answered)
+      send_text(ex, 503, "edge function runtime was reset\n");
+    free(ex);
+  }
+  rt->entry_depth--;
+}
+
+/* The exchange whose incoming body is the buffer at idx, if any. */
+static exchange *exchange_of_body(edgefn_runtime *rt, duk_context *ctx, duk_idx_t idx) {
+  void *p = duk_get_heapptr(ctx, idx);
+  if (!p)
+    return NULL;
+  for (exchange *ex = rt->exchanges; ex; ex = ex->next)
+    if (ex->body_ptr == p)
+      return ex;
+  return NULL;
+}
+
+void edgefn__rt_check_body_read(duk_context *ctx, duk_idx_t idx) {
+  edgefn_runtime *rt = edgefn__rt_from_ctx(ctx);
+  if (!rt || !duk_is_buffer_data(ctx, idx))
+    return;
+  duk_size_t len = 0;
+  (void)duk_get_buffer_data(ctx, idx, &len);
+  if (len <= rt->request_body_limit)
+    return;
+  exchange *ex = exchange_of_body(rt, ctx, idx);
+  if (!ex)
+    return;
+  edgefn__rt_error(rt, "request body of %zu bytes exceeds the request body limit of %zu bytes",
+                   (size_t)len, rt->request_body_limit);
+  if (!ex->answered && !ex->delivering) {
+    ex->outcome = OUTCOME_NONE;
+    set_outcome(ex, OUTCOME_FAIL, 413, "request body exceeds the edge function's limit\n");
+  }
+  (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "request body exceeds the limit of %zu bytes",
+                  rt->request_body_limit);
+}
+
+bool edgefn__rt_console_allow(duk_context *ctx) {
+  edgefn_runtime *rt = edgefn__rt_from_ctx(ctx);
+  exchange *ex = rt ? find_exchange(rt, rt->current_exchange) : NULL;
+  if (!ex)
+    return true; /* the top level and work of no request: bounded by their CPU budget */
+  if (ex->console_calls < rt->console_limit) {
+    ex->console_calls++;
+    return true;
+  }
+  if (ex->console_calls++ == rt->console_limit)
+    edgefn__rt_error(rt, "request reached its console call limit of %u; further output dropped",
+                     rt->console_limit);
+  return false;
 }
 
 /* ---- the rest of the public surface ---- */
@@ -915,12 +1159,9 @@ void edgefn_runtime_free(edgefn_runtime *rt) {
       ex->handler.on_end(ex->user_data, EDGEFN_ECANCELED);
     finish_exchange(rt, ex);
   }
-  edgefn__timers_free_all(rt);
-  edgefn__subrequests_free_all(rt);
-  edgefn__cache_api_free_all(rt);
-  edgefn__subtle_free_all(rt);
+  edgefn__defer_cancel(rt->loop, &rt->recycle_defer);
+  heap_release(rt);
   edgefn__kv_env_free(rt); /* KV (issue 9) */
-  duk_destroy_heap(rt->ctx);
   free(rt->free_slots);
   edgefn__loop_attach(rt->loop, -1);
   edgefn_script_free(rt->script);
@@ -934,6 +1175,8 @@ size_t edgefn_runtime_pending(const edgefn_runtime *rt) { return rt ? rt->pendin
 size_t edgefn_runtime_memory_used(const edgefn_runtime *rt) {
   return rt ? rt->ctl.mem_used : 0;
 }
+
+uint64_t edgefn_runtime_recycles(const edgefn_runtime *rt) { return rt ? rt->recycles : 0; }
 
 const char *edgefn_runtime_last_error(const edgefn_runtime *rt) {
   return rt ? rt->last_error : "";

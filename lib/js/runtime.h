@@ -45,7 +45,21 @@ struct edgefn_runtime {
   bool freeing;
   int breach; /* EDGEFN_ECPU_LIMIT / EDGEFN_EMEMORY_LIMIT if the last entry into JS hit one */
   char last_error[512];
+  /* ---- sandbox limits and recycling (issue 7) ---- */
+  size_t request_body_limit;
+  size_t response_body_limit;
+  uint32_t timer_limit;
+  uint32_t console_limit;
+  uint32_t flags; /* EDGEFN_RUNTIME_ALLOW_* */
+  uint64_t untagged_budget_ns; /* CPU for microtasks of no live request, per entry */
+  uint64_t untagged_used_ns;
+  uint64_t recycles;
+  const char *recycle_reason; /* non-NULL: the heap is to be replaced (recycle_defer) */
+  edgefn__defer recycle_defer;
+  bool broken; /* a recycle could not make a new heap: every request gets 503 */
+  uint32_t entry_depth; /* public entries (dispatch, timers, ...) on the C stack */
 };
+
 
 /* Calls the function stored in the stash under `key` (with no arguments) on behalf of the
  * request `exchange_id` (0 = none), charging its CPU to that request, then drains
@@ -80,6 +94,8 @@ EDGEFN_INTERNAL void edgefn__subtle_free_all(edgefn_runtime *rt);
  * that still holds one frees it when it answers). */
 EDGEFN_INTERNAL int edgefn__kv_env_new(edgefn_runtime *rt, const edgefn_runtime_options *opts);
 EDGEFN_INTERNAL void edgefn__kv_env_free(edgefn_runtime *rt);
+/* Ends the KV calls still waiting (the heap is going: freed or recycled); the bindings stay. */
+EDGEFN_INTERNAL void edgefn__kv_ops_free_all(edgefn_runtime *rt);
 
 /* Records a message as the runtime's last error and logs it. */
 EDGEFN_INTERNAL void edgefn__rt_error(edgefn_runtime *rt, const char *fmt, ...)

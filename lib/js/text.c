@@ -9,7 +9,8 @@
 #include <string.h>
 
 /* Decodes one extended-UTF-8 sequence from Duktape's internal form at p (< end);
- * returns the code point and advances *pp. Duktape only produces well-formed sequences. */
+ * returns the code point and advances *pp. Duktape only produces well-formed sequences, but
+ * strings pushed from host bytes may not be: a cut-short sequence gives U+FFFD. */
 static uint32_t decode_internal(const uint8_t **pp, const uint8_t *end) {
   const uint8_t *p = *pp;
   uint32_t c = p[0];
@@ -47,8 +48,11 @@ void *edgefn__push_utf8_buffer(duk_context *ctx, duk_idx_t idx, size_t *out_len)
     return buf;
   }
   /* Real UTF-8 is never longer than the internal form (a pair of 3-byte surrogates becomes
-   * one 4-byte sequence, a lone surrogate stays 3 bytes as U+FFFD). */
-  uint8_t *buf = duk_push_dynamic_buffer(ctx, len);
+   * one 4-byte sequence, a lone surrogate stays 3 bytes as U+FFFD), except for one case:
+   * strings made from host bytes (a header value with obs-text) are not always well formed,
+   * and a sequence cut short by the end of the string becomes U+FFFD, up to 2 bytes more
+   * than it took (found by fuzz-gateway). */
+  uint8_t *buf = duk_push_dynamic_buffer(ctx, len + 2);
   size_t o = 0;
   const uint8_t *p = s, *end = s + len;
   while (p < end) {
@@ -62,8 +66,8 @@ void *edgefn__push_utf8_buffer(duk_context *ctx, duk_idx_t idx, size_t *out_len)
       } else {
         c = 0xfffd;
       }
-    } else if (c >= 0xdc00 && c <= 0xdfff) {
-      c = 0xfffd;
+    } else if ((c >= 0xdc00 && c <= 0xdfff) || c > 0x10ffff) {
+      c = 0xfffd; /* beyond Unicode: only from malformed host bytes */
     }
     o += edgefn__utf8_put(buf + o, c);
   }
@@ -140,4 +144,11 @@ void edgefn__push_string_from_utf8(duk_context *ctx, const uint8_t *data, size_t
   }
   duk_push_lstring(ctx, (const char *)buf, o);
   duk_remove(ctx, -2);
+}
+
+void edgefn__push_host_string(duk_context *ctx, const char *p, size_t len) {
+  if (all_ascii((const uint8_t *)p, len))
+    duk_push_lstring(ctx, p, len);
+  else
+    edgefn__push_string_from_utf8(ctx, (const uint8_t *)p, len);
 }

@@ -93,9 +93,9 @@ static duk_ret_t set_timer(duk_context *ctx) {
     delay = 2147483647.0;
   if (kind == 1 && delay < INTERVAL_MIN_MS)
     delay = INTERVAL_MIN_MS;
-  if (rt->timer_count >= EDGEFN_DEFAULT_TIMER_LIMIT)
+  if (rt->timer_count >= rt->timer_limit)
     return duk_error(ctx, DUK_ERR_RANGE_ERROR, "too many pending timers (limit %u)",
-                     (unsigned)EDGEFN_DEFAULT_TIMER_LIMIT);
+                     (unsigned)rt->timer_limit);
   /* Extra arguments are passed to the callback: bind them now. */
   duk_idx_t nargs = duk_get_top(ctx);
   if (nargs > 2) {
