@@ -16,6 +16,7 @@
 #define TEST_LIST_RULES(X) X(rules_builder_basics) X(rules_bad_arguments) X(rules_field_host) X(rules_field_path_url) X(rules_field_filename_extension) X(rules_operators_and_values) X(rules_query) X(rules_headers) X(rules_method_country_region) X(rules_client_ip) X(rules_structure_and_order) X(rules_json_syntax_errors) X(rules_json_semantic_errors) X(rules_builder_errors) X(rules_refcount) X(rules_concurrent_matching) X(rules_regex_limits) X(rules_fuzz)
 
 #define TEST_LIST_CACHE(X) X(cache_policy_parse) X(cache_policy_decisions) X(cache_entry_round_trip) X(cache_memory_lru_and_budget) X(cache_memory_threads) X(cache_fetcher_hit_miss_revalidate) X(cache_fetcher_vary_and_no_store) X(cache_fetcher_invalidation) X(cache_fetcher_stale_if_error)
+#define TEST_LIST_STREAMS(X) X(streams_behaviour) X(streams_spec_behaviour) X(streams_table_matches_node)
 #define TEST_LIST_CACHE_API(X) X(cache_api_round_trip_and_refusals) X(cache_api_without_cache) X(cache_api_expiry) X(cache_api_through_edge)
 #define TEST_LIST(X)    \
   TEST_LIST_CORE(X)     \
@@ -29,6 +30,7 @@
   TEST_LIST_WEBAPI(X) \
   TEST_LIST_URL(X) \
   TEST_LIST_BLOB(X) \
+  TEST_LIST_STREAMS(X) \
   TEST_LIST_SUBTLE(X) \
   TEST_LIST_RULES(X) \
   TEST_LIST_CACHE(X) \

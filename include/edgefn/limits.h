@@ -47,6 +47,12 @@
 #define EDGEFN_DEFAULT_CACHE_SHARDS 16u
 #define EDGEFN_DEFAULT_CACHE_MAX_ENTRY (16u * 1024u * 1024u)
 
+/* Streams in the sandbox: the largest ArrayBuffer a byte stream allocates for one chunk
+ * (autoAllocateChunkSize), and the most bytes a body read from a stream (text(), json(),
+ * arrayBuffer() ... on a stream body) may gather; past it the read rejects with RangeError. */
+#define EDGEFN_STREAM_MAX_CHUNK (16u * 1024u * 1024u)
+#define EDGEFN_STREAM_MAX_BODY (64u * 1024u * 1024u)
+
 /* Largest script source edgefn_script_new accepts. */
 #define EDGEFN_MAX_SCRIPT_SIZE (16u * 1024u * 1024u)
 
