@@ -278,7 +278,7 @@ static int forward(edge_request *r, const edgefn_fetch_ops *ops, void *backend) 
 static void send_text(const edgefn_response_handler *h, void *ud, int status, const char *text) {
   static const char ct[] = "text/plain; charset=utf-8";
   edgefn_header hd = {"content-type", 12, ct, sizeof(ct) - 1};
-  edgefn_response_head head = {sizeof(head), status, "", &hd, 1, (int64_t)strlen(text)};
+  edgefn_response_head head = {sizeof(head), status, "", &hd, 1, (int64_t)strlen(text), NULL};
   if (h->on_head)
     h->on_head(ud, &head);
   if (h->on_body)

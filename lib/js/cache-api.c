@@ -504,6 +504,12 @@ static duk_ret_t cache_put(duk_context *ctx) {
     return push_rejected_type_error(ctx, "Cache.put: only GET requests can be cached");
   edgefn__response_parts r;
   edgefn__response_extract(ctx, 1, &r);
+  if (r.body_stream) {
+    edgefn__response_parts_free(&r);
+    return push_rejected_type_error(ctx, "Cache.put: a Response whose body is a "
+                                         "ReadableStream cannot be stored; put "
+                                         "new Response(await response.arrayBuffer(), response)");
+  }
   const char *refusal = put_refusal(&r);
   if (refusal) {
     edgefn__response_parts_free(&r);

@@ -125,6 +125,10 @@ EDGEFN_INTERNAL void edgefn__push_string_from_utf8(duk_context *ctx, const uint8
 #define EDGEFN_KEY_HEADERS_GUARD DUK_HIDDEN_SYMBOL("hg")
 #define EDGEFN_KEY_BODY DUK_HIDDEN_SYMBOL("body")
 #define EDGEFN_KEY_BODY_USED DUK_HIDDEN_SYMBOL("bu")
+/* A body is EDGEFN_KEY_BODY: undefined (none), a plain buffer (bytes), or a ReadableStream
+ * (a stream body). For a bytes body, `body` makes a stream over the bytes on first use and
+ * keeps it here; the bytes stay the fast path while that stream is untouched. */
+#define EDGEFN_KEY_BODY_STREAM DUK_HIDDEN_SYMBOL("bs")
 
 /* Installs every global of the sandbox (lib/js/globals.c holds the table): eager ones now,
  * lazy ones as accessors that install on first use. Inside a protected call. */
@@ -207,6 +211,7 @@ typedef struct edgefn__response_parts {
   size_t header_count;
   const uint8_t *body;
   size_t body_len;
+  bool body_stream; /* the body is a ReadableStream (EDGEFN_KEY_BODY): body_len is 0 */
   void *block;
 } edgefn__response_parts;
 
@@ -227,6 +232,7 @@ typedef struct edgefn__request_parts {
   size_t header_count;
   const uint8_t *body;
   size_t body_len;
+  bool body_stream; /* the body is a ReadableStream (EDGEFN_KEY_BODY): body_len is 0 */
   void *block;
 } edgefn__request_parts;
 EDGEFN_INTERNAL bool edgefn__is_request(duk_context *ctx, duk_idx_t idx);
@@ -310,6 +316,13 @@ EDGEFN_INTERNAL void edgefn__streams_push_module(duk_context *ctx);
 /* Pushes a ReadableStream (a byte stream) that yields a copy of data[0..len) then closes. */
 EDGEFN_INTERNAL void edgefn__stream_push_from_bytes(duk_context *ctx, const uint8_t *data,
                                                     size_t len);
+/* Calls the stream module's function `fn` with the nargs values on top of the stack
+ * (consumed) and leaves its result. */
+EDGEFN_INTERNAL void edgefn__streams_call(duk_context *ctx, const char *fn, duk_idx_t nargs);
+/* True when the ReadableStream at idx is neither disturbed nor locked. */
+EDGEFN_INTERNAL bool edgefn__stream_is_usable(duk_context *ctx, duk_idx_t idx);
+/* True when the value at idx is a Uint8Array (or a subclass instance). */
+EDGEFN_INTERNAL bool edgefn__is_uint8array(duk_context *ctx, duk_idx_t idx);
 /* True when the value at idx is a ReadableStream of this heap. */
 EDGEFN_INTERNAL bool edgefn__is_readable_stream(duk_context *ctx, duk_idx_t idx);
 /* The zlib natives of CompressionStream/DecompressionStream: pushes a new codec object for

@@ -673,3 +673,22 @@ bool edgefn__is_readable_stream(duk_context *ctx, duk_idx_t idx) {
   duk_pop_2(ctx);
   return yes;
 }
+
+void edgefn__streams_call(duk_context *ctx, const char *fn, duk_idx_t nargs) {
+  duk_idx_t base = duk_get_top(ctx) - nargs;
+  edgefn__streams_push_module(ctx);
+  duk_get_prop_string(ctx, -1, fn);
+  duk_insert(ctx, base); /* [fn args.. module] */
+  duk_insert(ctx, base + 1); /* [fn module args..] */
+  duk_call_method(ctx, nargs);
+}
+
+bool edgefn__stream_is_usable(duk_context *ctx, duk_idx_t idx) {
+  duk_dup(ctx, idx);
+  edgefn__streams_call(ctx, "isUsable", 1);
+  bool yes = duk_to_boolean(ctx, -1);
+  duk_pop(ctx);
+  return yes;
+}
+
+bool edgefn__is_uint8array(duk_context *ctx, duk_idx_t idx) { return buffer_kind(ctx, idx) == 1; }

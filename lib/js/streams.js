@@ -2116,6 +2116,15 @@ function pump(o, onChunk, onEnd) {
   return state;
 }
 
+/* A stream over a body whose bytes were already consumed: locked and disturbed, as the
+ * stream of a used body is. */
+function markConsumed(o) {
+  var s = isRecord(o, 'RS');
+  if (!isRSLocked(s)) acquireDefaultReader(s);
+  s.disturbed = true;
+}
+/* True when a body stream can still be read (neither disturbed nor locked). */
+function isUsable(o) { var s = isRecord(o, 'RS'); return !!s && !s.disturbed && !isRSLocked(s); }
 function isDisturbed(o) { var s = isRecord(o, 'RS'); return s ? s.disturbed : false; }
 function isLocked(o) { var s = isRecord(o, 'RS'); return s ? isRSLocked(s) : false; }
 function isReadable(o) { return !!isRecord(o, 'RS'); }
@@ -2146,6 +2155,8 @@ return {
   readAllBytes: readAllBytes,
   pump: pump,
   isDisturbed: isDisturbed,
+  markConsumed: markConsumed,
+  isUsable: isUsable,
   isLocked: isLocked,
   isReadable: isReadable,
   tee: teeStream

@@ -342,6 +342,37 @@ static duk_ret_t push_rejected_type_error(duk_context *ctx, const char *msg) {
   return 1;
 }
 
+static duk_ret_t fetch_fn(duk_context *ctx);
+
+#define KEY_PENDING_REQUEST DUK_HIDDEN_SYMBOL("fpr")
+
+/* A request body given as a ReadableStream is read whole, then sent as bytes: the fetch
+ * backend interface takes a request body in one piece. */
+static duk_ret_t fetch_after_body(duk_context *ctx) { /* (Uint8Array) */
+  duk_get_global_literal(ctx, "Request");
+  duk_push_current_function(ctx);
+  duk_get_prop_literal(ctx, -1, KEY_PENDING_REQUEST);
+  duk_remove(ctx, -2);
+  duk_push_object(ctx);
+  duk_dup(ctx, 0);
+  duk_put_prop_literal(ctx, -2, "body");
+  duk_new(ctx, 2);
+  duk_remove(ctx, 0);
+  duk_push_undefined(ctx); /* fetch_fn(request, undefined) */
+  return fetch_fn(ctx);
+}
+
+static duk_ret_t read_request_body_safe(duk_context *ctx, void *udata) { /* [request stream] */
+  (void)udata;
+  edgefn__streams_call(ctx, "readAllBytes", 1);
+  duk_push_c_function(ctx, fetch_after_body, 1);
+  duk_dup(ctx, -3);
+  duk_put_prop_literal(ctx, -2, KEY_PENDING_REQUEST);
+  duk_push_undefined(ctx);
+  edgefn__promise_then(ctx, -3, -2, -1, true);
+  return 1;
+}
+
 static duk_ret_t fetch_fn(duk_context *ctx) {
   edgefn_runtime *rt = edgefn__rt_from_ctx(ctx);
   duk_set_top(ctx, 2);
@@ -374,6 +405,15 @@ static duk_ret_t fetch_fn(duk_context *ctx) {
       return 1;
     }
   }
+  duk_get_prop_literal(ctx, 2, EDGEFN_KEY_BODY);
+  if (edgefn__is_readable_stream(ctx, -1)) {
+    duk_dup(ctx, 2);
+    duk_insert(ctx, -2);
+    if (duk_safe_call(ctx, read_request_body_safe, NULL, 2, 1) != DUK_EXEC_SUCCESS)
+      edgefn__promise_push_rejected(ctx, -1);
+    return 1;
+  }
+  duk_pop(ctx);
   edgefn__request_parts parts;
   edgefn__request_extract(ctx, 2, &parts);
   edgefn__subrequest *s = calloc(1, sizeof(*s));

@@ -112,6 +112,28 @@ TEST(fetch_basic) {
   return 0;
 }
 
+/* Streams with fetch(): a request body given as a ReadableStream is read and sent; a
+ * response body piped through a TransformStream reaches the script. */
+TEST(fetch_stream_bodies) {
+  ASSERT_EQ(expect_fetch("var enc = new TextEncoder();\n"
+                         "var rs = new ReadableStream({start: function (c) {\n"
+                         "  c.enqueue(enc.encode('stre')); c.enqueue(enc.encode('amed'));\n"
+                         "  c.close(); }});\n"
+                         "fetch(BASE + '/echo', {method: 'POST', body: rs, duplex: 'half'})\n"
+                         "  .then(function (r) { return r.text(); }).then(done, fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK, "POST streamed"),
+            0);
+  ASSERT_EQ(expect_fetch("var up = new TransformStream({transform: function (ch, c) {\n"
+                         "  c.enqueue(new TextEncoder().encode(\n"
+                         "    new TextDecoder().decode(ch).toUpperCase())); }});\n"
+                         "fetch(BASE + '/hi').then(function (r) {\n"
+                         "  return new Response(r.body.pipeThrough(up)).text();\n"
+                         "}).then(done, fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK, "HELLO /HI"),
+            0);
+  return 0;
+}
+
 TEST(fetch_concurrent) {
   /* Ten fetches to an origin that answers after 100 ms take about 100 ms, not 1 s. */
   fetch_env f;

@@ -457,6 +457,55 @@ static const streams_case streams_cases[] = {
     {"var r = new Blob(['xyz']).stream().getReader({mode: 'byob'});"
      "return r.read(new Uint8Array(2)).then(function (x) { return x.value; });",
      "u8[120,121]"},
+    /* ---- Request and Response bodies as streams ---- */
+    {"var r = new Response('abc'); var b = r.body;"
+     "return collect(b).then(function (c) { return [b instanceof ReadableStream, r.body === b,"
+     " text(concat(c)), r.bodyUsed]; }).then(function (a) {"
+     " return settle(r.text()).then(function (e) { a.push(e); return a; }); });",
+     "[true,true,\"abc\",true,Error:TypeError]"},
+    {"return [new Response(null).body, new Response().body, new Request('http://x/').body,"
+     " new Response('').body instanceof ReadableStream];",
+     "[null,null,null,true]"},
+    {"var enc = new TextEncoder(); var rs = new ReadableStream({start: function (c) {"
+     " c.enqueue(enc.encode('hel')); c.enqueue(enc.encode('lo')); c.close(); }});"
+     "var r = new Response(rs); var used = r.bodyUsed;"
+     "return r.text().then(function (t) { return [used, t, r.bodyUsed, r.body === rs]; });",
+     "[false,\"hello\",true,true]"},
+    {"var rs = new ReadableStream(); rs.getReader();"
+     "return [tryf(function () { new Response(rs); }),"
+     " tryf(function () { new Response(new ReadableStream(), {status: 204}); })];",
+     "[Error:TypeError,Error:TypeError]"},
+    {"var rs = new ReadableStream({start: function (c) { c.enqueue('not bytes'); c.close(); }});"
+     "return settle(new Response(rs).text());",
+     "Error:TypeError"},
+    {"var enc = new TextEncoder(); var rs = new ReadableStream({start: function (c) {"
+     " c.enqueue(enc.encode('{\"a\":')); c.enqueue(enc.encode('[1,2]}')); c.close(); }});"
+     "var r = new Response(rs); var c = r.clone();"
+     "return Promise.all([r.json(), c.text()]).then(function (a) {"
+     " return [a[0].a, a[1], r.bodyUsed, c.bodyUsed]; });",
+     "[[1,2],\"{\\\"a\\\":[1,2]}\",true,true]"},
+    {"var r = new Response('fast'); var b = r.body;"
+     "return r.text().then(function (t) { return [t, b.locked, r.bodyUsed,"
+     " tryf(function () { r.clone(); })]; });",
+     "[\"fast\",true,true,Error:TypeError]"},
+    {"var r = new Response('x'); var rd = r.body.getReader(); return rd.read().then(function () {"
+     " return [r.bodyUsed, tryf(function () { r.clone(); })]; });",
+     "[true,Error:TypeError]"},
+    {"var enc = new TextEncoder(); var rs = new ReadableStream({start: function (c) {"
+     " c.enqueue(enc.encode('posted')); c.close(); }});"
+     "var q = new Request('http://x/', {method: 'POST', body: rs, duplex: 'half'});"
+     "return q.arrayBuffer().then(function (ab) { return [ab.byteLength,"
+     " text(new Uint8Array(ab))]; });",
+     "[6,\"posted\"]"},
+    {"var big = 'compress me '.repeat(500);"
+     "var gz = new Response(big).body.pipeThrough(new CompressionStream('gzip'));"
+     "return new Response(gz).arrayBuffer().then(function (ab) {"
+     " return new Response(new Response(ab).body.pipeThrough("
+     "new DecompressionStream('gzip'))).text(); }).then(function (t) { return t === big; });",
+     "true"},
+    {"var r = new Response(new Blob(['blob body'])); return collect(r.body).then(function (c) {"
+     " return text(concat(c)); });",
+     "\"blob body\""},
 };
 
 /* Where Node 20 departs from the standards. */
