@@ -437,16 +437,17 @@ DRProto.cancel = function cancel(reason) {
   if (r.stream === undef) return rejected(TypeErr('The reader has no stream'));
   return readerGenericCancel(r, reason);
 };
+/* A read request that settles a promise: one object per read, its steps shared. */
+function PromiseReadRequest(p) { this.p = p; }
+PromiseReadRequest.prototype.chunk = function (c) { resolveP(this.p, makeIterResult(c, false)); };
+PromiseReadRequest.prototype.close = function (c) { resolveP(this.p, makeIterResult(c, true)); };
+PromiseReadRequest.prototype.error = function (e) { rejectP(this.p, e); };
 DRProto.read = function read() {
   var r = brandP(this, 'DR');
   if (!r) return illegal('ReadableStreamDefaultReader');
   if (r.stream === undef) return rejected(TypeErr('The reader has no stream'));
   var p = newPromise();
-  defaultReaderRead(r, {
-    chunk: function (c) { resolveP(p, makeIterResult(c, false)); },
-    close: function () { resolveP(p, makeIterResult(undef, true)); },
-    error: function (e) { rejectP(p, e); }
-  });
+  defaultReaderRead(r, new PromiseReadRequest(p));
   return p;
 };
 DRProto.releaseLock = function releaseLock() {
@@ -548,7 +549,7 @@ function newRSDC() {
   var o = N.create(RSDCProto);
   var c = { kind: 'RSDC', o: o, stream: undef, q: List(), qsize: 0, started: false,
             closeRequested: false, pullAgain: false, pulling: false, sizeAlg: undef, hwm: 1,
-            pullAlg: undef, cancelAlg: undef };
+            pullAlg: undef, cancelAlg: undef, onPulled: undef, onPullFailed: undef };
   o[K] = c;
   c.cancelSteps = function (reason) {
     resetQueue(c);
@@ -594,10 +595,15 @@ function RSDCCallPullIfNeeded(c) {
   if (!RSDCShouldCallPull(c)) return;
   if (c.pulling) { c.pullAgain = true; return; }
   c.pulling = true;
-  react(c.pullAlg(), function () {
-    c.pulling = false;
-    if (c.pullAgain) { c.pullAgain = false; RSDCCallPullIfNeeded(c); }
-  }, function (e) { RSDCError(c, e); });
+  if (!c.onPulled) {
+    /* Made once per controller: a pull per chunk must not allocate two closures. */
+    c.onPulled = function () {
+      c.pulling = false;
+      if (c.pullAgain) { c.pullAgain = false; RSDCCallPullIfNeeded(c); }
+    };
+    c.onPullFailed = function (e) { RSDCError(c, e); };
+  }
+  react(c.pullAlg(), c.onPulled, c.onPullFailed);
 }
 function RSDCShouldCallPull(c) {
   var s = c.stream;
@@ -674,7 +680,7 @@ function newRBC() {
   var c = { kind: 'RBC', o: o, stream: undef, q: List(), qsize: 0, started: false,
             closeRequested: false, pullAgain: false, pulling: false, hwm: 0,
             pullAlg: undef, cancelAlg: undef, autoAllocate: undef, byobRequest: null,
-            pending: List() };
+            pending: List(), onPulled: undef, onPullFailed: undef };
   o[K] = c;
   c.cancelSteps = function (reason) {
     RBCClearPendingPullIntos(c);
@@ -794,10 +800,14 @@ function RBCCallPullIfNeeded(c) {
   if (!RBCShouldCallPull(c)) return;
   if (c.pulling) { c.pullAgain = true; return; }
   c.pulling = true;
-  react(c.pullAlg(), function () {
-    c.pulling = false;
-    if (c.pullAgain) { c.pullAgain = false; RBCCallPullIfNeeded(c); }
-  }, function (e) { RBCError(c, e); });
+  if (!c.onPulled) {
+    c.onPulled = function () {
+      c.pulling = false;
+      if (c.pullAgain) { c.pullAgain = false; RBCCallPullIfNeeded(c); }
+    };
+    c.onPullFailed = function (e) { RBCError(c, e); };
+  }
+  react(c.pullAlg(), c.onPulled, c.onPullFailed);
 }
 function RBCClose(c) {
   var s = c.stream;
@@ -1314,19 +1324,24 @@ function RSPipeTo(source, dest, preventClose, preventAbort, preventCancel, signa
     else shutdown(true, destClosed);
   }
 
+  /* One read request and one readiness callback for the whole pipe: a chunk costs no
+   * closures. A write's failure is seen through writer.closed, so its promise is only
+   * marked handled. */
+  var readRequest = {
+    chunk: function (chunk) {
+      var w = writerWrite(writer, chunk);
+      markHandled(w);
+      currentWrite = w;
+      step();
+    },
+    close: noop,
+    error: noop
+  };
+  function onReady() {
+    if (!shuttingDown) defaultReaderRead(reader, readRequest);
+  }
   function step() {
-    if (shuttingDown) return;
-    react(writer.ready, function () {
-      if (shuttingDown) return;
-      defaultReaderRead(reader, {
-        chunk: function (chunk) {
-          currentWrite = then(writerWrite(writer, chunk), undef, noop);
-          step();
-        },
-        close: noop,
-        error: noop
-      });
-    }, noop);
+    if (!shuttingDown) react(writer.ready, onReady, noop);
   }
 
   if (source.state === 'errored') onSourceErrored(source.storedError);
@@ -1647,7 +1662,7 @@ function newWSDC() {
   var o = N.create(WSDCProto);
   var c = { kind: 'WSDC', o: o, stream: undef, q: List(), qsize: 0, signal: undef,
             started: false, sizeAlg: undef, hwm: 1, writeAlg: undef, closeAlg: undef,
-            abortAlg: undef };
+            abortAlg: undef, onWritten: undef, onWriteFailed: undef };
   o[K] = c;
   c.abortSteps = function (reason) {
     var result = c.abortAlg(reason);
@@ -1730,16 +1745,21 @@ function WSDCProcessClose(c) {
 function WSDCProcessWrite(c, chunk) {
   var s = c.stream;
   WSMarkFirstWriteRequestInFlight(s);
-  react(c.writeAlg(chunk), function () {
-    WSFinishInFlightWrite(s);
-    var state = s.state;
-    dequeueValue(c);
-    if (!WSCloseQueuedOrInFlight(s) && state === 'writable') WSUpdateBackpressure(s, WSDCGetBackpressure(c));
-    WSDCAdvanceQueueIfNeeded(c);
-  }, function (r) {
-    if (s.state === 'writable') WSDCClearAlgorithms(c);
-    WSFinishInFlightWriteWithError(s, r);
-  });
+  if (!c.onWritten) {
+    /* Made once per controller: a write per chunk must not allocate two closures. */
+    c.onWritten = function () {
+      WSFinishInFlightWrite(s);
+      var state = s.state;
+      dequeueValue(c);
+      if (!WSCloseQueuedOrInFlight(s) && state === 'writable') WSUpdateBackpressure(s, WSDCGetBackpressure(c));
+      WSDCAdvanceQueueIfNeeded(c);
+    };
+    c.onWriteFailed = function (r) {
+      if (s.state === 'writable') WSDCClearAlgorithms(c);
+      WSFinishInFlightWriteWithError(s, r);
+    };
+  }
+  react(c.writeAlg(chunk), c.onWritten, c.onWriteFailed);
 }
 function WSDCGetBackpressure(c) { return WSDCGetDesiredSize(c) <= 0; }
 function WSDCError(c, e) {
@@ -1828,7 +1848,7 @@ function TSSetBackpressure(t, backpressure) {
 function newTSDC() {
   var o = N.create(TSDCProto);
   var c = { kind: 'TSDC', o: o, stream: undef, transformAlg: undef, flushAlg: undef,
-            cancelAlg: undef, finishPromise: undef };
+            cancelAlg: undef, finishPromise: undef, onTransformFailed: undef };
   o[K] = c;
   return c;
 }
@@ -1866,7 +1886,8 @@ function TSDCEnqueue(c, chunk) {
 }
 function TSDCPerformTransform(c, chunk) {
   var p = c.transformAlg(chunk);
-  return then(p, undef, function (r) { TSError(c.stream, r); throw r; });
+  if (!c.onTransformFailed) c.onTransformFailed = function (r) { TSError(c.stream, r); throw r; };
+  return then(p, undef, c.onTransformFailed);
 }
 function TSDCTerminate(c) {
   var t = c.stream;
