@@ -861,8 +861,8 @@ void edgefn_cache_fetcher_free(void *backend) {
 
 static void fetcher_release(void *backend) { edgefn_cache_fetcher_free(backend); }
 
-static const edgefn_fetch_ops cache_fetch_ops = {EDGEFN_FETCH_OPS_VERSION, fetcher_start,
-                                                 fetcher_cancel, fetcher_release};
+static const edgefn_fetch_ops cache_fetch_ops = {1 /* no pause yet */, fetcher_start,
+                                                 fetcher_cancel, fetcher_release, NULL};
 
 const edgefn_fetch_ops *edgefn_cache_fetch_ops(void) { return &cache_fetch_ops; }
 

@@ -347,8 +347,8 @@ static void router_cancel(void *backend, void *op) {
 
 static void router_release(void *backend) { (void)backend; }
 
-static const edgefn_fetch_ops router_ops = {EDGEFN_FETCH_OPS_VERSION, router_start,
-                                            router_cancel, router_release};
+static const edgefn_fetch_ops router_ops = {1 /* no pause yet */, router_start,
+                                            router_cancel, router_release, NULL};
 
 /* ---- a function's response, or its decline ---- */
 

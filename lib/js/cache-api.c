@@ -179,8 +179,8 @@ static int no_upstream_start(void *backend, edgefn_loop *loop, const edgefn_requ
   return EDGEFN_EINVAL;
 }
 static void no_upstream_cancel(void *backend, void *op) { (void)backend, (void)op; }
-static const edgefn_fetch_ops no_upstream = {EDGEFN_FETCH_OPS_VERSION, no_upstream_start,
-                                             no_upstream_cancel, NULL};
+static const edgefn_fetch_ops no_upstream = {1, no_upstream_start,
+                                             no_upstream_cancel, NULL, NULL};
 
 /* ---- settling in JavaScript ---- */
 

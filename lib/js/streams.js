@@ -2092,6 +2092,26 @@ function fromBytes(view) { /* one Uint8Array, then close */
   return s.o;
 }
 
+/* A stream fed by native code (a fetch() response body): pull() calls onPull(), cancel
+ * calls onCancel(reason). Its queue is measured in bytes against highWaterMark, and
+ * enqueue answers the desiredSize after the chunk, which tells the feeder when to pause
+ * its producer. */
+function nativeSource(onPull, onCancel, highWaterMark) {
+  var s = createRS(noop, function () { onPull(); return resolvedUndef(); },
+    function (r) { onCancel(r); return resolvedUndef(); }, highWaterMark, byteLengthSize);
+  var c = s.controller;
+  return {
+    stream: s.o,
+    enqueue: function (chunk) {
+      if (RSDCCanCloseOrEnqueue(c)) RSDCEnqueue(c, chunk);
+      var d = RSDCGetDesiredSize(c);
+      return d === null ? 0 : d;
+    },
+    close: function () { if (RSDCCanCloseOrEnqueue(c)) RSDCClose(c); },
+    error: function (e) { RSDCError(c, e); }
+  };
+}
+
 /* Reads every chunk of the stream into one Uint8Array (Body's "fully read"): resolves with
  * the bytes, rejects on a stream error or a chunk that is not a Uint8Array. */
 function readAllBytes(o) {
@@ -2173,6 +2193,7 @@ return {
   names: names,
   ctors: ctors,
   fromBytes: fromBytes,
+  nativeSource: nativeSource,
   readAllBytes: readAllBytes,
   pump: pump,
   isDisturbed: isDisturbed,

@@ -282,7 +282,7 @@ static void up_cancel(void *backend, void *op) {
   (void)op;
 }
 
-static const edgefn_fetch_ops up_ops = {EDGEFN_FETCH_OPS_VERSION, up_start, up_cancel, NULL};
+static const edgefn_fetch_ops up_ops = {1, up_start, up_cancel, NULL, NULL};
 
 typedef struct client {
   bool ended;
