@@ -81,6 +81,15 @@ static uint64_t cpu_used(const edgefn__heap_ctl *ctl, uint64_t now) {
   return (ctl->mono_base - ctl->mono_start) + (edgefn__thread_cpu_ns() - ctl->cpu_base);
 }
 
+void edgefn__cpu_exclude(edgefn__heap_ctl *ctl, uint64_t mono_ns, uint64_t cpu_ns) {
+  if (!ctl || !ctl->cpu_active)
+    return;
+  if (ctl->cpu_sampled)
+    ctl->cpu_base += cpu_ns;
+  else
+    ctl->mono_start += mono_ns;
+}
+
 uint64_t edgefn__cpu_end(edgefn__heap_ctl *ctl) {
   uint64_t used = cpu_used(ctl, edgefn__now_ns());
   ctl->cpu_active = false;

@@ -617,7 +617,13 @@ void edgefn__streams_push_module(duk_context *ctx) {
     return;
   }
   duk_pop(ctx);
+  /* The compile is the process's, not this request's: it is not charged to the CPU
+   * budget of the JavaScript that happened to need streams first. */
+  duk_memory_functions mf;
+  duk_get_memory_functions(ctx, &mf);
+  uint64_t mono0 = edgefn__now_ns(), cpu0 = edgefn__thread_cpu_ns();
   (void)pthread_once(&bytecode_once, compile_once);
+  edgefn__cpu_exclude(mf.udata, edgefn__now_ns() - mono0, edgefn__thread_cpu_ns() - cpu0);
   if (!bytecode)
     (void)duk_error(ctx, DUK_ERR_ERROR, "internal error: the streams module did not compile");
   /* Promises must exist before the module captures them. */
