@@ -280,10 +280,10 @@ TEST(fetch_limits) {
   collected_free(&c);
   fenv_close(&f);
   ASSERT_EQ(fenv_open(&f,
-                      "var out = [];\n"
-                      "for (var i = 0; i < 4; i++) fetch(BASE + '/').then(function () {"
-                      " out.push('ok'); }, function (err) { out.push(err.message); });\n"
-                      "setTimeout(function () { done(out.sort().join('|')); }, 300);",
+                      "var out = [], ps = [];\n"
+                      "for (var i = 0; i < 4; i++) ps.push(fetch(BASE + '/').then(function () {"
+                      " out.push('ok'); }, function (err) { out.push(err.message); }));\n"
+                      "Promise.all(ps).then(function () { done(out.sort().join('|')); });",
                       EDGEFN_FETCH_ALLOW_LOOPBACK, 0, 3),
             0);
   ASSERT_EQ(fenv_run(&f, &c), 0);
