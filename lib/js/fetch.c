@@ -1,6 +1,7 @@
-/* Request and Response (Fetch standard) with bodies held as bytes. Streams, Blob and
- * FormData bodies arrive with the streams work; the body methods already answer with
- * promises so scripts written for Workers and EdgeOne run unchanged. */
+/* Request and Response (Fetch standard). A body is bytes (strings, buffers, Blob, FormData,
+ * URLSearchParams are turned into bytes when the object is made) or a ReadableStream; for
+ * bytes, `body` makes a stream over them only when a script asks for it, so the common
+ * buffered paths never load the streams module (js.h: EDGEFN_KEY_BODY_STREAM). */
 #include "js/js.h"
 
 #include <ctype.h>
