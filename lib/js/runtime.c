@@ -874,6 +874,7 @@ static void send_text(exchange *ex, int status, const char *text) {
 typedef struct extract_args {
   uint32_t slot;
   edgefn__response_parts parts;
+  bool body_unusable; /* a stream body already read from or locked */
 } extract_args;
 
 static duk_ret_t extract_safe(duk_context *ctx, void *udata) {
@@ -881,6 +882,11 @@ static duk_ret_t extract_safe(duk_context *ctx, void *udata) {
   push_slot(ctx, a->slot);
   duk_get_prop_literal(ctx, -1, "r");
   edgefn__response_extract(ctx, -1, &a->parts);
+  if (a->parts.body_stream) {
+    duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
+    a->body_unusable = !edgefn__stream_is_usable(ctx, -1);
+    duk_pop(ctx);
+  }
   duk_pop_2(ctx);
   return 0;
 }
@@ -896,6 +902,13 @@ static void deliver(edgefn_runtime *rt, exchange *ex) {
       edgefn__response_parts_free(&a.parts);
       edgefn__rt_error(rt, "out of memory while reading the response");
       send_text(ex, 500, "edge function response could not be read\n");
+      break;
+    }
+    if (a.body_unusable) { /* Fetch: respondWith of a used body is a network error */
+      edgefn__response_parts_free(&a.parts);
+      edgefn__rt_error(rt, "the function answered with a Response whose body stream was "
+                           "already read from or locked");
+      send_text(ex, 500, "edge function response body was already used\n");
       break;
     }
     if (a.parts.status == 0) { /* Response.error(): a network error */

@@ -202,6 +202,8 @@ TEST(streams_response_streamed_to_host) {
       "  if (path === '/error') return e.respondWith(new Response(new ReadableStream({\n"
       "    start: function (c) { c.enqueue(enc.encode('part')); setTimeout(function () {\n"
       "      c.error(new Error('source failed')); }, 5); } })));\n"
+      "  if (path === '/used') { var u = new Response(new ReadableStream());\n"
+      "    u.body.getReader(); return e.respondWith(u); }\n"
       "  if (path === '/notbytes') return e.respondWith(new Response(new ReadableStream({\n"
       "    start: function (c) { c.enqueue('a string'); } })));\n"
       "  e.respondWith(new Response(new ReadableStream({\n"
@@ -242,6 +244,15 @@ TEST(streams_response_streamed_to_host) {
   ASSERT_EQ(s.ends, 1);
   ASSERT_EQ(s.result, EDGEFN_EABORTED);
   ASSERT(strstr(e.log.text, "source failed") != NULL);
+
+  /* A body stream already locked cannot be delivered: a complete 500, no head first. */
+  memset(&s, 0, sizeof(s));
+  ASSERT_EQ(stream_dispatch(&e, "http://x/used", &s), 0);
+  run_until_end(&e, &s);
+  ASSERT_EQ(s.content_length, (int64_t)strlen("edge function response body was already used\n"));
+  ASSERT(s.flow == NULL);
+  ASSERT_EQ(s.result, 0);
+  ASSERT(strstr(e.log.text, "already read from or locked") != NULL);
 
   memset(&s, 0, sizeof(s));
   ASSERT_EQ(stream_dispatch(&e, "http://x/notbytes", &s), 0);
