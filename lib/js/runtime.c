@@ -764,9 +764,10 @@ static void stream_fail(edgefn_runtime *rt, exchange *ex) {
   ex->stream_ended = true;
   ex->stream_result = EDGEFN_EABORTED;
   ex->chunk_ready = false;
-  uint32_t id = ex->id;
-  if (duk_safe_call(rt->ctx, stream_cancel_safe, ex, 0, 1) != DUK_EXEC_SUCCESS)
-    (void)id; /* a cancel that fails changes nothing: the body is cut short either way */
+  /* The cancel reaches the script's cancel()/abort() callbacks: it runs under the request's
+   * CPU budget like any other entry (what remains of it; none after a CPU breach). A cancel
+   * that fails changes nothing: the body is cut short either way. */
+  (void)run_js(rt, ex->id, 0, stream_cancel_safe, ex, 0, 1);
   duk_pop(rt->ctx);
 }
 
