@@ -4,7 +4,7 @@
 #define TEST_LIST_LOOP(X) X(loop_new_free) X(loop_fd_and_idle_timeout) X(loop_timer_order) X(loop_timer_fifo) X(loop_timer_stop_restart) X(loop_defer) X(loop_watch_pipe) X(loop_run_until_idle) X(loop_stop_from_thread)
 #define TEST_LIST_COMPILER(X) X(compiler_compile_ok) X(compiler_syntax_error_position) X(compiler_bad_arguments) X(compiler_refcount)
 #define TEST_LIST_PROMISE(X) X(promise_ordering_matches_node) X(promise_then_catch_finally) X(promise_constructor) X(promise_combinators) X(promise_iterator_protocol) X(promise_thenables) X(promise_self_resolution) X(promise_unhandled_rejection_logged) X(promise_queue_microtask_errors) X(promise_drain_stops_on_limits) X(promise_c_api_and_stack_balance) X(promise_long_chains_and_queue_growth) X(promise_aggregate_error)
-#define TEST_LIST_FETCH(X) X(fetch_basic) X(fetch_concurrent) X(fetch_redirects) X(fetch_errors_and_policy) X(fetch_limits) X(fetch_cancelled_with_request) X(fetch_without_backend)
+#define TEST_LIST_FETCH(X) X(fetch_basic) X(fetch_concurrent) X(fetch_redirects) X(fetch_errors_and_policy) X(fetch_limits) X(fetch_cancelled_with_request) X(fetch_without_backend) X(fetch_stream_bodies) X(fetch_body_backpressure)
 #define TEST_LIST_EDGE(X) X(edge_1_3_no_function_goes_to_origin) X(edge_https_client_url_to_plain_origin) X(edge_1_4_function_answers) X(edge_function_declines_to_origin) X(edge_1_4_5_3_and_1_4_6_subrequests) X(edge_1_2_3_cache) X(edge_1_4_5_2_subrequest_through_cache) X(edge_origin_host_header) X(edge_origin_array_of_older_layout) X(edge_configuration_errors) X(scenario_hmac_signed_url) X(scenario_cache_post_by_body_hash) X(scenario_m3u8_rewrite_md5_auth) X(manager_lru_eviction_within_budget) X(manager_never_evicts_busy_runtimes) X(manager_runtimes_per_function_cap) X(manager_sheds_with_503_and_retry_after) X(manager_version_switch_with_request_in_flight) X(manager_stats_and_prewarm) X(manager_update_from_another_thread) X(manager_queued_request_keeps_its_fields)
 #define TEST_LIST_RUNTIME(X) X(runtime_hello) X(runtime_exception_is_500_and_logged) X(runtime_no_respond_with_passes) X(runtime_pass_through_on_exception) X(runtime_cpu_limit_stops_infinite_loop) X(runtime_cpu_limit_in_promise_chain_and_timer) X(runtime_memory_limit) X(runtime_promise_and_timer_response) X(runtime_wall_limit) X(runtime_respond_with_rules) X(runtime_top_level_errors) X(runtime_dispatch_arguments) X(runtime_free_cancels_pending) X(runtime_globals_and_console) X(runtime_headers_semantics) X(runtime_long_incoming_header_names) X(runtime_request_headers_immutable) X(runtime_body_methods) X(runtime_response_semantics) X(runtime_binary_body_delivered) X(runtime_lazy_globals) X(runtime_wait_until_keeps_request_alive) X(runtime_timers) X(runtime_unhandled_rejection_listeners) X(runtime_request_eo_and_cf) X(runtime_request_init_fields) X(runtime_cpu_limit_in_wait_until) X(runtime_body_kinds) X(runtime_uri_functions)
 #define TEST_LIST_REGEXP(X) X(regexp_catastrophic_pattern_ends_within_cpu_limit) X(regexp_heavy_match_within_budget_completes) X(regexp_check_for_compiler) X(regexp_bad_input) X(regexp_literal_helper_contract)
@@ -20,6 +20,7 @@
 #define TEST_LIST_CACHE_API(X) X(cache_api_round_trip_and_refusals) X(cache_api_vary_variants) X(cache_api_without_cache) X(cache_api_expiry) X(cache_api_through_edge)
 #define TEST_LIST_KV(X) X(kv_suite_memory) X(kv_env_values_and_env_object) X(kv_backend_errors_and_free_with_calls_in_flight) X(kv_memory_threads) X(kv_suite_sqlite_and_persistence) X(kv_sqlite_direct_calls_and_free_in_flight) X(kv_suite_redis) X(kv_redis_two_gateways_share_writes) X(kv_redis_server_down_and_back)
 #define TEST_LIST_HOSTILE(X) X(sandbox_limit_options) X(sandbox_malformed_host_bytes) X(hostile_suite_has_forty_cases) X(hostile_loops) X(hostile_recursion) X(hostile_memory) X(hostile_bodies_and_storms) X(hostile_isolation_and_pollution)
+#define TEST_LIST_STREAMS(X) X(streams_behaviour) X(streams_spec_behaviour) X(streams_table_matches_node) X(streams_response_streamed_to_host) X(streams_host_backpressure) X(streams_body_cpu_limit)
 #define TEST_LIST(X)    \
   TEST_LIST_CORE(X)     \
   TEST_LIST_LOOP(X)     \
@@ -33,6 +34,7 @@
   TEST_LIST_WEBAPI(X) \
   TEST_LIST_URL(X) \
   TEST_LIST_BLOB(X) \
+  TEST_LIST_STREAMS(X) \
   TEST_LIST_SUBTLE(X) \
   TEST_LIST_RULES(X) \
   TEST_LIST_CACHE(X) \

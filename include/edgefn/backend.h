@@ -20,7 +20,7 @@ extern "C" {
 
 /* ---- Fetch backend: performs outbound HTTP requests. ---- */
 
-#define EDGEFN_FETCH_OPS_VERSION 1
+#define EDGEFN_FETCH_OPS_VERSION 2
 
 typedef struct edgefn_fetch_ops {
   uint32_t version; /* EDGEFN_FETCH_OPS_VERSION the backend was written for */
@@ -36,6 +36,13 @@ typedef struct edgefn_fetch_ops {
   void (*cancel)(void *backend, void *op);
   /* The library no longer uses the backend. */
   void (*release)(void *backend);
+  /* Version 2: flow control of a response body. paused != 0 asks the backend to stop
+   * calling on_body for `op` soon (the library's buffer for that body is full: it may come
+   * from inside on_body, and a chunk or two already on their way may still arrive);
+   * paused == 0 lets it go on. Called on the loop thread, never after on_end. A backend
+   * without this slot (version 1) is never paused: the library then buffers whatever it
+   * sends. */
+  void (*pause)(void *backend, void *op, int paused);
 } edgefn_fetch_ops;
 
 /* ---- Cache backend: stores opaque entries the HTTP cache serialises. ---- */

@@ -166,8 +166,12 @@ typedef struct edgefn_request {
 #define EDGEFN_REQUEST_INIT \
   {sizeof(edgefn_request), NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, NULL}
 
+/* Flow control of one streamed response body (opaque); see edgefn_body_flow_pause() in
+ * <edgefn/runtime.h>. */
+typedef struct edgefn_body_flow edgefn_body_flow;
+
 /* The head of a response, passed to edgefn_response_handler.on_head. Valid only during
- * that call. */
+ * that call (the flow handle it points to lives longer: see `flow`). */
 typedef struct edgefn_response_head {
   uint32_t struct_size;
   int status; /* 200..599 */
@@ -175,15 +179,26 @@ typedef struct edgefn_response_head {
   const edgefn_header *headers;
   size_t header_count;
   int64_t content_length; /* body length when known in advance, -1 when streamed */
+  /* Added in 0.1 after content_length (read it only when struct_size covers it): for a
+   * body a runtime streams from a script's ReadableStream, the handle through which the
+   * host pauses and resumes delivery (edgefn_body_flow_pause/_resume). It stays valid
+   * from on_head until on_end has been called for the response. NULL for bodies that are
+   * delivered whole and for producers without flow control. */
+  edgefn_body_flow *flow;
 } edgefn_response_head;
 
 /* How a response comes back: head first, then body chunks, then the end. The library
  * copies this struct when it takes it. Data passed to a callback is valid only during
  * the call. Callbacks run on the loop thread of the runtime that produced the response,
  * and may run before the call that took the handler returns. The host must not free the
- * runtime (or its loop) from inside a callback. There is no flow control yet: on_body
- * delivers the whole body of a Response at once (streamed bodies with backpressure come
- * with the Streams work).
+ * runtime (or its loop) from inside a callback. A Response whose body is bytes (a string,
+ * a buffer, a Blob, ...) arrives as one on_body call after a head with content_length set.
+ * A Response whose body is a ReadableStream arrives chunk by chunk as the script enqueues
+ * them: content_length is -1 and head->flow lets the host apply backpressure — after
+ * edgefn_body_flow_pause() (typically from inside on_body when the client's socket is
+ * full) no more chunks come and the library stops reading the script's stream (whose
+ * source then sees backpressure through its high-water mark) until
+ * edgefn_body_flow_resume().
  *
  *   on_head: once, before any body chunk. Never called when on_end reports EDGEFN_EPASS.
  *   on_body: zero or more times with len > 0.

@@ -108,6 +108,14 @@
 #define EDGEFN_DEFAULT_FUNCTION_QUEUE 256u
 #define EDGEFN_DEFAULT_RETRY_AFTER_S 1u
 #define EDGEFN_RETIRED_SWEEP_MS 100u
+/* Streams in the sandbox: the largest ArrayBuffer a byte stream allocates for one chunk
+ * (autoAllocateChunkSize), and the most bytes a body read from a stream (text(), json(),
+ * arrayBuffer() ... on a stream body) may gather; past it the read rejects with RangeError. */
+#define EDGEFN_STREAM_MAX_CHUNK (16u * 1024u * 1024u)
+#define EDGEFN_STREAM_MAX_BODY (64u * 1024u * 1024u)
+/* A fetch() response body stream's high-water mark in bytes: past it the fetch backend is
+ * paused (edgefn_fetch_ops.pause) until the script reads. */
+#define EDGEFN_FETCH_BODY_HWM (256u * 1024u)
 
 /* Largest script source edgefn_script_new accepts. */
 #define EDGEFN_MAX_SCRIPT_SIZE (16u * 1024u * 1024u)

@@ -108,6 +108,24 @@ EDGEFN_API int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request 
                                        const edgefn_response_handler *handler,
                                        void *user_data);
 
+/* Flow control for a streamed response body (edgefn_response_head.flow), loop thread only.
+ *
+ * edgefn_body_flow_pause: no further on_body call comes until edgefn_body_flow_resume();
+ * call it from inside on_body (the chunk being delivered is the last one) or at any time
+ * between on_head and on_end. While paused the runtime does not read the script's stream,
+ * so what the sandbox holds is bounded by the stream's high-water mark, and the stream's
+ * source sees backpressure (desiredSize <= 0, pull() not called). on_end may still come
+ * while paused when the stream errors or a limit ends the request (EDGEFN_EABORTED).
+ *
+ * edgefn_body_flow_resume: delivery restarts from the loop (never from inside this call,
+ * so it may be called from a callback). Returns 0, or EDGEFN_EINVAL for NULL.
+ *
+ * Time spent paused counts against the request's wall-time limit, not its CPU limit; the
+ * script's JavaScript run to produce chunks is charged to the request. NULL is a no-op for
+ * pause. Neither may be called after on_end. */
+EDGEFN_API void edgefn_body_flow_pause(edgefn_body_flow *flow);
+EDGEFN_API int edgefn_body_flow_resume(edgefn_body_flow *flow);
+
 /* Requests dispatched and not finished: still producing their response, or answered but
  * still running work passed to event.waitUntil(). */
 EDGEFN_API size_t edgefn_runtime_pending(const edgefn_runtime *rt);

@@ -127,7 +127,7 @@ static void on_defer(edgefn__defer *d) {
   }
   if (o->has_client) {
     edgefn_response_head head = {sizeof(head), o->out_status, "", o->out.h, o->out.n,
-                                 (int64_t)o->out_len};
+                                 (int64_t)o->out_len, NULL};
     if (o->h.on_head)
       o->h.on_head(o->hd, &head);
     if (o->out_len && o->h.on_body)
@@ -852,8 +852,8 @@ void edgefn_cache_fetcher_free(void *backend) {
 
 static void fetcher_release(void *backend) { edgefn_cache_fetcher_free(backend); }
 
-static const edgefn_fetch_ops cache_fetch_ops = {EDGEFN_FETCH_OPS_VERSION, fetcher_start,
-                                                 fetcher_cancel, fetcher_release};
+static const edgefn_fetch_ops cache_fetch_ops = {1 /* no pause yet */, fetcher_start,
+                                                 fetcher_cancel, fetcher_release, NULL};
 
 const edgefn_fetch_ops *edgefn_cache_fetch_ops(void) { return &cache_fetch_ops; }
 

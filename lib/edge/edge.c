@@ -376,7 +376,8 @@ static void send_text_retry(const edgefn_response_handler *h, void *ud, int stat
   edgefn_header hd[2] = {{"content-type", 12, ct, sizeof(ct) - 1},
                          {"retry-after", 11, ra, (size_t)ra_len}};
   edgefn_response_head head = {sizeof(head), status,       "",
-                               hd,           retry_after ? 2 : 1, (int64_t)strlen(text)};
+                               hd,           retry_after ? 2 : 1, (int64_t)strlen(text),
+                               NULL};
   if (h->on_head)
     h->on_head(ud, &head);
   if (h->on_body)
@@ -449,8 +450,8 @@ static void router_cancel(void *backend, void *op) {
 
 static void router_release(void *backend) { (void)backend; }
 
-static const edgefn_fetch_ops router_ops = {EDGEFN_FETCH_OPS_VERSION, router_start,
-                                            router_cancel, router_release};
+static const edgefn_fetch_ops router_ops = {1 /* no pause yet */, router_start,
+                                            router_cancel, router_release, NULL};
 
 /* ---- a function's response, or its decline ---- */
 

@@ -41,6 +41,9 @@ struct transfer {
   int status;
   bool head_sent;
   bool too_large;
+  bool pause_wanted; /* the library asked for a pause (edgefn_fetch_ops.pause) */
+  bool paused;       /* on_data returned CURL_WRITEFUNC_PAUSE: curl holds the data */
+  edgefn__timer kick; /* after an unpause: make curl read the socket again */
   size_t body_bytes;
   /* Headers of the current response block: names and values packed in `hbuf`. */
   char *hbuf;
@@ -170,7 +173,7 @@ static void send_head(transfer *t) {
   if (curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) != CURLE_OK)
     cl = -1;
   edgefn_response_head head = {sizeof(head), t->status,        t->status_text,
-                               t->headers,   t->header_count,  (int64_t)cl};
+                               t->headers,   t->header_count,  (int64_t)cl, NULL};
   if (t->handler.on_head)
     t->handler.on_head(t->handler_data, &head);
 }
@@ -247,10 +250,17 @@ static size_t on_header(char *line, size_t size, size_t n, void *ud) {
   return len;
 }
 
+static void on_kick(edgefn__timer *timer);
+
 static size_t on_data(char *data, size_t size, size_t n, void *ud) {
   transfer *t = ud;
   size_t len = size * n;
   send_head(t);
+  if (t->pause_wanted && len) {
+    /* curl keeps these bytes and hands them over again after CURLPAUSE_CONT. */
+    t->paused = true;
+    return CURL_WRITEFUNC_PAUSE;
+  }
   t->body_bytes += len;
   if (t->body_bytes > t->be->opts.max_response_body) {
     t->too_large = true;
@@ -265,6 +275,7 @@ static size_t on_data(char *data, size_t size, size_t n, void *ud) {
 
 static void transfer_free(transfer *t) {
   curl_backend *be = t->be;
+  edgefn__timer_stop(be->loop, &t->kick);
   if (t->prev)
     t->prev->next = t->next;
   else
@@ -404,6 +415,7 @@ static int curl_start(void *backend, edgefn_loop *loop, const edgefn_request *re
   if (!t)
     return EDGEFN_ENOMEM;
   t->be = be;
+  edgefn__timer_init(&t->kick, on_kick, t);
   t->handler = *handler;
   t->handler_data = handler_data;
   t->easy = curl_easy_init();
@@ -488,6 +500,36 @@ static void curl_cancel(void *backend, void *op) {
     }
 }
 
+/* libcurl 7.88 delivers what it held at CURLPAUSE_CONT but, with the socket interface,
+ * does not always go back to reading the socket (whose buffer is full by then, so no new
+ * readiness event comes): tell it the socket is readable. */
+static void on_kick(edgefn__timer *timer) {
+  transfer *t = timer->data;
+  curl_backend *be = t->be;
+  curl_socket_t fd = CURL_SOCKET_BAD;
+  int running;
+  if (curl_easy_getinfo(t->easy, CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK &&
+      fd != CURL_SOCKET_BAD)
+    curl_multi_socket_action(be->multi, fd, CURL_CSELECT_IN, &running);
+  else
+    curl_multi_socket_action(be->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  check_done(be);
+}
+
+static void curl_pause(void *backend, void *op, int paused) {
+  curl_backend *be = backend;
+  for (transfer *t = be->transfers; t; t = t->next)
+    if (t == op) {
+      t->pause_wanted = paused != 0;
+      if (!paused && t->paused) {
+        t->paused = false;
+        curl_easy_pause(t->easy, CURLPAUSE_CONT);
+        (void)edgefn__timer_start(be->loop, &t->kick, 0);
+      }
+      return;
+    }
+}
+
 void edgefn_curl_backend_free(void *backend) {
   curl_backend *be = backend;
   if (!be)
@@ -509,7 +551,7 @@ void edgefn_curl_backend_free(void *backend) {
 static void curl_release(void *backend) { edgefn_curl_backend_free(backend); }
 
 static const edgefn_fetch_ops curl_ops = {EDGEFN_FETCH_OPS_VERSION, curl_start, curl_cancel,
-                                          curl_release};
+                                          curl_release, curl_pause};
 
 const edgefn_fetch_ops *edgefn_curl_fetch_ops(void) { return &curl_ops; }
 

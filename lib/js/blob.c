@@ -532,8 +532,19 @@ void edgefn__def_class_name(duk_context *ctx, duk_idx_t ctor, duk_idx_t proto, c
                DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE | DUK_DEFPROP_SET_CONFIGURABLE);
 }
 
+/* Blob.prototype.stream(): a byte stream over the Blob's bytes (shared, never modified, so
+ * the stream copies them only as chunks are read). */
+static duk_ret_t blob_stream(duk_context *ctx) {
+  require_this_blob(ctx);
+  size_t len;
+  const uint8_t *p = edgefn__blob_data(ctx, -1, &len);
+  edgefn__stream_push_from_bytes(ctx, p, len);
+  return 1;
+}
+
 static const duk_function_list_entry blob_methods[] = {{"slice", blob_slice, DUK_VARARGS},
                                                        {"text", blob_text, 0},
+                                                       {"stream", blob_stream, 0},
                                                        {"arrayBuffer", blob_array_buffer, 0},
                                                        {"bytes", blob_bytes, 0},
                                                        {NULL, NULL, 0}};

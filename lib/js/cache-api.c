@@ -179,8 +179,8 @@ static int no_upstream_start(void *backend, edgefn_loop *loop, const edgefn_requ
   return EDGEFN_EINVAL;
 }
 static void no_upstream_cancel(void *backend, void *op) { (void)backend, (void)op; }
-static const edgefn_fetch_ops no_upstream = {EDGEFN_FETCH_OPS_VERSION, no_upstream_start,
-                                             no_upstream_cancel, NULL};
+static const edgefn_fetch_ops no_upstream = {1, no_upstream_start,
+                                             no_upstream_cancel, NULL, NULL};
 
 /* ---- settling in JavaScript ---- */
 
@@ -503,6 +503,12 @@ static duk_ret_t cache_put(duk_context *ctx) {
     return push_rejected_type_error(ctx, "Cache.put: only GET requests can be cached");
   edgefn__response_parts r;
   edgefn__response_extract(ctx, 1, &r);
+  if (r.body_stream) {
+    edgefn__response_parts_free(&r);
+    return push_rejected_type_error(ctx, "Cache.put: a Response whose body is a "
+                                         "ReadableStream cannot be stored; put "
+                                         "new Response(await response.arrayBuffer(), response)");
+  }
   const char *refusal = put_refusal(&r);
   if (refusal) {
     edgefn__response_parts_free(&r);

@@ -540,3 +540,27 @@ void edgefn__encoding_install(duk_context *ctx) {
 
   duk_pop(ctx);
 }
+
+/* A TextDecoder of a class private to native code, so that a TextDecoderStream's decoder
+ * cannot be reached or patched through the global's prototype. */
+void edgefn__text_decoder_push_new(duk_context *ctx, duk_idx_t label, duk_idx_t options) {
+  static const duk_function_list_entry decoder_methods[] = {{"decode", decoder_decode, 2},
+                                                            {NULL, NULL, 0}};
+  label = duk_normalize_index(ctx, label);
+  options = duk_normalize_index(ctx, options);
+  duk_push_global_stash(ctx);
+  if (!duk_get_prop_literal(ctx, -1, DUK_HIDDEN_SYMBOL("privateTextDecoder"))) {
+    duk_pop(ctx);
+    push_class(ctx, decoder_ctor, 2, decoder_methods);
+    def_getter(ctx, -1, "encoding", decoder_get, 0);
+    def_getter(ctx, -1, "fatal", decoder_get, 1);
+    def_getter(ctx, -1, "ignoreBOM", decoder_get, 2);
+    duk_pop(ctx);
+    duk_dup_top(ctx);
+    duk_put_prop_literal(ctx, -3, DUK_HIDDEN_SYMBOL("privateTextDecoder"));
+  }
+  duk_remove(ctx, -2);
+  duk_dup(ctx, label);
+  duk_dup(ctx, options);
+  duk_new(ctx, 2);
+}

@@ -1119,3 +1119,31 @@ void edgefn__events_install(duk_context *ctx) {
   }
   duk_pop(ctx);
 }
+
+/* ---- AbortSignal for native code (js.h) ---- */
+
+bool edgefn__is_abort_signal(duk_context *ctx, duk_idx_t idx) {
+  ensure_classes(ctx);
+  return is_signal(ctx, idx);
+}
+
+bool edgefn__abort_signal_aborted(duk_context *ctx, duk_idx_t sig) {
+  return get_bool_member(ctx, sig, KEY_SIG_ABORTED);
+}
+
+void edgefn__abort_signal_push_reason(duk_context *ctx, duk_idx_t sig) {
+  duk_get_prop_string(ctx, sig, KEY_SIG_REASON);
+}
+
+void edgefn__abort_signal_add_algorithm(duk_context *ctx, duk_idx_t sig, duk_idx_t fn) {
+  signal_add_algorithm(ctx, duk_normalize_index(ctx, sig), fn);
+}
+
+void edgefn__abort_signal_push_new(duk_context *ctx) {
+  ensure_classes(ctx);
+  push_new_signal(ctx);
+}
+
+void edgefn__abort_signal_abort(duk_context *ctx, duk_idx_t sig, duk_idx_t reason) {
+  signal_abort(ctx, sig, reason);
+}

@@ -1,6 +1,7 @@
-/* Request and Response (Fetch standard) with bodies held as bytes. Streams, Blob and
- * FormData bodies arrive with the streams work; the body methods already answer with
- * promises so scripts written for Workers and EdgeOne run unchanged. */
+/* Request and Response (Fetch standard). A body is bytes (strings, buffers, Blob, FormData,
+ * URLSearchParams are turned into bytes when the object is made) or a ReadableStream; for
+ * bytes, `body` makes a stream over them only when a script asks for it, so the common
+ * buffered paths never load the streams module (js.h: EDGEFN_KEY_BODY_STREAM). */
 #include "js/js.h"
 
 #include <ctype.h>
@@ -58,6 +59,14 @@ static void push_body_from_init(duk_context *ctx, duk_idx_t idx) {
   idx = duk_normalize_index(ctx, idx);
   if (duk_is_undefined(ctx, idx) || duk_is_null(ctx, idx)) {
     duk_push_undefined(ctx);
+    duk_push_undefined(ctx);
+    return;
+  }
+  if (edgefn__is_readable_stream(ctx, idx)) {
+    if (!edgefn__stream_is_usable(ctx, idx))
+      (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                      "The body ReadableStream is locked or has been read from");
+    duk_dup(ctx, idx);
     duk_push_undefined(ctx);
     return;
   }
@@ -122,43 +131,69 @@ static void push_headers_from(duk_context *ctx, duk_idx_t init) {
 
 /* ---- body methods (shared by Request and Response) ---- */
 
-/* Marks this body used and pushes its bytes (a buffer or undefined); throws a TypeError
- * when it was already used. */
-static void take_body(duk_context *ctx) {
-  duk_push_this(ctx);
-  if (!kind_of(ctx, -1))
-    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Illegal invocation");
-  duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY_USED);
+enum { BODY_NONE, BODY_BYTES, BODY_STREAM, BODY_USED };
+
+/* Pushes the body of the message at msg (bytes, a stream, or undefined) and says what it
+ * is: BODY_USED when it was consumed or its stream was read from or locked. */
+static int push_body_state(duk_context *ctx, duk_idx_t msg) {
+  msg = duk_normalize_index(ctx, msg);
+  duk_get_prop_literal(ctx, msg, EDGEFN_KEY_BODY_USED);
   bool used = duk_to_boolean(ctx, -1);
   duk_pop(ctx);
+  duk_get_prop_literal(ctx, msg, EDGEFN_KEY_BODY);
+  if (duk_is_undefined(ctx, -1))
+    return BODY_NONE;
   if (used)
-    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Body has already been used");
-  duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
-  edgefn__rt_check_body_read(ctx, -1); /* the request body limit (lib/js/runtime.c) */
-  if (!duk_is_undefined(ctx, -1)) {
-    duk_push_true(ctx);
-    duk_put_prop_literal(ctx, -3, EDGEFN_KEY_BODY_USED);
+    return BODY_USED;
+  if (duk_is_buffer(ctx, -1)) {
+    bool usable = true;
+    if (duk_get_prop_literal(ctx, msg, EDGEFN_KEY_BODY_STREAM))
+      usable = edgefn__stream_is_usable(ctx, -1);
+    duk_pop(ctx);
+    return usable ? BODY_BYTES : BODY_USED;
   }
-  duk_remove(ctx, -2);
+  return edgefn__stream_is_usable(ctx, -1) ? BODY_STREAM : BODY_USED;
 }
 
-typedef void (*body_convert_fn)(duk_context *ctx);
+/* Marks the bytes body of msg consumed (and the stream made over them, if any). */
+static void consume_bytes(duk_context *ctx, duk_idx_t msg) {
+  msg = duk_normalize_index(ctx, msg);
+  duk_push_true(ctx);
+  duk_put_prop_literal(ctx, msg, EDGEFN_KEY_BODY_USED);
+  if (duk_get_prop_literal(ctx, msg, EDGEFN_KEY_BODY_STREAM)) {
+    edgefn__streams_call(ctx, "markConsumed", 1);
+  }
+  duk_pop(ctx);
+}
 
-static void convert_text(duk_context *ctx) {
-  duk_size_t len = 0;
-  const uint8_t *p = duk_is_undefined(ctx, -1) ? NULL : duk_get_buffer(ctx, -1, &len);
+/* Converters replace the body on top of the stack (bytes as any buffer data, or undefined)
+ * with the method's result; msg is the Request or Response. */
+typedef void (*body_convert_fn)(duk_context *ctx, duk_idx_t msg);
+
+static const uint8_t *top_bytes(duk_context *ctx, duk_size_t *len) {
+  *len = 0;
+  if (duk_is_undefined(ctx, -1))
+    return NULL;
+  return duk_get_buffer_data(ctx, -1, len);
+}
+
+static void convert_text(duk_context *ctx, duk_idx_t msg) {
+  (void)msg;
+  duk_size_t len;
+  const uint8_t *p = top_bytes(ctx, &len);
   edgefn__push_string_from_utf8(ctx, p ? p : (const uint8_t *)"", len);
   duk_remove(ctx, -2);
 }
 
-static void convert_json(duk_context *ctx) {
-  convert_text(ctx);
+static void convert_json(duk_context *ctx, duk_idx_t msg) {
+  convert_text(ctx, msg);
   duk_json_decode(ctx, -1);
 }
 
-static void convert_bytes(duk_context *ctx) {
-  duk_size_t len = 0;
-  const uint8_t *p = duk_is_undefined(ctx, -1) ? NULL : duk_get_buffer(ctx, -1, &len);
+static void convert_bytes(duk_context *ctx, duk_idx_t msg) {
+  (void)msg;
+  duk_size_t len;
+  const uint8_t *p = top_bytes(ctx, &len);
   void *copy = duk_push_fixed_buffer(ctx, len);
   if (len)
     memcpy(copy, p, len);
@@ -167,9 +202,10 @@ static void convert_bytes(duk_context *ctx) {
   duk_remove(ctx, -2);
 }
 
-static void convert_array_buffer(duk_context *ctx) {
-  duk_size_t len = 0;
-  const uint8_t *p = duk_is_undefined(ctx, -1) ? NULL : duk_get_buffer(ctx, -1, &len);
+static void convert_array_buffer(duk_context *ctx, duk_idx_t msg) {
+  (void)msg;
+  duk_size_t len;
+  const uint8_t *p = top_bytes(ctx, &len);
   void *copy = duk_push_fixed_buffer(ctx, len);
   if (len)
     memcpy(copy, p, len);
@@ -179,15 +215,66 @@ static void convert_array_buffer(duk_context *ctx) {
 }
 
 static duk_ret_t take_and_convert(duk_context *ctx, void *udata) {
-  take_body(ctx);
-  ((body_convert_fn)udata)(ctx);
+  duk_push_this(ctx);
+  duk_idx_t msg = duk_get_top_index(ctx);
+  if (!kind_of(ctx, msg))
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Illegal invocation");
+  int st = push_body_state(ctx, msg);
+  if (st == BODY_USED)
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Body has already been used");
+  if (st == BODY_BYTES) {
+    edgefn__rt_check_body_read(ctx, -1); /* the request body limit (lib/js/runtime.c) */
+    consume_bytes(ctx, msg);
+  }
+  ((body_convert_fn)udata)(ctx, msg);
+  return 1;
+}
+
+#define KEY_CONV_MSG DUK_HIDDEN_SYMBOL("cm")
+#define KEY_CONV_FN DUK_HIDDEN_SYMBOL("cf")
+
+/* The fulfillment handler of a stream body's read: converts the gathered bytes. */
+static duk_ret_t stream_body_convert(duk_context *ctx) { /* (Uint8Array) */
+  duk_push_current_function(ctx);
+  duk_get_prop_literal(ctx, -1, KEY_CONV_FN);
+  body_convert_fn convert = (body_convert_fn)(uintptr_t)duk_get_pointer(ctx, -1);
+  duk_pop(ctx);
+  duk_get_prop_literal(ctx, -1, KEY_CONV_MSG);
+  duk_idx_t msg = duk_get_top_index(ctx);
+  duk_dup(ctx, 0);
+  convert(ctx, msg);
+  return 1;
+}
+
+/* A stream body: read it whole (the stream module's readAllBytes), then convert. */
+static duk_ret_t read_stream_body_safe(duk_context *ctx, void *udata) { /* [msg stream] */
+  edgefn__streams_call(ctx, "readAllBytes", 1);
+  duk_push_c_function(ctx, stream_body_convert, 1);
+  duk_push_pointer(ctx, (void *)(uintptr_t)udata);
+  duk_put_prop_literal(ctx, -2, KEY_CONV_FN);
+  duk_dup(ctx, -3);
+  duk_put_prop_literal(ctx, -2, KEY_CONV_MSG);
+  duk_push_undefined(ctx);
+  edgefn__promise_then(ctx, -3, -2, -1, true);
   return 1;
 }
 
 static duk_ret_t body_promise(duk_context *ctx, body_convert_fn convert) {
+  duk_push_this(ctx);
+  if (kind_of(ctx, -1)) {
+    if (push_body_state(ctx, -1) == BODY_STREAM) {
+      if (duk_safe_call(ctx, read_stream_body_safe, (void *)(uintptr_t)convert, 2, 1) !=
+          DUK_EXEC_SUCCESS)
+        edgefn__promise_push_rejected(ctx, -1);
+      return 1;
+    }
+    duk_pop(ctx);
+  }
+  duk_pop(ctx);
   /* The work runs in a protected call so its error becomes the promise's rejection. The
    * CPU budget check still stops a runaway conversion: its RangeError is re-thrown. */
-  if (duk_safe_call(ctx, take_and_convert, (void *)convert, 0, 1) == DUK_EXEC_SUCCESS) {
+  if (duk_safe_call(ctx, take_and_convert, (void *)(uintptr_t)convert, 0, 1) ==
+      DUK_EXEC_SUCCESS) {
     edgefn__promise_push_resolved(ctx, -1);
   } else {
     edgefn__promise_push_rejected(ctx, -1);
@@ -202,11 +289,9 @@ static duk_ret_t body_array_buffer(duk_context *ctx) {
 }
 static duk_ret_t body_bytes(duk_context *ctx) { return body_promise(ctx, convert_bytes); }
 
-/* Pushes the Content-Type header of `this` as a string, or undefined. */
-static void push_this_content_type(duk_context *ctx) {
-  duk_push_this(ctx);
-  duk_get_prop_literal(ctx, -1, KEY_HEADERS);
-  duk_remove(ctx, -2);
+/* Pushes the Content-Type header of msg as a string, or undefined. */
+static void push_content_type(duk_context *ctx, duk_idx_t msg) {
+  duk_get_prop_literal(ctx, msg, KEY_HEADERS);
   duk_push_literal(ctx, "get");
   duk_push_literal(ctx, "content-type");
   duk_call_prop(ctx, -3, 1);
@@ -217,8 +302,8 @@ static void push_this_content_type(duk_context *ctx) {
   }
 }
 
-static void convert_blob(duk_context *ctx) { /* [bytes] */
-  push_this_content_type(ctx);
+static void convert_blob(duk_context *ctx, duk_idx_t msg) { /* [bytes] */
+  push_content_type(ctx, msg);
   char type[256] = "";
   if (duk_is_string(ctx, -1)) {
     duk_size_t n;
@@ -230,17 +315,17 @@ static void convert_blob(duk_context *ctx) { /* [bytes] */
     }
   }
   duk_pop(ctx);
-  duk_size_t len = 0;
-  const uint8_t *p = duk_is_undefined(ctx, -1) ? NULL : duk_get_buffer(ctx, -1, &len);
+  duk_size_t len;
+  const uint8_t *p = top_bytes(ctx, &len);
   edgefn__blob_push(ctx, p ? p : (const uint8_t *)"", len, type);
   duk_remove(ctx, -2);
 }
 
-static void convert_form_data(duk_context *ctx) { /* [bytes] */
-  push_this_content_type(ctx);
+static void convert_form_data(duk_context *ctx, duk_idx_t msg) { /* [bytes] */
+  duk_size_t len;
+  const uint8_t *p = top_bytes(ctx, &len);
+  push_content_type(ctx, msg);
   const char *ct = duk_is_string(ctx, -1) ? duk_get_string(ctx, -1) : NULL;
-  duk_size_t len = 0;
-  const uint8_t *p = duk_is_undefined(ctx, -2) ? NULL : duk_get_buffer(ctx, -2, &len);
   edgefn__formdata_push_parsed(ctx, p ? p : (const uint8_t *)"", len, ct);
   duk_remove(ctx, -2);
   duk_remove(ctx, -2);
@@ -252,7 +337,51 @@ static duk_ret_t body_form_data(duk_context *ctx) { return body_promise(ctx, con
 static duk_ret_t body_used_getter(duk_context *ctx) {
   duk_push_this(ctx);
   duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY_USED);
-  duk_push_boolean(ctx, duk_to_boolean(ctx, -1));
+  bool used = duk_to_boolean(ctx, -1);
+  duk_pop(ctx);
+  if (!used) {
+    /* A stream body (or the stream made over bytes) is used once it was read from. */
+    duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
+    if (duk_is_buffer(ctx, -1)) {
+      duk_pop(ctx);
+      duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY_STREAM);
+    }
+    if (edgefn__is_readable_stream(ctx, -1)) {
+      edgefn__streams_call(ctx, "isDisturbed", 1);
+      used = duk_to_boolean(ctx, -1);
+    }
+  }
+  duk_push_boolean(ctx, used);
+  return 1;
+}
+
+/* body: null, the stream body, or a byte stream made (once) over the bytes. */
+static duk_ret_t message_body(duk_context *ctx) {
+  duk_push_this(ctx);
+  if (!kind_of(ctx, 0))
+    return duk_error(ctx, DUK_ERR_TYPE_ERROR, "Illegal invocation");
+  duk_get_prop_literal(ctx, 0, EDGEFN_KEY_BODY);
+  if (duk_is_undefined(ctx, 1)) {
+    duk_push_null(ctx);
+    return 1;
+  }
+  if (!duk_is_buffer(ctx, 1))
+    return 1;
+  if (duk_get_prop_literal(ctx, 0, EDGEFN_KEY_BODY_STREAM))
+    return 1;
+  duk_pop(ctx);
+  duk_size_t len;
+  const uint8_t *p = duk_get_buffer(ctx, 1, &len);
+  edgefn__stream_push_from_bytes(ctx, p, len);
+  duk_get_prop_literal(ctx, 0, EDGEFN_KEY_BODY_USED);
+  if (duk_to_boolean(ctx, -1)) {
+    duk_dup(ctx, -2);
+    edgefn__streams_call(ctx, "markConsumed", 1);
+    duk_pop(ctx);
+  }
+  duk_pop(ctx);
+  duk_dup_top(ctx);
+  duk_put_prop_literal(ctx, 0, EDGEFN_KEY_BODY_STREAM);
   return 1;
 }
 
@@ -445,33 +574,46 @@ static duk_ret_t message_clone(duk_context *ctx) {
   int kind = kind_of(ctx, -1);
   if (!kind)
     return duk_error(ctx, DUK_ERR_TYPE_ERROR, "Illegal invocation");
-  duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY_USED);
-  if (duk_to_boolean(ctx, -1))
+  int st = push_body_state(ctx, -1);
+  if (st == BODY_USED)
     return duk_error(ctx, DUK_ERR_TYPE_ERROR, "Body has already been used");
-  duk_pop(ctx);
-  duk_push_object(ctx);
-  duk_get_prototype(ctx, -2);
-  duk_set_prototype(ctx, -2);
+  if (st == BODY_STREAM) {
+    /* Both get a branch of a tee; the original keeps the first. */
+    edgefn__streams_call(ctx, "tee", 1);
+    duk_get_prop_index(ctx, -1, 0);
+    duk_put_prop_literal(ctx, -3, EDGEFN_KEY_BODY);
+  } else {
+    duk_pop(ctx);
+    duk_push_undefined(ctx);
+  } /* 0: this, 1: the tee's branches or undefined */
+  duk_push_object(ctx); /* 2 */
+  duk_get_prototype(ctx, 0);
+  duk_set_prototype(ctx, 2);
   static const char *const keys[] = {KEY_KIND,   KEY_STATUS,    KEY_STATUS_TEXT, KEY_METHOD,
                                      KEY_URL,    KEY_OPTS,      KEY_SIGNAL,      KEY_GEO,
                                      KEY_CF,     KEY_CLIENT_IP, KEY_REQUEST_ID,  KEY_TYPE,
                                      KEY_REDIRECTED, EDGEFN_KEY_BODY};
   for (size_t i = 0; i < EDGEFN_ARRAY_LEN(keys); i++) {
-    if (duk_get_prop_string(ctx, -2, keys[i]))
-      duk_put_prop_string(ctx, -2, keys[i]);
+    if (duk_get_prop_string(ctx, 0, keys[i]))
+      duk_put_prop_string(ctx, 2, keys[i]);
     else
       duk_pop(ctx);
   }
-  /* Bodies are never written after construction, so sharing the bytes is safe; headers
-   * are copied (with their guard). */
-  duk_get_prop_literal(ctx, -2, KEY_HEADERS);
+  /* Byte bodies are never written after construction, so sharing the bytes is safe;
+   * headers are copied (with their guard). */
+  duk_get_prop_literal(ctx, 0, KEY_HEADERS);
   push_headers_from(ctx, -1);
   if (duk_get_prop_literal(ctx, -2, EDGEFN_KEY_HEADERS_GUARD))
     duk_put_prop_literal(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
   else
     duk_pop(ctx);
-  duk_put_prop_literal(ctx, -3, KEY_HEADERS);
+  duk_put_prop_literal(ctx, 2, KEY_HEADERS);
   duk_pop(ctx);
+  if (st == BODY_STREAM) {
+    duk_get_prop_index(ctx, 1, 1);
+    duk_put_prop_literal(ctx, 2, EDGEFN_KEY_BODY);
+  }
+  duk_dup(ctx, 2);
   return 1;
 }
 
@@ -725,6 +867,19 @@ static duk_ret_t request_ctor(duk_context *ctx) {
     duk_dup(ctx, 9);
     duk_put_prop_literal(ctx, 2, KEY_CF);
   }
+  if (from_request && duk_is_object(ctx, 6) && !duk_is_buffer_data(ctx, 6)) {
+    /* The input's stream body moves to the new request (the input is used up); a stream
+     * given in init replaces it without touching the input. */
+    duk_get_prop_literal(ctx, 0, EDGEFN_KEY_BODY);
+    if (duk_strict_equals(ctx, -1, 6)) {
+      if (!edgefn__stream_is_usable(ctx, 6))
+        return duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                         "Failed to construct 'Request': the input's body has been used");
+      duk_push_true(ctx);
+      duk_put_prop_literal(ctx, 0, EDGEFN_KEY_BODY_USED);
+    }
+    duk_pop(ctx);
+  }
   duk_dup(ctx, 6);
   duk_put_prop_literal(ctx, 2, EDGEFN_KEY_BODY);
   duk_push_int(ctx, KIND_REQUEST);
@@ -963,6 +1118,7 @@ void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_
   duk_get_prop_literal(ctx, idx, EDGEFN_KEY_BODY);
   duk_size_t body_len = 0;
   const uint8_t *body = duk_is_buffer(ctx, -1) ? duk_get_buffer(ctx, -1, &body_len) : NULL;
+  bool stream = !duk_is_undefined(ctx, -1) && !duk_is_buffer(ctx, -1);
   size_t n = duk_get_length(ctx, list) / 2;
   /* Size everything first (reads may throw), then copy into one block (cannot throw). */
   size_t size = n * sizeof(edgefn_header) + header_list_bytes(ctx, list, n) + st_len + 1 +
@@ -984,6 +1140,7 @@ void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_
     memcpy(s, body, body_len);
   p->body = (const uint8_t *)s;
   p->body_len = body_len;
+  p->body_stream = stream;
   duk_pop_n(ctx, 4);
 }
 
@@ -1039,6 +1196,7 @@ void edgefn__request_extract(duk_context *ctx, duk_idx_t idx, edgefn__request_pa
   duk_get_prop_literal(ctx, idx, EDGEFN_KEY_BODY);
   duk_size_t body_len = 0;
   const uint8_t *body = duk_is_buffer(ctx, -1) ? duk_get_buffer(ctx, -1, &body_len) : NULL;
+  p->body_stream = !duk_is_undefined(ctx, -1) && !duk_is_buffer(ctx, -1);
   size_t n = duk_get_length(ctx, list) / 2;
   size_t size = n * sizeof(edgefn_header) + header_list_bytes(ctx, list, n) + m_len + 1 +
                 u_len + 1 + body_len;
@@ -1100,13 +1258,15 @@ static const duk_function_list_entry body_methods[] = {{"text", body_text, 0},
 static const accessor response_getters[] = {
     {"status", response_status},   {"statusText", response_status_text},
     {"ok", response_ok},           {"headers", message_headers},
-    {"bodyUsed", body_used_getter}, {"type", response_type},
+    {"bodyUsed", body_used_getter}, {"body", message_body},
+    {"type", response_type},
     {"redirected", response_redirected}, {"url", response_url},
     {NULL, NULL}};
 
 static const accessor request_getters[] = {
     {"method", request_method},     {"url", request_url},       {"headers", message_headers},
-    {"bodyUsed", body_used_getter}, {"signal", request_signal}, {"keepalive", request_keepalive},
+    {"bodyUsed", body_used_getter}, {"body", message_body},
+    {"signal", request_signal},     {"keepalive", request_keepalive},
     {"eo", request_eo},             {"cf", request_cf},         {NULL, NULL}};
 
 static void install_class(duk_context *ctx, const char *name, duk_c_function ctor, int nargs,

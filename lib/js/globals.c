@@ -55,6 +55,23 @@ static const global_entry lazy[] = {
     {"caches", edgefn__cache_api_install},
     {"URL", edgefn__url_install},
     {"URLSearchParams", edgefn__url_install},
+    {"ReadableStream", edgefn__streams_install},
+    {"ReadableStreamDefaultReader", edgefn__streams_install},
+    {"ReadableStreamBYOBReader", edgefn__streams_install},
+    {"ReadableStreamDefaultController", edgefn__streams_install},
+    {"ReadableByteStreamController", edgefn__streams_install},
+    {"ReadableStreamBYOBRequest", edgefn__streams_install},
+    {"WritableStream", edgefn__streams_install},
+    {"WritableStreamDefaultWriter", edgefn__streams_install},
+    {"WritableStreamDefaultController", edgefn__streams_install},
+    {"TransformStream", edgefn__streams_install},
+    {"TransformStreamDefaultController", edgefn__streams_install},
+    {"ByteLengthQueuingStrategy", edgefn__streams_install},
+    {"CountQueuingStrategy", edgefn__streams_install},
+    {"TextEncoderStream", edgefn__streams_install},
+    {"TextDecoderStream", edgefn__streams_install},
+    {"CompressionStream", edgefn__streams_install},
+    {"DecompressionStream", edgefn__streams_install},
 };
 
 /* Removes the lazy accessors of every name `install` provides, then runs it. */

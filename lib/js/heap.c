@@ -124,6 +124,15 @@ static uint64_t cpu_used(edgefn__heap_ctl *ctl, uint64_t now, bool exact) {
   return ctl->cpu_read_used;
 }
 
+void edgefn__cpu_exclude(edgefn__heap_ctl *ctl, uint64_t mono_ns, uint64_t cpu_ns) {
+  if (!ctl || !ctl->cpu_active)
+    return;
+  if (ctl->cpu_sampled)
+    ctl->cpu_base += cpu_ns;
+  else
+    ctl->mono_start += mono_ns;
+}
+
 uint64_t edgefn__cpu_end(edgefn__heap_ctl *ctl) {
   uint64_t used = cpu_used(ctl, edgefn__now_ns(), true);
   ctl->cpu_active = false;

@@ -42,6 +42,23 @@ EDGEFN_INTERNAL void edgefn__microtasks_clear(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__promise_push_resolved(duk_context *ctx, duk_idx_t idx);
 EDGEFN_INTERNAL void edgefn__promise_push_rejected(duk_context *ctx, duk_idx_t idx);
 
+/* Promises for native code that must not go through script-reachable methods (a script
+ * may have replaced Promise.prototype.then): a new pending promise; settling one (the
+ * first settle of a promise made here wins, later ones do nothing; throws a TypeError for a
+ * non-promise); PerformPromiseThen with the intrinsic machinery (pushes the derived promise
+ * when derive, else nothing: a throwing handler is then ignored); marking a rejection
+ * handled; the pending test. */
+EDGEFN_INTERNAL void edgefn__promise_push_new(duk_context *ctx);
+EDGEFN_INTERNAL bool edgefn__is_promise(duk_context *ctx, duk_idx_t idx);
+EDGEFN_INTERNAL void edgefn__promise_settle(duk_context *ctx, duk_idx_t p, duk_idx_t v,
+                                            bool reject);
+EDGEFN_INTERNAL void edgefn__promise_then(duk_context *ctx, duk_idx_t p, duk_idx_t on_ful,
+                                          duk_idx_t on_rej, bool derive);
+EDGEFN_INTERNAL void edgefn__promise_mark_handled(duk_context *ctx, duk_idx_t p);
+EDGEFN_INTERNAL bool edgefn__promise_is_pending(duk_context *ctx, duk_idx_t p);
+/* queueMicrotask(function at fn) without the global. */
+EDGEFN_INTERNAL void edgefn__queue_microtask(duk_context *ctx, duk_idx_t fn);
+
 /* True when the value at idx is an object or function with a callable `then`. */
 EDGEFN_INTERNAL bool edgefn__is_thenable(duk_context *ctx, duk_idx_t idx);
 
@@ -138,6 +155,10 @@ EDGEFN_INTERNAL void edgefn__push_string_from_utf8(duk_context *ctx, const uint8
 #define EDGEFN_KEY_HEADERS_GUARD DUK_HIDDEN_SYMBOL("hg")
 #define EDGEFN_KEY_BODY DUK_HIDDEN_SYMBOL("body")
 #define EDGEFN_KEY_BODY_USED DUK_HIDDEN_SYMBOL("bu")
+/* A body is EDGEFN_KEY_BODY: undefined (none), a plain buffer (bytes), or a ReadableStream
+ * (a stream body). For a bytes body, `body` makes a stream over the bytes on first use and
+ * keeps it here; the bytes stay the fast path while that stream is untouched. */
+#define EDGEFN_KEY_BODY_STREAM DUK_HIDDEN_SYMBOL("bs")
 
 /* Installs every global of the sandbox (lib/js/globals.c holds the table): eager ones now,
  * lazy ones as accessors that install on first use. Inside a protected call. */
@@ -183,6 +204,19 @@ EDGEFN_INTERNAL void edgefn__push_dom_exception(duk_context *ctx, const char *na
 EDGEFN_INTERNAL duk_ret_t edgefn__throw_dom_exception(duk_context *ctx, const char *name,
                                                       const char *message);
 
+/* AbortSignal for native code (lib/js/events.c): whether the value at idx is one; its
+ * aborted flag and reason (pushed); adding an abort algorithm (the function at fn, run
+ * before the 'abort' event); a new signal that is not aborted; signal abort with the
+ * reason at reason (undefined: an AbortError DOMException). */
+EDGEFN_INTERNAL bool edgefn__is_abort_signal(duk_context *ctx, duk_idx_t idx);
+EDGEFN_INTERNAL bool edgefn__abort_signal_aborted(duk_context *ctx, duk_idx_t sig);
+EDGEFN_INTERNAL void edgefn__abort_signal_push_reason(duk_context *ctx, duk_idx_t sig);
+EDGEFN_INTERNAL void edgefn__abort_signal_add_algorithm(duk_context *ctx, duk_idx_t sig,
+                                                        duk_idx_t fn);
+EDGEFN_INTERNAL void edgefn__abort_signal_push_new(duk_context *ctx);
+EDGEFN_INTERNAL void edgefn__abort_signal_abort(duk_context *ctx, duk_idx_t sig,
+                                                duk_idx_t reason);
+
 /* performance.now(): milliseconds since the runtime was created (lib/js/performance.c). */
 EDGEFN_INTERNAL double edgefn__perf_now(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__url_install(duk_context *ctx); /* URL, URLSearchParams */
@@ -219,6 +253,7 @@ typedef struct edgefn__response_parts {
   size_t header_count;
   const uint8_t *body;
   size_t body_len;
+  bool body_stream; /* the body is a ReadableStream (EDGEFN_KEY_BODY): body_len is 0 */
   void *block;
 } edgefn__response_parts;
 
@@ -239,6 +274,7 @@ typedef struct edgefn__request_parts {
   size_t header_count;
   const uint8_t *body;
   size_t body_len;
+  bool body_stream; /* the body is a ReadableStream (EDGEFN_KEY_BODY): body_len is 0 */
   void *block;
 } edgefn__request_parts;
 EDGEFN_INTERNAL bool edgefn__is_request(duk_context *ctx, duk_idx_t idx);
@@ -312,6 +348,41 @@ EDGEFN_INTERNAL const char *edgefn__mime_param(const edgefn__mime *m, const char
  * bytes and a NUL when size > 0; return the length the whole text needs. */
 EDGEFN_INTERNAL size_t edgefn__mime_essence(const edgefn__mime *m, char *buf, size_t size);
 EDGEFN_INTERNAL size_t edgefn__mime_serialize(const edgefn__mime *m, char *buf, size_t size);
+
+/* Pushes new TextDecoder(label, options) of a class only native code can reach (its
+ * decode(input, {stream}) and getters behave as the global's) (lib/js/encoding.c). */
+EDGEFN_INTERNAL void edgefn__text_decoder_push_new(duk_context *ctx, duk_idx_t label,
+                                                   duk_idx_t options);
+/* Pushes the structuredClone function (lib/js/structured-clone.c). */
+EDGEFN_INTERNAL void edgefn__structured_clone_push_fn(duk_context *ctx);
+
+/* ---- Streams (lib/js/streams.c, lib/js/streams.js, lib/js/compression.c) ---- */
+
+/* Defines the stream globals (ReadableStream ... DecompressionStream). */
+EDGEFN_INTERNAL void edgefn__streams_install(duk_context *ctx);
+/* Pushes the object of internal stream helpers of this heap (loads the module on first
+ * use): fromBytes(u8), readAllBytes(rs), pump(rs, onChunk, onEnd), isDisturbed(rs),
+ * isLocked(rs), isReadable(x), tee(rs). */
+EDGEFN_INTERNAL void edgefn__streams_push_module(duk_context *ctx);
+/* Pushes a ReadableStream (a byte stream) that yields a copy of data[0..len) then closes. */
+EDGEFN_INTERNAL void edgefn__stream_push_from_bytes(duk_context *ctx, const uint8_t *data,
+                                                    size_t len);
+/* Calls the stream module's function `fn` with the nargs values on top of the stack
+ * (consumed) and leaves its result. */
+EDGEFN_INTERNAL void edgefn__streams_call(duk_context *ctx, const char *fn, duk_idx_t nargs);
+/* True when the ReadableStream at idx is neither disturbed nor locked. */
+EDGEFN_INTERNAL bool edgefn__stream_is_usable(duk_context *ctx, duk_idx_t idx);
+/* True when the value at idx is a Uint8Array (or a subclass instance). */
+EDGEFN_INTERNAL bool edgefn__is_uint8array(duk_context *ctx, duk_idx_t idx);
+/* True when the value at idx is a ReadableStream of this heap. */
+EDGEFN_INTERNAL bool edgefn__is_readable_stream(duk_context *ctx, duk_idx_t idx);
+/* The zlib natives of CompressionStream/DecompressionStream: pushes a new codec object for
+ * the format string at format ("gzip", "deflate", "deflate-raw"); pushes the output
+ * (a Uint8Array, or null when there is none) of feeding the BufferSource at chunk (or, when
+ * finish, ending the stream). Throw TypeError on corrupt or truncated input. */
+EDGEFN_INTERNAL void edgefn__zlib_push_new(duk_context *ctx, duk_idx_t format, bool inflate);
+EDGEFN_INTERNAL void edgefn__zlib_push_output(duk_context *ctx, duk_idx_t codec,
+                                              duk_idx_t chunk, bool finish);
 
 /* ---- Blob, File, FormData (lib/js/blob.c, lib/js/formdata.c) ----
  * The helpers work whether or not a script has touched the globals: they create the

@@ -1299,3 +1299,51 @@ bool edgefn__is_thenable(duk_context *ctx, duk_idx_t idx) {
   duk_pop(ctx);
   return yes;
 }
+
+/* ---- for native Web APIs built on promises (lib/js/streams.c) ---- */
+
+void edgefn__promise_push_new(duk_context *ctx) { (void)push_promise(ctx, require_engine(ctx)); }
+
+bool edgefn__is_promise(duk_context *ctx, duk_idx_t idx) { return is_promise(ctx, idx); }
+
+void edgefn__promise_settle(duk_context *ctx, duk_idx_t p, duk_idx_t v, bool reject) {
+  engine *e = require_engine(ctx);
+  if (!is_promise(ctx, p))
+    (void)duk_type_error(ctx, "not a promise");
+  resolve_once(ctx, e, p, v, reject);
+}
+
+void edgefn__promise_then(duk_context *ctx, duk_idx_t p, duk_idx_t on_ful, duk_idx_t on_rej,
+                          bool derive) {
+  engine *e = require_engine(ctx);
+  p = duk_normalize_index(ctx, p);
+  on_ful = duk_normalize_index(ctx, on_ful);
+  on_rej = duk_normalize_index(ctx, on_rej);
+  if (!is_promise(ctx, p))
+    (void)duk_type_error(ctx, "not a promise");
+  if (derive)
+    push_promise(ctx, e);
+  else
+    duk_push_undefined(ctx);
+  perform_then(ctx, e, p, on_ful, on_rej, -1);
+  if (!derive)
+    duk_pop(ctx);
+}
+
+void edgefn__promise_mark_handled(duk_context *ctx, duk_idx_t p) {
+  if (!is_promise(ctx, p))
+    return;
+  state_set(ctx, p, state_get(ctx, p) | ST_HANDLED);
+}
+
+bool edgefn__promise_is_pending(duk_context *ctx, duk_idx_t p) {
+  return is_promise(ctx, p) && (state_get(ctx, p) & ST_MASK) == ST_PENDING;
+}
+
+void edgefn__queue_microtask(duk_context *ctx, duk_idx_t fn) {
+  engine *e = require_engine(ctx);
+  duk_dup(ctx, fn);
+  duk_push_undefined(ctx);
+  duk_push_undefined(ctx);
+  queue_push(ctx, e, JOB_MICROTASK);
+}

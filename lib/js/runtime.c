@@ -27,6 +27,12 @@ typedef enum outcome {
   OUTCOME_PASS      /* the function declined: the host takes the default path */
 } outcome;
 
+/* A streamed body's flow control, inside its exchange (head->flow points here). */
+struct edgefn_body_flow {
+  struct edgefn__exchange *ex;
+  bool paused;
+};
+
 typedef struct edgefn__exchange {
   struct edgefn__exchange *next, *prev;
   edgefn_runtime *rt;
@@ -48,6 +54,17 @@ typedef struct edgefn__exchange {
   const char *fail_text;
   void *body_ptr;         /* the heap buffer of its incoming body (request body limit) */
   uint32_t console_calls; /* console.* calls made so far */
+  /* A Response with a ReadableStream body, after on_head: the slot record's "p" is the
+   * stream module's pump, "c" the chunk waiting for on_body. */
+  bool streaming;
+  bool reading;      /* a read of the stream is outstanding */
+  bool chunk_ready;  /* "c" holds a chunk for on_body */
+  bool stream_ended; /* the stream closed or failed: on_end(stream_result) is due */
+  bool in_body;      /* on_body is running */
+  int stream_result;
+  size_t streamed; /* body bytes delivered from the stream (response body limit) */
+  edgefn_body_flow flow;
+  edgefn__timer resume;
 } exchange;
 
 static edgefn_runtime *rt_of(duk_context *ctx) {
@@ -131,8 +148,10 @@ static void fail_for_breach(edgefn_runtime *rt, exchange *ex, int code) {
     ex->wait_count = 0; /* its waitUntil work ends here */
     return;
   }
-  if (!ex->delivering)
-    ex->outcome = OUTCOME_NONE; /* the limit overrides a response not yet delivered */
+  /* The limit overrides a response not yet delivered, and cuts a streamed body short
+   * (stream_step sees OUTCOME_FAIL). */
+  if (!ex->delivering || ex->streaming)
+    ex->outcome = OUTCOME_NONE;
   set_outcome(ex, OUTCOME_FAIL, 503,
               cpu ? "edge function exceeded its CPU time limit\n"
                   : "edge function exceeded its memory limit\n");
@@ -734,10 +753,235 @@ int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop, const edgefn_scr
   return 0;
 }
 
+/* ---- streamed bodies ----
+ * A Response whose body is a ReadableStream is delivered chunk by chunk. Each read runs in
+ * its own entry into JavaScript charged to the request (run_js); the read's chunk is parked
+ * in the exchange's slot record and handed to on_body from deliver_ready, outside any
+ * script frame, as every host callback is. The next read starts only after on_body
+ * returned without pausing, so the stream's queue (bounded by its high-water mark) is all
+ * the sandbox holds while the host is slow. */
+
+static void stream_start(edgefn_runtime *rt, exchange *ex);
+static void stream_step(edgefn_runtime *rt, exchange *ex);
+static void stream_fail(edgefn_runtime *rt, exchange *ex);
+static void stream_resume_fired(edgefn__timer *t);
+static void finish_exchange(edgefn_runtime *rt, exchange *ex);
+
+#define KEY_PUMP_EX DUK_HIDDEN_SYMBOL("pex")
+
+static exchange *pump_exchange(duk_context *ctx) {
+  duk_push_current_function(ctx);
+  duk_get_prop_literal(ctx, -1, KEY_PUMP_EX);
+  uint32_t id = (uint32_t)duk_get_uint(ctx, -1);
+  duk_pop_2(ctx);
+  exchange *ex = find_exchange(rt_of(ctx), id);
+  return ex && ex->streaming && !ex->stream_ended ? ex : NULL;
+}
+
+/* pump's onChunk(chunk): parks a Uint8Array for on_body; returns whether to read on. */
+static duk_ret_t pump_on_chunk(duk_context *ctx) {
+  exchange *ex = pump_exchange(ctx);
+  if (!ex) {
+    duk_push_false(ctx);
+    return 1;
+  }
+  ex->reading = false;
+  if (!edgefn__is_uint8array(ctx, 0)) {
+    edgefn__rt_error(ex->rt, "the response body stream produced a chunk that is not a "
+                             "Uint8Array");
+    ex->stream_ended = true;
+    ex->stream_result = EDGEFN_EABORTED;
+    duk_push_false(ctx);
+    return 1;
+  }
+  duk_size_t len = 0;
+  (void)duk_get_buffer_data(ctx, 0, &len);
+  if (len == 0) { /* nothing to deliver: read on */
+    ex->reading = true;
+    duk_push_true(ctx);
+    return 1;
+  }
+  push_slot(ctx, ex->slot);
+  duk_dup(ctx, 0);
+  duk_put_prop_literal(ctx, -2, "c");
+  ex->chunk_ready = true;
+  duk_push_false(ctx);
+  return 1;
+}
+
+/* pump's onEnd(error, isError). */
+static duk_ret_t pump_on_end(duk_context *ctx) {
+  exchange *ex = pump_exchange(ctx);
+  if (!ex)
+    return 0;
+  ex->reading = false;
+  ex->stream_ended = true;
+  ex->stream_result = 0;
+  if (duk_to_boolean(ctx, 1)) {
+    ex->stream_result = EDGEFN_EABORTED;
+    duk_dup(ctx, 0);
+    log_js_error(ex->rt, ctx, "the response body stream errored");
+  }
+  return 0;
+}
+
+static duk_ret_t stream_start_safe(duk_context *ctx, void *udata) {
+  exchange *ex = udata;
+  push_slot(ctx, ex->slot);
+  duk_idx_t rec = duk_get_top_index(ctx);
+  duk_get_prop_literal(ctx, rec, "r");
+  duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
+  duk_remove(ctx, -2);
+  duk_push_c_function(ctx, pump_on_chunk, 1);
+  duk_push_uint(ctx, ex->id);
+  duk_put_prop_literal(ctx, -2, KEY_PUMP_EX);
+  duk_push_c_function(ctx, pump_on_end, 2);
+  duk_push_uint(ctx, ex->id);
+  duk_put_prop_literal(ctx, -2, KEY_PUMP_EX);
+  edgefn__streams_call(ctx, "pump", 3);
+  duk_dup_top(ctx);
+  duk_put_prop_literal(ctx, rec, "p");
+  duk_push_literal(ctx, "resume");
+  duk_call_prop(ctx, -2, 0);
+  return 0;
+}
+
+static duk_ret_t stream_read_safe(duk_context *ctx, void *udata) {
+  exchange *ex = udata;
+  push_slot(ctx, ex->slot);
+  duk_get_prop_literal(ctx, -1, "p");
+  duk_push_literal(ctx, "resume");
+  duk_call_prop(ctx, -2, 0);
+  return 0;
+}
+
+static duk_ret_t stream_cancel_safe(duk_context *ctx, void *udata) {
+  exchange *ex = udata;
+  push_slot(ctx, ex->slot);
+  if (duk_get_prop_literal(ctx, -1, "p") && duk_is_object(ctx, -1)) {
+    duk_push_literal(ctx, "cancel");
+    edgefn__push_dom_exception(ctx, "AbortError", "the response was cut short");
+    duk_call_prop(ctx, -3, 1);
+  }
+  return 0;
+}
+
+/* Runs one of the stream entries for ex under its CPU budget. */
+static void stream_run(edgefn_runtime *rt, exchange *ex, duk_safe_call_function fn) {
+  uint32_t id = ex->id;
+  int rc = run_js(rt, id, 0, fn, ex, 0, 1);
+  ex = find_exchange(rt, id);
+  if (rc != DUK_EXEC_SUCCESS && ex && rt->breach == 0) {
+    duk_dup_top(rt->ctx);
+    log_js_error(rt, rt->ctx, "the response body stream");
+    ex->stream_ended = true;
+    ex->stream_result = EDGEFN_EABORTED;
+  }
+  duk_pop(rt->ctx);
+}
+
+static void stream_start(edgefn_runtime *rt, exchange *ex) {
+  ex->streaming = true;
+  ex->reading = true;
+  stream_run(rt, ex, stream_start_safe);
+}
+
+/* Ends a streamed body early: the stream is cancelled and on_end says EDGEFN_EABORTED. */
+static void stream_fail(edgefn_runtime *rt, exchange *ex) {
+  if (ex->stream_ended)
+    return;
+  ex->stream_ended = true;
+  ex->stream_result = EDGEFN_EABORTED;
+  ex->chunk_ready = false;
+  /* The cancel reaches the script's cancel()/abort() callbacks: it runs under the request's
+   * CPU budget like any other entry (what remains of it; none after a CPU breach). A cancel
+   * that fails changes nothing: the body is cut short either way. */
+  (void)run_js(rt, ex->id, 0, stream_cancel_safe, ex, 0, 1);
+  duk_pop(rt->ctx);
+}
+
+static duk_ret_t take_chunk_safe(duk_context *ctx, void *udata) {
+  exchange *ex = udata;
+  push_slot(ctx, ex->slot);
+  duk_get_prop_literal(ctx, -1, "c");
+  duk_del_prop_literal(ctx, -2, "c");
+  duk_remove(ctx, -2);
+  return 1; /* the chunk stays referenced from the stack until popped */
+}
+
+static void stream_step(edgefn_runtime *rt, exchange *ex) {
+  if (ex->outcome == OUTCOME_FAIL) /* a limit was breached while producing the body */
+    stream_fail(rt, ex);
+  if (ex->chunk_ready && !ex->stream_ended) {
+    ex->chunk_ready = false;
+    duk_context *ctx = rt->ctx;
+    bool over = false;
+    if (duk_safe_call(ctx, take_chunk_safe, ex, 0, 1) == DUK_EXEC_SUCCESS) {
+      duk_size_t len = 0;
+      const uint8_t *data = duk_get_buffer_data(ctx, -1, &len);
+      if (data && len > rt->response_body_limit - ex->streamed) {
+        over = true; /* (sandbox limits, issue 7): streamed bodies count too */
+      } else if (ex->handler.on_body && data && len) {
+        ex->streamed += len;
+        ex->in_body = true;
+        ex->handler.on_body(ex->user_data, data, len);
+        ex->in_body = false;
+      }
+    }
+    duk_pop(ctx);
+    if (!over) {
+      if (!ex->flow.paused && !ex->stream_ended) {
+        ex->reading = true;
+        stream_run(rt, ex, stream_read_safe);
+      }
+      return;
+    }
+    edgefn__rt_error(rt, "response body exceeds the response body limit of %zu bytes",
+                     rt->response_body_limit);
+    stream_fail(rt, ex);
+  }
+  if (ex->stream_ended) {
+    ex->streaming = false;
+    ex->chunk_ready = false;
+    ex->handler.on_end(ex->user_data, ex->stream_result);
+    ex->answered = true;
+    if (ex->wait_count == 0)
+      finish_exchange(rt, ex);
+  }
+}
+
+static void stream_resume_fired(edgefn__timer *t) {
+  exchange *ex = t->data;
+  edgefn_runtime *rt = ex->rt;
+  if (ex->streaming && !ex->flow.paused && !ex->reading && !ex->chunk_ready &&
+      !ex->stream_ended) {
+    ex->reading = true;
+    stream_run(rt, ex, stream_read_safe);
+  }
+  deliver_ready(rt);
+}
+
+void edgefn_body_flow_pause(edgefn_body_flow *flow) {
+  if (flow)
+    flow->paused = true;
+}
+
+int edgefn_body_flow_resume(edgefn_body_flow *flow) {
+  if (!flow)
+    return EDGEFN_EINVAL;
+  exchange *ex = flow->ex;
+  flow->paused = false;
+  /* From inside on_body nothing more is needed: stream_step reads on when it returns. */
+  if (ex->streaming && !ex->in_body && !ex->reading && !ex->chunk_ready && !ex->stream_ended)
+    return edgefn__timer_start(ex->rt->loop, &ex->resume, 0);
+  return 0;
+}
+
 /* ---- finishing exchanges ---- */
 
 static void finish_exchange(edgefn_runtime *rt, exchange *ex) {
   edgefn__timer_stop(rt->loop, &ex->wall);
+  edgefn__timer_stop(rt->loop, &ex->resume);
   edgefn__timers_cancel_for(rt, ex->id);
   edgefn__subrequests_cancel_for(rt, ex->id);
   if (ex->prev)
@@ -758,7 +1002,7 @@ static void finish_exchange(edgefn_runtime *rt, exchange *ex) {
 static void send_text(exchange *ex, int status, const char *text) {
   static const char ct[] = "text/plain; charset=utf-8";
   edgefn_header h = {"content-type", 12, ct, sizeof(ct) - 1};
-  edgefn_response_head head = {sizeof(head), status, "", &h, 1, (int64_t)strlen(text)};
+  edgefn_response_head head = {sizeof(head), status, "", &h, 1, (int64_t)strlen(text), NULL};
   if (ex->handler.on_head)
     ex->handler.on_head(ex->user_data, &head);
   if (ex->handler.on_body && head.content_length > 0)
@@ -769,6 +1013,7 @@ static void send_text(exchange *ex, int status, const char *text) {
 typedef struct extract_args {
   uint32_t slot;
   edgefn__response_parts parts;
+  bool body_unusable; /* a stream body already read from or locked */
 } extract_args;
 
 static duk_ret_t extract_safe(duk_context *ctx, void *udata) {
@@ -776,6 +1021,11 @@ static duk_ret_t extract_safe(duk_context *ctx, void *udata) {
   push_slot(ctx, a->slot);
   duk_get_prop_literal(ctx, -1, "r");
   edgefn__response_extract(ctx, -1, &a->parts);
+  if (a->parts.body_stream) {
+    duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
+    a->body_unusable = !edgefn__stream_is_usable(ctx, -1);
+    duk_pop(ctx);
+  }
   duk_pop_2(ctx);
   return 0;
 }
@@ -791,6 +1041,13 @@ static void deliver(edgefn_runtime *rt, exchange *ex) {
       edgefn__response_parts_free(&a.parts);
       edgefn__rt_error(rt, "out of memory while reading the response");
       send_text(ex, 500, "edge function response could not be read\n");
+      break;
+    }
+    if (a.body_unusable) { /* Fetch: respondWith of a used body is a network error */
+      edgefn__response_parts_free(&a.parts);
+      edgefn__rt_error(rt, "the function answered with a Response whose body stream was "
+                           "already read from or locked");
+      send_text(ex, 500, "edge function response body was already used\n");
       break;
     }
     if (a.parts.body_len > rt->response_body_limit) { /* (sandbox limits, issue 7) */
@@ -811,7 +1068,15 @@ static void deliver(edgefn_runtime *rt, exchange *ex) {
                                  a.parts.status_text,
                                  a.parts.headers,
                                  a.parts.header_count,
-                                 (int64_t)a.parts.body_len};
+                                 a.parts.body_stream ? -1 : (int64_t)a.parts.body_len,
+                                 a.parts.body_stream ? &ex->flow : NULL};
+    if (a.parts.body_stream) {
+      if (ex->handler.on_head)
+        ex->handler.on_head(ex->user_data, &head);
+      edgefn__response_parts_free(&a.parts);
+      stream_start(rt, ex);
+      return; /* on_end comes when the stream ends (deliver_ready) */
+    }
     if (ex->handler.on_head)
       ex->handler.on_head(ex->user_data, &head);
     if (ex->handler.on_body && a.parts.body_len > 0)
@@ -839,11 +1104,15 @@ static void deliver_ready(edgefn_runtime *rt) {
     exchange *next = NULL;
     for (exchange *ex = rt->exchanges; ex; ex = ex->next)
       if ((ex->answered && ex->wait_count == 0) ||
-          (ex->outcome != OUTCOME_NONE && !ex->delivering && !ex->dispatching))
+          (ex->outcome != OUTCOME_NONE && !ex->delivering && !ex->dispatching) ||
+          (ex->streaming && !ex->in_body &&
+           (ex->chunk_ready || ex->stream_ended || ex->outcome == OUTCOME_FAIL)))
         next = ex;
     if (!next)
       return;
-    if (next->answered)
+    if (next->streaming)
+      stream_step(rt, next);
+    else if (next->answered)
       finish_exchange(rt, next); /* its waitUntil work is done */
     else
       deliver(rt, next);
@@ -860,6 +1129,11 @@ static void wall_timeout(edgefn__timer *t) {
     return;
   }
   edgefn__rt_error(rt, "request exceeded its wall time limit of %u ms", rt->wall_limit_ms);
+  if (ex->streaming) { /* the head is out: cut the body short */
+    stream_fail(rt, ex);
+    deliver_ready(rt);
+    return;
+  }
   set_outcome(ex, OUTCOME_FAIL, 504, "edge function did not respond in time\n");
   deliver_ready(rt);
 }
@@ -960,6 +1234,8 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
   ex->handler = *handler;
   ex->user_data = user_data;
   edgefn__timer_init(&ex->wall, wall_timeout, ex);
+  edgefn__timer_init(&ex->resume, stream_resume_fired, ex);
+  ex->flow.ex = ex;
   if (slot_alloc(rt, &ex->slot) != 0) {
     free(ex);
     return EDGEFN_ENOMEM;

@@ -248,3 +248,18 @@ void edgefn__structured_clone_install(duk_context *ctx) {
   edgefn__es_def_methods(ctx, -1, m, 1);
   duk_pop(ctx);
 }
+
+void edgefn__structured_clone_push_fn(duk_context *ctx) {
+  duk_push_global_stash(ctx);
+  bool ready = duk_has_prop_literal(ctx, -1, S_TO_STRING);
+  duk_pop(ctx);
+  if (!ready) {
+    duk_push_global_stash(ctx);
+    duk_get_global_literal(ctx, "Object");
+    duk_get_prop_literal(ctx, -1, "prototype");
+    duk_get_prop_literal(ctx, -1, "toString");
+    duk_put_prop_literal(ctx, -4, S_TO_STRING);
+    duk_pop_3(ctx);
+  }
+  duk_push_c_function(ctx, structured_clone, DUK_VARARGS);
+}

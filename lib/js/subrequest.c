@@ -2,7 +2,13 @@
  * (edgefn_fetch_ops). The backend is a plain HTTP client; this file applies the Fetch
  * standard around it: a Request built from fetch()'s arguments, the redirect modes and
  * their method rewriting, AbortSignal, the per-request subrequest limit, and a Response
- * whose body is buffered (streamed bodies come with the Streams work).
+ * whose body is a ReadableStream fed as the backend delivers it.
+ *
+ * The fetch resolves at the head (redirects to follow are still read whole first). Chunks
+ * the backend hands over are collected in C and moved into the body stream by a deferred
+ * callback; when the stream's queue reaches its high-water mark (EDGEFN_FETCH_BODY_HWM
+ * bytes) the backend is paused (edgefn_fetch_ops.pause, version 2) until the script reads,
+ * so `return fetch(url)` or a pipeThrough of an origin body never holds it whole.
  *
  * Backend callbacks never run script code directly: they record what arrived and queue a
  * deferred callback, which enters JavaScript through the runtime like a timer does. That
@@ -34,6 +40,14 @@ struct edgefn__subrequest {
   uint8_t *body;
   size_t body_len, body_cap;
   bool oom;
+  /* The streamed body (after the head of a response that is not a redirect to follow). */
+  bool follow_redirects; /* redirect mode is not "manual" */
+  bool streaming;        /* chunks go to the Response's stream */
+  bool resolved;         /* the Response has been handed to the script */
+  bool ended;            /* on_end came */
+  bool paused;           /* the backend was asked to pause */
+  edgefn__defer flush;   /* moves collected chunks (and the end) into the stream */
+  edgefn__defer unpause;
 };
 
 static void stash_key(char *buf, size_t size, uint32_t id) { snprintf(buf, size, "f%u", id); }
@@ -63,6 +77,8 @@ static void subrequest_free(edgefn__subrequest *s) {
   if (s->in_flight && rt->fetch_ops->cancel)
     rt->fetch_ops->cancel(rt->fetch_backend, s->op);
   edgefn__defer_cancel(rt->loop, &s->settle);
+  edgefn__defer_cancel(rt->loop, &s->flush);
+  edgefn__defer_cancel(rt->loop, &s->unpause);
   if (s->prev)
     s->prev->next = s->next;
   else
@@ -78,6 +94,18 @@ static void subrequest_free(edgefn__subrequest *s) {
 }
 
 /* ---- backend callbacks: record, then settle from the loop ---- */
+
+static bool is_redirect(int status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+static void backend_pause(edgefn__subrequest *s, bool paused) {
+  edgefn_runtime *rt = s->rt;
+  if (rt->fetch_ops->version < 2 || !rt->fetch_ops->pause || !s->in_flight)
+    return;
+  s->paused = paused;
+  rt->fetch_ops->pause(rt->fetch_backend, s->op, paused ? 1 : 0);
+}
 
 static void on_head(void *ud, const edgefn_response_head *head) {
   edgefn__subrequest *s = ud;
@@ -105,6 +133,14 @@ static void on_head(void *ud, const edgefn_response_head *head) {
     p += h->value_len;
   }
   s->header_count = head->header_count;
+  bool has_location = false;
+  for (size_t i = 0; i < s->header_count; i++)
+    if (s->headers[i].name_len == 8 && strncasecmp(s->headers[i].name, "location", 8) == 0)
+      has_location = true;
+  if (!(is_redirect(s->status) && has_location && s->follow_redirects)) {
+    s->streaming = true;
+    edgefn__defer_queue(s->rt->loop, &s->settle); /* resolves with the head */
+  }
 }
 
 static void on_body(void *ud, const uint8_t *data, size_t len) {
@@ -125,13 +161,23 @@ static void on_body(void *ud, const uint8_t *data, size_t len) {
   }
   memcpy(s->body + s->body_len, data, len);
   s->body_len += len;
+  if (s->streaming && s->resolved)
+    edgefn__defer_queue(s->rt->loop, &s->flush);
+  /* What collects here before the flush moves it into the stream is bounded too: a
+   * backend may deliver a whole socket buffer in one go. */
+  if (s->streaming && s->body_len >= EDGEFN_FETCH_BODY_HWM && !s->paused)
+    backend_pause(s, true);
 }
 
 static void on_end(void *ud, int result) {
   edgefn__subrequest *s = ud;
   s->in_flight = false;
   s->result = result;
-  edgefn__defer_queue(s->rt->loop, &s->settle);
+  s->ended = true;
+  if (s->streaming && s->resolved)
+    edgefn__defer_queue(s->rt->loop, &s->flush);
+  else
+    edgefn__defer_queue(s->rt->loop, &s->settle);
 }
 
 static int start_transfer(edgefn__subrequest *s, const edgefn__request_parts *p) {
@@ -148,6 +194,7 @@ static int start_transfer(edgefn__subrequest *s, const edgefn__request_parts *p)
   static const edgefn_response_handler handler = {sizeof(edgefn_response_handler), on_head,
                                                    on_body, on_end};
   reset_response(s);
+  s->streaming = s->ended = s->paused = false;
   s->in_flight = true;
   int rc = rt->fetch_ops->start(rt->fetch_backend, rt->loop, &req, &handler, s, &s->op);
   if (rc != 0)
@@ -156,6 +203,9 @@ static int start_transfer(edgefn__subrequest *s, const edgefn__request_parts *p)
 }
 
 /* ---- settling in JavaScript ---- */
+
+static void push_native_source(duk_context *ctx, edgefn__subrequest *s);
+static bool still_alive(edgefn_runtime *rt, edgefn__subrequest *s);
 
 typedef struct settle_args {
   edgefn__subrequest *s;
@@ -171,9 +221,6 @@ static void reject_with(duk_context *ctx, const char *msg) {
   duk_pop(ctx);
 }
 
-static bool is_redirect(int status) {
-  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-}
 
 static const edgefn_header *find_header(const edgefn__subrequest *s, const char *name) {
   size_t n = strlen(name);
@@ -266,8 +313,19 @@ static duk_ret_t settle_safe(duk_context *ctx, void *udata) {
     return 0;
   }
   duk_get_prop_literal(ctx, -1, "url"); /* [entry request url] */
-  edgefn__response_push_raw(ctx, s->status, s->status_text, s->headers, s->header_count,
-                            s->body, s->body_len, -1, s->redirects > 0);
+  if (s->streaming) {
+    edgefn__response_push_raw(ctx, s->status, s->status_text, s->headers, s->header_count,
+                              NULL, 0, -1, s->redirects > 0);
+    duk_idx_t resp = duk_get_top_index(ctx);
+    push_native_source(ctx, s);
+    duk_get_prop_literal(ctx, -1, "stream");
+    duk_put_prop_literal(ctx, resp, EDGEFN_KEY_BODY);
+    duk_put_prop_literal(ctx, -5, "src");
+    s->resolved = true;
+  } else {
+    edgefn__response_push_raw(ctx, s->status, s->status_text, s->headers, s->header_count,
+                              s->body, s->body_len, -1, s->redirects > 0);
+  }
   duk_get_prop_literal(ctx, -4, "resolve");
   duk_dup(ctx, -2);
   duk_call(ctx, 1);
@@ -275,17 +333,120 @@ static duk_ret_t settle_safe(duk_context *ctx, void *udata) {
   return 0;
 }
 
+/* ---- the streamed body ---- */
+
+static edgefn__subrequest *subrequest_of_fn(duk_context *ctx) {
+  edgefn_runtime *rt = edgefn__rt_from_ctx(ctx);
+  duk_push_current_function(ctx);
+  duk_get_prop_literal(ctx, -1, KEY_SUBREQUEST_ID);
+  uint32_t id = duk_get_uint(ctx, -1);
+  duk_pop_2(ctx);
+  edgefn__subrequest *s = rt ? rt->subrequests : NULL;
+  while (s && s->id != id)
+    s = s->next;
+  return s;
+}
+
+/* The body stream's pull: the script wants more, so the backend may go on. */
+static duk_ret_t body_on_pull(duk_context *ctx) {
+  edgefn__subrequest *s = subrequest_of_fn(ctx);
+  if (s && s->paused && !s->ended)
+    edgefn__defer_queue(s->rt->loop, &s->unpause);
+  return 0;
+}
+
+/* The body stream was cancelled: so is the transfer. */
+static duk_ret_t body_on_cancel(duk_context *ctx) {
+  edgefn__subrequest *s = subrequest_of_fn(ctx);
+  if (s)
+    subrequest_free(s);
+  return 0;
+}
+
+/* Pushes the stream module's nativeSource for s's body. */
+static void push_native_source(duk_context *ctx, edgefn__subrequest *s) {
+  duk_push_c_function(ctx, body_on_pull, 0);
+  duk_push_uint(ctx, s->id);
+  duk_put_prop_literal(ctx, -2, KEY_SUBREQUEST_ID);
+  duk_push_c_function(ctx, body_on_cancel, 1);
+  duk_push_uint(ctx, s->id);
+  duk_put_prop_literal(ctx, -2, KEY_SUBREQUEST_ID);
+  duk_push_uint(ctx, EDGEFN_FETCH_BODY_HWM);
+  edgefn__streams_call(ctx, "nativeSource", 3);
+}
+
+/* Moves the collected chunk into the stream, and the end once it came. */
+static duk_ret_t flush_safe(duk_context *ctx, void *udata) {
+  edgefn__subrequest *s = udata;
+  char key[16];
+  stash_key(key, sizeof(key), s->id);
+  duk_push_global_stash(ctx);
+  duk_get_prop_string(ctx, -1, key);
+  if (!duk_is_object(ctx, -1) || !duk_get_prop_literal(ctx, -1, "src"))
+    return 0;
+  duk_idx_t src = duk_get_top_index(ctx);
+  if (s->body_len > 0 && !s->oom) {
+    duk_push_literal(ctx, "enqueue");
+    uint8_t *d = duk_push_fixed_buffer(ctx, s->body_len);
+    memcpy(d, s->body, s->body_len);
+    duk_push_buffer_object(ctx, -1, 0, s->body_len, DUK_BUFOBJ_UINT8ARRAY);
+    duk_remove(ctx, -2);
+    s->body_len = 0;
+    duk_call_prop(ctx, src, 1);
+    double desired = duk_get_number_default(ctx, -1, 0);
+    duk_pop(ctx);
+    if (!s->ended)
+      backend_pause(s, desired <= 0);
+  }
+  if (s->ended) {
+    if (s->result == 0 && !s->oom) {
+      duk_push_literal(ctx, "close");
+      duk_call_prop(ctx, src, 0);
+    } else {
+      duk_push_literal(ctx, "error");
+      duk_push_error_object(ctx, DUK_ERR_TYPE_ERROR, "fetch failed: %s",
+                            s->oom ? "out of memory" : edgefn_strerror(s->result));
+      duk_call_prop(ctx, src, 1);
+    }
+  }
+  return 0;
+}
+
+static bool still_alive(edgefn_runtime *rt, edgefn__subrequest *s) {
+  edgefn__subrequest *p = rt->subrequests;
+  while (p && p != s)
+    p = p->next;
+  return p != NULL;
+}
+
+static void flush_deferred(edgefn__defer *d) {
+  edgefn__subrequest *s = d->data;
+  edgefn_runtime *rt = s->rt;
+  edgefn__rt_invoke(rt, s->exchange_id, flush_safe, s, "fetch body");
+  if (still_alive(rt, s) && s->ended)
+    subrequest_free(s);
+}
+
+static void unpause_deferred(edgefn__defer *d) {
+  edgefn__subrequest *s = d->data;
+  if (s->paused && !s->ended)
+    backend_pause(s, false);
+}
+
 static void settle_deferred(edgefn__defer *d) {
   edgefn__subrequest *s = d->data;
   edgefn_runtime *rt = s->rt;
+  if (s->resolved)
+    return; /* a streamed body: flush_deferred takes it from here */
   settle_args a = {.s = s};
   edgefn__rt_invoke(rt, s->exchange_id, settle_safe, &a, "fetch");
   /* The runtime may have cancelled the request (and with it this subrequest) meanwhile. */
-  edgefn__subrequest *still = rt->subrequests;
-  while (still && still != s)
-    still = still->next;
-  if (!still) {
+  if (!still_alive(rt, s)) {
     free(a.next.block);
+    return;
+  }
+  if (s->resolved) { /* the Response is out; its body follows */
+    edgefn__defer_queue(rt->loop, &s->flush);
     return;
   }
   if (a.follow) {
@@ -322,6 +483,13 @@ static duk_ret_t on_abort(duk_context *ctx) {
   duk_get_prop_literal(ctx, -1, "reason");
   duk_remove(ctx, -2);
   duk_call(ctx, 1);
+  if (s->resolved && duk_get_prop_literal(ctx, -2, "src")) { /* the body errors too */
+    duk_push_literal(ctx, "error");
+    duk_get_prop_literal(ctx, -4, "signal");
+    duk_get_prop_literal(ctx, -1, "reason");
+    duk_remove(ctx, -2);
+    duk_call_prop(ctx, -3, 1);
+  }
   subrequest_free(s);
   return 0;
 }
@@ -339,6 +507,37 @@ static duk_ret_t new_request_safe(duk_context *ctx, void *udata) {
 static duk_ret_t push_rejected_type_error(duk_context *ctx, const char *msg) {
   duk_push_error_object(ctx, DUK_ERR_TYPE_ERROR, "%s", msg);
   edgefn__promise_push_rejected(ctx, -1);
+  return 1;
+}
+
+static duk_ret_t fetch_fn(duk_context *ctx);
+
+#define KEY_PENDING_REQUEST DUK_HIDDEN_SYMBOL("fpr")
+
+/* A request body given as a ReadableStream is read whole, then sent as bytes: the fetch
+ * backend interface takes a request body in one piece. */
+static duk_ret_t fetch_after_body(duk_context *ctx) { /* (Uint8Array) */
+  duk_get_global_literal(ctx, "Request");
+  duk_push_current_function(ctx);
+  duk_get_prop_literal(ctx, -1, KEY_PENDING_REQUEST);
+  duk_remove(ctx, -2);
+  duk_push_object(ctx);
+  duk_dup(ctx, 0);
+  duk_put_prop_literal(ctx, -2, "body");
+  duk_new(ctx, 2);
+  duk_remove(ctx, 0);
+  duk_push_undefined(ctx); /* fetch_fn(request, undefined) */
+  return fetch_fn(ctx);
+}
+
+static duk_ret_t read_request_body_safe(duk_context *ctx, void *udata) { /* [request stream] */
+  (void)udata;
+  edgefn__streams_call(ctx, "readAllBytes", 1);
+  duk_push_c_function(ctx, fetch_after_body, 1);
+  duk_dup(ctx, -3);
+  duk_put_prop_literal(ctx, -2, KEY_PENDING_REQUEST);
+  duk_push_undefined(ctx);
+  edgefn__promise_then(ctx, -3, -2, -1, true);
   return 1;
 }
 
@@ -374,6 +573,15 @@ static duk_ret_t fetch_fn(duk_context *ctx) {
       return 1;
     }
   }
+  duk_get_prop_literal(ctx, 2, EDGEFN_KEY_BODY);
+  if (edgefn__is_readable_stream(ctx, -1)) {
+    duk_dup(ctx, 2);
+    duk_insert(ctx, -2);
+    if (duk_safe_call(ctx, read_request_body_safe, NULL, 2, 1) != DUK_EXEC_SUCCESS)
+      edgefn__promise_push_rejected(ctx, -1);
+    return 1;
+  }
+  duk_pop(ctx);
   edgefn__request_parts parts;
   edgefn__request_extract(ctx, 2, &parts);
   edgefn__subrequest *s = calloc(1, sizeof(*s));
@@ -387,6 +595,8 @@ static duk_ret_t fetch_fn(duk_context *ctx) {
     rt->next_subrequest_id = 1;
   s->exchange_id = rt->current_exchange;
   edgefn__defer_init(&s->settle, settle_deferred, s);
+  edgefn__defer_init(&s->flush, flush_deferred, s);
+  edgefn__defer_init(&s->unpause, unpause_deferred, s);
   /* stash[f<id>] = { resolve, reject, request, signal } via Promise.withResolvers() */
   char key[16];
   stash_key(key, sizeof(key), s->id);
@@ -398,6 +608,7 @@ static duk_ret_t fetch_fn(duk_context *ctx) {
   duk_dup(ctx, 3);
   duk_put_prop_literal(ctx, -2, "signal");
   duk_get_prop_literal(ctx, 2, "redirect");
+  s->follow_redirects = !duk_is_string(ctx, -1) || strcmp(duk_get_string(ctx, -1), "manual") != 0;
   duk_put_prop_literal(ctx, -2, "mode");
   duk_push_global_stash(ctx);
   duk_dup(ctx, -2);
@@ -433,12 +644,34 @@ static duk_ret_t fetch_fn(duk_context *ctx) {
   return 1;
 }
 
+/* A body stream whose transfer is cancelled with its request errors, so that a reader
+ * elsewhere (another request holding the Response) does not wait forever. */
+static duk_ret_t error_body_safe(duk_context *ctx, void *udata) {
+  edgefn__subrequest *s = udata;
+  char key[16];
+  stash_key(key, sizeof(key), s->id);
+  duk_push_global_stash(ctx);
+  duk_get_prop_string(ctx, -1, key);
+  if (duk_is_object(ctx, -1) && duk_get_prop_literal(ctx, -1, "src")) {
+    duk_push_literal(ctx, "error");
+    duk_push_error_object(ctx, DUK_ERR_TYPE_ERROR,
+                          "fetch failed: the request that made this fetch has ended");
+    duk_call_prop(ctx, -3, 1);
+  }
+  return 0;
+}
+
 void edgefn__subrequests_cancel_for(edgefn_runtime *rt, uint32_t exchange_id) {
   edgefn__subrequest *s = rt->subrequests;
   while (s) {
     edgefn__subrequest *next = s->next;
-    if (s->exchange_id == exchange_id)
+    if (s->exchange_id == exchange_id) {
+      if (s->resolved && !s->ended && !rt->freeing) {
+        (void)duk_safe_call(rt->ctx, error_body_safe, s, 0, 1);
+        duk_pop(rt->ctx);
+      }
       subrequest_free(s);
+    }
     s = next;
   }
 }

@@ -17,6 +17,8 @@ typedef struct fetch_env {
 
 /* `body` is the handler's body: it sees BASE (the origin's URL, no trailing slash) and
  * must call respond(string). */
+static uint32_t fenv_cpu_limit_ms; /* 0 = the default */
+
 static int fenv_open(fetch_env *f, const char *body, uint32_t policy, size_t max_body,
                      uint32_t subrequest_limit) {
   memset(f, 0, sizeof(*f));
@@ -52,6 +54,7 @@ static int fenv_open(fetch_env *f, const char *body, uint32_t policy, size_t max
   ro.fetch_ops = edgefn_curl_fetch_ops();
   ro.fetch_backend = f->backend;
   ro.subrequest_limit = subrequest_limit;
+  ro.cpu_limit_ms = fenv_cpu_limit_ms;
   return edgefn_runtime_new(&f->rt, f->loop, f->script, &ro, &err);
 }
 
@@ -109,6 +112,75 @@ TEST(fetch_basic) {
                          ".then(function (r) { return r.text(); }).then(done, fail);",
                          EDGEFN_FETCH_ALLOW_LOOPBACK, "PUT payload"),
             0);
+  return 0;
+}
+
+/* Streams with fetch(): a request body given as a ReadableStream is read and sent; a
+ * response body piped through a TransformStream reaches the script. */
+TEST(fetch_stream_bodies) {
+  ASSERT_EQ(expect_fetch("var enc = new TextEncoder();\n"
+                         "var rs = new ReadableStream({start: function (c) {\n"
+                         "  c.enqueue(enc.encode('stre')); c.enqueue(enc.encode('amed'));\n"
+                         "  c.close(); }});\n"
+                         "fetch(BASE + '/echo', {method: 'POST', body: rs, duplex: 'half'})\n"
+                         "  .then(function (r) { return r.text(); }).then(done, fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK, "POST streamed"),
+            0);
+  ASSERT_EQ(expect_fetch("var up = new TransformStream({transform: function (ch, c) {\n"
+                         "  c.enqueue(new TextEncoder().encode(\n"
+                         "    new TextDecoder().decode(ch).toUpperCase())); }});\n"
+                         "fetch(BASE + '/hi').then(function (r) {\n"
+                         "  return new Response(r.body.pipeThrough(up)).text();\n"
+                         "}).then(done, fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK, "HELLO /HI"),
+            0);
+  return 0;
+}
+
+/* An origin body the script does not read is not buffered whole: the backend is paused
+ * once the body stream holds its high-water mark. Request 1 keeps the Response (and, with
+ * waitUntil, the transfer) alive; request 2 reads it. */
+TEST(fetch_body_backpressure) {
+  fetch_env f;
+  /* Moving 8 MB through the body stream is charged to request 1, whose waitUntil keeps
+   * the transfer: give it room on a loaded machine (a breach would end it early). */
+  fenv_cpu_limit_ms = 5000;
+  int open_rc = fenv_open(&f,
+                      "if (new URL(e.request.url).pathname === '/read') {\n"
+                      "  globalThis.held.arrayBuffer().then(function (ab) {\n"
+                      "    globalThis.release(); done(ab.byteLength); }, fail);\n"
+                      "} else {\n"
+                      "  e.waitUntil(new Promise(function (r) { globalThis.release = r; }));\n"
+                      "  fetch(BASE + '/big/8000000').then(function (r) {\n"
+                      "    globalThis.held = r; done('head ' + r.status); }, fail);\n"
+                      "}",
+                      EDGEFN_FETCH_ALLOW_LOOPBACK, 0, 0);
+  fenv_cpu_limit_ms = 0;
+  ASSERT_EQ(open_rc, 0);
+  collected c;
+  ASSERT_EQ(fenv_run(&f, &c), 0);
+  ASSERT_STREQ(c.body, "head 200");
+  collected_free(&c);
+  /* Let the origin send for a while: the transfer must stop near the mark. */
+  double t0 = ms_now();
+  while (ms_now() - t0 < 300)
+    edgefn_loop_run(f.loop, EDGEFN_RUN_NOWAIT);
+  size_t held = edgefn_runtime_memory_used(f.rt);
+  if (held >= 3 * 1024 * 1024)
+    fprintf(stderr, "heap holds %zu bytes\n", held);
+  ASSERT(held < 3 * 1024 * 1024);
+  memset(&c, 0, sizeof(c));
+  edgefn_request req = EDGEFN_REQUEST_INIT;
+  req.url = "http://client.example/read";
+  req.url_len = strlen(req.url);
+  ASSERT_EQ(edgefn_runtime_dispatch(f.rt, &req, &h_handler, &c), 0);
+  while (!c.ended)
+    edgefn_loop_run(f.loop, EDGEFN_RUN_ONCE);
+  if (strcmp(c.body, "8000000") != 0)
+    fprintf(stderr, "log: %s\n", f.log.text);
+  ASSERT_STREQ(c.body, "8000000");
+  collected_free(&c);
+  fenv_close(&f);
   return 0;
 }
 
@@ -208,10 +280,10 @@ TEST(fetch_limits) {
   collected_free(&c);
   fenv_close(&f);
   ASSERT_EQ(fenv_open(&f,
-                      "var out = [];\n"
-                      "for (var i = 0; i < 4; i++) fetch(BASE + '/').then(function () {"
-                      " out.push('ok'); }, function (err) { out.push(err.message); });\n"
-                      "setTimeout(function () { done(out.sort().join('|')); }, 300);",
+                      "var out = [], ps = [];\n"
+                      "for (var i = 0; i < 4; i++) ps.push(fetch(BASE + '/').then(function () {"
+                      " out.push('ok'); }, function (err) { out.push(err.message); }));\n"
+                      "Promise.all(ps).then(function () { done(out.sort().join('|')); });",
                       EDGEFN_FETCH_ALLOW_LOOPBACK, 0, 3),
             0);
   ASSERT_EQ(fenv_run(&f, &c), 0);

@@ -215,7 +215,7 @@ static void silent_cancel(void *backend, void *op) {
 }
 
 static const edgefn_fetch_ops silent_ops = {EDGEFN_FETCH_OPS_VERSION, silent_start,
-                                            silent_cancel, NULL};
+                                            silent_cancel, NULL, NULL};
 
 static double mono_ms(void) {
   struct timespec ts;
