@@ -50,4 +50,11 @@
 /* Largest script source edgefn_script_new accepts. */
 #define EDGEFN_MAX_SCRIPT_SIZE (16u * 1024u * 1024u)
 
+/* The ES2022 compiler (edgefn_script_new): the deepest nesting of statements and
+ * expressions it accepts (deeper source is a SyntaxError, so hostile input cannot exhaust the
+ * C stack), and the memory it keeps between compilations for its syntax trees (fresh pages
+ * cost more than the parse itself on some hosts). */
+#define EDGEFN_COMPILER_MAX_DEPTH 400u
+#define EDGEFN_COMPILER_ARENA_CACHE (16u * 1024u * 1024u)
+
 #endif /* EDGEFN_LIMITS_H */

@@ -7,10 +7,7 @@
 
 #include <setjmp.h>
 
-/* Deepest nesting of statements and expressions the parser accepts: deeper input is a
- * SyntaxError, so hostile scripts cannot exhaust the C stack (the parser and the lowering
- * pass recurse on the tree). */
-#define EDGEFN_COMPILER_MAX_DEPTH 400
+#include <edgefn/limits.h>
 
 /* Everything the compiler allocates lives in one arena freed at the end. */
 typedef struct arena_block arena_block;

@@ -2091,7 +2091,7 @@ static bool walk_list_finds(node *n, bool want_closure, int depth) {
 /* want_closure: any function or class; otherwise: any let/const/class declaration outside
  * nested functions. */
 static bool walk_finds(node *n, bool want_closure, int depth) {
-  if (!n || depth > EDGEFN_COMPILER_MAX_DEPTH * 10)
+  if (!n || depth > (int)EDGEFN_COMPILER_MAX_DEPTH * 10)
     return false;
   if (want_closure && (n->type == N_FUNC || n->type == N_CLASS))
     return true;

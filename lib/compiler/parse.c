@@ -4,6 +4,7 @@
  * expects one. Errors longjmp out with the position of the offending token. */
 #include "compiler/ast.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +18,33 @@ struct arena_block {
   char data[];
 };
 
+#define ARENA_BLOCK 65536u
+
+/* Freed standard-size blocks, shared by all threads, up to EDGEFN_COMPILER_ARENA_CACHE. */
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static arena_block *cache_head;
+static size_t cache_bytes;
+
+static arena_block *block_new(size_t size) {
+  if (size == ARENA_BLOCK) {
+    pthread_mutex_lock(&cache_mu);
+    arena_block *b = cache_head;
+    if (b) {
+      cache_head = b->next;
+      cache_bytes -= ARENA_BLOCK;
+    }
+    pthread_mutex_unlock(&cache_mu);
+    if (b)
+      return b;
+  }
+  return malloc(sizeof(arena_block) + size);
+}
+
 void *edgefn__arena_alloc(arena *a, size_t n) {
   n = (n + 15u) & ~(size_t)15u;
   if ((size_t)(a->end - a->cur) < n) {
-    size_t size = n > 65536 ? n : 65536;
-    arena_block *b = malloc(sizeof(*b) + size);
+    size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+    arena_block *b = block_new(size);
     if (!b)
       longjmp(*a->oom, 1);
     b->next = a->head;
@@ -39,6 +62,18 @@ void edgefn__arena_free(arena *a) {
   while (a->head) {
     arena_block *b = a->head;
     a->head = b->next;
+    if (b->size == ARENA_BLOCK) {
+      pthread_mutex_lock(&cache_mu);
+      bool keep = cache_bytes + ARENA_BLOCK <= EDGEFN_COMPILER_ARENA_CACHE;
+      if (keep) {
+        b->next = cache_head;
+        cache_head = b;
+        cache_bytes += ARENA_BLOCK;
+      }
+      pthread_mutex_unlock(&cache_mu);
+      if (keep)
+        continue;
+    }
     free(b);
   }
   a->cur = a->end = NULL;
@@ -89,6 +124,8 @@ typedef struct parser {
   parse_error *err;
   jmp_buf jb;
   int depth;
+  size_t cc_line_start, cc_pos; /* col_of's cache: the last position measured */
+  int cc_col;
   /* context */
   bool in_function, in_async, in_generator, in_class_field;
 } parser;
@@ -103,11 +140,21 @@ static _Noreturn void fail_at(parser *p, int line, int col, const char *fmt, ...
   longjmp(p->jb, 1);
 }
 
+/* 1-based column in characters. Tokens arrive in order along a line, so counting goes on
+ * from the last position measured (lines of any length stay linear). */
 static int col_of(parser *p, size_t at) {
+  size_t i = p->line_start;
   int col = 1;
-  for (size_t i = p->line_start; i < at && i < p->len; i++)
+  if (p->cc_line_start == p->line_start && p->cc_pos <= at && p->cc_pos >= i) {
+    i = p->cc_pos;
+    col = p->cc_col;
+  }
+  for (; i < at && i < p->len; i++)
     if (((unsigned char)p->src[i] & 0xC0) != 0x80)
       col++;
+  p->cc_line_start = p->line_start;
+  p->cc_pos = at;
+  p->cc_col = col;
   return col;
 }
 
@@ -689,7 +736,10 @@ static void next(parser *p) {
   } else {
     t->type = T_PUNCT;
     t->punct = 0;
-    for (size_t i = 0; i < EDGEFN_ARRAY_LEN(puncts_by_len); i++) {
+    /* multi-character punctuators start with one of these and go on with one of them */
+    int c2 = peekc(p, 1);
+    bool multi = c2 >= 0 && strchr(".=!<>&|?+-*/%^", c) && strchr(".=<>&|?+-*/%^", c2);
+    for (size_t i = 0; multi && i < EDGEFN_ARRAY_LEN(puncts_by_len); i++) {
       size_t n = strlen(puncts_by_len[i]);
       if (p->pos + n <= p->len && memcmp(p->src + p->pos, puncts_by_len[i], n) == 0) {
         if (n == 2 && puncts_by_len[i][0] == '?' && puncts_by_len[i][1] == '.' &&
@@ -777,15 +827,15 @@ static node *mk_at(parser *p, int type, const node *at) {
 /* Trees built by loops (a + b + c ..., a.b.c ...) are checked here for height. */
 static node *heighten(parser *p, node *n, const node *child) {
   n->depth = (child ? child->depth : 0) + 1;
-  if (n->depth > EDGEFN_COMPILER_MAX_DEPTH * 8)
+  if (n->depth > (int)EDGEFN_COMPILER_MAX_DEPTH * 8)
     fail_at(p, n->line, n->col, "expression nested too deeply");
   return n;
 }
 
 static bool is_p(parser *p, int punct) { return p->tok.type == T_PUNCT && p->tok.punct == punct; }
 
-static bool is_name(parser *p, const char *name) {
-  size_t n = strlen(name);
+#define is_name(p, lit) is_name_n(p, lit, sizeof(lit) - 1)
+static bool is_name_n(parser *p, const char *name, size_t n) {
   return p->tok.type == T_NAME && !p->tok.escaped && p->tok.value_len == n &&
          memcmp(p->tok.value, name, n) == 0;
 }
@@ -798,8 +848,9 @@ static bool eat(parser *p, int punct) {
   return false;
 }
 
-static bool eat_name(parser *p, const char *name) {
-  if (is_name(p, name)) {
+#define eat_name(p, lit) eat_name_n(p, lit, sizeof(lit) - 1)
+static bool eat_name_n(parser *p, const char *name, size_t n) {
+  if (is_name_n(p, name, n)) {
     next(p);
     return true;
   }
@@ -838,7 +889,7 @@ static void semicolon(parser *p) {
 }
 
 static void enter(parser *p) {
-  if (++p->depth > EDGEFN_COMPILER_MAX_DEPTH)
+  if (++p->depth > (int)EDGEFN_COMPILER_MAX_DEPTH)
     FAIL_TOK(p, "program nested too deeply (more than %d levels)", EDGEFN_COMPILER_MAX_DEPTH);
 }
 static void leave(parser *p) { p->depth--; }
@@ -851,10 +902,13 @@ static const char *const reserved[] = {
     "var",    "void",    "while",  "with",   "null",       "true",     "false", "enum"};
 
 static bool tok_is_reserved(parser *p) {
-  if (p->tok.type != T_NAME)
+  if (p->tok.type != T_NAME || p->tok.value_len < 2 || p->tok.value_len > 10)
+    return false;
+  char c = p->tok.value[0];
+  if (c < 'b' || c > 'w')
     return false;
   for (size_t i = 0; i < EDGEFN_ARRAY_LEN(reserved); i++)
-    if (strlen(reserved[i]) == p->tok.value_len &&
+    if (reserved[i][0] == c && strlen(reserved[i]) == p->tok.value_len &&
         memcmp(reserved[i], p->tok.value, p->tok.value_len) == 0)
       return true;
   return false;
