@@ -2416,6 +2416,7 @@ node *edgefn__parse(arena *a, const char *src, size_t len, parse_error *e) {
   p.src = src;
   p.len = len;
   p.line = 1;
+  p.cc_col = 1;
   p.err = e;
   jmp_buf *saved = a->oom;
   if (setjmp(p.jb)) {
