@@ -2,7 +2,7 @@
  * has its own line so the list reads by part; a test is added to its part's line. */
 #define TEST_LIST_CORE(X) X(core_version) X(core_strerror)
 #define TEST_LIST_LOOP(X) X(loop_new_free) X(loop_fd_and_idle_timeout) X(loop_timer_order) X(loop_timer_fifo) X(loop_timer_stop_restart) X(loop_defer) X(loop_watch_pipe) X(loop_run_until_idle) X(loop_stop_from_thread)
-#define TEST_LIST_COMPILER(X) X(compiler_compile_ok) X(compiler_syntax_error_position) X(compiler_bad_arguments) X(compiler_refcount)
+#define TEST_LIST_COMPILER(X) X(compiler_compile_ok) X(compiler_syntax_error_position) X(compiler_bad_arguments) X(compiler_refcount) X(compiler_modern_syntax_errors) X(compiler_nesting_limit) X(compiler_runtime_lines_are_original) X(compiler_module_handlers) X(compiler_helpers_protected)
 #define TEST_LIST_PROMISE(X) X(promise_ordering_matches_node) X(promise_then_catch_finally) X(promise_constructor) X(promise_combinators) X(promise_iterator_protocol) X(promise_thenables) X(promise_self_resolution) X(promise_unhandled_rejection_logged) X(promise_queue_microtask_errors) X(promise_drain_stops_on_limits) X(promise_c_api_and_stack_balance) X(promise_long_chains_and_queue_growth) X(promise_aggregate_error)
 #define TEST_LIST_FETCH(X) X(fetch_basic) X(fetch_concurrent) X(fetch_redirects) X(fetch_errors_and_policy) X(fetch_limits) X(fetch_cancelled_with_request) X(fetch_without_backend)
 #define TEST_LIST_EDGE(X) X(edge_1_3_no_function_goes_to_origin) X(edge_1_4_function_answers) X(edge_function_declines_to_origin) X(edge_1_4_5_3_and_1_4_6_subrequests) X(edge_1_2_3_cache) X(edge_1_4_5_2_subrequest_through_cache) X(edge_configuration_errors)

@@ -128,6 +128,7 @@ typedef struct parser {
   int cc_col;
   /* context */
   bool in_function, in_async, in_generator, in_class_field;
+  int in_method; /* > 0 inside a method, accessor, constructor or class field (super.x) */
 } parser;
 
 static _Noreturn void fail_at(parser *p, int line, int col, const char *fmt, ...) {
@@ -376,10 +377,12 @@ static void lex_identifier(parser *p, token *t) {
       if (peekc(p, 1) != 'u')
         FAIL_HERE(p, "invalid escape in identifier");
       escaped = true;
+      size_t esc = p->pos;
       p->pos += 2;
       long cp = read_unicode_escape(p, &p->pos);
-      if (cp < 0 || !(cp == '$' || cp == '_' || is_id_part_ascii((int)cp) || cp >= 0x80))
-        FAIL_HERE(p, "invalid unicode escape in identifier");
+      if (cp < 0 || !(cp == '$' || cp == '_' || is_id_part_ascii((int)cp) || cp >= 0x80) ||
+          (esc == start && cp >= '0' && cp <= '9'))
+        fail_at(p, p->line, col_of(p, esc), "invalid unicode escape in identifier");
       continue;
     }
     if (c >= 0x80) {
@@ -602,9 +605,10 @@ static void lex_string(parser *p, token *t) {
       break;
     }
     if (c == '\\') {
+      size_t esc = p->pos;
       p->pos++;
       if (!decode_escape(p, &b, false))
-        FAIL_HERE(p, "invalid escape in string");
+        fail_at(p, p->line, col_of(p, esc), "invalid escape in string");
       continue;
     }
     sb_put(p, &b, p->src + p->pos, 1);
@@ -1071,7 +1075,10 @@ static node *parse_prop_name(parser *p, uint32_t *flags, bool allow_private) {
 
 static node *parse_method(parser *p, node *at_key, bool is_async, bool is_gen) {
   node *fn = mk_at(p, N_FUNC, at_key);
-  return parse_function_rest(p, fn, is_async, is_gen, true);
+  p->in_method++;
+  fn = parse_function_rest(p, fn, is_async, is_gen, true);
+  p->in_method--;
+  return fn;
 }
 
 static bool prop_name_follows(parser *p) {
@@ -1331,7 +1338,7 @@ static node *parse_primary(parser *p) {
     n->a->n = t->value_len;
     next(p);
     if (!is_name(p, "in"))
-      unexpected(p);
+      fail_at(p, n->line, n->col, "unexpected private name #%s", n->a->s);
     return n; /* the caller's binary loop reads `in obj` */
   }
   case T_PUNCT:
@@ -1479,6 +1486,8 @@ static node *parse_primary(parser *p) {
         return heighten(p, n, callee);
       }
       if (is_name(p, "super")) {
+        if (p->in_method <= 0)
+          FAIL_TOK(p, "'super' keyword unexpected here");
         n = mk(p, N_SUPER, t);
         next(p);
         if (!is_p(p, '(') && !is_p(p, '.') && !is_p(p, '['))
@@ -1518,10 +1527,9 @@ static node *parse_subscripts(parser *p, node *e) {
   for (;;) {
     if (is_p(p, '.') || is_p(p, P_OPT_DOT)) {
       bool opt = is_p(p, P_OPT_DOT);
-      token at = p->tok;
       next(p);
       if (opt && is_p(p, '(')) {
-        node *c = mk(p, N_CALL, &at);
+        node *c = mk_at(p, N_CALL, e);
         c->a = e;
         c->flags |= F_OPTIONAL;
         c->list = parse_args(p);
@@ -1531,7 +1539,7 @@ static node *parse_subscripts(parser *p, node *e) {
       }
       if (opt && is_p(p, '[')) {
         next(p);
-        node *m = mk(p, N_MEMBER, &at);
+        node *m = mk_at(p, N_MEMBER, e);
         m->a = e;
         m->b = parse_expr(p, false);
         m->flags |= F_COMPUTED | F_OPTIONAL;
@@ -1542,7 +1550,7 @@ static node *parse_subscripts(parser *p, node *e) {
       }
       if (opt && p->tok.type == T_TEMPLATE)
         FAIL_TOK(p, "tagged template in an optional chain");
-      node *m = mk(p, N_MEMBER, &at);
+      node *m = mk_at(p, N_MEMBER, e);
       m->a = e;
       if (opt) {
         m->flags |= F_OPTIONAL;
@@ -1560,7 +1568,7 @@ static node *parse_subscripts(parser *p, node *e) {
       next(p);
       e = heighten(p, m, e);
     } else if (is_p(p, '[')) {
-      node *m = mk(p, N_MEMBER, &p->tok);
+      node *m = mk_at(p, N_MEMBER, e);
       next(p);
       m->a = e;
       m->b = parse_expr(p, false);
@@ -1568,7 +1576,7 @@ static node *parse_subscripts(parser *p, node *e) {
       expect(p, ']');
       e = heighten(p, m, e);
     } else if (is_p(p, '(')) {
-      node *c = mk(p, N_CALL, &p->tok);
+      node *c = mk_at(p, N_CALL, e);
       c->a = e;
       c->list = parse_args(p);
       e = heighten(p, c, e);
@@ -1866,6 +1874,9 @@ static bool body_has_use_strict(node *body) {
 }
 
 static node *parse_function_rest(parser *p, node *fn, bool is_async, bool is_gen, bool is_method) {
+  int saved_method = p->in_method;
+  if (!is_method)
+    p->in_method = 0;
   fn->flags |= (is_async ? F_ASYNC : 0) | (is_gen ? F_GENERATOR : 0) | (is_method ? F_METHOD : 0);
   bool sa = p->in_async, sg = p->in_generator, sf = p->in_function, scf = p->in_class_field;
   p->in_async = is_async;
@@ -1897,6 +1908,7 @@ static node *parse_function_rest(parser *p, node *fn, bool is_async, bool is_gen
   p->in_generator = sg;
   p->in_function = sf;
   p->in_class_field = scf;
+  p->in_method = saved_method;
   return fn;
 }
 
@@ -1933,7 +1945,9 @@ static node *parse_class(parser *p, bool is_decl) {
         p->in_async = p->in_generator = false;
         p->in_function = true;
         p->in_class_field = true;
+        p->in_method++;
         node *blk = parse_block(p);
+        p->in_method--;
         p->in_async = sa;
         p->in_generator = sg;
         p->in_function = sf;
@@ -2000,7 +2014,9 @@ static node *parse_class(parser *p, bool is_decl) {
         p->in_async = p->in_generator = false;
         p->in_function = true;
         p->in_class_field = true;
+        p->in_method++;
         m->b = parse_assign(p, false);
+        p->in_method--;
         p->in_async = sa;
         p->in_generator = sg;
         p->in_function = sf;
