@@ -90,6 +90,7 @@
 "  }\n"
 "  return t;\n"
 "});\n"
+"def('setproto', function (o, v) { if (v === null || isObj(v)) setPrototypeOf(o, v); });\n"
 "def('pk', function (k) { return typeof k === 'symbol' ? k : String(k); });\n"
 "def('acc', function (o, k, kind, f) {\n"
 "  k = typeof k === 'symbol' ? k : String(k);\n"

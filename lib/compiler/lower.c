@@ -79,6 +79,7 @@ typedef struct lowerer {
   binding **table; /* hash: name -> innermost binding */
   size_t table_cap, table_used;
   int uniq;
+  int ntemps;
   bool module_exports;
   buf exports; /* "name:expr," pairs */
   buf *prog_decls;
@@ -304,11 +305,12 @@ static void scope_pop(lowerer *L) {
   L->sc = L->sc->parent;
 }
 
+/* Temporaries are numbered across the whole file: a loop body's function refers to the
+ * temporaries of the function around it. */
 static const char *temp(lowerer *L) {
   fn_ctx *f = L->fn;
-  while (f->loop_body && false)
-    f = f->parent;
-  const char *name = afmt(L, "$$%d", f->ntemps++);
+  f->ntemps++;
+  const char *name = afmt(L, "$$%d", L->ntemps++);
   b_put(L, &f->decls, ",", 1);
   b_put(L, &f->decls, name, strlen(name));
   return name;
@@ -486,7 +488,7 @@ static void destructure(lowerer *L, node *pat, const char *src, bool *first) {
     bool has_rest = false;
     if (!pat->list) { /* {} = v still requires an object-coercible value */
       sep(L, first);
-      putf(L, "__edgefn$oc(%s)", src);
+      putf(L, "%s = __edgefn$oc(%s)", temp(L), src);
     }
     for (node *p = pat->list; p; p = p->next)
       if (p->flags & F_SPREAD_PROP)
@@ -728,155 +730,103 @@ static void emit_call(lowerer *L, node *n) {
   put(L, ")");
 }
 
-/* Optional chains: the links from the base outwards, each lowered with a temporary and a
- * null test; a call right after a member keeps that member's object as `this`. */
-static void emit_chain_link(lowerer *L, node *n, const char *obj_text, const char *this_text);
-
-static void emit_chain(lowerer *L, node *n);
-
-/* Emits n (a link inside a chain) where an optional link short-circuits the whole chain:
- * returns after writing "(test ? void 0 : rest)". */
-static void emit_chain_inner(lowerer *L, node *n, const char **this_out) {
-  /* Find whether this link or any inner link is optional. */
-  node *inner = n->a;
-  bool inner_in_chain = inner && (inner->type == N_MEMBER || inner->type == N_CALL) &&
-                        (inner->flags & F_OPTIONAL || (inner->a && 1));
-  (void)inner_in_chain;
-  if (n->flags & F_OPTIONAL) {
-    const char *t = temp(L);
-    const char *self = NULL;
-    if (n->type == N_CALL && inner->type == N_MEMBER) {
-      /* a.b?.(): keep a as this */
-      self = temp(L);
-      buf b, *prev = capture_begin(L, &b);
-      putf(L, "(%s = ", self);
-      if (inner->a->type == N_MEMBER || inner->a->type == N_CALL) {
-        const char *dummy = NULL;
-        emit_chain_inner(L, inner->a, &dummy);
-      } else {
-        emit_expr(L, inner->a);
-      }
-      put(L, ")");
-      emit_member_key(L, inner);
-      char *obj = capture_end(L, &b, prev);
-      putf(L, "(%s = %s) == null ? void 0 : %s.call(%s", t, obj, t, self);
-      for (node *e = n->list; e; e = e->next) {
-        put(L, ", ");
-        emit_expr(L, e);
-      }
-      put(L, ")");
-    } else {
-      put(L, "(");
-      put(L, t);
-      put(L, " = ");
-      if (inner->type == N_MEMBER || inner->type == N_CALL) {
-        const char *dummy = NULL;
-        emit_chain_inner(L, inner, &dummy);
-      } else {
-        emit_expr(L, inner);
-      }
-      putf(L, ") == null ? void 0 : ");
-      emit_chain_link(L, n, t, NULL);
-    }
-    *this_out = NULL;
-    return;
-  }
-  /* not optional itself: is some inner link optional? then wrap */
-  bool any_opt = false;
-  for (node *x = n->a; x && (x->type == N_MEMBER || x->type == N_CALL); x = x->a)
-    if (x->flags & F_OPTIONAL) {
-      any_opt = true;
-      break;
-    }
-  if (!any_opt) {
-    emit_expr(L, n);
-    return;
-  }
-  /* Rewrite: find the outermost optional link below n; everything above it is "rest". */
-  node *opt = n->a;
-  while (!(opt->flags & F_OPTIONAL))
-    opt = opt->a;
-  /* Emit opt's own test, then the rest of the links from opt upward. Collect path. */
-  node *path[512];
-  int np = 0;
-  for (node *x = n; x != opt; x = x->a) {
-    if (np == 512)
-      unsupported(L, n, "optional chain too long");
-    path[np++] = x;
-  }
-  const char *t = temp(L);
-  node *inner2 = opt->a;
-  const char *self = NULL;
-  put(L, "(");
-  if (opt->type == N_CALL && inner2->type == N_MEMBER) {
-    self = temp(L);
-    putf(L, "(%s = (%s = ", t, self);
-    if (inner2->a->type == N_MEMBER || inner2->a->type == N_CALL) {
-      const char *dummy = NULL;
-      emit_chain_inner(L, inner2->a, &dummy);
-    } else {
-      emit_expr(L, inner2->a);
-    }
-    put(L, ")");
-    emit_member_key(L, inner2);
-    putf(L, ") == null ? void 0 : ");
-  } else {
-    putf(L, "(%s = ", t);
-    if (inner2->type == N_MEMBER || inner2->type == N_CALL) {
-      const char *dummy = NULL;
-      emit_chain_inner(L, inner2, &dummy);
-    } else {
-      emit_expr(L, inner2);
-    }
-    putf(L, ") == null ? void 0 : ");
-  }
-  /* opt link applied to t, then the outer links in order */
+/* Optional chains: the links are applied left to right; at each optional link the value so
+ * far goes into a temporary tested against null, and everything after sits in the else
+ * branch ("(t = a) == null ? void 0 : (u = t.b) == null ? void 0 : u.c"). A call right
+ * after an optional test of a member keeps that member's object as `this`. */
+static char *cap_expr(lowerer *L, node *n) {
   buf b, *prev = capture_begin(L, &b);
-  if (opt->type == N_CALL && self) {
-    putf(L, "%s.call(%s", t, self);
-    for (node *e = opt->list; e; e = e->next) {
-      put(L, ", ");
-      emit_expr(L, e);
-    }
-    put(L, ")");
-  } else {
-    emit_chain_link(L, opt, t, NULL);
-  }
-  char *acc = capture_end(L, &b, prev);
-  for (int i = np - 1; i >= 0; i--) {
-    node *x = path[i];
-    buf b2, *prev2 = capture_begin(L, &b2);
-    emit_chain_link(L, x, acc, NULL);
-    acc = capture_end(L, &b2, prev2);
-  }
-  put(L, acc);
-  put(L, ")");
-  *this_out = NULL;
+  emit_expr(L, n);
+  return capture_end(L, &b, prev);
 }
 
-/* Writes one link applied to obj_text: obj.key, obj[key] or obj(args). */
-static void emit_chain_link(lowerer *L, node *n, const char *obj_text, const char *this_text) {
-  (void)this_text;
-  if (n->type == N_MEMBER) {
-    put(L, obj_text);
-    emit_member_key(L, n);
-  } else {
-    put(L, obj_text);
-    if (list_has_spread(n->list)) {
-      put(L, ".apply(void 0, ");
-      emit_spread_array(L, n->list);
-      put(L, ")");
-    } else {
-      emit_args(L, n->list);
-    }
+static char *cap_key(lowerer *L, node *m) {
+  buf b, *prev = capture_begin(L, &b);
+  emit_member_key(L, m);
+  return capture_end(L, &b, prev);
+}
+
+static char *cap_args_rest(lowerer *L, node *list) {
+  buf b, *prev = capture_begin(L, &b);
+  for (node *e = list; e; e = e->next) {
+    put(L, ", ");
+    emit_expr(L, e);
   }
+  return capture_end(L, &b, prev);
 }
 
 static void emit_chain(lowerer *L, node *n) {
-  const char *dummy = NULL;
+  node *links[1024];
+  int nl = 0;
+  node *x = n->a;
+  while ((x->type == N_MEMBER || x->type == N_CALL) && x->a->type != N_SUPER) {
+    if (nl == (int)EDGEFN_ARRAY_LEN(links))
+      unsupported(L, n, "an optional chain this long");
+    links[nl++] = x;
+    x = x->a;
+  }
+  /* links[nl-1] is applied first, to the base x */
+  buf out, *prev = capture_begin(L, &out);
   put(L, "(");
-  emit_chain_inner(L, n->a, &dummy);
+  char *acc = cap_expr(L, x);
+  const char *obj = NULL; /* the object of acc when acc is a member access */
+  for (int i = nl - 1; i >= 0; i--) {
+    node *k = links[i];
+    bool next_is_opt_call = i > 0 && links[i - 1]->type == N_CALL &&
+                            ((links[i - 1]->flags & F_OPTIONAL) || list_has_spread(links[i - 1]->list));
+    if (k->flags & F_OPTIONAL) {
+      const char *t = temp(L);
+      putf(L, "(%s = %s) == null ? void 0 : ", t, acc);
+      acc = (char *)t;
+      if (k->type == N_CALL) {
+        char *args;
+        if (list_has_spread(k->list)) {
+          buf b, *p2 = capture_begin(L, &b);
+          putf(L, "%s.apply(%s, ", t, obj ? obj : "void 0");
+          emit_spread_array(L, k->list);
+          put(L, ")");
+          acc = capture_end(L, &b, p2);
+        } else {
+          args = cap_args_rest(L, k->list);
+          acc = obj ? afmt(L, "%s.call(%s%s)", t, obj, args)
+                    : afmt(L, "%s(%s)", t, *args ? args + 2 : "");
+        }
+        obj = NULL;
+        continue;
+      }
+    }
+    if (k->type == N_MEMBER) {
+      if (next_is_opt_call) {
+        const char *o = temp(L);
+        acc = afmt(L, "(%s = %s)", o, acc);
+        obj = o;
+      } else {
+        obj = NULL;
+      }
+      char *key = cap_key(L, k);
+      size_t al = strlen(acc), kl = strlen(key);
+      char *j = edgefn__arena_alloc(L->ar, al + kl + 1);
+      memcpy(j, acc, al);
+      memcpy(j + al, key, kl + 1);
+      acc = j;
+    } else { /* a call that is not itself optional: acc(args) keeps a member's this */
+      buf b, *p2 = capture_begin(L, &b);
+      if (list_has_spread(k->list)) {
+        putf(L, "%s.apply(%s, ", acc, obj ? obj : "void 0");
+        emit_spread_array(L, k->list);
+        put(L, ")");
+      } else {
+        put(L, acc);
+        emit_args(L, k->list);
+      }
+      acc = capture_end(L, &b, p2);
+      obj = NULL;
+    }
+  }
+  put(L, acc);
   put(L, ")");
+  char *text = capture_end(L, &out, prev);
+  put(L, text);
 }
 
 /* Member target split into object temp and key text, for compound assignments. */
@@ -1068,16 +1018,17 @@ static void emit_prop_key(lowerer *L, node *k) {
     emit_expr(L, k);
 }
 
+/* `__proto__: v` in a literal sets the prototype (Duktape would make an own property). */
+static bool is_proto_prop(node *p) {
+  return p->a && !(p->flags & (F_COMPUTED | F_SHORTHAND | F_METHOD | F_GET | F_SET | F_SPREAD_PROP)) &&
+         (p->a->type == N_IDENT || p->a->type == N_STR) && p->a->n == 9 &&
+         memcmp(p->a->s, "__proto__", 9) == 0;
+}
+
 static bool needs_object_lowering(node *obj) {
-  for (node *p = obj->list; p; p = p->next) {
-    if (p->flags & (F_COMPUTED | F_SPREAD_PROP))
+  for (node *p = obj->list; p; p = p->next)
+    if ((p->flags & (F_COMPUTED | F_SPREAD_PROP)) || is_proto_prop(p))
       return true;
-    if ((p->flags & (F_GET | F_SET)) && p->b->flags & (F_ASYNC | F_GENERATOR))
-      return true;
-    if (p->a && p->a->type == N_IDENT && p->a->n == 9 && memcmp(p->a->s, "__proto__", 9) == 0 &&
-        !(p->flags & (F_SHORTHAND | F_METHOD)))
-      return false;
-  }
   return false;
 }
 
@@ -1111,7 +1062,7 @@ static void emit_object(lowerer *L, node *n) {
   putf(L, "(%s = {", t);
   node *p = n->list;
   bool first = true;
-  for (; p && !(p->flags & (F_COMPUTED | F_SPREAD_PROP)); p = p->next) {
+  for (; p && !(p->flags & (F_COMPUTED | F_SPREAD_PROP)) && !is_proto_prop(p); p = p->next) {
     if (!first)
       put(L, ", ");
     first = false;
@@ -1134,6 +1085,12 @@ static void emit_object(lowerer *L, node *n) {
     sync(L, p->line);
     if (p->flags & F_SPREAD_PROP) {
       putf(L, "__edgefn$os(%s, ", t);
+      emit_expr(L, p->b);
+      put(L, ")");
+      continue;
+    }
+    if (is_proto_prop(p)) {
+      putf(L, "__edgefn$setproto(%s, ", t);
       emit_expr(L, p->b);
       put(L, ")");
       continue;
