@@ -1314,7 +1314,7 @@ static void emit_expr(lowerer *L, node *n) {
       return;
     }
     put(L, "new ");
-    if (n->a->type == N_CALL || n->a->type == N_CHAIN) {
+    if (n->a->type == N_CALL || n->a->type == N_CHAIN || n->a->type == N_CLASS) {
       put(L, "(");
       emit_expr(L, n->a);
       put(L, ")");
@@ -1503,13 +1503,15 @@ static void end_fn_body(lowerer *L, fn_ctx *f, buf *body, buf *prev) {
 
 static void emit_params_prologue(lowerer *L, node *params, bool *names_simple_out);
 
-/* Writes the parameter list "(a, $$p1, c)" and returns whether a prologue is needed. */
+/* Writes the parameter list and returns whether a prologue is needed. Only the parameters
+ * before the first default or rest are formal (so `length` is the spec's); the others are
+ * read from `arguments` in the prologue. */
 static bool emit_param_list(lowerer *L, node *params) {
   bool prologue = false;
   int i = 0;
   put(L, "(");
   for (node *p = params; p; p = p->next, i++) {
-    if (p->type == N_SPREAD) {
+    if (p->type == N_SPREAD || p->type == N_ASSIGN) {
       prologue = true;
       break;
     }
@@ -1535,15 +1537,16 @@ static void declare_param_cb(lowerer *L, node *id, void *ud) {
 static void emit_params_prologue(lowerer *L, node *params, bool *unused) {
   (void)unused;
   int i = 0;
+  bool formal = true;
   for (node *p = params; p; p = p->next, i++) {
-    if (p->type == N_IDENT)
-      continue;
+    if (p->type == N_SPREAD || p->type == N_ASSIGN)
+      formal = false;
     if (p->type == N_SPREAD) {
       bool first = true;
       put(L, "var ");
       const char *src = afmt(L, "Array.prototype.slice.call(arguments, %d)", i);
       if (p->a->type == N_IDENT) {
-        putn(L, p->a->s, p->a->n);
+        emit_ident_ref(L, p->a);
         putf(L, " = %s", src);
       } else {
         const char *t = afmt(L, "$$a%d", i);
@@ -1554,11 +1557,22 @@ static void emit_params_prologue(lowerer *L, node *params, bool *unused) {
       put(L, ";");
       break;
     }
-    const char *arg = afmt(L, "$$a%d", i);
-    if (p->type == N_ASSIGN && p->a->type == N_IDENT) {
-      /* fn(a = 1): a is declared from $$aN */
+    if (formal && p->type == N_IDENT)
+      continue;
+    const char *arg = formal ? afmt(L, "$$a%d", i) : afmt(L, "arguments[%d]", i);
+    if (p->type == N_IDENT) {
       put(L, "var ");
-      putn(L, p->a->s, p->a->n);
+      emit_ident_ref(L, p);
+      putf(L, " = %s;", arg);
+      continue;
+    }
+    if (!formal) { /* read once: a default or pattern refers to it twice */
+      putf(L, "var $$a%d = %s;", i, arg);
+      arg = afmt(L, "$$a%d", i);
+    }
+    if (p->type == N_ASSIGN && p->a->type == N_IDENT) {
+      put(L, "var ");
+      emit_ident_ref(L, p->a);
       putf(L, " = %s === void 0 ? (", arg);
       emit_expr(L, p->b);
       putf(L, ") : %s;", arg);
