@@ -27,6 +27,8 @@
 "  return it;\n"
 "}\n"
 "def('iter', iter);\n"
+"var ArrValues = Array.prototype[SymIter], ArrIterProto = getPrototypeOf([][SymIter]()), ArrNext = ArrIterProto.next;\n"
+"def('fa', function (o) { return isArray(o) && o[SymIter] === ArrValues && ArrIterProto.next === ArrNext ? o : null; });\n"
 "def('io', function (r) { if (!isObj(r)) throw new TE('Iterator result ' + r + ' is not an object'); });\n"
 "function close(it) {\n"
 "  var r = it['return'];\n"

@@ -66,7 +66,7 @@ struct class_ctx {
   class_ctx *parent;
   int id;
   const char *name_out; /* the class's inner name */
-  bool derived;
+  bool derived, has_fields;
   node *privates; /* list of N_MEMBER_DEF with private keys */
 };
 
@@ -680,7 +680,10 @@ static void emit_call(lowerer *L, node *n) {
       unsupported(L, n, "'super' call outside a derived class constructor");
     putf(L, "($$this = __edgefn$sc($$super%d, this, ", c->id);
     emit_spread_array(L, n->list);
-    putf(L, "), $$fi%d.call($$this), $$this)", c->id);
+    if (c->has_fields)
+      putf(L, "), $$fi%d.call($$this), $$this)", c->id);
+    else
+      put(L, "))");
     return;
   }
   if (callee->type == N_MEMBER && callee->a->type == N_SUPER) {
@@ -1592,6 +1595,23 @@ static void fn_declare_names(lowerer *L, node *fn) {
 
 static bool contains_lexical_decl_or_closure(node *n, bool want_closure);
 
+/* Whether a subtree has a node of this type, not looking into nested non-arrow functions. */
+static bool contains_type(node *n, int type, int depth) {
+  if (!n || depth > (int)EDGEFN_COMPILER_MAX_DEPTH * 10)
+    return false;
+  if (n->type == type)
+    return true;
+  if (n->type == N_FUNC && !(n->flags & F_ARROW) && depth > 0)
+    return false;
+  if (contains_type(n->a, type, depth + 1) || contains_type(n->b, type, depth + 1) ||
+      contains_type(n->c, type, depth + 1) || contains_type(n->d, type, depth + 1))
+    return true;
+  for (node *x = n->list; x; x = x->next)
+    if (contains_type(x, type, depth + 1))
+      return true;
+  return false;
+}
+
 /* Emits a function as an ES5 function expression or declaration body:
  * "function name(params){...}". name_out NULL = anonymous. */
 static void emit_function(lowerer *L, node *fn, const char *name_out) {
@@ -1738,9 +1758,14 @@ static void emit_class(lowerer *L, node *c, const char *name_out) {
       fk++;
     }
   }
-  /* instance field initializer */
-  putf(L, "var $$fi%d = function() {", cc.id);
-  {
+  /* instance field initializer (only when there are instance fields) */
+  bool has_fields = false;
+  for (node *m = c->list; m; m = m->next)
+    if (m->type == N_MEMBER_DEF && !(m->flags & F_STATIC) && (m->flags & F_FIELD))
+      has_fields = true;
+  cc.has_fields = has_fields;
+  putf(L, "var $$fi%d = %s", cc.id, has_fields ? "function() {" : "null;");
+  if (has_fields) {
     fn_ctx ff;
     begin_fn(L, &ff, NULL);
     ff.cls = NULL;
@@ -1765,8 +1790,8 @@ static void emit_class(lowerer *L, node *c, const char *name_out) {
       put(L, ");");
     }
     end_fn_body(L, &ff, &fb, fprev);
+    put(L, "};");
   }
-  put(L, "};");
   /* constructor */
   {
     fn_ctx cf;
@@ -1784,10 +1809,12 @@ static void emit_class(lowerer *L, node *c, const char *name_out) {
     }
     put(L, " {");
     buf cb, *cprev = capture_begin(L, &cb);
-    putf(L, "__edgefn$cc(this, %s); var $$nt = this.constructor;", cname);
+    putf(L, "if (!(this instanceof %s)) __edgefn$cc(this, %s);", cname, cname);
+    if (ctor && contains_type(ctor->b->b, N_NEW_TARGET, 0))
+      put(L, "var $$nt = this.constructor;");
     if (cc.derived)
       put(L, "var $$this;");
-    else
+    else if (has_fields)
       putf(L, "$$fi%d.call(this);", cc.id);
     if (prologue)
       emit_params_prologue(L, ctor->b->list, NULL);
@@ -1795,8 +1822,9 @@ static void emit_class(lowerer *L, node *c, const char *name_out) {
       collect_var_names(L, ctor->b->b->list, &cf);
       emit_stmts(L, ctor->b->b->list, true);
     } else if (cc.derived) {
-      putf(L, "$$this = __edgefn$sc($$super%d, this, arguments); $$fi%d.call($$this);", cc.id,
-           cc.id);
+      putf(L, "$$this = __edgefn$sc($$super%d, this, arguments);", cc.id);
+      if (has_fields)
+        putf(L, "$$fi%d.call($$this);", cc.id);
     }
     if (cc.derived)
       put(L, "return $$this;");
@@ -2267,18 +2295,32 @@ static void emit_for_of(lowerer *L, node *n, const char *labels) {
     pattern_names(left->list->a, decl_name_cb, L, owner);
   }
   const char *it = temp(L), *st = temp(L), *ok = temp(L);
-  putf(L, "%s = %s(", it, is_await ? "__edgefn$aiter" : "__edgefn$iter");
-  emit_expr(L, n->b);
-  putf(L, "); %s = false; try {", ok);
-  put_labels(L, labels);
-  if (is_await)
+  const char *value;
+  if (is_await) {
+    putf(L, "%s = __edgefn$aiter(", it);
+    emit_expr(L, n->b);
+    putf(L, "); %s = false; try {", ok);
+    put_labels(L, labels);
     putf(L, "for (;;) {%s = true; %s = __edgefn$await(%s.next()); __edgefn$io(%s); if (%s.done) break; %s = false;",
          ok, st, it, st, st, ok);
-  else
-    putf(L, "for (;;) {%s = true; %s = %s.next(); __edgefn$io(%s); if (%s.done) break; %s = false;", ok,
-         st, it, st, st, ok);
+    value = afmt(L, "%s.value", st);
+  } else {
+    /* Arrays whose iteration nobody replaced are walked by index (what their iterator
+     * does, without a call and a result object per value); anything else through its
+     * iterator. */
+    const char *arr = temp(L), *idx = temp(L), *v = temp(L);
+    putf(L, "%s = __edgefn$fa(%s = ", arr, it);
+    emit_expr(L, n->b);
+    putf(L, "); %s = %s ? null : __edgefn$iter(%s); %s = 0; %s = !!%s; try {", it, arr, it, idx,
+         ok, arr);
+    put_labels(L, labels);
+    putf(L, "for (;;) {if (%s) { if (%s >= %s.length) break; %s = %s[%s++]; } else { %s = true; "
+            "%s = %s.next(); __edgefn$io(%s); if (%s.done) break; %s = false; %s = %s.value; }",
+         arr, idx, arr, v, arr, idx, ok, st, it, st, st, ok, v, st);
+    value = v;
+  }
   push_loop_labels(L, labels);
-  forof_pre fp = {left, afmt(L, "%s.value", st)};
+  forof_pre fp = {left, value};
   emit_loop_body(L, n->c, wrap, labels, NULL, forof_assign, &fp);
   pop_loop_labels(L, labels);
   if (is_await)
