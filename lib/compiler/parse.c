@@ -84,13 +84,17 @@ static const char *const punct_multi[] = {
     ">>", ">>>", "**", "=>", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=",
     ">>>=", "**=", "&&=", "||=", "?\?=", "typeof", "void", "delete", "in", "instanceof"};
 
+/* Single-character punctuators, each followed by its terminator; an empty entry ends it. */
+static const char singles[] = "!\0%\0&\0(\0)\0*\0+\0,\0-\0.\0/\0:\0;\0<\0=\0>\0?\0@\0[\0]\0^\0{\0|\0}"
+                              "\0~\0";
+
 const char *edgefn__punct_text(int p) {
-  static char single[128][2];
-  if (p < 128) {
-    single[p][0] = (char)p;
-    return single[p];
-  }
-  return punct_multi[p - P_ELLIPSIS];
+  if (p >= P_ELLIPSIS && p < P_LAST)
+    return punct_multi[p - P_ELLIPSIS];
+  for (const char *c = singles; *c; c += 2)
+    if (*c == p)
+      return c;
+  return "?";
 }
 
 /* ---- lexer ---- */
