@@ -2444,6 +2444,30 @@ node *edgefn__parse(arena *a, const char *src, size_t len, parse_error *e) {
     return NULL;
   }
   a->oom = saved ? saved : &p.jb;
+  /* The source must be UTF-8 (Duktape reads the lowered text as UTF-8 too); surrogates
+   * encoded on their own (CESU-8) are accepted, as Duktape does. */
+  for (size_t i = 0; i < len;) {
+    unsigned char c = (unsigned char)src[i];
+    size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
+                                                   : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    bool ok = n > 0 && i + n <= len;
+    for (size_t k = 1; ok && k < n; k++)
+      ok = ((unsigned char)src[i + k] & 0xC0) == 0x80;
+    if (!ok) {
+      p.pos = i;
+      fail_at(&p, p.line, col_of(&p, i), "invalid UTF-8 in source");
+    }
+    if (c == '\n') {
+      p.line++;
+      p.line_start = i + 1;
+    }
+    i += n;
+  }
+  p.line = 1;
+  p.line_start = 0;
+  p.cc_line_start = 0;
+  p.cc_pos = 0;
+  p.cc_col = 1;
   /* A byte-order mark is whitespace. */
   if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)
     p.pos = 3;

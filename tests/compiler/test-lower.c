@@ -47,6 +47,7 @@ TEST(compiler_modern_syntax_errors) {
       {"class A extends B { constructor() { super(); } }; super.x;", 1, 51, "'super' keyword unexpected here"},
       {"obj?.a`tpl`;", 1, 7, "tagged template"},
       {"let é = 1; let ü = 2 3;", 1, 22, "unexpected token '3'"},
+      {"var a = 1;\nvar b\xa9 = 2;", 2, 6, "invalid UTF-8"},
   };
   int failed = 0;
   for (size_t i = 0; i < EDGEFN_ARRAY_LEN(cases); i++) {
