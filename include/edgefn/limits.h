@@ -130,5 +130,11 @@
 
 /* The Redis KV backend: time a command may take before the connection is dropped. */
 #define EDGEFN_DEFAULT_KV_REDIS_TIMEOUT_MS 5000u
+/* The ES2022 compiler (edgefn_script_new): the deepest nesting of statements and
+ * expressions it accepts (deeper source is a SyntaxError, so hostile input cannot exhaust the
+ * C stack), and the memory it keeps between compilations for its syntax trees (fresh pages
+ * cost more than the parse itself on some hosts). */
+#define EDGEFN_COMPILER_MAX_DEPTH 400u
+#define EDGEFN_COMPILER_ARENA_CACHE (16u * 1024u * 1024u)
 
 #endif /* EDGEFN_LIMITS_H */

@@ -3,8 +3,8 @@
  *
  * A script is compiled once from JavaScript source into Duktape bytecode and is then
  * immutable: any number of runtimes on any threads may be created from it at the same time.
- * Source is ES5.1 today (docs/javascript.md); the modern-syntax compiler will lower ES2022
- * here.
+ * Source is ES2022 (docs/javascript.md): the library's compiler lowers it to the ES5 Duktape
+ * runs, keeping the source's line numbers, and syntax errors report line and column.
  * Bytecode is only ever produced by this library; it is never accepted from outside,
  * because Duktape does not validate bytecode it loads.
  */

@@ -5,6 +5,7 @@
  * limits only record an exchange's outcome; after each entry into JavaScript returns,
  * deliver_ready() hands finished responses to the host. A host callback therefore never
  * runs with script frames on the stack, and may dispatch the next request at once. */
+#include "compiler/lower.h"
 #include "js/runtime.h"
 
 #include "compiler/compiler.h"
@@ -579,6 +580,9 @@ static duk_ret_t install_safe(duk_context *ctx, void *udata) {
   duk_pop(ctx);
 
   edgefn__globals_install(ctx);
+  /* compiler: the helpers lowered ES2022 calls (lib/compiler/helpers.c) */
+  edgefn__lower_helpers_install(ctx);
+  /* after the helpers: hardening removes what scripts must not reach */
   edgefn__sandbox_harden(ctx, (((edgefn_runtime *)udata)->flags & EDGEFN_RUNTIME_ALLOW_EVAL) != 0);
   return 0;
 }

@@ -612,7 +612,7 @@ def reload_checks(g, port, tmp):
         time.sleep(0.5)
         r = request(port, '/fn/q', host='site.test')
         check(r.body == b'function v2 /fn/q', 'after broken script: %r' % r.body)
-        check(re.search(r'bad\.js:1:\d+: SyntaxError', g.stderr()), 'no script error logged')
+        check(re.search(r'bad\.js:\d+:\d+: SyntaxError', g.stderr()), 'no script error logged')
     run('a bad configuration on SIGHUP is refused, logged, and the old one keeps serving',
         t_bad_reload)
 

@@ -1,0 +1,76 @@
+/* The runtime lowered code calls (helpers.js.h), compiled to bytecode once per process
+ * and installed into each heap: never source parsed per request. */
+#include "compiler/lower.h"
+#include "js/js.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char helpers_src[] =
+#include "compiler/helpers.js.h"
+    ;
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static uint8_t *helpers_bc;
+static size_t helpers_bc_len;
+
+static duk_ret_t compile_helpers(duk_context *ctx, void *udata) {
+  (void)udata;
+  duk_push_string(ctx, "<edgefn helpers>");
+  duk_compile_lstring_filename(ctx, DUK_COMPILE_FUNCTION, helpers_src, sizeof(helpers_src) - 1);
+  duk_dump_function(ctx);
+  return 1;
+}
+
+static void build_bytecode(void) {
+  duk_context *ctx = edgefn__heap_new(NULL);
+  if (!ctx)
+    return;
+  if (duk_safe_call(ctx, compile_helpers, NULL, 0, 1) == DUK_EXEC_SUCCESS) {
+    duk_size_t len = 0;
+    const void *bc = duk_get_buffer(ctx, -1, &len);
+    helpers_bc = malloc(len ? len : 1);
+    if (helpers_bc) {
+      memcpy(helpers_bc, bc, len);
+      helpers_bc_len = len;
+    }
+  } else {
+    fprintf(stderr, "libedgefn: compiler helpers do not compile: %s\n",
+            duk_safe_to_string(ctx, -1));
+  }
+  duk_destroy_heap(ctx);
+}
+
+/* nat(f): true for C functions, which super() must construct rather than call. */
+static duk_ret_t helper_nat(duk_context *ctx) {
+  duk_push_boolean(ctx, duk_is_c_function(ctx, 0) || duk_is_bound_function(ctx, 0));
+  return 1;
+}
+
+/* pn(name): a fresh hidden symbol for one class's #name; hidden symbols never show in
+ * enumeration, Object.getOwnPropertySymbols or JSON, so the field stays private. */
+static duk_ret_t helper_pn(duk_context *ctx) {
+  static _Atomic unsigned long counter;
+  unsigned long n = ++counter;
+  char key[160];
+  snprintf(key, sizeof(key), "\xFF" "edgefn#%lu#%.100s", n, duk_safe_to_string(ctx, 0));
+  duk_push_string(ctx, key);
+  return 1;
+}
+
+void edgefn__lower_helpers_install(duk_context *ctx) {
+  pthread_once(&once, build_bytecode);
+  if (!helpers_bc)
+    (void)duk_error(ctx, DUK_ERR_ERROR, "compiler helpers unavailable");
+  duk_push_external_buffer(ctx);
+  duk_config_buffer(ctx, -1, helpers_bc, helpers_bc_len);
+  duk_load_function(ctx);
+  duk_push_undefined(ctx);
+  duk_push_global_object(ctx);
+  duk_push_c_function(ctx, helper_nat, 1);
+  duk_push_c_function(ctx, helper_pn, 1);
+  duk_call_method(ctx, 3);
+  duk_pop(ctx);
+}

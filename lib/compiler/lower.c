@@ -1,0 +1,2810 @@
+/* Lowering: walks the tree from parse.c and writes ES5 that Duktape compiles.
+ *
+ * Line numbers: output is written on the source line of each statement and expression
+ * (newlines are only ever inserted to catch up with the source), so Duktape's lineNumber
+ * and stack traces name the author's lines without a separate map.
+ *
+ * Names the output introduces: `$$`-prefixed temporaries and aliases local to each
+ * function, renamed block-scoped bindings (`name$N`), and `__edgefn$*` helpers installed
+ * once per heap by helpers.c (non-writable, non-enumerable globals). */
+#include "compiler/ast.h"
+#include "compiler/lower.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct buf {
+  char *d;
+  size_t n, cap;
+} buf;
+
+typedef struct binding binding;
+struct binding {
+  const char *name;
+  uint32_t n;
+  const char *out; /* emitted name */
+  bool is_const;
+  binding *shadowed, *next_in_scope;
+};
+
+typedef struct scope scope;
+struct scope {
+  scope *parent;
+  binding *list;
+};
+
+enum jump_kind { J_LOOP, J_SWITCH, J_LABEL };
+typedef struct jump {
+  int kind;
+  const char *label; /* labels applying to this statement (J_LABEL: the label) */
+  uint32_t label_n;
+} jump;
+
+typedef struct class_ctx class_ctx;
+typedef struct fn_ctx fn_ctx;
+struct fn_ctx {
+  fn_ctx *parent;
+  node *fn;       /* NULL for the program */
+  bool lexical;   /* arrow or loop body: this/arguments come from the enclosing function */
+  bool loop_body; /* the per-iteration function of a loop */
+  bool generator, async, derived_ctor, class_ctor, static_ctx;
+  bool uses_this, uses_args, has_name_for_nt;
+  class_ctx *cls;
+  int ntemps;
+  buf decls; /* names to declare at the top of the function: ",a,b" */
+  jump jumps[64];
+  int njumps;
+  /* loop bodies: what the dispatch after the call must handle */
+  const char *wrapped_label; /* labels of the wrapped loop, "\0"-separated list */
+  bool used_break, used_return;
+  buf outer_jumps; /* "b:L\n" / "c:L\n" codes used */
+};
+
+struct class_ctx {
+  class_ctx *parent;
+  int id;
+  const char *name_out; /* the class's inner name */
+  bool derived, has_fields;
+  node *privates; /* list of N_MEMBER_DEF with private keys */
+};
+
+typedef struct lowerer {
+  arena *ar;
+  buf *out;
+  int line; /* the output's current line (1-based) */
+  fn_ctx *fn;
+  scope *sc;
+  binding **table; /* hash: name -> innermost binding */
+  size_t table_cap, table_used;
+  int uniq;
+  int ntemps;
+  bool module_exports;
+  buf exports; /* "name:expr," pairs */
+  buf *prog_decls;
+  jmp_buf *oom;
+  parse_error *err;
+  bool initializing; /* writing a declaration: consts may be assigned */
+} lowerer;
+
+/* ---- output ---- */
+
+static void b_put(lowerer *L, buf *b, const char *s, size_t n) {
+  if (b->n + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 256;
+    while (cap < b->n + n + 1)
+      cap *= 2;
+    char *d = realloc(b->d, cap);
+    if (!d)
+      longjmp(*L->oom, 1);
+    b->d = d;
+    b->cap = cap;
+  }
+  memcpy(b->d + b->n, s, n);
+  b->n += n;
+  b->d[b->n] = '\0';
+}
+
+static void put(lowerer *L, const char *s) { b_put(L, L->out, s, strlen(s)); }
+static void putn(lowerer *L, const char *s, size_t n) { b_put(L, L->out, s, n); }
+static void putf(lowerer *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void putf(lowerer *L, const char *fmt, ...) {
+  char tmp[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+  va_end(ap);
+  if (n > 0)
+    putn(L, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+static void sync(lowerer *L, int line) {
+  while (L->line < line) {
+    put(L, "\n");
+    L->line++;
+  }
+}
+
+static char *astrdup(lowerer *L, const char *s, size_t n) {
+  char *d = edgefn__arena_alloc(L->ar, n + 1);
+  memcpy(d, s, n);
+  d[n] = '\0';
+  return d;
+}
+
+static char *afmt(lowerer *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *afmt(lowerer *L, const char *fmt, ...) {
+  char tmp[256];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    n = 0;
+  return astrdup(L, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+/* A JS string literal for UTF-8 bytes (non-ASCII written as \u escapes, so Duktape reads
+ * exactly these UTF-16 code units). */
+static void put_str_lit(lowerer *L, const char *s, size_t n) {
+  put(L, "\"");
+  size_t run = 0;
+  for (size_t i = 0; i < n;) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+      i++;
+      run++;
+      continue;
+    }
+    if (run)
+      putn(L, s + i - run, run);
+    run = 0;
+    if (c == '"' || c == '\\') {
+      char esc[2] = {'\\', (char)c};
+      putn(L, esc, 2);
+      i++;
+      continue;
+    }
+    if (c < 0x80) {
+      putf(L, "\\u%04x", c);
+      i++;
+      continue;
+    }
+    uint32_t cp;
+    size_t len;
+    if ((c & 0xE0) == 0xC0 && i + 1 < n) {
+      cp = ((uint32_t)(c & 0x1F) << 6) | ((unsigned char)s[i + 1] & 0x3F);
+      len = 2;
+    } else if ((c & 0xF0) == 0xE0 && i + 2 < n) {
+      cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)((unsigned char)s[i + 1] & 0x3F) << 6) |
+           ((unsigned char)s[i + 2] & 0x3F);
+      len = 3;
+    } else if ((c & 0xF8) == 0xF0 && i + 3 < n) {
+      cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)((unsigned char)s[i + 1] & 0x3F) << 12) |
+           ((uint32_t)((unsigned char)s[i + 2] & 0x3F) << 6) | ((unsigned char)s[i + 3] & 0x3F);
+      len = 4;
+    } else {
+      cp = 0xFFFD;
+      len = 1;
+    }
+    i += len;
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      putf(L, "\\u%04x\\u%04x", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+    } else {
+      putf(L, "\\u%04x", cp);
+    }
+  }
+  if (run)
+    putn(L, s + n - run, run);
+  put(L, "\"");
+}
+
+
+/* Emitting into a side buffer: returns the previous buffer. */
+static buf *capture_begin(lowerer *L, buf *b) {
+  buf *prev = L->out;
+  memset(b, 0, sizeof(*b));
+  L->out = b;
+  return prev;
+}
+static char *capture_end(lowerer *L, buf *b, buf *prev) {
+  L->out = prev;
+  char *s = astrdup(L, b->d ? b->d : "", b->n);
+  free(b->d);
+  return s;
+}
+
+/* ---- names ---- */
+
+static size_t hash_name(const char *s, size_t n) {
+  size_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+static binding **slot_for(lowerer *L, const char *s, size_t n) {
+  size_t mask = L->table_cap - 1;
+  size_t i = hash_name(s, n) & mask;
+  for (;;) {
+    binding **slot = &L->table[i];
+    /* a slot belongs to a name forever once used, even when its chain empties */
+    if (!*slot)
+      return slot;
+    if ((*slot)->n == n && memcmp((*slot)->name, s, n) == 0)
+      return slot;
+    i = (i + 1) & mask;
+  }
+}
+
+/* Slots whose chain emptied keep a sentinel binding with out == NULL. */
+static binding *lookup(lowerer *L, const char *s, size_t n) {
+  binding *b = *slot_for(L, s, n);
+  return b && b->out ? b : NULL;
+}
+
+static void grow_table(lowerer *L) {
+  binding **old = L->table;
+  size_t old_cap = L->table_cap;
+  L->table_cap *= 2;
+  L->table = calloc(L->table_cap, sizeof(binding *));
+  if (!L->table)
+    longjmp(*L->oom, 1);
+  L->table_used = 0;
+  for (size_t i = 0; i < old_cap; i++)
+    if (old[i]) {
+      *slot_for(L, old[i]->name, old[i]->n) = old[i];
+      L->table_used++;
+    }
+  free(old);
+}
+
+static void declare(lowerer *L, const char *name, size_t n, const char *out, bool is_const) {
+  if ((L->table_used + 1) * 2 > L->table_cap)
+    grow_table(L);
+  binding **slot = slot_for(L, name, n);
+  if (*slot && (*slot)->out == NULL) { /* sentinel: reuse */
+    *slot = NULL;
+    L->table_used--;
+  }
+  if (!*slot)
+    L->table_used++;
+  binding *b = edgefn__arena_alloc(L->ar, sizeof(*b));
+  b->name = name;
+  b->n = (uint32_t)n;
+  b->out = out;
+  b->is_const = is_const;
+  b->shadowed = *slot;
+  *slot = b;
+  b->next_in_scope = L->sc->list;
+  L->sc->list = b;
+}
+
+static void scope_push(lowerer *L) {
+  scope *s = edgefn__arena_alloc(L->ar, sizeof(*s));
+  s->parent = L->sc;
+  s->list = NULL;
+  L->sc = s;
+}
+
+static void scope_pop(lowerer *L) {
+  for (binding *b = L->sc->list; b; b = b->next_in_scope) {
+    binding **slot = slot_for(L, b->name, b->n);
+    if (b->shadowed) {
+      *slot = b->shadowed;
+    } else {
+      binding *sent = edgefn__arena_alloc(L->ar, sizeof(*sent));
+      memset(sent, 0, sizeof(*sent));
+      sent->name = b->name;
+      sent->n = b->n;
+      *slot = sent;
+    }
+  }
+  L->sc = L->sc->parent;
+}
+
+/* Temporaries are numbered across the whole file: a loop body's function refers to the
+ * temporaries of the function around it. */
+static const char *temp(lowerer *L) {
+  fn_ctx *f = L->fn;
+  f->ntemps++;
+  const char *name = afmt(L, "$$%d", L->ntemps++);
+  b_put(L, &f->decls, ",", 1);
+  b_put(L, &f->decls, name, strlen(name));
+  return name;
+}
+
+/* The function that owns `var`s (loop bodies hoist theirs out). */
+static fn_ctx *var_owner(lowerer *L) {
+  fn_ctx *f = L->fn;
+  while (f->loop_body)
+    f = f->parent;
+  return f;
+}
+
+static void add_decl(fn_ctx *f, lowerer *L, const char *name) {
+  b_put(L, &f->decls, ",", 1);
+  b_put(L, &f->decls, name, strlen(name));
+}
+
+/* ---- forward declarations ---- */
+
+static void emit_expr(lowerer *L, node *n);
+static void emit_stmt(lowerer *L, node *n);
+static void emit_stmts(lowerer *L, node *list, bool function_top);
+static void emit_function(lowerer *L, node *fn, const char *name_out);
+static void emit_class(lowerer *L, node *c, const char *name_out);
+
+static _Noreturn void unsupported(lowerer *L, node *n, const char *what);
+
+/* ---- this / arguments ---- */
+
+static fn_ctx *this_owner(lowerer *L) {
+  fn_ctx *f = L->fn;
+  while (f->lexical && f->parent)
+    f = f->parent;
+  return f;
+}
+
+static void emit_this(lowerer *L) {
+  fn_ctx *o = this_owner(L);
+  if (o->derived_ctor) {
+    put(L, "$$this");
+    return;
+  }
+  if (o == L->fn) {
+    put(L, "this");
+    return;
+  }
+  o->uses_this = true;
+  put(L, "$$this");
+}
+
+/* ---- patterns (destructuring) ---- */
+
+static void pattern_names(node *p, void (*fn)(lowerer *, node *, void *), lowerer *L, void *ud) {
+  if (!p)
+    return;
+  switch (p->type) {
+  case N_IDENT:
+    fn(L, p, ud);
+    break;
+  case N_ASSIGN:
+    pattern_names(p->a, fn, L, ud);
+    break;
+  case N_SPREAD:
+    pattern_names(p->a, fn, L, ud);
+    break;
+  case N_ARRAY:
+    for (node *e = p->list; e; e = e->next)
+      if (e->type != N_HOLE)
+        pattern_names(e, fn, L, ud);
+    break;
+  case N_OBJECT:
+    for (node *e = p->list; e; e = e->next)
+      pattern_names(e->b, fn, L, ud);
+    break;
+  default:
+    break;
+  }
+}
+
+static void emit_ident_ref(lowerer *L, node *id) {
+  binding *b = lookup(L, id->s, id->n);
+  if (b)
+    put(L, b->out);
+  else if (id->n == 9 && memcmp(id->s, "arguments", 9) == 0 && this_owner(L) != L->fn) {
+    this_owner(L)->uses_args = true;
+    put(L, "$$args");
+  } else
+    putn(L, id->s, id->n);
+}
+
+/* Emits "target = value" for an assignment target (identifier or member). */
+static void emit_target_assign(lowerer *L, node *t, const char *value) {
+  if (t->type == N_IDENT) {
+    binding *b = lookup(L, t->s, t->n);
+    if (b && b->is_const && !L->initializing) {
+      putf(L, "(%s, __edgefn$ce(", value);
+      put_str_lit(L, t->s, t->n);
+      put(L, "))");
+      return;
+    }
+    emit_ident_ref(L, t);
+  } else {
+    emit_expr(L, t);
+  }
+  put(L, " = ");
+  put(L, value);
+}
+
+/* Writes the pieces of a destructuring of `src` (a name or temporary) into `pattern` as
+ * a comma-separated list: "a = $$0.a, b = ...". first tracks the separator. */
+static void destructure(lowerer *L, node *pat, const char *src, bool *first);
+
+static void sep(lowerer *L, bool *first) {
+  if (!*first)
+    put(L, ", ");
+  *first = false;
+}
+
+static void destructure_element(lowerer *L, node *target, const char *value_expr, bool *first) {
+  node *def = NULL;
+  if (target->type == N_ASSIGN) {
+    def = target->b;
+    target = target->a;
+  }
+  const char *v = value_expr;
+  if (def) {
+    const char *t = temp(L);
+    buf b, *prev = capture_begin(L, &b);
+    putf(L, "(%s = %s) === void 0 ? (", t, value_expr);
+    emit_expr(L, def);
+    putf(L, ") : %s", t);
+    v = capture_end(L, &b, prev);
+    if (target->type == N_IDENT || target->type == N_MEMBER)
+      v = afmt(L, "(%s)", v);
+  }
+  if (target->type == N_IDENT || target->type == N_MEMBER) {
+    sep(L, first);
+    emit_target_assign(L, target, v);
+    return;
+  }
+  const char *t = temp(L);
+  sep(L, first);
+  putf(L, "%s = %s", t, v);
+  destructure(L, target, t, first);
+}
+
+static void destructure(lowerer *L, node *pat, const char *src, bool *first) {
+  if (pat->type == N_ARRAY) {
+    int count = 0;
+    bool rest = false;
+    for (node *e = pat->list; e; e = e->next) {
+      if (e->type == N_SPREAD)
+        rest = true;
+      else
+        count++;
+    }
+    const char *arr = temp(L);
+    sep(L, first);
+    putf(L, "%s = __edgefn$ad(%s, %d, %s)", arr, src, count, rest ? "true" : "false");
+    int i = 0;
+    for (node *e = pat->list; e; e = e->next, i++) {
+      if (e->type == N_HOLE)
+        continue;
+      if (e->type == N_SPREAD) {
+        destructure_element(L, e->a, afmt(L, "%s[%d]", arr, i), first);
+        continue;
+      }
+      destructure_element(L, e, afmt(L, "%s[%d]", arr, i), first);
+    }
+    return;
+  }
+  if (pat->type == N_OBJECT) {
+    buf keys = {0};
+    bool has_rest = false;
+    if (!pat->list) { /* {} = v still requires an object-coercible value */
+      sep(L, first);
+      putf(L, "%s = __edgefn$oc(%s)", temp(L), src);
+    }
+    for (node *p = pat->list; p; p = p->next)
+      if (p->flags & F_SPREAD_PROP)
+        has_rest = true;
+    for (node *p = pat->list; p; p = p->next) {
+      if (p->flags & F_SPREAD_PROP) {
+        buf b, *prev = capture_begin(L, &b);
+        putf(L, "__edgefn$or(%s, [%s])", src, keys.d ? keys.d + 1 : "");
+        char *v = capture_end(L, &b, prev);
+        destructure_element(L, p->b, v, first);
+        continue;
+      }
+      const char *access;
+      if (p->flags & F_COMPUTED) {
+        const char *k = temp(L);
+        sep(L, first);
+        putf(L, "%s = __edgefn$pk(", k);
+        emit_expr(L, p->a);
+        put(L, ")");
+        access = afmt(L, "%s[%s]", src, k);
+        if (has_rest) {
+          buf *prev = L->out;
+          L->out = &keys;
+          putf(L, ",%s", k);
+          L->out = prev;
+        }
+      } else {
+        buf b, *prev = capture_begin(L, &b);
+        put(L, src);
+        put(L, "[");
+        if (p->a->type == N_NUM)
+          putn(L, p->a->s, p->a->n);
+        else
+          put_str_lit(L, p->a->s, p->a->n);
+        put(L, "]");
+        access = capture_end(L, &b, prev);
+        if (has_rest) {
+          buf *pv = L->out;
+          L->out = &keys;
+          put(L, ",");
+          if (p->a->type == N_NUM) {
+            put(L, "String(");
+            putn(L, p->a->s, p->a->n);
+            put(L, ")");
+          } else {
+            put_str_lit(L, p->a->s, p->a->n);
+          }
+          L->out = pv;
+        }
+      }
+      destructure_element(L, p->b, access, first);
+    }
+    free(keys.d);
+    return;
+  }
+  destructure_element(L, pat, src, first);
+}
+
+/* ---- expressions ---- */
+
+
+static bool list_has_spread(node *list) {
+  for (node *e = list; e; e = e->next)
+    if (e->type == N_SPREAD)
+      return true;
+  return false;
+}
+
+/* An array value from elements that may contain spreads: [a, b].concat(__edgefn$sa(c), [d]) */
+static void emit_spread_array(lowerer *L, node *list) {
+  bool started = false, open = false;
+  int groups = 0;
+  for (node *e = list; e; e = e->next) {
+    if (e->type == N_SPREAD) {
+      if (open) {
+        put(L, "]");
+        open = false;
+      }
+      if (!started) {
+        put(L, "__edgefn$sa(");
+        emit_expr(L, e->a);
+        put(L, ")");
+        started = true;
+      } else {
+        put(L, groups == 1 ? ".concat(" : ", ");
+        put(L, "__edgefn$sa(");
+        emit_expr(L, e->a);
+        put(L, ")");
+      }
+      groups++;
+    } else {
+      if (!open) {
+        if (started)
+          put(L, groups == 1 ? ".concat([" : ", [");
+        else
+          put(L, "[");
+        open = true;
+        started = true;
+        groups++;
+      } else {
+        put(L, ", ");
+      }
+      if (e->type == N_HOLE)
+        put(L, "void 0");
+      else
+        emit_expr(L, e);
+    }
+  }
+  if (open)
+    put(L, "]");
+  if (groups > 1)
+    put(L, ")");
+  if (!started)
+    put(L, "[]");
+}
+
+static void emit_args(lowerer *L, node *list) {
+  put(L, "(");
+  for (node *e = list; e; e = e->next) {
+    if (e != list)
+      put(L, ", ");
+    emit_expr(L, e);
+  }
+  put(L, ")");
+}
+
+static void emit_member_key(lowerer *L, node *m) {
+  if (m->flags & F_COMPUTED) {
+    put(L, "[");
+    emit_expr(L, m->b);
+    put(L, "]");
+  } else if (m->b->type == N_PRIVATE) {
+    put(L, "[");
+    emit_expr(L, m->b);
+    put(L, "]");
+  } else {
+    put(L, ".");
+    putn(L, m->b->s, m->b->n);
+  }
+}
+
+static class_ctx *cur_class(lowerer *L) {
+  for (fn_ctx *f = L->fn; f; f = f->parent)
+    if (f->cls)
+      return f->cls;
+  return NULL;
+}
+
+static fn_ctx *home_fn(lowerer *L) {
+  fn_ctx *f = L->fn;
+  while (f && (f->lexical) && f->parent)
+    f = f->parent;
+  return f;
+}
+
+/* super.x: the object to look x up on. */
+static void emit_super_base(lowerer *L, node *at) {
+  fn_ctx *h = home_fn(L);
+  class_ctx *c = cur_class(L);
+  if (!c || !h)
+    unsupported(L, at, "'super' outside a class method");
+  bool is_static = false;
+  for (fn_ctx *f = L->fn; f; f = f->parent) {
+    is_static = is_static || f->static_ctx;
+    if (f->cls)
+      break;
+  }
+  if (is_static)
+    putf(L, "Object.getPrototypeOf(%s)", c->name_out);
+  else
+    putf(L, "Object.getPrototypeOf(%s.prototype)", c->name_out);
+}
+
+static void emit_super_key(lowerer *L, node *m) {
+  if (m->flags & F_COMPUTED)
+    emit_expr(L, m->b);
+  else
+    put_str_lit(L, m->b->s, m->b->n);
+}
+
+/* Calls: keeps `this` for member callees, lowers spread and super. */
+static void emit_call(lowerer *L, node *n) {
+  node *callee = n->a;
+  bool spread = list_has_spread(n->list);
+  if (callee->type == N_SUPER) {
+    fn_ctx *h = home_fn(L);
+    class_ctx *c = cur_class(L);
+    if (!c || !h || !h->derived_ctor)
+      unsupported(L, n, "'super' call outside a derived class constructor");
+    putf(L, "($$this = __edgefn$sc($$super%d, this, ", c->id);
+    emit_spread_array(L, n->list);
+    if (c->has_fields)
+      putf(L, "), $$fi%d.call($$this), $$this)", c->id);
+    else
+      put(L, "))");
+    return;
+  }
+  if (callee->type == N_MEMBER && callee->a->type == N_SUPER) {
+    put(L, "__edgefn$sg(");
+    emit_super_base(L, callee);
+    put(L, ", ");
+    emit_super_key(L, callee);
+    put(L, ", ");
+    emit_this(L);
+    put(L, ")");
+    if (spread) {
+      put(L, ".apply(");
+      emit_this(L);
+      put(L, ", ");
+      emit_spread_array(L, n->list);
+      put(L, ")");
+    } else {
+      put(L, ".call(");
+      emit_this(L);
+      for (node *e = n->list; e; e = e->next) {
+        put(L, ", ");
+        emit_expr(L, e);
+      }
+      put(L, ")");
+    }
+    return;
+  }
+  if (!spread) {
+    emit_expr(L, callee);
+    emit_args(L, n->list);
+    return;
+  }
+  if (callee->type == N_MEMBER) {
+    const char *t = temp(L);
+    putf(L, "(%s = ", t);
+    emit_expr(L, callee->a);
+    put(L, ")");
+    emit_member_key(L, callee);
+    putf(L, ".apply(%s, ", t);
+    emit_spread_array(L, n->list);
+    put(L, ")");
+    return;
+  }
+  emit_expr(L, callee);
+  put(L, ".apply(void 0, ");
+  emit_spread_array(L, n->list);
+  put(L, ")");
+}
+
+/* Optional chains: the links are applied left to right; at each optional link the value so
+ * far goes into a temporary tested against null, and everything after sits in the else
+ * branch ("(t = a) == null ? void 0 : (u = t.b) == null ? void 0 : u.c"). A call right
+ * after an optional test of a member keeps that member's object as `this`. */
+static char *cap_expr(lowerer *L, node *n) {
+  buf b, *prev = capture_begin(L, &b);
+  emit_expr(L, n);
+  return capture_end(L, &b, prev);
+}
+
+static char *cap_key(lowerer *L, node *m) {
+  buf b, *prev = capture_begin(L, &b);
+  emit_member_key(L, m);
+  return capture_end(L, &b, prev);
+}
+
+static char *cap_args_rest(lowerer *L, node *list) {
+  buf b, *prev = capture_begin(L, &b);
+  for (node *e = list; e; e = e->next) {
+    put(L, ", ");
+    emit_expr(L, e);
+  }
+  return capture_end(L, &b, prev);
+}
+
+static void emit_chain(lowerer *L, node *n) {
+  node *links[1024];
+  int nl = 0;
+  node *x = n->a;
+  while ((x->type == N_MEMBER || x->type == N_CALL) && x->a->type != N_SUPER) {
+    if (nl == (int)EDGEFN_ARRAY_LEN(links))
+      unsupported(L, n, "an optional chain this long");
+    links[nl++] = x;
+    x = x->a;
+  }
+  /* links[nl-1] is applied first, to the base x */
+  buf out, *prev = capture_begin(L, &out);
+  put(L, "(");
+  char *acc = cap_expr(L, x);
+  const char *obj = NULL; /* the object of acc when acc is a member access */
+  for (int i = nl - 1; i >= 0; i--) {
+    node *k = links[i];
+    bool next_is_opt_call = i > 0 && links[i - 1]->type == N_CALL &&
+                            ((links[i - 1]->flags & F_OPTIONAL) || list_has_spread(links[i - 1]->list));
+    if (k->flags & F_OPTIONAL) {
+      const char *t = temp(L);
+      putf(L, "(%s = %s) == null ? void 0 : ", t, acc);
+      acc = (char *)t;
+      if (k->type == N_CALL) {
+        char *args;
+        if (list_has_spread(k->list)) {
+          buf b, *p2 = capture_begin(L, &b);
+          putf(L, "%s.apply(%s, ", t, obj ? obj : "void 0");
+          emit_spread_array(L, k->list);
+          put(L, ")");
+          acc = capture_end(L, &b, p2);
+        } else {
+          args = cap_args_rest(L, k->list);
+          acc = obj ? afmt(L, "%s.call(%s%s)", t, obj, args)
+                    : afmt(L, "%s(%s)", t, *args ? args + 2 : "");
+        }
+        obj = NULL;
+        continue;
+      }
+    }
+    if (k->type == N_MEMBER) {
+      if (next_is_opt_call) {
+        const char *o = temp(L);
+        acc = afmt(L, "(%s = %s)", o, acc);
+        obj = o;
+      } else {
+        obj = NULL;
+      }
+      char *key = cap_key(L, k);
+      size_t al = strlen(acc), kl = strlen(key);
+      char *j = edgefn__arena_alloc(L->ar, al + kl + 1);
+      memcpy(j, acc, al);
+      memcpy(j + al, key, kl + 1);
+      acc = j;
+    } else { /* a call that is not itself optional: acc(args) keeps a member's this */
+      buf b, *p2 = capture_begin(L, &b);
+      if (list_has_spread(k->list)) {
+        putf(L, "%s.apply(%s, ", acc, obj ? obj : "void 0");
+        emit_spread_array(L, k->list);
+        put(L, ")");
+      } else {
+        put(L, acc);
+        emit_args(L, k->list);
+      }
+      acc = capture_end(L, &b, p2);
+      obj = NULL;
+    }
+  }
+  put(L, acc);
+  put(L, ")");
+  char *text = capture_end(L, &out, prev);
+  put(L, text);
+}
+
+/* Member target split into object temp and key text, for compound assignments. */
+static void member_parts(lowerer *L, node *m, const char **obj, const char **key) {
+  const char *o = temp(L);
+  buf b, *prev = capture_begin(L, &b);
+  putf(L, "%s = ", o);
+  emit_expr(L, m->a);
+  char *oinit = capture_end(L, &b, prev);
+  put(L, oinit);
+  put(L, ", ");
+  if ((m->flags & F_COMPUTED)) {
+    const char *k = temp(L);
+    putf(L, "%s = ", k);
+    emit_expr(L, m->b);
+    put(L, ", ");
+    *key = afmt(L, "[%s]", k);
+  } else if (m->b->type == N_PRIVATE) {
+    buf b2, *p2 = capture_begin(L, &b2);
+    put(L, "[");
+    emit_expr(L, m->b);
+    put(L, "]");
+    *key = capture_end(L, &b2, p2);
+  } else {
+    *key = afmt(L, ".%.*s", (int)m->b->n, m->b->s);
+  }
+  *obj = o;
+}
+
+static void emit_assign(lowerer *L, node *n) {
+  int op = n->op;
+  node *t = n->a;
+  if (op == '=' && (t->type == N_ARRAY || t->type == N_OBJECT)) {
+    const char *src = temp(L);
+    putf(L, "(%s = ", src);
+    emit_expr(L, n->b);
+    bool first = false;
+    destructure(L, t, src, &first);
+    putf(L, ", %s)", src);
+    return;
+  }
+  bool is_const = false;
+  if (t->type == N_IDENT) {
+    binding *b = lookup(L, t->s, t->n);
+    is_const = b && b->is_const;
+  }
+  if (t->type == N_PAREN)
+    t = t->a;
+  if (is_const) {
+    put(L, "(");
+    if (op != '=') {
+      emit_ident_ref(L, t);
+      put(L, ", ");
+    }
+    emit_expr(L, n->b);
+    put(L, ", __edgefn$ce(");
+    put_str_lit(L, t->s, t->n);
+    put(L, "))");
+    return;
+  }
+  if (op == '=' || (op >= P_ADD_ASSIGN && op <= P_USHR_ASSIGN)) {
+    put(L, "(");
+    emit_expr(L, t);
+    put(L, " ");
+    put(L, edgefn__punct_text(op));
+    put(L, " ");
+    emit_expr(L, n->b);
+    put(L, ")");
+    return;
+  }
+  /* **=, &&=, ||=, ??= */
+  const char *ref;
+  put(L, "(");
+  if (t->type == N_MEMBER) {
+    const char *o, *k;
+    if (t->a->type == N_SUPER)
+      unsupported(L, t, "compound assignment to a super property");
+    member_parts(L, t, &o, &k);
+    ref = afmt(L, "%s%s", o, k);
+  } else {
+    buf b, *prev = capture_begin(L, &b);
+    emit_ident_ref(L, t);
+    ref = capture_end(L, &b, prev);
+  }
+  if (op == P_EXP_ASSIGN) {
+    putf(L, "%s = Math.pow(%s, ", ref, ref);
+    emit_expr(L, n->b);
+    put(L, "))");
+    return;
+  }
+  const char *v = temp(L);
+  if (op == P_LAND_ASSIGN)
+    putf(L, "(%s = %s) ? (%s = ", v, ref, ref);
+  else if (op == P_LOR_ASSIGN)
+    putf(L, "(%s = %s) ? %s : (%s = ", v, ref, v, ref);
+  else
+    putf(L, "(%s = %s) != null ? %s : (%s = ", v, ref, v, ref);
+  emit_expr(L, n->b);
+  if (op == P_LAND_ASSIGN)
+    putf(L, ") : %s)", v);
+  else
+    put(L, "))");
+}
+
+static void emit_template(lowerer *L, node *n) {
+  if (n->a) { /* tagged: tag(strings, ...subs) with the strings object made once per site */
+    const char *site = afmt(L, "$$tpl%d", L->uniq++);
+    b_put(L, L->prog_decls, ",", 1);
+    b_put(L, L->prog_decls, site, strlen(site));
+    node *tag = n->a;
+    bool member = tag->type == N_MEMBER && tag->a->type != N_SUPER;
+    const char *self = NULL;
+    if (member) {
+      self = temp(L);
+      putf(L, "(%s = ", self);
+      emit_expr(L, tag->a);
+      put(L, ")");
+      emit_member_key(L, tag);
+      putf(L, ".call(%s, ", self);
+    } else {
+      emit_expr(L, tag);
+      put(L, "(");
+    }
+    putf(L, "%s || (%s = __edgefn$tpl([", site, site);
+    bool first = true;
+    for (node *q = n->list; q; q = q->next) {
+      if (q->type != N_QUASI)
+        continue;
+      if (!first)
+        put(L, ",");
+      first = false;
+      if (q->s)
+        put_str_lit(L, q->s, q->n);
+      else
+        put(L, "void 0");
+    }
+    put(L, "], [");
+    first = true;
+    for (node *q = n->list; q; q = q->next) {
+      if (q->type != N_QUASI)
+        continue;
+      if (!first)
+        put(L, ",");
+      first = false;
+      put_str_lit(L, q->s2, q->n2);
+    }
+    put(L, "]))");
+    for (node *q = n->list; q; q = q->next) {
+      if (q->type == N_QUASI)
+        continue;
+      put(L, ", ");
+      emit_expr(L, q);
+    }
+    put(L, ")");
+    return;
+  }
+  /* "a".concat(x, "b"): ToString of each substitution, as the spec does */
+  node *q = n->list;
+  if (!q->next) {
+    put_str_lit(L, q->s, q->n);
+    return;
+  }
+  put(L, "(");
+  put_str_lit(L, q->s, q->n);
+  put(L, ".concat(");
+  bool first = true;
+  for (node *x = q->next; x; x = x->next) {
+    if (x->type == N_QUASI && x->n == 0)
+      continue;
+    if (!first)
+      put(L, ", ");
+    first = false;
+    if (x->type == N_QUASI)
+      put_str_lit(L, x->s, x->n);
+    else
+      emit_expr(L, x);
+  }
+  put(L, "))");
+}
+
+static void emit_prop_key(lowerer *L, node *k) {
+  if (k->type == N_IDENT)
+    put_str_lit(L, k->s, k->n);
+  else if (k->type == N_STR)
+    put_str_lit(L, k->s, k->n);
+  else if (k->type == N_NUM)
+    putn(L, k->s, k->n);
+  else
+    emit_expr(L, k);
+}
+
+/* `__proto__: v` in a literal sets the prototype (Duktape would make an own property). */
+static bool is_proto_prop(node *p) {
+  return p->a && !(p->flags & (F_COMPUTED | F_SHORTHAND | F_METHOD | F_GET | F_SET | F_SPREAD_PROP)) &&
+         (p->a->type == N_IDENT || p->a->type == N_STR) && p->a->n == 9 &&
+         memcmp(p->a->s, "__proto__", 9) == 0;
+}
+
+static bool needs_object_lowering(node *obj) {
+  for (node *p = obj->list; p; p = p->next)
+    if ((p->flags & (F_COMPUTED | F_SPREAD_PROP)) || is_proto_prop(p))
+      return true;
+  return false;
+}
+
+static void emit_object(lowerer *L, node *n) {
+  if (!needs_object_lowering(n)) {
+    put(L, "{");
+    for (node *p = n->list; p; p = p->next) {
+      if (p != n->list)
+        put(L, ", ");
+      sync(L, p->line);
+      if (p->flags & (F_GET | F_SET)) {
+        put(L, p->flags & F_GET ? "get " : "set ");
+        emit_prop_key(L, p->a);
+        fn_ctx *saved = L->fn;
+        (void)saved;
+        emit_function(L, p->b, "");
+        continue;
+      }
+      emit_prop_key(L, p->a);
+      put(L, ": ");
+      if (p->flags & F_METHOD)
+        emit_function(L, p->b, NULL);
+      else
+        emit_expr(L, p->b);
+    }
+    put(L, "}");
+    return;
+  }
+  /* ($$t = {...plain prefix}, $$t[k] = v, __edgefn$os($$t, src), ..., $$t) */
+  const char *t = temp(L);
+  putf(L, "(%s = {", t);
+  node *p = n->list;
+  bool first = true;
+  for (; p && !(p->flags & (F_COMPUTED | F_SPREAD_PROP)) && !is_proto_prop(p); p = p->next) {
+    if (!first)
+      put(L, ", ");
+    first = false;
+    if (p->flags & (F_GET | F_SET)) {
+      put(L, p->flags & F_GET ? "get " : "set ");
+      emit_prop_key(L, p->a);
+      emit_function(L, p->b, "");
+      continue;
+    }
+    emit_prop_key(L, p->a);
+    put(L, ": ");
+    if (p->flags & F_METHOD)
+      emit_function(L, p->b, NULL);
+    else
+      emit_expr(L, p->b);
+  }
+  put(L, "}");
+  for (; p; p = p->next) {
+    put(L, ", ");
+    sync(L, p->line);
+    if (p->flags & F_SPREAD_PROP) {
+      putf(L, "__edgefn$os(%s, ", t);
+      emit_expr(L, p->b);
+      put(L, ")");
+      continue;
+    }
+    if (is_proto_prop(p)) {
+      putf(L, "__edgefn$setproto(%s, ", t);
+      emit_expr(L, p->b);
+      put(L, ")");
+      continue;
+    }
+    if (p->flags & (F_GET | F_SET)) {
+      putf(L, "__edgefn$acc(%s, ", t);
+      if (p->flags & F_COMPUTED)
+        emit_expr(L, p->a);
+      else
+        emit_prop_key(L, p->a);
+      putf(L, ", %d, ", p->flags & F_GET ? 1 : 2);
+      emit_function(L, p->b, NULL);
+      put(L, ")");
+      continue;
+    }
+    putf(L, "__edgefn$dp(%s, ", t);
+    if (p->flags & F_COMPUTED)
+      emit_expr(L, p->a);
+    else
+      emit_prop_key(L, p->a);
+    put(L, ", ");
+    if (p->flags & F_METHOD)
+      emit_function(L, p->b, NULL);
+    else
+      emit_expr(L, p->b);
+    put(L, ")");
+  }
+  putf(L, ", %s)", t);
+}
+
+static const char *private_name(lowerer *L, node *pn) {
+  for (fn_ctx *f = L->fn; f; f = f->parent) {
+    if (!f->cls)
+      continue;
+    for (class_ctx *c = f->cls; c; c = c->parent)
+      for (node *m = c->privates; m; m = m->aux ? (node *)m->aux : NULL) {
+        if (m->a->n == pn->n && memcmp(m->a->s, pn->s, pn->n) == 0)
+          return afmt(L, "$$p%d_%.*s", c->id, (int)pn->n, pn->s);
+      }
+    break;
+  }
+  unsupported(L, pn, "undeclared private name");
+}
+
+static void emit_expr(lowerer *L, node *n) {
+  if (n->line > L->line)
+    sync(L, n->line);
+  switch (n->type) {
+  case N_IDENT:
+    emit_ident_ref(L, n);
+    return;
+  case N_NUM:
+    putn(L, n->s, n->n);
+    if (n->n && n->s[n->n - 1] == '.')
+      put(L, "0");
+    return;
+  case N_STR:
+    put_str_lit(L, n->s, n->n);
+    return;
+  case N_TEMPLATE:
+    emit_template(L, n);
+    return;
+  case N_REGEX:
+    put(L, "__edgefn$re(");
+    put_str_lit(L, n->s, n->n);
+    put(L, ", ");
+    put_str_lit(L, n->s2, n->n2);
+    put(L, ")");
+    return;
+  case N_THIS:
+    emit_this(L);
+    return;
+  case N_NULL:
+    put(L, "null");
+    return;
+  case N_TRUE:
+    put(L, "true");
+    return;
+  case N_FALSE:
+    put(L, "false");
+    return;
+  case N_NEW_TARGET: {
+    fn_ctx *o = this_owner(L);
+    if (o->class_ctor)
+      put(L, "$$nt");
+    else if (o->fn && o->fn->aux)
+      putf(L, "(this instanceof %s ? this.constructor : void 0)", (const char *)o->fn->aux);
+    else
+      put(L, "void 0");
+    return;
+  }
+  case N_PAREN:
+    put(L, "(");
+    emit_expr(L, n->a);
+    put(L, ")");
+    return;
+  case N_ARRAY:
+    if (list_has_spread(n->list)) {
+      emit_spread_array(L, n->list);
+      return;
+    }
+    put(L, "[");
+    for (node *e = n->list; e; e = e->next) {
+      if (e != n->list)
+        put(L, ", ");
+      if (e->type != N_HOLE)
+        emit_expr(L, e);
+      else if (!e->next)
+        put(L, ",");
+    }
+    put(L, "]");
+    return;
+  case N_OBJECT:
+    put(L, "(");
+    emit_object(L, n);
+    put(L, ")");
+    return;
+  case N_FUNC:
+    put(L, "(");
+    emit_function(L, n, n->a && !(n->flags & F_ARROW) ? afmt(L, "%.*s", (int)n->a->n, n->a->s) : NULL);
+    put(L, ")");
+    return;
+  case N_CLASS:
+    emit_class(L, n, NULL);
+    return;
+  case N_UNARY:
+    put(L, "(");
+    put(L, edgefn__punct_text(n->op));
+    put(L, n->op >= P_TYPEOF ? " " : " ");
+    if (n->op == P_DELETE && n->a->type == N_CHAIN) {
+      put(L, "true");
+    } else {
+      emit_expr(L, n->a);
+    }
+    put(L, ")");
+    return;
+  case N_UPDATE: {
+    node *t = n->a;
+    while (t->type == N_PAREN)
+      t = t->a;
+    if (t->type == N_IDENT) {
+      binding *b = lookup(L, t->s, t->n);
+      if (b && b->is_const) {
+        put(L, "(+");
+        emit_ident_ref(L, t);
+        put(L, ", __edgefn$ce(");
+        put_str_lit(L, t->s, t->n);
+        put(L, "))");
+        return;
+      }
+    }
+    put(L, "(");
+    if (n->flags & F_PREFIX) {
+      put(L, edgefn__punct_text(n->op));
+      emit_expr(L, t);
+    } else {
+      emit_expr(L, t);
+      put(L, edgefn__punct_text(n->op));
+    }
+    put(L, ")");
+    return;
+  }
+  case N_BINARY:
+    if (n->op == P_EXP) {
+      put(L, "Math.pow(");
+      emit_expr(L, n->a);
+      put(L, ", ");
+      emit_expr(L, n->b);
+      put(L, ")");
+      return;
+    }
+    if (n->op == P_NULLISH) {
+      const char *t = temp(L);
+      putf(L, "((%s = ", t);
+      emit_expr(L, n->a);
+      putf(L, ") != null ? %s : ", t);
+      emit_expr(L, n->b);
+      put(L, ")");
+      return;
+    }
+    put(L, "(");
+    emit_expr(L, n->a);
+    put(L, " ");
+    put(L, edgefn__punct_text(n->op));
+    put(L, " ");
+    emit_expr(L, n->b);
+    put(L, ")");
+    return;
+  case N_PRIVATE_IN:
+    put(L, "(");
+    put(L, private_name(L, n->a));
+    put(L, " in ");
+    emit_expr(L, n->b);
+    put(L, ")");
+    return;
+  case N_PRIVATE:
+    put(L, private_name(L, n));
+    return;
+  case N_ASSIGN:
+    emit_assign(L, n);
+    return;
+  case N_COND:
+    put(L, "(");
+    emit_expr(L, n->a);
+    put(L, " ? ");
+    emit_expr(L, n->b);
+    put(L, " : ");
+    emit_expr(L, n->c);
+    put(L, ")");
+    return;
+  case N_CALL:
+    emit_call(L, n);
+    return;
+  case N_NEW:
+    if (list_has_spread(n->list)) {
+      put(L, "__edgefn$new(");
+      emit_expr(L, n->a);
+      put(L, ", ");
+      emit_spread_array(L, n->list);
+      put(L, ")");
+      return;
+    }
+    put(L, "new ");
+    if (n->a->type == N_CALL || n->a->type == N_CHAIN || n->a->type == N_CLASS) {
+      put(L, "(");
+      emit_expr(L, n->a);
+      put(L, ")");
+    } else {
+      emit_expr(L, n->a);
+    }
+    emit_args(L, n->list);
+    return;
+  case N_MEMBER:
+    if (n->a->type == N_SUPER) {
+      put(L, "__edgefn$sg(");
+      emit_super_base(L, n);
+      put(L, ", ");
+      emit_super_key(L, n);
+      put(L, ", ");
+      emit_this(L);
+      put(L, ")");
+      return;
+    }
+    if (n->a->type == N_NUM) {
+      put(L, "(");
+      emit_expr(L, n->a);
+      put(L, ")");
+    } else {
+      emit_expr(L, n->a);
+    }
+    emit_member_key(L, n);
+    return;
+  case N_CHAIN:
+    emit_chain(L, n);
+    return;
+  case N_SEQ:
+    put(L, "(");
+    for (node *e = n->list; e; e = e->next) {
+      if (e != n->list)
+        put(L, ", ");
+      emit_expr(L, e);
+    }
+    put(L, ")");
+    return;
+  case N_YIELD: {
+    fn_ctx *o = L->fn;
+    while (o->lexical && o->parent)
+      o = o->parent;
+    bool agen = o->async;
+    if (n->flags & F_DELEGATE)
+      put(L, agen ? "__edgefn$aydel(" : "__edgefn$ydel(");
+    else
+      put(L, agen ? "__edgefn$ayield(" : "__edgefn$yield(");
+    if (n->a)
+      emit_expr(L, n->a);
+    put(L, ")");
+    return;
+  }
+  case N_AWAIT:
+    put(L, "__edgefn$await(");
+    emit_expr(L, n->a);
+    put(L, ")");
+    return;
+  case N_SPREAD:
+    unsupported(L, n, "spread here");
+  default:
+    unsupported(L, n, "this expression");
+  }
+}
+
+/* ---- functions ---- */
+
+static bool params_simple(node *params) {
+  for (node *p = params; p; p = p->next)
+    if (p->type != N_IDENT)
+      return false;
+  return true;
+}
+
+static void collect_var_names(lowerer *L, node *n, fn_ctx *f);
+
+static void declare_name_cb(lowerer *L, node *id, void *ud) {
+  (void)ud;
+  /* function-level names shadow outer renamed or const bindings */
+  if (lookup(L, id->s, id->n))
+    declare(L, id->s, id->n, astrdup(L, id->s, id->n), false);
+}
+
+/* Walks a function body's statements (not nested functions) for `var` names and function
+ * declarations. */
+static void collect_vars(lowerer *L, node *n) {
+  for (; n; n = n->next) {
+    switch (n->type) {
+    case N_VAR:
+      if (n->op == K_VAR)
+        for (node *d = n->list; d; d = d->next)
+          pattern_names(d->a, declare_name_cb, L, NULL);
+      break;
+    case N_FUNC:
+      if ((n->flags & F_DECL) && n->a)
+        declare_name_cb(L, n->a, NULL);
+      break;
+    case N_IF:
+      collect_vars(L, n->b);
+      if (n->c)
+        collect_vars(L, n->c);
+      break;
+    case N_FOR:
+      if (n->a && n->a->type == N_VAR)
+        collect_vars(L, n->a);
+      collect_vars(L, n->d);
+      break;
+    case N_FOR_IN:
+    case N_FOR_OF:
+      if (n->a && n->a->type == N_VAR)
+        collect_vars(L, n->a);
+      collect_vars(L, n->c);
+      break;
+    case N_WHILE:
+    case N_DO:
+      collect_vars(L, n->b);
+      break;
+    case N_TRY:
+      collect_vars(L, n->a->list);
+      if (n->c)
+        collect_vars(L, n->c->list);
+      if (n->d)
+        collect_vars(L, n->d->list);
+      break;
+    case N_SWITCH:
+      for (node *c = n->list; c; c = c->next)
+        collect_vars(L, c->list);
+      break;
+    case N_LABELED:
+      collect_vars(L, n->a);
+      break;
+    case N_BLOCK:
+      collect_vars(L, n->list);
+      break;
+    case N_EXPORT_NAMED:
+    case N_EXPORT_DEFAULT:
+      if (n->a)
+        collect_vars(L, n->a);
+      break;
+    default:
+      break;
+    }
+  }
+}
+
+static void collect_var_names(lowerer *L, node *n, fn_ctx *f) {
+  (void)f;
+  collect_vars(L, n);
+}
+
+/* Function body: declarations of temps and aliases go first, written once the body is
+ * known. */
+static void begin_fn(lowerer *L, fn_ctx *f, node *fn) {
+  memset(f, 0, sizeof(*f));
+  f->parent = L->fn;
+  f->fn = fn;
+  L->fn = f;
+}
+
+static void end_fn_body(lowerer *L, fn_ctx *f, buf *body, buf *prev) {
+  L->out = prev;
+  buf head = {0};
+  buf *save = L->out;
+  L->out = &head;
+  if (f->uses_this)
+    put(L, "var $$this = this;");
+  if (f->uses_args)
+    put(L, "var $$args = arguments;");
+  if (f->decls.n) {
+    put(L, "var ");
+    putn(L, f->decls.d + 1, f->decls.n - 1);
+    put(L, ";");
+  }
+  L->out = save;
+  if (head.n)
+    putn(L, head.d, head.n);
+  if (body->n)
+    putn(L, body->d, body->n);
+  free(head.d);
+  free(body->d);
+  free(f->decls.d);
+  free(f->outer_jumps.d);
+  L->fn = f->parent;
+}
+
+static void emit_params_prologue(lowerer *L, node *params, bool *names_simple_out);
+
+/* Writes the parameter list and returns whether a prologue is needed. Only the parameters
+ * before the first default or rest are formal (so `length` is the spec's); the others are
+ * read from `arguments` in the prologue. */
+static bool emit_param_list(lowerer *L, node *params) {
+  bool prologue = false;
+  int i = 0;
+  put(L, "(");
+  for (node *p = params; p; p = p->next, i++) {
+    if (p->type == N_SPREAD || p->type == N_ASSIGN) {
+      prologue = true;
+      break;
+    }
+    if (p != params)
+      put(L, ", ");
+    if (p->type == N_IDENT) {
+      binding *b = lookup(L, p->s, p->n);
+      put(L, b ? b->out : astrdup(L, p->s, p->n));
+    } else {
+      putf(L, "$$a%d", i);
+      prologue = true;
+    }
+  }
+  put(L, ")");
+  return prologue;
+}
+
+static void declare_param_cb(lowerer *L, node *id, void *ud) {
+  (void)ud;
+  declare(L, id->s, id->n, astrdup(L, id->s, id->n), false);
+}
+
+static void emit_params_prologue(lowerer *L, node *params, bool *unused) {
+  (void)unused;
+  int i = 0;
+  bool formal = true;
+  for (node *p = params; p; p = p->next, i++) {
+    if (p->type == N_SPREAD || p->type == N_ASSIGN)
+      formal = false;
+    if (p->type == N_SPREAD) {
+      bool first = true;
+      put(L, "var ");
+      const char *src = afmt(L, "Array.prototype.slice.call(arguments, %d)", i);
+      if (p->a->type == N_IDENT) {
+        emit_ident_ref(L, p->a);
+        putf(L, " = %s", src);
+      } else {
+        const char *t = afmt(L, "$$a%d", i);
+        putf(L, "%s = %s", t, src);
+        first = false;
+        destructure(L, p->a, t, &first);
+      }
+      put(L, ";");
+      break;
+    }
+    if (formal && p->type == N_IDENT)
+      continue;
+    const char *arg = formal ? afmt(L, "$$a%d", i) : afmt(L, "arguments[%d]", i);
+    if (p->type == N_IDENT) {
+      put(L, "var ");
+      emit_ident_ref(L, p);
+      putf(L, " = %s;", arg);
+      continue;
+    }
+    if (!formal) { /* read once: a default or pattern refers to it twice */
+      putf(L, "var $$a%d = %s;", i, arg);
+      arg = afmt(L, "$$a%d", i);
+    }
+    if (p->type == N_ASSIGN && p->a->type == N_IDENT) {
+      put(L, "var ");
+      emit_ident_ref(L, p->a);
+      putf(L, " = %s === void 0 ? (", arg);
+      emit_expr(L, p->b);
+      putf(L, ") : %s;", arg);
+      continue;
+    }
+    put(L, "var ");
+    bool first = true;
+    destructure_element(L, p, arg, &first);
+    put(L, ";");
+  }
+}
+
+static void fn_declare_names(lowerer *L, node *fn) {
+  for (node *p = fn->list; p; p = p->next)
+    pattern_names(p, declare_param_cb, L, NULL);
+}
+
+static bool contains_lexical_decl_or_closure(node *n, bool want_closure);
+
+/* Whether a subtree has a node of this type, not looking into nested non-arrow functions. */
+static bool contains_type(node *n, int type, int depth) {
+  if (!n || depth > (int)EDGEFN_COMPILER_MAX_DEPTH * 10)
+    return false;
+  if (n->type == type)
+    return true;
+  if (n->type == N_FUNC && !(n->flags & F_ARROW) && depth > 0)
+    return false;
+  if (contains_type(n->a, type, depth + 1) || contains_type(n->b, type, depth + 1) ||
+      contains_type(n->c, type, depth + 1) || contains_type(n->d, type, depth + 1))
+    return true;
+  for (node *x = n->list; x; x = x->next)
+    if (contains_type(x, type, depth + 1))
+      return true;
+  return false;
+}
+
+/* Emits a function as an ES5 function expression or declaration body:
+ * "function name(params){...}". name_out NULL = anonymous. */
+static void emit_function(lowerer *L, node *fn, const char *name_out) {
+  bool arrow = (fn->flags & F_ARROW) != 0;
+  bool wrap = (fn->flags & (F_ASYNC | F_GENERATOR)) != 0;
+  if (!name_out || *name_out || wrap)
+    put(L, "function"); /* "" = accessor in an object literal: get x() {...} */
+  if (name_out && *name_out) {
+    put(L, " ");
+    put(L, name_out);
+  }
+  scope_push(L);
+  /* The outer (wrapper) parameter names are only for .length; the real ones are inner. */
+  bool prologue_needed;
+  fn_ctx f;
+  if (wrap) {
+    put(L, "(");
+    if (params_simple(fn->list)) {
+      for (node *p = fn->list; p; p = p->next) {
+        if (p != fn->list)
+          put(L, ", ");
+        putn(L, p->s, p->n);
+      }
+    }
+    put(L, ") {");
+    const char *helper = (fn->flags & F_ASYNC) && (fn->flags & F_GENERATOR) ? "__edgefn$agen"
+                         : (fn->flags & F_ASYNC)                          ? "__edgefn$async"
+                                                                          : "__edgefn$gen";
+    putf(L, "return %s(this, arguments, function", helper);
+  }
+  begin_fn(L, &f, fn);
+  f.lexical = arrow;
+  f.generator = (fn->flags & F_GENERATOR) != 0;
+  f.async = (fn->flags & F_ASYNC) != 0;
+  if (!arrow && name_out && *name_out)
+    fn->aux = (void *)name_out;
+  if (fn->a && !(fn->flags & F_DECL) && name_out && *name_out)
+    declare(L, fn->a->s, fn->a->n, name_out, false); /* a function expression's own name */
+  fn_declare_names(L, fn);
+  prologue_needed = emit_param_list(L, fn->list);
+  put(L, " {");
+  buf body, *prev = capture_begin(L, &body);
+  if (fn->flags & F_STRICT)
+    put(L, "\"use strict\";");
+  if (prologue_needed)
+    emit_params_prologue(L, fn->list, NULL);
+  if (fn->flags & F_EXPR_BODY) {
+    if (fn->b->line > L->line)
+      sync(L, fn->b->line);
+    put(L, "return ");
+    emit_expr(L, fn->b);
+    put(L, ";");
+  } else {
+    collect_var_names(L, fn->b->list, &f);
+    emit_stmts(L, fn->b->list, true);
+  }
+  end_fn_body(L, &f, &body, prev);
+  put(L, "}");
+  if (wrap)
+    put(L, ")}");
+  scope_pop(L);
+}
+
+/* ---- classes ---- */
+
+static _Noreturn void unsupported(lowerer *L, node *n, const char *what) {
+  parse_error *e = L->err;
+  e->line = n->line;
+  e->col = n->col;
+  snprintf(e->msg, sizeof(e->msg), "%s is not supported", what);
+  longjmp(*L->oom, 2);
+}
+
+static void emit_member_fn(lowerer *L, node *m) { emit_function(L, m->b, NULL); }
+
+static void emit_key_value(lowerer *L, node *m) {
+  if (m->a->type == N_PRIVATE)
+    put(L, private_name(L, m->a));
+  else if (m->flags & F_COMPUTED) {
+    put(L, "__edgefn$pk(");
+    emit_expr(L, m->a);
+    put(L, ")");
+  } else
+    emit_prop_key(L, m->a);
+}
+
+static void emit_class(lowerer *L, node *c, const char *name_out) {
+  class_ctx cc;
+  memset(&cc, 0, sizeof(cc));
+  cc.id = ++L->uniq;
+  cc.derived = c->b != NULL;
+  const char *cname = c->a ? astrdup(L, c->a->s, c->a->n) : afmt(L, "$$C%d", cc.id);
+  if (c->a && (c->a->n > 2 && c->a->s[0] == '$' && c->a->s[1] == '$'))
+    cname = afmt(L, "$$C%d", cc.id);
+  cc.name_out = cname;
+  (void)name_out;
+  /* privates list: chain via aux */
+  node *last_priv = NULL;
+  for (node *m = c->list; m; m = m->next) {
+    if (m->type == N_MEMBER_DEF && m->a && m->a->type == N_PRIVATE) {
+      bool dup = false;
+      for (node *q = cc.privates; q; q = q->aux)
+        if (q->a->n == m->a->n && memcmp(q->a->s, m->a->s, m->a->n) == 0)
+          dup = true;
+      if (dup)
+        continue;
+      m->aux = NULL;
+      if (last_priv)
+        last_priv->aux = m;
+      else
+        cc.privates = m;
+      last_priv = m;
+    }
+  }
+  /* The class body runs in its own function: (function($$superN){ ... return C; })(Base) */
+  fn_ctx f;
+  put(L, "(function(");
+  if (cc.derived)
+    putf(L, "$$super%d", cc.id);
+  put(L, ") {");
+  begin_fn(L, &f, NULL);
+  f.lexical = true; /* this in computed keys is the outer this */
+  cc.parent = cur_class(L);
+  f.cls = &cc;
+  scope_push(L);
+  if (c->a)
+    declare(L, c->a->s, c->a->n, cname, true);
+  buf body, *prev = capture_begin(L, &body);
+  for (node *q = cc.privates; q; q = q->aux)
+    putf(L, "var $$p%d_%.*s = __edgefn$pn(\"%.*s\");", cc.id, (int)q->a->n, q->a->s,
+         (int)q->a->n, q->a->s);
+  /* computed field keys are evaluated once, in order, before the class exists */
+  node *ctor = NULL;
+  for (node *m = c->list; m; m = m->next)
+    if (m->type == N_MEMBER_DEF && (m->flags & F_CTOR))
+      ctor = m;
+  int fk = 0;
+  for (node *m = c->list; m; m = m->next) {
+    if (m->type == N_MEMBER_DEF && (m->flags & F_FIELD) && (m->flags & F_COMPUTED)) {
+      putf(L, "var $$fk%d_%d = __edgefn$pk(", cc.id, fk);
+      emit_expr(L, m->a);
+      put(L, ");");
+      m->aux = (void *)(intptr_t)(fk + 1);
+      fk++;
+    }
+  }
+  /* instance field initializer (only when there are instance fields) */
+  bool has_fields = false;
+  for (node *m = c->list; m; m = m->next)
+    if (m->type == N_MEMBER_DEF && !(m->flags & F_STATIC) && (m->flags & F_FIELD))
+      has_fields = true;
+  cc.has_fields = has_fields;
+  putf(L, "var $$fi%d = %s", cc.id, has_fields ? "function() {" : "null;");
+  if (has_fields) {
+    fn_ctx ff;
+    begin_fn(L, &ff, NULL);
+    ff.cls = NULL;
+    buf fb, *fprev = capture_begin(L, &fb);
+    for (node *m = c->list; m; m = m->next) {
+      if (m->type != N_MEMBER_DEF || (m->flags & F_STATIC))
+        continue;
+      if (m->a && m->a->type == N_PRIVATE && !(m->flags & F_FIELD))
+        continue;
+      if (!(m->flags & F_FIELD))
+        continue;
+      put(L, "__edgefn$df(this, ");
+      if (m->flags & F_COMPUTED)
+        putf(L, "$$fk%d_%d", cc.id, (int)(intptr_t)m->aux - 1);
+      else
+        emit_key_value(L, m);
+      put(L, ", ");
+      if (m->b)
+        emit_expr(L, m->b);
+      else
+        put(L, "void 0");
+      put(L, ");");
+    }
+    end_fn_body(L, &ff, &fb, fprev);
+    put(L, "};");
+  }
+  /* constructor */
+  {
+    fn_ctx cf;
+    scope_push(L);
+    putf(L, "function %s", cname);
+    begin_fn(L, &cf, ctor ? ctor->b : NULL);
+    cf.class_ctor = true;
+    cf.derived_ctor = cc.derived;
+    bool prologue = false;
+    if (ctor) {
+      fn_declare_names(L, ctor->b);
+      prologue = emit_param_list(L, ctor->b->list);
+    } else {
+      put(L, "()");
+    }
+    put(L, " {");
+    buf cb, *cprev = capture_begin(L, &cb);
+    putf(L, "if (!(this instanceof %s)) __edgefn$cc(this, %s);", cname, cname);
+    if (ctor && contains_type(ctor->b->b, N_NEW_TARGET, 0))
+      put(L, "var $$nt = this.constructor;");
+    if (cc.derived)
+      put(L, "var $$this;");
+    else if (has_fields)
+      putf(L, "$$fi%d.call(this);", cc.id);
+    if (prologue)
+      emit_params_prologue(L, ctor->b->list, NULL);
+    if (ctor) {
+      collect_var_names(L, ctor->b->b->list, &cf);
+      emit_stmts(L, ctor->b->b->list, true);
+    } else if (cc.derived) {
+      putf(L, "$$this = __edgefn$sc($$super%d, this, arguments);", cc.id);
+      if (has_fields)
+        putf(L, "$$fi%d.call($$this);", cc.id);
+    }
+    if (cc.derived)
+      put(L, "return $$this;");
+    end_fn_body(L, &cf, &cb, cprev);
+    put(L, "}");
+    scope_pop(L);
+  }
+  /* methods */
+  for (int pass = 0; pass < 2; pass++) {
+    put(L, pass == 0 ? "var $$pm = [" : "var $$sm = [");
+    bool first = true;
+    for (node *m = c->list; m; m = m->next) {
+      if (m->type != N_MEMBER_DEF || (m->flags & (F_FIELD | F_CTOR)))
+        continue;
+      if (((m->flags & F_STATIC) != 0) != (pass == 1))
+        continue;
+      if (!first)
+        put(L, ", ");
+      first = false;
+      sync(L, m->line);
+      emit_key_value(L, m);
+      put(L, ", ");
+      fn_ctx *saved = L->fn;
+      saved->static_ctx = pass == 1;
+      emit_member_fn(L, m);
+      putf(L, ", %d", m->flags & F_GET ? 1 : m->flags & F_SET ? 2 : 0);
+    }
+    put(L, "];");
+  }
+  L->fn->static_ctx = false;
+  if (cc.derived)
+    putf(L, "__edgefn$cls(%s, $$super%d, $$pm, $$sm);", cname, cc.id);
+  else
+    putf(L, "__edgefn$cls(%s, void 0, $$pm, $$sm);", cname);
+  /* static fields and blocks, in order, with this = the class */
+  for (node *m = c->list; m; m = m->next) {
+    if (m->type == N_STATIC_BLOCK) {
+      put(L, "(function() {");
+      fn_ctx sf;
+      begin_fn(L, &sf, NULL);
+      L->fn->static_ctx = true;
+      scope_push(L);
+      buf sb, *sprev = capture_begin(L, &sb);
+      collect_var_names(L, m->list, &sf);
+      emit_stmts(L, m->list, true);
+      end_fn_body(L, &sf, &sb, sprev);
+      scope_pop(L);
+      putf(L, "}).call(%s);", cname);
+      continue;
+    }
+    if (m->type != N_MEMBER_DEF || !(m->flags & F_STATIC) || !(m->flags & F_FIELD))
+      continue;
+    put(L, "(function() {");
+    fn_ctx sf;
+    begin_fn(L, &sf, NULL);
+    L->fn->static_ctx = true;
+    buf sb, *sprev = capture_begin(L, &sb);
+    put(L, "__edgefn$df(this, ");
+    if (m->flags & F_COMPUTED)
+      putf(L, "$$fk%d_%d", cc.id, (int)(intptr_t)m->aux - 1);
+    else
+      emit_key_value(L, m);
+    put(L, ", ");
+    if (m->b)
+      emit_expr(L, m->b);
+    else
+      put(L, "void 0");
+    put(L, ");");
+    end_fn_body(L, &sf, &sb, sprev);
+    putf(L, "}).call(%s);", cname);
+  }
+  putf(L, "return %s;", cname);
+  end_fn_body(L, &f, &body, prev);
+  scope_pop(L);
+  put(L, "})(");
+  if (c->b)
+    emit_expr(L, c->b);
+  put(L, ")");
+}
+
+/* ---- statements ---- */
+
+static void emit_var_decl_names(lowerer *L, node *id, void *ud) {
+  /* block-level let/const/class: renamed so each block's binding is its own */
+  bool *info = ud; /* [0]: rename, [1]: const */
+  const char *out = info[0] ? afmt(L, "%.*s$%d", (int)id->n, id->s, ++L->uniq)
+                            : astrdup(L, id->s, id->n);
+  declare(L, id->s, id->n, out, info[1]);
+}
+
+/* Declares the lexical bindings of a statement list (before emitting it: they are in
+ * scope for the whole block). */
+static void declare_lexicals(lowerer *L, node *list, bool rename) {
+  for (node *s = list; s; s = s->next) {
+    node *d = s;
+    if (d->type == N_EXPORT_NAMED && d->a)
+      d = d->a;
+    if (d->type == N_VAR && d->op != K_VAR) {
+      bool info[2] = {rename, d->op == K_CONST};
+      for (node *x = d->list; x; x = x->next)
+        pattern_names(x->a, emit_var_decl_names, L, info);
+    } else if (d->type == N_CLASS && (d->flags & F_DECL)) {
+      bool info[2] = {rename, false};
+      emit_var_decl_names(L, d->a, info);
+    }
+  }
+}
+
+static void decl_name_cb(lowerer *L, node *id, void *ud) {
+  fn_ctx *owner = ud;
+  binding *b = lookup(L, id->s, id->n);
+  add_decl(owner, L, b ? b->out : astrdup(L, id->s, id->n));
+}
+
+/* var/let/const as ES5: `var` for all (hoisting in loop bodies to the owner function). */
+static void emit_var(lowerer *L, node *n, bool as_expression) {
+  fn_ctx *owner = n->op == K_VAR ? var_owner(L) : L->fn;
+  bool hoist = owner != L->fn || as_expression;
+  bool saved_init = L->initializing;
+  L->initializing = true;
+  if (hoist) {
+    for (node *d = n->list; d; d = d->next)
+      pattern_names(d->a, decl_name_cb, L, owner);
+  }
+  bool first = true;
+  if (!hoist)
+    put(L, "var ");
+  for (node *d = n->list; d; d = d->next) {
+    sync(L, d->line);
+    if (d->a->type == N_IDENT) {
+      if (!d->b && n->op == K_VAR) {
+        if (!hoist) {
+          sep(L, &first);
+          emit_ident_ref(L, d->a);
+        }
+        continue;
+      }
+      sep(L, &first);
+      emit_ident_ref(L, d->a);
+      put(L, " = ");
+      if (d->b)
+        emit_expr(L, d->b);
+      else
+        put(L, "void 0");
+      continue;
+    }
+    const char *t = temp(L);
+    sep(L, &first);
+    putf(L, "%s = ", t);
+    emit_expr(L, d->b);
+    destructure(L, d->a, t, &first);
+  }
+  if (first && !hoist) { /* nothing written after "var " */
+    put(L, "$$unused");
+  }
+  if (!as_expression)
+    put(L, ";");
+  L->initializing = saved_init;
+}
+
+static void push_jump(lowerer *L, int kind, const char *label, uint32_t n) {
+  fn_ctx *f = L->fn;
+  if (f->njumps == (int)EDGEFN_ARRAY_LEN(f->jumps))
+    return; /* deeper nesting than 64 loops: jumps beyond resolve as plain statements */
+  f->jumps[f->njumps].kind = kind;
+  f->jumps[f->njumps].label = label;
+  f->jumps[f->njumps].label_n = n;
+  f->njumps++;
+}
+
+static bool labels_has(const char *labels, const char *l, size_t n) {
+  if (!labels)
+    return false;
+  for (const char *p = labels; *p; p += strlen(p) + 1)
+    if (strlen(p) == n && memcmp(p, l, n) == 0)
+      return true;
+  return false;
+}
+
+/* break/continue: plain when the target is in this function; from a loop body function,
+ * a code the loop dispatches on. */
+static void emit_jump(lowerer *L, bool is_break, const char *label, size_t n) {
+  fn_ctx *f = L->fn;
+  bool local = false;
+  for (int i = f->njumps - 1; i >= 0 && !local; i--) {
+    jump *j = &f->jumps[i];
+    if (!label) {
+      if (j->kind == J_LOOP || (is_break && j->kind == J_SWITCH))
+        local = true;
+    } else if (j->kind == J_LABEL && j->label_n == n && memcmp(j->label, label, n) == 0) {
+      local = true;
+    }
+  }
+  if (local || !f->loop_body) {
+    put(L, is_break ? "break" : "continue");
+    if (label) {
+      put(L, " ");
+      putn(L, label, n);
+    }
+    put(L, ";");
+    return;
+  }
+  /* leaving the loop body function */
+  if (!label || labels_has(f->wrapped_label, label, n)) {
+    if (is_break) {
+      f->used_break = true;
+      put(L, "return \"b\";");
+    } else {
+      put(L, "return;");
+    }
+    return;
+  }
+  char code[300];
+  snprintf(code, sizeof(code), "%c:%.*s", is_break ? 'b' : 'c', (int)n, label);
+  b_put(L, &f->outer_jumps, code, strlen(code) + 1);
+  putf(L, "return \"%s\";", code);
+}
+
+static void emit_return(lowerer *L, node *n) {
+  fn_ctx *f = L->fn;
+  if (n->a && n->a->line > L->line)
+    sync(L, n->a->line);
+  if (f->loop_body) {
+    f->used_return = true;
+    put(L, "return {v: ");
+    if (n->a)
+      emit_expr(L, n->a);
+    else
+      put(L, "void 0");
+    put(L, "};");
+    return;
+  }
+  fn_ctx *o = this_owner(L);
+  if (o->derived_ctor && o == f) {
+    if (n->a) {
+      const char *t = temp(L);
+      putf(L, "return (%s = ", t);
+      emit_expr(L, n->a);
+      putf(L, ") !== null && (typeof %s === \"object\" || typeof %s === \"function\") ? %s : $$this;",
+           t, t, t);
+    } else {
+      put(L, "return $$this;");
+    }
+    return;
+  }
+  put(L, "return");
+  if (n->a) {
+    put(L, " ");
+    emit_expr(L, n->a);
+  }
+  put(L, ";");
+}
+
+static bool walk_finds(node *n, bool want_closure, int depth);
+
+static bool walk_list_finds(node *n, bool want_closure, int depth) {
+  for (; n; n = n->next)
+    if (walk_finds(n, want_closure, depth))
+      return true;
+  return false;
+}
+
+/* want_closure: any function or class; otherwise: any let/const/class declaration outside
+ * nested functions. */
+static bool walk_finds(node *n, bool want_closure, int depth) {
+  if (!n || depth > (int)EDGEFN_COMPILER_MAX_DEPTH * 10)
+    return false;
+  if (want_closure && (n->type == N_FUNC || n->type == N_CLASS))
+    return true;
+  if (!want_closure) {
+    if (n->type == N_FUNC)
+      return false;
+    if (n->type == N_VAR && n->op != K_VAR)
+      return true;
+    if (n->type == N_CLASS && (n->flags & F_DECL))
+      return true;
+  }
+  if (walk_finds(n->a, want_closure, depth + 1) || walk_finds(n->b, want_closure, depth + 1) ||
+      walk_finds(n->c, want_closure, depth + 1) || walk_finds(n->d, want_closure, depth + 1))
+    return true;
+  return walk_list_finds(n->list, want_closure, depth + 1);
+}
+
+static bool contains_lexical_decl_or_closure(node *n, bool want_closure) {
+  return walk_finds(n, want_closure, 0);
+}
+
+typedef struct loop_head_vars {
+  const char *names[32];
+  int n;
+} loop_head_vars;
+
+static void head_var_cb(lowerer *L, node *id, void *ud) {
+  loop_head_vars *h = ud;
+  binding *b = lookup(L, id->s, id->n);
+  if (h->n < 32)
+    h->names[h->n++] = b ? b->out : astrdup(L, id->s, id->n);
+}
+
+/* The body of a loop whose iterations need their own bindings (closures capture them):
+ * an immediately called function per iteration, and a dispatch on what it returns.
+ * pre_text: statements run inside at the start (for-of/in variable assignment). */
+static void emit_loop_body(lowerer *L, node *body, bool wrap, const char *labels,
+                           loop_head_vars *params, void (*pre)(lowerer *, void *), void *pre_ud) {
+  if (!wrap) {
+    put(L, "{");
+    if (pre)
+      pre(L, pre_ud);
+    scope_push(L);
+    if (body->type == N_BLOCK) {
+      declare_lexicals(L, body->list, true);
+      emit_stmts(L, body->list, false);
+    } else {
+      emit_stmt(L, body);
+    }
+    scope_pop(L);
+    put(L, "}");
+    return;
+  }
+  fn_ctx f;
+  const char *r = temp(L);
+  put(L, "{");
+  putf(L, "%s = (function(", r);
+  for (int i = 0; params && i < params->n; i++)
+    putf(L, "%s%s", i ? ", " : "", params->names[i]);
+  put(L, ") {");
+  begin_fn(L, &f, NULL);
+  f.lexical = true;
+  f.loop_body = true;
+  f.wrapped_label = labels;
+  buf b, *prev = capture_begin(L, &b);
+  if (pre)
+    pre(L, pre_ud);
+  scope_push(L);
+  if (body->type == N_BLOCK) {
+    declare_lexicals(L, body->list, true);
+    emit_stmts(L, body->list, false);
+  } else {
+    emit_stmt(L, body);
+  }
+  scope_pop(L);
+  bool used_break = f.used_break, used_return = f.used_return;
+  buf outer = f.outer_jumps;
+  f.outer_jumps.d = NULL;
+  end_fn_body(L, &f, &b, prev);
+  put(L, "})");
+  put(L, "(");
+  for (int i = 0; params && i < params->n; i++)
+    putf(L, "%s%s", i ? ", " : "", params->names[i]);
+  put(L, ");");
+  if (used_break || used_return || outer.n) {
+    putf(L, "if (%s !== void 0) {", r);
+    if (used_break)
+      putf(L, "if (%s === \"b\") break;", r);
+    for (const char *p = outer.d; p && p < outer.d + outer.n; p += strlen(p) + 1) {
+      putf(L, "if (%s === \"%s\") ", r, p);
+      emit_jump(L, p[0] == 'b', p + 2, strlen(p + 2));
+    }
+    if (used_return) {
+      if (L->fn->loop_body) {
+        L->fn->used_return = true;
+        putf(L, "if (typeof %s === \"object\") return %s;", r, r);
+      } else {
+        putf(L, "if (typeof %s === \"object\") return %s.v;", r, r);
+      }
+    }
+    put(L, "}");
+  }
+  free(outer.d);
+  put(L, "}");
+}
+
+static bool loop_needs_wrap(node *head, node *body) {
+  bool lex = (head && head->type == N_VAR && head->op != K_VAR) ||
+             contains_lexical_decl_or_closure(body, false);
+  if (!lex)
+    return false;
+  return contains_lexical_decl_or_closure(body, true) ||
+         (head && contains_lexical_decl_or_closure(head, true));
+}
+
+typedef struct forof_pre {
+  node *left;
+  const char *value;
+} forof_pre;
+
+static void forof_assign_inner(lowerer *L, forof_pre *fp);
+static void forof_assign(lowerer *L, void *ud) {
+  bool saved = L->initializing;
+  L->initializing = ((forof_pre *)ud)->left->type == N_VAR;
+  forof_assign_inner(L, ud);
+  L->initializing = saved;
+}
+static void forof_assign_inner(lowerer *L, forof_pre *fp) {
+  node *left = fp->left;
+  if (left->type == N_VAR) {
+    node *d = left->list;
+    if (d->a->type == N_IDENT) {
+      if (left->op != K_VAR && L->fn->loop_body) {
+        put(L, "var ");
+        emit_ident_ref(L, d->a);
+        putf(L, " = %s;", fp->value);
+      } else {
+        emit_ident_ref(L, d->a);
+        putf(L, " = %s;", fp->value);
+      }
+      return;
+    }
+    bool first = true;
+    if (left->op != K_VAR && L->fn->loop_body)
+      put(L, "var ");
+    else {
+      /* assignments to already declared names */
+    }
+    bool decl = left->op != K_VAR && L->fn->loop_body;
+    if (!decl) {
+      destructure(L, d->a, fp->value, &first);
+    } else {
+      destructure(L, d->a, fp->value, &first);
+    }
+    put(L, ";");
+    return;
+  }
+  if (left->type == N_ARRAY || left->type == N_OBJECT) {
+    bool first = true;
+    destructure(L, left, fp->value, &first);
+    put(L, ";");
+    return;
+  }
+  emit_target_assign(L, left, fp->value);
+  put(L, ";");
+}
+
+static void put_labels(lowerer *L, const char *labels) {
+  for (const char *p = labels; p && *p; p += strlen(p) + 1)
+    putf(L, "%s: ", p);
+}
+
+static void push_loop_labels(lowerer *L, const char *labels) {
+  push_jump(L, J_LOOP, NULL, 0);
+  for (const char *p = labels; p && *p; p += strlen(p) + 1)
+    push_jump(L, J_LABEL, p, (uint32_t)strlen(p));
+}
+
+static void pop_loop_labels(lowerer *L, const char *labels) {
+  L->fn->njumps--;
+  for (const char *p = labels; p && *p; p += strlen(p) + 1)
+    L->fn->njumps--;
+}
+
+static void declare_head(lowerer *L, node *head) {
+  if (head && head->type == N_VAR && head->op != K_VAR) {
+    bool info[2] = {true, head->op == K_CONST};
+    for (node *x = head->list; x; x = x->next)
+      pattern_names(x->a, emit_var_decl_names, L, info);
+  }
+}
+
+static void emit_for_of(lowerer *L, node *n, const char *labels) {
+  bool is_await = (n->flags & F_AWAIT) != 0;
+  scope_push(L);
+  declare_head(L, n->a);
+  node *left = n->a;
+  bool wrap = loop_needs_wrap(left, n->c);
+  /* declare the loop variables in the function unless the body function declares them */
+  if (left->type == N_VAR && !(wrap && left->op != K_VAR)) {
+    fn_ctx *owner = var_owner(L);
+    pattern_names(left->list->a, decl_name_cb, L, owner);
+  }
+  const char *it = temp(L), *st = temp(L), *ok = temp(L);
+  const char *value;
+  if (is_await) {
+    putf(L, "%s = __edgefn$aiter(", it);
+    emit_expr(L, n->b);
+    putf(L, "); %s = false; try {", ok);
+    put_labels(L, labels);
+    putf(L, "for (;;) {%s = true; %s = __edgefn$await(%s.next()); __edgefn$io(%s); if (%s.done) break; %s = false;",
+         ok, st, it, st, st, ok);
+    value = afmt(L, "%s.value", st);
+  } else {
+    /* Arrays whose iteration nobody replaced are walked by index (what their iterator
+     * does, without a call and a result object per value); anything else through its
+     * iterator. */
+    const char *arr = temp(L), *idx = temp(L), *v = temp(L);
+    putf(L, "%s = __edgefn$fa(%s = ", arr, it);
+    emit_expr(L, n->b);
+    putf(L, "); %s = %s ? null : __edgefn$iter(%s); %s = 0; %s = !!%s; try {", it, arr, it, idx,
+         ok, arr);
+    put_labels(L, labels);
+    putf(L, "for (;;) {if (%s) { if (%s >= %s.length) break; %s = %s[%s++]; } else { %s = true; "
+            "%s = %s.next(); __edgefn$io(%s); if (%s.done) break; %s = false; %s = %s.value; }",
+         arr, idx, arr, v, arr, idx, ok, st, it, st, st, ok, v, st);
+    value = v;
+  }
+  push_loop_labels(L, labels);
+  forof_pre fp = {left, value};
+  emit_loop_body(L, n->c, wrap, labels, NULL, forof_assign, &fp);
+  pop_loop_labels(L, labels);
+  if (is_await)
+    putf(L, "}} catch ($$e) { if (!%s) { %s = true; try { __edgefn$aclose(%s); } catch ($$e2) {} } throw $$e; } finally { if (!%s) __edgefn$await(__edgefn$aclose(%s)); }",
+         ok, ok, it, ok, it);
+  else
+    putf(L, "}} catch ($$e) { if (!%s) { %s = true; try { __edgefn$close(%s); } catch ($$e2) {} } throw $$e; } finally { if (!%s) __edgefn$close(%s); }",
+         ok, ok, it, ok, it);
+  scope_pop(L);
+}
+
+static void emit_for_in(lowerer *L, node *n, const char *labels) {
+  scope_push(L);
+  declare_head(L, n->a);
+  node *left = n->a;
+  bool wrap = loop_needs_wrap(left, n->c);
+  if (left->type == N_VAR && !(wrap && left->op != K_VAR)) {
+    fn_ctx *owner = var_owner(L);
+    pattern_names(left->list->a, decl_name_cb, L, owner);
+  }
+  const char *k = temp(L);
+  put_labels(L, labels);
+  putf(L, "for (%s in ", k);
+  emit_expr(L, n->b);
+  put(L, ") ");
+  push_loop_labels(L, labels);
+  forof_pre fp = {left, k};
+  emit_loop_body(L, n->c, wrap, labels, NULL, forof_assign, &fp);
+  pop_loop_labels(L, labels);
+  scope_pop(L);
+}
+
+static void emit_for(lowerer *L, node *n, const char *labels) {
+  scope_push(L);
+  declare_head(L, n->a);
+  bool wrap = n->a && n->a->type == N_VAR && n->a->op != K_VAR
+                  ? loop_needs_wrap(n->a, n->d) || contains_lexical_decl_or_closure(n->b, true) ||
+                        contains_lexical_decl_or_closure(n->c, true)
+                  : loop_needs_wrap(NULL, n->d);
+  loop_head_vars hv = {{0}, 0};
+  if (wrap && n->a && n->a->type == N_VAR && n->a->op != K_VAR)
+    for (node *d = n->a->list; d; d = d->next)
+      pattern_names(d->a, head_var_cb, L, &hv);
+  put_labels(L, labels);
+  put(L, "for (");
+  if (n->a) {
+    if (n->a->type == N_VAR) {
+      emit_var(L, n->a, true);
+    } else {
+      emit_expr(L, n->a);
+    }
+  }
+  put(L, "; ");
+  if (n->b)
+    emit_expr(L, n->b);
+  put(L, "; ");
+  if (n->c)
+    emit_expr(L, n->c);
+  put(L, ") ");
+  push_loop_labels(L, labels);
+  emit_loop_body(L, n->d, wrap, labels, &hv, NULL, NULL);
+  pop_loop_labels(L, labels);
+  scope_pop(L);
+}
+
+static void emit_sub_stmt(lowerer *L, node *s) {
+  /* a statement in a position that is its own scope (if/else branches, labels) */
+  if (s->type == N_BLOCK) {
+    emit_stmt(L, s);
+    return;
+  }
+  put(L, "{");
+  scope_push(L);
+  node one = *s;
+  one.next = NULL;
+  declare_lexicals(L, &one, true);
+  emit_stmt(L, s);
+  scope_pop(L);
+  put(L, "}");
+}
+
+static void emit_catch_prefix(lowerer *L, const char *name) {
+  fn_ctx *o = L->fn;
+  while (o->lexical && o->parent)
+    o = o->parent;
+  if (o->generator)
+    putf(L, "__edgefn$gr(%s);", name);
+}
+
+static void emit_labeled_stmt(lowerer *L, node *n, const char *labels);
+
+static void add_export(lowerer *L, const char *exported, size_t en, const char *local) {
+  L->module_exports = true;
+  buf *prev = L->out;
+  L->out = &L->exports;
+  if (L->exports.n)
+    put(L, ", ");
+  put_str_lit(L, exported, en);
+  put(L, ": ");
+  put(L, local);
+  L->out = prev;
+}
+
+static void export_name_cb(lowerer *L, node *id, void *ud) {
+  (void)ud;
+  binding *b = lookup(L, id->s, id->n);
+  add_export(L, id->s, id->n, b ? b->out : astrdup(L, id->s, id->n));
+}
+
+static void emit_stmt(lowerer *L, node *n) {
+  sync(L, n->line);
+  switch (n->type) {
+  case N_EMPTY:
+    put(L, ";");
+    return;
+  case N_DEBUGGER:
+    put(L, "debugger;");
+    return;
+  case N_EXPR_STMT: {
+    node *e = n->a;
+    bool wrap = e->type == N_FUNC || e->type == N_OBJECT || e->type == N_CLASS;
+    if (n->c && e->type == N_STR) { /* directive: keep as written */
+      put_str_lit(L, e->s, e->n);
+      put(L, ";");
+      return;
+    }
+    if (wrap)
+      put(L, "(");
+    emit_expr(L, e);
+    if (wrap)
+      put(L, ")");
+    put(L, ";");
+    return;
+  }
+  case N_VAR:
+    emit_var(L, n, false);
+    return;
+  case N_FUNC: {
+    binding *b = lookup(L, n->a->s, n->a->n);
+    emit_function(L, n, b ? b->out : astrdup(L, n->a->s, n->a->n));
+    return;
+  }
+  case N_CLASS: {
+    binding *b = lookup(L, n->a->s, n->a->n);
+    const char *out = b ? b->out : astrdup(L, n->a->s, n->a->n);
+    fn_ctx *owner = var_owner(L);
+    if (owner != L->fn)
+      add_decl(owner, L, out);
+    else
+      put(L, "var ");
+    putf(L, "%s = ", out);
+    emit_class(L, n, out);
+    put(L, ";");
+    return;
+  }
+  case N_RETURN:
+    emit_return(L, n);
+    return;
+  case N_IF:
+    put(L, "if (");
+    emit_expr(L, n->a);
+    put(L, ") ");
+    emit_sub_stmt(L, n->b);
+    if (n->c) {
+      put(L, " else ");
+      emit_sub_stmt(L, n->c);
+    }
+    return;
+  case N_FOR:
+    emit_for(L, n, NULL);
+    return;
+  case N_FOR_IN:
+    emit_for_in(L, n, NULL);
+    return;
+  case N_FOR_OF:
+    emit_for_of(L, n, NULL);
+    return;
+  case N_WHILE: {
+    bool wrap = loop_needs_wrap(NULL, n->b);
+    put(L, "while (");
+    emit_expr(L, n->a);
+    put(L, ") ");
+    push_loop_labels(L, NULL);
+    emit_loop_body(L, n->b, wrap, NULL, NULL, NULL, NULL);
+    pop_loop_labels(L, NULL);
+    return;
+  }
+  case N_DO: {
+    bool wrap = loop_needs_wrap(NULL, n->b);
+    put(L, "do ");
+    push_loop_labels(L, NULL);
+    emit_loop_body(L, n->b, wrap, NULL, NULL, NULL, NULL);
+    pop_loop_labels(L, NULL);
+    put(L, " while (");
+    emit_expr(L, n->a);
+    put(L, ");");
+    return;
+  }
+  case N_BREAK:
+  case N_CONTINUE:
+    emit_jump(L, n->type == N_BREAK, n->s, n->n);
+    return;
+  case N_THROW:
+    if (n->a->line > L->line)
+      sync(L, n->a->line);
+    put(L, "throw ");
+    emit_expr(L, n->a);
+    put(L, ";");
+    return;
+  case N_TRY:
+    put(L, "try ");
+    emit_stmt(L, n->a);
+    if (n->c) {
+      scope_push(L);
+      if (!n->b || n->b->type != N_IDENT) {
+        const char *e = afmt(L, "$$c%d", ++L->uniq);
+        putf(L, " catch (%s) {", e);
+        emit_catch_prefix(L, e);
+        if (n->b) {
+          bool info[2] = {true, false};
+          pattern_names(n->b, emit_var_decl_names, L, info);
+          fn_ctx *owner = var_owner(L);
+          pattern_names(n->b, decl_name_cb, L, owner);
+          bool first = true;
+          destructure(L, n->b, e, &first);
+          put(L, ";");
+        }
+      } else {
+        /* the catch parameter is block scoped in ES5 too */
+        declare(L, n->b->s, n->b->n, astrdup(L, n->b->s, n->b->n), false);
+        put(L, " catch (");
+        putn(L, n->b->s, n->b->n);
+        put(L, ") {");
+        emit_catch_prefix(L, astrdup(L, n->b->s, n->b->n));
+      }
+      scope_push(L);
+      declare_lexicals(L, n->c->list, true);
+      emit_stmts(L, n->c->list, false);
+      scope_pop(L);
+      scope_pop(L);
+      put(L, "}");
+    }
+    if (n->d) {
+      put(L, " finally ");
+      emit_stmt(L, n->d);
+    }
+    return;
+  case N_SWITCH:
+    put(L, "switch (");
+    emit_expr(L, n->a);
+    put(L, ") {");
+    push_jump(L, J_SWITCH, NULL, 0);
+    scope_push(L);
+    for (node *c = n->list; c; c = c->next)
+      declare_lexicals(L, c->list, true);
+    for (node *c = n->list; c; c = c->next) {
+      sync(L, c->line);
+      if (c->a) {
+        put(L, "case ");
+        emit_expr(L, c->a);
+        put(L, ": ");
+      } else {
+        put(L, "default: ");
+      }
+      emit_stmts(L, c->list, false);
+    }
+    scope_pop(L);
+    L->fn->njumps--;
+    put(L, "}");
+    return;
+  case N_LABELED:
+    emit_labeled_stmt(L, n, NULL);
+    return;
+  case N_BLOCK:
+    put(L, "{");
+    scope_push(L);
+    declare_lexicals(L, n->list, true);
+    emit_stmts(L, n->list, false);
+    scope_pop(L);
+    put(L, "}");
+    return;
+  case N_EXPORT_DEFAULT: {
+    node *x = n->a;
+    if ((x->type == N_FUNC || x->type == N_CLASS) && (x->flags & F_DECL)) {
+      emit_stmt(L, x);
+      binding *b = lookup(L, x->a->s, x->a->n);
+      add_export(L, "default", 7, b ? b->out : astrdup(L, x->a->s, x->a->n));
+      return;
+    }
+    put(L, "var $$default = ");
+    emit_expr(L, x);
+    put(L, ";");
+    add_export(L, "default", 7, "$$default");
+    return;
+  }
+  case N_EXPORT_NAMED:
+    if (n->a) {
+      emit_stmt(L, n->a);
+      if (n->a->type == N_VAR) {
+        for (node *d = n->a->list; d; d = d->next)
+          pattern_names(d->a, export_name_cb, L, NULL);
+      } else {
+        export_name_cb(L, n->a->a, NULL);
+      }
+      return;
+    }
+    for (node *s = n->list; s; s = s->next) {
+      binding *b = lookup(L, s->a->s, s->a->n);
+      add_export(L, s->b->s, s->b->n, b ? b->out : astrdup(L, s->a->s, s->a->n));
+    }
+    return;
+  default:
+    unsupported(L, n, "this statement");
+  }
+}
+
+/* Labels collect onto the statement they label; loops put them on the real loop. */
+static void emit_labeled_stmt(lowerer *L, node *n, const char *labels) {
+  buf lb = {0};
+  if (labels) {
+    size_t len = 0;
+    for (const char *p = labels; *p; p += strlen(p) + 1)
+      len += strlen(p) + 1;
+    b_put(L, &lb, labels, len);
+  }
+  node *s = n;
+  while (s->type == N_LABELED) {
+    b_put(L, &lb, s->s, s->n);
+    b_put(L, &lb, "", 1);
+    s = s->a;
+  }
+  b_put(L, &lb, "", 1); /* list terminator */
+  char *list = astrdup(L, lb.d, lb.n);
+  free(lb.d);
+  sync(L, s->line);
+  switch (s->type) {
+  case N_FOR:
+    emit_for(L, s, list);
+    return;
+  case N_FOR_IN:
+    emit_for_in(L, s, list);
+    return;
+  case N_FOR_OF:
+    emit_for_of(L, s, list);
+    return;
+  case N_WHILE:
+  case N_DO: {
+    bool wrap = loop_needs_wrap(NULL, s->b);
+    put_labels(L, list);
+    if (s->type == N_WHILE) {
+      put(L, "while (");
+      emit_expr(L, s->a);
+      put(L, ") ");
+    } else {
+      put(L, "do ");
+    }
+    push_loop_labels(L, list);
+    emit_loop_body(L, s->b, wrap, list, NULL, NULL, NULL);
+    pop_loop_labels(L, list);
+    if (s->type == N_DO) {
+      put(L, " while (");
+      emit_expr(L, s->a);
+      put(L, ");");
+    }
+    return;
+  }
+  default: {
+    int pushed = 0;
+    for (const char *p = list; *p; p += strlen(p) + 1) {
+      push_jump(L, J_LABEL, p, (uint32_t)strlen(p));
+      pushed++;
+    }
+    put_labels(L, list);
+    emit_sub_stmt(L, s);
+    L->fn->njumps -= pushed;
+    return;
+  }
+  }
+}
+
+static void emit_stmts(lowerer *L, node *list, bool function_top) {
+  if (function_top)
+    declare_lexicals(L, list, false);
+  for (node *s = list; s; s = s->next)
+    emit_stmt(L, s);
+}
+
+/* ---- entry ---- */
+
+typedef struct lower_job {
+  lowerer *L;
+  parse_error *err;
+} lower_job;
+
+
+int edgefn__lower(const char *src, size_t len, const char *filename, char **out, size_t *out_len,
+                  edgefn_error_info *err) {
+  *out = NULL;
+  *out_len = 0;
+  arena ar;
+  memset(&ar, 0, sizeof(ar));
+  jmp_buf jb;
+  parse_error pe;
+  memset(&pe, 0, sizeof(pe));
+  lowerer L;
+  memset(&L, 0, sizeof(L));
+  buf output = {0}, prog_decls = {0};
+  fn_ctx top;
+  memset(&top, 0, sizeof(top));
+  int rc = setjmp(jb);
+  if (rc) {
+    free(output.d);
+    free(prog_decls.d);
+    free(L.exports.d);
+    free(L.table);
+    free(top.decls.d);
+    edgefn__arena_free(&ar);
+    if (rc == 1) {
+      edgefn__error_set(err, EDGEFN_ENOMEM, filename, 0, 0, "out of memory while compiling");
+      return EDGEFN_ENOMEM;
+    }
+    edgefn__error_set(err, EDGEFN_ESYNTAX, filename, pe.line, pe.col, "%s", pe.msg);
+    return EDGEFN_ESYNTAX;
+  }
+  ar.oom = &jb;
+  node *prog = edgefn__parse(&ar, src, len, &pe);
+  if (!prog) {
+    edgefn__arena_free(&ar);
+    edgefn__error_set(err, EDGEFN_ESYNTAX, filename, pe.line, pe.col, "%s", pe.msg);
+    return EDGEFN_ESYNTAX;
+  }
+  L.ar = &ar;
+  L.oom = &jb;
+  L.line = 1;
+  L.table_cap = 256;
+  L.table = calloc(L.table_cap, sizeof(binding *));
+  if (!L.table)
+    longjmp(jb, 1);
+  L.err = &pe;
+  L.prog_decls = &prog_decls;
+  scope *root = edgefn__arena_alloc(&ar, sizeof(scope));
+  memset(root, 0, sizeof(*root));
+  L.sc = root;
+  L.fn = &top;
+  buf body = {0};
+  L.out = &body;
+  emit_stmts(&L, prog->list, true);
+  if (L.module_exports) {
+    put(&L, "__edgefn$module({");
+    putn(&L, L.exports.d, L.exports.n);
+    put(&L, "});");
+  }
+  L.out = &output;
+  /* program-level declarations go on line 1 */
+  if (top.uses_this)
+    put(&L, "var $$this = this;");
+  if (top.uses_args)
+    put(&L, "var $$args = void 0;");
+  if (top.decls.n || prog_decls.n) {
+    put(&L, "var ");
+    bool any = false;
+    if (top.decls.n) {
+      putn(&L, top.decls.d + 1, top.decls.n - 1);
+      any = true;
+    }
+    if (prog_decls.n) {
+      if (any)
+        put(&L, ",");
+      putn(&L, prog_decls.d + 1, prog_decls.n - 1);
+    }
+    put(&L, ";");
+  }
+  if (body.n)
+    putn(&L, body.d, body.n);
+  put(&L, "\n");
+  free(body.d);
+  free(prog_decls.d);
+  free(L.exports.d);
+  free(L.table);
+  free(top.decls.d);
+  edgefn__arena_free(&ar);
+  *out = output.d ? output.d : calloc(1, 1);
+  if (!*out)
+    return EDGEFN_ENOMEM;
+  *out_len = output.n;
+  return 0;
+}

@@ -1,0 +1,5 @@
+const arr = [];
+arr.push(1);
+const o = {};
+o.k = 'v';
+console.log(arr, o);

@@ -1,0 +1,16 @@
+let a = 1, b = 2;
+[a, b] = [b, a];
+console.log(a, b);
+const o = {};
+({x: o.x, y: o['y'], z: o.z = 'dz'} = {x: 1, y: 2});
+console.log(o);
+let m, n;
+[m, ...n] = 'abc';
+console.log(m, n);
+let r = ({p: m} = {p: 'P'});
+console.log(r.p, m);
+const arr = [];
+[arr[0], arr[1]] = [9, 8];
+console.log(arr);
+for ([a, b] of [[1, 2], [3, 4]]) console.log(a + b);
+for ({a, b} of [{a: 5, b: 6}]) console.log(a * b);

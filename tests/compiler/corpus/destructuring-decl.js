@@ -1,0 +1,16 @@
+const [a, b, ...c] = [1, 2, 3, 4];
+console.log(a, b, c);
+const {x, y: {z, w = 'W'}, ...rest} = {x: 1, y: {z: 2}, r1: 3, r2: 4};
+console.log(x, z, w, rest);
+let [p = 'P', , q] = [undefined, 'skip', 'Q'];
+console.log(p, q);
+const [[n1, n2], {m}] = [[1, 2], {m: 3}];
+console.log(n1, n2, m);
+const {length} = 'hello';
+console.log(length);
+const [s1, s2] = 'xy';
+console.log(s1, s2);
+const {['comp' + 'uted']: cv = 5} = {computed: 7};
+console.log(cv);
+var {v1, v2} = {v1: 'a'};
+console.log(v1, v2);

@@ -1,0 +1,10 @@
+let log = [];
+const o = { get p() { log.push('get'); return 1; }, set p(v) { log.push('set ' + v); } };
+o.p ||= 5;
+o.p &&= 6;
+o.p ??= 7;
+console.log(log.join());
+let u;
+u ||= [];
+u.push(1);
+console.log(u);

@@ -1,0 +1,13 @@
+const o = { a: { b: { c: 1 } }, f() { return this.a; }, arr: [1, 2], nul: null };
+console.log(o?.a?.b?.c, o.x?.y.z, o.nul?.q, o.arr?.[1], o.f?.().b.c);
+console.log(o.missing?.(), o.f?.call?.(o)?.b);
+let u;
+console.log(u?.x, u?.[0], u?.(), (u?.a).toString === undefined ? 1 : 2);
+console.log(null ?? 'd', undefined ?? 'd', 0 ?? 'd', '' ?? 'd', false ?? 'd');
+console.log((null || undefined) ?? 'x');
+let calls = 0;
+const g = () => { calls++; return null; };
+console.log(g() ?? 'y', calls);
+const k = 'b';
+console.log(o.a?.[k]?.c);
+console.log(delete o?.a?.b, o.a);

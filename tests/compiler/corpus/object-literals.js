@@ -1,0 +1,11 @@
+const a = 1, b = 2, k = 'dyn';
+const o = { a, b, [k + 'Key']: 3, ['x' + 1]: 4, m() { return this.a + this.b; }, get g() { return 'G'; }, set s(v) { this._s = v; } };
+o.s = 9;
+console.log(o.a, o.b, o.dynKey, o.x1, o.m(), o.g, o._s);
+console.log(Object.keys(o).join());
+const sym = Symbol('s');
+const p = { [sym]: 'symval', 1.5: 'num', 'quoted key': 'q' };
+console.log(p[sym], p[1.5], p['quoted key']);
+const q = { async am() { return 1; }, *gm() { yield 2; } };
+q.am().then(v => console.log('am', v));
+console.log([...q.gm()]);

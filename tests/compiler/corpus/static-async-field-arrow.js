@@ -1,0 +1,2 @@
+class S { static ready = async () => 'ready:' + S.name; }
+S.ready().then(console.log);

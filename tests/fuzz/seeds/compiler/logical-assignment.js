@@ -1,0 +1,16 @@
+let a = null, b = 0, c = 1;
+a ??= 'A'; b ||= 'B'; c &&= 'C';
+console.log(a, b, c);
+const o = { x: 0, y: null, z: 'z' };
+o.x ||= 5; o.y ??= 6; o.z &&= o.z + '!';
+console.log(o);
+let calls = 0;
+const get = () => { calls++; return o; };
+get().w ??= 1; get().w ??= 2;
+console.log(o.w, calls);
+const arr = [null];
+arr[0] ??= 'first';
+console.log(arr);
+let e = 'keep';
+e ??= (() => { throw new Error('not evaluated'); })();
+console.log(e);

@@ -1,0 +1,10 @@
+const re = /a(b+)c/g;
+console.log('abbc abc'.match(re));
+console.log(/\d+/.test('x12'), 'a/b'.split(/\//));
+const x = 10, y = 2, g = 1;
+console.log(x / y / g);
+console.log('A-B'.replace(/-/, '+'), /[/]/.test('/'), /x/gi.flags);
+const r1 = () => /x/;
+console.log(r1() !== r1());
+console.log(/=/.test('a=b'), 'a=b'.split(/=/));
+if (/^\s*$/.test('  ')) console.log('blank');

@@ -1,0 +1,3 @@
+class A { m() { return 'A.m'; } }
+class B extends A { m() { return super.m?.() + '|' + super.missing?.(); } }
+console.log(new B().m());

@@ -1,0 +1,119 @@
+/* edgefn-js: runs a script in the sandbox and prints its console output, or (--emit)
+ * prints the ES5 the built-in compiler lowers it to. For authors checking what the
+ * library does with their code, and for the compiler's differential tests against Node. */
+#include "compiler/lower.h"
+
+#include <edgefn/edgefn.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *read_all(const char *path, size_t *len) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  if (!f)
+    return NULL;
+  size_t cap = 65536, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (n < cap)
+      break;
+    char *grown = realloc(buf, cap * 2);
+    if (!grown) {
+      free(buf);
+      buf = NULL;
+      break;
+    }
+    buf = grown;
+    cap *= 2;
+  }
+  if (f != stdin)
+    fclose(f);
+  *len = n;
+  return buf;
+}
+
+/* console.log/info/debug go to stdout and warn/error (and the runtime's own reports) to
+ * stderr, as Node does. */
+static void on_log(void *ud, int level, const char *fn, const char *msg, size_t len) {
+  (void)ud;
+  (void)fn;
+  FILE *out = level <= EDGEFN_LOG_WARN ? stderr : stdout;
+  fwrite(msg, 1, len, out);
+  fputc('\n', out);
+  fflush(out);
+}
+
+static int usage(void) {
+  fprintf(stderr, "usage: edgefn-js [--emit] FILE.js   (FILE may be - for stdin)\n");
+  return 2;
+}
+
+int main(int argc, char **argv) {
+  bool emit = false;
+  const char *path = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--emit") == 0)
+      emit = true;
+    else if (!path)
+      path = argv[i];
+    else
+      return usage();
+  }
+  if (!path)
+    return usage();
+  size_t len = 0;
+  char *src = read_all(path, &len);
+  if (!src) {
+    fprintf(stderr, "edgefn-js: cannot read %s\n", path);
+    return 2;
+  }
+  edgefn_error_info err = EDGEFN_ERROR_INFO_INIT;
+  if (emit) {
+    char *out = NULL;
+    size_t out_len = 0;
+    int rc = edgefn__lower(src, len, path, &out, &out_len, &err);
+    free(src);
+    if (rc != 0) {
+      fprintf(stderr, "%s:%d:%d: SyntaxError: %s\n", err.file, err.line, err.column,
+              err.message);
+      return 1;
+    }
+    fwrite(out, 1, out_len, stdout);
+    free(out);
+    return 0;
+  }
+  edgefn_script_options so = EDGEFN_SCRIPT_OPTIONS_INIT;
+  so.source = src;
+  so.source_len = len;
+  so.filename = path;
+  edgefn_script *script = NULL;
+  int rc = edgefn_script_new(&script, &so, &err);
+  free(src);
+  if (rc != 0) {
+    fprintf(stderr, "%s:%d:%d: %s\n", err.file, err.line, err.column, err.message);
+    return 1;
+  }
+  edgefn_loop *loop = NULL;
+  if (edgefn_loop_new(&loop, NULL) != 0) {
+    edgefn_script_free(script);
+    return 2;
+  }
+  edgefn_runtime_options ro = EDGEFN_RUNTIME_OPTIONS_INIT;
+  ro.log = on_log;
+  ro.cpu_limit_ms = 10000;
+  edgefn_runtime *rt = NULL;
+  rc = edgefn_runtime_new(&rt, loop, script, &ro, &err);
+  int status = 0;
+  if (rc != 0) {
+    status = 1;
+  } else {
+    edgefn_loop_run(loop, EDGEFN_RUN_DEFAULT);
+  }
+  edgefn_runtime_free(rt);
+  edgefn_script_free(script);
+  edgefn_loop_free(loop);
+  return status;
+}
