@@ -3,11 +3,12 @@
  * that take a regular expression, and the __edgefn$re(source, flags) global the compiler
  * lowers regex literals to.
  *
- * Objects: a RegExp is an object of Duktape's RegExp class (made by Duktape's own
- * constructor with an empty pattern, so Object.prototype.toString and the class checks
- * stay right) carrying hidden properties: the original source, the flags, and the compiled
- * pattern. Regex literals Duktape compiles itself are adopted on first use: their source
- * and flags are read from Duktape's internal properties.
+ * Objects: a RegExp is an object of Duktape's RegExp class (instantiated from a
+ * precompiled /(?:)/ literal, so Object.prototype.toString and the class checks stay
+ * right) carrying hidden properties: a pointer to its compiled pattern and the object that
+ * owns it (which also holds the source; the flags are in the compiled pattern). Regex
+ * literals Duktape compiles itself are adopted on first use: their source and flags are
+ * read from Duktape's internal properties.
  *
  * Compiled patterns live in a per-heap cache keyed by flags and source; each is a small
  * object whose finalizer frees the PCRE2 code, so a RegExp keeps its pattern alive even
@@ -40,7 +41,6 @@
 #define STASH_STATE "reState"
 #define STASH_CACHE "reCache"
 #define STASH_LITERALS "reLiterals"
-#define STASH_ORIG_CTOR "reDukCtor"
 #define STASH_FACTORY "reFactory"
 #define STASH_ORIG_SPLIT "reDukSplit"
 #define STASH_ORIG_REPLACE "reDukReplace"
@@ -1500,7 +1500,8 @@ static duk_ret_t regexp_symbol_replace(duk_context *ctx) { /* (string, replaceVa
         break;
       duk_get_prop_index(ctx, results, (duk_uarridx_t)count - 1);
       duk_get_prop_index(ctx, -1, 0);
-      bool empty = duk_get_length(ctx, duk_to_string(ctx, -1) ? -1 : -1) == 0;
+      duk_to_string(ctx, -1);
+      bool empty = duk_get_length(ctx, -1) == 0;
       duk_pop_2(ctx);
       if (empty) {
         duk_get_prop_literal(ctx, 2, "lastIndex");
@@ -1759,7 +1760,8 @@ static duk_ret_t regexp_iter_next(duk_context *ctx) {
   }
   if (duk_to_boolean(ctx, 3)) {
     duk_get_prop_index(ctx, 6, 0);
-    if (duk_get_length(ctx, duk_to_string(ctx, -1) ? -1 : -1) == 0) {
+    duk_to_string(ctx, -1);
+    if (duk_get_length(ctx, -1) == 0) {
       duk_get_prop_literal(ctx, 1, "lastIndex");
       double li = to_length(ctx, -1);
       duk_pop(ctx);
@@ -1994,8 +1996,6 @@ void edgefn__regexp_install(duk_context *ctx) {
   duk_idx_t stash = duk_get_top_index(ctx);
   duk_get_global_literal(ctx, "RegExp");
   duk_idx_t dctor = duk_get_top_index(ctx);
-  duk_dup(ctx, dctor);
-  duk_put_prop_literal(ctx, stash, STASH_ORIG_CTOR);
 
   duk_get_prop_literal(ctx, dctor, "prototype");
   duk_idx_t proto = duk_get_top_index(ctx);
