@@ -3,11 +3,12 @@
  * that take a regular expression, and the __edgefn$re(source, flags) global the compiler
  * lowers regex literals to.
  *
- * Objects: a RegExp is an object of Duktape's RegExp class (made by Duktape's own
- * constructor with an empty pattern, so Object.prototype.toString and the class checks
- * stay right) carrying hidden properties: the original source, the flags, and the compiled
- * pattern. Regex literals Duktape compiles itself are adopted on first use: their source
- * and flags are read from Duktape's internal properties.
+ * Objects: a RegExp is an object of Duktape's RegExp class (instantiated from a
+ * precompiled /(?:)/ literal, so Object.prototype.toString and the class checks stay
+ * right) carrying hidden properties: a pointer to its compiled pattern and the object that
+ * owns it (which also holds the source; the flags are in the compiled pattern). Regex
+ * literals Duktape compiles itself are adopted on first use: their source and flags are
+ * read from Duktape's internal properties.
  *
  * Compiled patterns live in a per-heap cache keyed by flags and source; each is a small
  * object whose finalizer frees the PCRE2 code, so a RegExp keeps its pattern alive even
@@ -40,7 +41,6 @@
 #define STASH_STATE "reState"
 #define STASH_CACHE "reCache"
 #define STASH_LITERALS "reLiterals"
-#define STASH_ORIG_CTOR "reDukCtor"
 #define STASH_FACTORY "reFactory"
 #define STASH_ORIG_SPLIT "reDukSplit"
 #define STASH_ORIG_REPLACE "reDukReplace"
@@ -99,6 +99,7 @@ typedef struct re_state {
   size_t scratch_cap;
   size_t cache_count;
   edgefn__heap_ctl *ctl;
+  size_t charged; /* bytes of the subject's buffers counted in ctl->mem_used */
   void *proto; /* the intrinsic RegExp.prototype (kept by the stash) */
   void *obj; /* the state object in the stash: its "s" property pins the subject */
 } re_state;
@@ -139,6 +140,8 @@ static duk_ret_t compiled_finalizer(duk_context *ctx) {
 static void state_free(re_state *st) {
   if (st->ctl && st->ctl->regexp == st)
     st->ctl->regexp = NULL;
+  if (st->ctl && st->ctl->mem_used >= st->charged)
+    st->ctl->mem_used -= st->charged;
   pcre2_match_context_free_16(st->mc16);
   pcre2_match_context_free_32(st->mc32);
   pcre2_jit_stack_free_16(st->js16);
@@ -727,11 +730,35 @@ static void *xrealloc(duk_context *ctx, void *p, size_t n) {
 }
 
 /* Makes the string at idx the state's subject (converted once per string). */
+/* The converted subject's buffers count against the runtime's memory limit like the heap:
+ * refuses (RangeError, the limit marked as reached) when `need` more bytes would pass it,
+ * else records the buffers' size now held. */
+static void charge_subject(duk_context *ctx, re_state *st, size_t need) {
+  edgefn__heap_ctl *ctl = st->ctl;
+  if (!ctl)
+    return;
+  if (need > ctl->mem_limit || ctl->mem_used > ctl->mem_limit - need) {
+    ctl->mem_exceeded = true;
+    (void)duk_error(ctx, DUK_ERR_RANGE_ERROR, "out of memory");
+  }
+}
+
+static void recharge_subject(re_state *st) {
+  if (!st->ctl)
+    return;
+  size_t now = (st->u16 ? (st->n16 + 1) * sizeof(uint16_t) : 0) +
+               (st->have32 ? (st->n16 + 1) * sizeof(uint32_t) : 0) +
+               (st->cp16 ? (st->n32 + 1) * sizeof(size_t) : 0);
+  st->ctl->mem_used = st->ctl->mem_used - st->charged + now;
+  st->charged = now;
+}
+
 static void set_subject(duk_context *ctx, re_state *st, duk_idx_t idx, bool need32) {
   void *hp = duk_get_heapptr(ctx, idx);
   if (hp != st->subj) {
     duk_size_t nb;
     const char *b = duk_get_lstring(ctx, idx, &nb);
+    charge_subject(ctx, st, (nb + 1) * sizeof(uint16_t));
     size_t nchars = duk_get_length(ctx, idx);
     st->subj = NULL;
     st->have32 = false;
@@ -755,6 +782,7 @@ static void set_subject(duk_context *ctx, re_state *st, duk_idx_t idx, bool need
     st->bytes = b;
     st->nbytes = nb;
     st->subj = hp;
+    recharge_subject(st);
     idx = duk_normalize_index(ctx, idx);
     duk_push_heapptr(ctx, st->obj);
     duk_dup(ctx, idx);
@@ -762,6 +790,7 @@ static void set_subject(duk_context *ctx, re_state *st, duk_idx_t idx, bool need
     duk_pop(ctx);
   }
   if (need32 && !st->have32) {
+    charge_subject(ctx, st, (st->n16 + 1) * (sizeof(uint32_t) + sizeof(size_t)));
     st->u32 = xrealloc(ctx, st->u32, (st->n16 + 1) * sizeof(uint32_t));
     size_t k = 0;
     bool pairs = false;
@@ -786,6 +815,7 @@ static void set_subject(duk_context *ctx, re_state *st, duk_idx_t idx, bool need
       st->cp16[k] = pos;
     }
     st->have32 = true;
+    recharge_subject(st);
   }
 }
 
@@ -1500,7 +1530,8 @@ static duk_ret_t regexp_symbol_replace(duk_context *ctx) { /* (string, replaceVa
         break;
       duk_get_prop_index(ctx, results, (duk_uarridx_t)count - 1);
       duk_get_prop_index(ctx, -1, 0);
-      bool empty = duk_get_length(ctx, duk_to_string(ctx, -1) ? -1 : -1) == 0;
+      duk_to_string(ctx, -1);
+      bool empty = duk_get_length(ctx, -1) == 0;
       duk_pop_2(ctx);
       if (empty) {
         duk_get_prop_literal(ctx, 2, "lastIndex");
@@ -1759,7 +1790,8 @@ static duk_ret_t regexp_iter_next(duk_context *ctx) {
   }
   if (duk_to_boolean(ctx, 3)) {
     duk_get_prop_index(ctx, 6, 0);
-    if (duk_get_length(ctx, duk_to_string(ctx, -1) ? -1 : -1) == 0) {
+    duk_to_string(ctx, -1);
+    if (duk_get_length(ctx, -1) == 0) {
       duk_get_prop_literal(ctx, 1, "lastIndex");
       double li = to_length(ctx, -1);
       duk_pop(ctx);
@@ -1994,8 +2026,6 @@ void edgefn__regexp_install(duk_context *ctx) {
   duk_idx_t stash = duk_get_top_index(ctx);
   duk_get_global_literal(ctx, "RegExp");
   duk_idx_t dctor = duk_get_top_index(ctx);
-  duk_dup(ctx, dctor);
-  duk_put_prop_literal(ctx, stash, STASH_ORIG_CTOR);
 
   duk_get_prop_literal(ctx, dctor, "prototype");
   duk_idx_t proto = duk_get_top_index(ctx);

@@ -157,3 +157,28 @@ TEST(regexp_literal_helper_contract) {
             0);
   return 0;
 }
+
+/* The subject converted for PCRE2 counts against the memory limit: a string the heap can
+ * hold, but whose copies cannot fit beside it, is refused with a RangeError instead of
+ * growing the process past the limit. */
+TEST(regexp_subject_memory_is_counted) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var s = 'a'.repeat(5000000), out;\n"
+                     "  try { out = String(/b/.test(s)); } catch (err) { out = err.name; }\n"
+                     "  s = null;\n"
+                     "  out += ' ' + /a(b)/.exec('xab')[1];\n"
+                     "  e.respondWith(new Response(out));\n"
+                     "});",
+                     0, 12u * 1024 * 1024, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 200);
+  ASSERT_STREQ(c.body, "RangeError b");
+  ASSERT(edgefn_runtime_memory_used(e.rt) <= 12u * 1024 * 1024);
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
