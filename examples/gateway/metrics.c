@@ -187,16 +187,62 @@ int gw_metrics_render(gw_buf *out) {
                 "# HELP edgefn_requests_in_flight Requests handed to the edge and not ended.\n"
                 "# TYPE edgefn_requests_in_flight gauge\n"
                 "edgefn_requests_in_flight %llu\n"
-                "# HELP edgefn_runtimes_alive Function runtimes started on the workers' "
-                "loops for the sites they still serve.\n"
-                "# TYPE edgefn_runtimes_alive gauge\n"
-                "edgefn_runtimes_alive %llu\n"
                 "# HELP edgefn_workers Worker threads.\n# TYPE edgefn_workers gauge\n"
                 "edgefn_workers %zu\n",
                 (unsigned long long)sum.http_errors, (unsigned long long)sum.accepted,
                 (unsigned long long)sum.refused, atomic_load(&gw_app_connections),
                 (unsigned long long)sum.bytes_out, (unsigned long long)sum.inflight,
-                (unsigned long long)sum.runtimes, gw_app_nworkers);
+                gw_app_nworkers);
+  /* The runtime manager's figures for the current configuration, summed over the workers'
+   * loops (edgefn_edge_stats_get may be called from any thread). */
+  edgefn_edge_stats t = EDGEFN_EDGE_STATS_INIT;
+  gw_site *site = gw_app_current_site();
+  for (size_t w = 0; site && w < gw_app_nworkers; w++) {
+    edgefn_edge_stats st = EDGEFN_EDGE_STATS_INIT;
+    edgefn_loop *loop = __atomic_load_n(&gw_app_workers[w].loop, __ATOMIC_ACQUIRE);
+    if (!loop || edgefn_edge_stats_get(site->edge, loop, NULL, &st) != 0)
+      continue; /* that worker has not attached this configuration yet */
+    t.runtimes += st.runtimes;
+    t.runtime_bytes += st.runtime_bytes;
+    t.memory_budget += st.memory_budget;
+    t.queued += st.queued;
+    t.cold_starts += st.cold_starts;
+    t.cold_start_ns += st.cold_start_ns;
+    t.start_failures += st.start_failures;
+    t.evictions += st.evictions;
+    t.shed += st.shed;
+  }
+  if (site)
+    gw_site_unref(site);
+  gw_buf_printf(out,
+                "# HELP edgefn_runtimes_alive Function runtimes alive on the workers' loops.\n"
+                "# TYPE edgefn_runtimes_alive gauge\nedgefn_runtimes_alive %zu\n"
+                "# HELP edgefn_runtime_heap_bytes JavaScript heap bytes those runtimes hold.\n"
+                "# TYPE edgefn_runtime_heap_bytes gauge\nedgefn_runtime_heap_bytes %zu\n"
+                "# HELP edgefn_runtime_memory_budget_bytes The loops' budgets for runtime "
+                "heaps, in all.\n# TYPE edgefn_runtime_memory_budget_bytes gauge\n"
+                "edgefn_runtime_memory_budget_bytes %zu\n"
+                "# HELP edgefn_function_requests_queued Function requests waiting for a "
+                "concurrency slot.\n# TYPE edgefn_function_requests_queued gauge\n"
+                "edgefn_function_requests_queued %zu\n"
+                "# HELP edgefn_cold_starts_total Runtimes created.\n"
+                "# TYPE edgefn_cold_starts_total counter\nedgefn_cold_starts_total %llu\n"
+                "# HELP edgefn_cold_start_seconds_total Time spent creating runtimes.\n"
+                "# TYPE edgefn_cold_start_seconds_total counter\n"
+                "edgefn_cold_start_seconds_total %.6f\n"
+                "# HELP edgefn_runtime_start_failures_total Runtimes that could not be "
+                "created.\n# TYPE edgefn_runtime_start_failures_total counter\n"
+                "edgefn_runtime_start_failures_total %llu\n"
+                "# HELP edgefn_runtime_evictions_total Idle runtimes freed to stay within the "
+                "memory budget.\n# TYPE edgefn_runtime_evictions_total counter\n"
+                "edgefn_runtime_evictions_total %llu\n"
+                "# HELP edgefn_requests_shed_total Requests answered 503 because their function "
+                "was at its concurrency limit with a full queue.\n"
+                "# TYPE edgefn_requests_shed_total counter\nedgefn_requests_shed_total %llu\n",
+                t.runtimes, t.runtime_bytes, t.memory_budget, t.queued,
+                (unsigned long long)t.cold_starts, (double)t.cold_start_ns / 1e9,
+                (unsigned long long)t.start_failures, (unsigned long long)t.evictions,
+                (unsigned long long)t.shed);
   gw_metrics_free(&sum);
   return 0;
 }

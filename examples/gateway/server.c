@@ -802,7 +802,10 @@ static void close_all(gw_server *srv) {
 void *gw_server_thread(void *arg) {
   gw_server *srv = arg;
   gw_this_worker = srv;
-  int rc = edgefn_loop_new(&srv->loop, NULL);
+  edgefn_loop *loop = NULL;
+  int rc = edgefn_loop_new(&loop, NULL);
+  /* Published atomically: the metrics page of another worker reads it (metrics.c). */
+  __atomic_store_n(&srv->loop, loop, __ATOMIC_RELEASE);
   if (rc != 0) {
     gw_log(EDGEFN_LOG_ERROR, "worker %u: edgefn_loop_new: %s", srv->id, edgefn_strerror(rc));
     srv->exit_status = 1;

@@ -511,6 +511,9 @@ def _pipeline(g, port, tmp, mport):
         check((metric(text, 'edgefn_cache_misses_total') or 0) >= 1, 'cache misses')
         check(metric(text, 'edgefn_workers') == 2, 'workers %r' % metric(text, 'edgefn_workers'))
         check((metric(text, 'edgefn_runtimes_alive') or 0) >= 1, 'runtimes')
+        check((metric(text, 'edgefn_runtime_heap_bytes') or 0) > 10000, 'runtime heap bytes')
+        check((metric(text, 'edgefn_cold_starts_total') or 0) >= 1, 'cold starts')
+        check(metric(text, 'edgefn_requests_shed_total') == 0, 'shed')
         check((metric(text, 'edgefn_gateway_rejected_total') or 0) >= 5, 'rejected')
         check((metric(text, 'edgefn_function_seconds_total',
                       '{function="hello",status="200"}') or 0) > 0, 'function seconds')
