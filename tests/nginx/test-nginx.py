@@ -204,6 +204,94 @@ def wait_listening(port, proc, deadline):
     raise Failure('nginx did not start listening')
 
 
+SHARED_JS = """
+addEventListener('fetch', function (ev) {
+  if (ev.request.method === 'POST')
+    return ev.respondWith(SHARED.get('n').then(function (v) {
+      var n = (Number(v) || 0) + 1;
+      return SHARED.put('n', String(n)).then(function () { return SHARED.put('who', WHO); })
+        .then(function () { return new Response(WHO + ' ' + n); });
+    }));
+  ev.respondWith(Promise.all([SHARED.get('n'), SHARED.get('who')]).then(function (r) {
+    return new Response(r[0] + ' ' + r[1]);
+  }));
+});"""
+
+SHARED_CONF = """
+load_module %(module)s;
+worker_processes 2;
+daemon off;
+error_log %(d)s/error.log info;
+pid %(d)s/nginx.pid;
+events { worker_connections 128; }
+http {
+  access_log off;
+  client_body_temp_path %(d)s/body; proxy_temp_path %(d)s/proxy;
+  fastcgi_temp_path %(d)s/fcgi; uwsgi_temp_path %(d)s/uwsgi; scgi_temp_path %(d)s/scgi;
+  edgefn_function shared %(p)s/shared.js;
+  edgefn_rules %(p)s/shared-rules.json;
+  edgefn_kv SHARED redis:%(host)s:%(rport)d site;
+  edgefn_env WHO %(who)s;
+  server { listen %(host)s:%(port)d; location / { edgefn_pass; } }
+}
+"""
+
+
+def two_nginx_share_redis(module, prefix):
+    """Two nginx instances (two gateways, two workers each) bound to one redis-server on
+    loopback see each other's KV writes."""
+    redis = shutil.which('redis-server')
+    check(redis, 'redis-server is missing (scripts/test installs it)')
+    rport = free_port()
+    rproc = subprocess.Popen([redis, '--port', str(rport), '--bind', HOST, '--save', '',
+                              '--appendonly', 'no'], stdout=subprocess.DEVNULL)
+    procs = []
+    try:
+        wait_listening(rport, rproc, time.time() + 10)
+        with open(os.path.join(prefix, 'shared.js'), 'w') as f:
+            f.write(SHARED_JS)
+        with open(os.path.join(prefix, 'shared-rules.json'), 'w') as f:
+            f.write('{"rules": [{"function": "shared", "match": [[{"field": "path", '
+                    '"operator": "prefix", "values": ["/"]}]]}]}')
+        ports = []
+        for who in ('a', 'b'):
+            d = os.path.join(prefix, 'gw-' + who)
+            os.mkdir(d)
+            port = free_port()
+            conf = os.path.join(d, 'nginx.conf')
+            with open(conf, 'w') as f:
+                f.write(SHARED_CONF % dict(module=module, d=d, p=prefix, host=HOST, rport=rport,
+                                           who=who, port=port))
+            proc = subprocess.Popen([NGINX, '-p', d, '-c', conf], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            procs.append(proc)
+            wait_listening(port, proc, time.time() + 20)
+            ports.append(port)
+
+        def ask(gw, method='GET'):
+            st, h, b = request(ports[gw], method, '/', body=b'' if method == 'POST' else None)
+            check(st == 200, 'gateway %d: %d %r' % (gw, st, b))
+            return b.decode()
+
+        check(ask(1) == 'null null', 'fresh store')
+        check(ask(0, 'POST') == 'a 1', 'a writes')
+        check(ask(1) == '1 a', 'b reads what a wrote')
+        for i in range(2, 12):  # alternating writers, landing on either worker
+            who = 'ab'[(i + 1) % 2]
+            check(ask((i + 1) % 2, 'POST') == '%s %d' % (who, i), 'write %d' % i)
+            check(ask(i % 2) == '%d %s' % (i, who), 'read %d' % i)
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGQUIT)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        rproc.terminate()
+        rproc.wait()
+
+
 def main():
     if len(sys.argv) != 2 or not os.path.exists(sys.argv[1]):
         print('usage: test-nginx.py PATH-TO-ngx_http_edgefn_module.so', file=sys.stderr)
@@ -368,6 +456,8 @@ def main():
             check(breach, 'the CPU breach was not logged under the function\'s name')
 
         run('graceful shutdown finishes a request in flight; no worker crashed', clean_exit)
+        run("two nginx instances sharing one redis-server see each other's KV writes",
+            lambda: two_nginx_share_redis(module, prefix))
     finally:
         if proc is not None and proc.poll() is None:
             proc.kill()
