@@ -86,24 +86,62 @@ typedef struct lowerer {
   jmp_buf *oom;
   parse_error *err;
   bool initializing; /* writing a declaration: consts may be assigned */
+  /* Every output buffer's memory, so that an error (a longjmp out of any depth of
+   * emission) frees the buffers on the C stack between here and the setjmp. */
+  char **live;
+  size_t nlive, live_cap;
 } lowerer;
 
 /* ---- output ---- */
+
+/* The registry slot of a buffer's memory, or L->nlive when it is not registered (which
+ * does not happen: every buffer's memory comes from b_put). The search runs from the
+ * newest entry, which is almost always the one. */
+static size_t live_find(lowerer *L, const char *d) {
+  for (size_t i = L->nlive; i > 0; i--)
+    if (L->live[i - 1] == d)
+      return i - 1;
+  return L->nlive;
+}
 
 static void b_put(lowerer *L, buf *b, const char *s, size_t n) {
   if (b->n + n + 1 > b->cap) {
     size_t cap = b->cap ? b->cap * 2 : 256;
     while (cap < b->n + n + 1)
       cap *= 2;
+    size_t slot = b->d ? live_find(L, b->d) : L->nlive;
+    if (slot == L->nlive && L->nlive == L->live_cap) {
+      size_t lc = L->live_cap ? L->live_cap * 2 : 32;
+      char **nl = realloc(L->live, lc * sizeof(*nl));
+      if (!nl)
+        longjmp(*L->oom, 1);
+      L->live = nl;
+      L->live_cap = lc;
+    }
     char *d = realloc(b->d, cap);
     if (!d)
       longjmp(*L->oom, 1);
+    L->live[slot] = d;
+    if (slot == L->nlive)
+      L->nlive++;
     b->d = d;
     b->cap = cap;
   }
   memcpy(b->d + b->n, s, n);
   b->n += n;
   b->d[b->n] = '\0';
+}
+
+/* Frees a buffer's memory and forgets it. */
+static void buf_release(lowerer *L, buf *b) {
+  if (b->d) {
+    size_t i = live_find(L, b->d);
+    if (i < L->nlive)
+      L->live[i] = L->live[--L->nlive];
+    free(b->d);
+  }
+  b->d = NULL;
+  b->n = b->cap = 0;
 }
 
 static void put(lowerer *L, const char *s) { b_put(L, L->out, s, strlen(s)); }
@@ -212,7 +250,7 @@ static buf *capture_begin(lowerer *L, buf *b) {
 static char *capture_end(lowerer *L, buf *b, buf *prev) {
   L->out = prev;
   char *s = astrdup(L, b->d ? b->d : "", b->n);
-  free(b->d);
+  buf_release(L, b);
   return s;
 }
 
@@ -541,7 +579,7 @@ static void destructure(lowerer *L, node *pat, const char *src, bool *first) {
       }
       destructure_element(L, p->b, access, first);
     }
-    free(keys.d);
+    buf_release(L, &keys);
     return;
   }
   destructure_element(L, pat, src, first);
@@ -1497,10 +1535,10 @@ static void end_fn_body(lowerer *L, fn_ctx *f, buf *body, buf *prev) {
     putn(L, head.d, head.n);
   if (body->n)
     putn(L, body->d, body->n);
-  free(head.d);
-  free(body->d);
-  free(f->decls.d);
-  free(f->outer_jumps.d);
+  buf_release(L, &head);
+  buf_release(L, body);
+  buf_release(L, &f->decls);
+  buf_release(L, &f->outer_jumps);
   L->fn = f->parent;
 }
 
@@ -2193,7 +2231,7 @@ static void emit_loop_body(lowerer *L, node *body, bool wrap, const char *labels
     }
     put(L, "}");
   }
-  free(outer.d);
+  buf_release(L, &outer);
   put(L, "}");
 }
 
@@ -2654,7 +2692,7 @@ static void emit_labeled_stmt(lowerer *L, node *n, const char *labels) {
   }
   b_put(L, &lb, "", 1); /* list terminator */
   char *list = astrdup(L, lb.d, lb.n);
-  free(lb.d);
+  buf_release(L, &lb);
   sync(L, s->line);
   switch (s->type) {
   case N_FOR:
@@ -2732,11 +2770,11 @@ int edgefn__lower(const char *src, size_t len, const char *filename, char **out,
   memset(&top, 0, sizeof(top));
   int rc = setjmp(jb);
   if (rc) {
-    free(output.d);
-    free(prog_decls.d);
-    free(L.exports.d);
+    /* Every buffer still allocated, wherever on the stack it was. */
+    for (size_t i = 0; i < L.nlive; i++)
+      free(L.live[i]);
+    free(L.live);
     free(L.table);
-    free(top.decls.d);
     edgefn__arena_free(&ar);
     if (rc == 1) {
       edgefn__error_set(err, EDGEFN_ENOMEM, filename, 0, 0, "out of memory while compiling");
@@ -2796,12 +2834,21 @@ int edgefn__lower(const char *src, size_t len, const char *filename, char **out,
   if (body.n)
     putn(&L, body.d, body.n);
   put(&L, "\n");
-  free(body.d);
-  free(prog_decls.d);
-  free(L.exports.d);
+  buf_release(&L, &body);
+  buf_release(&L, &prog_decls);
+  buf_release(&L, &L.exports);
+  buf_release(&L, &top.decls);
   free(L.table);
-  free(top.decls.d);
   edgefn__arena_free(&ar);
+  /* The output goes to the caller; anything else still registered is a leak avoided. */
+  if (output.d) {
+    size_t i = live_find(&L, output.d);
+    if (i < L.nlive)
+      L.live[i] = L.live[--L.nlive];
+  }
+  for (size_t i = 0; i < L.nlive; i++)
+    free(L.live[i]);
+  free(L.live);
   *out = output.d ? output.d : calloc(1, 1);
   if (!*out)
     return EDGEFN_ENOMEM;

@@ -225,3 +225,32 @@ TEST(compiler_helpers_protected) {
             0);
   return 0;
 }
+
+/* An error found while lowering deep inside nested functions (class → method → function →
+ * arrow → for…of) leaves through a longjmp: every output buffer on the C stack between
+ * must still be freed (the runner's leak check fails this test otherwise; the compiler fuzz
+ * target found the leak). */
+TEST(compiler_error_deep_inside_frees_everything) {
+  static const char src[] =
+      "class A {\n"
+      "  m() {\n"
+      "    return function () {\n"
+      "      var a = [1, 2, 3];\n"
+      "      return () => { for (const v of a) { if (v) return `${v}` + this.#nope; } };\n"
+      "    };\n"
+      "  }\n"
+      "}\n";
+  for (int i = 0; i < 3; i++) {
+    edgefn_script_options so = EDGEFN_SCRIPT_OPTIONS_INIT;
+    so.source = src;
+    so.source_len = strlen(src);
+    so.filename = "deep.js";
+    edgefn_script *s = NULL;
+    edgefn_error_info err = EDGEFN_ERROR_INFO_INIT;
+    ASSERT_EQ(edgefn_script_new(&s, &so, &err), EDGEFN_ESYNTAX);
+    ASSERT(s == NULL);
+    ASSERT_EQ(err.line, 5);
+    ASSERT(strstr(err.message, "undeclared private name") != NULL);
+  }
+  return 0;
+}
