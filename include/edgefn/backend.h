@@ -6,8 +6,8 @@
  * asynchronous: they answer through the callback they were given, never by blocking the
  * loop, and they may answer before the starting call returns.
  *
- * The pipeline that uses these tables (edgefn_edge, edgefn_cache) arrives in a later
- * release; the table layouts below are fixed now so backends can be written against them.
+ * The runtime's fetch(), edgefn_cache and edgefn_edge use these tables (include/edgefn/
+ * runtime.h, cache.h, edge.h).
  */
 #ifndef EDGEFN_BACKEND_H
 #define EDGEFN_BACKEND_H
