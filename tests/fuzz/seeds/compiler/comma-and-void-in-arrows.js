@@ -1,3 +1,0 @@
-const f = () => void 0;
-const g = (a) => (a++, a);
-console.log(f(), g(1));

@@ -1,2 +1,0 @@
-const fns = { list: [() => 'zero', () => 'one'] };
-console.log(fns.list?.[1]?.(), fns.other?.[0]?.(), fns.list[5]?.());

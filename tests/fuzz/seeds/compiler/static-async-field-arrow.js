@@ -1,2 +1,0 @@
-class S { static ready = async () => 'ready:' + S.name; }
-S.ready().then(console.log);

@@ -1,1 +1,0 @@
-{ const t = typeof notDeclaredAnywhere; console.log(t); }
