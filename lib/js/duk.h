@@ -21,8 +21,8 @@ typedef struct edgefn__heap_ctl {
   bool cpu_sampled;    /* the thread CPU clock has been read during this entry */
   uint64_t cpu_budget_ns;
   uint64_t mono_start; /* monotonic time at entry */
-  uint64_t mono_base;  /* monotonic time when the thread CPU clock was first read */
-  uint64_t cpu_base;   /* thread CPU time at that moment */
+  uint64_t first_phase_ns; /* CPU charged for the entry before the thread CPU clock was read */
+  uint64_t cpu_base;   /* thread CPU time when it was first read */
   uint64_t cpu_read_mono; /* monotonic time of the last thread CPU clock read */
   uint64_t cpu_read_used; /* the entry's CPU time computed then */
   edgefn_log_fn log; /* NULL: stderr */

@@ -99,38 +99,78 @@ static void fatal_handler(void *udata, const char *msg) {
 #define CHECK_SLOW_NS 500000u
 #define CHECK_FAST_NS 50000u
 
+/* A recent reading of this thread's CPU clock and the monotonic time it was taken at,
+ * shared by every heap the thread runs (a loop's runtimes). An entry that has run for a
+ * while without a CPU reading (the first EDGEFN_CPU_SAMPLE_AFTER_NS, charged monotonic time)
+ * cannot tell CPU time from time the OS ran other threads; the CPU the thread used since the
+ * anchor bounds it. The anchor is renewed at the start of an entry once it is older than
+ * CPU_ANCHOR_EVERY_NS, a system call every 10 ms at most, so the bound over-counts by at
+ * most that much of other work. */
+#define CPU_ANCHOR_EVERY_NS 10000000u
+static _Thread_local uint64_t anchor_mono, anchor_cpu;
+
+static void anchor_renew(uint64_t now) {
+  anchor_mono = now;
+  anchor_cpu = edgefn__thread_cpu_ns();
+}
+
 void edgefn__cpu_begin(edgefn__heap_ctl *ctl, uint64_t budget_ns) {
   ctl->cpu_active = true;
   ctl->cpu_exceeded = false;
   ctl->cpu_sampled = false;
   ctl->cpu_budget_ns = budget_ns;
   ctl->mono_start = edgefn__now_ns();
+  if (anchor_mono == 0 || ctl->mono_start - anchor_mono > CPU_ANCHOR_EVERY_NS)
+    anchor_renew(ctl->mono_start);
   /* A short interval first: the instructions of this entry may be costly native calls. */
   ctl->interrupt_interval = CHECK_INTERVAL_START;
 }
 
-/* The CPU time of the entry. Once sampling, the thread CPU clock (a system call) is read
- * at most every EDGEFN_CPU_READ_EVERY_NS of monotonic time; in between, the monotonic time
- * since the last read is added (an overestimate only when the OS ran other threads). */
+/* Switches the entry to the thread CPU clock. What it used so far is the smaller of its
+ * monotonic time and the thread's CPU time since the anchor: a thread preempted (or
+ * blocked in the host) before the first check is not charged for it. */
+static uint64_t start_sampling(edgefn__heap_ctl *ctl, uint64_t now) {
+  uint64_t wall = now - ctl->mono_start, cpu = edgefn__thread_cpu_ns();
+  uint64_t since_anchor = cpu >= anchor_cpu ? cpu - anchor_cpu : wall;
+  anchor_mono = now;
+  anchor_cpu = cpu;
+  ctl->cpu_sampled = true;
+  ctl->first_phase_ns = wall < since_anchor ? wall : since_anchor;
+  ctl->cpu_base = cpu;
+  ctl->cpu_read_mono = now;
+  ctl->cpu_read_used = ctl->first_phase_ns;
+  return ctl->first_phase_ns;
+}
+
+/* The CPU time of the entry. Before sampling, its monotonic time, until that reaches
+ * EDGEFN_CPU_SAMPLE_AFTER_NS or the budget (no limit is ever declared breached on monotonic
+ * time alone). Once sampling, the thread CPU clock (a system call) is read at most every
+ * EDGEFN_CPU_READ_EVERY_NS of monotonic time; in between, the monotonic time since the
+ * last read is added (an overestimate only when the OS ran other threads). */
 #define EDGEFN_CPU_READ_EVERY_NS 250000u
 static uint64_t cpu_used(edgefn__heap_ctl *ctl, uint64_t now, bool exact) {
-  if (!ctl->cpu_sampled)
-    return now - ctl->mono_start;
+  if (!ctl->cpu_sampled) {
+    uint64_t wall = now - ctl->mono_start;
+    if (wall < EDGEFN_CPU_SAMPLE_AFTER_NS && wall < ctl->cpu_budget_ns)
+      return wall;
+    return start_sampling(ctl, now);
+  }
   if (!exact && now - ctl->cpu_read_mono < EDGEFN_CPU_READ_EVERY_NS)
     return ctl->cpu_read_used + (now - ctl->cpu_read_mono);
   ctl->cpu_read_mono = now;
-  ctl->cpu_read_used =
-      (ctl->mono_base - ctl->mono_start) + (edgefn__thread_cpu_ns() - ctl->cpu_base);
+  ctl->cpu_read_used = ctl->first_phase_ns + (edgefn__thread_cpu_ns() - ctl->cpu_base);
   return ctl->cpu_read_used;
 }
 
 void edgefn__cpu_exclude(edgefn__heap_ctl *ctl, uint64_t mono_ns, uint64_t cpu_ns) {
   if (!ctl || !ctl->cpu_active)
     return;
-  if (ctl->cpu_sampled)
+  if (ctl->cpu_sampled) {
     ctl->cpu_base += cpu_ns;
-  else
+  } else {
     ctl->mono_start += mono_ns;
+    anchor_cpu += cpu_ns; /* not this entry's either */
+  }
 }
 
 uint64_t edgefn__cpu_end(edgefn__heap_ctl *ctl) {
@@ -138,7 +178,6 @@ uint64_t edgefn__cpu_end(edgefn__heap_ctl *ctl) {
   ctl->cpu_active = false;
   return used;
 }
-
 
 long edgefn__duk_interrupt_interval(void *udata) {
   edgefn__heap_ctl *ctl = udata;
@@ -167,13 +206,6 @@ int edgefn__duk_exec_timeout_check(void *udata) {
   }
   ctl->last_check_ns = now;
   uint64_t used = cpu_used(ctl, now, false);
-  if (!ctl->cpu_sampled && used >= EDGEFN_CPU_SAMPLE_AFTER_NS) {
-    ctl->cpu_sampled = true;
-    ctl->mono_base = now;
-    ctl->cpu_base = edgefn__thread_cpu_ns();
-    ctl->cpu_read_mono = now;
-    ctl->cpu_read_used = used;
-  }
   if (used >= ctl->cpu_budget_ns) {
     ctl->cpu_exceeded = true;
     return 1;
