@@ -4,6 +4,8 @@
  * buffered paths never load the streams module (js.h: EDGEFN_KEY_BODY_STREAM). */
 #include "js/js.h"
 
+#include "duk_extras.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,9 @@
 #define KEY_STATUS DUK_HIDDEN_SYMBOL("st")
 #define KEY_STATUS_TEXT DUK_HIDDEN_SYMBOL("stt")
 #define KEY_HEADERS DUK_HIDDEN_SYMBOL("hdr")
+/* An incoming request's headers not yet read: a packed block (edgefn__headers_push_packed_block)
+ * that push_message_headers turns into KEY_HEADERS on first use. */
+#define KEY_HEADER_BLOCK DUK_HIDDEN_SYMBOL("hb")
 #define KEY_METHOD DUK_HIDDEN_SYMBOL("m")
 #define KEY_URL DUK_HIDDEN_SYMBOL("u")
 #define KEY_OPTS DUK_HIDDEN_SYMBOL("o")   /* Request init fields other than the above */
@@ -289,9 +294,31 @@ static duk_ret_t body_array_buffer(duk_context *ctx) {
 }
 static duk_ret_t body_bytes(duk_context *ctx) { return body_promise(ctx, convert_bytes); }
 
+/* Pushes the Headers object of the Request or Response at idx (undefined for other
+ * objects), first making it from the header block of an incoming request whose headers no
+ * script has read yet. */
+static void push_message_headers(duk_context *ctx, duk_idx_t idx) {
+  idx = duk_normalize_index(ctx, idx);
+  if (duk_get_prop_literal(ctx, idx, KEY_HEADERS))
+    return;
+  duk_pop(ctx);
+  if (!duk_get_prop_literal(ctx, idx, KEY_HEADER_BLOCK) || !duk_is_buffer(ctx, -1)) {
+    duk_pop(ctx);
+    duk_push_undefined(ctx);
+    return;
+  }
+  edgefn__headers_push_from_block(ctx, EDGEFN_GUARD_IMMUTABLE, -1);
+  duk_remove(ctx, -2);
+  /* Defined rather than put: a script may have frozen the Request. */
+  duk_dup_top(ctx);
+  EDGEFN_PUT_OWN_LITERAL(ctx, idx, KEY_HEADERS);
+  duk_push_undefined(ctx);
+  EDGEFN_PUT_OWN_LITERAL(ctx, idx, KEY_HEADER_BLOCK);
+}
+
 /* Pushes the Content-Type header of msg as a string, or undefined. */
 static void push_content_type(duk_context *ctx, duk_idx_t msg) {
-  duk_get_prop_literal(ctx, msg, KEY_HEADERS);
+  push_message_headers(ctx, msg);
   duk_push_literal(ctx, "get");
   duk_push_literal(ctx, "content-type");
   duk_call_prop(ctx, -3, 1);
@@ -397,6 +424,7 @@ static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
   obj = duk_normalize_index(ctx, obj);
   body_idx = duk_normalize_index(ctx, body_idx);
   init_idx = duk_normalize_index(ctx, init_idx);
+  edgefn__duk_reserve_props(ctx, obj, 5); /* body, headers, status, status text, kind */
   int status = 200;
   duk_push_string(ctx, "");
   duk_push_undefined(ctx); /* headers init */
@@ -448,16 +476,16 @@ static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
   if (!duk_is_undefined(ctx, -2) && duk_is_string(ctx, -1))
     set_default_content_type(ctx, -3, duk_get_string(ctx, -1));
   duk_pop(ctx);
-  duk_put_prop_literal(ctx, obj, EDGEFN_KEY_BODY);
-  duk_put_prop_literal(ctx, obj, KEY_HEADERS);
+  EDGEFN_PUT_OWN_LITERAL(ctx, obj, EDGEFN_KEY_BODY);
+  EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_HEADERS);
   duk_push_int(ctx, status);
-  duk_put_prop_literal(ctx, obj, KEY_STATUS);
+  EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_STATUS);
   if (duk_get_length(ctx, status_text) > 0) { /* absent reads as "" */
     duk_dup(ctx, status_text);
-    duk_put_prop_literal(ctx, obj, KEY_STATUS_TEXT);
+    EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_STATUS_TEXT);
   }
   duk_push_int(ctx, KIND_RESPONSE);
-  duk_put_prop_literal(ctx, obj, KEY_KIND);
+  EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_KIND);
   duk_pop_2(ctx);
 }
 
@@ -529,7 +557,7 @@ static duk_ret_t message_headers(duk_context *ctx) {
   duk_push_this(ctx);
   if (!kind_of(ctx, -1))
     return duk_error(ctx, DUK_ERR_TYPE_ERROR, "Illegal invocation");
-  duk_get_prop_literal(ctx, -1, KEY_HEADERS);
+  push_message_headers(ctx, -1);
   return 1;
 }
 
@@ -601,7 +629,7 @@ static duk_ret_t message_clone(duk_context *ctx) {
   }
   /* Byte bodies are never written after construction, so sharing the bytes is safe;
    * headers are copied (with their guard). */
-  duk_get_prop_literal(ctx, 0, KEY_HEADERS);
+  push_message_headers(ctx, 0);
   push_headers_from(ctx, -1);
   if (duk_get_prop_literal(ctx, -2, EDGEFN_KEY_HEADERS_GUARD))
     duk_put_prop_literal(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
@@ -777,7 +805,7 @@ static duk_ret_t request_ctor(duk_context *ctx) {
   if (from_request) {
     duk_get_prop_literal(ctx, 0, KEY_URL);
     duk_get_prop_literal(ctx, 0, KEY_METHOD);
-    duk_get_prop_literal(ctx, 0, KEY_HEADERS);
+    push_message_headers(ctx, 0);
     duk_get_prop_literal(ctx, 0, EDGEFN_KEY_BODY);
   } else {
     duk_dup(ctx, 0);
@@ -1005,63 +1033,41 @@ static duk_ret_t request_cf(duk_context *ctx) {
 
 void edgefn__request_push_incoming(duk_context *ctx, const edgefn_request *req) {
   duk_push_object(ctx);
+  /* kind, method, url, headers, body, client IP, geo, request id: made at its final size
+   * rather than grown (and copied) every two properties. */
+  edgefn__duk_reserve_props(ctx, -1, 8);
   PUSH_PROTO(ctx, STASH_REQUEST_PROTO);
   duk_set_prototype(ctx, -2);
   duk_push_int(ctx, KIND_REQUEST);
-  duk_put_prop_literal(ctx, -2, KEY_KIND);
+  EDGEFN_PUT_OWN_LITERAL(ctx, -2, KEY_KIND);
   if (req->method && req->method_len) {
     edgefn__push_host_string(ctx, req->method, req->method_len);
     normalize_method(ctx, -1);
   } else {
     duk_push_string(ctx, "GET");
   }
-  duk_put_prop_literal(ctx, -2, KEY_METHOD);
+  EDGEFN_PUT_OWN_LITERAL(ctx, -2, KEY_METHOD);
   edgefn__push_string_from_utf8(ctx, (const uint8_t *)req->url, req->url_len);
-  duk_put_prop_literal(ctx, -2, KEY_URL);
-  edgefn__headers_push(ctx, EDGEFN_GUARD_IMMUTABLE);
-  if (req->header_count) {
-    /* Fill the list in one pass rather than one append (two lookups) per header. */
-    edgefn__headers_push_list(ctx, -1);
-    char lower[256];
-    for (size_t i = 0; i < req->header_count; i++) {
-      const edgefn_header *h = &req->headers[i];
-      if (h->name_len <= sizeof(lower)) {
-        for (size_t k = 0; k < h->name_len; k++)
-          lower[k] = (char)tolower((unsigned char)h->name[k]);
-        edgefn__push_host_string(ctx, lower, h->name_len);
-        duk_put_prop_index(ctx, -2, (duk_uarridx_t)(2 * i));
-        edgefn__push_host_string(ctx, h->value ? h->value : "", h->value ? h->value_len : 0);
-        duk_put_prop_index(ctx, -2, (duk_uarridx_t)(2 * i + 1));
-      } else { /* rare: names this long take the general path */
-        duk_pop(ctx);
-        for (size_t j = i; j < req->header_count; j++)
-          edgefn__headers_append_raw(ctx, -1, req->headers[j].name, req->headers[j].name_len,
-                                     req->headers[j].value ? req->headers[j].value : "",
-                                     req->headers[j].value ? req->headers[j].value_len : 0);
-        duk_push_undefined(ctx);
-        break;
-      }
-    }
-    duk_pop(ctx);
-  }
-  duk_put_prop_literal(ctx, -2, KEY_HEADERS);
+  EDGEFN_PUT_OWN_LITERAL(ctx, -2, KEY_URL);
+  edgefn__headers_push_packed_block(ctx, req->headers, req->header_count);
+  EDGEFN_PUT_OWN_LITERAL(ctx, -2, KEY_HEADER_BLOCK);
   if (req->body_len) {
     void *b = duk_push_fixed_buffer(ctx, req->body_len);
     memcpy(b, req->body, req->body_len);
-    duk_put_prop_literal(ctx, -2, EDGEFN_KEY_BODY);
+    EDGEFN_PUT_OWN_LITERAL(ctx, -2, EDGEFN_KEY_BODY);
   }
   if (req->client_ip) {
     duk_push_string(ctx, req->client_ip);
-    duk_put_prop_literal(ctx, -2, KEY_CLIENT_IP);
+    EDGEFN_PUT_OWN_LITERAL(ctx, -2, KEY_CLIENT_IP);
   }
   if (EDGEFN_HAS_FIELD(req, edgefn_request, geo) && req->geo &&
       req->geo->struct_size >= offsetof(edgefn_geo, asn) + sizeof(uint32_t)) {
     push_geo(ctx, req->geo);
-    duk_put_prop_literal(ctx, -2, KEY_GEO);
+    EDGEFN_PUT_OWN_LITERAL(ctx, -2, KEY_GEO);
   }
   if (EDGEFN_HAS_FIELD(req, edgefn_request, request_id) && req->request_id) {
     duk_push_string(ctx, req->request_id);
-    duk_put_prop_literal(ctx, -2, KEY_REQUEST_ID);
+    EDGEFN_PUT_OWN_LITERAL(ctx, -2, KEY_REQUEST_ID);
   }
 }
 
@@ -1150,10 +1156,7 @@ void edgefn__response_push_raw(duk_context *ctx, int status, const char *status_
                                bool redirected) {
   url = duk_normalize_index(ctx, url);
   push_new_response(ctx);
-  edgefn__headers_push(ctx, EDGEFN_GUARD_IMMUTABLE);
-  for (size_t i = 0; i < header_count; i++)
-    edgefn__headers_append_raw(ctx, -1, headers[i].name, headers[i].name_len, headers[i].value,
-                               headers[i].value_len);
+  edgefn__headers_push_host(ctx, EDGEFN_GUARD_IMMUTABLE, headers, header_count);
   duk_put_prop_literal(ctx, -2, KEY_HEADERS);
   duk_push_int(ctx, status);
   duk_put_prop_literal(ctx, -2, KEY_STATUS);
@@ -1190,7 +1193,7 @@ void edgefn__request_extract(duk_context *ctx, duk_idx_t idx, edgefn__request_pa
   duk_get_prop_literal(ctx, idx, KEY_URL);
   size_t u_len;
   const uint8_t *u = edgefn__push_utf8_buffer(ctx, -1, &u_len);
-  duk_get_prop_literal(ctx, idx, KEY_HEADERS);
+  push_message_headers(ctx, idx);
   edgefn__headers_push_list(ctx, -1);
   duk_idx_t list = duk_get_top_index(ctx);
   duk_get_prop_literal(ctx, idx, EDGEFN_KEY_BODY);

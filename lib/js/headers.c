@@ -3,6 +3,8 @@
  * immutable as on Workers and EdgeOne. */
 #include "js/js.h"
 
+#include "duk_extras.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,18 +118,26 @@ static void list_delete(duk_context *ctx, duk_idx_t list, duk_idx_t name) {
   }
 }
 
-void edgefn__headers_push(duk_context *ctx, int guard) {
+/* Makes the value on top (a list array) the list of a new Headers object, which replaces
+ * it on the stack. */
+static void headers_wrap_list(duk_context *ctx, int guard) {
   duk_push_object(ctx);
+  edgefn__duk_reserve_props(ctx, -1, 2);
   duk_push_global_stash(ctx);
   duk_get_prop_literal(ctx, -1, STASH_HEADERS_PROTO);
   duk_set_prototype(ctx, -3);
   duk_pop(ctx);
-  duk_push_array(ctx);
-  duk_put_prop_literal(ctx, -2, EDGEFN_KEY_HEADERS_LIST);
+  duk_swap_top(ctx, -2);
+  EDGEFN_PUT_OWN_LITERAL(ctx, -2, EDGEFN_KEY_HEADERS_LIST);
   if (guard != EDGEFN_GUARD_NONE) { /* absent reads as none: one property less per object */
     duk_push_int(ctx, guard);
-    duk_put_prop_literal(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
+    EDGEFN_PUT_OWN_LITERAL(ctx, -2, EDGEFN_KEY_HEADERS_GUARD);
   }
+}
+
+void edgefn__headers_push(duk_context *ctx, int guard) {
+  duk_push_array(ctx);
+  headers_wrap_list(ctx, guard);
 }
 
 void edgefn__headers_append_raw(duk_context *ctx, duk_idx_t idx, const char *name,
@@ -148,11 +158,84 @@ void edgefn__headers_append_raw(duk_context *ctx, duk_idx_t idx, const char *nam
   duk_pop(ctx);
 }
 
+void edgefn__headers_push_host(duk_context *ctx, int guard, const edgefn_header *headers,
+                               size_t count) {
+  if (count == 0) {
+    edgefn__headers_push(ctx, guard);
+    return;
+  }
+  /* The pairs go on the value stack and become the list in one duk_pack: an array made at
+   * its final size, where appending by index would grow it step by step, each growth
+   * taking Duktape's slow path (the index stringified into a property key). */
+  duk_require_stack(ctx, (duk_idx_t)(2 * count + 1));
+  char small[256];
+  for (size_t i = 0; i < count; i++) {
+    const edgefn_header *h = &headers[i];
+    size_t nl = h->name_len;
+    char *lower = nl <= sizeof(small) ? small : duk_push_fixed_buffer(ctx, nl);
+    for (size_t k = 0; k < nl; k++)
+      lower[k] = (char)tolower((unsigned char)h->name[k]);
+    edgefn__push_host_string(ctx, lower, nl);
+    if (lower != small)
+      duk_remove(ctx, -2);
+    edgefn__push_host_string(ctx, h->value ? h->value : "", h->value ? h->value_len : 0);
+  }
+  edgefn__duk_pack(ctx, (duk_idx_t)(2 * count));
+  headers_wrap_list(ctx, guard);
+}
+
+void edgefn__headers_push_packed_block(duk_context *ctx, const edgefn_header *headers,
+                                       size_t count) {
+  size_t total = 0;
+  for (size_t i = 0; i < count; i++)
+    total += 8 + headers[i].name_len + (headers[i].value ? headers[i].value_len : 0);
+  uint8_t *p = duk_push_fixed_buffer(ctx, total ? total : 1);
+  for (size_t i = 0; i < count; i++) {
+    const edgefn_header *h = &headers[i];
+    uint32_t nl = (uint32_t)h->name_len, vl = h->value ? (uint32_t)h->value_len : 0;
+    memcpy(p, &nl, 4);
+    memcpy(p + 4, &vl, 4);
+    p += 8;
+    for (uint32_t k = 0; k < nl; k++)
+      *p++ = (uint8_t)tolower((unsigned char)h->name[k]);
+    if (vl)
+      memcpy(p, h->value, vl);
+    p += vl;
+  }
+}
+
+void edgefn__headers_push_from_block(duk_context *ctx, int guard, duk_idx_t block) {
+  duk_size_t len = 0;
+  const uint8_t *p = duk_require_buffer(ctx, block, &len), *end = p + len;
+  duk_idx_t base = duk_get_top(ctx);
+  while (end - p >= 8) {
+    uint32_t nl, vl;
+    memcpy(&nl, p, 4);
+    memcpy(&vl, p + 4, 4);
+    p += 8;
+    if ((size_t)(end - p) < (size_t)nl + vl)
+      break; /* cannot happen: the library wrote the block */
+    duk_require_stack(ctx, 2);
+    edgefn__push_host_string(ctx, (const char *)p, nl);
+    edgefn__push_host_string(ctx, (const char *)p + nl, vl);
+    p += nl + vl;
+  }
+  duk_idx_t n = duk_get_top(ctx) - base;
+  if (n == 0) {
+    edgefn__headers_push(ctx, guard);
+    return;
+  }
+  edgefn__duk_pack(ctx, n);
+  headers_wrap_list(ctx, guard);
+}
+
 void edgefn__headers_push_list(duk_context *ctx, duk_idx_t idx) {
   duk_get_prop_literal(ctx, idx, EDGEFN_KEY_HEADERS_LIST);
 }
 
-/* Fills the list of a new Headers object (at obj) from a HeadersInit at init. */
+/* Fills the list of a new Headers object (at obj, its list still empty) from a HeadersInit
+ * at init. The pairs are gathered on the value stack and packed into the list at its final
+ * size (see edgefn__headers_push_host). */
 static void fill_from_init(duk_context *ctx, duk_idx_t obj, duk_idx_t init) {
   obj = duk_normalize_index(ctx, obj);
   init = duk_normalize_index(ctx, init);
@@ -161,43 +244,52 @@ static void fill_from_init(duk_context *ctx, duk_idx_t obj, duk_idx_t init) {
   if (!duk_is_object(ctx, init))
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
                     "Failed to construct 'Headers': init must be an object or array");
-  duk_get_prop_literal(ctx, obj, EDGEFN_KEY_HEADERS_LIST);
-  duk_idx_t list = duk_get_top_index(ctx);
+  duk_idx_t base = duk_get_top(ctx);
   if (duk_get_prop_literal(ctx, init, EDGEFN_KEY_HEADERS_LIST) && duk_is_array(ctx, -1)) {
     duk_size_t n = duk_get_length(ctx, -1);
-    for (duk_size_t i = 0; i < n; i++) {
-      duk_get_prop_index(ctx, -1, (duk_uarridx_t)i);
-      duk_put_prop_index(ctx, list, (duk_uarridx_t)i);
-    }
-    duk_pop_2(ctx);
-    return;
-  }
-  duk_pop(ctx);
-  if (duk_is_array(ctx, init)) {
-    duk_size_t n = duk_get_length(ctx, init);
-    for (duk_size_t i = 0; i < n; i++) {
-      duk_get_prop_index(ctx, init, (duk_uarridx_t)i);
-      if (!duk_is_object(ctx, -1) || duk_get_length(ctx, -1) != 2)
-        (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
-                        "Failed to construct 'Headers': each pair must have two items");
-      duk_get_prop_index(ctx, -1, 0);
-      normalize_name(ctx, -1);
-      duk_get_prop_index(ctx, -2, 1);
-      normalize_value(ctx, -1);
-      list_append(ctx, list, -2, -1);
-      duk_pop_3(ctx);
-    }
+    duk_require_stack(ctx, (duk_idx_t)n + 1);
+    for (duk_size_t i = 0; i < n; i++)
+      duk_get_prop_index(ctx, base, (duk_uarridx_t)i);
+    duk_remove(ctx, base);
   } else {
-    duk_enum(ctx, init, DUK_ENUM_OWN_PROPERTIES_ONLY);
-    while (duk_next(ctx, -1, 1)) {
-      normalize_name(ctx, -2);
-      normalize_value(ctx, -1);
-      list_append(ctx, list, -2, -1);
-      duk_pop_2(ctx);
-    }
     duk_pop(ctx);
+    if (duk_is_array(ctx, init)) {
+      duk_size_t n = duk_get_length(ctx, init);
+      for (duk_size_t i = 0; i < n; i++) {
+        duk_require_stack(ctx, 4);
+        duk_get_prop_index(ctx, init, (duk_uarridx_t)i);
+        if (!duk_is_object(ctx, -1) || duk_get_length(ctx, -1) != 2)
+          (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                          "Failed to construct 'Headers': each pair must have two items");
+        duk_get_prop_index(ctx, -1, 0);
+        normalize_name(ctx, -1);
+        duk_get_prop_index(ctx, -2, 1);
+        normalize_value(ctx, -1);
+        duk_remove(ctx, -3);
+      }
+    } else if (edgefn__duk_push_own_pairs(ctx, init) >= 0) {
+      for (duk_idx_t k = base; k < duk_get_top(ctx); k += 2) {
+        normalize_name(ctx, k);
+        normalize_value(ctx, k + 1);
+      }
+    } else {
+      duk_enum(ctx, init, DUK_ENUM_OWN_PROPERTIES_ONLY);
+      duk_idx_t e = duk_get_top_index(ctx);
+      for (;;) {
+        duk_require_stack(ctx, 3);
+        if (!duk_next(ctx, e, 1))
+          break;
+        normalize_name(ctx, -2);
+        normalize_value(ctx, -1);
+      }
+      duk_remove(ctx, e);
+    }
   }
-  duk_pop(ctx);
+  duk_idx_t count = duk_get_top(ctx) - base;
+  if (count == 0)
+    return;
+  edgefn__duk_pack(ctx, count);
+  EDGEFN_PUT_OWN_LITERAL(ctx, obj, EDGEFN_KEY_HEADERS_LIST);
 }
 
 void edgefn__headers_push_init(duk_context *ctx, duk_idx_t init) {

@@ -233,6 +233,18 @@ EDGEFN_INTERNAL void edgefn__headers_push(duk_context *ctx, int guard);
 EDGEFN_INTERNAL void edgefn__headers_append_raw(duk_context *ctx, duk_idx_t idx,
                                                 const char *name, size_t name_len,
                                                 const char *value, size_t value_len);
+/* Pushes a new Headers object with the given guard holding the host's headers (trusted,
+ * not validated; names lower-cased), in order. */
+EDGEFN_INTERNAL void edgefn__headers_push_host(duk_context *ctx, int guard,
+                                               const edgefn_header *headers, size_t count);
+/* Incoming request headers are kept as one packed buffer until a script reads them (most
+ * handlers never do): this pushes that block (names lower-cased), and the next function
+ * pushes a Headers object made from the block at index `block`. */
+EDGEFN_INTERNAL void edgefn__headers_push_packed_block(duk_context *ctx,
+                                                       const edgefn_header *headers,
+                                                       size_t count);
+EDGEFN_INTERNAL void edgefn__headers_push_from_block(duk_context *ctx, int guard,
+                                                     duk_idx_t block);
 /* Pushes a new Headers (guard none) filled from the HeadersInit at init, as the constructor
  * would (validating names and values). */
 EDGEFN_INTERNAL void edgefn__headers_push_init(duk_context *ctx, duk_idx_t init);

@@ -470,6 +470,44 @@ TEST(runtime_long_incoming_header_names) {
   return 0;
 }
 
+/* Incoming headers stay a packed block until read (lib/js/fetch.c, push_message_headers):
+ * every way of reaching them must see the same list. */
+TEST(runtime_incoming_headers_read_lazily) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var r = e.request, out = [];\n"
+                     "  if (r.url.indexOf('/freeze') > 0) Object.freeze(r);\n"
+                     "  var cl = r.clone(), copy = new Request(r);\n"
+                     "  out.push(copy.headers.get('x-a'), cl.headers.get('x-a'));\n"
+                     "  out.push(r.headers === r.headers, r.headers.get('X-A'), r.headers.get('e') === '');\n"
+                     "  var n = 0; r.headers.forEach(function () { n++; }); out.push(n);\n"
+                     "  e.respondWith(cl.formData().then(function (fd) {\n"
+                     "    out.push(fd.get('k'));\n"
+                     "    return new Response(out.join(','));\n"
+                     "  }, function (err) { return new Response(out.join(',') + ',' + err.name); }));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  edgefn_header h[] = {{"X-A", 3, "one", 3},
+                       {"Content-Type", 12, "application/x-www-form-urlencoded", 33},
+                       {"e", 1, "", 0}};
+  const char *urls[] = {"http://x/", "http://x/freeze"};
+  for (size_t i = 0; i < 2; i++) {
+    collected c;
+    ASSERT_EQ(env_fetch(&e, "POST", urls[i], h, 3, "k=v", &c), 0);
+    ASSERT_STREQ(c.body, "one,one,true,one,true,3,v");
+    collected_free(&c);
+  }
+  /* No headers at all. */
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "POST", "http://x/", NULL, 0, "k=v", &c), 0);
+  ASSERT_STREQ(c.body, ",,true,,false,0,TypeError");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
 TEST(runtime_request_headers_immutable) {
   js_env e;
   ASSERT_EQ(env_open(&e,

@@ -1,0 +1,31 @@
+/* Entry points over Duktape internals (lib/duktape/extras.c). Internal to libedgefn. */
+#ifndef EDGEFN_DUKTAPE_EXTRAS_H
+#define EDGEFN_DUKTAPE_EXTRAS_H
+
+#include "duktape.h"
+
+/* Replaces the top `count` values of the value stack with one array holding them in order,
+ * allocated at its final size (Duktape's internal duk_pack). Throws RangeError when the
+ * stack holds fewer values. */
+void edgefn__duk_pack(duk_context *ctx, duk_idx_t count);
+/* Grows the property table of the object at idx so that `count` own properties fit without
+ * reallocating (an object made property by property otherwise grows its table several
+ * times). Never shrinks. */
+void edgefn__duk_reserve_props(duk_context *ctx, duk_idx_t idx, duk_uint_t count);
+/* Pops the value on top and makes it the own data property `key` (a string literal: its
+ * storage must live as long as the program, as duk_push_literal requires) of the object at
+ * obj_idx, writable, enumerable and configurable. Unlike duk_put_prop it neither walks the
+ * prototype chain looking for a setter nor checks extensibility: only for objects the
+ * library is building, and keys no prototype defines as accessors. */
+void edgefn__duk_put_own_lstring(duk_context *ctx, duk_idx_t obj_idx, const char *key,
+                                 duk_size_t key_len);
+#define EDGEFN_PUT_OWN_LITERAL(ctx, obj_idx, key)                                             \
+  edgefn__duk_put_own_lstring((ctx), (obj_idx), (key), sizeof(key) - 1)
+/* For an ordinary object whose own properties are data properties with string keys (no
+ * array-index keys): pushes key and value of each enumerable one, in enumeration order,
+ * and returns how many pairs it pushed. Returns -1, pushing nothing, for any other value
+ * (the caller then uses duk_enum). Same result as duk_enum with DUK_ENUM_OWN_PROPERTIES_ONLY,
+ * without the enumerator object. */
+duk_int_t edgefn__duk_push_own_pairs(duk_context *ctx, duk_idx_t idx);
+
+#endif
