@@ -71,7 +71,9 @@ typedef struct re_compiled {
   pcre2_match_data_16 *md16;
   pcre2_code_32 *c32;
   pcre2_match_data_32 *md32;
-  size_t jit_bytes;
+  /* set instead of c16/c32 when PCRE2 would not match as JavaScript does */
+  edgefn__re_bt *bt;
+  size_t jit_bytes; /* JIT code, or the backtracking program */
   edgefn__heap_ctl *ctl;
 } re_compiled;
 
@@ -120,6 +122,7 @@ static void compiled_free(re_compiled *re, duk_context *ctx) {
   pcre2_code_free_16(re->c16);
   pcre2_match_data_free_32(re->md32);
   pcre2_code_free_32(re->c32);
+  edgefn__re_bt_free(re->bt);
   if (re->ctl && re->ctl->mem_used >= re->jit_bytes)
     re->ctl->mem_used -= re->jit_bytes;
   free(re->names_block);
@@ -346,9 +349,16 @@ int edgefn__regexp_check(const char *pattern, size_t len, const char *flags, cha
   if (rc == 0) {
     re_compiled c;
     memset(&c, 0, sizeof(c));
-    rc = pcre2_compile_any(&t, (unsigned)f, NULL, &c, why, sizeof(why)) ? -1 : 0;
+    bool bt = edgefn__re_bt_needed(&t);
+    if (!bt && pcre2_compile_any(&t, (unsigned)f, NULL, &c, why, sizeof(why)))
+      bt = true; /* what PCRE2 refuses the backtracking matcher runs */
     pcre2_code_free_16(c.c16);
     pcre2_code_free_32(c.c32);
+    if (bt) {
+      edgefn__re_bt *p = edgefn__re_bt_compile(&t, (unsigned)f, why, sizeof(why));
+      rc = p ? 0 : -1;
+      edgefn__re_bt_free(p);
+    }
     edgefn__re_translation_free(&t);
   }
   if (rc) {
@@ -407,15 +417,33 @@ static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
   re->flags = flags;
   re->groups = t.groups;
   re->ctl = heap_ctl(ctx);
-  if (pcre2_compile_any(&t, flags, ctx, re, why, sizeof(why))) {
-    edgefn__re_translation_free(&t);
-    compiled_free(re, ctx);
-    (void)throw_syntax(ctx, s, slen, fl, why);
+  /* PCRE2 (with its JIT) for every pattern it runs exactly as JavaScript does; the
+   * backtracking matcher for the rest, and for what PCRE2 refuses to compile */
+  bool use_bt = edgefn__re_bt_needed(&t);
+  if (!use_bt && pcre2_compile_any(&t, flags, ctx, re, why, sizeof(why))) {
+    pcre2_code_free_16(re->c16);
+    pcre2_code_free_32(re->c32);
+    pcre2_match_data_free_16(re->md16);
+    pcre2_match_data_free_32(re->md32);
+    re->c16 = NULL;
+    re->c32 = NULL;
+    re->md16 = NULL;
+    re->md32 = NULL;
+    use_bt = true;
   }
+  if (use_bt) {
+    re->bt = edgefn__re_bt_compile(&t, flags, why, sizeof(why));
+    if (!re->bt) {
+      edgefn__re_translation_free(&t);
+      compiled_free(re, ctx);
+      (void)throw_syntax(ctx, s, slen, fl, why);
+    }
+  }
+  edgefn__re_translation_free_events(&t);
   re->names = t.names;
   re->name_count = t.name_count;
   re->names_block = t.block;
-  size_t jit = 0;
+  size_t jit = re->bt ? edgefn__re_bt_size(re->bt) : 0;
   if (re->c16 && pcre2_jit_compile_16(re->c16, PCRE2_JIT_COMPLETE) == 0)
     pcre2_pattern_info_16(re->c16, PCRE2_INFO_JITSIZE, &jit);
   if (re->c32 && pcre2_jit_compile_32(re->c32, PCRE2_JIT_COMPLETE) == 0)
@@ -879,7 +907,37 @@ static void ensure_match_contexts(duk_context *ctx, re_state *st) {
  * and the next attempt gets what the CPU time left can pay for. An attempt that could not
  * be given more than the last one would fail the same way, so the request's CPU limit is
  * declared breached then, before the budget is even spent. */
+/* The backtracking matcher's run_match: it watches the CPU budget itself. */
+static bool run_bt(duk_context *ctx, re_state *st, re_compiled *re, size_t from) {
+  size_t n = (size_t)re->groups + 1;
+  if (st->ov_cap < 2 * n) {
+    st->ov = xrealloc(ctx, st->ov, 2 * n * sizeof(size_t));
+    st->ov_cap = 2 * n;
+  }
+  int rc = edgefn__re_bt_exec(re->bt, st->u16, st->n16, from, st->ctl, st->ov);
+  switch (rc) {
+  case 1:
+    return true;
+  case 0:
+    return false;
+  case EDGEFN_RE_BT_ECPU:
+    (void)cpu_breach(ctx, st);
+    return false;
+  case EDGEFN_RE_BT_ESTACK:
+    (void)duk_error(ctx, DUK_ERR_RANGE_ERROR, "Maximum call stack size exceeded");
+    return false;
+  default:
+    (void)duk_error(ctx, DUK_ERR_RANGE_ERROR, "out of memory");
+    return false;
+  }
+}
+
 static bool run_match(duk_context *ctx, re_state *st, re_compiled *re, size_t from) {
+  if (re->bt) {
+    if (st->ctl && st->ctl->cpu_active && st->ctl->cpu_exceeded)
+      (void)cpu_breach(ctx, st);
+    return run_bt(ctx, st, re, from);
+  }
   bool u = re->c32 != NULL;
   size_t start = u ? cp_index(st, from) : from;
   if (st->ctl && st->ctl->cpu_active && st->ctl->cpu_exceeded) /* a breach was caught */
