@@ -251,11 +251,15 @@ typedef struct actx {
   uint32_t rep_lo, rep_hi; /* the groups such bodies reset */
   bool optional;     /* on a path some successful match of that body can skip */
   bool in_behind;
+  bool caseless;
 } actx;
 
 static bool differs(const node *n, actx c) {
   switch (n->type) {
   case N_BACKREF:
+    /* PCRE2's caseless backreference folds only ASCII without UTF mode */
+    if (c.caseless)
+      return true;
     /* right-to-left order decides which group a backreference sees first; inside a
      * repeated body, JavaScript has cleared the group an iteration has not set yet */
     return c.in_behind || (c.in_rep && n->value >= c.rep_lo && n->value < c.rep_hi);
@@ -322,6 +326,7 @@ bool edgefn__re_bt_needed(const edgefn__re_translation *t) {
   node *root = build_tree(&b, t);
   actx c;
   memset(&c, 0, sizeof(c));
+  c.caseless = (t->options & PCRE2_CASELESS) != 0;
   bool r = root && differs(root, c);
   free_tree(&b);
   return r;
@@ -365,7 +370,10 @@ struct edgefn__re_bt {
   size_t ncode, ccap;
   bt_atom *atoms;
   size_t natoms;
-  pcre2_code_16 *eq16; /* ([^])\1 under i: whether two characters are equal */
+  /* under i, a backreference compares characters as the literal atoms do: the last
+   * character it compiled as a literal */
+  uint32_t eq_char;
+  pcre2_code_16 *eq16;
   pcre2_code_32 *eq32;
   pcre2_match_data_16 *md16;
   pcre2_match_data_32 *md32;
@@ -579,17 +587,28 @@ void edgefn__re_bt_free(edgefn__re_bt *p) {
   free(p);
 }
 
-/* The equality of two characters under i, as the PCRE2 path decides it for a
- * backreference: the translation of ([^])\1. */
-static bool compile_eq(edgefn__re_bt *p) {
-  static const uint32_t src[] = {'(', '[', '^', ']', ')', '\\', '1'};
+/* Equality of characters under i for a backreference: c as a literal atom, as the
+ * pattern \u{c} would match it (PCRE2's own caseless backreference does not fold
+ * non-ASCII characters without UTF mode). */
+static bool compile_eq(edgefn__re_bt *p, uint32_t c) {
+  pcre2_code_free_16(p->eq16);
+  pcre2_code_free_32(p->eq32);
+  p->eq16 = NULL;
+  p->eq32 = NULL;
+  char hex[16];
+  int n = snprintf(hex, sizeof(hex), (p->flags & EDGEFN_RE_U) ? "\\u{%x}" : "\\u%04x",
+                   (unsigned)c);
+  uint32_t src[16];
+  for (int i = 0; i < n; i++)
+    src[i] = (unsigned char)hex[i];
   edgefn__re_translation t;
   char msg[64];
-  if (edgefn__re_translate(src, EDGEFN_ARRAY_LEN(src), p->flags & (EDGEFN_RE_I | EDGEFN_RE_U),
-                           &t, msg, sizeof(msg)))
+  if (edgefn__re_translate(src, (size_t)n, p->flags & (EDGEFN_RE_I | EDGEFN_RE_U), &t, msg,
+                           sizeof(msg)))
     return false;
   bool ok = compile_text(p, t.pattern, t.pattern_len, t.options, &p->eq16, &p->eq32);
   edgefn__re_translation_free(&t);
+  p->eq_char = c;
   return ok;
 }
 
@@ -614,8 +633,6 @@ edgefn__re_bt *edgefn__re_bt_compile(const edgefn__re_translation *t, unsigned f
   emit(p, 1);
   emit(p, OP_MATCH);
   free_tree(&b);
-  if (!p->oom && !p->err && (flags & EDGEFN_RE_I) && !compile_eq(p))
-    p->err = "Regular expression too large";
   if (!p->oom && !p->err) {
     if (flags & EDGEFN_RE_U)
       p->md32 = pcre2_match_data_create_32(1, NULL);
@@ -646,7 +663,7 @@ typedef struct bt_entry {
 } bt_entry;
 
 typedef struct vm {
-  const edgefn__re_bt *p;
+  edgefn__re_bt *p;
   const uint16_t *s;
   size_t n;
   size_t *caps, *regs;
@@ -720,7 +737,7 @@ static bool read_char(const vm *m, size_t pos, bool back, uint32_t *c, size_t *w
   return true;
 }
 
-static bool atom_test(const edgefn__re_bt *p, bt_atom *a, uint32_t c) {
+static bool atom_test(edgefn__re_bt *p, bt_atom *a, uint32_t c) {
   if (c < 256 && a->cache[c])
     return a->cache[c] == 2;
   int rc;
@@ -736,20 +753,26 @@ static bool atom_test(const edgefn__re_bt *p, bt_atom *a, uint32_t c) {
   return rc > 0;
 }
 
-static bool chars_equal(const edgefn__re_bt *p, uint32_t a, uint32_t b) {
+static bool compile_eq(edgefn__re_bt *p, uint32_t c);
+
+static bool chars_equal(edgefn__re_bt *p, uint32_t a, uint32_t b) {
   if (a == b)
     return true;
   if (!(p->flags & EDGEFN_RE_I))
     return false;
   if (a < 128 && b < 128)
     return ((a | 0x20) >= 'a' && (a | 0x20) <= 'z') && (a | 0x20) == (b | 0x20);
+  if ((!p->eq16 && !p->eq32) || p->eq_char != a) {
+    if (!compile_eq(p, a))
+      return false;
+  }
   int rc;
   if (p->eq32) {
-    PCRE2_UCHAR32 s[2] = {a, b};
-    rc = pcre2_match_32(p->eq32, s, 2, 0, PCRE2_ENDANCHORED, p->md32, NULL);
+    PCRE2_UCHAR32 s[1] = {b};
+    rc = pcre2_match_32(p->eq32, s, 1, 0, 0, p->md32, NULL);
   } else {
-    PCRE2_UCHAR16 s[2] = {(PCRE2_UCHAR16)a, (PCRE2_UCHAR16)b};
-    rc = pcre2_match_16(p->eq16, s, 2, 0, PCRE2_ENDANCHORED, p->md16, NULL);
+    PCRE2_UCHAR16 s[1] = {(PCRE2_UCHAR16)b};
+    rc = pcre2_match_16(p->eq16, s, 1, 0, 0, p->md16, NULL);
   }
   return rc > 0;
 }
@@ -992,7 +1015,7 @@ static int run_at(vm *m, size_t start, uint64_t *steps) {
   }
 }
 
-int edgefn__re_bt_exec(const edgefn__re_bt *p, const uint16_t *s, size_t n, size_t start,
+int edgefn__re_bt_exec(edgefn__re_bt *p, const uint16_t *s, size_t n, size_t start,
                        edgefn__heap_ctl *ctl, size_t *ov) {
   vm m;
   memset(&m, 0, sizeof(m));

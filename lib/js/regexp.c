@@ -287,6 +287,14 @@ static int pcre2_compile_any(const edgefn__re_translation *t, unsigned flags, vo
   return err;
 }
 
+/* PCRE2 10.42 refuses lookbehind of variable length, which JavaScript allows: such a
+ * pattern goes to the backtracking matcher. (Other refusals, such as a pattern too large,
+ * stay SyntaxErrors.) */
+static bool lookbehind_refused(int err) {
+  return err == PCRE2_ERROR_LOOKBEHIND_NOT_FIXED_LENGTH ||
+         err == PCRE2_ERROR_LOOKBEHIND_TOO_COMPLICATED || err == PCRE2_ERROR_LOOKBEHIND_TOO_LONG;
+}
+
 /* The pattern as the matcher reads it: UTF-16 units, or code points under u. Returns a
  * malloc'd array of units (as uint32_t). */
 static uint32_t *pattern_units(const char *src, size_t len, bool u, size_t *n) {
@@ -350,8 +358,11 @@ int edgefn__regexp_check(const char *pattern, size_t len, const char *flags, cha
     re_compiled c;
     memset(&c, 0, sizeof(c));
     bool bt = edgefn__re_bt_needed(&t);
-    if (!bt && pcre2_compile_any(&t, (unsigned)f, NULL, &c, why, sizeof(why)))
-      bt = true; /* what PCRE2 refuses the backtracking matcher runs */
+    if (!bt) {
+      int err = pcre2_compile_any(&t, (unsigned)f, NULL, &c, why, sizeof(why));
+      bt = lookbehind_refused(err);
+      rc = err && !bt ? -1 : 0;
+    }
     pcre2_code_free_16(c.c16);
     pcre2_code_free_32(c.c32);
     if (bt) {
@@ -420,7 +431,13 @@ static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
   /* PCRE2 (with its JIT) for every pattern it runs exactly as JavaScript does; the
    * backtracking matcher for the rest, and for what PCRE2 refuses to compile */
   bool use_bt = edgefn__re_bt_needed(&t);
-  if (!use_bt && pcre2_compile_any(&t, flags, ctx, re, why, sizeof(why))) {
+  int err = use_bt ? 0 : pcre2_compile_any(&t, flags, ctx, re, why, sizeof(why));
+  if (err && !lookbehind_refused(err)) {
+    edgefn__re_translation_free(&t);
+    compiled_free(re, ctx);
+    (void)throw_syntax(ctx, s, slen, fl, why);
+  }
+  if (err) {
     pcre2_code_free_16(re->c16);
     pcre2_code_free_32(re->c32);
     pcre2_match_data_free_16(re->md16);

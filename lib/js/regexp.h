@@ -124,8 +124,8 @@ typedef struct edgefn__re_bt edgefn__re_bt;
 /* Whether PCRE2 would not run the translated pattern as JavaScript does (so the
  * backtracking matcher must): a capture inside a repeated group that an iteration can
  * skip, a repeated group that can match empty, a backreference into its own repeated
- * group or inside a lookbehind, a lookbehind whose captures depend on matching order, a
- * count above 65535. A pattern PCRE2 refuses to compile goes to the matcher as well. */
+ * group or inside a lookbehind, any backreference under i (PCRE2 folds only ASCII there),
+ * a lookbehind whose captures depend on matching order, a count above 65535. A pattern PCRE2 refuses to compile goes to the matcher as well. */
 EDGEFN_INTERNAL bool edgefn__re_bt_needed(const edgefn__re_translation *t);
 
 /* Compiles t (translated under flags). NULL with the message in msg when out of memory. */
@@ -142,11 +142,11 @@ enum {
   EDGEFN_RE_BT_ENOMEM = -3,
 };
 
-/* Searches s[0..n) (UTF-16) from `start` (only there when sticky). Returns 1 with
+/* Searches (p keeps caches of what single characters matched) s[0..n) (UTF-16) from `start` (only there when sticky). Returns 1 with
  * ov[2k], ov[2k+1] set to group k's UTF-16 positions (SIZE_MAX when unset), 0 when there
  * is no match, or an EDGEFN_RE_BT_E* error. ctl (may be NULL) gives the CPU budget and
  * the memory the backtrack stack is counted in. */
-EDGEFN_INTERNAL int edgefn__re_bt_exec(const edgefn__re_bt *p, const uint16_t *s, size_t n,
+EDGEFN_INTERNAL int edgefn__re_bt_exec(edgefn__re_bt *p, const uint16_t *s, size_t n,
                                        size_t start, struct edgefn__heap_ctl *ctl, size_t *ov);
 
 #endif
