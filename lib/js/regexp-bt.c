@@ -671,6 +671,7 @@ typedef struct vm {
   size_t sp, cap;
   edgefn__heap_ctl *ctl;
   size_t charged;
+  uint64_t max_steps; /* with no CPU budget running */
 } vm;
 
 static bool push(vm *m, uint32_t type, uint32_t idx, size_t val) {
@@ -782,6 +783,9 @@ static bool is_word(const vm *m, size_t i) {
   if (i >= m->n)
     return false;
   uint32_t c = m->s[i];
+  if ((m->p->flags & (EDGEFN_RE_I | EDGEFN_RE_U)) == (EDGEFN_RE_I | EDGEFN_RE_U) &&
+      (c == 0x17f || c == 0x212a))
+    return true; /* they fold onto s and k */
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
@@ -843,7 +847,7 @@ static int run_at(vm *m, size_t start, uint64_t *steps) {
       if (m->ctl && m->ctl->cpu_active) {
         if (edgefn__cpu_remaining_ns(m->ctl) == 0)
           return EDGEFN_RE_BT_ECPU;
-      } else if (*steps >= EDGEFN_REGEXP_BACKTRACK_STEPS_UNBUDGETED) {
+      } else if (*steps >= m->max_steps) {
         return EDGEFN_RE_BT_ESTACK;
       }
     }
@@ -1016,13 +1020,14 @@ static int run_at(vm *m, size_t start, uint64_t *steps) {
 }
 
 int edgefn__re_bt_exec(edgefn__re_bt *p, const uint16_t *s, size_t n, size_t start,
-                       edgefn__heap_ctl *ctl, size_t *ov) {
+                       edgefn__heap_ctl *ctl, uint64_t max_steps, size_t *ov) {
   vm m;
   memset(&m, 0, sizeof(m));
   m.p = p;
   m.s = s;
   m.n = n;
   m.ctl = ctl;
+  m.max_steps = max_steps ? max_steps : EDGEFN_REGEXP_BACKTRACK_STEPS_UNBUDGETED;
   size_t ncaps = 2 * ((size_t)p->groups + 1);
   m.caps = malloc((ncaps + p->nregs + 1) * sizeof(size_t));
   if (!m.caps)

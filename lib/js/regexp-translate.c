@@ -19,6 +19,7 @@
   "\\x{205f}\\x{3000}\\x{feff}"
 #define JS_DIGIT "0-9"
 #define JS_WORD "A-Za-z0-9_"
+#define JS_WORD_IU "A-Za-z0-9_\\x{17f}\\x{212a}"
 #define JS_LINE_TERM "\\x{a}\\x{d}\\x{2028}\\x{2029}"
 /* Characters PCRE2's caseless matching relates to others that JavaScript's Canonicalize
  * without u does not: long s, Kelvin sign, dotted and dotless i, sharp s and capital
@@ -834,7 +835,14 @@ static bool atom_escape(parser *p, bool *assertion) {
     /* PCRE2_UCP is on under i: its \b would use Unicode's word characters, and a
      * caseless [A-Za-z0-9_] takes in the long s and the Kelvin sign, which JavaScript's
      * word characters include only under u. */
-    if (p->ic)
+    /* Under iu, JavaScript's word characters also take in the two that case folding maps
+     * onto ASCII ones: long s and the Kelvin sign. */
+    if (p->ic && p->u)
+      sb_str(o, c == 'b' ? "(?-i:(?<=[" JS_WORD_IU "])(?![" JS_WORD_IU "])|(?<![" JS_WORD_IU
+                           "])(?=[" JS_WORD_IU "]))"
+                         : "(?-i:(?<=[" JS_WORD_IU "])(?=[" JS_WORD_IU "])|(?<![" JS_WORD_IU
+                           "])(?![" JS_WORD_IU "]))");
+    else if (p->ic)
       sb_str(o, c == 'b' ? "(?-i:(?<=[" JS_WORD "])(?![" JS_WORD "])|(?<![" JS_WORD
                            "])(?=[" JS_WORD "]))"
                          : "(?-i:(?<=[" JS_WORD "])(?=[" JS_WORD "])|(?<![" JS_WORD

@@ -931,7 +931,7 @@ static bool run_bt(duk_context *ctx, re_state *st, re_compiled *re, size_t from)
     st->ov = xrealloc(ctx, st->ov, 2 * n * sizeof(size_t));
     st->ov_cap = 2 * n;
   }
-  int rc = edgefn__re_bt_exec(re->bt, st->u16, st->n16, from, st->ctl, st->ov);
+  int rc = edgefn__re_bt_exec(re->bt, st->u16, st->n16, from, st->ctl, 0, st->ov);
   switch (rc) {
   case 1:
     return true;

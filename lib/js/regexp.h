@@ -145,8 +145,10 @@ enum {
 /* Searches (p keeps caches of what single characters matched) s[0..n) (UTF-16) from `start` (only there when sticky). Returns 1 with
  * ov[2k], ov[2k+1] set to group k's UTF-16 positions (SIZE_MAX when unset), 0 when there
  * is no match, or an EDGEFN_RE_BT_E* error. ctl (may be NULL) gives the CPU budget and
- * the memory the backtrack stack is counted in. */
+ * the memory the backtrack stack is counted in; with no budget running, max_steps (0: the
+ * default, EDGEFN_REGEXP_BACKTRACK_STEPS_UNBUDGETED) bounds the work. */
 EDGEFN_INTERNAL int edgefn__re_bt_exec(edgefn__re_bt *p, const uint16_t *s, size_t n,
-                                       size_t start, struct edgefn__heap_ctl *ctl, size_t *ov);
+                                       size_t start, struct edgefn__heap_ctl *ctl,
+                                       uint64_t max_steps, size_t *ov);
 
 #endif

@@ -869,3 +869,5 @@ p(/((((a)|b)+)|c)+/.exec("abca"), /(?:(?:(a)|b)*c)+/.exec("acbc"));
 //// bt-icase-backref-nonascii
 p(/(\u00e9)\1/i.exec("\u00e9\u00c9"), /(k)\1/i.exec("k\u212a"), /(k)\1/iu.exec("k\u212a"), /(\u03c3)\1/i.exec("\u03c3\u03a3"));
 p(/(\u{10400})\1/iu.exec("\u{10400}\u{10428}"), /(.)\1/i.exec("aA\u00df\u1e9e"), /(?<=\1(\u00e9))x/i.exec("\u00c9\u00e9x"));
+//// word-boundary-iu
+p(/a\b/iu.test("a\u017f"), /a\b/i.test("a\u017f"), /a\B/iu.test("a\u212a"), /\bk/iu.test("\u212a"), /(?:(a\b)|-)+/iu.exec("a\u017f-"), /(?<=a\b)-/iu.exec("a-"));
