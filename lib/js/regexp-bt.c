@@ -283,10 +283,15 @@ static bool differs(const node *n, actx c) {
      * (and leaves the body's groups unset) */
     if (body->type == N_GROUP && nullable(body) && (n->max > 1 || body->cap_hi))
       return true;
+    /* within an enclosing repeated body, an optional quantifier can skip its own body;
+     * its own iterations set what its body always sets */
+    if (n->min == 0 && c.in_rep)
+      c.optional = true;
     if (n->max > 1) {
       if (!c.in_rep) {
         c.rep_lo = body->cap_lo;
         c.rep_hi = body->cap_hi;
+        c.optional = false; /* what skips matters from here down */
       } else if (body->cap_hi) {
         if (body->cap_lo < c.rep_lo || !c.rep_hi)
           c.rep_lo = body->cap_lo;
@@ -295,8 +300,6 @@ static bool differs(const node *n, actx c) {
       }
       c.in_rep = true;
     }
-    if (n->min == 0)
-      c.optional = true;
     break;
   }
   default:
