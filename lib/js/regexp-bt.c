@@ -357,6 +357,8 @@ enum {
   OP_LOOK,     /* kind r end */
   OP_LOOK_END, /* r */
   OP_MATCH,
+  OP_STAR, /* kind arg min max: a greedy repetition of one character (kind: OP_CHAR,
+              OP_ATOM or OP_DOT, arg its operand) */
 };
 #define OP_BACK 0x100u /* on CHAR ATOM DOT BACKREF: read right to left */
 
@@ -544,6 +546,25 @@ static void gen(edgefn__re_bt *p, const edgefn__re_translation *t, const node *n
     if (n->max == 0)
       break;
     const node *body = n->kid[0];
+    if (n->greedy && (body->type == N_CHAR || body->type == N_SET || body->type == N_DOT)) {
+      /* one character at a time: no captures to reset, never empty; matched in a loop
+       * with one choice point that gives characters back (REP_* would push three
+       * entries per character) */
+      emit(p, OP_STAR | bk);
+      if (body->type == N_DOT) {
+        emit(p, OP_DOT);
+        emit(p, 0);
+      } else if (body->type == N_SET || (p->flags & EDGEFN_RE_I)) {
+        emit(p, OP_ATOM);
+        emit(p, add_atom(p, t, body));
+      } else {
+        emit(p, OP_CHAR);
+        emit(p, body->value);
+      }
+      emit(p, n->min);
+      emit(p, n->max);
+      break;
+    }
     uint32_t r = reg_count(p, 2);
     emit(p, OP_REP_INIT);
     emit(p, r);
@@ -658,7 +679,9 @@ size_t edgefn__re_bt_size(const edgefn__re_bt *p) {
 
 /* ---- matching ---- */
 
-enum { E_CHOICE, E_CAP, E_REG, E_LOOK };
+/* E_STAR: a greedy OP_STAR that can give a character back (idx its pc, val where it
+ * stands now); E_STAR_MIN, just below it, holds the position it cannot go back past. */
+enum { E_CHOICE, E_CAP, E_REG, E_LOOK, E_STAR, E_STAR_MIN };
 
 typedef struct bt_entry {
   uint32_t type, idx; /* CHOICE: pc; CAP: slot; REG: register; LOOK: pc of the OP_LOOK */
@@ -837,6 +860,49 @@ static bool set_reg(vm *m, uint32_t r, size_t v) {
   return true;
 }
 
+/* Counts a step; every CHECK_EVERY steps, looks at the CPU budget. Returns 0 or an error. */
+static int step(const vm *m, uint64_t *steps) {
+  if ((++*steps & (CHECK_EVERY - 1)) == 0) {
+    if (m->ctl && m->ctl->cpu_active) {
+      if (edgefn__cpu_remaining_ns(m->ctl) == 0)
+        return EDGEFN_RE_BT_ECPU;
+    } else if (*steps >= m->max_steps) {
+      return EDGEFN_RE_BT_ESTACK;
+    }
+  }
+  return 0;
+}
+
+/* Whether one character of kind (OP_CHAR, OP_ATOM, OP_DOT) with operand arg is at pos;
+ * its width in *w. */
+static bool match_one(const vm *m, uint32_t kind, uint32_t arg, size_t pos, bool back,
+                      size_t *w) {
+  uint32_t c;
+  if (!read_char(m, pos, back, &c, w))
+    return false;
+  if (kind == OP_CHAR)
+    return c == arg;
+  if (kind == OP_ATOM)
+    return atom_test(m->p, &m->p->atoms[arg], c);
+  return (m->p->flags & EDGEFN_RE_S) || !is_line_term(c);
+}
+
+/* The position one character before pos (after it, for a loop matching right to left),
+ * not past bound. */
+static size_t give_back(const vm *m, size_t pos, bool back, size_t bound) {
+  bool u = (m->p->flags & EDGEFN_RE_U) != 0;
+  if (back) {
+    size_t np = pos + 1;
+    if (u && np < bound && is_high(m->s[pos]) && is_low(m->s[pos + 1]))
+      np++;
+    return np;
+  }
+  size_t np = pos - 1;
+  if (u && np > bound && is_low(m->s[np]) && is_high(m->s[np - 1]))
+    np--;
+  return np;
+}
+
 /* Runs the program from `start`: 1 matched (caps set), 0 not here, or a negative error. */
 static int run_at(vm *m, size_t start, uint64_t *steps) {
   const uint32_t *code = m->p->code;
@@ -846,14 +912,9 @@ static int run_at(vm *m, size_t start, uint64_t *steps) {
   for (size_t k = 0; k < 2 * ((size_t)m->p->groups + 1); k++)
     m->caps[k] = UNSET;
   for (;;) {
-    if ((++*steps & (CHECK_EVERY - 1)) == 0) {
-      if (m->ctl && m->ctl->cpu_active) {
-        if (edgefn__cpu_remaining_ns(m->ctl) == 0)
-          return EDGEFN_RE_BT_ECPU;
-      } else if (*steps >= m->max_steps) {
-        return EDGEFN_RE_BT_ESTACK;
-      }
-    }
+    int err = step(m, steps);
+    if (err)
+      return err;
     uint32_t op = code[pc];
     bool back = (op & OP_BACK) != 0;
     uint32_t c;
@@ -992,6 +1053,24 @@ static int run_at(vm *m, size_t start, uint64_t *steps) {
       }
       goto fail;
     }
+    case OP_STAR: {
+      uint32_t kind = code[pc + 1], arg = code[pc + 2], min = code[pc + 3], max = code[pc + 4];
+      size_t cnt = 0, bound = pos;
+      while ((max == NONE || cnt < max) && match_one(m, kind, arg, pos, back, &w)) {
+        pos = back ? pos - w : pos + w;
+        if (++cnt == min)
+          bound = pos;
+        if ((err = step(m, steps)) != 0)
+          return err;
+      }
+      if (cnt < min)
+        goto fail;
+      if (pos != bound &&
+          (!push(m, E_STAR_MIN, (uint32_t)pc, bound) || !push(m, E_STAR, (uint32_t)pc, pos)))
+        return EDGEFN_RE_BT_ESTACK;
+      pc += 5;
+      continue;
+    }
     case OP_MATCH:
       return 1;
     default:
@@ -1010,6 +1089,20 @@ static int run_at(vm *m, size_t start, uint64_t *steps) {
         pc = e->idx;
         pos = e->val;
         break;
+      } else if (e->type == E_STAR) {
+        /* one character fewer, and keep the entry while more can be given back */
+        size_t bound = m->stack[m->sp - 1].val;
+        pos = give_back(m, e->val, (code[e->idx] & OP_BACK) != 0, bound);
+        pc = e->idx + 5;
+        if (pos == bound) {
+          m->sp--; /* its E_STAR_MIN */
+        } else {
+          e->val = pos;
+          m->sp++;
+        }
+        break;
+      } else if (e->type == E_STAR_MIN) {
+        continue;
       } else { /* E_LOOK: its body failed */
         uint32_t kind = code[e->idx + 1];
         if (kind == EDGEFN_RE_GROUP_NOT_AHEAD || kind == EDGEFN_RE_GROUP_NOT_BEHIND) {
