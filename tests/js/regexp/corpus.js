@@ -871,3 +871,7 @@ p(/(\u00e9)\1/i.exec("\u00e9\u00c9"), /(k)\1/i.exec("k\u212a"), /(k)\1/iu.exec("
 p(/(\u{10400})\1/iu.exec("\u{10400}\u{10428}"), /(.)\1/i.exec("aA\u00df\u1e9e"), /(?<=\1(\u00e9))x/i.exec("\u00c9\u00e9x"));
 //// word-boundary-iu
 p(/a\b/iu.test("a\u017f"), /a\b/i.test("a\u017f"), /a\B/iu.test("a\u212a"), /\bk/iu.test("\u212a"), /(?:(a\b)|-)+/iu.exec("a\u017f-"), /(?<=a\b)-/iu.exec("a-"));
+//// bt-star-giveback
+p(/^(?:(a)|b)+.*c/.exec("abxxcyyc"), /^(?:(a)|b)+.*?c/.exec("abxxcyyc"), /(?:(a)|b)+[^]{2,}b/.exec("abab"));
+p(/(?:(a)|b)+\u{1F600}*\u{1F600}x/u.exec("a\u{1F600}\u{1F600}x"), /(?:(a)|b)+.*\ude00/.exec("a\ud83d\ude00"), /(?:(a)|b)+.*\ude00/u.exec("a\ud83d\ude00"));
+p(/(?<=(\d+)\.\d*)x/.exec("12.34x"), /(?:(a)|b)+.{0,3}$/.exec("ab12345"), /(?<=^\w*(\w)\w*)!/.exec("abc!"), /(?:(a)|b)+\d{2,3}/.exec("ab1234"));
