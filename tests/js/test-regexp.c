@@ -89,6 +89,10 @@ TEST(regexp_backtracker_chosen_per_pattern) {
       "(a+)+$", "(?:ab)+", "(a)|(b)", "(\\d+)-(\\d+)?", "(?<=\\$)\\d+", "(?:a*)?",
       "((a)(b))+", "(a)\\1", "[a-z]+", "(?<=(a)b)c", "x{65535}", "(a|b)*c",
       "^(?:foo|(\\d+)+)$", "(?:(a)b?)*", "(\\w+)(?:,(\\w+))*",
+      /* bench/bench-regexp.c's */
+      "^/api/v1/users/([^/]+)/posts/(\\d+)$", "^/static/(.+)\\.(css|js|png)$",
+      "^/blog/(\\d{4})/(\\d{2})/([a-z0-9-]+)/?$", ";\\s*([^=;\\s]+)\\s*=\\s*(\"[^\"]*\"|[^;]*)",
+      "^([a-zA-Z-]+)(?:;q=([0-9.]+))?$", "[&<>\"']", "\\s+", "^/api/(\\w+)$",
   };
   static const char *const bt[] = {
       "(a(b)?)+", "(?:(a)|b)+", "(|a)+", "(a*)?", "(a|)*", "(?<=(\\d+)(\\d+))$",
@@ -106,6 +110,8 @@ TEST(regexp_backtracker_chosen_per_pattern) {
     ASSERT_EQ(needs_bt(bt[i], ""), 1);
   }
   ASSERT_EQ(needs_bt("(a)\\1", "i"), 1); /* PCRE2 folds only ASCII in backreferences */
+  ASSERT_EQ(needs_bt("iPhone|iPad|Android", "i"), 0);
+  ASSERT_EQ(needs_bt("(?<y>\\d{4})-(?<m>\\d\\d)", "u"), 0);
   return 0;
 }
 
