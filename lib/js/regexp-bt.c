@@ -246,6 +246,30 @@ static bool order_matters(const node *n) {
   return false;
 }
 
+/* Whether n may try an empty match before a longer one (a lazy quantifier, an
+ * alternation, an assertion): then JavaScript's empty check, rejecting the empty iteration,
+ * makes the body backtrack to the longer match where PCRE2 stops at the empty one. */
+static bool empty_first(const node *n) {
+  switch (n->type) {
+  case N_ALT: case N_BACKREF:
+    return true;
+  case N_QUANT:
+    if (!n->greedy)
+      return true;
+    break;
+  case N_GROUP:
+    if (n->kind != EDGEFN_RE_GROUP_CAPTURE && n->kind != EDGEFN_RE_GROUP_PLAIN)
+      return true;
+    break;
+  default:
+    break;
+  }
+  for (size_t k = 0; k < n->nkid; k++)
+    if (empty_first(n->kid[k]))
+      return true;
+  return false;
+}
+
 typedef struct actx {
   bool in_rep;       /* inside the body of a quantifier that may iterate more than once */
   uint32_t rep_lo, rep_hi; /* the groups such bodies reset */
@@ -281,7 +305,8 @@ static bool differs(const node *n, actx c) {
     const node *body = n->kid[0];
     /* PCRE2 accepts an empty iteration and stops; JavaScript rejects it and backtracks
      * (and leaves the body's groups unset) */
-    if (body->type == N_GROUP && nullable(body) && (n->max > 1 || body->cap_hi))
+    if (body->type == N_GROUP && nullable(body) &&
+        (n->max > 1 || body->cap_hi || empty_first(body)))
       return true;
     /* within an enclosing repeated body, an optional quantifier can skip its own body;
      * its own iterations set what its body always sets */

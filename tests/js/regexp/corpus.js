@@ -875,3 +875,5 @@ p(/a\b/iu.test("a\u017f"), /a\b/i.test("a\u017f"), /a\B/iu.test("a\u212a"), /\bk
 p(/^(?:(a)|b)+.*c/.exec("abxxcyyc"), /^(?:(a)|b)+.*?c/.exec("abxxcyyc"), /(?:(a)|b)+[^]{2,}b/.exec("abab"));
 p(/(?:(a)|b)+\u{1F600}*\u{1F600}x/u.exec("a\u{1F600}\u{1F600}x"), /(?:(a)|b)+.*\ude00/.exec("a\ud83d\ude00"), /(?:(a)|b)+.*\ude00/u.exec("a\ud83d\ude00"));
 p(/(?<=(\d+)\.\d*)x/.exec("12.34x"), /(?:(a)|b)+.{0,3}$/.exec("ab12345"), /(?<=^\w*(\w)\w*)!/.exec("abc!"), /(?:(a)|b)+\d{2,3}/.exec("ab1234"));
+//// bt-empty-check-optional
+p(/(?:b*?)?/.exec("b"), /(?:[^a]*?)?c/.exec("bc"), /(?:b??)?/.exec("b"), /(?:|b)?/.exec("b"), /(?:(?=b)|b)?/.exec("b"), /(?:a*)?/.exec("aa"));
