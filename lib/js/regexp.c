@@ -918,12 +918,6 @@ static void ensure_match_contexts(duk_context *ctx, re_state *st) {
   pcre2_set_heap_limit_32(st->mc32, EDGEFN_REGEXP_HEAP_LIMIT_KIB);
 }
 
-/* Runs re on the state's subject from UTF-16 index `from`. On a match, fills st->ov and
- * returns true. PCRE2 cannot be interrupted, so each attempt runs under a match limit: the
- * first is small; when it is hit, the time it took gives the cost of one unit of the limit
- * and the next attempt gets what the CPU time left can pay for. An attempt that could not
- * be given more than the last one would fail the same way, so the request's CPU limit is
- * declared breached then, before the budget is even spent. */
 /* The backtracking matcher's run_match: it watches the CPU budget itself. */
 static bool run_bt(duk_context *ctx, re_state *st, re_compiled *re, size_t from) {
   size_t n = (size_t)re->groups + 1;
@@ -949,6 +943,12 @@ static bool run_bt(duk_context *ctx, re_state *st, re_compiled *re, size_t from)
   }
 }
 
+/* Runs re on the state's subject from UTF-16 index `from`. On a match, fills st->ov and
+ * returns true. PCRE2 cannot be interrupted, so each attempt runs under a match limit: the
+ * first is small; when it is hit, the time it took gives the cost of one unit of the limit
+ * and the next attempt gets what the CPU time left can pay for. An attempt that could not
+ * be given more than the last one would fail the same way, so the request's CPU limit is
+ * declared breached then, before the budget is even spent. */
 static bool run_match(duk_context *ctx, re_state *st, re_compiled *re, size_t from) {
   if (re->bt) {
     if (st->ctl && st->ctl->cpu_active && st->ctl->cpu_exceeded)
