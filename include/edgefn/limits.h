@@ -79,6 +79,12 @@
 #define EDGEFN_REGEXP_JIT_STACK_MIN (32u * 1024u)
 #define EDGEFN_REGEXP_JIT_STACK_MAX (8u * 1024u * 1024u)
 #define EDGEFN_REGEXP_HEAP_LIMIT_KIB (32u * 1024u)
+/* The backtracking matcher that runs the patterns PCRE2 cannot run exactly (lib/js/
+ * regexp-bt.c): the most its backtrack stack may hold (bytes, also counted against the
+ * runtime's memory limit), and the steps a match may take when no CPU budget is running
+ * (as PCRE2's largest match limit; under a budget the budget decides). */
+#define EDGEFN_REGEXP_BACKTRACK_MAX_BYTES (16u * 1024u * 1024u)
+#define EDGEFN_REGEXP_BACKTRACK_STEPS_UNBUDGETED 4294967295u
 
 /* The HTTP cache's built-in memory backend (include/edgefn/cache.h): bytes it may hold in all
  * (entries' keys, heads and bodies; the least recently used go first), the number of

@@ -19,6 +19,7 @@
   "\\x{205f}\\x{3000}\\x{feff}"
 #define JS_DIGIT "0-9"
 #define JS_WORD "A-Za-z0-9_"
+#define JS_WORD_IU "A-Za-z0-9_\\x{17f}\\x{212a}"
 #define JS_LINE_TERM "\\x{a}\\x{d}\\x{2028}\\x{2029}"
 /* Characters PCRE2's caseless matching relates to others that JavaScript's Canonicalize
  * without u does not: long s, Kelvin sign, dotted and dotless i, sharp s and capital
@@ -90,7 +91,31 @@ typedef struct parser {
   int depth;
   sbuf out;
   const char *err;
+  /* the structure, for the backtracking matcher: events so far, and what the atom being
+   * read turned out to be (set by emit_literal, atom_escape, ...) */
+  edgefn__re_event *ev;
+  size_t ev_count, ev_cap;
+  bool ev_oom, inexact;
+  uint8_t atom_type, atom_kind;
+  uint32_t atom_value;
 } parser;
+
+static edgefn__re_event *add_event(parser *p, uint8_t type) {
+  if (p->ev_count == p->ev_cap) {
+    size_t cap = p->ev_cap ? p->ev_cap * 2 : 16;
+    edgefn__re_event *e = realloc(p->ev, cap * sizeof(*e));
+    if (!e) {
+      p->ev_oom = true;
+      return NULL;
+    }
+    p->ev = e;
+    p->ev_cap = cap;
+  }
+  edgefn__re_event *e = &p->ev[p->ev_count++];
+  memset(e, 0, sizeof(*e));
+  e->type = type;
+  return e;
+}
 
 static bool fail(parser *p, const char *msg) {
   if (!p->err)
@@ -260,6 +285,8 @@ static bool prescan(parser *p) {
 }
 
 static void emit_literal(parser *p, uint32_t c) {
+  p->atom_type = EDGEFN_RE_EV_CHAR;
+  p->atom_value = c;
   /* PCRE2 folds k/s with the Kelvin sign and long s, and i/I with dotted/dotless i under
    * Unicode rules; JavaScript's Canonicalize without u never maps a non-ASCII character to
    * an ASCII one (and with u, case folding leaves the Turkish i's alone). */
@@ -725,10 +752,17 @@ static bool parse_quantifier(parser *p) {
       return fail(p, "numbers out of order in {} quantifier");
     /* PCRE2 counts up to 65535; a larger upper bound is as good as none for subjects a
      * request can hold, a larger lower bound is refused. */
-    if (lo > 65535)
-      return fail(p, "Regular expression too large");
-    if (hi > 65535)
+    edgefn__re_event *qe = add_event(p, EDGEFN_RE_EV_QUANT);
+    if (qe) {
+      /* beyond any subject a request can hold, as V8 clamps them */
+      qe->min = lo > 2147483647.0 ? 2147483647.0 : lo;
+      qe->max = hi > 2147483647.0 ? 2147483647.0 : hi;
+    }
+    if (lo > 65535 || hi > 65535) {
+      p->inexact = true;
+      lo = 0;
       hi = -1;
+    }
     if (hi < 0)
       snprintf(tmp, sizeof(tmp), "{%u,}", (unsigned)lo);
     else if (hi == lo)
@@ -740,11 +774,20 @@ static bool parse_quantifier(parser *p) {
     p->i++;
     tmp[0] = (char)c;
     sb_add(&p->out, tmp, 1);
+    edgefn__re_event *e = add_event(p, EDGEFN_RE_EV_QUANT);
+    if (e) {
+      e->min = c == '+' ? 1 : 0;
+      e->max = c == '?' ? 1 : -1;
+    }
   }
+  bool greedy = true;
   if (at(p, '?')) {
     p->i++;
     sb_str(&p->out, "?");
+    greedy = false;
   }
+  if (p->ev_count && p->ev[p->ev_count - 1].type == EDGEFN_RE_EV_QUANT)
+    p->ev[p->ev_count - 1].kind = greedy;
   /* Never let PCRE2 read a following '+' as possessive: JavaScript has none. */
   if (is_quantifier_start(p))
     return fail(p, "Nothing to repeat");
@@ -768,6 +811,8 @@ static bool named_ref(parser *p) {
       char tmp[32];
       snprintf(tmp, sizeof(tmp), "(?:\\g{%u})", (unsigned)p->names[k].group);
       sb_str(&p->out, tmp);
+      p->atom_type = EDGEFN_RE_EV_BACKREF;
+      p->atom_value = p->names[k].group;
       free(name.p);
       return true;
     }
@@ -781,14 +826,23 @@ static bool atom_escape(parser *p, bool *assertion) {
     return fail(p, "\\ at end of pattern");
   uint32_t c = p->s[p->i++];
   sbuf *o = &p->out;
+  p->atom_type = EDGEFN_RE_EV_SET; /* unless it turns out to be something else */
   switch (c) {
   case 'b':
   case 'B':
     *assertion = true;
+    p->atom_type = c == 'b' ? EDGEFN_RE_EV_WORDB : EDGEFN_RE_EV_NWORDB;
     /* PCRE2_UCP is on under i: its \b would use Unicode's word characters, and a
      * caseless [A-Za-z0-9_] takes in the long s and the Kelvin sign, which JavaScript's
      * word characters include only under u. */
-    if (p->ic)
+    /* Under iu, JavaScript's word characters also take in the two that case folding maps
+     * onto ASCII ones: long s and the Kelvin sign. */
+    if (p->ic && p->u)
+      sb_str(o, c == 'b' ? "(?-i:(?<=[" JS_WORD_IU "])(?![" JS_WORD_IU "])|(?<![" JS_WORD_IU
+                           "])(?=[" JS_WORD_IU "]))"
+                         : "(?-i:(?<=[" JS_WORD_IU "])(?=[" JS_WORD_IU "])|(?<![" JS_WORD_IU
+                           "])(?![" JS_WORD_IU "]))");
+    else if (p->ic)
       sb_str(o, c == 'b' ? "(?-i:(?<=[" JS_WORD "])(?![" JS_WORD "])|(?<![" JS_WORD
                            "])(?=[" JS_WORD "]))"
                          : "(?-i:(?<=[" JS_WORD "])(?=[" JS_WORD "])|(?<![" JS_WORD
@@ -872,6 +926,8 @@ static bool atom_escape(parser *p, bool *assertion) {
         snprintf(tmp, sizeof(tmp), "(?:\\g{%u})", (unsigned)v);
         sb_str(o, tmp);
         p->i = j;
+        p->atom_type = EDGEFN_RE_EV_BACKREF;
+        p->atom_value = (uint32_t)v;
         return true;
       }
       if (p->u)
@@ -906,18 +962,25 @@ static bool parse_term(parser *p) {
   sbuf *o = &p->out;
   uint32_t c = p->s[p->i];
   bool quantifiable = true, assertion = false;
+  size_t out_start = o->len;
+  p->atom_type = EDGEFN_RE_EV_SET;
+  p->atom_kind = 0;
+  p->atom_value = 0;
   switch (c) {
   case '^':
+    p->atom_type = EDGEFN_RE_EV_BOL;
     p->i++;
     sb_str(o, p->flags & EDGEFN_RE_M ? "(?<![^" JS_LINE_TERM "])" : "\\A");
     assertion = true;
     break;
   case '$':
+    p->atom_type = EDGEFN_RE_EV_EOL;
     p->i++;
     sb_str(o, p->flags & EDGEFN_RE_M ? "(?![^" JS_LINE_TERM "])" : "\\z");
     assertion = true;
     break;
   case '.':
+    p->atom_kind = '.';
     p->i++;
     sb_str(o, p->flags & EDGEFN_RE_S ? "(?s:.)" : "[^" JS_LINE_TERM "]");
     break;
@@ -935,20 +998,25 @@ static bool parse_term(parser *p) {
     p->i++;
     if (++p->depth > MAX_NESTING)
       return fail(p, "Regular expression too large");
+    edgefn__re_event *open = add_event(p, EDGEFN_RE_EV_OPEN);
+    uint8_t kind = EDGEFN_RE_GROUP_CAPTURE;
     if (at(p, '?')) {
       p->i++;
       uint32_t k = p->i < p->n ? p->s[p->i] : 0;
       if (k == ':') {
         p->i++;
         sb_str(o, "(?:");
+        kind = EDGEFN_RE_GROUP_PLAIN;
       } else if (k == '=' || k == '!') {
         p->i++;
         sb_str(o, k == '=' ? "(?=" : "(?!");
+        kind = k == '=' ? EDGEFN_RE_GROUP_AHEAD : EDGEFN_RE_GROUP_NOT_AHEAD;
         quantifiable = !p->u;
         assertion = p->u;
       } else if (k == '<' && p->i + 1 < p->n &&
                  (p->s[p->i + 1] == '=' || p->s[p->i + 1] == '!')) {
         sb_str(o, p->s[p->i + 1] == '=' ? "(?<=" : "(?<!");
+        kind = p->s[p->i + 1] == '=' ? EDGEFN_RE_GROUP_BEHIND : EDGEFN_RE_GROUP_NOT_BEHIND;
         p->i += 2;
         assertion = true;
       } else if (k == '<') {
@@ -967,6 +1035,11 @@ static bool parse_term(parser *p) {
       p->next_group++;
       sb_str(o, "(");
     }
+    if (open) { /* the array may move: find the event again */
+      open = &p->ev[p->ev_count - 1];
+      open->kind = kind;
+      open->value = kind == EDGEFN_RE_GROUP_CAPTURE ? p->next_group : 0;
+    }
     if (!parse_disjunction(p))
       return false;
     if (!at(p, ')'))
@@ -974,6 +1047,7 @@ static bool parse_term(parser *p) {
     p->i++;
     p->depth--;
     sb_str(o, ")");
+    p->atom_type = EDGEFN_RE_EV_CLOSE;
     break;
   }
   case ')':
@@ -1003,6 +1077,13 @@ static bool parse_term(parser *p) {
     emit_literal(p, c);
     break;
   }
+  edgefn__re_event *e = add_event(p, p->atom_type);
+  if (e) {
+    e->kind = p->atom_kind;
+    e->value = p->atom_value;
+    e->out_start = out_start;
+    e->out_end = o->len;
+  }
   if (is_quantifier_start(p)) {
     if (!quantifiable || (assertion && c == '('))
       return fail(p, "Invalid quantifier");
@@ -1021,6 +1102,7 @@ static bool parse_disjunction(parser *p) {
     if (c == '|') {
       p->i++;
       sb_str(&p->out, "|");
+      (void)add_event(p, EDGEFN_RE_EV_ALT);
       continue;
     }
     if (c == ')') {
@@ -1048,7 +1130,7 @@ int edgefn__re_translate(const uint32_t *src, size_t len, unsigned flags,
   if (ok) {
     p.named = p.u || p.name_count > 0;
     ok = parse_disjunction(&p);
-    if (ok && p.out.oom)
+    if (ok && (p.out.oom || p.ev_oom))
       ok = fail(&p, "Regular expression too large");
   }
   if (ok) {
@@ -1079,6 +1161,10 @@ int edgefn__re_translate(const uint32_t *src, size_t len, unsigned flags,
       out->name_count = p.name_count;
       out->groups = p.total_groups;
       out->block = block;
+      out->events = p.ev;
+      out->event_count = p.ev_count;
+      p.ev = NULL;
+      out->inexact = p.inexact;
       out->options = p.ic ? 0x00000008u /* PCRE2_CASELESS */ | 0x00020000u /* PCRE2_UCP */ : 0;
     }
   }
@@ -1086,6 +1172,7 @@ int edgefn__re_translate(const uint32_t *src, size_t len, unsigned flags,
     free(p.names[k].name);
   free(p.names);
   free(p.out.p);
+  free(p.ev);
   if (!ok) {
     if (msg && msglen)
       snprintf(msg, msglen, "%s", p.err ? p.err : "Invalid regular expression");
@@ -1094,10 +1181,17 @@ int edgefn__re_translate(const uint32_t *src, size_t len, unsigned flags,
   return 0;
 }
 
+void edgefn__re_translation_free_events(edgefn__re_translation *t) {
+  free(t->events);
+  t->events = NULL;
+  t->event_count = 0;
+}
+
 void edgefn__re_translation_free(edgefn__re_translation *t) {
   if (!t)
     return;
   free(t->block);
+  free(t->events);
   memset(t, 0, sizeof(*t));
 }
 

@@ -71,7 +71,9 @@ typedef struct re_compiled {
   pcre2_match_data_16 *md16;
   pcre2_code_32 *c32;
   pcre2_match_data_32 *md32;
-  size_t jit_bytes;
+  /* set instead of c16/c32 when PCRE2 would not match as JavaScript does */
+  edgefn__re_bt *bt;
+  size_t jit_bytes; /* JIT code, or the backtracking program */
   edgefn__heap_ctl *ctl;
 } re_compiled;
 
@@ -120,6 +122,7 @@ static void compiled_free(re_compiled *re, duk_context *ctx) {
   pcre2_code_free_16(re->c16);
   pcre2_match_data_free_32(re->md32);
   pcre2_code_free_32(re->c32);
+  edgefn__re_bt_free(re->bt);
   if (re->ctl && re->ctl->mem_used >= re->jit_bytes)
     re->ctl->mem_used -= re->jit_bytes;
   free(re->names_block);
@@ -284,6 +287,14 @@ static int pcre2_compile_any(const edgefn__re_translation *t, unsigned flags, vo
   return err;
 }
 
+/* PCRE2 10.42 refuses lookbehind of variable length, which JavaScript allows: such a
+ * pattern goes to the backtracking matcher. (Other refusals, such as a pattern too large,
+ * stay SyntaxErrors.) */
+static bool lookbehind_refused(int err) {
+  return err == PCRE2_ERROR_LOOKBEHIND_NOT_FIXED_LENGTH ||
+         err == PCRE2_ERROR_LOOKBEHIND_TOO_COMPLICATED || err == PCRE2_ERROR_LOOKBEHIND_TOO_LONG;
+}
+
 /* The pattern as the matcher reads it: UTF-16 units, or code points under u. Returns a
  * malloc'd array of units (as uint32_t). */
 static uint32_t *pattern_units(const char *src, size_t len, bool u, size_t *n) {
@@ -346,9 +357,19 @@ int edgefn__regexp_check(const char *pattern, size_t len, const char *flags, cha
   if (rc == 0) {
     re_compiled c;
     memset(&c, 0, sizeof(c));
-    rc = pcre2_compile_any(&t, (unsigned)f, NULL, &c, why, sizeof(why)) ? -1 : 0;
+    bool bt = edgefn__re_bt_needed(&t);
+    if (!bt) {
+      int err = pcre2_compile_any(&t, (unsigned)f, NULL, &c, why, sizeof(why));
+      bt = lookbehind_refused(err);
+      rc = err && !bt ? -1 : 0;
+    }
     pcre2_code_free_16(c.c16);
     pcre2_code_free_32(c.c32);
+    if (bt) {
+      edgefn__re_bt *p = edgefn__re_bt_compile(&t, (unsigned)f, why, sizeof(why));
+      rc = p ? 0 : -1;
+      edgefn__re_bt_free(p);
+    }
     edgefn__re_translation_free(&t);
   }
   if (rc) {
@@ -407,15 +428,39 @@ static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
   re->flags = flags;
   re->groups = t.groups;
   re->ctl = heap_ctl(ctx);
-  if (pcre2_compile_any(&t, flags, ctx, re, why, sizeof(why))) {
+  /* PCRE2 (with its JIT) for every pattern it runs exactly as JavaScript does; the
+   * backtracking matcher for the rest, and for what PCRE2 refuses to compile */
+  bool use_bt = edgefn__re_bt_needed(&t);
+  int err = use_bt ? 0 : pcre2_compile_any(&t, flags, ctx, re, why, sizeof(why));
+  if (err && !lookbehind_refused(err)) {
     edgefn__re_translation_free(&t);
     compiled_free(re, ctx);
     (void)throw_syntax(ctx, s, slen, fl, why);
   }
+  if (err) {
+    pcre2_code_free_16(re->c16);
+    pcre2_code_free_32(re->c32);
+    pcre2_match_data_free_16(re->md16);
+    pcre2_match_data_free_32(re->md32);
+    re->c16 = NULL;
+    re->c32 = NULL;
+    re->md16 = NULL;
+    re->md32 = NULL;
+    use_bt = true;
+  }
+  if (use_bt) {
+    re->bt = edgefn__re_bt_compile(&t, flags, why, sizeof(why));
+    if (!re->bt) {
+      edgefn__re_translation_free(&t);
+      compiled_free(re, ctx);
+      (void)throw_syntax(ctx, s, slen, fl, why);
+    }
+  }
+  edgefn__re_translation_free_events(&t);
   re->names = t.names;
   re->name_count = t.name_count;
   re->names_block = t.block;
-  size_t jit = 0;
+  size_t jit = re->bt ? edgefn__re_bt_size(re->bt) : 0;
   if (re->c16 && pcre2_jit_compile_16(re->c16, PCRE2_JIT_COMPLETE) == 0)
     pcre2_pattern_info_16(re->c16, PCRE2_INFO_JITSIZE, &jit);
   if (re->c32 && pcre2_jit_compile_32(re->c32, PCRE2_JIT_COMPLETE) == 0)
@@ -873,6 +918,31 @@ static void ensure_match_contexts(duk_context *ctx, re_state *st) {
   pcre2_set_heap_limit_32(st->mc32, EDGEFN_REGEXP_HEAP_LIMIT_KIB);
 }
 
+/* The backtracking matcher's run_match: it watches the CPU budget itself. */
+static bool run_bt(duk_context *ctx, re_state *st, re_compiled *re, size_t from) {
+  size_t n = (size_t)re->groups + 1;
+  if (st->ov_cap < 2 * n) {
+    st->ov = xrealloc(ctx, st->ov, 2 * n * sizeof(size_t));
+    st->ov_cap = 2 * n;
+  }
+  int rc = edgefn__re_bt_exec(re->bt, st->u16, st->n16, from, st->ctl, 0, st->ov);
+  switch (rc) {
+  case 1:
+    return true;
+  case 0:
+    return false;
+  case EDGEFN_RE_BT_ECPU:
+    (void)cpu_breach(ctx, st);
+    return false;
+  case EDGEFN_RE_BT_ESTACK:
+    (void)duk_error(ctx, DUK_ERR_RANGE_ERROR, "Maximum call stack size exceeded");
+    return false;
+  default:
+    (void)duk_error(ctx, DUK_ERR_RANGE_ERROR, "out of memory");
+    return false;
+  }
+}
+
 /* Runs re on the state's subject from UTF-16 index `from`. On a match, fills st->ov and
  * returns true. PCRE2 cannot be interrupted, so each attempt runs under a match limit: the
  * first is small; when it is hit, the time it took gives the cost of one unit of the limit
@@ -880,6 +950,11 @@ static void ensure_match_contexts(duk_context *ctx, re_state *st) {
  * be given more than the last one would fail the same way, so the request's CPU limit is
  * declared breached then, before the budget is even spent. */
 static bool run_match(duk_context *ctx, re_state *st, re_compiled *re, size_t from) {
+  if (re->bt) {
+    if (st->ctl && st->ctl->cpu_active && st->ctl->cpu_exceeded)
+      (void)cpu_breach(ctx, st);
+    return run_bt(ctx, st, re, from);
+  }
   bool u = re->c32 != NULL;
   size_t start = u ? cp_index(st, from) : from;
   if (st->ctl && st->ctl->cpu_active && st->ctl->cpu_exceeded) /* a breach was caught */

@@ -63,6 +63,129 @@ TEST(regexp_catastrophic_pattern_ends_within_cpu_limit) {
   return 0;
 }
 
+/* Translates pattern (ASCII) under flags and asks which matcher it needs. */
+static int needs_bt(const char *pattern, const char *flags) {
+  size_t n = strlen(pattern);
+  uint32_t units[256];
+  if (n > 256)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    units[i] = (unsigned char)pattern[i];
+  edgefn__re_translation t;
+  char msg[160];
+  int f = edgefn__re_parse_flags(flags, strlen(flags));
+  if (f < 0 || edgefn__re_translate(units, n, (unsigned)f, &t, msg, sizeof(msg)))
+    return -1;
+  int r = edgefn__re_bt_needed(&t) ? 1 : 0;
+  edgefn__re_translation_free(&t);
+  return r;
+}
+
+/* Common patterns stay on PCRE2 (and its JIT); what PCRE2 would run differently goes to
+ * the backtracking matcher. */
+TEST(regexp_backtracker_chosen_per_pattern) {
+  static const char *const pcre2[] = {
+      "^/api/(?<version>v\\d+)/users/(?<id>[^/]+)$", "\\s*,\\s*", "^([^:]+):\\s*(.*)$",
+      "(a+)+$", "(?:ab)+", "(a)|(b)", "(\\d+)-(\\d+)?", "(?<=\\$)\\d+", "(?:a*)?",
+      "((a)(b))+", "(a)\\1", "[a-z]+", "(?<=(a)b)c", "x{65535}", "(a|b)*c",
+      "^(?:foo|(\\d+)+)$", "(?:(a)b?)*", "(\\w+)(?:,(\\w+))*",
+      /* bench/bench-regexp.c's */
+      "^/api/v1/users/([^/]+)/posts/(\\d+)$", "^/static/(.+)\\.(css|js|png)$",
+      "^/blog/(\\d{4})/(\\d{2})/([a-z0-9-]+)/?$", ";\\s*([^=;\\s]+)\\s*=\\s*(\"[^\"]*\"|[^;]*)",
+      "^([a-zA-Z-]+)(?:;q=([0-9.]+))?$", "[&<>\"']", "\\s+", "^/api/(\\w+)$",
+  };
+  static const char *const bt[] = {
+      "(a(b)?)+", "(?:(a)|b)+", "(|a)+", "(a*)?", "(a|)*", "(?<=(\\d+)(\\d+))$",
+      "(?<=\\1(a))b", "(?:\\1(a))+", "x{65536}", "x{1,70000}", "(?:(?!(a))b)+",
+      "((a)|b)*c", "(?<=(a|b))c", "(?:(?:(a))+|b)+", "(?:x(a)?)+", "(?:(?:(a))*x)+", "(?:x|(a))+?", "(?:b*?)?", "(?:|b)?",
+  };
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(pcre2); i++) {
+    if (needs_bt(pcre2[i], "") != 0)
+      fprintf(stderr, "  expected PCRE2: %s\n", pcre2[i]);
+    ASSERT_EQ(needs_bt(pcre2[i], ""), 0);
+  }
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(bt); i++) {
+    if (needs_bt(bt[i], "") != 1)
+      fprintf(stderr, "  expected the backtracker: %s\n", bt[i]);
+    ASSERT_EQ(needs_bt(bt[i], ""), 1);
+  }
+  ASSERT_EQ(needs_bt("(a)\\1", "i"), 1); /* PCRE2 folds only ASCII in backreferences */
+  ASSERT_EQ(needs_bt("iPhone|iPad|Android", "i"), 0);
+  ASSERT_EQ(needs_bt("(?<y>\\d{4})-(?<m>\\d\\d)", "u"), 0);
+  return 0;
+}
+
+/* The backtracking matcher watches the same CPU budget: the catastrophic pattern, in
+ * forms that go to it, ends with the CPU-limit error within the budget plus 10 ms. */
+TEST(regexp_backtracker_catastrophic_ends_within_cpu_limit) {
+  ASSERT_EQ(needs_bt("^(a+|(x))+$", ""), 1);
+  ASSERT_EQ(needs_bt("^(a+)+$|y{70000}", ""), 1);
+  ASSERT_EQ(needs_bt("^(a+)+(?<=a+)$", ""), 0); /* PCRE2 refuses it: the matcher runs it */
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "var s = 'a'.repeat(40) + 'b';\n"
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var u = e.request.url;\n"
+                     "  if (u.indexOf('/alt') > 0) new RegExp('^(a+|(x))+$').test(s);\n"
+                     "  if (u.indexOf('/big') > 0) /^(a+)+$|y{70000}/u.exec(s);\n"
+                     "  if (u.indexOf('/behind') > 0) s.replace(/^(a+)+(?<=a+)$/g, 'x');\n"
+                     "  if (u.indexOf('/swallow') > 0) {\n"
+                     "    for (var i = 0; i < 100; i++) {\n"
+                     "      try { /^(a+|(x))+$/.test(s); } catch (err) {}\n"
+                     "    }\n"
+                     "  }\n"
+                     "  e.respondWith(new Response('ok'));\n"
+                     "});",
+                     100, 0, 0),
+            0);
+  const char *paths[] = {"http://x/alt", "http://x/big", "http://x/behind", "http://x/swallow"};
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(paths); i++) {
+    collected c;
+    double c0 = thread_cpu_ms(), w0 = wall_ms();
+    ASSERT_EQ(env_fetch(&e, "GET", paths[i], NULL, 0, NULL, &c), 0);
+    double cpu = thread_cpu_ms() - c0, wall = wall_ms() - w0;
+    fprintf(stderr, "  %s: status %d, cpu %.1f ms, wall %.1f ms (limit 100 ms)\n", paths[i],
+            c.status, cpu, wall);
+    ASSERT_EQ(c.status, 503);
+    ASSERT(cpu <= 100 + 10);
+    ASSERT(wall < 2000);
+    ASSERT(strstr(e.log.text, "CPU time limit") != NULL);
+    collected_free(&c);
+    ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+    ASSERT_EQ(c.status, 200);
+    collected_free(&c);
+  }
+  env_close(&e);
+  return 0;
+}
+
+/* The backtrack stack is bounded: a match that would need more ends with a RangeError,
+ * not a crash, and a finite heavy match still completes. */
+TEST(regexp_backtracker_stack_is_bounded) {
+  /* a CPU budget large enough for the stack to fill first, under ASan too */
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var s = 'ab'.repeat(400000) + 'x', out = 'no';\n"
+                     "  try { /(?:(a)|b)*c/.test(s); }\n"
+                     "  catch (err) { out = err.name + ': ' + err.message; }\n"
+                     "  e.respondWith(new Response(out));\n"
+                     "});",
+                     20000, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 200);
+  ASSERT_STREQ(c.body, "RangeError: Maximum call stack size exceeded");
+  collected_free(&c);
+  env_close(&e);
+  ASSERT_EQ(js_expect("var m = /^(?:(a)|b)*$/.exec('ab'.repeat(20000));\n"
+                      "return m[0].length + ' ' + m[1];",
+                      "40000 undefined"),
+            0);
+  return 0;
+}
+
 /* A long but finite match is not cut short while budget remains. */
 TEST(regexp_heavy_match_within_budget_completes) {
   ASSERT_EQ(js_expect("var s = 'a'.repeat(18) + 'b';\n"
@@ -78,6 +201,9 @@ TEST(regexp_check_for_compiler) {
   char msg[256];
   ASSERT_EQ(edgefn__regexp_check("a(?<n>b)\\k<n>", 14, "gu", msg, sizeof(msg)), 0);
   ASSERT_EQ(edgefn__regexp_check("(?<=\\$)\\d+", 10, "", msg, sizeof(msg)), 0);
+  /* beyond PCRE2, run by the backtracking matcher */
+  ASSERT_EQ(edgefn__regexp_check("(?<=a+)b", 8, "", msg, sizeof(msg)), 0);
+  ASSERT_EQ(edgefn__regexp_check("a{70000}", 8, "", msg, sizeof(msg)), 0);
   struct {
     const char *pattern, *flags, *message;
   } bad[] = {
@@ -87,7 +213,6 @@ TEST(regexp_check_for_compiler) {
       {"[b-a]", "", "Invalid regular expression: /[b-a]/: Range out of order in character class"},
       {"a", "gg", "Invalid regular expression flags"},
       {"a", "x", "Invalid regular expression flags"},
-      {"(?<=a+)b", "", "Invalid regular expression: /(?<=a+)b/: Lookbehind of variable length is not supported"},
   };
   for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
     msg[0] = '\0';

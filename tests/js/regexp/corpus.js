@@ -762,3 +762,118 @@ var lit = /x(y)/gi;
 var c = new RegExp(lit);
 var c2 = new RegExp(lit, "m");
 p(c.source, c.flags, c2.flags, c.exec("XY")[1], lit !== c, RegExp(lit) === lit);
+//// bt-capture-reset-basic
+p(/(a(b)?)+/.exec("aba"), /(?:(a)|b)+/.exec("ab"), /(?:(a)|(b))+/.exec("ab"));
+//// bt-capture-reset-nested
+p(/((a)|(b))+/.exec("abab"), /(?:(x)?y)+/.exec("xyy"), /(?:(?:(a)|(b))c)+/.exec("acbc"));
+//// bt-capture-reset-global
+p("aXbXab".match(/(?:(a)|(b)|X)+/g));
+var it = "ab-ba".matchAll(/(?:(a)|(b))+/g);
+for (var m of it) p(m);
+//// bt-empty-check-basic
+p(/(|a)+/.exec("a"), /(a|)+/.exec("aa"), /(?:a?)+?b/.exec("aab"), /(?:|a)*/.exec("aa"));
+//// bt-empty-check-capture
+p(/(a*)?/.exec("b"), /(a*)+/.exec("b"), /(a*)*/.exec("b"), /(?:(a)|)*/.exec("aa"), /(a?)?/.exec(""));
+//// bt-empty-lazy
+p(/(a|)*?b/.exec("aab"), /(?:|b)+?c/.exec("bbc"), /(|a)+?$/.exec("aa"));
+//// bt-empty-check-min
+p(/(?:a|){3}b/.exec("ab"), /(a|){2,}b/.exec("ab"), /(a|){2,3}/.exec("aaaa"), /(?:()|a){2}/.exec("a"));
+//// bt-lookbehind-unbounded
+p(/(?<=a+)b/.exec("aaab"), /(?<=\d{1,}x)y/.exec("12xy"), /(?<!a+)b/.exec("cb"), /(?<!a+)b/.exec("ab"));
+p("x1 y22 z333".match(/(?<=[a-z]\d*)\d/g));
+//// bt-lookbehind-captures
+p(/(?<=(\d+)(\d+))$/.exec("1053"), /(?<=(\d+)(\d+))x/.exec("12x"), /(?<=(\d+?)(\d+))$/.exec("1053"));
+//// bt-lookbehind-backref
+p(/(?<=\1(a))b/.exec("aab"), /(?<=(a)\1)b/.exec("ab"), /(?<=(.)\1)c/.exec("xaac"), /(?<=\1(.))c/.exec("aac"));
+//// bt-lookbehind-nested-lookahead
+p(/(?<=a(?=b)b+)c/.exec("abbc"), /(?<=(?<=x)(a+))b/.exec("xaab"), /(?<=(?!a)(.+))b/.exec("cab"));
+//// bt-lookbehind-alternation-captures
+p(/(?<=(ab|b)c)d/.exec("abcd"), /(?<=(?:(a)|(b))+)c/.exec("abc"), /(?<=(a|ab)(c|bc))d/.exec("abcd"));
+//// bt-lookbehind-negative-captures
+p(/(?<!(a+))b/.exec("cb"), /(?<!(a)(b+))c/.exec("abc xc"));
+//// bt-backref-reset
+p(/(?:\1(a))+/.exec("aa"), /(?:(a)\1)+/.exec("aaaa"), /(?:\2(a)|(b))+/.exec("bab"));
+//// bt-backref-icase
+p(/(?:(a)\1|b)+/i.exec("aAbaa"), /(?:(\u00e9)\1|x)+/i.exec("\u00e9\u00c9x"), /(?:(k)\1|x)+/i.exec("k\u212ax"));
+p(/(?:(k)\1|x)+/iu.exec("k\u212ax"));
+//// bt-big-quantifier
+p(/a{70000}/.test("a".repeat(70000)), /^a{0,70000}$/.test("a".repeat(69999)), /^a{70000}$/.test("a".repeat(69999)));
+p(/^(?:ab){66000,}$/.test("ab".repeat(66000)), /a{99999999999}/.test("aaa"), /x{2,99999}/.exec("axxxb"));
+//// bt-astral-u
+p(/(?:(\u{1F600})|x)+/u.exec("\u{1F600}x"), /(?<=\u{1F600}+)a/u.exec("\u{1F600}\u{1F600}a"));
+p(/(?<=(.))a/u.exec("\u{1F600}a"), /(?<=(.))a/.exec("\u{1F600}a"));
+//// bt-astral-dot-indices
+var m = /(?:(.)|-)+/du.exec("\u{1F600}-");
+p(m, m.indices);
+m = /(?:(.)|-)+/d.exec("\u{1F600}-");
+p(m, m.indices);
+//// bt-astral-class-u
+p(/(?:([\u{1F600}-\u{1F64F}])|\s)+/u.exec(" \u{1F601} \u{1F602}"), /^(?:[^a]|(b))+$/u.exec("\u{1F600}b"));
+//// bt-i-flag
+p(/(?:(K)|x)+/i.exec("kx"), /(?:(\u017f)|x)+/i.exec("sx"), /(?:(\u017f)|x)+/iu.exec("sx"), /(?:(\u212a)|x)+/iu.exec("kx"));
+//// bt-i-class
+p(/(?:([^a-z])|x)+/i.exec("X1"), /(?:([A-Z]+)|\d)+/i.exec("ab1cd"), /(?<=[A-Z]+)\d/i.exec("ab1"));
+//// bt-property-u
+p(/(?:(\p{Lu})|\p{Ll})+/u.exec("aBc"), /(?<=\p{Script=Greek}+)x/u.exec("\u03b1\u03b2x"), /(?:(\P{L})|a)+/u.exec("a1a"));
+//// bt-sticky
+var r = /(?:(a)|b)+/y;
+r.lastIndex = 1;
+p(r.exec("xab"), r.lastIndex);
+p(r.exec("xab"), r.lastIndex);
+r.lastIndex = 0;
+p(r.test("xab"), r.lastIndex);
+//// bt-global-lastindex
+var r = /(?:(a)|b)+/g, m;
+while ((m = r.exec("ab-ba-x-b")) !== null) p(m, r.lastIndex);
+p("aab".replace(/(|a)+/g, "[$&]"), "aab".replace(/(a|)+/g, "[$&]"));
+//// bt-split
+p("a1b22c".split(/(?:(1)|2)+/), "abc".split(/(|b)+/), "a,b;;c".split(/(?:(,)|;)+/, 2));
+//// bt-replace-fn
+p("abab".replace(/(?:(a)|(b))+/g, function (m, a, b) { return [m, a, b].join("|"); }));
+p("abab".replace(/(?:(a)|(b))+/, "<$1,$2,$&>"));
+//// bt-named-groups
+var m = /(?:(?<x>a)|(?<y>b))+/.exec("ab");
+p(m, m.groups);
+p("ab".replace(/(?:(?<x>a)|(?<y>b))+/, "[$<x>|$<y>]"), /(?:\k<x>(?<x>a))+/.exec("aa"));
+//// bt-hasindices
+var m = /(?:(a)|b)+/d.exec("xab");
+p(m.indices, m.indices[1]);
+m = /(?:(?<n>a)|b)+/d.exec("ab");
+p(m.indices.groups);
+//// bt-multiline
+p(/(?:^(a)|b)+$/m.exec("x\nab"), /(?:(a)$|\n)+/m.exec("a\na\nb"));
+//// bt-dotall
+p(/(?:(.)|x)+/s.exec("\nx"), /(?:(.)|x)+/.exec("\nx"), /(?<=.+)x/s.exec("\n\nx"), /(?<=^.+)x/.exec("a\nbx"));
+//// bt-word-boundary
+p(/(?:(\b\w)|\w)+/.exec("ab cd"), /(?:(\B\w)|\w)+/.exec("ab"), /(?<=\b\w+)!/.exec("hey!"));
+//// bt-lookahead-in-rep
+p(/(?:(?!(a))(.))+/.exec("bca"), /(?:(?=(a))a|b)+/.exec("ab"), /(?:(?=(\w))\w)+/.exec("ab"));
+//// bt-lazy-bounded
+p(/(?:(a)|b)+?c/.exec("abc"), /(?:(a)|b){2,3}?/.exec("abab"), /(?:(a)|b){2}/.exec("ab"), /(?:(a)|b){1,2}c/.exec("abc"));
+//// bt-catastrophic-finite
+p(/^(?:(a)|a)+$/.test("a".repeat(12) + "b"), /^(?:(a)|a)+$/.exec("aaaa"));
+//// bt-annexb-escapes
+p(/(?:\8|(a))+/.exec("8a"), /(?:(a)|\1)+/.exec("a"), /(?:(a)|\c)+/.exec("\\ca"), /(?:(a)|{)+/.exec("{a"));
+//// bt-search-match
+p("xxab".search(/(?:(a)|b)+/), "ab".match(/(?:(a)|b)+/), "ba".match(/(?:(a)|b)+/));
+//// bt-astral-non-u
+p(/(?:(\ud83d)|x)+/.exec("\ud83d\ude00"), /(?<=\ude00+)x/.exec("\ud83d\ude00x"));
+//// bt-lone-surrogate-u
+p(/(?:(\ud83d)|x)+/u.exec("\ud83dx"), /(?:(\ud83d)|x)+/u.exec("\ud83d\ude00x"), /(?<=(\udc00))x/u.exec("\udc00x"));
+//// bt-lastindex-in-pair-u
+var r = /(?:(\u{1F600})|x)+/gu;
+r.lastIndex = 1;
+p(r.exec("\u{1F600}x"), r.lastIndex);
+//// bt-deep-nesting
+p(/((((a)|b)+)|c)+/.exec("abca"), /(?:(?:(a)|b)*c)+/.exec("acbc"));
+//// bt-icase-backref-nonascii
+p(/(\u00e9)\1/i.exec("\u00e9\u00c9"), /(k)\1/i.exec("k\u212a"), /(k)\1/iu.exec("k\u212a"), /(\u03c3)\1/i.exec("\u03c3\u03a3"));
+p(/(\u{10400})\1/iu.exec("\u{10400}\u{10428}"), /(.)\1/i.exec("aA\u00df\u1e9e"), /(?<=\1(\u00e9))x/i.exec("\u00c9\u00e9x"));
+//// word-boundary-iu
+p(/a\b/iu.test("a\u017f"), /a\b/i.test("a\u017f"), /a\B/iu.test("a\u212a"), /\bk/iu.test("\u212a"), /(?:(a\b)|-)+/iu.exec("a\u017f-"), /(?<=a\b)-/iu.exec("a-"));
+//// bt-star-giveback
+p(/^(?:(a)|b)+.*c/.exec("abxxcyyc"), /^(?:(a)|b)+.*?c/.exec("abxxcyyc"), /(?:(a)|b)+[^]{2,}b/.exec("abab"));
+p(/(?:(a)|b)+\u{1F600}*\u{1F600}x/u.exec("a\u{1F600}\u{1F600}x"), /(?:(a)|b)+.*\ude00/.exec("a\ud83d\ude00"), /(?:(a)|b)+.*\ude00/u.exec("a\ud83d\ude00"));
+p(/(?<=(\d+)\.\d*)x/.exec("12.34x"), /(?:(a)|b)+.{0,3}$/.exec("ab12345"), /(?<=^\w*(\w)\w*)!/.exec("abc!"), /(?:(a)|b)+\d{2,3}/.exec("ab1234"));
+//// bt-empty-check-optional
+p(/(?:b*?)?/.exec("b"), /(?:[^a]*?)?c/.exec("bc"), /(?:b??)?/.exec("b"), /(?:|b)?/.exec("b"), /(?:(?=b)|b)?/.exec("b"), /(?:a*)?/.exec("aa"));
