@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detach.h"
 #include "streams-js.h" /* generated from streams.js: edgefn__streams_js[] */
 
 #define S_MODULE DUK_HIDDEN_SYMBOL("edgefn.streams.module")
@@ -346,6 +347,25 @@ static duk_ret_t n_copy(duk_context *ctx) { /* (dst, dstOff, src, srcOff, n) */
   return 0;
 }
 
+/* TransferArrayBuffer (ab, view?): a new ArrayBuffer holding ab's bytes; ab is detached
+ * (lib/duktape/detach.c), and so is the given view onto it, which then reads as empty.
+ * The bytes are copied: Duktape's views point at the backing buffer itself, so the only
+ * way to empty every view of the old buffer is to empty that backing buffer. */
+static duk_ret_t n_transfer_ab(duk_context *ctx) {
+  if (buffer_kind(ctx, 0) != AB_INDEX)
+    return duk_type_error(ctx, "not an ArrayBuffer");
+  duk_size_t n = 0;
+  const uint8_t *src = duk_get_buffer_data(ctx, 0, &n);
+  void *d;
+  push_new_ab(ctx, n, &d);
+  if (n > 0)
+    memcpy(d, src, n);
+  if (buffer_kind(ctx, 1) >= 0)
+    (void)edgefn__duk_detach_buffer(ctx, 1);
+  (void)edgefn__duk_detach_buffer(ctx, 0);
+  return 1;
+}
+
 /* A growable byte accumulator for readAllBytes: a dynamic buffer under K_ACC. */
 static duk_ret_t n_new_accumulator(duk_context *ctx) {
   duk_push_object(ctx);
@@ -550,6 +570,7 @@ static const native natives[] = {
     {"newAB", n_new_ab, 1, 0},
     {"sliceAB", n_slice_ab, 3, 0},
     {"copy", n_copy, 5, 0},
+    {"transferAB", n_transfer_ab, 2, 0},
     {"newAccumulator", n_new_accumulator, 0, 0},
     {"accumulate", n_accumulate, 2, 0},
     {"accumulated", n_accumulated, 1, 0},
