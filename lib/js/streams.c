@@ -304,8 +304,10 @@ static duk_ret_t n_make_view(duk_context *ctx) { /* (type, ab, byteOffset, byteL
   return 1;
 }
 
+/* Dynamic, so that transferring the buffer later (a BYOB read into a view on it) moves its
+ * allocation instead of copying it (lib/duktape/detach.c). */
 static void push_new_ab(duk_context *ctx, size_t n, void **data) {
-  *data = duk_push_fixed_buffer(ctx, n);
+  *data = duk_push_dynamic_buffer(ctx, n);
   duk_push_buffer_object(ctx, -1, 0, n, DUK_BUFOBJ_ARRAYBUFFER);
   duk_remove(ctx, -2);
 }
@@ -348,21 +350,11 @@ static duk_ret_t n_copy(duk_context *ctx) { /* (dst, dstOff, src, srcOff, n) */
 }
 
 /* TransferArrayBuffer (ab, view?): a new ArrayBuffer holding ab's bytes; ab is detached
- * (lib/duktape/detach.c), and so is the given view onto it, which then reads as empty.
- * The bytes are copied: Duktape's views point at the backing buffer itself, so the only
- * way to empty every view of the old buffer is to empty that backing buffer. */
+ * (lib/duktape/detach.c), and so is the given view onto it, which then reads as empty. */
 static duk_ret_t n_transfer_ab(duk_context *ctx) {
-  if (buffer_kind(ctx, 0) != AB_INDEX)
+  duk_set_top(ctx, 2);
+  if (buffer_kind(ctx, 0) != AB_INDEX || !edgefn__duk_transfer_buffer(ctx, 0, 1))
     return duk_type_error(ctx, "not an ArrayBuffer");
-  duk_size_t n = 0;
-  const uint8_t *src = duk_get_buffer_data(ctx, 0, &n);
-  void *d;
-  push_new_ab(ctx, n, &d);
-  if (n > 0)
-    memcpy(d, src, n);
-  if (buffer_kind(ctx, 1) >= 0)
-    (void)edgefn__duk_detach_buffer(ctx, 1);
-  (void)edgefn__duk_detach_buffer(ctx, 0);
   return 1;
 }
 
