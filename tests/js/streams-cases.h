@@ -487,6 +487,56 @@ static const streams_case streams_cases[] = {
      "return [x.byteLength, typeof r];",
      "[0,\"object\"]"},
 
+    /* respond() after enqueue invalidated the request; BYOB reads into a DataView and into a
+     * subarray keep the view's offset; values() and pipeTo() of byte streams; a tee with
+     * one branch cancelled and the other read; BYOB readers on Blob and string
+     * bodies; the source's byobRequest seen through a tee; desiredSize of a byte stream. */
+    {
+     "var saved; var rs = new ReadableStream({type: 'bytes', pull: function (c) { saved = c.byobRequest; c.enqueue(new Uint8Array([1])); }}); "
+     "var r = rs.getReader({mode: 'byob'}); return r.read(new Uint8Array(3)).then(function (x) { return [x.value, tryf(function () { saved.respond(1); }).name, saved.view]; });",
+     "[u8[1],\"TypeError\",null]"},
+    {
+     "var rs = new ReadableStream({type: 'bytes', start: function (c) { c.enqueue(new Uint8Array([1, 2, 3, 4, 5])); c.close(); }}); "
+     "var ab = new ArrayBuffer(10); var dv = new DataView(ab, 2, 4); "
+     "return rs.getReader({mode: 'byob'}).read(dv).then(function (x) { return [x.value.constructor.name, x.value.byteOffset, x.value.byteLength, x.value.getUint8(0), ab.byteLength]; });",
+     "[\"DataView\",2,4,1,0]"},
+    {
+     "var rs = new ReadableStream({type: 'bytes', start: function (c) { c.enqueue(new Uint8Array([1, 2, 3, 4, 5])); c.close(); }}); "
+     "var big = new Uint8Array(10); var sub = big.subarray(3, 6); "
+     "return rs.getReader({mode: 'byob'}).read(sub).then(function (x) { return [x.value, x.value.byteOffset, sub.length, sub.byteLength]; });",
+     "[u8[1,2,3],3,0,0]"},
+    {
+     "var rs = new ReadableStream({type: 'bytes', start: function (c) { c.enqueue(new Uint8Array([1])); c.enqueue(new Uint8Array([2, 3])); c.close(); }}); "
+     "var out = []; var it = rs.values(); function step() { return it.next().then(function (x) { if (x.done) return out; out.push(x.value); return step(); }); } return step();",
+     "[u8[1],u8[2,3]]"},
+    {
+     "var rs = new ReadableStream({type: 'bytes', start: function (c) { c.enqueue(new Uint8Array([1])); c.enqueue(new Uint8Array([2, 3])); c.close(); }}); "
+     "var got = []; return rs.pipeTo(new WritableStream({write: function (c) { got.push(c); }})).then(function () { return got; });",
+     "[u8[1],u8[2,3]]"},
+    {
+     "var r = new Response(new Blob(['abcdef'])); var br = r.body.getReader({mode: 'byob'}); "
+     "return br.read(new Uint8Array(4)).then(function (x) { return [x.value, r.bodyUsed]; });",
+     "[u8[97,98,99,100],true]"},
+    {
+     "var r = new Request('http://x/', {method: 'POST', body: 'qwerty'}); var br = r.body.getReader({mode: 'byob'}); "
+     "return br.read(new Uint16Array(2)).then(function (x) { return [x.value.length, x.value.byteLength]; });",
+     "[2,4]"},
+    {
+     "var ctrl; var rs = new ReadableStream({type: 'bytes', start: function (c) { ctrl = c; }}); "
+     "var b = rs.tee(); var r1 = b[0].getReader({mode: 'byob'}); var p = r1.read(new Uint8Array(4)); var p2 = b[1].getReader().read(); "
+     "return tick().then(function () { var req = ctrl.byobRequest; var info = [req === null ? null : req.view.byteLength]; if (req) { req.view[0] = 9; req.respond(1); } else ctrl.enqueue(new Uint8Array([9])); "
+     "return Promise.all([p, p2]).then(function (a) { return info.concat([a[0].value, a[1].value]); }); });",
+     "[4,u8[9],u8[9]]"},
+    {
+     "var rs = new ReadableStream({type: 'bytes', start: function (c) { c.enqueue(new Uint8Array([1, 2])); c.close(); }}); "
+     "var b = rs.tee(); return Promise.all([b[0].cancel('a'), collect(b[1])]);",
+     "[undefined,[u8[1,2]]]"},
+    {
+     "var ctrl; var rs = new ReadableStream({type: 'bytes', start: function (c) { ctrl = c; }}, {highWaterMark: 4}); "
+     "var a = [ctrl.desiredSize]; ctrl.enqueue(new Uint8Array(3)); a.push(ctrl.desiredSize); var r = rs.getReader({mode: 'byob'}); "
+     "return r.read(new Uint8Array(2)).then(function (x) { a.push(x.value.byteLength, ctrl.desiredSize); return a; });",
+     "[4,1,2,3]"},
+
     /* ---- encoding and compression streams, Blob.stream ---- */
     {"var te = new TextEncoderStream(); var w = te.writable.getWriter();"
      "w.write('h\\u00e9'); w.write('\\ud83d'); w.write('\\ude00!'); w.close();"
