@@ -13,11 +13,10 @@
  * size of the backing duk_hbuffer to 0 puts every view in that state at once. The memory
  * itself is not freed or moved (the size field is the only change), so a C caller that
  * fetched a data pointer before the detach still points into a live allocation; it is
- * freed with the duk_hbuffer, whose free path does not look at the size. A transfer
- * (edgefn__duk_transfer_buffer) of a dynamic buffer moves its allocation to the new buffer
- * instead of copying it, which is what Duktape's own duk_steal_buffer does; Duktape's code
- * re-reads a dynamic buffer's data pointer after anything that can run script, as such a
- * buffer may be resized then. The one Duktape
+ * freed with the duk_hbuffer, whose free path does not look at the size. So a detached
+ * buffer cannot be reached out of bounds even by a path that forgot the check: its bytes
+ * are all still allocated, only no view sees them. A transfer (edgefn__duk_transfer_buffer)
+ * therefore copies the bytes into the new buffer rather than moving the allocation. The one Duktape
  * function that writes without that validation is the Node.js Buffer.prototype.fill
  * binding (it memsets the view's nominal length): the sandbox replaces it with
  * edgefn__duk_buffer_fill_checked below (lib/js/sandbox.c; tests/js/test-detach.c tries
@@ -78,28 +77,16 @@ duk_bool_t edgefn__duk_transfer_buffer(duk_context *ctx, duk_idx_t ab_idx, duk_i
   if (ab->buf != NULL && DUK_HBUFOBJ_VALID_SLICE(ab))
     len = ab->length;
   duk_hbuffer *h = ab->buf;
-  if (h != NULL && len > 0 && ab->offset == 0 && len == DUK_HBUFFER_GET_SIZE(h) &&
-      DUK_HBUFFER_HAS_DYNAMIC(h) && !DUK_HBUFFER_HAS_EXTERNAL(h)) {
-    /* The ArrayBuffer owns all of a dynamic buffer: its allocation moves to the new one
-     * (no copy), and the old buffer is left empty, with no allocation to hold on to. The
-     * ArrayBuffer on the stack keeps h alive across the push; no script runs before the
-     * move, and the garbage collector does not move or resize buffers. */
-    duk_push_dynamic_buffer(ctx, 0);
-    duk_hbuffer_dynamic *nd = (duk_hbuffer_dynamic *)duk_known_hbuffer(thr, -1);
-    duk_hbuffer_dynamic *d = (duk_hbuffer_dynamic *)h;
-    DUK_HBUFFER_DYNAMIC_SET_DATA_PTR(thr->heap, nd, DUK_HBUFFER_DYNAMIC_GET_DATA_PTR(thr->heap, d));
-    DUK_HBUFFER_DYNAMIC_SET_SIZE(nd, len);
-    DUK_HBUFFER_DYNAMIC_SET_DATA_PTR_NULL(thr->heap, d);
-    DUK_HBUFFER_DYNAMIC_SET_SIZE(d, 0);
-  } else {
-    /* A fixed buffer (or a slice of one): the bytes are copied into a new dynamic buffer,
-     * and the old one is emptied in place (its memory goes when it is collected). */
-    void *q = duk_push_dynamic_buffer(ctx, len);
-    if (len > 0 && ab->buf != NULL && DUK_HBUFOBJ_VALID_SLICE(ab))
-      memcpy(q, DUK_HBUFOBJ_GET_SLICE_BASE(thr->heap, ab), len);
-    if (ab->buf != NULL)
-      DUK_HBUFFER_SET_SIZE(ab->buf, 0);
-  }
+  /* Always a copy, never a move of the allocation: a C function that fetched the old data
+   * pointer and then ran script (a getter, a valueOf) that transferred the buffer still
+   * points into memory that lives as long as the old buffer, which the function's own
+   * value stack keeps alive. Moving the allocation would hand it to a buffer the script
+   * can drop and the collector free under that pointer. */
+  void *q = duk_push_fixed_buffer(ctx, len);
+  if (len > 0 && ab->buf != NULL && DUK_HBUFOBJ_VALID_SLICE(ab))
+    memcpy(q, DUK_HBUFOBJ_GET_SLICE_BASE(thr->heap, ab), len);
+  if (h != NULL)
+    DUK_HBUFFER_SET_SIZE(h, 0);
   empty_view(thr, view_idx, h, o);
   ab->offset = 0;
   ab->length = 0;

@@ -12,9 +12,9 @@ duk_bool_t edgefn__duk_detach_buffer(duk_context *ctx, duk_idx_t idx);
 
 /* TransferArrayBuffer: pushes a new ArrayBuffer with the bytes of the ArrayBuffer at ab_idx
  * and detaches that one (and the view at view_idx, if it is a view onto it: pass any index,
- * e.g. one holding undefined, when there is none). A dynamic buffer's allocation moves
- * without a copy; a fixed buffer is copied into a new dynamic one. Returns 0, pushing
- * nothing, when ab_idx is not an ArrayBuffer. */
+ * e.g. one holding undefined, when there is none). The bytes are copied (the old
+ * allocation stays with the old buffer until it is collected). Returns 0, pushing nothing,
+ * when ab_idx is not an ArrayBuffer. */
 duk_bool_t edgefn__duk_transfer_buffer(duk_context *ctx, duk_idx_t ab_idx, duk_idx_t view_idx);
 
 /* Buffer.prototype.fill with the bounds check Duktape's lacks (installed by

@@ -304,10 +304,8 @@ static duk_ret_t n_make_view(duk_context *ctx) { /* (type, ab, byteOffset, byteL
   return 1;
 }
 
-/* Dynamic, so that transferring the buffer later (a BYOB read into a view on it) moves its
- * allocation instead of copying it (lib/duktape/detach.c). */
 static void push_new_ab(duk_context *ctx, size_t n, void **data) {
-  *data = duk_push_dynamic_buffer(ctx, n);
+  *data = duk_push_fixed_buffer(ctx, n);
   duk_push_buffer_object(ctx, -1, 0, n, DUK_BUFOBJ_ARRAYBUFFER);
   duk_remove(ctx, -2);
 }
@@ -350,11 +348,32 @@ static duk_ret_t n_copy(duk_context *ctx) { /* (dst, dstOff, src, srcOff, n) */
 }
 
 /* TransferArrayBuffer (ab, view?): a new ArrayBuffer holding ab's bytes; ab is detached
- * (lib/duktape/detach.c), and so is the given view onto it, which then reads as empty. */
+ * (lib/duktape/detach.c), and so is the given view onto it, which then reads as empty.
+ * The old buffer keeps its allocation until it is collected; a loop of BYOB reads leaves
+ * one behind per read, some of them in reference cycles (promise chains) that only a
+ * mark-and-sweep frees, which Duktape schedules by allocation count: so every
+ * EDGEFN_STREAM_DETACHED_GC_BYTES (or 1/16 of the memory limit) detached, a collection
+ * runs. */
 static duk_ret_t n_transfer_ab(duk_context *ctx) {
   duk_set_top(ctx, 2);
+  duk_size_t len = 0;
+  if (buffer_kind(ctx, 0) == AB_INDEX)
+    (void)duk_get_buffer_data(ctx, 0, &len);
   if (buffer_kind(ctx, 0) != AB_INDEX || !edgefn__duk_transfer_buffer(ctx, 0, 1))
     return duk_type_error(ctx, "not an ArrayBuffer");
+  duk_memory_functions mf;
+  duk_get_memory_functions(ctx, &mf);
+  edgefn__heap_ctl *ctl = mf.udata;
+  if (ctl) {
+    size_t cap = EDGEFN_STREAM_DETACHED_GC_BYTES;
+    if (ctl->mem_limit > 0 && ctl->mem_limit / 16 < cap)
+      cap = ctl->mem_limit / 16;
+    ctl->detached_bytes += len;
+    if (ctl->detached_bytes >= cap) {
+      ctl->detached_bytes = 0;
+      duk_gc(ctx, 0);
+    }
+  }
   return 1;
 }
 

@@ -4,9 +4,10 @@
  * another view onto it, through every Duktape and host path that takes buffers. Under
  * ASan (scripts/test's build-asan) an out-of-bounds access aborts; in every build the
  * results must show that nothing was read from or written to the old bytes. The cases run
- * twice: over fixed buffers (new ArrayBuffer: a detach leaves their memory allocated, size
- * 0) and over dynamic ones (what a BYOB read resolves with: a transfer moves their
- * allocation away, leaving a NULL data pointer, where any unchecked access crashes). */
+ * twice: over a script's buffers (new ArrayBuffer) and over buffers the streams made (what
+ * a BYOB read resolves with). A detached buffer keeps its allocation until collected, so
+ * an unchecked access would stay inside it and ASan alone could not tell; the expected
+ * lines (reads 0, writes not seen, copies empty) are what shows each path checks. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,7 +181,7 @@ TEST(detach_access_paths) {
     if (!nl || strlen(detach_cases[i].expected) != n ||
         strncmp(detach_cases[i].expected, p, n) != 0) {
       fprintf(stderr, "detach case %zu, %s buffer (%s):\n  expected: %s\n  got:      %.*s\n",
-              i, j > i ? "dynamic" : "fixed", detach_cases[i].what, detach_cases[i].expected, (int)n, p ? p : "(nothing)");
+              i, j > i ? "stream-made" : "script-made", detach_cases[i].what, detach_cases[i].expected, (int)n, p ? p : "(nothing)");
       failures++;
     }
     p = nl ? nl + 1 : NULL;
