@@ -119,6 +119,11 @@
  * arrayBuffer() ... on a stream body) may gather; past it the read rejects with RangeError. */
 #define EDGEFN_STREAM_MAX_CHUNK (16u * 1024u * 1024u)
 #define EDGEFN_STREAM_MAX_BODY (64u * 1024u * 1024u)
+/* A detached ArrayBuffer (a BYOB read, a byte stream's enqueue) keeps its old allocation
+ * until it is collected, and garbage in reference cycles waits for a mark-and-sweep, which
+ * Duktape times by allocation count, not bytes: after this many bytes of buffers detached
+ * (or 1/16 of the runtime's memory limit, if smaller) the runtime runs a collection. */
+#define EDGEFN_STREAM_DETACHED_GC_BYTES (8u * 1024u * 1024u)
 /* A fetch() response body stream's high-water mark in bytes: past it the fetch backend is
  * paused (edgefn_fetch_ops.pause) until the script reads. */
 #define EDGEFN_FETCH_BODY_HWM (256u * 1024u)

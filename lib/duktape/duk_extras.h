@@ -1,4 +1,4 @@
-/* Entry points over Duktape internals (lib/duktape/extras.c). Internal to libedgefn. */
+/* Entry points over Duktape internals (lib/duktape/internals.c). Internal to libedgefn. */
 #ifndef EDGEFN_DUKTAPE_EXTRAS_H
 #define EDGEFN_DUKTAPE_EXTRAS_H
 

@@ -34,6 +34,9 @@ typedef struct edgefn__heap_ctl {
   /* Instructions between exec-timeout checks, adapted to their cost (lib/js/heap.c). */
   long interrupt_interval;
   uint64_t last_check_ns;
+  /* Bytes of ArrayBuffers detached by streams since the last collection this counter
+   * asked for (lib/js/streams.c, EDGEFN_STREAM_DETACHED_GC_BYTES). */
+  size_t detached_bytes;
 } edgefn__heap_ctl;
 
 /* CPU accounting for one entry into JavaScript. Reading the thread CPU clock is a system

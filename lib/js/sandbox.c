@@ -5,6 +5,8 @@
  * hooks run whenever any error is created, host code's included). */
 #include "js/js.h"
 
+#include "detach.h"
+
 static const char no_codegen[] = "Code generation from strings disallowed for this context";
 
 /* eval(x): the spec returns a non-string unchanged; only a string would be compiled. */
@@ -97,8 +99,30 @@ static void harden_duktape_object(duk_context *ctx) {
   duk_pop_2(ctx);
 }
 
+/* Duktape's Node.js-style Buffer.prototype.fill memsets a view's nominal length without
+ * checking the backing buffer, which a detached ArrayBuffer (streams transfer them) has
+ * shrunk to 0: the checked version from lib/duktape/internals.c replaces it before any script
+ * can take a reference to the original. */
+static void harden_buffer_fill(duk_context *ctx) {
+  duk_idx_t top = duk_get_top(ctx);
+  duk_push_global_object(ctx);
+  if (duk_get_prop_literal(ctx, -1, "Buffer") && duk_is_object(ctx, -1) &&
+      duk_get_prop_literal(ctx, -1, "prototype") && duk_is_object(ctx, -1)) {
+    duk_push_literal(ctx, "fill");
+    duk_push_c_function(ctx, edgefn__duk_buffer_fill_checked, 3);
+    duk_push_literal(ctx, "name");
+    duk_push_literal(ctx, "fill");
+    duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_FORCE);
+    duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE |
+                              DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE |
+                              DUK_DEFPROP_FORCE);
+  }
+  duk_set_top(ctx, top);
+}
+
 void edgefn__sandbox_harden(duk_context *ctx, bool allow_eval) {
   if (!allow_eval)
     disable_code_generation(ctx);
   harden_duktape_object(ctx);
+  harden_buffer_fill(ctx);
 }

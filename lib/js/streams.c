@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detach.h"
 #include "streams-js.h" /* generated from streams.js: edgefn__streams_js[] */
 
 #define S_MODULE DUK_HIDDEN_SYMBOL("edgefn.streams.module")
@@ -346,6 +347,36 @@ static duk_ret_t n_copy(duk_context *ctx) { /* (dst, dstOff, src, srcOff, n) */
   return 0;
 }
 
+/* TransferArrayBuffer (ab, view?): a new ArrayBuffer holding ab's bytes; ab is detached
+ * (lib/duktape/internals.c), and so is the given view onto it, which then reads as empty.
+ * The old buffer keeps its allocation until it is collected; a loop of BYOB reads leaves
+ * one behind per read, some of them in reference cycles (promise chains) that only a
+ * mark-and-sweep frees, which Duktape schedules by allocation count: so every
+ * EDGEFN_STREAM_DETACHED_GC_BYTES (or 1/16 of the memory limit) detached, a collection
+ * runs. */
+static duk_ret_t n_transfer_ab(duk_context *ctx) {
+  duk_set_top(ctx, 2);
+  duk_size_t len = 0;
+  if (buffer_kind(ctx, 0) == AB_INDEX)
+    (void)duk_get_buffer_data(ctx, 0, &len);
+  if (buffer_kind(ctx, 0) != AB_INDEX || !edgefn__duk_transfer_buffer(ctx, 0, 1))
+    return duk_type_error(ctx, "not an ArrayBuffer");
+  duk_memory_functions mf;
+  duk_get_memory_functions(ctx, &mf);
+  edgefn__heap_ctl *ctl = mf.udata;
+  if (ctl) {
+    size_t cap = EDGEFN_STREAM_DETACHED_GC_BYTES;
+    if (ctl->mem_limit > 0 && ctl->mem_limit / 16 < cap)
+      cap = ctl->mem_limit / 16;
+    ctl->detached_bytes += len;
+    if (ctl->detached_bytes >= cap) {
+      ctl->detached_bytes = 0;
+      duk_gc(ctx, 0);
+    }
+  }
+  return 1;
+}
+
 /* A growable byte accumulator for readAllBytes: a dynamic buffer under K_ACC. */
 static duk_ret_t n_new_accumulator(duk_context *ctx) {
   duk_push_object(ctx);
@@ -550,6 +581,7 @@ static const native natives[] = {
     {"newAB", n_new_ab, 1, 0},
     {"sliceAB", n_slice_ab, 3, 0},
     {"copy", n_copy, 5, 0},
+    {"transferAB", n_transfer_ab, 2, 0},
     {"newAccumulator", n_new_accumulator, 0, 0},
     {"accumulate", n_accumulate, 2, 0},
     {"accumulated", n_accumulated, 1, 0},

@@ -99,6 +99,11 @@ function brandP(o, kind, what) { /* for methods returning promises */
   return r;
 }
 function illegal(what) { return rejected(TypeErr('Illegal invocation: not a ' + what)); }
+/* IsDetachedBuffer for the buffers streams see: a detached ArrayBuffer reads as length 0
+ * (lib/duktape/detach.c), and every place the standard asks has already refused an empty
+ * buffer or never holds one (a BYOB read needs a non-empty view, autoAllocateChunkSize > 0),
+ * so length 0 means detached there. */
+function isDetached(ab) { return N.abLength(ab) === 0; }
 function isRecord(x, kind) {
   var r = isObject(x) ? x[K] : undef;
   return r && r.o === x && r.kind === kind ? r : null;
@@ -311,11 +316,11 @@ function createRS(startAlg, pullAlg, cancelAlg, hwm, sizeAlg) {
   setUpRSDC(s, c, startAlg, pullAlg, cancelAlg, hwm === undef ? 1 : hwm, sizeAlg);
   return s;
 }
-function createByteRS(startAlg, pullAlg, cancelAlg) {
+function createByteRS(startAlg, pullAlg, cancelAlg, hwm) {
   var o = N.create(RSProto);
   var s = initRS(o);
   var c = newRBC();
-  setUpRBC(s, c, startAlg, pullAlg, cancelAlg, 0, undef);
+  setUpRBC(s, c, startAlg, pullAlg, cancelAlg, hwm === undef ? 0 : hwm, undef);
   return s;
 }
 
@@ -738,7 +743,7 @@ RBCProto.enqueue = function enqueue(chunk) {
   if (N.abLength(chunk.buffer) === 0) throw TypeErr('Cannot enqueue a view on an empty buffer');
   if (c.closeRequested) throw TypeErr('The stream is closing');
   if (c.stream.state !== 'readable') throw TypeErr('The stream is not readable');
-  RBCEnqueue(c, chunk);
+  RBCEnqueue(c, chunk, false);
 };
 RBCProto.error = function error(e) {
   RBCError(brand(this, 'RBC', 'ReadableByteStreamController'), e);
@@ -755,12 +760,14 @@ BYOBReqProto.respond = function respond(bytesWritten) {
   if (bytesWritten !== bytesWritten || bytesWritten < 0 || bytesWritten === 1 / 0) throw TypeErr('bytesWritten must be a non-negative integer');
   bytesWritten = Math_floor(bytesWritten);
   if (r.controller === undef) throw TypeErr('This BYOB request has been invalidated');
+  if (isDetached(r.view.buffer)) throw TypeErr("The BYOB request's buffer has been detached");
   RBCRespond(r.controller, bytesWritten);
 };
 BYOBReqProto.respondWithNewView = function respondWithNewView(view) {
   var r = brand(this, 'BYOBReq', 'ReadableStreamBYOBRequest');
   if (N.viewType(view) < 0) throw TypeErr('respondWithNewView() needs an ArrayBufferView');
   if (r.controller === undef) throw TypeErr('This BYOB request has been invalidated');
+  if (isDetached(view.buffer)) throw TypeErr("The given view's buffer has been detached");
   RBCRespondWithNewView(r.controller, view);
 };
 
@@ -768,6 +775,7 @@ function RBCGetBYOBRequest(c) {
   if (c.byobRequest === null && c.pending.n > 0) {
     var d = c.pending.h.v;
     var view = N.makeView(1, d.buffer, d.byteOffset + d.bytesFilled, d.byteLength - d.bytesFilled);
+    d.exposed = true; /* a script holds a view on d.buffer: transfers are now observable */
     var o = N.create(BYOBReqProto);
     var r = { kind: 'BYOBReq', o: o, controller: c, view: view };
     o[K] = r;
@@ -847,17 +855,27 @@ function RBCEnqueueDetachedPullIntoToQueue(c, d) {
   RBCShiftPendingPullInto(c);
 }
 function RBCShiftPendingPullInto(c) { return listShift(c.pending).v; }
-function RBCEnqueue(c, chunk) {
+/* internal: the chunk was made by this file or by native code and no script holds it, so
+ * the standard's transfer of its buffer is unobservable and skipped (the host-fed bodies
+ * and tee() enqueue this way, without a copy). A script's chunk is transferred: its
+ * buffer is detached, and the stream keeps the bytes. */
+function RBCEnqueue(c, chunk, internal) {
   var s = c.stream;
   if (c.closeRequested || s.state !== 'readable') return;
-  /* No ArrayBuffer transfer in Duktape: the chunk's bytes are copied into a new buffer,
-   * so later writes to the enqueued view do not reach the reader, as after a transfer. */
   var byteOffset = chunk.byteOffset, byteLength = chunk.byteLength;
-  var buffer = N.sliceAB(chunk.buffer, byteOffset, byteLength);
-  byteOffset = 0;
+  var buffer = chunk.buffer;
+  if (!internal) {
+    if (isDetached(buffer)) throw TypeErr("The chunk's buffer has been detached");
+    buffer = N.transferAB(buffer, chunk);
+  }
   if (c.pending.n > 0) {
     var first = c.pending.h.v;
+    if (isDetached(first.buffer)) throw TypeErr("The BYOB request's buffer has been detached");
+    var exposedView = c.byobRequest !== null ? c.byobRequest.view : undef;
     RBCInvalidateBYOBRequest(c);
+    /* TransferArrayBuffer(first.buffer): only a script that was given byobRequest.view can
+     * tell, so only then is it done (it detaches that view). */
+    if (first.exposed) { first.buffer = N.transferAB(first.buffer, exposedView); first.exposed = false; }
     if (first.readerType === 'none') RBCEnqueueDetachedPullIntoToQueue(c, first);
   }
   if (RSHasDefaultReader(s)) {
@@ -949,7 +967,10 @@ function RBCPullInto(c, view, vt, min, req) {
   var elementSize = vt === 0 ? 1 : view.BYTES_PER_ELEMENT;
   var minimumFill = min * elementSize;
   var byteOffset = view.byteOffset, byteLength = view.byteLength;
-  var buffer = view.buffer;
+  var buffer;
+  /* TransferArrayBuffer: the caller's view and its buffer are detached; the result is a
+   * new view on the bytes, the caller's own included. */
+  try { buffer = N.transferAB(view.buffer, view); } catch (e) { req.error(e); return; }
   var d = { buffer: buffer, bufferByteLength: N.abLength(buffer), byteOffset: byteOffset,
             byteLength: byteLength, bytesFilled: 0, minimumFill: minimumFill,
             elementSize: elementSize, viewType: vt, readerType: 'byob' };
@@ -988,6 +1009,10 @@ function RBCRespond(c, bytesWritten) {
   } else {
     if (bytesWritten === 0) throw TypeErr('bytesWritten must be greater than 0 when calling respond() on a readable stream');
     if (first.bytesFilled + bytesWritten > first.byteLength) throw RangeErr('bytesWritten out of range');
+  }
+  if (first.exposed) {
+    first.buffer = N.transferAB(first.buffer, c.byobRequest !== null ? c.byobRequest.view : undef);
+    first.exposed = false;
   }
   RBCRespondInternal(c, bytesWritten);
 }
@@ -1037,7 +1062,8 @@ function RBCRespondWithNewView(c, view) {
   if (first.byteOffset + first.bytesFilled !== view.byteOffset) throw RangeErr('The region specified by view does not match byobRequest');
   if (first.bufferByteLength !== N.abLength(view.buffer)) throw RangeErr('The buffer of view has different capacity than byobRequest');
   if (first.bytesFilled + vlen > first.byteLength) throw RangeErr('The region specified by view is larger than byobRequest');
-  first.buffer = view.buffer;
+  first.buffer = N.transferAB(view.buffer, view);
+  first.exposed = false;
   RBCRespondInternal(c, vlen);
 }
 function setUpRBC(s, c, startAlg, pullAlg, cancelAlg, hwm, autoAllocate) {
@@ -1133,39 +1159,132 @@ function defaultTee(s, cloneForBranch2) {
   return [branch1, branch2];
 }
 
-/* ReadableByteStreamTee, simplified: both branches are byte streams fed from a default
- * reader on the source; each branch gets its own copy of every chunk, so a BYOB reader on
- * a branch is served from that branch's queue. */
+/* ReadableByteStreamTee: both branches are byte streams. A branch read with a BYOB reader
+ * forwards its byobRequest view to a BYOB read of the source (so the bytes land in that
+ * reader's buffer) and the other branch gets a copy; a default read of either branch reads
+ * the source with a default reader and gives the second branch a copy. The source's reader
+ * switches between the two kinds as the branches' reads ask. */
 function byteTee(s) {
   var reader = acquireDefaultReader(s);
-  var reading = false, readAgain = false, canceled1 = false, canceled2 = false;
+  var reading = false, readAgain1 = false, readAgain2 = false;
+  var canceled1 = false, canceled2 = false;
   var reason1, reason2, branch1, branch2;
   var cancelPromise = newPromise();
-  function pullAlg() {
-    if (reading) { readAgain = true; return resolvedUndef(); }
-    reading = true;
+  function cloneAsUint8Array(v) {
+    var len = v.byteLength;
+    return N.makeView(1, N.sliceAB(v.buffer, v.byteOffset, len), 0, len);
+  }
+  function forwardReaderError(thisReader) {
+    react(thisReader.closed, noop, function (r) {
+      if (thisReader !== reader) return;
+      RBCError(branch1.controller, r);
+      RBCError(branch2.controller, r);
+      if (!canceled1 || !canceled2) resolveP(cancelPromise, undef);
+    });
+  }
+  function cloneFailed(e, c1, c2) {
+    RBCError(c1, e);
+    RBCError(c2, e);
+    resolveP(cancelPromise, RSCancel(s, e));
+  }
+  function pullAgain() {
+    if (readAgain1) pull1();
+    else if (readAgain2) pull2();
+  }
+  function pullWithDefaultReader() {
+    if (reader.kind === 'BR') {
+      readerGenericRelease(reader);
+      readerErrorReadIntoRequests(reader, TypeErr('Reader was released'));
+      reader = acquireDefaultReader(s);
+      forwardReaderError(reader);
+    }
     defaultReaderRead(reader, {
       chunk: function (chunk) {
         N.queueMicrotask(function () {
-          readAgain = false;
-          var off = chunk.byteOffset, len = chunk.byteLength;
-          if (!canceled1) RBCEnqueue(branch1.controller, chunk);
-          if (!canceled2) RBCEnqueue(branch2.controller, N.makeView(1, N.sliceAB(chunk.buffer, off, len), 0, len));
+          readAgain1 = readAgain2 = false;
+          var chunk1 = chunk, chunk2 = chunk;
+          if (!canceled1 && !canceled2) {
+            try { chunk2 = cloneAsUint8Array(chunk); }
+            catch (e) { cloneFailed(e, branch1.controller, branch2.controller); return; }
+          }
+          /* chunk1 came from the source's queue and chunk2 is new: no script holds
+           * either, so the enqueues skip the (unobservable) transfer. */
+          if (!canceled1) RBCEnqueue(branch1.controller, chunk1, true);
+          if (!canceled2) RBCEnqueue(branch2.controller, chunk2, true);
           reading = false;
-          if (readAgain) pullAlg();
+          pullAgain();
         });
       },
       close: function () {
         reading = false;
-        if (!canceled1) { RBCClose(branch1.controller); respondClosed(branch1.controller); }
-        if (!canceled2) { RBCClose(branch2.controller); respondClosed(branch2.controller); }
+        if (!canceled1) RBCClose(branch1.controller);
+        if (!canceled2) RBCClose(branch2.controller);
+        if (branch1.controller.pending.n > 0) RBCRespond(branch1.controller, 0);
+        if (branch2.controller.pending.n > 0) RBCRespond(branch2.controller, 0);
         if (!canceled1 || !canceled2) resolveP(cancelPromise, undef);
       },
       error: function () { reading = false; }
     });
+  }
+  function pullWithBYOBReader(view, forBranch2) {
+    if (reader.kind === 'DR') {
+      defaultReaderRelease(reader);
+      reader = acquireBYOBReader(s);
+      forwardReaderError(reader);
+    }
+    var byobBranch = forBranch2 ? branch2 : branch1;
+    var otherBranch = forBranch2 ? branch1 : branch2;
+    byobReaderRead(reader, view, 1, 1, {
+      chunk: function (chunk) {
+        N.queueMicrotask(function () {
+          readAgain1 = readAgain2 = false;
+          var byobCanceled = forBranch2 ? canceled2 : canceled1;
+          var otherCanceled = forBranch2 ? canceled1 : canceled2;
+          if (!otherCanceled) {
+            var cloned;
+            try { cloned = cloneAsUint8Array(chunk); }
+            catch (e) { cloneFailed(e, byobBranch.controller, otherBranch.controller); return; }
+            if (!byobCanceled) RBCRespondWithNewView(byobBranch.controller, chunk);
+            RBCEnqueue(otherBranch.controller, cloned, true);
+          } else if (!byobCanceled) {
+            RBCRespondWithNewView(byobBranch.controller, chunk);
+          }
+          reading = false;
+          pullAgain();
+        });
+      },
+      close: function (chunk) {
+        reading = false;
+        var byobCanceled = forBranch2 ? canceled2 : canceled1;
+        var otherCanceled = forBranch2 ? canceled1 : canceled2;
+        if (!byobCanceled) RBCClose(byobBranch.controller);
+        if (!otherCanceled) RBCClose(otherBranch.controller);
+        if (chunk !== undef) {
+          if (!byobCanceled) RBCRespondWithNewView(byobBranch.controller, chunk);
+          if (!otherCanceled && otherBranch.controller.pending.n > 0) RBCRespond(otherBranch.controller, 0);
+        }
+        if (!byobCanceled || !otherCanceled) resolveP(cancelPromise, undef);
+      },
+      error: function () { reading = false; }
+    });
+  }
+  function pullBranch(branch) {
+    var c = branch.controller;
+    RBCGetBYOBRequest(c);
+    if (c.byobRequest === null) pullWithDefaultReader();
+    else pullWithBYOBReader(c.byobRequest.view, branch === branch2);
     return resolvedUndef();
   }
-  function respondClosed(c) { if (c.pending.n > 0) RBCRespond(c, 0); }
+  function pull1() {
+    if (reading) { readAgain1 = true; return resolvedUndef(); }
+    reading = true;
+    return pullBranch(branch1);
+  }
+  function pull2() {
+    if (reading) { readAgain2 = true; return resolvedUndef(); }
+    reading = true;
+    return pullBranch(branch2);
+  }
   function cancel1(reason) {
     canceled1 = true;
     reason1 = reason;
@@ -1178,13 +1297,9 @@ function byteTee(s) {
     if (canceled1) resolveP(cancelPromise, RSCancel(s, [reason1, reason2]));
     return cancelPromise;
   }
-  branch1 = createByteRS(noop, pullAlg, cancel1);
-  branch2 = createByteRS(noop, pullAlg, cancel2);
-  react(reader.closed, noop, function (r) {
-    RBCError(branch1.controller, r);
-    RBCError(branch2.controller, r);
-    if (!canceled1 || !canceled2) resolveP(cancelPromise, undef);
-  });
+  branch1 = createByteRS(noop, pull1, cancel1);
+  branch2 = createByteRS(noop, pull2, cancel2);
+  forwardReaderError(reader);
   return [branch1, branch2];
 }
 
@@ -2083,7 +2198,7 @@ function fromBytes(view) { /* one Uint8Array, then close */
     var c = s.controller;
     if (!sent) {
       sent = true;
-      if (view.byteLength > 0) RBCEnqueue(c, view);
+      if (view.byteLength > 0) RBCEnqueue(c, view, true);
     }
     RBCClose(c);
     if (c.pending.n > 0) RBCRespond(c, 0);
@@ -2092,23 +2207,31 @@ function fromBytes(view) { /* one Uint8Array, then close */
   return s.o;
 }
 
-/* A stream fed by native code (a fetch() response body): pull() calls onPull(), cancel
- * calls onCancel(reason). Its queue is measured in bytes against highWaterMark, and
- * enqueue answers the desiredSize after the chunk, which tells the feeder when to pause
- * its producer. */
+/* A stream fed by native code (a fetch() response body): a byte stream (the Fetch
+ * standard's "set up with byte reading support", so a BYOB reader works on it), pull()
+ * calls onPull(), cancel calls onCancel(reason). Its queue is measured in bytes against
+ * highWaterMark, and enqueue answers the desiredSize after the chunk, which tells the
+ * feeder when to pause its producer. The chunks are new Uint8Arrays nobody else holds, so
+ * they go in without a copy (or are copied straight into a pending BYOB read's view). */
 function nativeSource(onPull, onCancel, highWaterMark) {
-  var s = createRS(noop, function () { onPull(); return resolvedUndef(); },
-    function (r) { onCancel(r); return resolvedUndef(); }, highWaterMark, byteLengthSize);
+  var s = createByteRS(noop, function () { onPull(); return resolvedUndef(); },
+    function (r) { onCancel(r); return resolvedUndef(); }, highWaterMark);
   var c = s.controller;
   return {
     stream: s.o,
     enqueue: function (chunk) {
-      if (RSDCCanCloseOrEnqueue(c)) RSDCEnqueue(c, chunk);
-      var d = RSDCGetDesiredSize(c);
+      if (!c.closeRequested && s.state === 'readable' && chunk.byteLength > 0) RBCEnqueue(c, chunk, true);
+      var d = RBCGetDesiredSize(c);
       return d === null ? 0 : d;
     },
-    close: function () { if (RSDCCanCloseOrEnqueue(c)) RSDCClose(c); },
-    error: function (e) { RSDCError(c, e); }
+    close: function () {
+      if (c.closeRequested || s.state !== 'readable') return;
+      /* A BYOB read of a multi-byte type left with a partial element errors the stream
+       * (RBCClose throws after erroring it); the feeder has nothing to do about that. */
+      try { RBCClose(c); } catch (e) { return; }
+      if (c.pending.n > 0) RBCRespond(c, 0);
+    },
+    error: function (e) { RBCError(c, e); }
   };
 }
 

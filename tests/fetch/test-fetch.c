@@ -137,6 +137,50 @@ TEST(fetch_stream_bodies) {
   return 0;
 }
 
+/* A fetch() response body is a byte stream (issue 5): a BYOB reader reads it into the
+ * script's views, each read detaching the view it was given and resolving with a new one
+ * on the same bytes; min fills a view across chunks; a BYOB reader can cancel it; a tee of
+ * it gives two byte streams with their own copies of the bytes. */
+TEST(fetch_body_byob) {
+  ASSERT_EQ(expect_fetch("fetch(BASE + '/big/300000').then(function (r) {\n"
+                         "  var rd = r.body.getReader({mode: 'byob'}), total = 0, reads = 0;\n"
+                         "  var view = new Uint8Array(65536), ok = true;\n"
+                         "  function step() { var given = view;\n"
+                         "    return rd.read(view).then(function (x) {\n"
+                         "      if (given.byteLength !== 0 || x.value.buffer === given.buffer) ok = false;\n"
+                         "      if (x.done) return;\n"
+                         "      for (var i = 0; i < x.value.length; i++) if (x.value[i] !== 120) ok = false;\n"
+                         "      total += x.value.byteLength; reads++;\n"
+                         "      view = new Uint8Array(x.value.buffer); return step(); }); }\n"
+                         "  return step().then(function () {\n"
+                         "    done([total, reads > 4, ok, r.bodyUsed].join('|')); });\n"
+                         "}).catch(fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK, "300000|true|true|true"),
+            0);
+  ASSERT_EQ(expect_fetch("fetch(BASE + '/big/200000').then(function (r) {\n"
+                         "  var rd = r.body.getReader({mode: 'byob'});\n"
+                         "  return rd.read(new Uint8Array(150000), {min: 150000}).then(function (x) {\n"
+                         "    return rd.cancel('enough').then(function () {\n"
+                         "      return rd.read(new Uint8Array(4)); }).then(function (y) {\n"
+                         "      done([x.value.byteLength, x.done, y.done, y.value.byteLength].join('|'));\n"
+                         "    }); });\n"
+                         "}).catch(fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK, "150000|false|true|0"),
+            0);
+  ASSERT_EQ(expect_fetch("fetch(BASE + '/hi').then(function (r) {\n"
+                         "  var b = r.body.tee();\n"
+                         "  var r1 = b[0].getReader({mode: 'byob'}), r2 = b[1].getReader();\n"
+                         "  return Promise.all([r1.read(new Uint8Array(64)), r2.read()]).then(function (a) {\n"
+                         "    var t = new TextDecoder();\n"
+                         "    a[0].value[0] = 72;\n"
+                         "    done([t.decode(a[0].value), t.decode(a[1].value),\n"
+                         "      a[0].value.buffer !== a[1].value.buffer].join('|')); });\n"
+                         "}).catch(fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK, "Hello /hi|hello /hi|true"),
+            0);
+  return 0;
+}
+
 /* An origin body the script does not read is not buffered whole: the backend is paused
  * once the body stream holds its high-water mark. Request 1 keeps the Response (and, with
  * waitUntil, the transfer) alive; request 2 reads it. */

@@ -396,6 +396,147 @@ static const streams_case streams_cases[] = {
      "var r = rs.getReader({mode: 'byob'}); return r.read(new Uint8Array(3))"
      ".then(function (x) { return [x.value.length, x.value.buffer.byteLength]; });",
      "[1,3]"},
+    /* ---- ArrayBuffer transfer (detach) and ReadableByteStreamTee ---- */
+    /* enqueue detaches the chunk; a BYOB read detaches its view, even on a closed stream;
+     * respond/respondWithNewView/enqueue detach the BYOB request's view; a detached view
+     * cannot be read into; tee branches are byte streams whose BYOB reads reach the
+     * source's byobRequest, with chunks copied per branch; releaseLock with a pending BYOB
+     * read; a DataView write whose value's valueOf detaches the buffer writes nothing. */
+    {
+     "var ctrl; new ReadableStream({type: 'bytes', start: function (c) { ctrl = c; }}); "
+     "var ab = new ArrayBuffer(8); var u = new Uint8Array(ab, 2, 4); ctrl.enqueue(u); "
+     "return [u.byteLength, u.length, u.byteOffset, ab.byteLength, tryf(function () { ctrl.enqueue(u); }).name];",
+     "[0,0,0,0,\"TypeError\"]"},
+    {
+     "var rs = new ReadableStream({type: 'bytes', start: function (c) { c.close(); }}); "
+     "var v = new Uint16Array(4); return rs.getReader({mode: 'byob'}).read(v).then(function (x) { "
+     "return [x.done, x.value.constructor.name, x.value.length, x.value.buffer.byteLength, v.byteLength, v.buffer.byteLength]; });",
+     "[true,\"Uint16Array\",0,8,0,0]"},
+    {
+     "var saved; var rs = new ReadableStream({type: 'bytes', pull: function (c) { saved = c.byobRequest.view; saved[0] = 7; c.byobRequest.respond(1); }}); "
+     "return rs.getReader({mode: 'byob'}).read(new Uint8Array(4)).then(function (x) { return [x.value, saved.byteLength, saved.buffer.byteLength, x.value.buffer.byteLength]; });",
+     "[u8[7],0,0,4]"},
+    {
+     "var given; var rs = new ReadableStream({type: 'bytes', pull: function (c) { var v = c.byobRequest.view; given = new Uint8Array(v.buffer, v.byteOffset, 2); given[0] = 1; given[1] = 2; c.byobRequest.respondWithNewView(given); }}); "
+     "return rs.getReader({mode: 'byob'}).read(new Uint8Array(4)).then(function (x) { return [x.value, given.byteLength, x.value.buffer.byteLength]; });",
+     "[u8[1,2],0,4]"},
+    {
+     "var saved; var rs = new ReadableStream({type: 'bytes', pull: function (c) { saved = c.byobRequest.view; c.enqueue(new Uint8Array([9, 8])); }}); "
+     "return rs.getReader({mode: 'byob'}).read(new Uint8Array(4)).then(function (x) { return [x.value, saved.byteLength, saved.buffer.byteLength]; });",
+     "[u8[9,8],0,0]"},
+    {
+     "var rs = new ReadableStream({type: 'bytes'}); var r = rs.getReader({mode: 'byob'}); var v = new Uint8Array(4); "
+     "r.read(v).catch(function () {}); return settle(r.read(v)).then(function (e) { return [e.name, v.byteLength]; });",
+     "[\"TypeError\",0]"},
+    {
+     "var rs = new ReadableStream({type: 'bytes', start: function (c) { c.enqueue(new Uint8Array([1, 2, 3])); c.enqueue(new Uint8Array([4])); c.close(); }}); "
+     "var b = rs.tee(); var r1 = b[0].getReader({mode: 'byob'}), r2 = b[1].getReader({mode: 'byob'}); "
+     "return seq([function () { return r1.read(new Uint8Array(2)); }, function () { return r2.read(new Uint8Array(8)); }, "
+     "function () { return r1.read(new Uint8Array(8)); }, function () { return r2.read(new Uint8Array(8)); }, "
+     "function () { return r1.read(new Uint8Array(8)); }, function () { return r2.read(new Uint8Array(8)); }]).then(function (a) { "
+     "return a.map(function (x) { return [x.value, x.done]; }); });",
+     "[[u8[1,2],false],[u8[1,2],false],[u8[3,4],false],[u8[3,4],false],[u8[],true],[u8[],true]]"},
+    {
+     "var rs = new ReadableStream({type: 'bytes', start: function (c) { c.enqueue(new Uint8Array([1, 2])); c.close(); }}); "
+     "var b = rs.tee(); return Promise.all([b[0].getReader().read(), b[1].getReader().read()]).then(function (a) { "
+     "var x = a[0].value, y = a[1].value; x[0] = 99; return [x, y, x.buffer === y.buffer]; });",
+     "[u8[99,2],u8[1,2],false]"},
+    {
+     "var views = []; var n = 0; var rs = new ReadableStream({type: 'bytes', pull: function (c) { "
+     "var br = c.byobRequest; views.push(br ? br.view.byteLength : null); "
+     "if (n++ < 2) { if (br) { br.view[0] = n; br.respond(1); } else c.enqueue(new Uint8Array([n])); } else { c.close(); if (br) br.respond(0); } }}); "
+     "var b = rs.tee(); var r1 = b[0].getReader({mode: 'byob'}); "
+     "return seq([function () { return r1.read(new Uint8Array(5)); }, function () { return r1.read(new Uint8Array(3)); }, function () { return r1.read(new Uint8Array(3)); }, function () { return collect(b[1]); }]).then(function (a) { "
+     "return [a[0].value, a[1].value, a[2].done, a[3], views]; });",
+     "[u8[1],u8[2],true,[u8[1],u8[2]],[5,3,3]]"},
+    {
+     "var reason; var rs = new ReadableStream({type: 'bytes', cancel: function (r) { reason = r; }}); "
+     "var b = rs.tee(); return Promise.all([b[0].cancel('a'), b[1].cancel('b')]).then(function () { return reason; });",
+     "[\"a\",\"b\"]"},
+    {
+     "var ctrl; var rs = new ReadableStream({type: 'bytes', start: function (c) { ctrl = c; }}); "
+     "var b = rs.tee(); var p1 = settle(b[0].getReader({mode: 'byob'}).read(new Uint8Array(2))), p2 = settle(b[1].getReader().read()); "
+     "return tick().then(function () { ctrl.error(new RangeError('boom')); return Promise.all([p1, p2]); });",
+     "[Error:RangeError,Error:RangeError]"},
+    {
+     "var b = new ReadableStream({type: 'bytes'}).tee(); var r = b[0].getReader({mode: 'byob'}); "
+     "return [b[0] instanceof ReadableStream, tryf(function () { return b[1].getReader({mode: 'byob'}) instanceof ReadableStreamBYOBReader; })];",
+     "[true,true]"},
+    {
+     "var ctrl; var rs = new ReadableStream({type: 'bytes', start: function (c) { ctrl = c; c.enqueue(new Uint8Array([1, 2, 3])); }}); "
+     "var r = rs.getReader({mode: 'byob'}); return r.read(new Uint8Array(3)).then(function (x) { "
+     "var q = r.read(new Uint8Array(5)); r.releaseLock(); return settle(q).then(function (e) { "
+     "var r2 = rs.getReader(); var p = r2.read(); ctrl.enqueue(new Uint8Array([4])); return p.then(function (y) { return [x.value, e.name, y.value]; }); }); });",
+     "[u8[1,2,3],\"TypeError\",u8[4]]"},
+    {
+     "var rs = new ReadableStream({type: 'bytes', pull: function (c) { var v = c.byobRequest.view; v[0] = 1; v[1] = 0; v[2] = 2; v[3] = 0; c.byobRequest.respond(4); }}); "
+     "var r = rs.getReader({mode: 'byob'}); return r.read(new Uint16Array(2), {min: 2}).then(function (x) { return [x.value.length, x.value[0]]; });",
+     "[2,1]"},
+    {
+     "var r = new Response('hello'); var c = r.clone(); var br = c.body.getReader({mode: 'byob'}); "
+     "return Promise.all([r.text(), br.read(new Uint8Array(3))]).then(function (a) { return [a[0], a[1].value]; });",
+     "[\"hello\",u8[104,101,108]]"},
+    {
+     "var rs = new ReadableStream({type: 'bytes', autoAllocateChunkSize: 16, pull: function (c) { var v = c.byobRequest.view; v[0] = 3; c.byobRequest.respond(1); c.close(); }}); "
+     "var b = rs.tee(); return Promise.all([collect(b[0]), collect(b[1])]);",
+     "[[u8[3]],[u8[3]]]"},
+    {
+     "var x = new Uint8Array([1, 2, 3, 4]); var ctrl; var rs = new ReadableStream({type: 'bytes', start: function (c) { ctrl = c; }}); "
+     "var bad = { valueOf: function () { ctrl.enqueue(x); return 1; } }; "
+     "var dv = new DataView(x.buffer); var r = tryf(function () { dv.setUint8(0, bad); return 'ok'; }); "
+     "return [x.byteLength, typeof r];",
+     "[0,\"object\"]"},
+
+    /* respond() after enqueue invalidated the request; BYOB reads into a DataView and into a
+     * subarray keep the view's offset; values() and pipeTo() of byte streams; a tee with
+     * one branch cancelled and the other read; BYOB readers on Blob and string
+     * bodies; the source's byobRequest seen through a tee; desiredSize of a byte stream. */
+    {
+     "var saved; var rs = new ReadableStream({type: 'bytes', pull: function (c) { saved = c.byobRequest; c.enqueue(new Uint8Array([1])); }}); "
+     "var r = rs.getReader({mode: 'byob'}); return r.read(new Uint8Array(3)).then(function (x) { return [x.value, tryf(function () { saved.respond(1); }).name, saved.view]; });",
+     "[u8[1],\"TypeError\",null]"},
+    {
+     "var rs = new ReadableStream({type: 'bytes', start: function (c) { c.enqueue(new Uint8Array([1, 2, 3, 4, 5])); c.close(); }}); "
+     "var ab = new ArrayBuffer(10); var dv = new DataView(ab, 2, 4); "
+     "return rs.getReader({mode: 'byob'}).read(dv).then(function (x) { return [x.value.constructor.name, x.value.byteOffset, x.value.byteLength, x.value.getUint8(0), ab.byteLength]; });",
+     "[\"DataView\",2,4,1,0]"},
+    {
+     "var rs = new ReadableStream({type: 'bytes', start: function (c) { c.enqueue(new Uint8Array([1, 2, 3, 4, 5])); c.close(); }}); "
+     "var big = new Uint8Array(10); var sub = big.subarray(3, 6); "
+     "return rs.getReader({mode: 'byob'}).read(sub).then(function (x) { return [x.value, x.value.byteOffset, sub.length, sub.byteLength]; });",
+     "[u8[1,2,3],3,0,0]"},
+    {
+     "var rs = new ReadableStream({type: 'bytes', start: function (c) { c.enqueue(new Uint8Array([1])); c.enqueue(new Uint8Array([2, 3])); c.close(); }}); "
+     "var out = []; var it = rs.values(); function step() { return it.next().then(function (x) { if (x.done) return out; out.push(x.value); return step(); }); } return step();",
+     "[u8[1],u8[2,3]]"},
+    {
+     "var rs = new ReadableStream({type: 'bytes', start: function (c) { c.enqueue(new Uint8Array([1])); c.enqueue(new Uint8Array([2, 3])); c.close(); }}); "
+     "var got = []; return rs.pipeTo(new WritableStream({write: function (c) { got.push(c); }})).then(function () { return got; });",
+     "[u8[1],u8[2,3]]"},
+    {
+     "var r = new Response(new Blob(['abcdef'])); var br = r.body.getReader({mode: 'byob'}); "
+     "return br.read(new Uint8Array(4)).then(function (x) { return [x.value, r.bodyUsed]; });",
+     "[u8[97,98,99,100],true]"},
+    {
+     "var r = new Request('http://x/', {method: 'POST', body: 'qwerty'}); var br = r.body.getReader({mode: 'byob'}); "
+     "return br.read(new Uint16Array(2)).then(function (x) { return [x.value.length, x.value.byteLength]; });",
+     "[2,4]"},
+    {
+     "var ctrl; var rs = new ReadableStream({type: 'bytes', start: function (c) { ctrl = c; }}); "
+     "var b = rs.tee(); var r1 = b[0].getReader({mode: 'byob'}); var p = r1.read(new Uint8Array(4)); var p2 = b[1].getReader().read(); "
+     "return tick().then(function () { var req = ctrl.byobRequest; var info = [req === null ? null : req.view.byteLength]; if (req) { req.view[0] = 9; req.respond(1); } else ctrl.enqueue(new Uint8Array([9])); "
+     "return Promise.all([p, p2]).then(function (a) { return info.concat([a[0].value, a[1].value]); }); });",
+     "[4,u8[9],u8[9]]"},
+    {
+     "var rs = new ReadableStream({type: 'bytes', start: function (c) { c.enqueue(new Uint8Array([1, 2])); c.close(); }}); "
+     "var b = rs.tee(); return Promise.all([b[0].cancel('a'), collect(b[1])]);",
+     "[undefined,[u8[1,2]]]"},
+    {
+     "var ctrl; var rs = new ReadableStream({type: 'bytes', start: function (c) { ctrl = c; }}, {highWaterMark: 4}); "
+     "var a = [ctrl.desiredSize]; ctrl.enqueue(new Uint8Array(3)); a.push(ctrl.desiredSize); var r = rs.getReader({mode: 'byob'}); "
+     "return r.read(new Uint8Array(2)).then(function (x) { a.push(x.value.byteLength, ctrl.desiredSize); return a; });",
+     "[4,1,2,3]"},
+
     /* ---- encoding and compression streams, Blob.stream ---- */
     {"var te = new TextEncoderStream(); var w = te.writable.getWriter();"
      "w.write('h\\u00e9'); w.write('\\ud83d'); w.write('\\ude00!'); w.close();"

@@ -340,3 +340,30 @@ TEST(streams_body_cpu_limit) {
   env_close(&e);
   return 0;
 }
+
+/* The incoming request's body is a byte stream too: a BYOB reader reads it into the
+ * script's views (each read detaching the view given), and a tee of it gives two byte
+ * streams. */
+TEST(streams_incoming_body_byob) {
+  const char *src =
+      "addEventListener('fetch', function (e) {\n"
+      "  var b = e.request.body.tee();\n"
+      "  var r = b[0].getReader({mode: 'byob'}), out = [], views = [];\n"
+      "  function step() { var v = new Uint8Array(4); views.push(v);\n"
+      "    return r.read(v).then(function (x) { if (x.done) return;\n"
+      "      out.push(new TextDecoder().decode(x.value)); return step(); }); }\n"
+      "  e.respondWith(Promise.all([step(), new Response(b[1]).text()]).then(function (a) {\n"
+      "    var detached = views.every(function (v) { return v.byteLength === 0; });\n"
+      "    return new Response(out.join('|') + ' ' + a[1] + ' ' + detached + ' ' +\n"
+      "      (b[1].getReader !== undefined) + ' ' + e.request.bodyUsed); }));\n"
+      "});\n";
+  js_env e;
+  ASSERT_EQ(env_open(&e, src, 5000, 0, 0), 0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "POST", "http://x/", NULL, 0, "hello byob world", &c), 0);
+  ASSERT_EQ(c.status, 200);
+  ASSERT_STREQ(c.body, "hell|o by|ob w|orld hello byob world true true true");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}

@@ -1,0 +1,183 @@
+/* Helpers that need Duktape's internals, which duktape.c declares DUK_INTERNAL (static in a
+ * single-file build): this file is Duktape's translation unit. It includes Debian's
+ * duktape.c (copied beside the project's duk_config.h as duktape-amalg.h, see meson.build)
+ * and adds, after it, entry points hidden like the rest of Duktape inside libedgefn. Nothing
+ * of Duktape's source lives in the tree. Two groups:
+ *
+ * - duk_extras.h: public-API-shaped wrappers over internal functions Duktape's own
+ *   built-ins use (duk_pack, entry-part sizing, internal property definition, a walk of an
+ *   ordinary object's property table), for the request path's speed.
+ *
+ * - detach.h: detaching an ArrayBuffer (the Streams standard's TransferArrayBuffer,
+ *   design.md "The sandbox"). Duktape 2.7 has no detach, and doing one needs its internal
+ *   duk_hbufobj/duk_hbuffer layout.
+ *
+ * Why shrinking the backing buffer is safe: Duktape lets a dynamic buffer shrink under the
+ * views made over it, so every element read and write, every copy (set, subarray, slice,
+ * the constructors, DataView get/set, JSON, TextDecoder's duk_get_buffer_data) validates
+ * a view's offset + length against DUK_HBUFFER_GET_SIZE before touching the bytes, and
+ * reads 0 / ignores the write / copies nothing when the view no longer fits. Setting the
+ * size of the backing duk_hbuffer to 0 puts every view in that state at once. The memory
+ * itself is not freed or moved (the size field is the only change), so a C caller that
+ * fetched a data pointer before the detach still points into a live allocation; it is
+ * freed with the duk_hbuffer, whose free path does not look at the size. So a detached
+ * buffer cannot be reached out of bounds even by a path that forgot the check: its bytes
+ * are all still allocated, only no view sees them. A transfer (edgefn__duk_transfer_buffer)
+ * therefore copies the bytes into the new buffer rather than moving the allocation. The one Duktape
+ * function that writes without that validation is the Node.js Buffer.prototype.fill
+ * binding (it memsets the view's nominal length): the sandbox replaces it with
+ * edgefn__duk_buffer_fill_checked below (lib/js/sandbox.c; tests/js/test-detach.c tries
+ * it). */
+#include "duktape-amalg.h"
+
+#include "detach.h"
+#include "duk_extras.h"
+
+duk_bool_t edgefn__duk_detach_buffer(duk_context *ctx, duk_idx_t idx) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_tval *tv = duk_get_tval(thr, idx);
+  if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
+    return 0;
+  duk_hobject *h = DUK_TVAL_GET_OBJECT(tv);
+  if (!DUK_HOBJECT_IS_BUFOBJ(h))
+    return 0;
+  duk_hbufobj *b = (duk_hbufobj *)h;
+  if (b->buf != NULL)
+    DUK_HBUFFER_SET_SIZE(b->buf, 0);
+  b->offset = 0;
+  b->length = 0;
+  /* A view given here also empties the ArrayBuffer object it exposes as .buffer. */
+  if (b->buf_prop != NULL && DUK_HOBJECT_IS_BUFOBJ(b->buf_prop)) {
+    duk_hbufobj *ab = (duk_hbufobj *)b->buf_prop;
+    if (ab->buf != NULL)
+      DUK_HBUFFER_SET_SIZE(ab->buf, 0);
+    ab->offset = 0;
+    ab->length = 0;
+  }
+  return 1;
+}
+
+/* Empties the view at idx when it is a view onto `h` (or onto `ab`), as a detach does to
+ * the view a caller hands over with the buffer. */
+static void empty_view(duk_hthread *thr, duk_idx_t idx, duk_hbuffer *h, duk_hobject *ab) {
+  duk_tval *tv = duk_get_tval(thr, idx);
+  if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv) || !DUK_HOBJECT_IS_BUFOBJ(DUK_TVAL_GET_OBJECT(tv)))
+    return;
+  duk_hbufobj *v = (duk_hbufobj *)DUK_TVAL_GET_OBJECT(tv);
+  if (v->buf == h || v->buf_prop == ab) {
+    v->offset = 0;
+    v->length = 0;
+  }
+}
+
+duk_bool_t edgefn__duk_transfer_buffer(duk_context *ctx, duk_idx_t ab_idx, duk_idx_t view_idx) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  ab_idx = duk_normalize_index(ctx, ab_idx);
+  view_idx = duk_normalize_index(ctx, view_idx);
+  duk_tval *tv = duk_get_tval(thr, ab_idx);
+  if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
+    return 0;
+  duk_hobject *o = DUK_TVAL_GET_OBJECT(tv);
+  if (!DUK_HOBJECT_IS_BUFOBJ(o) || DUK_HOBJECT_GET_CLASS_NUMBER(o) != DUK_HOBJECT_CLASS_ARRAYBUFFER)
+    return 0;
+  duk_hbufobj *ab = (duk_hbufobj *)o;
+  duk_size_t len = 0;
+  if (ab->buf != NULL && DUK_HBUFOBJ_VALID_SLICE(ab))
+    len = ab->length;
+  duk_hbuffer *h = ab->buf;
+  /* Always a copy, never a move of the allocation: a C function that fetched the old data
+   * pointer and then ran script (a getter, a valueOf) that transferred the buffer still
+   * points into memory that lives as long as the old buffer, which the function's own
+   * value stack keeps alive. Moving the allocation would hand it to a buffer the script
+   * can drop and the collector free under that pointer. */
+  void *q = duk_push_fixed_buffer(ctx, len);
+  if (len > 0 && ab->buf != NULL && DUK_HBUFOBJ_VALID_SLICE(ab))
+    memcpy(q, DUK_HBUFOBJ_GET_SLICE_BASE(thr->heap, ab), len);
+  if (h != NULL)
+    DUK_HBUFFER_SET_SIZE(h, 0);
+  empty_view(thr, view_idx, h, o);
+  ab->offset = 0;
+  ab->length = 0;
+  duk_push_buffer_object(ctx, -1, 0, len, DUK_BUFOBJ_ARRAYBUFFER);
+  duk_remove(ctx, -2);
+  return 1;
+}
+
+/* Duktape's Buffer.prototype.fill writes the view's nominal length without checking it
+ * against the backing buffer. This coerces the arguments first (their valueOf may run
+ * script, which could detach the buffer), then checks the view still fits, then lets the
+ * original fill; nothing between that check and the write can run script. A view that no
+ * longer fits is left alone, as Duktape's other writes do. */
+duk_ret_t edgefn__duk_buffer_fill_checked(duk_context *ctx) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_set_top(thr, 3);
+  if (!duk_is_string_notsymbol(thr, 0))
+    (void)duk_to_number(thr, 0);
+  if (!duk_is_undefined(thr, 1))
+    (void)duk_to_number(thr, 1);
+  if (!duk_is_undefined(thr, 2))
+    (void)duk_to_number(thr, 2);
+  duk_hbufobj *h = duk__require_bufobj_this(thr);
+  if (h->buf != NULL && !DUK_HBUFOBJ_VALID_SLICE(h)) {
+    duk_push_this(thr);
+    return 1;
+  }
+  return duk_bi_nodejs_buffer_fill(thr);
+}
+
+/* ---- duk_extras.h ---- */
+
+void edgefn__duk_pack(duk_context *ctx, duk_idx_t count) {
+  duk_pack((duk_hthread *)ctx, count);
+}
+
+void edgefn__duk_reserve_props(duk_context *ctx, duk_idx_t idx, duk_uint_t count) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_hobject *obj = duk_require_hobject(thr, idx);
+  if (DUK_HOBJECT_GET_ESIZE(obj) < count)
+    duk_hobject_resize_entrypart(thr, obj, (duk_uint32_t)count);
+}
+
+void edgefn__duk_put_own_lstring(duk_context *ctx, duk_idx_t obj_idx, const char *key,
+                                 duk_size_t key_len) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  obj_idx = duk_require_normalize_index(ctx, obj_idx);
+  duk_push_literal_raw(ctx, key, key_len);
+  duk_swap_top(ctx, -2);
+  duk_xdef_prop(thr, obj_idx, DUK_PROPDESC_FLAGS_WEC);
+}
+
+duk_int_t edgefn__duk_push_own_pairs(duk_context *ctx, duk_idx_t idx) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_hobject *h = duk_get_hobject(ctx, idx);
+  /* Only an ordinary object whose own properties are all data properties in the entry
+   * part: there, insertion order is the enumeration order. Anything else (array index
+   * keys, which enumerate first in numeric order; accessors; exotic objects; Proxies)
+   * is left to duk_enum. */
+  if (h == NULL || DUK_HOBJECT_GET_CLASS_NUMBER(h) != DUK_HOBJECT_CLASS_OBJECT ||
+      DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(h) || DUK_HOBJECT_HAS_VIRTUAL_PROPERTIES(h) ||
+      DUK_HOBJECT_IS_PROXY(h) || DUK_HOBJECT_GET_ASIZE(h) != 0)
+    return -1;
+  duk_uint_fast32_t n = DUK_HOBJECT_GET_ENEXT(h);
+  for (duk_uint_fast32_t i = 0; i < n; i++) {
+    duk_hstring *key = DUK_HOBJECT_E_GET_KEY(thr->heap, h, i);
+    if (key == NULL || DUK_HSTRING_HAS_SYMBOL(key))
+      continue;
+    if (DUK_HSTRING_HAS_ARRIDX(key) || DUK_HOBJECT_E_SLOT_IS_ACCESSOR(thr->heap, h, i))
+      return -1;
+  }
+  /* The stack is reserved first: nothing below allocates, so the object cannot change
+   * while it is read. */
+  duk_require_stack(ctx, (duk_idx_t)(2 * n + 1));
+  duk_int_t count = 0;
+  for (duk_uint_fast32_t i = 0; i < n; i++) {
+    duk_hstring *key = DUK_HOBJECT_E_GET_KEY(thr->heap, h, i);
+    if (key == NULL || DUK_HSTRING_HAS_SYMBOL(key) ||
+        !DUK_HOBJECT_E_SLOT_IS_ENUMERABLE(thr->heap, h, i))
+      continue;
+    duk_push_hstring(thr, key);
+    duk_push_tval(thr, DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, i));
+    count++;
+  }
+  return count;
+}
