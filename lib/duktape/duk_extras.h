@@ -27,5 +27,11 @@ void edgefn__duk_put_own_lstring(duk_context *ctx, duk_idx_t obj_idx, const char
  * (the caller then uses duk_enum). Same result as duk_enum with DUK_ENUM_OWN_PROPERTIES_ONLY,
  * without the enumerator object. */
 duk_int_t edgefn__duk_push_own_pairs(duk_context *ctx, duk_idx_t idx);
+/* Pushes a new RegExp-class object like the RegExp at tmpl_idx would be if created afresh
+ * from the same literal: same prototype, same internal bytecode and source, lastIndex 0,
+ * with room for `extra_props` more properties. Throws TypeError when tmpl_idx is not a
+ * RegExp-class object. (A Duktape function returning a literal does the same, for the cost
+ * of a call.) */
+void edgefn__duk_push_regexp_copy(duk_context *ctx, duk_idx_t tmpl_idx, duk_uint_t extra_props);
 
 #endif

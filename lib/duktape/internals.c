@@ -181,3 +181,24 @@ duk_int_t edgefn__duk_push_own_pairs(duk_context *ctx, duk_idx_t idx) {
   }
   return count;
 }
+
+void edgefn__duk_push_regexp_copy(duk_context *ctx, duk_idx_t tmpl_idx, duk_uint_t extra_props) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  tmpl_idx = duk_require_normalize_index(ctx, tmpl_idx);
+  duk_hobject *t = duk_require_hobject(thr, tmpl_idx);
+  if (DUK_HOBJECT_GET_CLASS_NUMBER(t) != DUK_HOBJECT_CLASS_REGEXP)
+    (void)duk_type_error(ctx, "not a RegExp");
+  /* What duk_regexp_create_instance makes, its internal properties taken from the
+   * template instead of from a compilation. */
+  duk_push_object(ctx);
+  duk_hobject *h = duk_known_hobject(thr, -1);
+  duk_hobject_resize_entrypart(thr, h, (duk_uint32_t)(3 + extra_props));
+  DUK_HOBJECT_SET_CLASS_NUMBER(h, DUK_HOBJECT_CLASS_REGEXP);
+  DUK_HOBJECT_SET_PROTOTYPE_UPDREF(thr, h, DUK_HOBJECT_GET_PROTOTYPE(thr->heap, t));
+  (void)duk_xget_owndataprop_stridx(thr, tmpl_idx, DUK_STRIDX_INT_BYTECODE);
+  duk_xdef_prop_stridx_short(thr, -2, DUK_STRIDX_INT_BYTECODE, DUK_PROPDESC_FLAGS_NONE);
+  (void)duk_xget_owndataprop_stridx(thr, tmpl_idx, DUK_STRIDX_INT_SOURCE);
+  duk_xdef_prop_stridx_short(thr, -2, DUK_STRIDX_INT_SOURCE, DUK_PROPDESC_FLAGS_NONE);
+  duk_push_int(ctx, 0);
+  duk_xdef_prop_stridx_short(thr, -2, DUK_STRIDX_LAST_INDEX, DUK_PROPDESC_FLAGS_W);
+}

@@ -23,6 +23,8 @@
 #include <pcre2.h>
 
 #include "js/js.h"
+
+#include "duk_extras.h"
 #include "js/regexp.h"
 
 #include <limits.h>
@@ -100,6 +102,15 @@ typedef struct re_state {
   char *scratch;
   size_t scratch_cap;
   size_t cache_count;
+  /* In front of the cache: the entry last found for a (source string, flags), keyed by the
+   * source string's heap pointer, so that a literal evaluated in a loop finds its pattern
+   * without building the cache key. The source string stays alive (and its pointer valid)
+   * while its entry is in the cache, which holds it; emptied when the cache is. */
+  struct {
+    void *src;
+    void *entry;
+    unsigned flags;
+  } fast[64];
   edgefn__heap_ctl *ctl;
   size_t charged; /* bytes of the subject's buffers counted in ctl->mem_used */
   void *proto; /* the intrinsic RegExp.prototype (kept by the stash) */
@@ -386,6 +397,13 @@ int edgefn__regexp_check(const char *pattern, size_t len, const char *flags, cha
  * compiled; throws a SyntaxError for an invalid pattern. */
 static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
   src = duk_normalize_index(ctx, src);
+  re_state *fst = get_state(ctx);
+  void *sp = duk_get_heapptr(ctx, src);
+  size_t slot = (((uintptr_t)sp >> 4) ^ flags) & (EDGEFN_ARRAY_LEN(fst->fast) - 1);
+  if (sp && fst->fast[slot].src == sp && fst->fast[slot].flags == flags) {
+    duk_push_heapptr(ctx, fst->fast[slot].entry);
+    return;
+  }
   char fl[8];
   flags_string(flags, fl);
   duk_push_heap_stash(ctx);
@@ -403,6 +421,9 @@ static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
   if (duk_get_prop(ctx, -3)) { /* [stash cache key entry] */
     duk_replace(ctx, -4);
     duk_pop_2(ctx);
+    fst->fast[slot].src = sp;
+    fst->fast[slot].entry = duk_get_heapptr(ctx, -1);
+    fst->fast[slot].flags = flags;
     return;
   }
   duk_pop(ctx);
@@ -481,6 +502,7 @@ static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
   if (st->cache_count >= EDGEFN_REGEXP_CACHE_MAX) {
     /* Full: start over rather than keep LRU order on every lookup. */
     st->cache_count = 0;
+    memset(st->fast, 0, sizeof(st->fast));
     duk_push_bare_object(ctx);
     duk_dup_top(ctx);
     duk_put_prop_literal(ctx, -6, STASH_CACHE);
@@ -492,6 +514,9 @@ static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
   duk_put_prop(ctx, -5);
   duk_replace(ctx, -4);
   duk_pop_2(ctx);
+  st->fast[slot].src = sp;
+  st->fast[slot].entry = duk_get_heapptr(ctx, -1);
+  st->fast[slot].flags = flags;
 }
 
 /* ---- RegExp objects ---- */
@@ -514,10 +539,10 @@ static re_compiled *attach_compiled(duk_context *ctx, duk_idx_t obj, duk_idx_t e
   entry = duk_normalize_index(ctx, entry);
   re_compiled *re = compiled_of_entry(ctx, entry);
   duk_push_pointer(ctx, re);
-  duk_put_prop_literal(ctx, obj, KEY_INFO);
+  EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_INFO);
   if (!immortal) {
     duk_dup(ctx, entry);
-    duk_put_prop_literal(ctx, obj, KEY_RE);
+    EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_RE);
   }
   return re;
 }
@@ -676,11 +701,15 @@ static void push_new_regexp(duk_context *ctx, duk_idx_t src, duk_idx_t fl, duk_i
     duk_push_literal(ctx, "regexp");
     duk_compile(ctx, DUK_COMPILE_EVAL);
     duk_call(ctx, 0);
+    duk_call(ctx, 0); /* the template: one instance of that literal */
     duk_dup_top(ctx);
     duk_put_prop_literal(ctx, -3, STASH_FACTORY);
   }
   duk_remove(ctx, -2);
-  duk_call(ctx, 0); /* [entry obj] */
+  /* A copy of the template rather than a call to the function: the same object for a
+   * third of the cost. Room for KEY_INFO and KEY_RE. */
+  edgefn__duk_push_regexp_copy(ctx, -1, 2);
+  duk_remove(ctx, -2); /* [entry obj] */
   if (proto != DUK_INVALID_INDEX) {
     duk_dup(ctx, proto);
     duk_set_prototype(ctx, -2);

@@ -227,6 +227,39 @@ TEST(regexp_check_for_compiler) {
 }
 
 /* Hostile patterns and subjects get errors, never a crash. */
+/* A literal evaluated in a loop finds its compiled pattern through a small front cache keyed
+ * by the source string; the pattern cache behind it is emptied when full. Literals and
+ * constructed patterns must stay right across those resets, each evaluation a new object. */
+TEST(regexp_literal_front_cache_survives_cache_resets) {
+  /* 600 distinct patterns: the cache (EDGEFN_REGEXP_CACHE_MAX, 256) is emptied twice. Each
+   * is compiled and JIT-compiled, slow under ASan: the request gets CPU room. */
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (ev) {\n"
+                     "  var ok = 0, seen = [], out;\n"
+                     "  for (var i = 0; i < 600 && out === undefined; i++) {\n"
+                     "    var lit = /^a(\\d+)$/g;\n"
+                     "    if (seen.indexOf(lit) >= 0 || lit.lastIndex !== 0) out = 'shared ' + i;\n"
+                     "    if (i < 4) seen.push(lit);\n"
+                     "    var m = lit.exec('a' + i);\n"
+                     "    var d = new RegExp('^x' + i + '(y)?$', i % 2 ? 'i' : '');\n"
+                     "    var n = d.exec((i % 2 ? 'X' : 'x') + i + 'y');\n"
+                     "    var same = new RegExp('^a(\\\\d+)$', 'g').exec('a' + i);\n"
+                     "    if (m && m[1] === String(i) && n && n[1] === 'y' && same[1] === m[1] &&\n"
+                     "        lit.lastIndex === String(i).length + 1) ok++;\n"
+                     "  }\n"
+                     "  ev.respondWith(new Response(out || String(ok)));\n"
+                     "});",
+                     10000, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "600");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
 TEST(regexp_bad_input) {
   ASSERT_EQ(js_expect("try { new RegExp('('.repeat(5000)); return 'no'; }\n"
                       "catch (e) { return e.name; }",
