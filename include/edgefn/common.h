@@ -182,8 +182,10 @@ typedef struct edgefn_response_head {
   /* Added in 0.1 after content_length (read it only when struct_size covers it): for a
    * body a runtime streams from a script's ReadableStream, the handle through which the
    * host pauses and resumes delivery (edgefn_body_flow_pause/_resume). It stays valid
-   * from on_head until on_end has been called for the response. NULL for bodies that are
-   * delivered whole and for producers without flow control. */
+   * from on_head until on_end has been called for the response. edgefn_edge also sets it
+   * for a body it forwards from a fetch backend that can pause (the default path to the
+   * cache and origin). NULL for bodies that are delivered whole and for producers without
+   * flow control. */
   edgefn_body_flow *flow;
 } edgefn_response_head;
 

@@ -852,8 +852,23 @@ void edgefn_cache_fetcher_free(void *backend) {
 
 static void fetcher_release(void *backend) { edgefn_cache_fetcher_free(backend); }
 
-static const edgefn_fetch_ops cache_fetch_ops = {1 /* no pause yet */, fetcher_start,
-                                                 fetcher_cancel, fetcher_release, NULL};
+/* A client's pause reaches its upstream transfer: each client has a transfer of its own (no
+ * request collapsing), so a slow client slows only its origin read, and a fill being stored
+ * goes on at the client's pace and is stored when the body is complete (docs/caching.md).
+ * An answer from the cache is one chunk, delivered before a pause could matter. */
+static void fetcher_pause(void *backend, void *opp, int paused) {
+  fetcher *f = backend;
+  for (op *o = f->ops; o; o = o->next) {
+    if (o != opp)
+      continue;
+    if (o->up_active && f->up->version >= 2 && f->up->pause)
+      f->up->pause(f->up_backend, o->up_op, paused);
+    return;
+  }
+}
+
+static const edgefn_fetch_ops cache_fetch_ops = {EDGEFN_FETCH_OPS_VERSION, fetcher_start,
+                                                 fetcher_cancel, fetcher_release, fetcher_pause};
 
 const edgefn_fetch_ops *edgefn_cache_fetch_ops(void) { return &cache_fetch_ops; }
 

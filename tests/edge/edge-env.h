@@ -22,8 +22,8 @@ typedef struct edge_env {
 /* A site "site.test" whose origin is o; rules send /fn/... to the function `src` (may be
  * NULL: no function). The function sees PUBLIC (a second origin's URL, reached as the
  * public network). */
-static int eenv_open_host(edge_env *e, const char *src, bool with_cache,
-                          const char *host_header) {
+static int eenv_open_full(edge_env *e, const char *src, bool with_cache,
+                          const edgefn_cache_options *cache_opts, const char *host_header) {
   memset(e, 0, sizeof(*e));
   e->err.struct_size = sizeof(e->err);
   if (origin_start(&e->o) != 0 || origin_start(&e->public_o) != 0 ||
@@ -75,7 +75,7 @@ static int eenv_open_host(edge_env *e, const char *src, bool with_cache,
     eo.rules = e->rules;
   }
   if (with_cache) {
-    if (edgefn_cache_new(&e->cache, NULL) != 0)
+    if (edgefn_cache_new(&e->cache, cache_opts) != 0)
       return -1;
     eo.cache = e->cache;
   }
@@ -86,6 +86,11 @@ static int eenv_open_host(edge_env *e, const char *src, bool with_cache,
     return rc;
   }
   return edgefn_edge_attach(e->edge, e->loop);
+}
+
+static int eenv_open_host(edge_env *e, const char *src, bool with_cache,
+                          const char *host_header) {
+  return eenv_open_full(e, src, with_cache, NULL, host_header);
 }
 
 static int eenv_open(edge_env *e, const char *src, bool with_cache) {

@@ -7,6 +7,10 @@
  *   /count       200 "count N METHOD BODY", N counting the requests it has answered
  *   /video/index.m3u8   200 with a small HLS playlist (three segments)
  *   /big/N       200 with N bytes of 'x'
+ *   /stream/N    200 with N bytes of origin_pattern(), written in 64 KiB pieces through a
+ *                64 KiB send buffer, counting what the kernel took in origin_stream_sent
+ *                (so a test sees whether a paused reader slowed the origin); with
+ *                "?cache", Cache-Control: max-age=60. origin_stream_hits counts requests.
  *   /cacheable   200 "cacheable N" with Cache-Control: max-age=60, N counting the requests
  *                it has answered (so a test sees whether a cache reached it)
  *   anything     200 "hello PATH"
@@ -35,6 +39,40 @@ typedef struct origin {
 
 static int origin_cacheable_hits;
 static int origin_count_hits;
+static int origin_stream_hits;
+static size_t origin_stream_sent;
+
+/* Byte i of a /stream body: not periodic in any power of two, so a chunk delivered twice,
+ * dropped or reordered shows. */
+static inline uint8_t origin_pattern(size_t i) { return (uint8_t)(i % 251u); }
+
+static void origin_stream(int c, const char *path) {
+  size_t n = (size_t)atol(path + 8);
+  int sndbuf = 65536;
+  setsockopt(c, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+  __atomic_add_fetch(&origin_stream_hits, 1, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&origin_stream_sent, 0, __ATOMIC_SEQ_CST);
+  char head[256];
+  int hn = snprintf(head, sizeof(head),
+                    "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n", n,
+                    strstr(path, "?cache") ? "Cache-Control: max-age=60\r\n" : "");
+  if (write(c, head, (size_t)hn) < 0)
+    return;
+  uint8_t piece[65536];
+  for (size_t off = 0; off < n;) {
+    size_t len = n - off < sizeof(piece) ? n - off : sizeof(piece);
+    for (size_t i = 0; i < len; i++)
+      piece[i] = origin_pattern(off + i);
+    for (size_t done = 0; done < len;) {
+      ssize_t w = write(c, piece + done, len - done);
+      if (w <= 0)
+        return;
+      done += (size_t)w;
+      __atomic_add_fetch(&origin_stream_sent, (size_t)w, __ATOMIC_SEQ_CST);
+    }
+    off += len;
+  }
+}
 
 static void origin_reply(int c, int status, const char *extra, const char *body, size_t len) {
   char head[512];
@@ -120,6 +158,8 @@ static void *origin_conn(void *arg) {
       n = snprintf(out, sizeof(out), "no host");
     }
     origin_reply(c, 200, "", out, (size_t)n);
+  } else if (strncmp(path, "/stream/", 8) == 0) {
+    origin_stream(c, path);
   } else if (strncmp(path, "/big/", 5) == 0) {
     size_t n = (size_t)atol(path + 5);
     char *b = malloc(n ? n : 1);
