@@ -530,6 +530,9 @@ static int router_start(void *backend, edgefn_loop *loop, const edgefn_request *
     request_free(r);
     return rc;
   }
+  /* A streamed body is not copied: the backend pulls it from the runtime's source. */
+  if (EDGEFN_HAS_FIELD(req, edgefn_request, body_source))
+    r->req.body_source = req->body_source;
   const edgefn_fetch_ops *ops;
   void *target;
   choose_backend(el, origin, oi, &ops, &target);
@@ -557,7 +560,8 @@ static void router_cancel(void *backend, void *op) {
 }
 
 /* The runtime's buffer for a subrequest's body is full (or has room again): pass it on to
- * the cache fetcher or curl, so that a slow reader slows the origin read. */
+ * the cache fetcher or curl, so that a slow reader slows the origin read. (The router is
+ * version 3: curl and the cache fetcher behind it both take a streamed request body.) */
 static void router_pause(void *backend, void *op, int paused) {
   const edge_router_ref *ref = backend;
   edge_loop *el = ref->router;
