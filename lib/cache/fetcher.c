@@ -861,7 +861,7 @@ static void fetcher_release(void *backend) { edgefn_cache_fetcher_free(backend);
 
 /* A client's pause reaches its upstream transfer: each client has a transfer of its own (no
  * request collapsing), so a slow client slows only its origin read, and a fill being stored
- * goes on at the client's pace and is stored when the body is complete (docs/caching.md).
+ * goes on at the client's pace and is stored when the body is complete (docs/javascript.md, "Through the edge pipeline").
  * An answer from the cache is one chunk, delivered before a pause could matter. */
 static void fetcher_pause(void *backend, void *opp, int paused) {
   fetcher *f = backend;

@@ -128,7 +128,7 @@ TEST(edge_flow_default_path_pauses_origin) {
 }
 
 /* A cache fill whose client pauses: the client holds its own transfer, the fill goes on at
- * the client's pace and is stored whole at the end (docs/caching.md). */
+ * the client's pace and is stored whole at the end (docs/javascript.md). */
 TEST(edge_flow_cache_fill_while_paused) {
   edge_env e;
   edgefn_cache_options co = EDGEFN_CACHE_OPTIONS_INIT;
