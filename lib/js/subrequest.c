@@ -628,8 +628,8 @@ static void pull_deferred(edgefn__defer *d) {
   edgefn_body_source *src = d->data;
   edgefn__subrequest *s = src->s;
   edgefn_runtime *rt = s->rt;
-  if (src->reading || src->done || src->error || src->off < src->len)
-    return;
+  if (src->reading || src->done || src->error || src->off < src->len || s->redirects > 0)
+    return; /* (after a redirect to GET the body is no longer sent: read no further) */
   edgefn__rt_invoke(rt, s->exchange_id, source_pull_safe, s, "fetch request body");
   if (still_alive(rt, s) && s->source == src && !src->reading && !src->done && !src->error &&
       src->off >= src->len) {
