@@ -19,6 +19,9 @@ typedef struct edge_env {
   edgefn_error_info err;
 } edge_env;
 
+/* The function's CPU limit in ms for the next eenv_open*(); 0 = the default. */
+static uint32_t eenv_cpu_limit_ms;
+
 /* A site "site.test" whose origin is o; rules send /fn/... to the function `src` (may be
  * NULL: no function). The function sees PUBLIC (a second origin's URL, reached as the
  * public network). */
@@ -67,6 +70,7 @@ static int eenv_open_full(edge_env *e, const char *src, bool with_cache,
     }
     ro.log = h_log;
     ro.log_user_data = &e->log;
+    ro.cpu_limit_ms = eenv_cpu_limit_ms;
     fn.name = "fn";
     fn.script = e->script;
     fn.options = &ro;

@@ -338,7 +338,8 @@ TEST(fetch_without_backend) {
 /* ---- request bodies streamed from a ReadableStream (edgefn_request.body_source) ---- */
 
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/allocator_interface.h>
+/* From ASan's allocator interface (its header is not installed with Debian's gcc). */
+size_t __sanitizer_get_current_allocated_bytes(void);
 /* Live bytes, without ASan's quarantine of freed blocks. */
 static size_t heap_in_use(void) { return __sanitizer_get_current_allocated_bytes(); }
 #else
