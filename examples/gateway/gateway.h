@@ -45,7 +45,9 @@
 #define GW_SHUTDOWN_GRACE_MS 10000u  /* SIGTERM/SIGINT: time left for in-flight responses */
 #define GW_READ_CHUNK (16u * 1024u)  /* bytes asked of one recv() */
 #define GW_INPUT_BUFFER_MAX (64u * 1024u) /* unparsed input held while a response is pending */
-#define GW_OUTPUT_HIGH_WATER (256u * 1024u) /* see resp_on_body: where backpressure plugs in */
+#define GW_OUTPUT_HIGH_WATER (256u * 1024u) /* response bytes queued for a client before the
+                                               producer is paused (resp_on_body) */
+#define GW_OUTPUT_LOW_WATER (64u * 1024u)   /* ... and resumed once the queue drains below */
 #define GW_MAX_SCRIPT_BYTES EDGEFN_MAX_SCRIPT_SIZE
 #define GW_MAX_CONFIG_BYTES (4u * 1024u * 1024u)
 #define GW_MAX_WORKERS 256u
@@ -415,7 +417,15 @@ struct gw_conn {
   int64_t content_length;
   int status;
   size_t body_sent;
+  /* Backpressure: the response's flow handle (NULL when it has none, and after on_end), and
+   * whether the gateway paused it because the client's queue passed the high-water mark. */
+  edgefn_body_flow *flow;
+  bool flow_paused;
 };
+
+/* Resumes a paused response once the client's queue is below the low-water mark (or the
+ * client is gone, so that the body drains to nowhere and the request can end). */
+void gw_conn_flow_check(gw_conn *c);
 
 struct gw_server {
   unsigned id;

@@ -458,6 +458,10 @@ static void resp_on_head(void *user_data, const edgefn_response_head *head) {
   c->content_length = -1;
   c->chunked = false;
   c->body_sent = 0;
+  c->flow = head->struct_size >= offsetof(edgefn_response_head, flow) + sizeof(head->flow)
+                ? head->flow
+                : NULL;
+  c->flow_paused = false;
 
   const char *reason = head->status_text;
   if (!reason || !reason[0] || !valid_field_text(reason, strlen(reason)) || status != head->status)
@@ -507,10 +511,11 @@ static void resp_on_head(void *user_data, const edgefn_response_head *head) {
   gw_conn_ready(c);
 }
 
-/* Backpressure plugs in here: once edgefn_response_handler has flow control, a body chunk
- * that leaves more than GW_OUTPUT_HIGH_WATER bytes queued in c->out should pause the
- * producer, and conn_flush (server.c) should resume it when the buffer drains. Until then
- * a whole Response body arrives in one call and is queued. */
+/* Backpressure: a chunk that leaves more than GW_OUTPUT_HIGH_WATER bytes queued for the
+ * client pauses the producer (a function's stream, or the edge's cache/origin transfer),
+ * and conn_flush (server.c) resumes it below GW_OUTPUT_LOW_WATER, so a slow client holds
+ * about the high-water mark here and slows the origin instead. A body without a flow handle
+ * (bytes delivered whole) is queued as it comes. */
 static void resp_on_body(void *user_data, const uint8_t *data, size_t len) {
   gw_conn *c = user_data;
   if (c->fd < 0 || !c->head_sent || !c->body_allowed || len == 0)
@@ -531,11 +536,24 @@ static void resp_on_body(void *user_data, const uint8_t *data, size_t len) {
   if (c->chunked)
     gw_buf_append(&c->out, "\r\n", 2);
   c->body_sent += len;
+  if (c->flow && !c->flow_paused && gw_buf_pending(&c->out) > GW_OUTPUT_HIGH_WATER) {
+    edgefn_body_flow_pause(c->flow);
+    c->flow_paused = true;
+  }
   gw_conn_ready(c);
+}
+
+void gw_conn_flow_check(gw_conn *c) {
+  if (c->flow_paused && (c->fd < 0 || gw_buf_pending(&c->out) < GW_OUTPUT_LOW_WATER)) {
+    c->flow_paused = false;
+    (void)edgefn_body_flow_resume(c->flow); /* delivery restarts from the loop */
+  }
 }
 
 static void resp_on_end(void *user_data, int result) {
   gw_conn *c = user_data;
+  c->flow = NULL; /* the handle dies with the response */
+  c->flow_paused = false;
   if (c->att) {
     c->att->inflight--;
     c->att = NULL;

@@ -212,6 +212,34 @@ int gw_metrics_render(gw_buf *out) {
     t.evictions += st.evictions;
     t.shed += st.shed;
   }
+  /* Subrequests by function and outcome, for the same configuration (a reload starts them
+   * again from zero, which Prometheus counters allow). */
+  gw_buf_printf(out, "# HELP edgefn_subrequests_total Subrequests (fetch() calls) of functions "
+                     "that ended, by function and outcome: ok (a complete response, any "
+                     "status), failed (network error, timeout, body limit), canceled (aborted "
+                     "or dropped by the function).\n"
+                     "# TYPE edgefn_subrequests_total counter\n");
+  for (size_t f = 0; site && f < site->cfg->nfunctions; f++) {
+    const char *name = site->cfg->functions[f].name;
+    uint64_t ok = 0, failed = 0, canceled = 0;
+    for (size_t w = 0; w < gw_app_nworkers; w++) {
+      edgefn_edge_stats st = EDGEFN_EDGE_STATS_INIT;
+      edgefn_loop *loop = __atomic_load_n(&gw_app_workers[w].loop, __ATOMIC_ACQUIRE);
+      if (!loop || edgefn_edge_stats_get(site->edge, loop, name, &st) != 0)
+        continue;
+      ok += st.subrequests_ok;
+      failed += st.subrequests_failed;
+      canceled += st.subrequests_canceled;
+    }
+    const char *outcomes[] = {"ok", "failed", "canceled"};
+    uint64_t counts[] = {ok, failed, canceled};
+    for (size_t k = 0; k < 3; k++) {
+      gw_buf_printf(out, "edgefn_subrequests_total{function=\"");
+      label(out, name);
+      gw_buf_printf(out, "\",outcome=\"%s\"} %llu\n", outcomes[k],
+                    (unsigned long long)counts[k]);
+    }
+  }
   if (site)
     gw_site_unref(site);
   gw_buf_printf(out,

@@ -289,6 +289,7 @@ void gw_conn_close(gw_conn *c) {
   srv->nopen--;
   gw_buf_free(&c->in);
   gw_buf_free(&c->out);
+  gw_conn_flow_check(c); /* a paused response must still run to its end */
   gw_conn_unref(c);
 }
 
@@ -450,10 +451,13 @@ static int conn_flush(gw_conn *c) {
     }
     if (n < 0 && errno == EINTR)
       continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      gw_conn_flow_check(c);
       return 0;
+    }
     return -1;
   }
+  gw_conn_flow_check(c);
   /* A large response leaves a large buffer behind; a keep-alive connection should not. */
   if (c->out.cap > 64 * 1024)
     gw_buf_free(&c->out);

@@ -20,7 +20,7 @@ extern "C" {
 
 /* ---- Fetch backend: performs outbound HTTP requests. ---- */
 
-#define EDGEFN_FETCH_OPS_VERSION 2
+#define EDGEFN_FETCH_OPS_VERSION 3
 
 typedef struct edgefn_fetch_ops {
   uint32_t version; /* EDGEFN_FETCH_OPS_VERSION the backend was written for */
@@ -43,7 +43,35 @@ typedef struct edgefn_fetch_ops {
    * without this slot (version 1) is never paused: the library then buffers whatever it
    * sends. */
   void (*pause)(void *backend, void *op, int paused);
+  /* Version 3 adds no slot: it says that start() honours edgefn_request.body_source (see
+   * below). The library hands a streamed body only to backends of version 3 or later;
+   * for older ones it reads the body whole first. */
 } edgefn_fetch_ops;
+
+/* ---- Streamed request bodies (edgefn_request.body_source) ----
+ *
+ * The source stays valid from start() until the backend has called on_end for the request
+ * or cancel() has returned for it; the backend reads it only on the loop thread, and must
+ * not use it afterwards. The length is not known in advance (HTTP/1.1: send it chunked). */
+
+/* Copies up to `cap` bytes of the body into `buf` and sets *len. Returns
+ *   0 with *len > 0: bytes were copied;
+ *   0 with *len == 0: the body is complete;
+ *   EDGEFN_EAGAIN: nothing is available yet; the source calls the function given to
+ *     edgefn_body_source_on_ready() when there is (data, the end or an error);
+ *   another negative code: the body failed (its stream errored); the backend aborts the
+ *     request and reports the failure through on_end.
+ * Never runs script code and never calls back into the backend. Errors also:
+ * EDGEFN_EINVAL for a NULL argument. Loop thread. */
+EDGEFN_API int edgefn_body_source_read(edgefn_body_source *src, uint8_t *buf, size_t cap,
+                                       size_t *len);
+
+/* Sets the function the source calls, once, from the loop (never from inside a call into
+ * the source), after edgefn_body_source_read() returned EDGEFN_EAGAIN and data, the end or
+ * an error became available. NULL unregisters it (a backend does so before it lets go of
+ * the source). Loop thread. */
+EDGEFN_API void edgefn_body_source_on_ready(edgefn_body_source *src, void (*ready)(void *data),
+                                            void *data);
 
 /* ---- Cache backend: stores opaque entries the HTTP cache serialises. ---- */
 

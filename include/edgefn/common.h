@@ -64,7 +64,8 @@ EDGEFN_API int edgefn_version_check(int major, int minor);
   X(BUSY, -15, "handle still has work in flight")                                 \
   X(NETWORK, -16, "network error")                                                 \
   X(BODY_LIMIT, -17, "body size limit exceeded")                                   \
-  X(SUBREQUEST_LIMIT, -18, "subrequest limit exceeded")
+  X(SUBREQUEST_LIMIT, -18, "subrequest limit exceeded")                           \
+  X(AGAIN, -19, "no data available yet")
 
 typedef enum edgefn_errno {
   EDGEFN_OK = 0,
@@ -147,6 +148,10 @@ typedef struct edgefn_geo {
 
 /* A request handed to the library. Everything it points to is read (and copied where kept)
  * during the call that takes it; the caller may free it as soon as that call returns. */
+/* A request body produced while the request is being sent (opaque); see
+ * edgefn_body_source_read() in <edgefn/backend.h>. */
+typedef struct edgefn_body_source edgefn_body_source;
+
 typedef struct edgefn_request {
   uint32_t struct_size;
   const char *method; /* e.g. "GET"; NULL means "GET" */
@@ -162,9 +167,15 @@ typedef struct edgefn_request {
   const edgefn_geo *geo;  /* the client's location, or NULL */
   const char *request_id; /* NUL-terminated id for request.eo.uuid; NULL: the library makes a
                              random UUID when a script asks for it */
+  /* Added in 0.1 after request_id; read only when struct_size covers it. A body that is
+   * streamed instead of given whole (body and body_len are then unused): a fetch backend
+   * of EDGEFN_FETCH_OPS_VERSION 3 or later pulls it with edgefn_body_source_read() while
+   * it sends the request. The library sets it for a script's fetch() whose body is a
+   * ReadableStream; edgefn_runtime_dispatch() and edgefn_edge_handle() ignore it. */
+  edgefn_body_source *body_source;
 } edgefn_request;
 #define EDGEFN_REQUEST_INIT \
-  {sizeof(edgefn_request), NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, NULL}
+  {sizeof(edgefn_request), NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL}
 
 /* Flow control of one streamed response body (opaque); see edgefn_body_flow_pause() in
  * <edgefn/runtime.h>. */
@@ -182,8 +193,10 @@ typedef struct edgefn_response_head {
   /* Added in 0.1 after content_length (read it only when struct_size covers it): for a
    * body a runtime streams from a script's ReadableStream, the handle through which the
    * host pauses and resumes delivery (edgefn_body_flow_pause/_resume). It stays valid
-   * from on_head until on_end has been called for the response. NULL for bodies that are
-   * delivered whole and for producers without flow control. */
+   * from on_head until on_end has been called for the response. edgefn_edge also sets it
+   * for a body it forwards from a fetch backend that can pause (the default path to the
+   * cache and origin). NULL for bodies that are delivered whole and for producers without
+   * flow control. */
   edgefn_body_flow *flow;
 } edgefn_response_head;
 

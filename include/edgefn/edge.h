@@ -148,8 +148,15 @@ typedef struct edgefn_edge_stats {
   uint64_t retired;       /* runtimes of replaced versions freed */
   uint64_t shed;          /* requests answered 503 because the function was at its
                              concurrency limit with a full queue */
+  /* Added in 0.1 after shed; filled only when struct_size covers them. Subrequests
+   * (fetch() calls the edge routed) that ended: */
+  uint64_t subrequests_ok;       /* with a complete response (any status) */
+  uint64_t subrequests_failed;   /* with a transport failure (network error, timeout, body
+                                    limit, backend refused to start) */
+  uint64_t subrequests_canceled; /* dropped by the runtime (abort, the request ended, ...) */
 } edgefn_edge_stats;
-#define EDGEFN_EDGE_STATS_INIT {sizeof(edgefn_edge_stats), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+#define EDGEFN_EDGE_STATS_INIT \
+  {sizeof(edgefn_edge_stats), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
 /* Fills *stats for `loop` (fields beyond stats->struct_size are left alone). With `name`
  * non-NULL the figures are those of that function alone (memory_budget is still the

@@ -38,6 +38,7 @@ struct op {
   cache__hlist req;
   uint8_t *body;
   size_t body_len;
+  edgefn_body_source *source; /* a streamed body, passed upstream (never stored) */
   bool is_get, is_head, unsafe;
   cache__cc req_cc;
   bool req_auth;
@@ -613,6 +614,7 @@ static void go_upstream(op *o, up_mode mode) {
   req.header_count = hdrs.n;
   req.body = o->body;
   req.body_len = o->body_len;
+  req.body_source = o->source;
   edgefn_response_handler h = {sizeof(h), up_head, up_body, up_end};
   o->request_time_ms = cache__now_ms(f->cache);
   o->up_active = true;
@@ -755,12 +757,17 @@ static int fetcher_start(void *backend, edgefn_loop *loop, const edgefn_request 
   fetcher *f = backend;
   if (!f || !req || !handler || !handler->on_end || loop != f->loop || !req->url)
     return EDGEFN_EINVAL;
+  edgefn_body_source *source =
+      EDGEFN_HAS_FIELD(req, edgefn_request, body_source) ? req->body_source : NULL;
+  if (source && f->up->version < 3)
+    return EDGEFN_ENOTSUP; /* the upstream backend would send the body empty */
   op *o = op_new(f);
   if (!o)
     return EDGEFN_ENOMEM;
   o->has_client = true;
   o->h = *handler;
   o->hd = handler_data;
+  o->source = source;
   const char *m = req->method ? req->method : "GET";
   size_t ml = req->method ? req->method_len : 3;
   o->method = edgefn__strndup(m, ml);
@@ -852,8 +859,23 @@ void edgefn_cache_fetcher_free(void *backend) {
 
 static void fetcher_release(void *backend) { edgefn_cache_fetcher_free(backend); }
 
-static const edgefn_fetch_ops cache_fetch_ops = {1 /* no pause yet */, fetcher_start,
-                                                 fetcher_cancel, fetcher_release, NULL};
+/* A client's pause reaches its upstream transfer: each client has a transfer of its own (no
+ * request collapsing), so a slow client slows only its origin read, and a fill being stored
+ * goes on at the client's pace and is stored when the body is complete (docs/javascript.md, "Through the edge pipeline").
+ * An answer from the cache is one chunk, delivered before a pause could matter. */
+static void fetcher_pause(void *backend, void *opp, int paused) {
+  fetcher *f = backend;
+  for (op *o = f->ops; o; o = o->next) {
+    if (o != opp)
+      continue;
+    if (o->up_active && f->up->version >= 2 && f->up->pause)
+      f->up->pause(f->up_backend, o->up_op, paused);
+    return;
+  }
+}
+
+static const edgefn_fetch_ops cache_fetch_ops = {EDGEFN_FETCH_OPS_VERSION, fetcher_start,
+                                                 fetcher_cancel, fetcher_release, fetcher_pause};
 
 const edgefn_fetch_ops *edgefn_cache_fetch_ops(void) { return &cache_fetch_ops; }
 

@@ -59,4 +59,14 @@ EDGEFN_INTERNAL char *edgefn__strndup(const char *s, size_t len);
  * (mbedTLS CTR_DRBG seeded from the OS). Returns 0 or EDGEFN_ESYSTEM. */
 EDGEFN_INTERNAL int edgefn__random_bytes(void *buf, size_t len);
 
+/* The flow-control handle of a streamed response body (edgefn_response_head.flow). Every
+ * part that streams a body to a host embeds one: the runtime for a script's stream, the
+ * edge for a body it forwards from a fetch backend. edgefn_body_flow_pause/_resume
+ * (core/flow.c) set `paused` and then call `set`, which returns 0 or a negative code. */
+struct edgefn_body_flow {
+  int (*set)(edgefn_body_flow *flow, bool paused);
+  void *owner;
+  bool paused;
+};
+
 #endif

@@ -6,6 +6,7 @@
 #include "compiler/compiler.h"
 #include "core/core.h"
 #include "edge/manager.h"
+#include "loop/loop.h"
 
 #include <edgefn/edge.h>
 #include <edgefn/fetch.h>
@@ -76,6 +77,18 @@ struct edge_request {
   edge_job job;
   void *fn_block;
   edgefn_request as_sent;
+  /* A subrequest: the function it is counted for (NULL mgr: not a subrequest). */
+  edge_mgr *sub_mgr;
+  size_t sub_fn;
+  /* Flow control of a forwarded body whose backend can pause (version 2): the caller's
+   * head->flow. The backend may still send a chunk after a pause; it waits in `held` (and
+   * an end behind it in end_held) until the caller resumes. */
+  edgefn_body_flow flow;
+  edgefn__defer resume;
+  uint8_t *held;
+  size_t held_len, held_cap;
+  bool end_held;
+  int end_result;
 };
 
 /* ---- helpers ---- */
@@ -252,6 +265,8 @@ static edge_request *request_new(edge_loop *el, const edgefn_response_handler *h
 }
 
 static void request_free(edge_request *r) {
+  edgefn__defer_cancel(r->el->loop, &r->resume);
+  free(r->held);
   request_unlink(r);
   free(r->block);
   free(r->fn_block);
@@ -315,21 +330,105 @@ static int keep_function_view(edge_request *r, const edgefn_request *src) {
 
 /* ---- forwarding to a backend (cache/origin or the public network) ---- */
 
+static bool backend_pausable(const edge_request *r) {
+  return r->forwarding && r->ops->version >= 2 && r->ops->pause;
+}
+
+/* edgefn_body_flow_pause/_resume on a forwarded body: a pause reaches the backend at once,
+ * a resume from the loop (so that held chunks are not delivered inside the host's call). */
+static int forwarded_flow_set(edgefn_body_flow *flow, bool paused) {
+  edge_request *r = flow->owner;
+  if (!paused) {
+    edgefn__defer_queue(r->el->loop, &r->resume);
+    return 0;
+  }
+  edgefn__defer_cancel(r->el->loop, &r->resume);
+  if (backend_pausable(r))
+    r->ops->pause(r->backend, r->op, 1);
+  return 0;
+}
+
+static void fwd_on_end(void *ud, int result);
+
+/* A backend's head as this build lays it out (a host's backend may predate `flow`). */
+static edgefn_response_head head_copy(const edgefn_response_head *head) {
+  edgefn_response_head h = {sizeof(h), 0, "", NULL, 0, -1, NULL};
+  memcpy(&h, head, head->struct_size < sizeof(h) ? head->struct_size : sizeof(h));
+  h.struct_size = sizeof(h);
+  return h;
+}
+
+static void resume_deferred(edgefn__defer *d) {
+  edge_request *r = d->data;
+  if (r->flow.paused)
+    return;
+  if (r->held_len) {
+    size_t n = r->held_len;
+    r->held_len = 0; /* nothing can add to it during the call: the backend is not running */
+    if (r->handler.on_body)
+      r->handler.on_body(r->user_data, r->held, n);
+  }
+  if (r->end_held) {
+    fwd_on_end(r, r->end_result);
+    return;
+  }
+  if (!r->flow.paused && backend_pausable(r))
+    r->ops->pause(r->backend, r->op, 0);
+}
+
 static void fwd_on_head(void *ud, const edgefn_response_head *head) {
   edge_request *r = ud;
   r->head_sent = true;
+  /* Give the caller a flow handle for a body the backend streams and can pause; a
+   * function's head already carries the runtime's. */
+  edgefn_response_head h = head_copy(head);
+  if (!h.flow && backend_pausable(r)) {
+    r->flow = (edgefn_body_flow){forwarded_flow_set, r, false};
+    edgefn__defer_init(&r->resume, resume_deferred, r);
+    h.flow = &r->flow;
+  }
   if (r->handler.on_head)
-    r->handler.on_head(r->user_data, head);
+    r->handler.on_head(r->user_data, &h);
+}
+
+static bool hold(edge_request *r, const uint8_t *data, size_t len) {
+  if (r->held_len + len > r->held_cap) {
+    size_t cap = r->held_cap ? r->held_cap * 2 : len;
+    while (cap < r->held_len + len)
+      cap *= 2;
+    uint8_t *p = realloc(r->held, cap);
+    if (!p)
+      return false;
+    r->held = p;
+    r->held_cap = cap;
+  }
+  memcpy(r->held + r->held_len, data, len);
+  r->held_len += len;
+  return true;
 }
 
 static void fwd_on_body(void *ud, const uint8_t *data, size_t len) {
   edge_request *r = ud;
+  /* Behind a pause, or behind chunks still held: keep the order. Out of memory: deliver it
+   * anyway, the host buffers it. */
+  if (r->flow.set && (r->flow.paused || r->held_len) && hold(r, data, len))
+    return;
   if (r->handler.on_body)
     r->handler.on_body(r->user_data, data, len);
 }
 
 static void fwd_on_end(void *ud, int result) {
   edge_request *r = ud;
+  if (r->held_len && !r->end_held) {
+    /* The backend is done; what it sent waits for the resume (already queued unless the
+     * caller is still paused). */
+    r->forwarding = false;
+    r->end_held = true;
+    r->end_result = result;
+    return;
+  }
+  if (r->sub_mgr)
+    edge__mgr_subrequest_done(r->sub_mgr, r->sub_fn, result == 0 ? EDGE_SUB_OK : EDGE_SUB_FAILED);
   edgefn_response_handler h = r->handler;
   void *hd = r->user_data;
   request_free(r);
@@ -415,12 +514,15 @@ static void default_path(edge_request *r) {
 
 static int router_start(void *backend, edgefn_loop *loop, const edgefn_request *req,
                         const edgefn_response_handler *handler, void *handler_data, void **op) {
-  edge_loop *el = backend;
+  const edge_router_ref *ref = backend;
+  edge_loop *el = ref->router;
   if (loop != el->loop || !req || !req->url)
     return EDGEFN_EINVAL;
   edge_request *r = request_new(el, handler, handler_data);
   if (!r)
     return EDGEFN_ENOMEM;
+  r->sub_mgr = ref->mgr;
+  r->sub_fn = ref->fn;
   size_t oi = 0;
   const edge_origin *origin = find_origin(el->edge, req->url, req->url_len, &oi);
   int rc = copy_request(r, req, origin);
@@ -428,30 +530,53 @@ static int router_start(void *backend, edgefn_loop *loop, const edgefn_request *
     request_free(r);
     return rc;
   }
+  /* A streamed body is not copied: the backend pulls it from the runtime's source. */
+  if (EDGEFN_HAS_FIELD(req, edgefn_request, body_source))
+    r->req.body_source = req->body_source;
   const edgefn_fetch_ops *ops;
   void *target;
   choose_backend(el, origin, oi, &ops, &target);
+  edge_mgr *m = r->sub_mgr;
+  size_t fn = r->sub_fn;
   rc = forward(r, ops, target);
   if (rc == 0 && op)
     *op = r;
+  if (rc != 0)
+    edge__mgr_subrequest_done(m, fn, EDGE_SUB_FAILED);
   return rc;
 }
 
 static void router_cancel(void *backend, void *op) {
-  edge_loop *el = backend;
+  const edge_router_ref *ref = backend;
+  edge_loop *el = ref->router;
   for (edge_request *r = el->requests; r; r = r->next)
     if (r == op) {
       if (r->forwarding && r->ops->cancel)
         r->ops->cancel(r->backend, r->op);
+      edge__mgr_subrequest_done(r->sub_mgr, r->sub_fn, EDGE_SUB_CANCELED);
       request_free(r);
+      return;
+    }
+}
+
+/* The runtime's buffer for a subrequest's body is full (or has room again): pass it on to
+ * the cache fetcher or curl, so that a slow reader slows the origin read. (The router is
+ * version 3: curl and the cache fetcher behind it both take a streamed request body.) */
+static void router_pause(void *backend, void *op, int paused) {
+  const edge_router_ref *ref = backend;
+  edge_loop *el = ref->router;
+  for (edge_request *r = el->requests; r; r = r->next)
+    if (r == op) {
+      if (backend_pausable(r))
+        r->ops->pause(r->backend, r->op, paused);
       return;
     }
 }
 
 static void router_release(void *backend) { (void)backend; }
 
-static const edgefn_fetch_ops router_ops = {1 /* no pause yet */, router_start,
-                                            router_cancel, router_release, NULL};
+static const edgefn_fetch_ops router_ops = {EDGEFN_FETCH_OPS_VERSION, router_start,
+                                            router_cancel, router_release, router_pause};
 
 /* ---- a function's response, or its decline ---- */
 

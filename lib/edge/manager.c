@@ -27,7 +27,7 @@
 typedef struct mgr_counters {
   atomic_size_t runtimes, bytes, in_flight, queued;
   atomic_uint_least64_t requests, cold_starts, cold_start_ns, start_failures, evictions, retired,
-      shed;
+      shed, sub_ok, sub_failed, sub_canceled;
 } mgr_counters;
 
 struct mgr_rt {
@@ -39,6 +39,7 @@ struct mgr_rt {
   size_t in_flight;
   size_t bytes; /* heap bytes when last measured */
   bool retired;
+  edge_router_ref ref; /* the runtime's fetch backend */
 };
 
 typedef struct mgr_fn {
@@ -187,7 +188,8 @@ static int rt_create(edge_mgr *m, size_t index, mgr_rt **out) {
     return EDGEFN_ENOMEM;
   edgefn_runtime_options o = fn->options;
   o.fetch_ops = m->cfg.fetch_ops;
-  o.fetch_backend = m->cfg.fetch_backend;
+  r->ref = (edge_router_ref){m->cfg.fetch_backend, m, index};
+  o.fetch_backend = &r->ref;
   o.cache = m->cfg.cache;
   edgefn_error_info err = EDGEFN_ERROR_INFO_INIT;
   uint64_t t0 = edgefn__now_ns();
@@ -468,6 +470,16 @@ void edge__mgr_release(edge_mgr *m, edge_job *job) {
 
 uint32_t edge__mgr_retry_after(const edge_mgr *m) { return m->cfg.settings.retry_after_s; }
 
+void edge__mgr_subrequest_done(edge_mgr *m, size_t fn, edge_sub_outcome how) {
+  mgr_fn *st = &m->fns[fn];
+  if (how == EDGE_SUB_OK)
+    C_BOTH(m, st, sub_ok, 1);
+  else if (how == EDGE_SUB_FAILED)
+    C_BOTH(m, st, sub_failed, 1);
+  else
+    C_BOTH(m, st, sub_canceled, 1);
+}
+
 int edge__mgr_prewarm(edge_mgr *m, size_t fn) {
   if (m->fns[fn].rts)
     return 0;
@@ -491,6 +503,9 @@ void edge__mgr_stats(const edge_mgr *m, size_t fn, edgefn_edge_stats *out) {
   s.evictions = LOAD(evictions);
   s.retired = LOAD(retired);
   s.shed = LOAD(shed);
+  s.subrequests_ok = LOAD(sub_ok);
+  s.subrequests_failed = LOAD(sub_failed);
+  s.subrequests_canceled = LOAD(sub_canceled);
 #undef LOAD
   size_t n = out->struct_size < sizeof(s) ? out->struct_size : sizeof(s);
   uint32_t size = out->struct_size;

@@ -86,12 +86,24 @@ typedef struct edge_job_ops {
   void (*fail)(void *owner, edge_job *job, int code);
 } edge_job_ops;
 
+/* The fetch backend a runtime is given: the loop's router, and which function's runtime
+ * sends through it (so that subrequests are counted by function). Lives in the manager's
+ * record of the runtime, which outlives every subrequest of that runtime. */
+typedef struct edge_router_ref {
+  void *router; /* edge_mgr_config.fetch_backend */
+  edge_mgr *mgr;
+  size_t fn;
+} edge_router_ref;
+
+/* How a subrequest ended, for edge__mgr_subrequest_done. */
+typedef enum { EDGE_SUB_OK, EDGE_SUB_FAILED, EDGE_SUB_CANCELED } edge_sub_outcome;
+
 typedef struct edge_mgr_config {
   edgefn_edge *edge;
   edgefn_loop *loop;
   edge_settings settings;
   const edgefn_fetch_ops *fetch_ops; /* the runtimes' fetch backend (the edge's router) */
-  void *fetch_backend;
+  void *fetch_backend;               /* a runtime is handed an edge_router_ref to it */
   edgefn_cache *cache;
   edgefn_log_fn log;
   void *log_data;
@@ -119,6 +131,9 @@ EDGEFN_INTERNAL bool edge__mgr_shed(edge_mgr *m, size_t fn);
 /* The job's request ended (its response is done, or its dispatch failed). */
 EDGEFN_INTERNAL void edge__mgr_release(edge_mgr *m, edge_job *job);
 EDGEFN_INTERNAL uint32_t edge__mgr_retry_after(const edge_mgr *m);
+
+/* Counts a subrequest of function `fn` that ended (edgefn_edge_stats.subrequests_*). */
+EDGEFN_INTERNAL void edge__mgr_subrequest_done(edge_mgr *m, size_t fn, edge_sub_outcome how);
 
 /* Creates a runtime for `fn` if it has none (pre-warming). */
 EDGEFN_INTERNAL int edge__mgr_prewarm(edge_mgr *m, size_t fn);

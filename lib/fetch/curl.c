@@ -1,7 +1,10 @@
 /* The libcurl fetch backend: one curl multi handle per loop, its sockets registered as loop
  * watches and its timeout as a loop timer (curl_multi_socket_action), so transfers make
  * progress whenever the host runs the loop. Responses stream to the caller's handler: the
- * head once the final header block has arrived, then each chunk as curl delivers it. */
+ * head once the final header block has arrived, then each chunk as curl delivers it. A
+ * streamed request body (edgefn_request.body_source) is pulled by curl's read callback as
+ * the socket takes it and sent chunked; when the source has nothing yet the upload pauses
+ * (CURL_READFUNC_PAUSE) until the source says it has. */
 #include "loop/loop.h"
 
 #include <arpa/inet.h>
@@ -44,6 +47,9 @@ struct transfer {
   bool pause_wanted; /* the library asked for a pause (edgefn_fetch_ops.pause) */
   bool paused;       /* on_data returned CURL_WRITEFUNC_PAUSE: curl holds the data */
   edgefn__timer kick; /* after an unpause: make curl read the socket again */
+  edgefn_body_source *source; /* the streamed request body, or NULL */
+  bool send_paused;           /* on_read returned CURL_READFUNC_PAUSE */
+  bool source_failed;         /* the source reported an error: the transfer was aborted */
   size_t body_bytes;
   /* Headers of the current response block: names and values packed in `hbuf`. */
   char *hbuf;
@@ -271,10 +277,44 @@ static size_t on_data(char *data, size_t size, size_t n, void *ud) {
   return len;
 }
 
+/* The pause state curl should have: receiving while the library holds the body back,
+ * sending while the request body source has nothing. */
+static int pause_bits(const transfer *t) {
+  return (t->paused ? CURLPAUSE_RECV : 0) | (t->send_paused ? CURLPAUSE_SEND : 0);
+}
+
+/* The source has data, its end or an error again: let curl call on_read. */
+static void on_source_ready(void *ud) {
+  transfer *t = ud;
+  if (!t->send_paused)
+    return;
+  t->send_paused = false;
+  curl_easy_pause(t->easy, pause_bits(t));
+  (void)edgefn__timer_start(t->be->loop, &t->kick, 0);
+}
+
+static size_t on_read(char *buf, size_t size, size_t n, void *ud) {
+  transfer *t = ud;
+  size_t len = 0;
+  int rc = edgefn_body_source_read(t->source, (uint8_t *)buf, size * n, &len);
+  if (rc == 0)
+    return len; /* 0: the body is complete */
+  if (rc == EDGEFN_EAGAIN) {
+    t->send_paused = true;
+    edgefn_body_source_on_ready(t->source, on_source_ready, t);
+    return CURL_READFUNC_PAUSE;
+  }
+  t->source_failed = true;
+  snprintf(t->error, sizeof(t->error), "the request body stream failed");
+  return CURL_READFUNC_ABORT;
+}
+
 /* ---- transfers ---- */
 
 static void transfer_free(transfer *t) {
   curl_backend *be = t->be;
+  if (t->source)
+    edgefn_body_source_on_ready(t->source, NULL, NULL);
   edgefn__timer_stop(be->loop, &t->kick);
   if (t->prev)
     t->prev->next = t->next;
@@ -296,7 +336,9 @@ static void transfer_done(transfer *t, CURLcode rc) {
   if (rc == CURLE_OK) {
     send_head(t);
   } else {
-    result = t->too_large ? EDGEFN_EBODY_LIMIT : EDGEFN_ENETWORK;
+    result = t->too_large       ? EDGEFN_EBODY_LIMIT
+             : t->source_failed ? EDGEFN_EABORTED
+                                : EDGEFN_ENETWORK;
   }
   edgefn_response_handler h = t->handler;
   void *hd = t->handler_data;
@@ -418,6 +460,8 @@ static int curl_start(void *backend, edgefn_loop *loop, const edgefn_request *re
   edgefn__timer_init(&t->kick, on_kick, t);
   t->handler = *handler;
   t->handler_data = handler_data;
+  if (EDGEFN_HAS_FIELD(req, edgefn_request, body_source))
+    t->source = req->body_source;
   t->easy = curl_easy_init();
   char *url = edgefn__strndup(req->url, req->url_len);
   char *method = edgefn__strndup(req->method ? req->method : "GET",
@@ -428,6 +472,10 @@ static int curl_start(void *backend, edgefn_loop *loop, const edgefn_request *re
       rc = header_line(t, &req->headers[i]);
   /* curl adds Accept and Expect headers of its own unless told not to. */
   if (rc == 0 && !(t->req_headers = curl_slist_append(t->req_headers, "Expect:")))
+    rc = EDGEFN_ENOMEM;
+  /* A streamed body has no length up front: HTTP/1.1 chunked coding. */
+  if (rc == 0 && t->source &&
+      !(t->req_headers = curl_slist_append(t->req_headers, "Transfer-Encoding: chunked")))
     rc = EDGEFN_ENOMEM;
   if (rc == 0 && req->body_len) {
     t->req_body = malloc(req->body_len);
@@ -460,7 +508,13 @@ static int curl_start(void *backend, edgefn_loop *loop, const edgefn_request *re
       curl_easy_setopt(e, CURLOPT_CAINFO, be->ca_file);
     if (be->connect_to)
       curl_easy_setopt(e, CURLOPT_CONNECT_TO, be->connect_to);
-    if (strcmp(method, "HEAD") == 0) {
+    if (t->source) {
+      curl_easy_setopt(e, CURLOPT_POST, 1L);
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+      curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+      curl_easy_setopt(e, CURLOPT_READDATA, t);
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1);
+    } else if (strcmp(method, "HEAD") == 0) {
       curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
     } else if (strcmp(method, "GET") != 0 || req->body_len) {
       curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
@@ -502,7 +556,8 @@ static void curl_cancel(void *backend, void *op) {
 
 /* libcurl 7.88 delivers what it held at CURLPAUSE_CONT but, with the socket interface,
  * does not always go back to reading the socket (whose buffer is full by then, so no new
- * readiness event comes): tell it the socket is readable. */
+ * readiness event comes): tell it the socket is readable (and writable, for an upload that
+ * was waiting for its source). */
 static void on_kick(edgefn__timer *timer) {
   transfer *t = timer->data;
   curl_backend *be = t->be;
@@ -510,7 +565,7 @@ static void on_kick(edgefn__timer *timer) {
   int running;
   if (curl_easy_getinfo(t->easy, CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK &&
       fd != CURL_SOCKET_BAD)
-    curl_multi_socket_action(be->multi, fd, CURL_CSELECT_IN, &running);
+    curl_multi_socket_action(be->multi, fd, CURL_CSELECT_IN | CURL_CSELECT_OUT, &running);
   else
     curl_multi_socket_action(be->multi, CURL_SOCKET_TIMEOUT, 0, &running);
   check_done(be);
@@ -523,7 +578,7 @@ static void curl_pause(void *backend, void *op, int paused) {
       t->pause_wanted = paused != 0;
       if (!paused && t->paused) {
         t->paused = false;
-        curl_easy_pause(t->easy, CURLPAUSE_CONT);
+        curl_easy_pause(t->easy, pause_bits(t));
         (void)edgefn__timer_start(be->loop, &t->kick, 0);
       }
       return;

@@ -28,12 +28,6 @@ typedef enum outcome {
   OUTCOME_PASS      /* the function declined: the host takes the default path */
 } outcome;
 
-/* A streamed body's flow control, inside its exchange (head->flow points here). */
-struct edgefn_body_flow {
-  struct edgefn__exchange *ex;
-  bool paused;
-};
-
 typedef struct edgefn__exchange {
   struct edgefn__exchange *next, *prev;
   edgefn_runtime *rt;
@@ -965,16 +959,12 @@ static void stream_resume_fired(edgefn__timer *t) {
   deliver_ready(rt);
 }
 
-void edgefn_body_flow_pause(edgefn_body_flow *flow) {
-  if (flow)
-    flow->paused = true;
-}
-
-int edgefn_body_flow_resume(edgefn_body_flow *flow) {
-  if (!flow)
-    return EDGEFN_EINVAL;
-  exchange *ex = flow->ex;
-  flow->paused = false;
+/* The exchange's edgefn_body_flow: a pause needs nothing beyond the flag (stream_step
+ * stops reading); a resume restarts reading from the loop. */
+static int exchange_flow_set(edgefn_body_flow *flow, bool paused) {
+  exchange *ex = flow->owner;
+  if (paused)
+    return 0;
   /* From inside on_body nothing more is needed: stream_step reads on when it returns. */
   if (ex->streaming && !ex->in_body && !ex->reading && !ex->chunk_ready && !ex->stream_ended)
     return edgefn__timer_start(ex->rt->loop, &ex->resume, 0);
@@ -1239,7 +1229,8 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
   ex->user_data = user_data;
   edgefn__timer_init(&ex->wall, wall_timeout, ex);
   edgefn__timer_init(&ex->resume, stream_resume_fired, ex);
-  ex->flow.ex = ex;
+  ex->flow.owner = ex;
+  ex->flow.set = exchange_flow_set;
   if (slot_alloc(rt, &ex->slot) != 0) {
     free(ex);
     return EDGEFN_ENOMEM;

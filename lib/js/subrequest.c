@@ -10,6 +10,12 @@
  * bytes) the backend is paused (edgefn_fetch_ops.pause, version 2) until the script reads,
  * so `return fetch(url)` or a pipeThrough of an origin body never holds it whole.
  *
+ * A request body given as a ReadableStream streams too, with a backend of version 3: the
+ * request carries an edgefn_body_source that the backend pulls as it sends; each pull that
+ * finds no chunk waiting reads the stream once (from the loop) and tells the backend when
+ * the chunk is there. The source holds at most one chunk, so an upload of any size costs
+ * about one chunk plus what the stream itself queues.
+ *
  * Backend callbacks never run script code directly: they record what arrived and queue a
  * deferred callback, which enters JavaScript through the runtime like a timer does. That
  * keeps backends that answer synchronously from re-entering the interpreter. */
@@ -48,6 +54,23 @@ struct edgefn__subrequest {
   bool paused;           /* the backend was asked to pause */
   edgefn__defer flush;   /* moves collected chunks (and the end) into the stream */
   edgefn__defer unpause;
+  edgefn_body_source *source; /* the streamed request body (stash entry's "reader") */
+};
+
+/* A streamed request body as the backend sees it: one chunk read from the stream, handed
+ * out piece by piece. */
+struct edgefn_body_source {
+  edgefn__subrequest *s;
+  uint8_t *chunk;
+  size_t len, off;
+  bool reading;     /* a read() of the stream is outstanding */
+  bool done;        /* the stream closed */
+  int error;        /* the stream failed (EDGEFN_EABORTED), or 0 */
+  bool want_ready;  /* the backend was told EDGEFN_EAGAIN and waits for `ready` */
+  void (*ready)(void *data);
+  void *ready_data;
+  edgefn__defer pull;   /* reads the stream from the loop */
+  edgefn__defer notify; /* calls `ready` from the loop */
 };
 
 static void stash_key(char *buf, size_t size, uint32_t id) { snprintf(buf, size, "f%u", id); }
@@ -72,10 +95,21 @@ static duk_ret_t stash_delete_safe(duk_context *ctx, void *udata) {
   return 0;
 }
 
+static void source_free(edgefn_runtime *rt, edgefn_body_source *src) {
+  if (!src)
+    return;
+  edgefn__defer_cancel(rt->loop, &src->pull);
+  edgefn__defer_cancel(rt->loop, &src->notify);
+  free(src->chunk);
+  free(src);
+}
+
 static void subrequest_free(edgefn__subrequest *s) {
   edgefn_runtime *rt = s->rt;
   if (s->in_flight && rt->fetch_ops->cancel)
     rt->fetch_ops->cancel(rt->fetch_backend, s->op);
+  source_free(rt, s->source); /* after the cancel: the backend lets go of it first */
+  s->source = NULL;
   edgefn__defer_cancel(rt->loop, &s->settle);
   edgefn__defer_cancel(rt->loop, &s->flush);
   edgefn__defer_cancel(rt->loop, &s->unpause);
@@ -191,6 +225,7 @@ static int start_transfer(edgefn__subrequest *s, const edgefn__request_parts *p)
   req.header_count = p->header_count;
   req.body = p->body_len ? p->body : NULL;
   req.body_len = p->body_len;
+  req.body_source = s->redirects == 0 ? s->source : NULL; /* redirects never resend it */
   static const edgefn_response_handler handler = {sizeof(edgefn_response_handler), on_head,
                                                    on_body, on_end};
   reset_response(s);
@@ -243,7 +278,9 @@ static duk_ret_t settle_safe(duk_context *ctx, void *udata) {
   if (s->result != 0 || s->oom) {
     char msg[160];
     snprintf(msg, sizeof(msg), "fetch failed: %s",
-             s->oom ? "out of memory" : edgefn_strerror(s->result));
+             s->oom                         ? "out of memory"
+             : s->source && s->source->error ? "the request body stream failed"
+                                             : edgefn_strerror(s->result));
     reject_with(ctx, msg);
     return 0;
   }
@@ -279,6 +316,12 @@ static duk_ret_t settle_safe(duk_context *ctx, void *udata) {
     bool to_get = ((s->status == 301 || s->status == 302) && strcmp(method, "POST") == 0) ||
                   (s->status == 303 && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0);
     duk_pop(ctx);
+    if (s->source && !to_get) {
+      /* Fetch (4.4 HTTP-redirect fetch): a body read from a stream cannot be sent again. */
+      duk_pop_2(ctx);
+      reject_with(ctx, "fetch failed: a redirect would resend a streamed request body");
+      return 0;
+    }
     duk_get_global_literal(ctx, "Request");
     duk_dup(ctx, -2);
     duk_push_object(ctx); /* init: based on the current request */
@@ -494,6 +537,139 @@ static duk_ret_t on_abort(duk_context *ctx) {
   return 0;
 }
 
+/* ---- the streamed request body ---- */
+
+static void source_notify(edgefn_body_source *src) {
+  if (src->want_ready)
+    edgefn__defer_queue(src->s->rt->loop, &src->notify);
+}
+
+static void notify_deferred(edgefn__defer *d) {
+  edgefn_body_source *src = d->data;
+  if (!src->want_ready || !src->ready)
+    return;
+  src->want_ready = false;
+  src->ready(src->ready_data);
+}
+
+static edgefn_body_source *source_of_fn(duk_context *ctx) {
+  edgefn__subrequest *s = subrequest_of_fn(ctx);
+  return s ? s->source : NULL;
+}
+
+static duk_ret_t source_on_chunk(duk_context *ctx) { /* ({value, done}) */
+  edgefn_body_source *src = source_of_fn(ctx);
+  if (!src)
+    return 0;
+  src->reading = false;
+  duk_get_prop_literal(ctx, 0, "done");
+  bool done = duk_to_boolean(ctx, -1);
+  duk_get_prop_literal(ctx, 0, "value");
+  if (done) {
+    src->done = true;
+  } else if (!edgefn__is_uint8array(ctx, -1)) {
+    src->error = EDGEFN_EABORTED; /* Fetch: a chunk that is not a Uint8Array fails it */
+  } else {
+    duk_size_t n = 0;
+    const uint8_t *p = duk_get_buffer_data(ctx, -1, &n);
+    if (n == 0) { /* nothing to send: read on */
+      edgefn__defer_queue(src->s->rt->loop, &src->pull);
+      return 0;
+    }
+    uint8_t *c = malloc(n);
+    if (!c) {
+      src->error = EDGEFN_EABORTED;
+    } else {
+      memcpy(c, p, n);
+      free(src->chunk);
+      src->chunk = c;
+      src->len = n;
+      src->off = 0;
+    }
+  }
+  source_notify(src);
+  return 0;
+}
+
+static duk_ret_t source_on_error(duk_context *ctx) {
+  edgefn_body_source *src = source_of_fn(ctx);
+  if (src) {
+    src->reading = false;
+    src->error = EDGEFN_EABORTED;
+    source_notify(src);
+  }
+  return 0;
+}
+
+static void push_source_handler(duk_context *ctx, duk_c_function fn, uint32_t id) {
+  duk_push_c_function(ctx, fn, 1);
+  duk_push_uint(ctx, id);
+  duk_put_prop_literal(ctx, -2, KEY_SUBREQUEST_ID);
+}
+
+/* reader.read().then(source_on_chunk, source_on_error) */
+static duk_ret_t source_pull_safe(duk_context *ctx, void *udata) {
+  edgefn__subrequest *s = udata;
+  char key[16];
+  stash_key(key, sizeof(key), s->id);
+  duk_push_global_stash(ctx);
+  duk_get_prop_string(ctx, -1, key);
+  duk_get_prop_literal(ctx, -1, "reader");
+  duk_push_literal(ctx, "read");
+  duk_call_prop(ctx, -2, 0);
+  push_source_handler(ctx, source_on_chunk, s->id);
+  push_source_handler(ctx, source_on_error, s->id);
+  edgefn__promise_then(ctx, -3, -2, -1, false);
+  s->source->reading = true;
+  return 0;
+}
+
+static void pull_deferred(edgefn__defer *d) {
+  edgefn_body_source *src = d->data;
+  edgefn__subrequest *s = src->s;
+  edgefn_runtime *rt = s->rt;
+  if (src->reading || src->done || src->error || src->off < src->len || s->redirects > 0)
+    return; /* (after a redirect to GET the body is no longer sent: read no further) */
+  edgefn__rt_invoke(rt, s->exchange_id, source_pull_safe, s, "fetch request body");
+  if (still_alive(rt, s) && s->source == src && !src->reading && !src->done && !src->error &&
+      src->off >= src->len) {
+    src->error = EDGEFN_EABORTED; /* read() threw, or a limit stopped it */
+    source_notify(src);
+  }
+}
+
+int edgefn_body_source_read(edgefn_body_source *src, uint8_t *buf, size_t cap, size_t *len) {
+  if (!src || !buf || !len)
+    return EDGEFN_EINVAL;
+  *len = 0;
+  if (src->off < src->len) {
+    size_t n = src->len - src->off < cap ? src->len - src->off : cap;
+    memcpy(buf, src->chunk + src->off, n);
+    src->off += n;
+    if (src->off == src->len) /* read the next chunk while this one is being sent */
+      edgefn__defer_queue(src->s->rt->loop, &src->pull);
+    *len = n;
+    return 0;
+  }
+  if (src->error)
+    return src->error;
+  if (src->done)
+    return 0;
+  src->want_ready = true;
+  edgefn__defer_queue(src->s->rt->loop, &src->pull);
+  return EDGEFN_EAGAIN;
+}
+
+void edgefn_body_source_on_ready(edgefn_body_source *src, void (*ready)(void *data),
+                                 void *data) {
+  if (!src)
+    return;
+  src->ready = ready;
+  src->ready_data = data;
+  if (!ready)
+    src->want_ready = false;
+}
+
 /* ---- fetch() ---- */
 
 static duk_ret_t new_request_safe(duk_context *ctx, void *udata) {
@@ -573,21 +749,37 @@ static duk_ret_t fetch_fn(duk_context *ctx) {
       return 1;
     }
   }
-  duk_get_prop_literal(ctx, 2, EDGEFN_KEY_BODY);
-  if (edgefn__is_readable_stream(ctx, -1)) {
+  duk_get_prop_literal(ctx, 2, EDGEFN_KEY_BODY); /* 4 */
+  bool stream_body = edgefn__is_readable_stream(ctx, -1);
+  if (stream_body && rt->fetch_ops->version < 3) {
     duk_dup(ctx, 2);
     duk_insert(ctx, -2);
     if (duk_safe_call(ctx, read_request_body_safe, NULL, 2, 1) != DUK_EXEC_SUCCESS)
       edgefn__promise_push_rejected(ctx, -1);
     return 1;
   }
-  duk_pop(ctx);
+  if (stream_body) {
+    /* The request's stream becomes the upload: lock it with a reader now (Request already
+     * refused a used or locked one). */
+    duk_push_literal(ctx, "getReader");
+    duk_call_prop(ctx, 4, 0);
+    duk_replace(ctx, 4);
+  }
   edgefn__request_parts parts;
   edgefn__request_extract(ctx, 2, &parts);
   edgefn__subrequest *s = calloc(1, sizeof(*s));
-  if (!s) {
+  edgefn_body_source *src = stream_body ? calloc(1, sizeof(*src)) : NULL;
+  if (!s || (stream_body && !src)) {
+    free(s);
+    free(src);
     free(parts.block);
     return duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+  }
+  if (src) {
+    src->s = s;
+    edgefn__defer_init(&src->pull, pull_deferred, src);
+    edgefn__defer_init(&src->notify, notify_deferred, src);
+    s->source = src;
   }
   s->rt = rt;
   s->id = rt->next_subrequest_id++;
@@ -607,6 +799,10 @@ static duk_ret_t fetch_fn(duk_context *ctx) {
   duk_put_prop_literal(ctx, -2, "request");
   duk_dup(ctx, 3);
   duk_put_prop_literal(ctx, -2, "signal");
+  if (stream_body) {
+    duk_dup(ctx, 4);
+    duk_put_prop_literal(ctx, -2, "reader");
+  }
   duk_get_prop_literal(ctx, 2, "redirect");
   s->follow_redirects = !duk_is_string(ctx, -1) || strcmp(duk_get_string(ctx, -1), "manual") != 0;
   duk_put_prop_literal(ctx, -2, "mode");
@@ -620,6 +816,8 @@ static duk_ret_t fetch_fn(duk_context *ctx) {
   rt->subrequests = s;
   rc = start_transfer(s, &parts);
   free(parts.block);
+  if (rc == 0 && src) /* the first chunk, ready for the backend's first pull */
+    edgefn__defer_queue(rt->loop, &src->pull);
   if (rc != 0) {
     duk_get_prop_literal(ctx, -1, "promise");
     subrequest_free(s);

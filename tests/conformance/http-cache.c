@@ -106,9 +106,11 @@ static void fixup_value(json_t *step, const char *name, json_t *value, int64_t n
   }
 }
 
+/* MSG_NOSIGNAL: the cache may close an upstream connection before reading all of it (a
+ * cancelled transfer); that must not kill the runner with SIGPIPE. */
 static void write_all(int fd, const char *p, size_t len) {
   while (len) {
-    ssize_t w = write(fd, p, len);
+    ssize_t w = send(fd, p, len, MSG_NOSIGNAL);
     if (w <= 0)
       return;
     p += w;

@@ -19,11 +19,14 @@ typedef struct edge_env {
   edgefn_error_info err;
 } edge_env;
 
+/* The function's CPU limit in ms for the next eenv_open*(); 0 = the default. */
+static uint32_t eenv_cpu_limit_ms;
+
 /* A site "site.test" whose origin is o; rules send /fn/... to the function `src` (may be
  * NULL: no function). The function sees PUBLIC (a second origin's URL, reached as the
  * public network). */
-static int eenv_open_host(edge_env *e, const char *src, bool with_cache,
-                          const char *host_header) {
+static int eenv_open_full(edge_env *e, const char *src, bool with_cache,
+                          const edgefn_cache_options *cache_opts, const char *host_header) {
   memset(e, 0, sizeof(*e));
   e->err.struct_size = sizeof(e->err);
   if (origin_start(&e->o) != 0 || origin_start(&e->public_o) != 0 ||
@@ -67,6 +70,7 @@ static int eenv_open_host(edge_env *e, const char *src, bool with_cache,
     }
     ro.log = h_log;
     ro.log_user_data = &e->log;
+    ro.cpu_limit_ms = eenv_cpu_limit_ms;
     fn.name = "fn";
     fn.script = e->script;
     fn.options = &ro;
@@ -75,7 +79,7 @@ static int eenv_open_host(edge_env *e, const char *src, bool with_cache,
     eo.rules = e->rules;
   }
   if (with_cache) {
-    if (edgefn_cache_new(&e->cache, NULL) != 0)
+    if (edgefn_cache_new(&e->cache, cache_opts) != 0)
       return -1;
     eo.cache = e->cache;
   }
@@ -86,6 +90,11 @@ static int eenv_open_host(edge_env *e, const char *src, bool with_cache,
     return rc;
   }
   return edgefn_edge_attach(e->edge, e->loop);
+}
+
+static int eenv_open_host(edge_env *e, const char *src, bool with_cache,
+                          const char *host_header) {
+  return eenv_open_full(e, src, with_cache, NULL, host_header);
 }
 
 static int eenv_open(edge_env *e, const char *src, bool with_cache) {
