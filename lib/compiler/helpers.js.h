@@ -163,6 +163,27 @@
 "  return undefined;\n"
 "});\n"
 "def('pn', pn);\n"
+/* private member access: o.#x only on objects that have the class's private name (fields and
+ * static members: the key itself; instance methods and accessors: the class's brand key);
+ * mode 0 read, 1 write, 2 instance method, 3 static method, 4 `#x in o`; +8: an assignment
+ * to a private method, +16: to a private getter without a setter */
+"var hasOwn = Object.prototype.hasOwnProperty;\n"
+"def('pv', function (o, k, name, mode, C) {\n"
+"  if (mode === 4) {\n"
+"    if (!isObj(o)) throw new TE(\"Cannot use 'in' operator to search for '#\" + name + \"' in \" + (typeof o === 'string' ? o : String(o)));\n"
+"    return hasOwn.call(o, k);\n"
+"  }\n"
+"  var m = mode & 7;\n"
+"  if (isObj(o) && hasOwn.call(o, k)) {\n"
+"    if (mode & 8) throw new TE(\"Private method '#\" + name + \"' is not writable\");\n"
+"    if (mode & 16) throw new TE(\"'#\" + name + \"' was defined without a setter\");\n"
+"    return o;\n"
+"  }\n"
+"  mode = m;\n"
+"  if (mode === 2) throw new TE('Receiver must be an instance of class ' + (C.name || 'anonymous'));\n"
+"  if (mode === 3) throw new TE('Receiver must be class ' + (C.name || 'anonymous'));\n"
+"  throw new TE('Cannot ' + (mode === 1 ? 'write' : 'read') + ' private member #' + name + (mode === 1 ? ' to' : ' from') + ' an object whose class did not declare it');\n"
+"});\n"
 /* regex literals: the regexp part provides __edgefn$re; until then, the intrinsic RegExp */
 "if (!Object.prototype.hasOwnProperty.call(G, '__edgefn$re'))\n"
 "  defineProperty(G, '__edgefn$re', { value: function (p, f) { return new RX(p, f); }, writable: false, enumerable: false, configurable: true });\n"

@@ -68,6 +68,7 @@ struct class_ctx {
   const char *name_out; /* the class's inner name */
   bool derived, has_fields;
   node *privates; /* list of N_MEMBER_DEF with private keys */
+  node *members;  /* the class body */
 };
 
 typedef struct lowerer {
@@ -86,6 +87,7 @@ typedef struct lowerer {
   jmp_buf *oom;
   parse_error *err;
   bool initializing; /* writing a declaration: consts may be assigned */
+  bool private_write; /* the N_MEMBER about to be emitted is an assignment's target */
   /* Every output buffer's memory, so that an error (a longjmp out of any depth of
    * emission) frees the buffers on the C stack between here and the setjmp. */
   char **live;
@@ -376,6 +378,8 @@ static void emit_function(lowerer *L, node *fn, const char *name_out);
 static void emit_class(lowerer *L, node *c, const char *name_out);
 
 static _Noreturn void unsupported(lowerer *L, node *n, const char *what);
+static void pv_open(lowerer *L, node *m);
+static void pv_close(lowerer *L, node *m, bool write);
 
 /* ---- this / arguments ---- */
 
@@ -757,7 +761,9 @@ static void emit_call(lowerer *L, node *n) {
   if (callee->type == N_MEMBER) {
     const char *t = temp(L);
     putf(L, "(%s = ", t);
+    pv_open(L, callee);
     emit_expr(L, callee->a);
+    pv_close(L, callee, false);
     put(L, ")");
     emit_member_key(L, callee);
     putf(L, ".apply(%s, ", t);
@@ -844,6 +850,12 @@ static void emit_chain(lowerer *L, node *n) {
       } else {
         obj = NULL;
       }
+      if (k->b->type == N_PRIVATE && !(k->flags & F_COMPUTED)) {
+        buf b, *p2 = capture_begin(L, &b);
+        putf(L, "__edgefn$pv(%s", acc);
+        pv_close(L, k, false);
+        acc = capture_end(L, &b, p2);
+      }
       char *key = cap_key(L, k);
       size_t al = strlen(acc), kl = strlen(key);
       char *j = edgefn__arena_alloc(L->ar, al + kl + 1);
@@ -875,7 +887,9 @@ static void member_parts(lowerer *L, node *m, const char **obj, const char **key
   const char *o = temp(L);
   buf b, *prev = capture_begin(L, &b);
   putf(L, "%s = ", o);
+  pv_open(L, m);
   emit_expr(L, m->a);
+  pv_close(L, m, false);
   char *oinit = capture_end(L, &b, prev);
   put(L, oinit);
   put(L, ", ");
@@ -930,7 +944,9 @@ static void emit_assign(lowerer *L, node *n) {
   }
   if (op == '=' || (op >= P_ADD_ASSIGN && op <= P_USHR_ASSIGN)) {
     put(L, "(");
+    L->private_write = op == '=';
     emit_expr(L, t);
+    L->private_write = false;
     put(L, " ");
     put(L, edgefn__punct_text(op));
     put(L, " ");
@@ -1162,18 +1178,65 @@ static void emit_object(lowerer *L, node *n) {
   putf(L, ", %s)", t);
 }
 
-static const char *private_name(lowerer *L, node *pn) {
+static const char *private_lookup(lowerer *L, node *pn, node **def, class_ctx **cls) {
   for (fn_ctx *f = L->fn; f; f = f->parent) {
     if (!f->cls)
       continue;
     for (class_ctx *c = f->cls; c; c = c->parent)
       for (node *m = c->privates; m; m = m->aux ? (node *)m->aux : NULL) {
-        if (m->a->n == pn->n && memcmp(m->a->s, pn->s, pn->n) == 0)
+        if (m->a->n == pn->n && memcmp(m->a->s, pn->s, pn->n) == 0) {
+          if (def)
+            *def = m;
+          if (cls)
+            *cls = c;
           return afmt(L, "$$p%d_%.*s", c->id, (int)pn->n, pn->s);
+        }
       }
     break;
   }
   unsupported(L, pn, "undeclared private name");
+}
+
+static const char *private_name(lowerer *L, node *pn) { return private_lookup(L, pn, NULL, NULL); }
+
+/* obj.#x: the object goes through __edgefn$pv, which throws the TypeError V8 throws when
+ * the object lacks the private name (a hidden-symbol property would just read undefined).
+ * Fields and static members are checked by their own key, instance methods and accessors
+ * (which live on the prototype) by the brand key every instance gets. */
+static void pv_open(lowerer *L, node *m) {
+  if (m->type == N_MEMBER && m->b->type == N_PRIVATE && !(m->flags & F_COMPUTED))
+    put(L, "__edgefn$pv(");
+}
+
+static void pv_close_mode(lowerer *L, node *pn, int write_or_in) {
+  node *def;
+  class_ctx *c;
+  const char *key = private_lookup(L, pn, &def, &c);
+  int mode;
+  if (write_or_in == 4)
+    mode = 4;
+  else if (def->flags & F_FIELD)
+    mode = write_or_in ? 1 : 0;
+  else
+    mode = (def->flags & F_STATIC ? 3 : 2) |
+           (write_or_in && !(def->flags & (F_GET | F_SET)) ? 8 : 0);
+  if (write_or_in == 1 && (def->flags & F_GET)) { /* a getter without a setter */
+    bool setter = false;
+    for (node *m = c->members; m; m = m->next)
+      if (m->type == N_MEMBER_DEF && (m->flags & F_SET) && m->a && m->a->type == N_PRIVATE &&
+          m->a->n == pn->n && memcmp(m->a->s, pn->s, pn->n) == 0)
+        setter = true;
+    if (!setter)
+      mode |= 16;
+  }
+  if ((mode & 7) == 2 || (mode == 4 && !(def->flags & (F_FIELD | F_STATIC))))
+    key = afmt(L, "$$pb%d", c->id);
+  putf(L, ", %s, \"%.*s\", %d, %s)", key, (int)pn->n, pn->s, mode, c->name_out);
+}
+
+static void pv_close(lowerer *L, node *m, bool write) {
+  if (m->type == N_MEMBER && m->b->type == N_PRIVATE && !(m->flags & F_COMPUTED))
+    pv_close_mode(L, m->b, write);
 }
 
 static void emit_expr(lowerer *L, node *n) {
@@ -1321,11 +1384,9 @@ static void emit_expr(lowerer *L, node *n) {
     put(L, ")");
     return;
   case N_PRIVATE_IN:
-    put(L, "(");
-    put(L, private_name(L, n->a));
-    put(L, " in ");
+    put(L, "__edgefn$pv(");
     emit_expr(L, n->b);
-    put(L, ")");
+    pv_close_mode(L, n->a, 4);
     return;
   case N_PRIVATE:
     put(L, private_name(L, n));
@@ -1375,12 +1436,18 @@ static void emit_expr(lowerer *L, node *n) {
       put(L, ")");
       return;
     }
-    if (n->a->type == N_NUM) {
-      put(L, "(");
-      emit_expr(L, n->a);
-      put(L, ")");
-    } else {
-      emit_expr(L, n->a);
+    {
+      bool write = L->private_write;
+      L->private_write = false;
+      if (n->a->type == N_NUM) {
+        put(L, "(");
+        emit_expr(L, n->a);
+        put(L, ")");
+      } else {
+        pv_open(L, n);
+        emit_expr(L, n->a);
+        pv_close(L, n, write);
+      }
     }
     emit_member_key(L, n);
     return;
@@ -1745,6 +1812,7 @@ static void emit_class(lowerer *L, node *c, const char *name_out) {
   if (c->a && (c->a->n > 2 && c->a->s[0] == '$' && c->a->s[1] == '$'))
     cname = afmt(L, "$$C%d", cc.id);
   cc.name_out = cname;
+  cc.members = c->list;
   (void)name_out;
   /* privates list: chain via aux */
   node *last_priv = NULL;
@@ -1796,11 +1864,19 @@ static void emit_class(lowerer *L, node *c, const char *name_out) {
       fk++;
     }
   }
-  /* instance field initializer (only when there are instance fields) */
-  bool has_fields = false;
-  for (node *m = c->list; m; m = m->next)
+  /* instance field initializer (only when there are instance fields or private methods,
+   * whose brand every instance carries) */
+  bool has_fields = false, has_brand = false;
+  for (node *m = c->list; m; m = m->next) {
     if (m->type == N_MEMBER_DEF && !(m->flags & F_STATIC) && (m->flags & F_FIELD))
       has_fields = true;
+    if (m->type == N_MEMBER_DEF && !(m->flags & (F_STATIC | F_FIELD)) && m->a &&
+        m->a->type == N_PRIVATE)
+      has_brand = true;
+  }
+  if (has_brand)
+    putf(L, "var $$pb%d = __edgefn$pn(\"brand\");", cc.id);
+  has_fields = has_fields || has_brand;
   cc.has_fields = has_fields;
   putf(L, "var $$fi%d = %s", cc.id, has_fields ? "function() {" : "null;");
   if (has_fields) {
@@ -1808,6 +1884,8 @@ static void emit_class(lowerer *L, node *c, const char *name_out) {
     begin_fn(L, &ff, NULL);
     ff.cls = NULL;
     buf fb, *fprev = capture_begin(L, &fb);
+    if (has_brand)
+      putf(L, "__edgefn$df(this, $$pb%d, true);", cc.id);
     for (node *m = c->list; m; m = m->next) {
       if (m->type != N_MEMBER_DEF || (m->flags & F_STATIC))
         continue;
