@@ -2230,14 +2230,52 @@ static bool contains_lexical_decl_or_closure(node *n, bool want_closure) {
 
 typedef struct loop_head_vars {
   const char *names[32];
+  node *ids[32];
   int n;
+  bool copy_back; /* the body assigns a head variable: copy it to the next iteration */
 } loop_head_vars;
 
 static void head_var_cb(lowerer *L, node *id, void *ud) {
   loop_head_vars *h = ud;
   binding *b = lookup(L, id->s, id->n);
-  if (h->n < 32)
+  if (h->n < 32) {
+    h->ids[h->n] = id;
     h->names[h->n++] = b ? b->out : astrdup(L, id->s, id->n);
+  }
+}
+
+/* Whether n may assign the identifier id (by name, ignoring shadowing, so it errs towards
+ * yes): `id = …`, `id++`, a destructuring or for-in/of target naming it. */
+static bool assigns_ident(node *n, node *id, bool target, int depth) {
+  if (!n || depth > (int)EDGEFN_COMPILER_MAX_DEPTH * 10)
+    return false;
+  switch (n->type) {
+  case N_IDENT:
+    return target && n->n == id->n && memcmp(n->s, id->s, id->n) == 0;
+  case N_ASSIGN:
+    return assigns_ident(n->a, id, true, depth + 1) || assigns_ident(n->b, id, false, depth + 1);
+  case N_UPDATE:
+    return assigns_ident(n->a, id, true, depth + 1);
+  case N_FOR_IN:
+  case N_FOR_OF:
+    return assigns_ident(n->a, id, n->a && n->a->type != N_VAR, depth + 1) ||
+           assigns_ident(n->b, id, false, depth + 1) || assigns_ident(n->d, id, false, depth + 1);
+  case N_ARRAY:
+  case N_OBJECT:
+  case N_PROP:
+  case N_SPREAD:
+  case N_PAREN:
+    break; /* a pattern's parts are targets when the pattern is */
+  default:
+    target = false;
+  }
+  if (assigns_ident(n->a, id, target, depth + 1) || assigns_ident(n->b, id, target, depth + 1) ||
+      assigns_ident(n->c, id, false, depth + 1) || assigns_ident(n->d, id, false, depth + 1))
+    return true;
+  for (node *e = n->list; e; e = e->next)
+    if (assigns_ident(e, id, target, depth + 1))
+      return true;
+  return false;
 }
 
 /* The body of a loop whose iterations need their own bindings (closures capture them):
@@ -2262,6 +2300,10 @@ static void emit_loop_body(lowerer *L, node *body, bool wrap, const char *labels
   }
   fn_ctx f;
   const char *r = temp(L);
+  const char *back[32];
+  bool copy_back = params && params->copy_back;
+  for (int i = 0; copy_back && i < params->n; i++)
+    back[i] = temp(L);
   put(L, "{");
   putf(L, "%s = (function(", r);
   for (int i = 0; params && i < params->n; i++)
@@ -2274,6 +2316,10 @@ static void emit_loop_body(lowerer *L, node *body, bool wrap, const char *labels
   buf b, *prev = capture_begin(L, &b);
   if (pre)
     pre(L, pre_ud);
+  /* for (let i …) whose body assigns i: the iteration's value of i (however the body ends)
+   * is what the next iteration's copy starts from */
+  if (copy_back)
+    put(L, "try {");
   scope_push(L);
   if (body->type == N_BLOCK) {
     declare_lexicals(L, body->list, true);
@@ -2282,6 +2328,12 @@ static void emit_loop_body(lowerer *L, node *body, bool wrap, const char *labels
     emit_stmt(L, body);
   }
   scope_pop(L);
+  if (copy_back) {
+    put(L, "} finally {");
+    for (int i = 0; i < params->n; i++)
+      putf(L, "%s = %s;", back[i], params->names[i]);
+    put(L, "}");
+  }
   bool used_break = f.used_break, used_return = f.used_return;
   buf outer = f.outer_jumps;
   f.outer_jumps.d = NULL;
@@ -2291,6 +2343,8 @@ static void emit_loop_body(lowerer *L, node *body, bool wrap, const char *labels
   for (int i = 0; params && i < params->n; i++)
     putf(L, "%s%s", i ? ", " : "", params->names[i]);
   put(L, ");");
+  for (int i = 0; copy_back && i < params->n; i++)
+    putf(L, "%s = %s;", params->names[i], back[i]);
   if (used_break || used_return || outer.n) {
     putf(L, "if (%s !== void 0) {", r);
     if (used_break)
@@ -2476,10 +2530,13 @@ static void emit_for(lowerer *L, node *n, const char *labels) {
                   ? loop_needs_wrap(n->a, n->d) || contains_lexical_decl_or_closure(n->b, true) ||
                         contains_lexical_decl_or_closure(n->c, true)
                   : loop_needs_wrap(NULL, n->d);
-  loop_head_vars hv = {{0}, 0};
-  if (wrap && n->a && n->a->type == N_VAR && n->a->op != K_VAR)
+  loop_head_vars hv = {{0}, {0}, 0, false};
+  if (wrap && n->a && n->a->type == N_VAR && n->a->op != K_VAR) {
     for (node *d = n->a->list; d; d = d->next)
       pattern_names(d->a, head_var_cb, L, &hv);
+    for (int i = 0; i < hv.n; i++)
+      hv.copy_back = hv.copy_back || assigns_ident(n->d, hv.ids[i], false, 0);
+  }
   put_labels(L, labels);
   put(L, "for (");
   if (n->a) {
