@@ -51,6 +51,7 @@ struct fn_ctx {
   bool loop_body; /* the per-iteration function of a loop */
   bool generator, async, derived_ctor, class_ctor, static_ctx;
   bool uses_this, uses_args, has_name_for_nt;
+  const char *home; /* object-literal methods using super: the variable holding the object */
   class_ctx *cls;
   int ntemps;
   buf decls; /* names to declare at the top of the function: ",a,b" */
@@ -88,6 +89,8 @@ typedef struct lowerer {
   parse_error *err;
   bool initializing; /* writing a declaration: consts may be assigned */
   bool private_write; /* the N_MEMBER about to be emitted is an assignment's target */
+  const char *obj_home;     /* emitting an object literal whose methods use super */
+  const char *pending_home; /* the next function emitted is a method of that literal */
   /* Every output buffer's memory, so that an error (a longjmp out of any depth of
    * emission) frees the buffers on the C stack between here and the setjmp. */
   char **live;
@@ -689,6 +692,10 @@ static fn_ctx *home_fn(lowerer *L) {
 /* super.x: the object to look x up on. */
 static void emit_super_base(lowerer *L, node *at) {
   fn_ctx *h = home_fn(L);
+  if (h && h->home) {
+    putf(L, "Object.getPrototypeOf(%s)", h->home);
+    return;
+  }
   class_ctx *c = cur_class(L);
   if (!c || !h)
     unsupported(L, at, "'super' outside a class method");
@@ -1089,8 +1096,47 @@ static bool needs_object_lowering(node *obj) {
   return false;
 }
 
+static bool contains_type(node *n, int type, int depth);
+static void emit_object_props(lowerer *L, node *n);
+static void begin_fn(lowerer *L, fn_ctx *f, node *fn);
+static void end_fn_body(lowerer *L, fn_ctx *f, buf *body, buf *prev);
+
+/* An object literal whose methods use super is built inside a function of its own, so
+ * each evaluation has its own variable holding the object (the methods' home object);
+ * the function is lexical, so this and arguments in property values are the outer ones. */
 static void emit_object(lowerer *L, node *n) {
-  if (!needs_object_lowering(n)) {
+  bool super = false;
+  for (node *p = n->list; p && !super; p = p->next)
+    super = (p->flags & (F_METHOD | F_GET | F_SET)) && p->b && p->b->type == N_FUNC &&
+            contains_type(p->b->b, N_SUPER, 1);
+  const char *saved = L->obj_home;
+  L->obj_home = NULL;
+  if (!super) {
+    emit_object_props(L, n);
+    L->obj_home = saved;
+    return;
+  }
+  fn_ctx f;
+  put(L, "(function() {");
+  begin_fn(L, &f, NULL);
+  f.lexical = true;
+  buf body, *prev = capture_begin(L, &body);
+  L->obj_home = temp(L);
+  put(L, "return ");
+  emit_object_props(L, n);
+  put(L, ";");
+  end_fn_body(L, &f, &body, prev);
+  put(L, "})()");
+  L->obj_home = saved;
+}
+
+static void emit_obj_method(lowerer *L, node *fn, const char *name_out) {
+  L->pending_home = L->obj_home;
+  emit_function(L, fn, name_out);
+}
+
+static void emit_object_props(lowerer *L, node *n) {
+  if (!needs_object_lowering(n) && !L->obj_home) {
     put(L, "{");
     for (node *p = n->list; p; p = p->next) {
       if (p != n->list)
@@ -1115,7 +1161,7 @@ static void emit_object(lowerer *L, node *n) {
     return;
   }
   /* ($$t = {...plain prefix}, $$t[k] = v, __edgefn$os($$t, src), ..., $$t) */
-  const char *t = temp(L);
+  const char *t = L->obj_home ? L->obj_home : temp(L);
   putf(L, "(%s = {", t);
   node *p = n->list;
   bool first = true;
@@ -1126,13 +1172,13 @@ static void emit_object(lowerer *L, node *n) {
     if (p->flags & (F_GET | F_SET)) {
       put(L, p->flags & F_GET ? "get " : "set ");
       emit_prop_key(L, p->a);
-      emit_function(L, p->b, "");
+      emit_obj_method(L, p->b, "");
       continue;
     }
     emit_prop_key(L, p->a);
     put(L, ": ");
     if (p->flags & F_METHOD)
-      emit_function(L, p->b, NULL);
+      emit_obj_method(L, p->b, NULL);
     else
       emit_expr(L, p->b);
   }
@@ -1159,7 +1205,7 @@ static void emit_object(lowerer *L, node *n) {
       else
         emit_prop_key(L, p->a);
       putf(L, ", %d, ", p->flags & F_GET ? 1 : 2);
-      emit_function(L, p->b, NULL);
+      emit_obj_method(L, p->b, NULL);
       put(L, ")");
       continue;
     }
@@ -1170,7 +1216,7 @@ static void emit_object(lowerer *L, node *n) {
       emit_prop_key(L, p->a);
     put(L, ", ");
     if (p->flags & F_METHOD)
-      emit_function(L, p->b, NULL);
+      emit_obj_method(L, p->b, NULL);
     else
       emit_expr(L, p->b);
     put(L, ")");
@@ -1749,6 +1795,8 @@ static void emit_function(lowerer *L, node *fn, const char *name_out) {
   }
   begin_fn(L, &f, fn);
   f.lexical = arrow;
+  f.home = arrow ? NULL : L->pending_home;
+  L->pending_home = NULL;
   f.generator = (fn->flags & F_GENERATOR) != 0;
   f.async = (fn->flags & F_ASYNC) != 0;
   if (!arrow && name_out && *name_out)
