@@ -503,7 +503,52 @@ static void destructure_element(lowerer *L, node *target, const char *value_expr
   destructure(L, target, t, first);
 }
 
+/* Whether an array pattern must step its iterator element by element, interleaved with
+ * the defaults and target assignments (a default that is not a literal, a member target,
+ * or such a nested pattern); otherwise the values are read in one helper call. */
+static bool pattern_order_visible(node *e) {
+  if (e->type == N_SPREAD)
+    e = e->a;
+  if (e->type == N_ASSIGN) {
+    int t = e->b->type;
+    if (t != N_NUM && t != N_STR && t != N_NULL && t != N_TRUE && t != N_FALSE)
+      return true;
+    e = e->a;
+  }
+  if (e->type == N_MEMBER)
+    return true;
+  if (e->type == N_ARRAY || e->type == N_OBJECT)
+    for (node *x = e->list; x; x = x->next)
+      if (pattern_order_visible(e->type == N_OBJECT && !(x->flags & F_SPREAD_PROP) ? x->b : x))
+        return true;
+  return false;
+}
+
 static void destructure(lowerer *L, node *pat, const char *src, bool *first) {
+  if (pat->type == N_ARRAY && pattern_order_visible(pat)) {
+    /* statements here may be declarators (var a = …, b = …): each piece assigns */
+    const char *rec = temp(L), *junk = NULL;
+    bool rest = false;
+    sep(L, first);
+    putf(L, "%s = __edgefn$ai(%s)", rec, src);
+    for (node *e = pat->list; e; e = e->next) {
+      if (e->type == N_HOLE) {
+        sep(L, first);
+        junk = junk ? junk : temp(L);
+        putf(L, "%s = __edgefn$an(%s)", junk, rec);
+      } else if (e->type == N_SPREAD) {
+        rest = true;
+        destructure_element(L, e->a, afmt(L, "__edgefn$arest(%s)", rec), first);
+      } else {
+        destructure_element(L, e, afmt(L, "__edgefn$an(%s)", rec), first);
+      }
+    }
+    if (!rest) {
+      sep(L, first);
+      putf(L, "%s = __edgefn$aend(%s)", junk ? junk : temp(L), rec);
+    }
+    return;
+  }
   if (pat->type == N_ARRAY) {
     int count = 0;
     bool rest = false;
