@@ -125,6 +125,9 @@
 "  return o;\n"
 "});\n"
 "def('df', function (o, k, v) { defineProperty(o, k, { value: v, writable: true, enumerable: typeof k !== 'symbol' || String(k).charAt(0) !== '@', configurable: true }); });\n"
+/* the temporal dead zone: the value of a let/const/class binding before its declaration */
+"def('tdz', create(null));\n"
+"def('tdze', function (name) { throw new ReferenceError(\"Cannot access '\" + name + \"' before initialization\"); });\n"
 "def('ce', function (name) { throw new TE('Assignment to constant variable.'); });\n"
 "def('tpl', function (cooked, raw) {\n"
 "  defineProperty(cooked, 'raw', { value: Object.freeze(raw), writable: false, enumerable: false, configurable: false });\n"

@@ -15,10 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct buf {
+struct buf {
   char *d;
   size_t n, cap;
-} buf;
+};
+typedef struct buf buf;
 
 typedef struct binding binding;
 struct binding {
@@ -26,6 +27,14 @@ struct binding {
   uint32_t n;
   const char *out; /* emitted name */
   bool is_const;
+  /* Temporal dead zone: a let/const/class binding of a block (tdz) is uninitialised until
+   * its declaration has been written (initialized). A reference written before that, or
+   * from inside a function declaration (hoisted: callable before the declaration runs), or
+   * to a switch case's binding (always), reads through a check; the binding then holds
+   * __edgefn$tdz from the start of its block (checked). */
+  bool tdz, initialized, always_check, checked;
+  struct scope *sc;
+  struct fn_ctx *fn;
   binding *shadowed, *next_in_scope;
 };
 
@@ -33,6 +42,9 @@ typedef struct scope scope;
 struct scope {
   scope *parent;
   binding *list;
+  buf *tdz_buf;    /* where the block's statements start: the sentinel goes there */
+  size_t tdz_off;
+  bool tdz_expr;   /* that place is inside an expression (switch discriminant) */
 };
 
 enum jump_kind { J_LOOP, J_SWITCH, J_LABEL };
@@ -91,6 +103,7 @@ typedef struct lowerer {
   bool private_write; /* the N_MEMBER about to be emitted is an assignment's target */
   const char *obj_home;     /* emitting an object literal whose methods use super */
   const char *pending_home; /* the next function emitted is a method of that literal */
+  bool lvalue;              /* the identifier about to be emitted is assigned, not read */
   /* Every output buffer's memory, so that an error (a longjmp out of any depth of
    * emission) frees the buffers on the C stack between here and the setjmp. */
   char **live;
@@ -445,6 +458,78 @@ static void emit_ident_ref(lowerer *L, node *id) {
     put(L, "$$args");
   } else
     putn(L, id->s, id->n);
+}
+
+/* ---- temporal dead zone ---- */
+
+/* Inserts text at the start of a block's statements, written earlier in a buffer that is
+ * still being written (the block is open); later-starting open blocks in the same buffer
+ * move along. */
+static void tdz_insert(lowerer *L, scope *sc, const char *text) {
+  buf *b = sc->tdz_buf;
+  size_t n = strlen(text), at = sc->tdz_off;
+  b_put(L, b, text, n); /* grows the buffer; the bytes are moved into place below */
+  memmove(b->d + at + n, b->d + at, b->n - n - at);
+  memcpy(b->d + at, text, n);
+  for (scope *o = L->sc; o; o = o->parent)
+    if (o != sc && o->tdz_buf == b && o->tdz_off > at)
+      o->tdz_off += n;
+}
+
+static bool tdz_needs_check(lowerer *L, binding *b) {
+  if (!b || !b->tdz || !b->sc || !b->sc->tdz_buf)
+    return false;
+  if (b->always_check || !b->initialized)
+    return true;
+  for (fn_ctx *f = L->fn; f && f != b->fn; f = f->parent)
+    if (f->fn && f->fn->type == N_FUNC && (f->fn->flags & F_DECL))
+      return true;
+  return false;
+}
+
+/* The binding needs checks: it holds the sentinel from the start of its block. */
+static void tdz_use(lowerer *L, binding *b) {
+  if (b->checked)
+    return;
+  b->checked = true;
+  tdz_insert(L, b->sc, afmt(L, b->sc->tdz_expr ? "%s = __edgefn$tdz, " : "%s = __edgefn$tdz;", b->out));
+}
+
+/* A read of an identifier: through the check when it may be uninitialised. */
+static void emit_ident_read(lowerer *L, node *id) {
+  binding *b = lookup(L, id->s, id->n);
+  if (L->lvalue || !tdz_needs_check(L, b)) {
+    emit_ident_ref(L, id);
+    return;
+  }
+  tdz_use(L, b);
+  putf(L, "(%s === __edgefn$tdz ? __edgefn$tdze(", b->out);
+  put_str_lit(L, id->s, id->n);
+  putf(L, ") : %s)", b->out);
+}
+
+/* Before an assignment to an identifier: "check, " when it may be uninitialised (the
+ * caller wraps the assignment in parentheses). */
+static bool emit_tdz_write_check(lowerer *L, node *id) {
+  while (id->type == N_PAREN)
+    id = id->a;
+  if (id->type != N_IDENT)
+    return false;
+  binding *b = lookup(L, id->s, id->n);
+  if (!tdz_needs_check(L, b))
+    return false;
+  tdz_use(L, b);
+  putf(L, "(%s === __edgefn$tdz && __edgefn$tdze(", b->out);
+  put_str_lit(L, id->s, id->n);
+  put(L, "), ");
+  return true;
+}
+
+static void tdz_init_cb(lowerer *L, node *id, void *ud) {
+  (void)ud;
+  binding *b = lookup(L, id->s, id->n);
+  if (b)
+    b->initialized = true;
 }
 
 /* Emits "target = value" for an assignment target (identifier or member). */
@@ -963,6 +1048,8 @@ static void member_parts(lowerer *L, node *m, const char **obj, const char **key
   *obj = o;
 }
 
+static void emit_assign_inner(lowerer *L, node *n, node *t, int op);
+
 static void emit_assign(lowerer *L, node *n) {
   int op = n->op;
   node *t = n->a;
@@ -994,11 +1081,23 @@ static void emit_assign(lowerer *L, node *n) {
     put(L, "))");
     return;
   }
+  bool tdz_checked = emit_tdz_write_check(L, t);
+  if (tdz_checked) {
+    emit_assign_inner(L, n, t, op);
+    put(L, ")");
+    return;
+  }
+  emit_assign_inner(L, n, t, op);
+}
+
+static void emit_assign_inner(lowerer *L, node *n, node *t, int op) {
   if (op == '=' || (op >= P_ADD_ASSIGN && op <= P_USHR_ASSIGN)) {
     put(L, "(");
     L->private_write = op == '=';
+    L->lvalue = t->type == N_IDENT;
     emit_expr(L, t);
     L->private_write = false;
+    L->lvalue = false;
     put(L, " ");
     put(L, edgefn__punct_text(op));
     put(L, " ");
@@ -1335,7 +1434,7 @@ static void emit_expr(lowerer *L, node *n) {
     sync(L, n->line);
   switch (n->type) {
   case N_IDENT:
-    emit_ident_ref(L, n);
+    emit_ident_read(L, n);
     return;
   case N_NUM:
     putn(L, n->s, n->n);
@@ -1437,7 +1536,9 @@ static void emit_expr(lowerer *L, node *n) {
         return;
       }
     }
+    bool tdz_checked = emit_tdz_write_check(L, t);
     put(L, "(");
+    L->lvalue = t->type == N_IDENT;
     if (n->flags & F_PREFIX) {
       put(L, edgefn__punct_text(n->op));
       emit_expr(L, t);
@@ -1445,7 +1546,8 @@ static void emit_expr(lowerer *L, node *n) {
       emit_expr(L, t);
       put(L, edgefn__punct_text(n->op));
     }
-    put(L, ")");
+    L->lvalue = false;
+    put(L, tdz_checked ? "))" : ")");
     return;
   }
   case N_BINARY:
@@ -2124,9 +2226,25 @@ static void emit_var_decl_names(lowerer *L, node *id, void *ud) {
   declare(L, id->s, id->n, out, info[1]);
 }
 
+static void declare_lexicals_inner(lowerer *L, node *list, bool rename);
+
 /* Declares the lexical bindings of a statement list (before emitting it: they are in
- * scope for the whole block). */
+ * scope for the whole block), in their temporal dead zone. */
 static void declare_lexicals(lowerer *L, node *list, bool rename) {
+  binding *before = L->sc->list;
+  if (!L->sc->tdz_buf) {
+    L->sc->tdz_buf = L->out;
+    L->sc->tdz_off = L->out->n;
+  }
+  declare_lexicals_inner(L, list, rename);
+  for (binding *b = L->sc->list; b && b != before; b = b->next_in_scope) {
+    b->tdz = true;
+    b->sc = L->sc;
+    b->fn = L->fn;
+  }
+}
+
+static void declare_lexicals_inner(lowerer *L, node *list, bool rename) {
   for (node *s = list; s; s = s->next) {
     node *d = s;
     if (d->type == N_EXPORT_NAMED && d->a)
@@ -2178,6 +2296,7 @@ static void emit_var(lowerer *L, node *n, bool as_expression) {
         emit_expr(L, d->b);
       else
         put(L, "void 0");
+      tdz_init_cb(L, d->a, NULL);
       continue;
     }
     const char *t = temp(L);
@@ -2185,6 +2304,7 @@ static void emit_var(lowerer *L, node *n, bool as_expression) {
     putf(L, "%s = ", t);
     emit_expr(L, d->b);
     destructure(L, d->a, t, &first);
+    pattern_names(d->a, tdz_init_cb, L, NULL);
   }
   if (first && !hoist) { /* nothing written after "var " */
     put(L, "$$unused");
@@ -2740,6 +2860,8 @@ static void emit_stmt(lowerer *L, node *n) {
     putf(L, "%s = ", out);
     emit_class(L, n, out);
     put(L, ";");
+    if (b)
+      b->initialized = true;
     return;
   }
   case N_RETURN:
@@ -2836,12 +2958,19 @@ static void emit_stmt(lowerer *L, node *n) {
     return;
   case N_SWITCH:
     put(L, "switch (");
+    scope_push(L);
+    /* a case's binding may be read in a later case whose declaration never ran: always
+     * checked; the sentinel goes before the discriminant */
+    L->sc->tdz_buf = L->out;
+    L->sc->tdz_off = L->out->n;
+    L->sc->tdz_expr = true;
     emit_expr(L, n->a);
     put(L, ") {");
     push_jump(L, J_SWITCH, NULL, 0);
-    scope_push(L);
     for (node *c = n->list; c; c = c->next)
       declare_lexicals(L, c->list, true);
+    for (binding *b = L->sc->list; b; b = b->next_in_scope)
+      b->always_check = true;
     for (node *c = n->list; c; c = c->next) {
       sync(L, c->line);
       if (c->a) {
