@@ -328,6 +328,7 @@ static void declare(lowerer *L, const char *name, size_t n, const char *out, boo
   if (!*slot)
     L->table_used++;
   binding *b = edgefn__arena_alloc(L->ar, sizeof(*b));
+  memset(b, 0, sizeof(*b));
   b->name = name;
   b->n = (uint32_t)n;
   b->out = out;
@@ -340,8 +341,8 @@ static void declare(lowerer *L, const char *name, size_t n, const char *out, boo
 
 static void scope_push(lowerer *L) {
   scope *s = edgefn__arena_alloc(L->ar, sizeof(*s));
+  memset(s, 0, sizeof(*s));
   s->parent = L->sc;
-  s->list = NULL;
   L->sc = s;
 }
 
