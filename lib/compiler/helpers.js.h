@@ -183,6 +183,23 @@
 "  }\n"
 "  return undefined;\n"
 "});\n"
+/* super.k = v: the setter found from the home object's prototype runs on this; otherwise
+ * the value lands on this (OrdinarySet with the receiver) */
+"def('ss', function (home, k, v, recv) {\n"
+"  k = typeof k === 'symbol' ? k : String(k);\n"
+"  for (var o = home; o !== null && o !== undefined; o = getPrototypeOf(o)) {\n"
+"    var d = getOwnPropertyDescriptor(o, k);\n"
+"    if (d) {\n"
+"      if (d.set) { d.set.call(recv, v); return v; }\n"
+"      if (d.get || d.writable === false) return v;\n"
+"      break;\n"
+"    }\n"
+"  }\n"
+"  var own = getOwnPropertyDescriptor(recv, k);\n"
+"  if (own && !('value' in own)) return v;\n"
+"  if (own) recv[k] = v; else dp(recv, k, v);\n"
+"  return v;\n"
+"});\n"
 "def('pn', pn);\n"
 /* private member access: o.#x only on objects that have the class's private name (fields and
  * static members: the key itself; instance methods and accessors: the class's brand key);

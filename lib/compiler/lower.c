@@ -1082,6 +1082,18 @@ static void emit_assign(lowerer *L, node *n) {
     put(L, "))");
     return;
   }
+  if (op == '=' && t->type == N_MEMBER && t->a->type == N_SUPER) {
+    put(L, "__edgefn$ss(");
+    emit_super_base(L, t);
+    put(L, ", ");
+    emit_super_key(L, t);
+    put(L, ", ");
+    emit_expr(L, n->b);
+    put(L, ", ");
+    emit_this(L);
+    put(L, ")");
+    return;
+  }
   bool tdz_checked = emit_tdz_write_check(L, t);
   if (tdz_checked) {
     emit_assign_inner(L, n, t, op);
