@@ -104,6 +104,7 @@ typedef struct lowerer {
   const char *obj_home;     /* emitting an object literal whose methods use super */
   const char *pending_home; /* the next function emitted is a method of that literal */
   bool lvalue;              /* the identifier about to be emitted is assigned, not read */
+  bool chain_delete;        /* the optional chain about to be emitted is delete's operand */
   /* Every output buffer's memory, so that an error (a longjmp out of any depth of
    * emission) frees the buffers on the C stack between here and the setjmp. */
   char **live;
@@ -941,6 +942,8 @@ static char *cap_args_rest(lowerer *L, node *list) {
 }
 
 static void emit_chain(lowerer *L, node *n) {
+  bool del = L->chain_delete;
+  L->chain_delete = false;
   node *links[1024];
   int nl = 0;
   node *x = n->a;
@@ -961,7 +964,7 @@ static void emit_chain(lowerer *L, node *n) {
                             ((links[i - 1]->flags & F_OPTIONAL) || list_has_spread(links[i - 1]->list));
     if (k->flags & F_OPTIONAL) {
       const char *t = temp(L);
-      putf(L, "(%s = %s) == null ? void 0 : ", t, acc);
+      putf(L, "(%s = %s) == null ? %s : ", t, acc, del ? "true" : "void 0");
       acc = (char *)t;
       if (k->type == N_CALL) {
         char *args;
@@ -1014,6 +1017,8 @@ static void emit_chain(lowerer *L, node *n) {
       obj = NULL;
     }
   }
+  if (del && nl > 0 && links[0]->type == N_MEMBER)
+    put(L, "delete ");
   put(L, acc);
   put(L, ")");
   char *text = capture_end(L, &out, prev);
@@ -1528,7 +1533,8 @@ static void emit_expr(lowerer *L, node *n) {
     put(L, edgefn__punct_text(n->op));
     put(L, n->op >= P_TYPEOF ? " " : " ");
     if (n->op == P_DELETE && n->a->type == N_CHAIN) {
-      put(L, "true");
+      L->chain_delete = true; /* delete a?.b: true when short-circuited */
+      emit_chain(L, n->a);
     } else {
       emit_expr(L, n->a);
     }
