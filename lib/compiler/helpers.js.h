@@ -152,6 +152,7 @@
 "    defineProperty(o, k, nd);\n"
 "  }\n"
 "}\n"
+"def('nm', function (f, n) { try { defineProperty(f, 'name', { value: n, configurable: true }); } catch (e) {} });\n"
 "def('cls', function (C, S, pm, sm) {\n"
 "  if (S !== undefined) {\n"
 "    if (S !== null && typeof S !== 'function') throw new TE('Class extends value ' + S + ' is not a constructor or null');\n"

@@ -105,6 +105,7 @@ typedef struct lowerer {
   const char *pending_home; /* the next function emitted is a method of that literal */
   bool lvalue;              /* the identifier about to be emitted is assigned, not read */
   bool chain_delete;        /* the optional chain about to be emitted is delete's operand */
+  node *class_name_hint;    /* `const X = class {}`: the anonymous class is named X */
   /* Every output buffer's memory, so that an error (a longjmp out of any depth of
    * emission) frees the buffers on the C stack between here and the setjmp. */
   char **live;
@@ -2022,6 +2023,8 @@ static void emit_class(lowerer *L, node *c, const char *name_out) {
   memset(&cc, 0, sizeof(cc));
   cc.id = ++L->uniq;
   cc.derived = c->b != NULL;
+  node *hint = L->class_name_hint;
+  L->class_name_hint = NULL;
   const char *cname = c->a ? astrdup(L, c->a->s, c->a->n) : afmt(L, "$$C%d", cc.id);
   if (c->a && (c->a->n > 2 && c->a->s[0] == '$' && c->a->s[1] == '$'))
     cname = afmt(L, "$$C%d", cc.id);
@@ -2189,6 +2192,14 @@ static void emit_class(lowerer *L, node *c, const char *name_out) {
     putf(L, "__edgefn$cls(%s, $$super%d, $$pm, $$sm);", cname, cc.id);
   else
     putf(L, "__edgefn$cls(%s, void 0, $$pm, $$sm);", cname);
+  if (!c->a) { /* an anonymous class is named after its binding, or "" (not $$C1) */
+    putf(L, "__edgefn$nm(%s, ", cname);
+    if (hint)
+      put_str_lit(L, hint->s, hint->n);
+    else
+      put(L, "\"\"");
+    put(L, ");");
+  }
   /* static fields and blocks, in order, with this = the class */
   for (node *m = c->list; m; m = m->next) {
     if (m->type == N_STATIC_BLOCK) {
@@ -2311,6 +2322,8 @@ static void emit_var(lowerer *L, node *n, bool as_expression) {
       sep(L, &first);
       emit_ident_ref(L, d->a);
       put(L, " = ");
+      if (d->b && d->b->type == N_CLASS && !d->b->a)
+        L->class_name_hint = d->a;
       if (d->b)
         emit_expr(L, d->b);
       else
