@@ -3131,7 +3131,17 @@ static void emit_labeled_stmt(lowerer *L, node *n, const char *labels) {
 static void emit_stmts(lowerer *L, node *list, bool function_top) {
   if (function_top)
     declare_lexicals(L, list, false);
-  for (node *s = list; s; s = s->next)
+  node *s = list;
+  if (function_top) {
+    /* the directive prologue ("use strict") stays first: TDZ sentinels go after it */
+    while (s && s->type == N_EXPR_STMT && s->a && s->a->type == N_STR) {
+      emit_stmt(L, s);
+      s = s->next;
+    }
+    if (L->sc->tdz_buf == L->out)
+      L->sc->tdz_off = L->out->n;
+  }
+  for (; s; s = s->next)
     emit_stmt(L, s);
 }
 
