@@ -3153,6 +3153,43 @@ typedef struct lower_job {
 } lower_job;
 
 
+/* Whether the source is UTF-8 as Duktape decodes it (1-4 byte sequences, code points up to
+ * U+10FFFF): bytes it cannot decode are a SyntaxError here, at their position, rather than
+ * passing through the compiler into text Duktape then refuses without a location. */
+static bool utf8_source_ok(const char *src, size_t len, parse_error *pe) {
+  const unsigned char *p = (const unsigned char *)src, *end = p + len;
+  int line = 1, col = 1;
+  while (p < end) {
+    unsigned x = *p;
+    if (x < 0x80) {
+      p++;
+      if (x == '\n' || (x == '\r' && (p >= end || *p != '\n'))) {
+        line++;
+        col = 1;
+      } else {
+        col++;
+      }
+      continue;
+    }
+    int cont = x < 0xc0 ? -1 : x < 0xe0 ? 1 : x < 0xf0 ? 2 : x < 0xf8 ? 3 : -1;
+    uint32_t cp = x & (cont == 1 ? 0x1fu : cont == 2 ? 0x0fu : 0x07u);
+    bool ok = cont > 0 && (size_t)(end - p) > (size_t)cont;
+    for (int i = 1; ok && i <= cont; i++) {
+      ok = (p[i] & 0xc0u) == 0x80u;
+      cp = (cp << 6) | (p[i] & 0x3fu);
+    }
+    if (!ok || cp > 0x10ffffu) {
+      pe->line = line;
+      pe->col = col;
+      snprintf(pe->msg, sizeof(pe->msg), "invalid UTF-8 in the source (byte 0x%02x)", x);
+      return false;
+    }
+    p += cont + 1;
+    col++;
+  }
+  return true;
+}
+
 int edgefn__lower(const char *src, size_t len, const char *filename, char **out, size_t *out_len,
                   edgefn_error_info *err) {
   *out = NULL;
@@ -3183,6 +3220,10 @@ int edgefn__lower(const char *src, size_t len, const char *filename, char **out,
     return EDGEFN_ESYNTAX;
   }
   ar.oom = &jb;
+  if (!utf8_source_ok(src, len, &pe)) {
+    edgefn__error_set(err, EDGEFN_ESYNTAX, filename, pe.line, pe.col, "%s", pe.msg);
+    return EDGEFN_ESYNTAX;
+  }
   node *prog = edgefn__parse(&ar, src, len, &pe);
   if (!prog) {
     edgefn__arena_free(&ar);
