@@ -464,6 +464,10 @@ static void lex_number(parser *p, token *t) {
     t->value_len = (uint32_t)strlen(num);
   } else {
     bool legacy_octal = c == '0' && peekc(p, 1) >= '0' && peekc(p, 1) <= '9';
+    if (c == '0' && peekc(p, 1) == '_') { /* 0_1: no separator after a leading zero */
+      p->pos++;
+      FAIL_HERE(p, "invalid numeric separator");
+    }
     if (legacy_octal) {
       while (peekc(p, 0) >= '0' && peekc(p, 0) <= '9')
         p->pos++;
