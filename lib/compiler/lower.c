@@ -15,10 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct buf {
+struct buf {
   char *d;
   size_t n, cap;
-} buf;
+};
+typedef struct buf buf;
 
 typedef struct binding binding;
 struct binding {
@@ -26,6 +27,14 @@ struct binding {
   uint32_t n;
   const char *out; /* emitted name */
   bool is_const;
+  /* Temporal dead zone: a let/const/class binding of a block (tdz) is uninitialised until
+   * its declaration has been written (initialized). A reference written before that, or
+   * from inside a function declaration (hoisted: callable before the declaration runs), or
+   * to a switch case's binding (always), reads through a check; the binding then holds
+   * __edgefn$tdz from the start of its block (checked). */
+  bool tdz, initialized, always_check, checked;
+  struct scope *sc;
+  struct fn_ctx *fn;
   binding *shadowed, *next_in_scope;
 };
 
@@ -33,6 +42,9 @@ typedef struct scope scope;
 struct scope {
   scope *parent;
   binding *list;
+  buf *tdz_buf;    /* where the block's statements start: the sentinel goes there */
+  size_t tdz_off;
+  bool tdz_expr;   /* that place is inside an expression (switch discriminant) */
 };
 
 enum jump_kind { J_LOOP, J_SWITCH, J_LABEL };
@@ -51,6 +63,7 @@ struct fn_ctx {
   bool loop_body; /* the per-iteration function of a loop */
   bool generator, async, derived_ctor, class_ctor, static_ctx;
   bool uses_this, uses_args, has_name_for_nt;
+  const char *home; /* object-literal methods using super: the variable holding the object */
   class_ctx *cls;
   int ntemps;
   buf decls; /* names to declare at the top of the function: ",a,b" */
@@ -68,6 +81,7 @@ struct class_ctx {
   const char *name_out; /* the class's inner name */
   bool derived, has_fields;
   node *privates; /* list of N_MEMBER_DEF with private keys */
+  node *members;  /* the class body */
 };
 
 typedef struct lowerer {
@@ -86,6 +100,12 @@ typedef struct lowerer {
   jmp_buf *oom;
   parse_error *err;
   bool initializing; /* writing a declaration: consts may be assigned */
+  bool private_write; /* the N_MEMBER about to be emitted is an assignment's target */
+  const char *obj_home;     /* emitting an object literal whose methods use super */
+  const char *pending_home; /* the next function emitted is a method of that literal */
+  bool lvalue;              /* the identifier about to be emitted is assigned, not read */
+  bool chain_delete;        /* the optional chain about to be emitted is delete's operand */
+  node *class_name_hint;    /* `const X = class {}`: the anonymous class is named X */
   /* Every output buffer's memory, so that an error (a longjmp out of any depth of
    * emission) frees the buffers on the C stack between here and the setjmp. */
   char **live;
@@ -310,6 +330,7 @@ static void declare(lowerer *L, const char *name, size_t n, const char *out, boo
   if (!*slot)
     L->table_used++;
   binding *b = edgefn__arena_alloc(L->ar, sizeof(*b));
+  memset(b, 0, sizeof(*b));
   b->name = name;
   b->n = (uint32_t)n;
   b->out = out;
@@ -322,8 +343,8 @@ static void declare(lowerer *L, const char *name, size_t n, const char *out, boo
 
 static void scope_push(lowerer *L) {
   scope *s = edgefn__arena_alloc(L->ar, sizeof(*s));
+  memset(s, 0, sizeof(*s));
   s->parent = L->sc;
-  s->list = NULL;
   L->sc = s;
 }
 
@@ -376,6 +397,8 @@ static void emit_function(lowerer *L, node *fn, const char *name_out);
 static void emit_class(lowerer *L, node *c, const char *name_out);
 
 static _Noreturn void unsupported(lowerer *L, node *n, const char *what);
+static void pv_open(lowerer *L, node *m);
+static void pv_close(lowerer *L, node *m, bool write);
 
 /* ---- this / arguments ---- */
 
@@ -440,6 +463,78 @@ static void emit_ident_ref(lowerer *L, node *id) {
     putn(L, id->s, id->n);
 }
 
+/* ---- temporal dead zone ---- */
+
+/* Inserts text at the start of a block's statements, written earlier in a buffer that is
+ * still being written (the block is open); later-starting open blocks in the same buffer
+ * move along. */
+static void tdz_insert(lowerer *L, scope *sc, const char *text) {
+  buf *b = sc->tdz_buf;
+  size_t n = strlen(text), at = sc->tdz_off;
+  b_put(L, b, text, n); /* grows the buffer; the bytes are moved into place below */
+  memmove(b->d + at + n, b->d + at, b->n - n - at);
+  memcpy(b->d + at, text, n);
+  for (scope *o = L->sc; o; o = o->parent)
+    if (o != sc && o->tdz_buf == b && o->tdz_off > at)
+      o->tdz_off += n;
+}
+
+static bool tdz_needs_check(lowerer *L, binding *b) {
+  if (!b || !b->tdz || !b->sc || !b->sc->tdz_buf)
+    return false;
+  if (b->always_check || !b->initialized)
+    return true;
+  for (fn_ctx *f = L->fn; f && f != b->fn; f = f->parent)
+    if (f->fn && f->fn->type == N_FUNC && (f->fn->flags & F_DECL))
+      return true;
+  return false;
+}
+
+/* The binding needs checks: it holds the sentinel from the start of its block. */
+static void tdz_use(lowerer *L, binding *b) {
+  if (b->checked)
+    return;
+  b->checked = true;
+  tdz_insert(L, b->sc, afmt(L, b->sc->tdz_expr ? "%s = __edgefn$tdz, " : "%s = __edgefn$tdz;", b->out));
+}
+
+/* A read of an identifier: through the check when it may be uninitialised. */
+static void emit_ident_read(lowerer *L, node *id) {
+  binding *b = lookup(L, id->s, id->n);
+  if (L->lvalue || !tdz_needs_check(L, b)) {
+    emit_ident_ref(L, id);
+    return;
+  }
+  tdz_use(L, b);
+  putf(L, "(%s === __edgefn$tdz ? __edgefn$tdze(", b->out);
+  put_str_lit(L, id->s, id->n);
+  putf(L, ") : %s)", b->out);
+}
+
+/* Before an assignment to an identifier: "check, " when it may be uninitialised (the
+ * caller wraps the assignment in parentheses). */
+static bool emit_tdz_write_check(lowerer *L, node *id) {
+  while (id->type == N_PAREN)
+    id = id->a;
+  if (id->type != N_IDENT)
+    return false;
+  binding *b = lookup(L, id->s, id->n);
+  if (!tdz_needs_check(L, b))
+    return false;
+  tdz_use(L, b);
+  putf(L, "(%s === __edgefn$tdz && __edgefn$tdze(", b->out);
+  put_str_lit(L, id->s, id->n);
+  put(L, "), ");
+  return true;
+}
+
+static void tdz_init_cb(lowerer *L, node *id, void *ud) {
+  (void)ud;
+  binding *b = lookup(L, id->s, id->n);
+  if (b)
+    b->initialized = true;
+}
+
 /* Emits "target = value" for an assignment target (identifier or member). */
 static void emit_target_assign(lowerer *L, node *t, const char *value) {
   if (t->type == N_IDENT) {
@@ -496,7 +591,52 @@ static void destructure_element(lowerer *L, node *target, const char *value_expr
   destructure(L, target, t, first);
 }
 
+/* Whether an array pattern must step its iterator element by element, interleaved with
+ * the defaults and target assignments (a default that is not a literal, a member target,
+ * or such a nested pattern); otherwise the values are read in one helper call. */
+static bool pattern_order_visible(node *e) {
+  if (e->type == N_SPREAD)
+    e = e->a;
+  if (e->type == N_ASSIGN) {
+    int t = e->b->type;
+    if (t != N_NUM && t != N_STR && t != N_NULL && t != N_TRUE && t != N_FALSE)
+      return true;
+    e = e->a;
+  }
+  if (e->type == N_MEMBER)
+    return true;
+  if (e->type == N_ARRAY || e->type == N_OBJECT)
+    for (node *x = e->list; x; x = x->next)
+      if (pattern_order_visible(e->type == N_OBJECT && !(x->flags & F_SPREAD_PROP) ? x->b : x))
+        return true;
+  return false;
+}
+
 static void destructure(lowerer *L, node *pat, const char *src, bool *first) {
+  if (pat->type == N_ARRAY && pattern_order_visible(pat)) {
+    /* statements here may be declarators (var a = …, b = …): each piece assigns */
+    const char *rec = temp(L), *junk = NULL;
+    bool rest = false;
+    sep(L, first);
+    putf(L, "%s = __edgefn$ai(%s)", rec, src);
+    for (node *e = pat->list; e; e = e->next) {
+      if (e->type == N_HOLE) {
+        sep(L, first);
+        junk = junk ? junk : temp(L);
+        putf(L, "%s = __edgefn$an(%s)", junk, rec);
+      } else if (e->type == N_SPREAD) {
+        rest = true;
+        destructure_element(L, e->a, afmt(L, "__edgefn$arest(%s)", rec), first);
+      } else {
+        destructure_element(L, e, afmt(L, "__edgefn$an(%s)", rec), first);
+      }
+    }
+    if (!rest) {
+      sep(L, first);
+      putf(L, "%s = __edgefn$aend(%s)", junk ? junk : temp(L), rec);
+    }
+    return;
+  }
   if (pat->type == N_ARRAY) {
     int count = 0;
     bool rest = false;
@@ -685,6 +825,10 @@ static fn_ctx *home_fn(lowerer *L) {
 /* super.x: the object to look x up on. */
 static void emit_super_base(lowerer *L, node *at) {
   fn_ctx *h = home_fn(L);
+  if (h && h->home) {
+    putf(L, "Object.getPrototypeOf(%s)", h->home);
+    return;
+  }
   class_ctx *c = cur_class(L);
   if (!c || !h)
     unsupported(L, at, "'super' outside a class method");
@@ -757,7 +901,9 @@ static void emit_call(lowerer *L, node *n) {
   if (callee->type == N_MEMBER) {
     const char *t = temp(L);
     putf(L, "(%s = ", t);
+    pv_open(L, callee);
     emit_expr(L, callee->a);
+    pv_close(L, callee, false);
     put(L, ")");
     emit_member_key(L, callee);
     putf(L, ".apply(%s, ", t);
@@ -797,6 +943,8 @@ static char *cap_args_rest(lowerer *L, node *list) {
 }
 
 static void emit_chain(lowerer *L, node *n) {
+  bool del = L->chain_delete;
+  L->chain_delete = false;
   node *links[1024];
   int nl = 0;
   node *x = n->a;
@@ -817,7 +965,7 @@ static void emit_chain(lowerer *L, node *n) {
                             ((links[i - 1]->flags & F_OPTIONAL) || list_has_spread(links[i - 1]->list));
     if (k->flags & F_OPTIONAL) {
       const char *t = temp(L);
-      putf(L, "(%s = %s) == null ? void 0 : ", t, acc);
+      putf(L, "(%s = %s) == null ? %s : ", t, acc, del ? "true" : "void 0");
       acc = (char *)t;
       if (k->type == N_CALL) {
         char *args;
@@ -844,6 +992,12 @@ static void emit_chain(lowerer *L, node *n) {
       } else {
         obj = NULL;
       }
+      if (k->b->type == N_PRIVATE && !(k->flags & F_COMPUTED)) {
+        buf b, *p2 = capture_begin(L, &b);
+        putf(L, "__edgefn$pv(%s", acc);
+        pv_close(L, k, false);
+        acc = capture_end(L, &b, p2);
+      }
       char *key = cap_key(L, k);
       size_t al = strlen(acc), kl = strlen(key);
       char *j = edgefn__arena_alloc(L->ar, al + kl + 1);
@@ -864,6 +1018,8 @@ static void emit_chain(lowerer *L, node *n) {
       obj = NULL;
     }
   }
+  if (del && nl > 0 && links[0]->type == N_MEMBER)
+    put(L, "delete ");
   put(L, acc);
   put(L, ")");
   char *text = capture_end(L, &out, prev);
@@ -875,7 +1031,9 @@ static void member_parts(lowerer *L, node *m, const char **obj, const char **key
   const char *o = temp(L);
   buf b, *prev = capture_begin(L, &b);
   putf(L, "%s = ", o);
+  pv_open(L, m);
   emit_expr(L, m->a);
+  pv_close(L, m, false);
   char *oinit = capture_end(L, &b, prev);
   put(L, oinit);
   put(L, ", ");
@@ -896,6 +1054,8 @@ static void member_parts(lowerer *L, node *m, const char **obj, const char **key
   }
   *obj = o;
 }
+
+static void emit_assign_inner(lowerer *L, node *n, node *t, int op);
 
 static void emit_assign(lowerer *L, node *n) {
   int op = n->op;
@@ -928,9 +1088,35 @@ static void emit_assign(lowerer *L, node *n) {
     put(L, "))");
     return;
   }
+  if (op == '=' && t->type == N_MEMBER && t->a->type == N_SUPER) {
+    put(L, "__edgefn$ss(");
+    emit_super_base(L, t);
+    put(L, ", ");
+    emit_super_key(L, t);
+    put(L, ", ");
+    emit_expr(L, n->b);
+    put(L, ", ");
+    emit_this(L);
+    put(L, ")");
+    return;
+  }
+  bool tdz_checked = emit_tdz_write_check(L, t);
+  if (tdz_checked) {
+    emit_assign_inner(L, n, t, op);
+    put(L, ")");
+    return;
+  }
+  emit_assign_inner(L, n, t, op);
+}
+
+static void emit_assign_inner(lowerer *L, node *n, node *t, int op) {
   if (op == '=' || (op >= P_ADD_ASSIGN && op <= P_USHR_ASSIGN)) {
     put(L, "(");
+    L->private_write = op == '=';
+    L->lvalue = t->type == N_IDENT;
     emit_expr(L, t);
+    L->private_write = false;
+    L->lvalue = false;
     put(L, " ");
     put(L, edgefn__punct_text(op));
     put(L, " ");
@@ -1073,8 +1259,47 @@ static bool needs_object_lowering(node *obj) {
   return false;
 }
 
+static bool contains_type(node *n, int type, int depth);
+static void emit_object_props(lowerer *L, node *n);
+static void begin_fn(lowerer *L, fn_ctx *f, node *fn);
+static void end_fn_body(lowerer *L, fn_ctx *f, buf *body, buf *prev);
+
+/* An object literal whose methods use super is built inside a function of its own, so
+ * each evaluation has its own variable holding the object (the methods' home object);
+ * the function is lexical, so this and arguments in property values are the outer ones. */
 static void emit_object(lowerer *L, node *n) {
-  if (!needs_object_lowering(n)) {
+  bool super = false;
+  for (node *p = n->list; p && !super; p = p->next)
+    super = (p->flags & (F_METHOD | F_GET | F_SET)) && p->b && p->b->type == N_FUNC &&
+            contains_type(p->b->b, N_SUPER, 1);
+  const char *saved = L->obj_home;
+  L->obj_home = NULL;
+  if (!super) {
+    emit_object_props(L, n);
+    L->obj_home = saved;
+    return;
+  }
+  fn_ctx f;
+  put(L, "(function() {");
+  begin_fn(L, &f, NULL);
+  f.lexical = true;
+  buf body, *prev = capture_begin(L, &body);
+  L->obj_home = temp(L);
+  put(L, "return ");
+  emit_object_props(L, n);
+  put(L, ";");
+  end_fn_body(L, &f, &body, prev);
+  put(L, "})()");
+  L->obj_home = saved;
+}
+
+static void emit_obj_method(lowerer *L, node *fn, const char *name_out) {
+  L->pending_home = L->obj_home;
+  emit_function(L, fn, name_out);
+}
+
+static void emit_object_props(lowerer *L, node *n) {
+  if (!needs_object_lowering(n) && !L->obj_home) {
     put(L, "{");
     for (node *p = n->list; p; p = p->next) {
       if (p != n->list)
@@ -1099,7 +1324,7 @@ static void emit_object(lowerer *L, node *n) {
     return;
   }
   /* ($$t = {...plain prefix}, $$t[k] = v, __edgefn$os($$t, src), ..., $$t) */
-  const char *t = temp(L);
+  const char *t = L->obj_home ? L->obj_home : temp(L);
   putf(L, "(%s = {", t);
   node *p = n->list;
   bool first = true;
@@ -1110,13 +1335,13 @@ static void emit_object(lowerer *L, node *n) {
     if (p->flags & (F_GET | F_SET)) {
       put(L, p->flags & F_GET ? "get " : "set ");
       emit_prop_key(L, p->a);
-      emit_function(L, p->b, "");
+      emit_obj_method(L, p->b, "");
       continue;
     }
     emit_prop_key(L, p->a);
     put(L, ": ");
     if (p->flags & F_METHOD)
-      emit_function(L, p->b, NULL);
+      emit_obj_method(L, p->b, NULL);
     else
       emit_expr(L, p->b);
   }
@@ -1143,7 +1368,7 @@ static void emit_object(lowerer *L, node *n) {
       else
         emit_prop_key(L, p->a);
       putf(L, ", %d, ", p->flags & F_GET ? 1 : 2);
-      emit_function(L, p->b, NULL);
+      emit_obj_method(L, p->b, NULL);
       put(L, ")");
       continue;
     }
@@ -1154,7 +1379,7 @@ static void emit_object(lowerer *L, node *n) {
       emit_prop_key(L, p->a);
     put(L, ", ");
     if (p->flags & F_METHOD)
-      emit_function(L, p->b, NULL);
+      emit_obj_method(L, p->b, NULL);
     else
       emit_expr(L, p->b);
     put(L, ")");
@@ -1162,18 +1387,65 @@ static void emit_object(lowerer *L, node *n) {
   putf(L, ", %s)", t);
 }
 
-static const char *private_name(lowerer *L, node *pn) {
+static const char *private_lookup(lowerer *L, node *pn, node **def, class_ctx **cls) {
   for (fn_ctx *f = L->fn; f; f = f->parent) {
     if (!f->cls)
       continue;
     for (class_ctx *c = f->cls; c; c = c->parent)
       for (node *m = c->privates; m; m = m->aux ? (node *)m->aux : NULL) {
-        if (m->a->n == pn->n && memcmp(m->a->s, pn->s, pn->n) == 0)
+        if (m->a->n == pn->n && memcmp(m->a->s, pn->s, pn->n) == 0) {
+          if (def)
+            *def = m;
+          if (cls)
+            *cls = c;
           return afmt(L, "$$p%d_%.*s", c->id, (int)pn->n, pn->s);
+        }
       }
     break;
   }
   unsupported(L, pn, "undeclared private name");
+}
+
+static const char *private_name(lowerer *L, node *pn) { return private_lookup(L, pn, NULL, NULL); }
+
+/* obj.#x: the object goes through __edgefn$pv, which throws the TypeError V8 throws when
+ * the object lacks the private name (a hidden-symbol property would just read undefined).
+ * Fields and static members are checked by their own key, instance methods and accessors
+ * (which live on the prototype) by the brand key every instance gets. */
+static void pv_open(lowerer *L, node *m) {
+  if (m->type == N_MEMBER && m->b->type == N_PRIVATE && !(m->flags & F_COMPUTED))
+    put(L, "__edgefn$pv(");
+}
+
+static void pv_close_mode(lowerer *L, node *pn, int write_or_in) {
+  node *def;
+  class_ctx *c;
+  const char *key = private_lookup(L, pn, &def, &c);
+  int mode;
+  if (write_or_in == 4)
+    mode = 4;
+  else if (def->flags & F_FIELD)
+    mode = write_or_in ? 1 : 0;
+  else
+    mode = (def->flags & F_STATIC ? 3 : 2) |
+           (write_or_in && !(def->flags & (F_GET | F_SET)) ? 8 : 0);
+  if (write_or_in == 1 && (def->flags & F_GET)) { /* a getter without a setter */
+    bool setter = false;
+    for (node *m = c->members; m; m = m->next)
+      if (m->type == N_MEMBER_DEF && (m->flags & F_SET) && m->a && m->a->type == N_PRIVATE &&
+          m->a->n == pn->n && memcmp(m->a->s, pn->s, pn->n) == 0)
+        setter = true;
+    if (!setter)
+      mode |= 16;
+  }
+  if ((mode & 7) == 2 || (mode == 4 && !(def->flags & (F_FIELD | F_STATIC))))
+    key = afmt(L, "$$pb%d", c->id);
+  putf(L, ", %s, \"%.*s\", %d, %s)", key, (int)pn->n, pn->s, mode, c->name_out);
+}
+
+static void pv_close(lowerer *L, node *m, bool write) {
+  if (m->type == N_MEMBER && m->b->type == N_PRIVATE && !(m->flags & F_COMPUTED))
+    pv_close_mode(L, m->b, write);
 }
 
 static void emit_expr(lowerer *L, node *n) {
@@ -1181,7 +1453,7 @@ static void emit_expr(lowerer *L, node *n) {
     sync(L, n->line);
   switch (n->type) {
   case N_IDENT:
-    emit_ident_ref(L, n);
+    emit_ident_read(L, n);
     return;
   case N_NUM:
     putn(L, n->s, n->n);
@@ -1262,7 +1534,8 @@ static void emit_expr(lowerer *L, node *n) {
     put(L, edgefn__punct_text(n->op));
     put(L, n->op >= P_TYPEOF ? " " : " ");
     if (n->op == P_DELETE && n->a->type == N_CHAIN) {
-      put(L, "true");
+      L->chain_delete = true; /* delete a?.b: true when short-circuited */
+      emit_chain(L, n->a);
     } else {
       emit_expr(L, n->a);
     }
@@ -1283,7 +1556,9 @@ static void emit_expr(lowerer *L, node *n) {
         return;
       }
     }
+    bool tdz_checked = emit_tdz_write_check(L, t);
     put(L, "(");
+    L->lvalue = t->type == N_IDENT;
     if (n->flags & F_PREFIX) {
       put(L, edgefn__punct_text(n->op));
       emit_expr(L, t);
@@ -1291,7 +1566,8 @@ static void emit_expr(lowerer *L, node *n) {
       emit_expr(L, t);
       put(L, edgefn__punct_text(n->op));
     }
-    put(L, ")");
+    L->lvalue = false;
+    put(L, tdz_checked ? "))" : ")");
     return;
   }
   case N_BINARY:
@@ -1321,11 +1597,9 @@ static void emit_expr(lowerer *L, node *n) {
     put(L, ")");
     return;
   case N_PRIVATE_IN:
-    put(L, "(");
-    put(L, private_name(L, n->a));
-    put(L, " in ");
+    put(L, "__edgefn$pv(");
     emit_expr(L, n->b);
-    put(L, ")");
+    pv_close_mode(L, n->a, 4);
     return;
   case N_PRIVATE:
     put(L, private_name(L, n));
@@ -1375,12 +1649,18 @@ static void emit_expr(lowerer *L, node *n) {
       put(L, ")");
       return;
     }
-    if (n->a->type == N_NUM) {
-      put(L, "(");
-      emit_expr(L, n->a);
-      put(L, ")");
-    } else {
-      emit_expr(L, n->a);
+    {
+      bool write = L->private_write;
+      L->private_write = false;
+      if (n->a->type == N_NUM) {
+        put(L, "(");
+        emit_expr(L, n->a);
+        put(L, ")");
+      } else {
+        pv_open(L, n);
+        emit_expr(L, n->a);
+        pv_close(L, n, write);
+      }
     }
     emit_member_key(L, n);
     return;
@@ -1682,6 +1962,8 @@ static void emit_function(lowerer *L, node *fn, const char *name_out) {
   }
   begin_fn(L, &f, fn);
   f.lexical = arrow;
+  f.home = arrow ? NULL : L->pending_home;
+  L->pending_home = NULL;
   f.generator = (fn->flags & F_GENERATOR) != 0;
   f.async = (fn->flags & F_ASYNC) != 0;
   if (!arrow && name_out && *name_out)
@@ -1741,10 +2023,13 @@ static void emit_class(lowerer *L, node *c, const char *name_out) {
   memset(&cc, 0, sizeof(cc));
   cc.id = ++L->uniq;
   cc.derived = c->b != NULL;
+  node *hint = L->class_name_hint;
+  L->class_name_hint = NULL;
   const char *cname = c->a ? astrdup(L, c->a->s, c->a->n) : afmt(L, "$$C%d", cc.id);
   if (c->a && (c->a->n > 2 && c->a->s[0] == '$' && c->a->s[1] == '$'))
     cname = afmt(L, "$$C%d", cc.id);
   cc.name_out = cname;
+  cc.members = c->list;
   (void)name_out;
   /* privates list: chain via aux */
   node *last_priv = NULL;
@@ -1796,11 +2081,19 @@ static void emit_class(lowerer *L, node *c, const char *name_out) {
       fk++;
     }
   }
-  /* instance field initializer (only when there are instance fields) */
-  bool has_fields = false;
-  for (node *m = c->list; m; m = m->next)
+  /* instance field initializer (only when there are instance fields or private methods,
+   * whose brand every instance carries) */
+  bool has_fields = false, has_brand = false;
+  for (node *m = c->list; m; m = m->next) {
     if (m->type == N_MEMBER_DEF && !(m->flags & F_STATIC) && (m->flags & F_FIELD))
       has_fields = true;
+    if (m->type == N_MEMBER_DEF && !(m->flags & (F_STATIC | F_FIELD)) && m->a &&
+        m->a->type == N_PRIVATE)
+      has_brand = true;
+  }
+  if (has_brand)
+    putf(L, "var $$pb%d = __edgefn$pn(\"brand\");", cc.id);
+  has_fields = has_fields || has_brand;
   cc.has_fields = has_fields;
   putf(L, "var $$fi%d = %s", cc.id, has_fields ? "function() {" : "null;");
   if (has_fields) {
@@ -1808,6 +2101,8 @@ static void emit_class(lowerer *L, node *c, const char *name_out) {
     begin_fn(L, &ff, NULL);
     ff.cls = NULL;
     buf fb, *fprev = capture_begin(L, &fb);
+    if (has_brand)
+      putf(L, "__edgefn$df(this, $$pb%d, true);", cc.id);
     for (node *m = c->list; m; m = m->next) {
       if (m->type != N_MEMBER_DEF || (m->flags & F_STATIC))
         continue;
@@ -1897,6 +2192,14 @@ static void emit_class(lowerer *L, node *c, const char *name_out) {
     putf(L, "__edgefn$cls(%s, $$super%d, $$pm, $$sm);", cname, cc.id);
   else
     putf(L, "__edgefn$cls(%s, void 0, $$pm, $$sm);", cname);
+  if (!c->a) { /* an anonymous class is named after its binding, or "" (not $$C1) */
+    putf(L, "__edgefn$nm(%s, ", cname);
+    if (hint)
+      put_str_lit(L, hint->s, hint->n);
+    else
+      put(L, "\"\"");
+    put(L, ");");
+  }
   /* static fields and blocks, in order, with this = the class */
   for (node *m = c->list; m; m = m->next) {
     if (m->type == N_STATIC_BLOCK) {
@@ -1953,9 +2256,25 @@ static void emit_var_decl_names(lowerer *L, node *id, void *ud) {
   declare(L, id->s, id->n, out, info[1]);
 }
 
+static void declare_lexicals_inner(lowerer *L, node *list, bool rename);
+
 /* Declares the lexical bindings of a statement list (before emitting it: they are in
- * scope for the whole block). */
+ * scope for the whole block), in their temporal dead zone. */
 static void declare_lexicals(lowerer *L, node *list, bool rename) {
+  binding *before = L->sc->list;
+  if (!L->sc->tdz_buf) {
+    L->sc->tdz_buf = L->out;
+    L->sc->tdz_off = L->out->n;
+  }
+  declare_lexicals_inner(L, list, rename);
+  for (binding *b = L->sc->list; b && b != before; b = b->next_in_scope) {
+    b->tdz = true;
+    b->sc = L->sc;
+    b->fn = L->fn;
+  }
+}
+
+static void declare_lexicals_inner(lowerer *L, node *list, bool rename) {
   for (node *s = list; s; s = s->next) {
     node *d = s;
     if (d->type == N_EXPORT_NAMED && d->a)
@@ -2003,10 +2322,13 @@ static void emit_var(lowerer *L, node *n, bool as_expression) {
       sep(L, &first);
       emit_ident_ref(L, d->a);
       put(L, " = ");
+      if (d->b && d->b->type == N_CLASS && !d->b->a)
+        L->class_name_hint = d->a;
       if (d->b)
         emit_expr(L, d->b);
       else
         put(L, "void 0");
+      tdz_init_cb(L, d->a, NULL);
       continue;
     }
     const char *t = temp(L);
@@ -2014,6 +2336,7 @@ static void emit_var(lowerer *L, node *n, bool as_expression) {
     putf(L, "%s = ", t);
     emit_expr(L, d->b);
     destructure(L, d->a, t, &first);
+    pattern_names(d->a, tdz_init_cb, L, NULL);
   }
   if (first && !hoist) { /* nothing written after "var " */
     put(L, "$$unused");
@@ -2152,14 +2475,52 @@ static bool contains_lexical_decl_or_closure(node *n, bool want_closure) {
 
 typedef struct loop_head_vars {
   const char *names[32];
+  node *ids[32];
   int n;
+  bool copy_back; /* the body assigns a head variable: copy it to the next iteration */
 } loop_head_vars;
 
 static void head_var_cb(lowerer *L, node *id, void *ud) {
   loop_head_vars *h = ud;
   binding *b = lookup(L, id->s, id->n);
-  if (h->n < 32)
+  if (h->n < 32) {
+    h->ids[h->n] = id;
     h->names[h->n++] = b ? b->out : astrdup(L, id->s, id->n);
+  }
+}
+
+/* Whether n may assign the identifier id (by name, ignoring shadowing, so it errs towards
+ * yes): `id = …`, `id++`, a destructuring or for-in/of target naming it. */
+static bool assigns_ident(node *n, node *id, bool target, int depth) {
+  if (!n || depth > (int)EDGEFN_COMPILER_MAX_DEPTH * 10)
+    return false;
+  switch (n->type) {
+  case N_IDENT:
+    return target && n->n == id->n && memcmp(n->s, id->s, id->n) == 0;
+  case N_ASSIGN:
+    return assigns_ident(n->a, id, true, depth + 1) || assigns_ident(n->b, id, false, depth + 1);
+  case N_UPDATE:
+    return assigns_ident(n->a, id, true, depth + 1);
+  case N_FOR_IN:
+  case N_FOR_OF:
+    return assigns_ident(n->a, id, n->a && n->a->type != N_VAR, depth + 1) ||
+           assigns_ident(n->b, id, false, depth + 1) || assigns_ident(n->d, id, false, depth + 1);
+  case N_ARRAY:
+  case N_OBJECT:
+  case N_PROP:
+  case N_SPREAD:
+  case N_PAREN:
+    break; /* a pattern's parts are targets when the pattern is */
+  default:
+    target = false;
+  }
+  if (assigns_ident(n->a, id, target, depth + 1) || assigns_ident(n->b, id, target, depth + 1) ||
+      assigns_ident(n->c, id, false, depth + 1) || assigns_ident(n->d, id, false, depth + 1))
+    return true;
+  for (node *e = n->list; e; e = e->next)
+    if (assigns_ident(e, id, target, depth + 1))
+      return true;
+  return false;
 }
 
 /* The body of a loop whose iterations need their own bindings (closures capture them):
@@ -2184,6 +2545,10 @@ static void emit_loop_body(lowerer *L, node *body, bool wrap, const char *labels
   }
   fn_ctx f;
   const char *r = temp(L);
+  const char *back[32];
+  bool copy_back = params && params->copy_back;
+  for (int i = 0; copy_back && i < params->n; i++)
+    back[i] = temp(L);
   put(L, "{");
   putf(L, "%s = (function(", r);
   for (int i = 0; params && i < params->n; i++)
@@ -2196,6 +2561,10 @@ static void emit_loop_body(lowerer *L, node *body, bool wrap, const char *labels
   buf b, *prev = capture_begin(L, &b);
   if (pre)
     pre(L, pre_ud);
+  /* for (let i …) whose body assigns i: the iteration's value of i (however the body ends)
+   * is what the next iteration's copy starts from */
+  if (copy_back)
+    put(L, "try {");
   scope_push(L);
   if (body->type == N_BLOCK) {
     declare_lexicals(L, body->list, true);
@@ -2204,6 +2573,12 @@ static void emit_loop_body(lowerer *L, node *body, bool wrap, const char *labels
     emit_stmt(L, body);
   }
   scope_pop(L);
+  if (copy_back) {
+    put(L, "} finally {");
+    for (int i = 0; i < params->n; i++)
+      putf(L, "%s = %s;", back[i], params->names[i]);
+    put(L, "}");
+  }
   bool used_break = f.used_break, used_return = f.used_return;
   buf outer = f.outer_jumps;
   f.outer_jumps.d = NULL;
@@ -2213,6 +2588,8 @@ static void emit_loop_body(lowerer *L, node *body, bool wrap, const char *labels
   for (int i = 0; params && i < params->n; i++)
     putf(L, "%s%s", i ? ", " : "", params->names[i]);
   put(L, ");");
+  for (int i = 0; copy_back && i < params->n; i++)
+    putf(L, "%s = %s;", params->names[i], back[i]);
   if (used_break || used_return || outer.n) {
     putf(L, "if (%s !== void 0) {", r);
     if (used_break)
@@ -2398,10 +2775,13 @@ static void emit_for(lowerer *L, node *n, const char *labels) {
                   ? loop_needs_wrap(n->a, n->d) || contains_lexical_decl_or_closure(n->b, true) ||
                         contains_lexical_decl_or_closure(n->c, true)
                   : loop_needs_wrap(NULL, n->d);
-  loop_head_vars hv = {{0}, 0};
-  if (wrap && n->a && n->a->type == N_VAR && n->a->op != K_VAR)
+  loop_head_vars hv = {{0}, {0}, 0, false};
+  if (wrap && n->a && n->a->type == N_VAR && n->a->op != K_VAR) {
     for (node *d = n->a->list; d; d = d->next)
       pattern_names(d->a, head_var_cb, L, &hv);
+    for (int i = 0; i < hv.n; i++)
+      hv.copy_back = hv.copy_back || assigns_ident(n->d, hv.ids[i], false, 0);
+  }
   put_labels(L, labels);
   put(L, "for (");
   if (n->a) {
@@ -2512,6 +2892,8 @@ static void emit_stmt(lowerer *L, node *n) {
     putf(L, "%s = ", out);
     emit_class(L, n, out);
     put(L, ";");
+    if (b)
+      b->initialized = true;
     return;
   }
   case N_RETURN:
@@ -2608,12 +2990,19 @@ static void emit_stmt(lowerer *L, node *n) {
     return;
   case N_SWITCH:
     put(L, "switch (");
+    scope_push(L);
+    /* a case's binding may be read in a later case whose declaration never ran: always
+     * checked; the sentinel goes before the discriminant */
+    L->sc->tdz_buf = L->out;
+    L->sc->tdz_off = L->out->n;
+    L->sc->tdz_expr = true;
     emit_expr(L, n->a);
     put(L, ") {");
     push_jump(L, J_SWITCH, NULL, 0);
-    scope_push(L);
     for (node *c = n->list; c; c = c->next)
       declare_lexicals(L, c->list, true);
+    for (binding *b = L->sc->list; b; b = b->next_in_scope)
+      b->always_check = true;
     for (node *c = n->list; c; c = c->next) {
       sync(L, c->line);
       if (c->a) {
@@ -2742,7 +3131,17 @@ static void emit_labeled_stmt(lowerer *L, node *n, const char *labels) {
 static void emit_stmts(lowerer *L, node *list, bool function_top) {
   if (function_top)
     declare_lexicals(L, list, false);
-  for (node *s = list; s; s = s->next)
+  node *s = list;
+  if (function_top) {
+    /* the directive prologue ("use strict") stays first: TDZ sentinels go after it */
+    while (s && s->type == N_EXPR_STMT && s->a && s->a->type == N_STR) {
+      emit_stmt(L, s);
+      s = s->next;
+    }
+    if (L->sc->tdz_buf == L->out)
+      L->sc->tdz_off = L->out->n;
+  }
+  for (; s; s = s->next)
     emit_stmt(L, s);
 }
 
@@ -2753,6 +3152,43 @@ typedef struct lower_job {
   parse_error *err;
 } lower_job;
 
+
+/* Whether the source is UTF-8 as Duktape decodes it (1-4 byte sequences, code points up to
+ * U+10FFFF): bytes it cannot decode are a SyntaxError here, at their position, rather than
+ * passing through the compiler into text Duktape then refuses without a location. */
+static bool utf8_source_ok(const char *src, size_t len, parse_error *pe) {
+  const unsigned char *p = (const unsigned char *)src, *end = p + len;
+  int line = 1, col = 1;
+  while (p < end) {
+    unsigned x = *p;
+    if (x < 0x80) {
+      p++;
+      if (x == '\n' || (x == '\r' && (p >= end || *p != '\n'))) {
+        line++;
+        col = 1;
+      } else {
+        col++;
+      }
+      continue;
+    }
+    int cont = x < 0xc0 ? -1 : x < 0xe0 ? 1 : x < 0xf0 ? 2 : x < 0xf8 ? 3 : -1;
+    uint32_t cp = x & (cont == 1 ? 0x1fu : cont == 2 ? 0x0fu : 0x07u);
+    bool ok = cont > 0 && (size_t)(end - p) > (size_t)cont;
+    for (int i = 1; ok && i <= cont; i++) {
+      ok = (p[i] & 0xc0u) == 0x80u;
+      cp = (cp << 6) | (p[i] & 0x3fu);
+    }
+    if (!ok || cp > 0x10ffffu) {
+      pe->line = line;
+      pe->col = col;
+      snprintf(pe->msg, sizeof(pe->msg), "invalid UTF-8 in the source (byte 0x%02x)", x);
+      return false;
+    }
+    p += cont + 1;
+    col++;
+  }
+  return true;
+}
 
 int edgefn__lower(const char *src, size_t len, const char *filename, char **out, size_t *out_len,
                   edgefn_error_info *err) {
@@ -2784,6 +3220,10 @@ int edgefn__lower(const char *src, size_t len, const char *filename, char **out,
     return EDGEFN_ESYNTAX;
   }
   ar.oom = &jb;
+  if (!utf8_source_ok(src, len, &pe)) {
+    edgefn__error_set(err, EDGEFN_ESYNTAX, filename, pe.line, pe.col, "%s", pe.msg);
+    return EDGEFN_ESYNTAX;
+  }
   node *prog = edgefn__parse(&ar, src, len, &pe);
   if (!prog) {
     edgefn__arena_free(&ar);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 /* ---- arena ---- */
@@ -464,6 +465,10 @@ static void lex_number(parser *p, token *t) {
     t->value_len = (uint32_t)strlen(num);
   } else {
     bool legacy_octal = c == '0' && peekc(p, 1) >= '0' && peekc(p, 1) <= '9';
+    if (c == '0' && peekc(p, 1) == '_') { /* 0_1: no separator after a leading zero */
+      p->pos++;
+      FAIL_HERE(p, "invalid numeric separator");
+    }
     if (legacy_octal) {
       while (peekc(p, 0) >= '0' && peekc(p, 0) <= '9')
         p->pos++;
@@ -511,6 +516,19 @@ static void lex_number(parser *p, token *t) {
         fail_at(p, t->line, t->col, "BigInt literals are not supported");
       t->value = b.d;
       t->value_len = (uint32_t)b.n;
+      /* Duktape refuses exponents past a few digits ("exponent too large") where the value is
+       * simply Infinity or 0: write such a literal as the number it is */
+      const char *e = memchr(b.d, 'e', b.n);
+      if (e && b.n - (size_t)(e - b.d) > 6) {
+        double v = strtod(b.d, NULL);
+        char num[64];
+        if (isinf(v))
+          snprintf(num, sizeof(num), "1e400");
+        else
+          snprintf(num, sizeof(num), "%.17g", v);
+        t->value = dupz(p, num, strlen(num));
+        t->value_len = (uint32_t)strlen(num);
+      }
     }
   }
   c = peekc(p, 0);

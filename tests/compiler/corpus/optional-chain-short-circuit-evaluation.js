@@ -1,0 +1,10 @@
+let calls = 0;
+const side = () => (calls++, 'k');
+const none = null;
+none?.[side()];
+none?.a.b.c(side());
+none?.method(side(), side());
+const obj = { a: null };
+obj.a?.[side()];
+console.log(calls);
+console.log(obj?.[side()], calls);

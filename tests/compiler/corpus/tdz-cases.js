@@ -1,0 +1,21 @@
+function t(name, f) { try { console.log(name, f()); } catch (e) { console.log(name, e.constructor.name, e.message); } }
+t('read before', () => { const r = x; let x = 1; return r; });
+t('typeof before', () => { const r = typeof y; let y = 1; return r; });
+t('assign before', () => { z = 2; let z = 1; return z; });
+t('update before', () => { w++; let w = 1; return w; });
+t('self init', () => { const s = s + 1; return s; });
+t('closure early', () => { const get = () => v; const r = get(); const v = 3; return r; });
+t('closure late', () => { const get = () => v2; const v2 = 3; return get(); });
+t('hoisted fn', () => { const r = f(); let q = 5; function f() { return q; } return r; });
+t('hoisted fn ok', () => { let q = 5; function f() { return q; } return f(); });
+t('class before', () => { const o = new K(); class K {} return o; });
+t('class after', () => { class K { static m() { return K.name; } } return K.m(); });
+t('switch', () => { switch (1) { case 0: let s = 1; break; case 1: return s; } });
+t('switch ok', () => { switch (0) { case 0: let s = 1; return s; } });
+t('block', () => { let out = []; for (let i = 0; i < 2; i++) { if (i) out.push(typeof k); let k = i; out.push(k); } return out.join(); });
+t('destructure', () => { const [a, b = a] = [1]; return a + b; });
+t('destructure bad', () => { const [a = b, b] = [undefined, 1]; return a; });
+t('loop closure', () => { const fs = []; for (const n of [1, 2]) { fs.push(() => m * n); const m = 10; } return fs.map(f => f()).join(); });
+t('param shadow', () => { let p = 1; return (function (p) { return p; })(2) + p; });
+t('nested block', () => { { const g = () => inner; try { g(); } catch (e) { return e.message; } let inner = 1; } });
+t('default param', () => { let a = 1; function f(x = a) { return x; } return f(); });
