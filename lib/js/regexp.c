@@ -109,8 +109,11 @@ typedef struct re_state {
   struct {
     void *src;
     void *entry;
+    struct re_compiled *re; /* the entry's compiled pattern */
     unsigned flags;
   } fast[64];
+  void *tmpl; /* the RegExp object new ones are copied from (kept by the heap stash) */
+  size_t last_slot; /* the front-cache slot push_compiled found or filled last */
   edgefn__heap_ctl *ctl;
   size_t charged; /* bytes of the subject's buffers counted in ctl->mem_used */
   void *proto; /* the intrinsic RegExp.prototype (kept by the stash) */
@@ -395,11 +398,14 @@ int edgefn__regexp_check(const char *pattern, size_t len, const char *flags, cha
 
 /* Pushes the compiled-pattern object for (source at src, flags), from the cache or newly
  * compiled; throws a SyntaxError for an invalid pattern. */
+static re_compiled *compiled_of_entry(duk_context *ctx, duk_idx_t entry);
+
 static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
   src = duk_normalize_index(ctx, src);
   re_state *fst = get_state(ctx);
   void *sp = duk_get_heapptr(ctx, src);
   size_t slot = (((uintptr_t)sp >> 4) ^ flags) & (EDGEFN_ARRAY_LEN(fst->fast) - 1);
+  fst->last_slot = slot;
   if (sp && fst->fast[slot].src == sp && fst->fast[slot].flags == flags) {
     duk_push_heapptr(ctx, fst->fast[slot].entry);
     return;
@@ -423,6 +429,7 @@ static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
     duk_pop_2(ctx);
     fst->fast[slot].src = sp;
     fst->fast[slot].entry = duk_get_heapptr(ctx, -1);
+    fst->fast[slot].re = compiled_of_entry(ctx, -1);
     fst->fast[slot].flags = flags;
     return;
   }
@@ -516,6 +523,7 @@ static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
   duk_pop_2(ctx);
   st->fast[slot].src = sp;
   st->fast[slot].entry = duk_get_heapptr(ctx, -1);
+  st->fast[slot].re = re;
   st->fast[slot].flags = flags;
 }
 
@@ -692,29 +700,33 @@ static void push_new_regexp(duk_context *ctx, duk_idx_t src, duk_idx_t fl, duk_i
     (void)duk_error(ctx, DUK_ERR_SYNTAX_ERROR,
                     "Invalid flags supplied to RegExp constructor '%s'", fs);
   push_compiled(ctx, src, (unsigned)f);
-  /* A RegExp-class object with lastIndex 0 from a function returning a literal: Duktape
-   * instantiates precompiled bytecode (its constructor would compile a pattern). */
-  duk_push_heap_stash(ctx);
-  if (!duk_get_prop_literal(ctx, -1, STASH_FACTORY)) { /* made on first use: start-up cost */
-    duk_pop(ctx);
+  re_state *st = get_state(ctx);
+  re_compiled *re = st->fast[st->last_slot].re; /* what push_compiled just found */
+  /* A RegExp-class object with lastIndex 0, as Duktape makes for a literal: copied from a
+   * template instance of `/(?:)/` (a Duktape function returning the literal would make
+   * the same object for three times the cost; RegExp() would compile a pattern). */
+  if (!st->tmpl) { /* made on first use: start-up cost */
+    duk_push_heap_stash(ctx);
     duk_push_literal(ctx, "(function () { return /(?:)/; })");
     duk_push_literal(ctx, "regexp");
     duk_compile(ctx, DUK_COMPILE_EVAL);
     duk_call(ctx, 0);
-    duk_call(ctx, 0); /* the template: one instance of that literal */
-    duk_dup_top(ctx);
-    duk_put_prop_literal(ctx, -3, STASH_FACTORY);
+    duk_call(ctx, 0);
+    st->tmpl = duk_get_heapptr(ctx, -1);
+    duk_put_prop_literal(ctx, -2, STASH_FACTORY); /* keeps it alive */
+    duk_pop(ctx);
   }
-  duk_remove(ctx, -2);
-  /* A copy of the template rather than a call to the function: the same object for a
-   * third of the cost. Room for KEY_INFO and KEY_RE. */
-  edgefn__duk_push_regexp_copy(ctx, -1, 2);
+  duk_push_heapptr(ctx, st->tmpl);
+  edgefn__duk_push_regexp_copy(ctx, -1, 2); /* room for KEY_INFO and KEY_RE */
   duk_remove(ctx, -2); /* [entry obj] */
   if (proto != DUK_INVALID_INDEX) {
     duk_dup(ctx, proto);
     duk_set_prototype(ctx, -2);
   }
-  attach_compiled(ctx, -1, -2, false);
+  duk_push_pointer(ctx, re);
+  EDGEFN_PUT_OWN_LITERAL(ctx, -2, KEY_INFO);
+  duk_dup(ctx, -2);
+  EDGEFN_PUT_OWN_LITERAL(ctx, -2, KEY_RE);
   duk_remove(ctx, -2);
 }
 
@@ -860,7 +872,7 @@ static void set_subject(duk_context *ctx, re_state *st, duk_idx_t idx, bool need
     idx = duk_normalize_index(ctx, idx);
     duk_push_heapptr(ctx, st->obj);
     duk_dup(ctx, idx);
-    duk_put_prop_literal(ctx, -2, "s");
+    EDGEFN_PUT_OWN_LITERAL(ctx, -2, "s"); /* the state's own bare object: no setter */
     duk_pop(ctx);
   }
   if (need32 && !st->have32) {
