@@ -8,6 +8,8 @@
 #include "compiler/lower.h"
 #include "js/runtime.h"
 
+#include "duk_extras.h"
+
 #include "compiler/compiler.h"
 
 #include <assert.h>
@@ -1153,10 +1155,13 @@ static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
   if (n == 0)
     return 0;
   duk_push_object(ctx);
+  edgefn__duk_reserve_props(ctx, event, 2);
   duk_get_prop_literal(ctx, stash, STASH_EVENT_PROTO);
   duk_set_prototype(ctx, event);
+  /* New objects of the library's own: defined, not put (no prototype walk; see
+   * duk_extras.h). The prototype defines neither key. */
   duk_push_uint(ctx, a->id);
-  duk_put_prop_literal(ctx, event, KEY_EXCHANGE_ID);
+  EDGEFN_PUT_OWN_LITERAL(ctx, event, KEY_EXCHANGE_ID);
   edgefn__request_push_incoming(ctx, a->req);
   exchange *ex = find_exchange(rt_of(ctx), a->id);
   if (ex) { /* the request keeps the buffer alive (request body limit) */
@@ -1164,11 +1169,12 @@ static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
     ex->body_ptr = duk_get_heapptr(ctx, -1);
     duk_pop(ctx);
   }
-  duk_put_prop_literal(ctx, event, "request");
+  EDGEFN_PUT_OWN_LITERAL(ctx, event, "request");
   duk_get_prop_literal(ctx, stash, STASH_EXCHANGES);
   duk_push_object(ctx);
+  edgefn__duk_reserve_props(ctx, -1, 2); /* e, and r when a Response comes */
   duk_dup(ctx, event);
-  duk_put_prop_literal(ctx, -2, "e");
+  EDGEFN_PUT_OWN_LITERAL(ctx, -2, "e");
   duk_put_prop_index(ctx, -2, a->slot);
   duk_pop(ctx);
   if (n == 1) { /* the usual case: one listener, no copy needed */
