@@ -49,18 +49,19 @@ static int run_with_budget(const char *src, uint64_t budget_ns, uint64_t *charge
 
 TEST(cpu_clock_preemption_before_first_check_is_not_charged) {
   uint64_t charged = 0;
-  /* 120 ms without running, then a little work: within a 50 ms budget. Before the fix the
-   * first check charged the whole 120 ms of monotonic time and ended the entry. */
-  ASSERT_EQ(run_with_budget("sleepMs(120); for (var i = 0; i < 100000; i++) {}",
-                            50u * 1000000u, &charged),
+  /* 150 ms without running, then a little work (a few ms, more under ASan): within a
+   * 100 ms budget. Before the fix the first check charged the whole 150 ms of monotonic
+   * time and ended the entry. */
+  ASSERT_EQ(run_with_budget("sleepMs(150); for (var i = 0; i < 10000; i++) {}",
+                            100u * 1000000u, &charged),
             0);
-  ASSERT(charged < 50u * 1000000u);
+  ASSERT(charged < 100u * 1000000u);
   /* The same after the entry already switched to the thread CPU clock. */
   ASSERT_EQ(run_with_budget("var t = Date.now(); while (Date.now() - t < 5) {}"
-                            "sleepMs(120); for (var i = 0; i < 100000; i++) {}",
-                            50u * 1000000u, &charged),
+                            "sleepMs(150); for (var i = 0; i < 10000; i++) {}",
+                            100u * 1000000u, &charged),
             0);
-  ASSERT(charged < 50u * 1000000u);
+  ASSERT(charged < 100u * 1000000u);
   return 0;
 }
 
