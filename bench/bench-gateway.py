@@ -300,6 +300,8 @@ def main():
     ap.add_argument('--soak', type=int, default=0, metavar='SECONDS')
     args = ap.parse_args()
     args.gateway = os.path.abspath(args.gateway)
+    if args.workerd:  # servers start in temporary folders: a relative path would not resolve
+        args.workerd = os.path.abspath(args.workerd)
     if args.soak:
         return soak(args)
     for tool in ('wrk', 'nginx'):
