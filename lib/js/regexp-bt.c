@@ -223,14 +223,14 @@ static bool nullable(const node *n) {
   }
 }
 
-/* Whether a lookbehind's body leaves PCRE2 a choice whose order (left to right, where
- * JavaScript goes right to left) could change the captures. */
-static bool order_matters(const node *n) {
+/* Whether n or a node inside it is a choice point: an alternation, a backreference, a group
+ * other than a plain or capturing one, or a quantifier that `quant_is_choice` says is. */
+static bool has_choice(const node *n, bool (*quant_is_choice)(const node *)) {
   switch (n->type) {
   case N_ALT: case N_BACKREF:
     return true;
   case N_QUANT:
-    if (n->min != n->max)
+    if (quant_is_choice(n))
       return true;
     break;
   case N_GROUP:
@@ -241,34 +241,22 @@ static bool order_matters(const node *n) {
     break;
   }
   for (size_t k = 0; k < n->nkid; k++)
-    if (order_matters(n->kid[k]))
+    if (has_choice(n->kid[k], quant_is_choice))
       return true;
   return false;
 }
 
+static bool quant_varies(const node *n) { return n->min != n->max; }
+static bool quant_lazy(const node *n) { return !n->greedy; }
+
+/* Whether a lookbehind's body leaves PCRE2 a choice whose order (left to right, where
+ * JavaScript goes right to left) could change the captures. */
+static bool order_matters(const node *n) { return has_choice(n, quant_varies); }
+
 /* Whether n may try an empty match before a longer one (a lazy quantifier, an
  * alternation, an assertion): then JavaScript's empty check, rejecting the empty iteration,
  * makes the body backtrack to the longer match where PCRE2 stops at the empty one. */
-static bool empty_first(const node *n) {
-  switch (n->type) {
-  case N_ALT: case N_BACKREF:
-    return true;
-  case N_QUANT:
-    if (!n->greedy)
-      return true;
-    break;
-  case N_GROUP:
-    if (n->kind != EDGEFN_RE_GROUP_CAPTURE && n->kind != EDGEFN_RE_GROUP_PLAIN)
-      return true;
-    break;
-  default:
-    break;
-  }
-  for (size_t k = 0; k < n->nkid; k++)
-    if (empty_first(n->kid[k]))
-      return true;
-  return false;
-}
+static bool empty_first(const node *n) { return has_choice(n, quant_lazy); }
 
 typedef struct actx {
   bool in_rep;       /* inside the body of a quantifier that may iterate more than once */

@@ -16,6 +16,21 @@ static duk_ret_t eval_disabled(duk_context *ctx) {
   return duk_error(ctx, DUK_ERR_EVAL_ERROR, "%s", no_codegen);
 }
 
+/* Replaces obj[name] with the native fn, named `name`, as a built-in method is defined
+ * (writable, configurable, not enumerable), whatever the property was. */
+static void def_method(duk_context *ctx, duk_idx_t obj, const char *name, duk_c_function fn,
+                       duk_idx_t nargs) {
+  obj = duk_normalize_index(ctx, obj);
+  duk_push_string(ctx, name);
+  duk_push_c_function(ctx, fn, nargs);
+  duk_push_literal(ctx, "name");
+  duk_push_string(ctx, name);
+  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_FORCE);
+  duk_def_prop(ctx, obj, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE |
+                             DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE |
+                             DUK_DEFPROP_FORCE);
+}
+
 static duk_ret_t function_disabled(duk_context *ctx) {
   return duk_error(ctx, DUK_ERR_EVAL_ERROR, "%s", no_codegen);
 }
@@ -57,14 +72,7 @@ static void disable_code_generation(duk_context *ctx) {
                             DUK_DEFPROP_FORCE);
   duk_pop_3(ctx); /* [global] */
 
-  duk_push_literal(ctx, "eval");
-  duk_push_c_function(ctx, eval_disabled, 1);
-  duk_push_literal(ctx, "name");
-  duk_push_literal(ctx, "eval");
-  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_FORCE);
-  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE |
-                            DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE |
-                            DUK_DEFPROP_FORCE);
+  def_method(ctx, -1, "eval", eval_disabled, 1);
   duk_pop(ctx);
 }
 
@@ -108,14 +116,7 @@ static void harden_buffer_fill(duk_context *ctx) {
   duk_push_global_object(ctx);
   if (duk_get_prop_literal(ctx, -1, "Buffer") && duk_is_object(ctx, -1) &&
       duk_get_prop_literal(ctx, -1, "prototype") && duk_is_object(ctx, -1)) {
-    duk_push_literal(ctx, "fill");
-    duk_push_c_function(ctx, edgefn__duk_buffer_fill_checked, 3);
-    duk_push_literal(ctx, "name");
-    duk_push_literal(ctx, "fill");
-    duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_FORCE);
-    duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE |
-                              DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE |
-                              DUK_DEFPROP_FORCE);
+    def_method(ctx, -1, "fill", edgefn__duk_buffer_fill_checked, 3);
   }
   duk_set_top(ctx, top);
 }
