@@ -41,6 +41,18 @@ int gw_buf_append(gw_buf *b, const void *data, size_t len) {
   return 0;
 }
 
+int gw_buf_append_str(gw_buf *b, const char *s) { return gw_buf_append(b, s, strlen(s)); }
+
+int gw_buf_append_uint(gw_buf *b, unsigned long long v) {
+  char tmp[24];
+  size_t n = sizeof(tmp);
+  do {
+    tmp[--n] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  return gw_buf_append(b, tmp + n, sizeof(tmp) - n);
+}
+
 int gw_buf_printf(gw_buf *b, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

@@ -107,6 +107,9 @@ typedef struct gw_buf {
 
 int gw_buf_reserve(gw_buf *b, size_t extra);
 int gw_buf_append(gw_buf *b, const void *data, size_t len);
+/* The per-request paths append pieces: gw_buf_printf formats twice (measure, then write). */
+int gw_buf_append_str(gw_buf *b, const char *s);
+int gw_buf_append_uint(gw_buf *b, unsigned long long v);
 int gw_buf_printf(gw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void gw_buf_consume(gw_buf *b, size_t n);
 void gw_buf_reset(gw_buf *b);

@@ -467,7 +467,11 @@ static void resp_on_head(void *user_data, const edgefn_response_head *head) {
   if (!reason || !reason[0] || !valid_field_text(reason, strlen(reason)) || status != head->status)
     reason = reason_phrase(status);
   gw_buf *o = &c->out;
-  gw_buf_printf(o, "HTTP/1.1 %d %s\r\n", status, reason);
+  gw_buf_append(o, "HTTP/1.1 ", 9);
+  gw_buf_append_uint(o, (unsigned)status);
+  gw_buf_append(o, " ", 1);
+  gw_buf_append_str(o, reason);
+  gw_buf_append(o, "\r\n", 2);
 
   bool has_date = false, has_server = false;
   for (size_t i = 0; i < head->header_count; i++) {
@@ -484,16 +488,24 @@ static void resp_on_head(void *user_data, const edgefn_response_head *head) {
     gw_buf_append(o, h->value, h->value_len);
     gw_buf_append(o, "\r\n", 2);
   }
-  if (!has_date)
-    gw_buf_printf(o, "Date: %s\r\n", http_date());
-  if (!has_server)
-    gw_buf_printf(o, "Server: %s\r\n", demo_server_name);
+  if (!has_date) {
+    gw_buf_append(o, "Date: ", 6);
+    gw_buf_append_str(o, http_date());
+    gw_buf_append(o, "\r\n", 2);
+  }
+  if (!has_server) {
+    gw_buf_append(o, "Server: ", 8);
+    gw_buf_append_str(o, demo_server_name);
+    gw_buf_append(o, "\r\n", 2);
+  }
 
   if (status == 204) {
     /* No body and no length: RFC 9110 15.3.5. */
   } else if (head->content_length >= 0) {
     c->content_length = head->content_length;
-    gw_buf_printf(o, "Content-Length: %lld\r\n", (long long)head->content_length);
+    gw_buf_append(o, "Content-Length: ", 16);
+    gw_buf_append_uint(o, (unsigned long long)head->content_length);
+    gw_buf_append(o, "\r\n", 2);
   } else if (c->body_allowed) {
     if (c->http10)
       keep = false; /* no chunked coding in HTTP/1.0: the close ends the body */
@@ -607,8 +619,13 @@ static int build_url(gw_conn *c, gw_buf *out) {
     host = c->lst->host;
     hl = strlen(host);
   }
-  if (tl > 0 && t[0] == '/')
-    return gw_buf_printf(out, "%s://%.*s%.*s", scheme, (int)hl, host, (int)tl, t);
+  if (tl > 0 && t[0] == '/') { /* the usual origin-form: appended, not formatted */
+    if (gw_buf_append_str(out, scheme) || gw_buf_append(out, "://", 3) ||
+        gw_buf_append(out, host, hl) || gw_buf_append(out, t, tl) || gw_buf_reserve(out, 1))
+      return -1;
+    out->data[out->len] = '\0'; /* as gw_buf_printf leaves it */
+    return 0;
+  }
   if (tl == 1 && t[0] == '*' && c->method == HTTP_OPTIONS)
     return gw_buf_printf(out, "%s://%.*s/", scheme, (int)hl, host);
   /* absolute-form (RFC 9112 3.2.2): its authority replaces Host. */
@@ -776,7 +793,9 @@ void gw_http_dispatch(gw_conn *c) {
    * access log and metrics; the edge makes the decision itself. */
   const char *fn = NULL;
   if (site->rules && edgefn_rules_match(site->rules, &req, &fn, NULL) == 1 && fn) {
-    snprintf(c->fn_name, sizeof(c->fn_name), "%s", fn);
+    size_t fl = strnlen(fn, sizeof(c->fn_name) - 1); /* truncated like snprintf, unformatted */
+    memcpy(c->fn_name, fn, fl);
+    c->fn_name[fl] = '\0';
     int fi = gw_site_function_index(site, fn);
     if (fi >= 0 && !att->fn_used[fi]) {
       att->fn_used[fi] = 1;

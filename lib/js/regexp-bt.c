@@ -845,8 +845,8 @@ static bool backref(const vm *m, uint32_t g, bool back, size_t *pos) {
     at = *pos;
   }
   for (size_t i = 0; i < len;) {
-    uint32_t x, y;
-    size_t wx, wy;
+    uint32_t x = 0, y = 0; /* read_fwd sets them (initialised for -O3's flow analysis) */
+    size_t wx = 1, wy = 1;
     /* within each substring, read forward (a pair is one character under u) */
     bool u = (m->p->flags & EDGEFN_RE_U) != 0;
     (void)read_fwd(m->s, at + len, u, at + i, &y, &wy);
