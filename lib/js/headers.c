@@ -236,11 +236,12 @@ void edgefn__headers_push_list(duk_context *ctx, duk_idx_t idx) {
 /* Fills the list of a new Headers object (at obj, its list still empty) from a HeadersInit
  * at init. The pairs are gathered on the value stack and packed into the list at its final
  * size (see edgefn__headers_push_host). */
-static void fill_from_init(duk_context *ctx, duk_idx_t obj, duk_idx_t init) {
-  obj = duk_normalize_index(ctx, obj);
+/* Pushes the normalized (name, value) pairs of the HeadersInit at init, validating them as
+ * the constructor does; returns how many values it pushed (twice the pairs). */
+static duk_idx_t push_init_pairs(duk_context *ctx, duk_idx_t init) {
   init = duk_normalize_index(ctx, init);
   if (duk_is_undefined(ctx, init) || duk_is_null(ctx, init))
-    return;
+    return 0;
   if (!duk_is_object(ctx, init))
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
                     "Failed to construct 'Headers': init must be an object or array");
@@ -285,7 +286,12 @@ static void fill_from_init(duk_context *ctx, duk_idx_t obj, duk_idx_t init) {
       duk_remove(ctx, e);
     }
   }
-  duk_idx_t count = duk_get_top(ctx) - base;
+  return duk_get_top(ctx) - base;
+}
+
+static void fill_from_init(duk_context *ctx, duk_idx_t obj, duk_idx_t init) {
+  obj = duk_normalize_index(ctx, obj);
+  duk_idx_t count = push_init_pairs(ctx, init);
   if (count == 0)
     return;
   edgefn__duk_pack(ctx, count);
@@ -293,9 +299,14 @@ static void fill_from_init(duk_context *ctx, duk_idx_t obj, duk_idx_t init) {
 }
 
 void edgefn__headers_push_init(duk_context *ctx, duk_idx_t init) {
-  init = duk_normalize_index(ctx, init);
-  edgefn__headers_push(ctx, EDGEFN_GUARD_NONE);
-  fill_from_init(ctx, -1, init);
+  /* The list is made from the pairs, then wrapped: no empty list made and replaced. */
+  duk_idx_t count = push_init_pairs(ctx, init);
+  if (count == 0) {
+    edgefn__headers_push(ctx, EDGEFN_GUARD_NONE);
+    return;
+  }
+  edgefn__duk_pack(ctx, count);
+  headers_wrap_list(ctx, EDGEFN_GUARD_NONE);
 }
 
 bool edgefn__headers_has_raw(duk_context *ctx, duk_idx_t idx, const char *lower_name) {
