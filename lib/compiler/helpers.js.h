@@ -458,7 +458,8 @@
 "  function start(i) {\n"
 "    var imp = [], deps = graph[i].deps;\n"
 "    for (var d = 0; d < deps.length; d++) imp.push(ns[deps[d]]);\n"
-"    fns[i](imp, function (getters) { regs[i] = getters; yield_(); });\n"
+"    var f = fns[i];\n" /* called plainly: a module's top-level this is undefined */
+"    f(imp, function (getters) { regs[i] = getters; yield_(); });\n"
 "  }\n"
 "  for (j = 0; j < order.length; j++) {\n"
 "    i = order[j];\n"
