@@ -2295,8 +2295,8 @@ static node *parse_import(parser *p) {
   node *head = NULL, *tail = NULL;
   if (p->tok.type == T_NAME) {
     node *s = mk(p, N_SPECIFIER, &p->tok);
+    s->a = mk(p, N_IDENT, &p->tok); /* at the local name: where errors point */
     s->b = binding_ident(p);
-    s->a = mk(p, N_IDENT, &p->tok);
     s->a->s = "default";
     s->a->n = 7;
     append(&head, &tail, s);
