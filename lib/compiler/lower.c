@@ -3156,6 +3156,9 @@ static void emit_stmt(lowerer *L, node *n) {
     put(L, "var $$default = ");
     emit_expr(L, x);
     put(L, ";");
+    /* an anonymous function or class exported as default is named "default", as in ES */
+    if ((x->type == N_FUNC || x->type == N_CLASS) && !x->a)
+      put(L, "__edgefn$nm($$default, \"default\");");
     add_export(L, "default", 7, "$$default");
     return;
   }
