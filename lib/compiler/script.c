@@ -233,8 +233,9 @@ static bool join_path(const char *from, const char *spec, size_t slen, char *out
   return n > 0 && out[n - 1] != '/';
 }
 
+/* Files are named in order: names past the one being added are still NULL. */
 static int bundle_find(const bundle *b, const char *path) {
-  for (size_t i = 0; i < b->n; i++)
+  for (size_t i = 0; i < b->n && b->names[i]; i++)
     if (strcmp(b->names[i], path) == 0)
       return (int)i;
   return -1;
@@ -377,19 +378,19 @@ static int bundle_new(edgefn_script **out, const edgefn_script_options *opts,
       goto done;
     }
     const char *name = m->name;
-    while (name[0] == '.' && name[1] == '/')
-      name += 2;
-    b.names[i + 1] = name;
-    b.display[i + 1] = m->name;
-    b.srcs[i + 1] = m->source ? m->source : "";
-    b.lens[i + 1] = m->source_len;
-    total += m->source_len;
-    if (bundle_find(&b, name) >= 0 && bundle_find(&b, name) < (int)(i + 1)) {
+    while ((name[0] == '.' && name[1] == '/') || name[0] == '/')
+      name += name[0] == '/' ? 1 : 2;
+    if (bundle_find(&b, name) >= 0) {
       edgefn__error_set(err, EDGEFN_EINVAL, m->name, 0, 0, "two files of the bundle are named %s",
                         m->name);
       rc = EDGEFN_EINVAL;
       goto done;
     }
+    b.names[i + 1] = name;
+    b.display[i + 1] = m->name;
+    b.srcs[i + 1] = m->source ? m->source : "";
+    b.lens[i + 1] = m->source_len;
+    total += m->source_len;
   }
   if (total > EDGEFN_MAX_SCRIPT_SIZE) {
     edgefn__error_set(err, EDGEFN_EINVAL, filename, 0, 0,
