@@ -104,6 +104,8 @@ typedef struct lowerer {
   int *deps;
   size_t ndeps, deps_cap;
   buf meta_stars, meta_exports, meta_wants, tdz_init;
+  buf fixed;   /* exports no function can write: plain values once the module has run */
+  node *prog;
   buf *prog_decls;
   jmp_buf *oom;
   parse_error *err;
@@ -2838,6 +2840,56 @@ static void emit_catch_prefix(lowerer *L, const char *name) {
 
 static void emit_labeled_stmt(lowerer *L, node *n, const char *labels);
 
+/* Whether code that may run after the module's top level finished (inside any function or
+ * class) can write `name`: assignments, updates, declarations and parameters of that name
+ * anywhere in such code count, shadowing ones too (conservative). Writes by the top level
+ * itself do not matter: it has finished before the value is fixed. */
+static bool written_later(node *n, const char *s, uint32_t len, bool target, bool deferred) {
+  for (; n; n = NULL) {
+    switch (n->type) {
+    case N_IDENT:
+      return target && deferred && n->n == len && memcmp(n->s, s, len) == 0;
+    case N_ASSIGN:
+    case N_DECLARATOR:
+      return written_later(n->a, s, len, true, deferred) ||
+             written_later(n->b, s, len, false, deferred);
+    case N_UPDATE:
+    case N_FOR_IN:
+    case N_FOR_OF:
+      return written_later(n->a, s, len, true, deferred) ||
+             written_later(n->b, s, len, false, deferred) ||
+             written_later(n->c, s, len, false, deferred);
+    case N_FUNC:
+    case N_CLASS:
+      deferred = true;
+      if (written_later(n->a, s, len, true, true))
+        return true;
+      for (node *x = n->list; x; x = x->next)
+        if (written_later(x, s, len, true, true))
+          return true;
+      return written_later(n->b, s, len, false, true);
+    case N_TRY:
+      return written_later(n->a, s, len, false, deferred) ||
+             written_later(n->b, s, len, true, deferred) ||
+             written_later(n->c, s, len, false, deferred) ||
+             written_later(n->d, s, len, false, deferred);
+    default: {
+      /* patterns pass the target on; anything else (member, call) is not a binding */
+      bool t = target && (n->type == N_ARRAY || n->type == N_OBJECT || n->type == N_PROP ||
+                          n->type == N_SPREAD || n->type == N_PAREN || n->type == N_VAR);
+      if (written_later(n->a, s, len, t, deferred) || written_later(n->b, s, len, t, deferred) ||
+          written_later(n->c, s, len, t, deferred) || written_later(n->d, s, len, t, deferred))
+        return true;
+      for (node *x = n->list; x; x = x->next)
+        if (written_later(x, s, len, t, deferred))
+          return true;
+      return false;
+    }
+    }
+  }
+  return false;
+}
+
 /* In module mode an export is a getter (the binding stays live for importers); b, when
  * not NULL, is the local binding, read through a TDZ check when it has one: the sentinel
  * is set before the module registers its getters, so a cycle reaching it early throws. */
@@ -2867,6 +2919,17 @@ static void add_export_b(lowerer *L, const char *exported, size_t en, const char
     putf(L, ") : %s; }", b->out);
   } else {
     putf(L, "function () { return %s; }", local);
+  }
+  /* A local binding no later code writes (and the default expression's $$default) keeps
+   * the value it has when the module finished: the linker then makes it a plain property,
+   * so importers read it at the cost of a property read, not a getter call. */
+  bool import_binding = b && strncmp(b->out, "(0, $$i", 7) == 0;
+  if (L->resolve && !import_binding &&
+      ((b && !written_later(L->prog, b->name, b->n, false, false)) ||
+       (!b && strcmp(local, "$$default") == 0))) {
+    L->out = &L->fixed;
+    put(L, L->fixed.n ? "," : "");
+    put_str_lit(L, exported, en);
   }
   L->out = prev;
 }
@@ -3386,6 +3449,7 @@ static int lower_impl(const char *src, size_t len, const char *filename,
   L.fn = &top;
   L.resolve = resolve;
   L.resolve_ud = resolve_ud;
+  L.prog = prog;
   buf body = {0};
   L.out = &body;
   declare_imports(&L, prog->list);
@@ -3429,7 +3493,10 @@ static int lower_impl(const char *src, size_t len, const char *filename,
     put(&L, "$$reg({");
     if (L.exports.n)
       putn(&L, L.exports.d, L.exports.n);
-    put(&L, "});");
+    put(&L, "}, [");
+    if (L.fixed.n)
+      putn(&L, L.fixed.d, L.fixed.n);
+    put(&L, "]);");
   }
   if (body.n)
     putn(&L, body.d, body.n);
@@ -3459,6 +3526,7 @@ static int lower_impl(const char *src, size_t len, const char *filename,
   buf_release(&L, &L.meta_exports);
   buf_release(&L, &L.meta_wants);
   buf_release(&L, &L.tdz_init);
+  buf_release(&L, &L.fixed);
   buf_release(&L, &body);
   buf_release(&L, &prog_decls);
   buf_release(&L, &L.exports);
