@@ -2861,9 +2861,10 @@ static bool written_later(node *n, const char *s, uint32_t len, bool target, boo
              written_later(n->c, s, len, false, deferred);
     case N_FUNC:
     case N_CLASS:
-      deferred = true;
-      if (written_later(n->a, s, len, true, true))
+      /* the declaration's own name is written when its scope starts, not later */
+      if (written_later(n->a, s, len, true, deferred))
         return true;
+      deferred = true;
       for (node *x = n->list; x; x = x->next)
         if (written_later(x, s, len, true, true))
           return true;
