@@ -103,7 +103,7 @@ typedef struct lowerer {
   void *resolve_ud;
   int *deps;
   size_t ndeps, deps_cap;
-  buf meta_stars, meta_exports, meta_wants, tdz_init;
+  buf meta_stars, meta_exports, meta_wants, meta_reexports, tdz_init;
   buf fixed;   /* exports no function can write: plain values once the module has run */
   node *prog;
   buf *prog_decls;
@@ -3243,6 +3243,18 @@ static void emit_stmt(lowerer *L, node *n) {
         for (node *sp = n->list; sp; sp = sp->next) {
           want_name(L, k, n, sp->a);
           add_export(L, sp->b->s, sp->b->n, import_ref(L, k, sp->a));
+          /* [exported, dep slot, imported, line, col, specifier]: the linker follows
+           * chains of these to refuse a cycle, which no module would ever resolve */
+          buf *prev = L->out;
+          L->out = &L->meta_reexports;
+          put(L, L->meta_reexports.n ? ",[" : "[");
+          put_str_lit(L, sp->b->s, sp->b->n);
+          putf(L, ",%d,", k);
+          put_str_lit(L, sp->a->s, sp->a->n);
+          putf(L, ",%d,%d,", sp->a->line, sp->a->col);
+          put_str_lit(L, n->s, n->n);
+          put(L, "]");
+          L->out = prev;
         }
       }
       put(L, ";");
@@ -3517,6 +3529,9 @@ static int lower_impl(const char *src, size_t len, const char *filename,
     put(&L, "],\"wants\":[");
     if (L.meta_wants.n)
       putn(&L, L.meta_wants.d, L.meta_wants.n);
+    put(&L, "],\"reexports\":[");
+    if (L.meta_reexports.n)
+      putn(&L, L.meta_reexports.d, L.meta_reexports.n);
     put(&L, "]}");
     size_t i = live_find(&L, m.d);
     if (i < L.nlive)
@@ -3526,6 +3541,7 @@ static int lower_impl(const char *src, size_t len, const char *filename,
   buf_release(&L, &L.meta_stars);
   buf_release(&L, &L.meta_exports);
   buf_release(&L, &L.meta_wants);
+  buf_release(&L, &L.meta_reexports);
   buf_release(&L, &L.tdz_init);
   buf_release(&L, &L.fixed);
   buf_release(&L, &body);
