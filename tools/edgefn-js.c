@@ -47,23 +47,47 @@ static void on_log(void *ud, int level, const char *fn, const char *msg, size_t 
 }
 
 static int usage(void) {
-  fprintf(stderr, "usage: edgefn-js [--emit] FILE.js   (FILE may be - for stdin)\n");
+  fprintf(stderr, "usage: edgefn-js [--emit] FILE.js [MODULE.js...]   (FILE may be - for stdin)\n"
+                  "  MODULEs are the other files of a bundle, named relative to FILE's directory\n");
   return 2;
 }
 
 int main(int argc, char **argv) {
   bool emit = false;
   const char *path = NULL;
+  const char **mod_paths = calloc((size_t)argc, sizeof(char *));
+  size_t nmods = 0;
+  if (!mod_paths)
+    return 2;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--emit") == 0)
       emit = true;
     else if (!path)
       path = argv[i];
     else
-      return usage();
+      mod_paths[nmods++] = argv[i];
   }
-  if (!path)
+  if (!path || (emit && nmods)) {
+    free(mod_paths);
     return usage();
+  }
+  /* a bundle's other files: their names are their paths relative to the entry's directory */
+  edgefn_script_source *mods = calloc(nmods ? nmods : 1, sizeof(*mods));
+  const char *slash = strrchr(path, '/');
+  size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+  for (size_t i = 0; mods && i < nmods; i++) {
+    if (strncmp(mod_paths[i], path, dir_len) != 0) {
+      fprintf(stderr, "edgefn-js: %s is not under %.*s\n", mod_paths[i], (int)dir_len, path);
+      return 2;
+    }
+    mods[i].name = mod_paths[i] + dir_len;
+    mods[i].source = read_all(mod_paths[i], &mods[i].source_len);
+    if (!mods[i].source) {
+      fprintf(stderr, "edgefn-js: cannot read %s\n", mod_paths[i]);
+      return 2;
+    }
+  }
+  free(mod_paths);
   size_t len = 0;
   char *src = read_all(path, &len);
   if (!src) {
@@ -76,6 +100,7 @@ int main(int argc, char **argv) {
     size_t out_len = 0;
     int rc = edgefn__lower(src, len, path, &out, &out_len, &err);
     free(src);
+    free(mods);
     if (rc != 0) {
       fprintf(stderr, "%s:%d:%d: SyntaxError: %s\n", err.file, err.line, err.column,
               err.message);
@@ -89,9 +114,14 @@ int main(int argc, char **argv) {
   so.source = src;
   so.source_len = len;
   so.filename = path;
+  so.modules = mods;
+  so.module_count = nmods;
   edgefn_script *script = NULL;
   int rc = edgefn_script_new(&script, &so, &err);
   free(src);
+  for (size_t i = 0; i < nmods; i++)
+    free((char *)mods[i].source);
+  free(mods);
   if (rc != 0) {
     fprintf(stderr, "%s:%d:%d: %s\n", err.file, err.line, err.column, err.message);
     return 1;

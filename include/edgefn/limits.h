@@ -130,6 +130,9 @@
 
 /* Largest script source edgefn_script_new accepts. */
 #define EDGEFN_MAX_SCRIPT_SIZE (16u * 1024u * 1024u)
+/* Files in one bundle (edgefn_script_options.module_count + the entry): bounds the
+ * linker's work and the per-file bytecode kept with a script. */
+#define EDGEFN_MAX_SCRIPT_MODULES 1024u
 
 /* KV storage (include/edgefn/kv.h): the longest key and value put() accepts (bytes of UTF-8
  * / of the value), the largest metadata (bytes of its JSON text), and the most keys one

@@ -17,14 +17,27 @@
 extern "C" {
 #endif
 
+/* One more file of a multi-file function (a bundle): the entry module (the options' source)
+ * and these import each other with relative specifiers ("./util.js", "../lib/x"), resolved
+ * against the importer's name; the entry is at the bundle's root. */
+typedef struct edgefn_script_source {
+  const char *name;   /* NUL-terminated path in the bundle, e.g. "lib/util.js" (also the
+                         filename in errors and stack traces) */
+  const char *source; /* UTF-8 source text (copied) */
+  size_t source_len;
+} edgefn_script_source;
+
 typedef struct edgefn_script_options {
   uint32_t struct_size;
   const char *source; /* UTF-8 source text (copied) */
   size_t source_len;
   const char *filename; /* NUL-terminated name used in errors and stack traces; NULL =
                            "<script>" */
+  /* Appended: the other files of a bundle (module_count of them; copied). With any, every file is an ES module (strict; import/export). */
+  const edgefn_script_source *modules;
+  size_t module_count;
 } edgefn_script_options;
-#define EDGEFN_SCRIPT_OPTIONS_INIT {sizeof(edgefn_script_options), NULL, 0, NULL}
+#define EDGEFN_SCRIPT_OPTIONS_INIT {sizeof(edgefn_script_options), NULL, 0, NULL, NULL, 0}
 
 /* Compiles a script. On success *out owns a new script (free with edgefn_script_free).
  * On failure *out is NULL and, when err is not NULL, *err holds the code, file, line,

@@ -96,6 +96,16 @@ typedef struct lowerer {
   int ntemps;
   bool module_exports;
   buf exports; /* "name:expr," pairs */
+  /* Module mode (a file of a bundle): imports resolve through `resolve` to module indices;
+   * deps[k] is the module whose namespace the code reads as $$i<k>. meta collects the
+   * JSON the linker checks (script.c) and runs (helpers' link). */
+  edgefn__resolve_fn resolve;
+  void *resolve_ud;
+  int *deps;
+  size_t ndeps, deps_cap;
+  buf meta_stars, meta_exports, meta_wants, meta_reexports, tdz_init;
+  buf fixed;   /* exports no function can write: plain values once the module has run */
+  node *prog;
   buf *prog_decls;
   jmp_buf *oom;
   parse_error *err;
@@ -2830,22 +2840,192 @@ static void emit_catch_prefix(lowerer *L, const char *name) {
 
 static void emit_labeled_stmt(lowerer *L, node *n, const char *labels);
 
-static void add_export(lowerer *L, const char *exported, size_t en, const char *local) {
+/* Whether code that may run after the module's top level finished (inside any function or
+ * class) can write `name`: assignments, updates, declarations and parameters of that name
+ * anywhere in such code count, shadowing ones too (conservative). Writes by the top level
+ * itself do not matter: it has finished before the value is fixed. */
+static bool written_later(node *n, const char *s, uint32_t len, bool target, bool deferred) {
+  for (; n; n = NULL) {
+    switch (n->type) {
+    case N_IDENT:
+      return target && deferred && n->n == len && memcmp(n->s, s, len) == 0;
+    case N_ASSIGN:
+    case N_DECLARATOR:
+      return written_later(n->a, s, len, true, deferred) ||
+             written_later(n->b, s, len, false, deferred);
+    case N_UPDATE:
+    case N_FOR_IN:
+    case N_FOR_OF:
+      return written_later(n->a, s, len, true, deferred) ||
+             written_later(n->b, s, len, false, deferred) ||
+             written_later(n->c, s, len, false, deferred);
+    case N_FUNC:
+    case N_CLASS:
+      /* the declaration's own name is written when its scope starts, not later */
+      if (written_later(n->a, s, len, true, deferred))
+        return true;
+      deferred = true;
+      for (node *x = n->list; x; x = x->next)
+        if (written_later(x, s, len, true, true))
+          return true;
+      return written_later(n->b, s, len, false, true);
+    case N_TRY:
+      return written_later(n->a, s, len, false, deferred) ||
+             written_later(n->b, s, len, true, deferred) ||
+             written_later(n->c, s, len, false, deferred) ||
+             written_later(n->d, s, len, false, deferred);
+    default: {
+      /* patterns pass the target on; anything else (member, call) is not a binding */
+      bool t = target && (n->type == N_ARRAY || n->type == N_OBJECT || n->type == N_PROP ||
+                          n->type == N_SPREAD || n->type == N_PAREN || n->type == N_VAR);
+      if (written_later(n->a, s, len, t, deferred) || written_later(n->b, s, len, t, deferred) ||
+          written_later(n->c, s, len, t, deferred) || written_later(n->d, s, len, t, deferred))
+        return true;
+      for (node *x = n->list; x; x = x->next)
+        if (written_later(x, s, len, t, deferred))
+          return true;
+      return false;
+    }
+    }
+  }
+  return false;
+}
+
+/* In module mode an export is a getter (the binding stays live for importers); b, when
+ * not NULL, is the local binding, read through a TDZ check when it has one: the sentinel
+ * is set before the module registers its getters, so a cycle reaching it early throws. */
+static void add_export_b(lowerer *L, const char *exported, size_t en, const char *local,
+                         binding *b) {
   L->module_exports = true;
   buf *prev = L->out;
+  if (L->resolve) {
+    L->out = &L->meta_exports;
+    put(L, L->meta_exports.n ? "," : "");
+    put_str_lit(L, exported, en);
+  }
   L->out = &L->exports;
   if (L->exports.n)
     put(L, ", ");
   put_str_lit(L, exported, en);
   put(L, ": ");
-  put(L, local);
+  if (!L->resolve) {
+    put(L, local);
+  } else if (b && b->tdz && b->sc && b->sc->tdz_buf && b->sc->parent == NULL) {
+    b->checked = true;
+    L->out = &L->tdz_init;
+    putf(L, "%s = __edgefn$tdz;", b->out);
+    L->out = &L->exports;
+    putf(L, "function () { return %s === __edgefn$tdz ? __edgefn$tdze(", b->out);
+    put_str_lit(L, b->name, b->n);
+    putf(L, ") : %s; }", b->out);
+  } else {
+    putf(L, "function () { return %s; }", local);
+  }
+  /* A local binding no later code writes (and the default expression's $$default) keeps
+   * the value it has when the module finished: the linker then makes it a plain property,
+   * so importers read it at the cost of a property read, not a getter call. */
+  bool import_binding = b && strncmp(b->out, "(0, $$i", 7) == 0;
+  if (L->resolve && !import_binding &&
+      ((b && !written_later(L->prog, b->name, b->n, false, false)) ||
+       (!b && strcmp(local, "$$default") == 0))) {
+    L->out = &L->fixed;
+    put(L, L->fixed.n ? "," : "");
+    put_str_lit(L, exported, en);
+  }
   L->out = prev;
+}
+
+static void add_export(lowerer *L, const char *exported, size_t en, const char *local) {
+  add_export_b(L, exported, en, local, NULL);
 }
 
 static void export_name_cb(lowerer *L, node *id, void *ud) {
   (void)ud;
   binding *b = lookup(L, id->s, id->n);
-  add_export(L, id->s, id->n, b ? b->out : astrdup(L, id->s, id->n));
+  add_export_b(L, id->s, id->n, b ? b->out : astrdup(L, id->s, id->n), b);
+}
+
+/* The $$i<k> slot of the module a declaration names; a name no file of the bundle has is
+ * a compile error at the specifier. */
+static int module_slot(lowerer *L, node *n) {
+  int m = L->resolve ? L->resolve(L->resolve_ud, n->s, n->n) : -1;
+  if (m < 0) {
+    parse_error *e = L->err;
+    e->line = n->line;
+    e->col = n->col;
+    snprintf(e->msg, sizeof(e->msg), "Cannot find module '%.*s'%s", (int)(n->n > 120 ? 120 : n->n),
+             n->s, L->resolve ? "" : " (the function is a single file)");
+    longjmp(*L->oom, 2);
+  }
+  for (size_t k = 0; k < L->ndeps; k++)
+    if (L->deps[k] == m)
+      return (int)k;
+  if (L->ndeps == L->deps_cap) {
+    size_t cap = L->deps_cap ? L->deps_cap * 2 : 8;
+    int *nd = edgefn__arena_alloc(L->ar, cap * sizeof(int));
+    if (L->ndeps)
+      memcpy(nd, L->deps, L->ndeps * sizeof(int));
+    L->deps = nd;
+    L->deps_cap = cap;
+  }
+  L->deps[L->ndeps] = m;
+  return (int)L->ndeps++;
+}
+
+/* Records that this module needs `name` from its dependency k (checked at link time
+ * against what that module exports, with the position for the error). */
+static void want_name(lowerer *L, int k, node *spec_decl, node *name) {
+  buf *prev = L->out;
+  L->out = &L->meta_wants;
+  putf(L, "%s[%d,", L->meta_wants.n ? "," : "", k);
+  put_str_lit(L, name->s, name->n);
+  putf(L, ",%d,%d,", name->line, name->col);
+  put_str_lit(L, spec_decl->s, spec_decl->n);
+  put(L, "]");
+  L->out = prev;
+}
+
+/* The expression reading export `name` of dependency k: a property of its namespace,
+ * whose getter keeps the binding live. */
+static const char *import_ref(lowerer *L, int k, node *name) {
+  bool ident = name->n > 0;
+  for (uint32_t i = 0; i < name->n; i++) {
+    char c = name->s[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
+          (i > 0 && c >= '0' && c <= '9')))
+      ident = false;
+  }
+  if (ident)
+    return afmt(L, "$$i%d.%.*s", k, (int)name->n, name->s);
+  buf b = {0}, *prev = L->out;
+  L->out = &b;
+  putf(L, "$$i%d[", k);
+  put_str_lit(L, name->s, name->n);
+  put(L, "]");
+  L->out = prev;
+  char *r = astrdup(L, b.d, b.n);
+  buf_release(L, &b);
+  return r;
+}
+
+/* import declarations bind before anything runs: every local is a read of the exporter's
+ * namespace, constant (assigning to it is a TypeError, as in ES). */
+static void declare_imports(lowerer *L, node *list) {
+  for (node *s = list; s; s = s->next) {
+    if (s->type != N_IMPORT)
+      continue;
+    int k = module_slot(L, s);
+    for (node *sp = s->list; sp; sp = sp->next) {
+      const char *out;
+      if (!sp->a) {
+        out = afmt(L, "$$i%d", k);
+      } else {
+        want_name(L, k, s, sp->a);
+        out = afmt(L, "(0, %s)", import_ref(L, k, sp->a));
+      }
+      declare(L, sp->b->s, sp->b->n, out, true);
+    }
+  }
 }
 
 static void emit_stmt(lowerer *L, node *n) {
@@ -3034,16 +3214,52 @@ static void emit_stmt(lowerer *L, node *n) {
     if ((x->type == N_FUNC || x->type == N_CLASS) && (x->flags & F_DECL)) {
       emit_stmt(L, x);
       binding *b = lookup(L, x->a->s, x->a->n);
-      add_export(L, "default", 7, b ? b->out : astrdup(L, x->a->s, x->a->n));
+      add_export_b(L, "default", 7, b ? b->out : astrdup(L, x->a->s, x->a->n), b);
       return;
     }
     put(L, "var $$default = ");
     emit_expr(L, x);
     put(L, ";");
+    /* an anonymous function or class exported as default is named "default", as in ES */
+    if ((x->type == N_FUNC || x->type == N_CLASS) && !x->a)
+      put(L, "__edgefn$nm($$default, \"default\");");
     add_export(L, "default", 7, "$$default");
     return;
   }
+  case N_IMPORT:
+    put(L, ";");
+    return;
   case N_EXPORT_NAMED:
+    if (n->s) { /* export ... from 'm' */
+      int k = module_slot(L, n);
+      if ((n->flags & F_SPREAD_PROP) && !n->list) {
+        buf *prev = L->out;
+        L->out = &L->meta_stars;
+        putf(L, "%s%d", L->meta_stars.n ? "," : "", k);
+        L->out = prev;
+      } else if (n->flags & F_SPREAD_PROP) {
+        add_export(L, n->list->b->s, n->list->b->n, afmt(L, "$$i%d", k));
+      } else {
+        for (node *sp = n->list; sp; sp = sp->next) {
+          want_name(L, k, n, sp->a);
+          add_export(L, sp->b->s, sp->b->n, import_ref(L, k, sp->a));
+          /* [exported, dep slot, imported, line, col, specifier]: the linker follows
+           * chains of these to refuse a cycle, which no module would ever resolve */
+          buf *prev = L->out;
+          L->out = &L->meta_reexports;
+          put(L, L->meta_reexports.n ? ",[" : "[");
+          put_str_lit(L, sp->b->s, sp->b->n);
+          putf(L, ",%d,", k);
+          put_str_lit(L, sp->a->s, sp->a->n);
+          putf(L, ",%d,%d,", sp->a->line, sp->a->col);
+          put_str_lit(L, n->s, n->n);
+          put(L, "]");
+          L->out = prev;
+        }
+      }
+      put(L, ";");
+      return;
+    }
     if (n->a) {
       emit_stmt(L, n->a);
       if (n->a->type == N_VAR) {
@@ -3056,7 +3272,7 @@ static void emit_stmt(lowerer *L, node *n) {
     }
     for (node *s = n->list; s; s = s->next) {
       binding *b = lookup(L, s->a->s, s->a->n);
-      add_export(L, s->b->s, s->b->n, b ? b->out : astrdup(L, s->a->s, s->a->n));
+      add_export_b(L, s->b->s, s->b->n, b ? b->out : astrdup(L, s->a->s, s->a->n), b);
     }
     return;
   default:
@@ -3190,8 +3406,9 @@ static bool utf8_source_ok(const char *src, size_t len, parse_error *pe) {
   return true;
 }
 
-int edgefn__lower(const char *src, size_t len, const char *filename, char **out, size_t *out_len,
-                  edgefn_error_info *err) {
+static int lower_impl(const char *src, size_t len, const char *filename,
+                      edgefn__resolve_fn resolve, void *resolve_ud, char **out, size_t *out_len,
+                      char **meta, edgefn_error_info *err) {
   *out = NULL;
   *out_len = 0;
   arena ar;
@@ -3243,15 +3460,27 @@ int edgefn__lower(const char *src, size_t len, const char *filename, char **out,
   memset(root, 0, sizeof(*root));
   L.sc = root;
   L.fn = &top;
+  L.resolve = resolve;
+  L.resolve_ud = resolve_ud;
+  L.prog = prog;
   buf body = {0};
   L.out = &body;
+  declare_imports(&L, prog->list);
   emit_stmts(&L, prog->list, true);
-  if (L.module_exports) {
+  if (L.module_exports && !resolve) {
     put(&L, "__edgefn$module({");
     putn(&L, L.exports.d, L.exports.n);
     put(&L, "});");
   }
   L.out = &output;
+  /* A module is a function of its dependencies' namespaces and of the linker's register
+   * callback, which takes the export getters and returns once every module of the bundle
+   * has registered (so cycles see hoisted functions); all of it on line 1. */
+  if (resolve) {
+    put(&L, "function ($$imp, $$reg) {\"use strict\";");
+    for (size_t k = 0; k < L.ndeps; k++)
+      putf(&L, "var $$i%zu = $$imp[%zu];", k, k);
+  }
   /* program-level declarations go on line 1 */
   if (top.uses_this)
     put(&L, "var $$this = this;");
@@ -3271,9 +3500,50 @@ int edgefn__lower(const char *src, size_t len, const char *filename, char **out,
     }
     put(&L, ";");
   }
+  if (resolve) {
+    if (L.tdz_init.n)
+      putn(&L, L.tdz_init.d, L.tdz_init.n);
+    put(&L, "$$reg({");
+    if (L.exports.n)
+      putn(&L, L.exports.d, L.exports.n);
+    put(&L, "}, [");
+    if (L.fixed.n)
+      putn(&L, L.fixed.d, L.fixed.n);
+    put(&L, "]);");
+  }
   if (body.n)
     putn(&L, body.d, body.n);
-  put(&L, "\n");
+  put(&L, resolve ? "\n}" : "\n");
+  if (resolve) {
+    buf m = {0};
+    L.out = &m;
+    put(&L, "{\"deps\":[");
+    for (size_t k = 0; k < L.ndeps; k++)
+      putf(&L, "%s%d", k ? "," : "", L.deps[k]);
+    put(&L, "],\"stars\":[");
+    if (L.meta_stars.n)
+      putn(&L, L.meta_stars.d, L.meta_stars.n);
+    put(&L, "],\"exports\":[");
+    if (L.meta_exports.n)
+      putn(&L, L.meta_exports.d, L.meta_exports.n);
+    put(&L, "],\"wants\":[");
+    if (L.meta_wants.n)
+      putn(&L, L.meta_wants.d, L.meta_wants.n);
+    put(&L, "],\"reexports\":[");
+    if (L.meta_reexports.n)
+      putn(&L, L.meta_reexports.d, L.meta_reexports.n);
+    put(&L, "]}");
+    size_t i = live_find(&L, m.d);
+    if (i < L.nlive)
+      L.live[i] = L.live[--L.nlive];
+    *meta = m.d;
+  }
+  buf_release(&L, &L.meta_stars);
+  buf_release(&L, &L.meta_exports);
+  buf_release(&L, &L.meta_wants);
+  buf_release(&L, &L.meta_reexports);
+  buf_release(&L, &L.tdz_init);
+  buf_release(&L, &L.fixed);
   buf_release(&L, &body);
   buf_release(&L, &prog_decls);
   buf_release(&L, &L.exports);
@@ -3294,4 +3564,16 @@ int edgefn__lower(const char *src, size_t len, const char *filename, char **out,
     return EDGEFN_ENOMEM;
   *out_len = output.n;
   return 0;
+}
+
+int edgefn__lower(const char *src, size_t len, const char *filename, char **out, size_t *out_len,
+                  edgefn_error_info *err) {
+  return lower_impl(src, len, filename, NULL, NULL, out, out_len, NULL, err);
+}
+
+int edgefn__lower_module(const char *src, size_t len, const char *filename,
+                         edgefn__resolve_fn resolve, void *resolve_ud, char **out,
+                         size_t *out_len, char **meta, edgefn_error_info *err) {
+  *meta = NULL;
+  return lower_impl(src, len, filename, resolve, resolve_ud, out, out_len, meta, err);
 }

@@ -14,6 +14,20 @@
 EDGEFN_INTERNAL int edgefn__lower(const char *src, size_t len, const char *filename, char **out,
                                   size_t *out_len, edgefn_error_info *err);
 
+/* Module mode: the index of the bundle file a specifier names, or -1 (lower.c reports it
+ * as "Cannot find module" at the specifier). */
+typedef int (*edgefn__resolve_fn)(void *ud, const char *spec, size_t len);
+
+/* Lowers one file of a bundle to the text of a function expression
+ * `function ($$imp, $$reg) {...}` (lines kept as edgefn__lower does) and writes *meta, a
+ * malloc'd JSON object {"deps":[file index...], "stars":[dep slot...], "exports":[name...],
+ * "wants":[[dep slot, name, line, col, specifier]...], "reexports":[[exported, dep slot,
+ * imported, line, col, specifier]...]} that the linker checks and runs. */
+EDGEFN_INTERNAL int edgefn__lower_module(const char *src, size_t len, const char *filename,
+                                         edgefn__resolve_fn resolve, void *resolve_ud,
+                                         char **out, size_t *out_len, char **meta,
+                                         edgefn_error_info *err);
+
 /* Installs the runtime helpers the lowered code calls (non-writable hidden globals) into a
  * heap. Their bytecode is compiled once per process. Call inside a protected call. */
 EDGEFN_INTERNAL void edgefn__lower_helpers_install(duk_context *ctx);

@@ -2190,6 +2190,8 @@ static node *parse_for(parser *p) {
   return f;
 }
 
+static void module_specifier(parser *p, node *n);
+
 static node *parse_export(parser *p) {
   token at = p->tok;
   next(p);
@@ -2238,14 +2240,29 @@ static node *parse_export(parser *p) {
       if (!is_p(p, '}'))
         expect(p, ',');
     }
-    if (is_name(p, "from"))
-      FAIL_TOK(p, "re-exporting from another module is not supported");
-    semicolon(p);
     e->list = head;
+    if (eat_name(p, "from"))
+      module_specifier(p, e);
+    semicolon(p);
     return e;
   }
-  if (is_p(p, '*'))
-    FAIL_TOK(p, "export * is not supported");
+  if (eat(p, '*')) {
+    /* export * from 'm' (list empty) or export * as ns from 'm' (one specifier, a NULL) */
+    e->flags |= F_SPREAD_PROP;
+    if (eat_name(p, "as")) {
+      node *s = mk(p, N_SPECIFIER, &p->tok);
+      if (p->tok.type != T_NAME && p->tok.type != T_STR)
+        unexpected(p);
+      s->b = ident_from_tok(p);
+      next(p);
+      e->list = s;
+    }
+    if (!eat_name(p, "from"))
+      unexpected(p);
+    module_specifier(p, e);
+    semicolon(p);
+    return e;
+  }
   node *decl = parse_statement(p);
   if (!((decl->type == N_VAR) || (decl->type == N_FUNC && decl->a) ||
         (decl->type == N_CLASS && decl->a)))
@@ -2254,10 +2271,72 @@ static node *parse_export(parser *p) {
   return e;
 }
 
+/* The module a declaration names: n->s/n->n, its position n->line/n->col. */
+static void module_specifier(parser *p, node *n) {
+  if (p->tok.type != T_STR)
+    unexpected(p);
+  n->s = dupz(p, p->tok.value, p->tok.value_len);
+  n->n = p->tok.value_len;
+  n->line = p->tok.line;
+  n->col = p->tok.col;
+  next(p);
+}
+
+/* import 'm'; import d, {a as b, c} from 'm'; import d, * as ns from 'm'. A default
+ * import is the named import of "default"; a namespace import has a NULL imported name. */
 static node *parse_import(parser *p) {
-  token at = p->tok;
-  FAIL_TOK(p, "import declarations are not supported yet (bundle the function into one file)");
-  (void)at;
+  node *e = mk(p, N_IMPORT, &p->tok);
+  next(p);
+  if (p->tok.type == T_STR) {
+    module_specifier(p, e);
+    semicolon(p);
+    return e;
+  }
+  node *head = NULL, *tail = NULL;
+  if (p->tok.type == T_NAME) {
+    node *s = mk(p, N_SPECIFIER, &p->tok);
+    s->a = mk(p, N_IDENT, &p->tok); /* at the local name: where errors point */
+    s->b = binding_ident(p);
+    s->a->s = "default";
+    s->a->n = 7;
+    append(&head, &tail, s);
+    if (!eat(p, ','))
+      goto from;
+  }
+  if (eat(p, '*')) {
+    node *s = mk(p, N_SPECIFIER, &p->tok);
+    if (!eat_name(p, "as"))
+      unexpected(p);
+    s->b = binding_ident(p);
+    append(&head, &tail, s);
+  } else {
+    expect(p, '{');
+    while (!eat(p, '}')) {
+      node *s = mk(p, N_SPECIFIER, &p->tok);
+      if (p->tok.type != T_NAME && p->tok.type != T_STR)
+        unexpected(p);
+      bool str = p->tok.type == T_STR;
+      s->a = ident_from_tok(p);
+      next(p);
+      if (eat_name(p, "as")) {
+        s->b = binding_ident(p);
+      } else {
+        if (str)
+          unexpected(p);
+        s->b = s->a;
+      }
+      append(&head, &tail, s);
+      if (!is_p(p, '}'))
+        expect(p, ',');
+    }
+  }
+from:
+  if (!eat_name(p, "from"))
+    unexpected(p);
+  e->list = head;
+  module_specifier(p, e);
+  semicolon(p);
+  return e;
 }
 
 static node *parse_statement(parser *p) {

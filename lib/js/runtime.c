@@ -583,8 +583,36 @@ static duk_ret_t install_safe(duk_context *ctx, void *udata) {
   return 0;
 }
 
+/* A bundle: every file's function, then the helpers' linker runs them from the entry in
+ * dependency order and hands the entry's exports to the handler lookup, as a single
+ * module's top level does. */
+static duk_ret_t run_bundle(duk_context *ctx, const edgefn_script *script) {
+  size_t n = edgefn__script_module_count(script);
+  duk_get_global_literal(ctx, "__edgefn$link");
+  duk_push_array(ctx);
+  for (size_t i = 0; i < n; i++) {
+    size_t len;
+    const uint8_t *bc = edgefn__script_module_bytecode(script, i, &len);
+    /* made by edgefn_script_new in this process, like the single script's bytecode */
+    duk_push_external_buffer(ctx);
+    duk_config_buffer(ctx, -1, (void *)bc, len);
+    duk_load_function(ctx);
+    duk_put_prop_index(ctx, -2, (duk_uarridx_t)i);
+  }
+  duk_push_string(ctx, edgefn__script_graph(script));
+  duk_json_decode(ctx, -1);
+  duk_call(ctx, 2);
+  duk_get_global_literal(ctx, "__edgefn$module");
+  duk_dup(ctx, -2);
+  duk_call(ctx, 1);
+  duk_pop(ctx);
+  return 1;
+}
+
 static duk_ret_t run_top_level_safe(duk_context *ctx, void *udata) {
   const edgefn_script *script = udata;
+  if (edgefn__script_module_count(script))
+    return run_bundle(ctx, script);
   size_t len;
   const uint8_t *bc = edgefn__script_bytecode(script, &len);
   /* The bytecode came from edgefn_script_new in this process: Duktape does not validate

@@ -40,7 +40,7 @@ TEST(compiler_modern_syntax_errors) {
       {"var \\u0030x = 1;", 1, 5, "invalid unicode escape"},
       {"/* ok */ let r = /abc/gg;", 1, 18, "regular expression flags"},
       {"let r = /abc\n/;", 1, 9, "unterminated regular expression"},
-      {"import x from './x.js';", 1, 1, "import"},
+      {"import x from './x.js';", 1, 15, "Cannot find module './x.js'"},
       {"(a, b) => { return 1 }\n=> 2", 2, 1, "unexpected token '=>'"},
       {"({a: 1} = 1);", 1, 6, "invalid destructuring target"},
       {"new.target", 1, 1, "new.target outside a function"},

@@ -1,0 +1,1 @@
+export let x = 1;

@@ -1,0 +1,2 @@
+import { a, b as c } from './lib.mjs';
+console.log(a, c);

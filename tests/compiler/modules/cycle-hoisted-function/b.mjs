@@ -1,0 +1,3 @@
+import { helperA } from './a.mjs';
+console.log('b sees', helperA());
+export function fromB() { return 'B+' + helperA(); }

@@ -1,0 +1,2 @@
+import { fromA } from './a.mjs';
+console.log(fromA());

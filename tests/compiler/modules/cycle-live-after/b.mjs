@@ -1,0 +1,3 @@
+import { getB } from './a.mjs';
+export const b = 'B';
+export function viaA() { return getB(); }

@@ -1,0 +1,2 @@
+import { a, getB } from './a.mjs';
+console.log(a, getB());

@@ -1,0 +1,4 @@
+export default class {
+  constructor(v) { this.v = v; }
+  twice() { return this.v * 2; }
+}

@@ -1,0 +1,3 @@
+import K from './k.mjs';
+const k = new K(4);
+console.log(k.twice(), k instanceof K);

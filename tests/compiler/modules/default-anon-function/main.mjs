@@ -1,0 +1,2 @@
+import f from './f.mjs';
+console.log(typeof f, f(3));

@@ -1,0 +1,1 @@
+export default function greet() { return 'hi ' + typeof greet; }

@@ -1,0 +1,2 @@
+import g from './g.mjs';
+console.log(g(), g.name);

@@ -1,0 +1,2 @@
+import { hit } from './shared.mjs';
+export const right = hit('R');

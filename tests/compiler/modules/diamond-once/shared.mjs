@@ -1,0 +1,3 @@
+console.log('shared evaluated');
+export let hits = '';
+export function hit(s) { hits += s; return hits.length; }

@@ -1,0 +1,2 @@
+import _ from 'lodash';
+console.log(_);

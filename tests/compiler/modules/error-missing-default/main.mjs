@@ -1,0 +1,2 @@
+import d from './lib.mjs';
+console.log(d);

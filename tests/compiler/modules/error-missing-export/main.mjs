@@ -1,0 +1,3 @@
+import { a,
+  zz } from './lib.mjs';
+console.log(a, zz);

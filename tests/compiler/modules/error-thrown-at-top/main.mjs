@@ -1,0 +1,2 @@
+import './boom.mjs';
+console.log('never');

@@ -1,0 +1,2 @@
+import { a, c, default as d } from './lib.mjs';
+console.log(a, c, d);

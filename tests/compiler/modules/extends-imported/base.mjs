@@ -1,0 +1,1 @@
+export default class Base { who() { return 'base'; } }

@@ -1,0 +1,2 @@
+import { x } from './lib.mjs';
+export { x };

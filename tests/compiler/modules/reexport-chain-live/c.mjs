@@ -1,0 +1,2 @@
+export let n = 10;
+export function bump() { n *= 2; }

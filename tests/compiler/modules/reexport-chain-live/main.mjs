@@ -1,0 +1,4 @@
+import { n, bump } from './a.mjs';
+console.log(n);
+bump();
+console.log(n);

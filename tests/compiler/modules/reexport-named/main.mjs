@@ -1,0 +1,2 @@
+import { y, z } from './mid.mjs';
+console.log(y, z);

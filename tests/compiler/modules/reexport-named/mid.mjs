@@ -1,0 +1,1 @@
+export { x as y, z } from './lib.mjs';

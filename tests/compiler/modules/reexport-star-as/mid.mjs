@@ -1,0 +1,1 @@
+export * as lib from './lib.mjs';

@@ -1,0 +1,2 @@
+export * from './lib.mjs';
+export const own = 'own';

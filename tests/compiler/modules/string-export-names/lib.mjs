@@ -1,0 +1,2 @@
+const v = 'kebab';
+export { v as 'kebab-name' };

@@ -1,0 +1,3 @@
+import { up } from '../util.mjs';
+import { sib } from './sib.mjs';
+export function run() { return up + sib; }

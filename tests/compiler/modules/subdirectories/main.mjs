@@ -1,0 +1,2 @@
+import { run } from './lib/run.mjs';
+console.log(run());
