@@ -113,7 +113,6 @@ typedef struct re_state {
     unsigned flags;
   } fast[64];
   void *tmpl; /* the RegExp object new ones are copied from (kept by the heap stash) */
-  size_t last_slot; /* the front-cache slot push_compiled found or filled last */
   edgefn__heap_ctl *ctl;
   size_t charged; /* bytes of the subject's buffers counted in ctl->mem_used */
   void *proto; /* the intrinsic RegExp.prototype (kept by the stash) */
@@ -396,19 +395,19 @@ int edgefn__regexp_check(const char *pattern, size_t len, const char *flags, cha
   return 0;
 }
 
-/* Pushes the compiled-pattern object for (source at src, flags), from the cache or newly
- * compiled; throws a SyntaxError for an invalid pattern. */
 static re_compiled *compiled_of_entry(duk_context *ctx, duk_idx_t entry);
 
-static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
+/* Pushes the compiled-pattern object (the entry) for (source at src, flags), from the cache
+ * or newly compiled, and returns its compiled pattern (alive while the entry is); throws a
+ * SyntaxError for an invalid pattern. */
+static re_compiled *push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
   src = duk_normalize_index(ctx, src);
   re_state *fst = get_state(ctx);
   void *sp = duk_get_heapptr(ctx, src);
   size_t slot = (((uintptr_t)sp >> 4) ^ flags) & (EDGEFN_ARRAY_LEN(fst->fast) - 1);
-  fst->last_slot = slot;
   if (sp && fst->fast[slot].src == sp && fst->fast[slot].flags == flags) {
     duk_push_heapptr(ctx, fst->fast[slot].entry);
-    return;
+    return fst->fast[slot].re;
   }
   char fl[8];
   flags_string(flags, fl);
@@ -431,7 +430,7 @@ static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
     fst->fast[slot].entry = duk_get_heapptr(ctx, -1);
     fst->fast[slot].re = compiled_of_entry(ctx, -1);
     fst->fast[slot].flags = flags;
-    return;
+    return fst->fast[slot].re;
   }
   duk_pop(ctx);
 
@@ -525,6 +524,7 @@ static void push_compiled(duk_context *ctx, duk_idx_t src, unsigned flags) {
   st->fast[slot].entry = duk_get_heapptr(ctx, -1);
   st->fast[slot].re = re;
   st->fast[slot].flags = flags;
+  return re;
 }
 
 /* ---- RegExp objects ---- */
@@ -699,9 +699,8 @@ static void push_new_regexp(duk_context *ctx, duk_idx_t src, duk_idx_t fl, duk_i
   if (f < 0)
     (void)duk_error(ctx, DUK_ERR_SYNTAX_ERROR,
                     "Invalid flags supplied to RegExp constructor '%s'", fs);
-  push_compiled(ctx, src, (unsigned)f);
+  re_compiled *re = push_compiled(ctx, src, (unsigned)f);
   re_state *st = get_state(ctx);
-  re_compiled *re = st->fast[st->last_slot].re; /* what push_compiled just found */
   /* A RegExp-class object with lastIndex 0, as Duktape makes for a literal: copied from a
    * template instance of `/(?:)/` (a Duktape function returning the literal would make
    * the same object for three times the cost; RegExp() would compile a pattern). */
@@ -1797,8 +1796,8 @@ static duk_ret_t regexp_symbol_split(duk_context *ctx) { /* (string, limit) */
      * match, with the same match: one PCRE2 call per piece instead of one per position. */
     re_compiled *sre = regexp_compiled(ctx, 4);
     push_source(ctx, 4);
-    push_compiled(ctx, -1, sre->flags & ~(unsigned)(EDGEFN_RE_Y | EDGEFN_RE_G));
-    re_compiled *re = compiled_of_entry(ctx, -1); /* kept alive on the stack */
+    /* the entry stays on the stack, keeping the pattern alive */
+    re_compiled *re = push_compiled(ctx, -1, sre->flags & ~(unsigned)(EDGEFN_RE_Y | EDGEFN_RE_G));
     re_state *st = get_state(ctx);
     while (q < size) {
       set_subject(ctx, st, 0, re->c32 != NULL);
