@@ -33,7 +33,10 @@ typedef struct edgefn_script_options {
   size_t source_len;
   const char *filename; /* NUL-terminated name used in errors and stack traces; NULL =
                            "<script>" */
-  /* Appended: the other files of a bundle (module_count of them; copied). With any, every file is an ES module (strict; import/export). */
+  /* Appended: the other files of a bundle (module_count of them; names and sources copied).
+   * With any, every file is an ES module (strict; import/export). At most
+   * EDGEFN_MAX_SCRIPT_MODULES files in all, the entry included (EDGEFN_EINVAL beyond), and
+   * EDGEFN_MAX_SCRIPT_SIZE bytes of source in all. */
   const edgefn_script_source *modules;
   size_t module_count;
 } edgefn_script_options;
