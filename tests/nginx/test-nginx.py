@@ -101,9 +101,10 @@ addEventListener('fetch', function (ev) {
 });""",
     'timer': """
 addEventListener('fetch', function (ev) {
-  var t0 = Date.now();
+  var t0 = Date.now(), ms = +(new URL(ev.request.url).searchParams.get('ms') || 50);
   ev.respondWith(new Promise(function (resolve) {
-    setTimeout(function () { resolve(new Response('waited ' + (Date.now() - t0 >= 45))); }, 50);
+    setTimeout(function () { resolve(new Response('waited ' + (Date.now() - t0 >= ms - 5))); },
+      ms);
   }));
 });""",
     'cpu': """
@@ -367,12 +368,18 @@ def main():
             hits = Origin.hits
             st, h, b = request(port, 'GET', '/page')
             check(st == 200 and b == b'origin /page', '%d %r' % (st, b))
-            # Two workers, each with its own cache: ask until both have it.
+            statuses = [h.get('x-edgefn-cache')]
+            # Two workers, each with its own cache, and nginx picks the worker: each may miss
+            # once, on whichever request first reaches it (the last one, possibly); every
+            # other request is a hit.
             for _ in range(6):
                 st, h, b = request(port, 'GET', '/page')
                 check(b == b'origin /page', repr(b))
+                statuses.append(h.get('x-edgefn-cache'))
             check(Origin.hits - hits <= 2, 'the origin was asked %d times' % (Origin.hits - hits))
-            check(h.get('x-edgefn-cache') == 'HIT', 'headers %r' % h)
+            check(statuses.count('MISS') == Origin.hits - hits and
+                  statuses.count('HIT') == len(statuses) - statuses.count('MISS'),
+                  'cache statuses %r, origin asked %d times' % (statuses, Origin.hits - hits))
 
         def subrequest():
             st, h, b = request(port, 'GET', '/sub')
@@ -441,8 +448,10 @@ def main():
         def clean_exit():
             # A request waiting on a function's timer when the shutdown starts is finished.
             with concurrent.futures.ThreadPoolExecutor(1) as ex:
-                pending = ex.submit(request, port, 'GET', '/timer')
-                time.sleep(0.02)
+                # The function waits 800 ms; the signal comes 300 ms in, when the request
+                # has surely reached a worker even on a loaded machine.
+                pending = ex.submit(request, port, 'GET', '/timer?ms=800')
+                time.sleep(0.3)
                 os.kill(proc.pid, signal.SIGQUIT)
                 st, h, b = pending.result(timeout=10)
             check(st == 200 and b == b'waited true', 'in-flight request: %d %r' % (st, b))
