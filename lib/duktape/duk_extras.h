@@ -21,6 +21,18 @@ void edgefn__duk_put_own_lstring(duk_context *ctx, duk_idx_t obj_idx, const char
                                  duk_size_t key_len);
 #define EDGEFN_PUT_OWN_LITERAL(ctx, obj_idx, key)                                             \
   edgefn__duk_put_own_lstring((ctx), (obj_idx), (key), sizeof(key) - 1)
+/* Same as duk_get_prop_literal_raw (pushes the value or undefined, returns whether the
+ * property exists), but when the object and its prototypes are ordinary objects and the
+ * key is a data property or absent, the answer is read straight from their property tables
+ * instead of through Duktape's generic [[Get]], which costs about 350 instructions per
+ * lookup: the Fetch classes read their hidden slots, and init dictionaries their members,
+ * this way many times per request. Anything else (accessors, arrays, Proxies, other exotic
+ * objects, non-objects, array-index keys) takes the generic path: the result is the same. */
+duk_bool_t edgefn__duk_get_prop_lstring(duk_context *ctx, duk_idx_t obj_idx, const char *key,
+                                        duk_size_t key_len);
+/* Same as duk_push_global_stash, reading the stash straight from the global object's
+ * property table (duk_push_global_stash goes through three API calls). */
+void edgefn__duk_push_global_stash(duk_context *ctx);
 /* For an ordinary object whose own properties are data properties with string keys (no
  * array-index keys): pushes key and value of each enumerable one, in enumeration order,
  * and returns how many pairs it pushed. Returns -1, pushing nothing, for any other value

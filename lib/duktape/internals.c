@@ -131,6 +131,56 @@ void edgefn__duk_pack(duk_context *ctx, duk_idx_t count) {
   duk_pack((duk_hthread *)ctx, count);
 }
 
+duk_bool_t edgefn__duk_get_prop_lstring(duk_context *ctx, duk_idx_t obj_idx, const char *key,
+                                        duk_size_t key_len) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_hobject *h = duk_get_hobject(ctx, obj_idx);
+  if (h == NULL || key_len > DUK_HSTRING_MAX_BYTELEN)
+    return duk_get_prop_literal_raw(ctx, obj_idx, key, key_len);
+  duk_hstring *k = duk_heap_strtable_intern_literal_checked(thr, (const duk_uint8_t *)key,
+                                                            (duk_uint32_t)key_len);
+  /* Interning may run a garbage collection, which may run finalizers: the object is
+   * looked at only from here on (it stays reachable from the value stack). Array-index
+   * keys may live in an array part, not the entry part; "caller" has a special check on
+   * functions. */
+  if (DUK_HSTRING_HAS_ARRIDX(k) || k == DUK_HTHREAD_STRING_CALLER(thr))
+    return duk_get_prop_literal_raw(ctx, obj_idx, key, key_len);
+  /* [[Get]] on ordinary objects: the first object along the prototype chain that has the
+   * key answers. Exotic objects (arrays, arguments, String objects, buffers, Proxies) may
+   * answer from somewhere other than their entry part, and an accessor must be called:
+   * both go the generic way. Nothing below allocates or calls out. */
+  for (int depth = 0; h != NULL && depth < DUK_HOBJECT_PROTOTYPE_CHAIN_SANITY; depth++) {
+    if (DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(h) || DUK_HOBJECT_HAS_VIRTUAL_PROPERTIES(h) ||
+        DUK_HOBJECT_IS_PROXY(h))
+      break;
+    duk_int_t e_idx, h_idx;
+    if (duk_hobject_find_entry(thr->heap, h, k, &e_idx, &h_idx)) {
+      if (DUK_HOBJECT_E_SLOT_IS_ACCESSOR(thr->heap, h, e_idx))
+        break;
+      duk_push_tval(ctx, DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx));
+      return 1;
+    }
+    h = DUK_HOBJECT_GET_PROTOTYPE(thr->heap, h);
+    if (h == NULL) {
+      duk_push_undefined(ctx);
+      return 0;
+    }
+  }
+  return duk_get_prop_literal_raw(ctx, obj_idx, key, key_len);
+}
+
+void edgefn__duk_push_global_stash(duk_context *ctx) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_hobject *global = thr->builtins[DUK_BIDX_GLOBAL];
+  duk_tval *tv = global != NULL ? duk_hobject_find_entry_tval_ptr_stridx(
+                                      thr->heap, global, DUK_STRIDX_INT_VALUE)
+                                : NULL;
+  if (tv != NULL && DUK_TVAL_IS_OBJECT(tv))
+    duk_push_tval(ctx, tv);
+  else
+    duk_push_global_stash(ctx);
+}
+
 void edgefn__duk_reserve_props(duk_context *ctx, duk_idx_t idx, duk_uint_t count) {
   duk_hthread *thr = (duk_hthread *)ctx;
   duk_hobject *obj = duk_require_hobject(thr, idx);

@@ -1,0 +1,176 @@
+/* The short paths over Duktape internals (lib/duktape/internals.c) must give exactly what
+ * Duktape's own API gives. edgefn__duk_get_prop_lstring replaces every duk_get_prop_literal
+ * in the library (lib/js/duk.h): each case reads a key from an object of some shape with it
+ * and with Duktape's duk_get_prop_literal_raw, and compares the return value, the value
+ * pushed, whether an error was thrown, and how many times getters and Proxy traps ran. */
+#include <stdio.h>
+#include <string.h>
+
+#include "duk_extras.h"
+#include "js/js.h"
+#include "test.h"
+
+static const char setup[] =
+    "var calls = 0;\n"
+    "var proto = { inherited: 'p', shadowed: 'p', get getterInherited() { calls++; return this.own; } };\n"
+    "var objs = {\n"
+    "  plain: { own: 1, shadowed: 'o', undef: undefined, get getterOwn() { calls++; return 7; } },\n"
+    "  child: Object.create(proto, { own: { value: 2, enumerable: false } }),\n"
+    "  nullProto: Object.create(null),\n"
+    "  array: [10, 20],\n"
+    "  args: (function (a) { return arguments; })('x'),\n"
+    "  string: new String('ab'),\n"
+    "  bytes: new Uint8Array([3, 4]),\n"
+    "  proxy: new Proxy({ own: 'target' }, { get: function (t, k) { calls++; return 'trap:' + String(k); } }),\n"
+    "  strictFn: function () { 'use strict'; },\n"
+    "  sloppyFn: function () {},\n"
+    "  frozen: Object.freeze({ own: 'f' }),\n"
+    "  setterOnly: { set own(v) {} },\n"
+    "  big: (function () { var o = {}; for (var i = 0; i < 40; i++) o['k' + i] = i; o.own = 'big'; return o; })(),\n"
+    "  deep: (function () { var o = { own: 'bottom' }; for (var i = 0; i < 60; i++) o = Object.create(o); return o; })(),\n"
+    "  polluted: {}\n"
+    "};\n"
+    "objs.nullProto.own = 'np';\n"
+    "Object.prototype.pollution = 'op';\n"
+    "objs.poisoned = Object.create({ get own() { throw new Error('getter threw'); } });\n";
+
+static const char *const object_names[] = {
+    "plain", "child", "nullProto", "array", "args", "string", "bytes", "proxy", "strictFn",
+    "sloppyFn", "frozen", "setterOnly", "big", "deep", "polluted", "poisoned"};
+
+#define KEY_CASES(X)                                                                         \
+  X("own") X("inherited") X("shadowed") X("undef") X("getterOwn") X("getterInherited")      \
+  X("missing") X("pollution") X("0") X("1") X("length") X("caller") X("callee") X("name")   \
+  X("__proto__") X("constructor") X("toString") X("k39") X(DUK_HIDDEN_SYMBOL("slot"))
+
+typedef struct outcome {
+  int threw;
+  duk_bool_t rc;
+  int calls;
+  char value[160]; /* for messages; values are compared with duk_strict_equals */
+} outcome;
+
+typedef struct probe {
+  const char *key;
+  duk_size_t key_len;
+  int fast;
+  duk_bool_t rc;
+} probe;
+
+static duk_ret_t probe_safe(duk_context *ctx, void *udata) {
+  probe *p = udata;
+  /* [ ... obj ]: a safe call sees the caller's whole value stack */
+  p->rc = p->fast ? edgefn__duk_get_prop_lstring(ctx, -1, p->key, p->key_len)
+                  : duk_get_prop_literal_raw(ctx, -1, p->key, p->key_len);
+  return 1;
+}
+
+/* Reads objs[obj][key] one way or the other and leaves the value (or the error) on the
+ * stack. */
+static void run_probe(duk_context *ctx, const char *obj, const char *key, duk_size_t key_len,
+                      int fast, outcome *o) {
+  memset(o, 0, sizeof(*o));
+  duk_eval_string_noresult(ctx, "calls = 0;");
+  duk_get_global_string(ctx, "objs");
+  duk_get_prop_string(ctx, -1, obj);
+  duk_remove(ctx, -2);
+  probe p = {key, key_len, fast, 0};
+  duk_int_t prc = duk_safe_call(ctx, probe_safe, &p, 1, 1);
+  o->threw = prc != DUK_EXEC_SUCCESS;
+  o->rc = o->threw ? 0 : p.rc;
+  duk_dup_top(ctx);
+  snprintf(o->value, sizeof(o->value), "type %d: %s", (int)duk_get_type(ctx, -1),
+           duk_safe_to_string(ctx, -1));
+  duk_pop(ctx);
+  duk_eval_string(ctx, "calls");
+  o->calls = duk_get_int(ctx, -1);
+  duk_pop(ctx);
+}
+
+TEST(duk_fast_get_matches_generic) {
+  duk_context *ctx = duk_create_heap_default();
+  ASSERT(ctx != NULL);
+  duk_eval_string_noresult(ctx, setup);
+  /* A hidden slot on an ordinary object, set from C as the library sets its slots. */
+  duk_get_global_string(ctx, "objs");
+  duk_get_prop_string(ctx, -1, "plain");
+  duk_push_string(ctx, "hidden value");
+  duk_put_prop_string(ctx, -2, DUK_HIDDEN_SYMBOL("slot"));
+  duk_pop_2(ctx);
+  duk_idx_t top = duk_get_top(ctx);
+
+  static const struct {
+    const char *key;
+    duk_size_t len;
+  } keys[] = {
+#define KEY_ENTRY(k) {k, sizeof(k) - 1},
+      KEY_CASES(KEY_ENTRY)
+#undef KEY_ENTRY
+  };
+  int compared = 0, found = 0, getter_runs = 0, errors = 0;
+  for (size_t i = 0; i < sizeof(object_names) / sizeof(object_names[0]); i++) {
+    for (size_t j = 0; j < sizeof(keys) / sizeof(keys[0]); j++) {
+      outcome slow, fast;
+      run_probe(ctx, object_names[i], keys[j].key, keys[j].len, 0, &slow);
+      run_probe(ctx, object_names[i], keys[j].key, keys[j].len, 1, &fast);
+      /* Errors are new objects each time: compare their messages; values by identity. */
+      int same_value = slow.threw ? strcmp(slow.value, fast.value) == 0
+                                  : duk_strict_equals(ctx, -1, -2);
+      duk_pop_2(ctx);
+      if (slow.threw != fast.threw || slow.rc != fast.rc || slow.calls != fast.calls ||
+          !same_value) {
+        fprintf(stderr,
+                "objs.%s[%s]: generic threw=%d rc=%d calls=%d %s; short path threw=%d rc=%d "
+                "calls=%d %s\n",
+                object_names[i], (unsigned char)keys[j].key[0] == 0xFF ? "(hidden slot)" : keys[j].key,
+                slow.threw, (int)slow.rc, slow.calls, slow.value, fast.threw, (int)fast.rc,
+                fast.calls, fast.value);
+        return 1;
+      }
+      ASSERT_EQ(duk_get_top(ctx), top);
+      compared++;
+      found += fast.rc != 0;
+      getter_runs += fast.calls;
+      errors += fast.threw;
+    }
+  }
+  /* The cases reach every kind of answer: found and absent, getters and traps that run,
+   * and errors (a throwing getter, a strict function's caller). */
+  ASSERT(compared == 16 * 19);
+  ASSERT(found > 100 && found < compared);
+  ASSERT(getter_runs >= 20);
+  ASSERT(errors >= 2);
+
+  /* The value read is the value stored, also for a hidden slot and through a long chain. */
+  duk_get_global_string(ctx, "objs");
+  duk_get_prop_string(ctx, -1, "plain");
+  ASSERT(edgefn__duk_get_prop_lstring(ctx, -1, DUK_HIDDEN_SYMBOL("slot"),
+                                      sizeof(DUK_HIDDEN_SYMBOL("slot")) - 1));
+  ASSERT_STREQ(duk_get_string(ctx, -1), "hidden value");
+  duk_pop_2(ctx);
+  duk_get_prop_string(ctx, -1, "deep");
+  ASSERT(edgefn__duk_get_prop_lstring(ctx, -1, "own", 3));
+  ASSERT_STREQ(duk_get_string(ctx, -1), "bottom");
+  duk_pop_3(ctx);
+
+  /* The stash: the same object Duktape's duk_push_global_stash pushes (the parentheses
+   * reach the function under lib/js/duk.h's macro), also when it is made on first use. */
+  edgefn__duk_push_global_stash(ctx);
+  (duk_push_global_stash)(ctx);
+  ASSERT(duk_is_object(ctx, -1));
+  ASSERT(duk_strict_equals(ctx, -1, -2));
+  duk_pop_2(ctx);
+  duk_destroy_heap(ctx);
+
+  ctx = duk_create_heap_default();
+  ASSERT(ctx != NULL);
+  edgefn__duk_push_global_stash(ctx); /* none yet: made now */
+  duk_push_int(ctx, 42);
+  duk_put_prop_string(ctx, -2, "mark");
+  (duk_push_global_stash)(ctx);
+  duk_get_prop_string(ctx, -1, "mark");
+  ASSERT_EQ(duk_get_int(ctx, -1), 42);
+  ASSERT(duk_strict_equals(ctx, -2, -3));
+  duk_destroy_heap(ctx);
+  return 0;
+}
