@@ -20,7 +20,7 @@
 #define TEST_LIST_CACHE_API(X) X(cache_api_round_trip_and_refusals) X(cache_api_vary_variants) X(cache_api_without_cache) X(cache_api_expiry) X(cache_api_through_edge)
 #define TEST_LIST_KV(X) X(kv_suite_memory) X(kv_env_values_and_env_object) X(kv_backend_errors_and_free_with_calls_in_flight) X(kv_memory_threads) X(kv_suite_sqlite_and_persistence) X(kv_sqlite_direct_calls_and_free_in_flight) X(kv_suite_redis) X(kv_redis_two_gateways_share_writes) X(kv_redis_server_down_and_back)
 #define TEST_LIST_HOSTILE(X) X(sandbox_limit_options) X(sandbox_malformed_host_bytes) X(hostile_suite_has_forty_cases) X(hostile_loops) X(hostile_recursion) X(hostile_memory) X(hostile_bodies_and_storms) X(hostile_isolation_and_pollution)
-#define TEST_LIST_STREAMS(X) X(streams_behaviour) X(streams_spec_behaviour) X(streams_table_matches_node) X(streams_response_streamed_to_host) X(streams_host_backpressure) X(streams_body_cpu_limit) X(streams_incoming_body_byob) X(detach_access_paths) X(detach_buffer_fill_still_fills) X(duk_fast_get_matches_generic)
+#define TEST_LIST_STREAMS(X) X(streams_behaviour) X(streams_spec_behaviour) X(streams_table_matches_node) X(streams_response_streamed_to_host) X(streams_host_backpressure) X(streams_body_cpu_limit) X(streams_incoming_body_byob) X(detach_access_paths) X(detach_buffer_fill_still_fills) X(duk_fast_get_matches_generic) X(heap_alloc_cache_keeps_contents_and_counts)
 #define TEST_LIST(X)    \
   TEST_LIST_CORE(X)     \
   TEST_LIST_LOOP(X)     \

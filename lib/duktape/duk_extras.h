@@ -33,6 +33,8 @@ duk_bool_t edgefn__duk_get_prop_lstring(duk_context *ctx, duk_idx_t obj_idx, con
 /* Same as duk_push_global_stash, reading the stash straight from the global object's
  * property table (duk_push_global_stash goes through three API calls). */
 void edgefn__duk_push_global_stash(duk_context *ctx);
+/* The block Duktape allocated for the heap of ctx: the last one duk_destroy_heap frees. */
+const void *edgefn__duk_heap_block(duk_context *ctx);
 /* For an ordinary object whose own properties are data properties with string keys (no
  * array-index keys): pushes key and value of each enumerable one, in enumeration order,
  * and returns how many pairs it pushed. Returns -1, pushing nothing, for any other value

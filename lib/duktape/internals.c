@@ -169,6 +169,8 @@ duk_bool_t edgefn__duk_get_prop_lstring(duk_context *ctx, duk_idx_t obj_idx, con
   return duk_get_prop_literal_raw(ctx, obj_idx, key, key_len);
 }
 
+const void *edgefn__duk_heap_block(duk_context *ctx) { return ((duk_hthread *)ctx)->heap; }
+
 void edgefn__duk_push_global_stash(duk_context *ctx) {
   duk_hthread *thr = (duk_hthread *)ctx;
   duk_hobject *global = thr->builtins[DUK_BIDX_GLOBAL];

@@ -17,6 +17,9 @@
 #undef duk_push_global_stash
 #define duk_push_global_stash(ctx) edgefn__duk_push_global_stash(ctx)
 
+/* Size classes of the block cache: 16, 32, ... bytes up to 16 * EDGEFN__HEAP_POOL_CLASSES. */
+#define EDGEFN__HEAP_POOL_CLASSES 8
+
 /* The exec-timeout hook Duktape calls while running bytecode (lib/duktape/duk_config.h).
  * udata is the heap's user data: an edgefn__heap_ctl, or NULL for heaps without limits. */
 typedef struct edgefn__heap_ctl {
@@ -48,6 +51,12 @@ typedef struct edgefn__heap_ctl {
   /* Bytes of ArrayBuffers detached by streams since the last collection this counter
    * asked for (lib/js/streams.c, EDGEFN_STREAM_DETACHED_GC_BYTES). */
   size_t detached_bytes;
+  /* Freed small blocks kept for reuse (lib/js/heap.c): a request allocates and frees a few
+   * dozen of them, and a free list is several times cheaper than malloc and free. Only
+   * the heap's own thread touches it, like everything else in the heap. */
+  void *pool[EDGEFN__HEAP_POOL_CLASSES];
+  uint16_t pool_count[EDGEFN__HEAP_POOL_CLASSES];
+  const void *heap_block; /* freed last by duk_destroy_heap: the cache is released then */
 } edgefn__heap_ctl;
 
 /* CPU accounting for one entry into JavaScript. Reading the thread CPU clock is a system
@@ -72,5 +81,6 @@ EDGEFN_INTERNAL uint64_t edgefn__cpu_remaining_ns(edgefn__heap_ctl *ctl);
 /* Creates a heap whose allocations are counted against ctl->mem_limit (ctl may be NULL
  * for an unlimited compile-only heap). */
 EDGEFN_INTERNAL duk_context *edgefn__heap_new(edgefn__heap_ctl *ctl);
+/* duk_destroy_heap on a heap made with ctl also releases the blocks it kept for reuse. */
 
 #endif

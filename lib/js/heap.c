@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 
 /* Each block carries its size in a header so that free and realloc can keep the count;
  * 16 bytes keeps the payload aligned for any type. */
@@ -35,17 +39,67 @@ static bool may_grow(edgefn__heap_ctl *ctl, size_t grow) {
   return may_grow(ctl, grow);
 }
 
+/* The block cache: a freed block of up to POOL_MAX bytes goes on its size class's list
+ * (at most POOL_DEPTH per class) instead of back to malloc. Blocks of a class are all
+ * allocated at the class size, so any of them serves any request of the class. Cached
+ * blocks are not counted in mem_used; a heap keeps at most
+ * EDGEFN__HEAP_POOL_CLASSES * POOL_DEPTH of them (about 40 KB), released with the heap. */
+#define POOL_STEP 16u
+#define POOL_MAX (POOL_STEP * EDGEFN__HEAP_POOL_CLASSES)
+#define POOL_DEPTH 32u
+
+/* Under AddressSanitizer a cached block is poisoned, so that a use after free is still
+ * reported while the block waits in the cache. */
+#if defined(__SANITIZE_ADDRESS__)
+#define POOL_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define POOL_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POOL_POISON(p, n) ((void)(p), (void)(n))
+#define POOL_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+static unsigned pool_class(size_t size) { return (unsigned)((size + POOL_STEP - 1) / POOL_STEP) - 1; }
+
 static void *counting_alloc(void *udata, duk_size_t size) {
   edgefn__heap_ctl *ctl = udata;
   if (!may_grow(ctl, size))
     return NULL;
-  unsigned char *p = malloc(size + ALLOC_HDR);
-  if (!p)
-    return NULL;
+  unsigned char *p;
+  if (ctl && size > 0 && size <= POOL_MAX) {
+    unsigned c = pool_class(size);
+    p = ctl->pool[c];
+    if (p) {
+      POOL_UNPOISON(p + ALLOC_HDR, (c + 1) * POOL_STEP);
+      ctl->pool[c] = *(void **)(p + ALLOC_HDR);
+      ctl->pool_count[c]--;
+    } else {
+      p = malloc((c + 1) * POOL_STEP + ALLOC_HDR);
+      if (!p)
+        return NULL;
+    }
+  } else {
+    p = malloc(size + ALLOC_HDR);
+    if (!p)
+      return NULL;
+  }
   *(size_t *)p = size;
   if (ctl)
     ctl->mem_used += size;
   return p + ALLOC_HDR;
+}
+
+static void pool_release(edgefn__heap_ctl *ctl) {
+  for (unsigned c = 0; c < EDGEFN__HEAP_POOL_CLASSES; c++) {
+    unsigned char *p = ctl->pool[c];
+    while (p) {
+      POOL_UNPOISON(p + ALLOC_HDR, (c + 1) * POOL_STEP);
+      unsigned char *next = *(void **)(p + ALLOC_HDR);
+      free(p);
+      p = next;
+    }
+    ctl->pool[c] = NULL;
+    ctl->pool_count[c] = 0;
+  }
 }
 
 static void counting_free(void *udata, void *ptr) {
@@ -53,8 +107,27 @@ static void counting_free(void *udata, void *ptr) {
     return;
   edgefn__heap_ctl *ctl = udata;
   unsigned char *p = (unsigned char *)ptr - ALLOC_HDR;
-  if (ctl)
-    ctl->mem_used -= *(size_t *)p;
+  size_t size = *(size_t *)p;
+  if (ctl && ptr == ctl->heap_block) { /* the end of duk_destroy_heap */
+    ctl->mem_used -= size;
+    ctl->heap_block = NULL;
+    free(p);
+    pool_release(ctl);
+    return;
+  }
+  if (ctl) {
+    ctl->mem_used -= size;
+    if (size > 0 && size <= POOL_MAX) {
+      unsigned c = pool_class(size);
+      if (ctl->pool_count[c] < POOL_DEPTH) {
+        *(void **)ptr = ctl->pool[c];
+        POOL_POISON(ptr, (c + 1) * POOL_STEP);
+        ctl->pool[c] = p;
+        ctl->pool_count[c]++;
+        return;
+      }
+    }
+  }
   free(p);
 }
 
@@ -68,6 +141,23 @@ static void *counting_realloc(void *udata, void *ptr, duk_size_t size) {
   edgefn__heap_ctl *ctl = udata;
   unsigned char *p = (unsigned char *)ptr - ALLOC_HDR;
   size_t old = *(size_t *)p;
+  if (ctl && ((old > 0 && old <= POOL_MAX) || size <= POOL_MAX)) {
+    /* A class-sized block, or one that becomes one: within the class it stays where it
+     * is; otherwise it moves, so that blocks of a class keep the class size. */
+    if (old > 0 && old <= POOL_MAX && size <= POOL_MAX && pool_class(old) == pool_class(size)) {
+      if (size > old && !may_grow(ctl, size - old))
+        return NULL;
+      *(size_t *)p = size;
+      ctl->mem_used = ctl->mem_used - old + size;
+      return ptr;
+    }
+    void *q = counting_alloc(udata, size);
+    if (!q)
+      return NULL;
+    memcpy(q, ptr, old < size ? old : size);
+    counting_free(udata, ptr);
+    return q;
+  }
   if (size > old && !may_grow(ctl, size - old))
     return NULL;
   unsigned char *q = realloc(p, size + ALLOC_HDR);
@@ -233,7 +323,13 @@ _Static_assert(DUK_USE_NATIVE_CALL_RECLIMIT == EDGEFN_NATIVE_CALL_DEPTH_LIMIT ||
 duk_context *edgefn__heap_new(edgefn__heap_ctl *ctl) {
   if (ctl && ctl->call_depth_limit == 0)
     ctl->call_depth_limit = EDGEFN_DEFAULT_CALL_DEPTH_LIMIT;
-  return duk_create_heap(counting_alloc, counting_realloc, counting_free, ctl, fatal_handler);
+  duk_context *ctx =
+      duk_create_heap(counting_alloc, counting_realloc, counting_free, ctl, fatal_handler);
+  if (ctx && ctl)
+    ctl->heap_block = edgefn__duk_heap_block(ctx);
+  else if (ctl)
+    pool_release(ctl); /* a heap that could not be made has freed its blocks */
+  return ctx;
 }
 
 void edgefn__js_log(duk_context *ctx, int level, const char *fmt, ...) {
