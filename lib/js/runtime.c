@@ -105,23 +105,8 @@ static void set_outcome(exchange *ex, outcome o, int status, const char *text) {
   ex->fail_text = text;
 }
 
-/* Logs the error at the top of the stack with its stack trace, and pops it. */
-static void log_js_error(edgefn_runtime *rt, duk_context *ctx, const char *what) {
-  const char *text = NULL;
-  if (duk_is_error(ctx, -1)) {
-    duk_get_prop_literal(ctx, -1, "stack");
-    if (duk_is_string(ctx, -1))
-      text = duk_get_string(ctx, -1);
-    else
-      duk_pop(ctx);
-  }
-  if (!text) {
-    duk_dup(ctx, -1);
-    text = duk_safe_to_string(ctx, -1);
-  }
-  edgefn__rt_error(rt, "%s: %s", what, text);
-  duk_pop_2(ctx);
-}
+/* Logs the error at the top of the stack with its stack trace, and pops it (below). */
+static void log_js_error(edgefn_runtime *rt, duk_context *ctx, const char *what);
 
 /* ---- entering JavaScript under the CPU budget ----
  * (sandbox limits, issue 7) The entry's own code is charged to its request; each microtask
@@ -205,6 +190,54 @@ static int account_end(edgefn_runtime *rt, uint32_t tag) {
   return code;
 }
 
+/* The text of a thrown value for the log: its stack trace, or its string conversion; and,
+ * for an Error, its line. Both may run the script's code (a `stack` or `lineNumber` getter,
+ * a toString), which must neither throw outside a protected call (a fatal error) nor run
+ * unbounded: when no entry's CPU accounting is active (the host logs after the entry
+ * returned), it runs on the budget of the request whose entry threw (rt->error_tag). */
+static duk_ret_t describe_safe(duk_context *ctx, void *udata) {
+  int *line = udata;
+  if (duk_is_error(ctx, -1)) {
+    if (line) {
+      duk_get_prop_literal(ctx, -1, "lineNumber");
+      *line = duk_get_int_default(ctx, -1, 0);
+      duk_pop(ctx);
+    }
+    duk_get_prop_literal(ctx, -1, "stack");
+    if (duk_is_string(ctx, -1))
+      return 1;
+    duk_pop(ctx);
+  }
+  duk_to_string(ctx, -1);
+  return 1;
+}
+
+/* Replaces the value at the top of the stack with its description; returns it. */
+static const char *describe(edgefn_runtime *rt, duk_context *ctx, int *line) {
+  bool own = !rt->ctl.cpu_active;
+  uint32_t cur = rt->current_exchange, tag = rt->ctl.job_tag, who = rt->error_tag;
+  if (own)
+    account_begin(rt, who);
+  rt->js_depth++;
+  int rc = duk_safe_call(ctx, describe_safe, line, 1, 1);
+  rt->js_depth--;
+  if (own) {
+    (void)account_end(rt, who); /* a breach fails that request as any other would */
+    rt->current_exchange = cur;
+    rt->ctl.job_tag = tag;
+  }
+  if (rc != DUK_EXEC_SUCCESS) {
+    duk_pop(ctx);
+    duk_push_literal(ctx, "(a thrown value that could not be described)");
+  }
+  return duk_get_string(ctx, -1);
+}
+
+static void log_js_error(edgefn_runtime *rt, duk_context *ctx, const char *what) {
+  edgefn__rt_error(rt, "%s: %s", what, describe(rt, ctx, NULL));
+  duk_pop(ctx);
+}
+
 static bool job_before(void *ud, uint32_t tag) {
   edgefn_runtime *rt = ud;
   if (rt->recycle_reason)
@@ -245,6 +278,7 @@ static int run_js(edgefn_runtime *rt, uint32_t ex_id, uint64_t budget_ns,
   rt->untagged_budget_ns = ex_id || !budget_ns ? rt->cpu_limit_ns : budget_ns;
   rt->untagged_used_ns = 0;
   rt->breach = 0;
+  rt->error_tag = ex_id;
   duk_idx_t top_before = duk_get_top(ctx) - nargs;
   (void)top_before;
 
@@ -740,17 +774,6 @@ static duk_ret_t run_top_level_safe(duk_context *ctx, void *udata) {
   return 1;
 }
 
-static void fill_error_from_stack(edgefn_runtime *rt, edgefn_error_info *err, int code) {
-  duk_context *ctx = rt->ctx;
-  int line = 0;
-  if (duk_is_error(ctx, -1)) {
-    duk_get_prop_literal(ctx, -1, "lineNumber");
-    line = duk_get_int(ctx, -1);
-    duk_pop(ctx);
-  }
-  edgefn__error_set(err, code, edgefn_script_filename(rt->script), line, 0, "%s",
-                    rt->last_error);
-}
 
 static void heap_destroy_run(edgefn_runtime *rt, void *arg) {
   (void)arg;
@@ -816,12 +839,15 @@ static void heap_start_run(edgefn_runtime *rt, void *arg) {
   int rc = run_js(rt, 0, (uint64_t)EDGEFN_DEFAULT_INIT_CPU_LIMIT_MS * 1000000u,
                   run_top_level_safe, (void *)rt->script, 0, 1);
   if (rc != DUK_EXEC_SUCCESS) {
-    if (rt->breach == 0) {
-      duk_dup_top(rt->ctx);
-      log_js_error(rt, rt->ctx, "Uncaught exception in the script's top level");
-    }
-    code = rt->breach ? rt->breach : EDGEFN_ESCRIPT;
-    fill_error_from_stack(rt, err, code);
+    int line = 0, breach = rt->breach;
+    duk_dup_top(rt->ctx);
+    const char *text = describe(rt, rt->ctx, &line);
+    if (breach == 0)
+      edgefn__rt_error(rt, "Uncaught exception in the script's top level: %s", text);
+    duk_pop(rt->ctx);
+    code = breach ? breach : EDGEFN_ESCRIPT;
+    edgefn__error_set(err, code, edgefn_script_filename(rt->script), line, 0, "%s",
+                      rt->last_error);
   }
   duk_pop(rt->ctx);
   /* A memory breach during the top level leaves nothing worth recycling. */

@@ -61,6 +61,8 @@ struct edgefn_runtime {
   /* ---- fatal engine errors (issue 7; lib/js/runtime.c, "fatal errors") ---- */
   uint32_t js_depth;     /* run_js calls on the C stack: JavaScript of this heap runs */
   bool starting;         /* heap_start is running the top level */
+  uint32_t error_tag;    /* the request of the entry run_js last ran: pays for describing
+                            what it threw */
   uint64_t fatal_errors; /* heaps abandoned after a fatal Duktape error */
   size_t leaked_bytes;   /* what those heaps held when abandoned */
 };
