@@ -7,9 +7,12 @@
  * dispatched from inside a host callback). Under AddressSanitizer each test ends with a
  * leak check (tests/runner.c): the abandoned heaps must be reported as reachable, not
  * leaked, and no access may touch them. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "js/harness.h"
 #include "js/runtime.h"
@@ -453,5 +456,81 @@ TEST(fatal_then_free_before_the_recycle) {
   collected_free(&n.outer);
   collected_free(&n.inner);
   env_close(&e);
+  return 0;
+}
+
+/* The recovery points themselves (lib/js/heap.c): they nest, a failure returns to the point
+ * of the heap that failed with the engine's message, an outer point's work goes on, and a
+ * failure in a heap with no point of its own still stops the process (jumping to another
+ * heap's point would unwind frames that are not that heap's). */
+typedef struct guard_probe {
+  duk_context *outer_ctx, *inner_ctx;
+  bool inner_failed, outer_went_on;
+  char msg[EDGEFN__FATAL_MSG_MAX];
+} guard_probe;
+
+static duk_ret_t throw_outside_a_catcher(duk_context *ctx, void *udata) {
+  (void)udata;
+  return duk_fatal(ctx, "inner heap failed");
+}
+
+static void inner_run(void *p) {
+  guard_probe *g = p;
+  /* Protected calls still catch ordinary errors under a point. */
+  duk_push_undefined(g->inner_ctx);
+  if (duk_pcompile_string(g->inner_ctx, 0, "syntax error here (") == 0)
+    return;
+  duk_pop_2(g->inner_ctx);
+  (void)throw_outside_a_catcher(g->inner_ctx, NULL);
+}
+
+static void outer_run(void *p) {
+  guard_probe *g = p;
+  g->inner_failed = !edgefn__fatal_guard(NULL, inner_run, g, g->msg, sizeof(g->msg));
+  duk_eval_string(g->outer_ctx, "6 * 7");
+  g->outer_went_on = duk_get_int(g->outer_ctx, -1) == 42;
+  duk_pop(g->outer_ctx);
+}
+
+TEST(fatal_guard_nests) {
+  edgefn__heap_ctl ctl;
+  memset(&ctl, 0, sizeof(ctl));
+  ctl.mem_limit = 64u * 1024u * 1024u;
+  guard_probe g;
+  memset(&g, 0, sizeof(g));
+  g.outer_ctx = edgefn__heap_new(&ctl);
+  g.inner_ctx = edgefn__heap_new(NULL);
+  ASSERT(g.outer_ctx && g.inner_ctx);
+  uint64_t before = 0, after = 0;
+  edgefn__heap_leaked(&before, NULL);
+  char msg[EDGEFN__FATAL_MSG_MAX] = "";
+  ASSERT(edgefn__fatal_guard(&ctl, outer_run, &g, msg, sizeof(msg)));
+  ASSERT(g.inner_failed);
+  ASSERT_STREQ(g.msg, "inner heap failed");
+  ASSERT(g.outer_went_on);
+  ASSERT_STREQ(msg, "");
+  (void)edgefn__heap_leak(g.inner_ctx, 0);
+  edgefn__heap_leaked(&after, NULL);
+  ASSERT_EQ(after, before + 1);
+  duk_destroy_heap(g.outer_ctx);
+  ASSERT_EQ(ctl.mem_used, 0);
+
+  /* A heap without a point of its own, while another heap's point is set. */
+  fflush(NULL);
+  pid_t pid = fork();
+  ASSERT(pid >= 0);
+  if (pid == 0) {
+    duk_context *stray = edgefn__heap_new(NULL);
+    memset(&ctl, 0, sizeof(ctl));
+    ctl.mem_limit = 64u * 1024u * 1024u;
+    g.outer_ctx = edgefn__heap_new(&ctl);
+    g.inner_ctx = stray;
+    /* outer_run's inner guard is skipped: the stray heap fails under the outer point. */
+    (void)edgefn__fatal_guard(&ctl, inner_run, &g, msg, sizeof(msg));
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
   return 0;
 }
