@@ -8,12 +8,14 @@
  * leak check (tests/runner.c): the abandoned heaps must be reported as reachable, not
  * leaked, and no access may touch them. */
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "edge/manager.h"
 #include "js/harness.h"
 #include "js/runtime.h"
 #include "test.h"
@@ -532,5 +534,132 @@ TEST(fatal_guard_nests) {
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+  return 0;
+}
+
+/* The runtime manager behind edgefn_edge counts the heaps its runtimes abandoned
+ * (edgefn_edge_stats.leaked_heaps / leaked_heap_bytes). Driven through the manager's own
+ * interface, which hands out the runtime the hook is put into. */
+static void job_start(void *owner, edge_job *job, edgefn_runtime *rt) {
+  (void)owner, (void)job, (void)rt;
+}
+static void job_fail(void *owner, edge_job *job, int code) { (void)owner, (void)job, (void)code; }
+static const edge_job_ops test_job_ops = {job_start, job_fail};
+
+typedef struct mgr_req {
+  collected c;
+  edge_mgr *m;
+  edge_job job;
+} mgr_req;
+
+static void mgr_on_head(void *ud, const edgefn_response_head *h) { h_on_head(ud, h); }
+static void mgr_on_body(void *ud, const uint8_t *d, size_t n) { h_on_body(ud, d, n); }
+static void mgr_on_end(void *ud, int result) {
+  mgr_req *r = ud;
+  h_on_end(&r->c, result);
+  edge__mgr_release(r->m, &r->job);
+}
+
+static int mgr_get(edge_mgr *m, const char *url, mgr_req *r, bool hook, edgefn_loop *loop) {
+  memset(r, 0, sizeof(*r));
+  r->m = m;
+  edgefn_runtime *rt = NULL;
+  if (edge__mgr_acquire(m, 0, &r->job, &rt) != 0)
+    return -1;
+  if (hook)
+    install_hook(rt);
+  edgefn_request req = EDGEFN_REQUEST_INIT;
+  req.url = url;
+  req.url_len = strlen(url);
+  static const edgefn_response_handler hh = {sizeof(hh), mgr_on_head, mgr_on_body, mgr_on_end};
+  if (edgefn_runtime_dispatch(rt, &req, &hh, r) != 0)
+    return -1;
+  run_until(loop, &r->c);
+  return r->c.ended ? 0 : -1;
+}
+
+TEST(fatal_counted_by_the_runtime_manager) {
+  edgefn_loop *loop = NULL;
+  ASSERT_EQ(edgefn_loop_new(&loop, NULL), 0);
+  edgefn_script_options so = EDGEFN_SCRIPT_OPTIONS_INIT;
+  so.source = COUNTER_JS "addEventListener('fetch', function (e) {\n"
+                         "  served++;\n"
+                         "  if (e.request.url.indexOf('/crash') >= 0) __engineFatal('boom');\n"
+                         "  e.respondWith(new Response('ok ' + served));\n"
+                         "});\n";
+  so.source_len = strlen(so.source);
+  edgefn_script *script = NULL;
+  ASSERT_EQ(edgefn_script_new(&script, &so, NULL), 0);
+  static const char json[] = "{\"rules\": [{\"function\": \"f0\", \"match\": [[{\"field\": "
+                             "\"path\", \"operator\": \"prefix\", \"values\": [\"/\"]}]]}]}";
+  edgefn_rules *rules = NULL;
+  ASSERT_EQ(edgefn_rules_from_json(&rules, json, strlen(json), "rules.json", NULL), 0);
+  log_capture log;
+  memset(&log, 0, sizeof(log));
+  edgefn_function fn = EDGEFN_FUNCTION_INIT;
+  fn.name = "f0";
+  fn.script = script;
+  edgefn_edge_options eo = EDGEFN_EDGE_OPTIONS_INIT;
+  eo.functions = &fn;
+  eo.function_count = 1;
+  eo.rules = rules;
+  eo.log = h_log;
+  eo.log_user_data = &log;
+  edgefn_edge *edge = NULL;
+  ASSERT_EQ(edgefn_edge_new(&edge, &eo, NULL), 0);
+  edge_mgr_config cfg;
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.edge = edge;
+  cfg.loop = loop;
+  cfg.settings = (edge_settings){256u * 1024u * 1024u, 1, 32, 128, 256, 1};
+  cfg.log = h_log;
+  cfg.log_data = &log;
+  cfg.job_ops = &test_job_ops;
+  edge_mgr *m = NULL;
+  ASSERT_EQ(edge__mgr_new(&m, &cfg), 0);
+
+  mgr_req r;
+  ASSERT_EQ(mgr_get(m, "http://s/", &r, false, loop), 0);
+  ASSERT_STREQ(r.c.body, "ok 1");
+  collected_free(&r.c);
+  edgefn_edge_stats s = EDGEFN_EDGE_STATS_INIT;
+  edge__mgr_stats(m, SIZE_MAX, &s);
+  ASSERT_EQ(s.leaked_heaps, 0);
+  ASSERT_EQ(s.leaked_heap_bytes, 0);
+  size_t heap = s.runtime_bytes;
+
+  ASSERT_EQ(mgr_get(m, "http://s/crash", &r, true, loop), 0);
+  ASSERT_EQ(r.c.status, 500);
+  collected_free(&r.c);
+  edge__mgr_stats(m, SIZE_MAX, &s);
+  ASSERT_EQ(s.leaked_heaps, 1);
+  ASSERT(s.leaked_heap_bytes >= heap / 2);
+  ASSERT_EQ(s.runtimes, 1);
+  ASSERT_EQ(s.in_flight, 0);
+  edgefn_edge_stats f = EDGEFN_EDGE_STATS_INIT;
+  edge__mgr_stats(m, 0, &f);
+  ASSERT_EQ(f.leaked_heaps, 1);
+  ASSERT_EQ(f.leaked_heap_bytes, s.leaked_heap_bytes);
+  /* An older caller's struct (before the fields) is filled up to its size only. */
+  edgefn_edge_stats old;
+  memset(&old, 0xAB, sizeof(old));
+  old.struct_size = offsetof(edgefn_edge_stats, leaked_heaps);
+  edge__mgr_stats(m, SIZE_MAX, &old);
+  ASSERT_EQ(old.subrequests_canceled, 0);
+  ASSERT(old.leaked_heaps != 0); /* untouched */
+
+  /* The same runtime, on a new heap, serves the next request. */
+  ASSERT_EQ(mgr_get(m, "http://s/", &r, false, loop), 0);
+  ASSERT_STREQ(r.c.body, "ok 1");
+  collected_free(&r.c);
+  edge__mgr_stats(m, SIZE_MAX, &s);
+  ASSERT_EQ(s.cold_starts, 1);
+  ASSERT_EQ(s.leaked_heaps, 1);
+
+  edge__mgr_free(m);
+  edgefn_edge_free(edge);
+  edgefn_rules_free(rules);
+  edgefn_script_free(script);
+  edgefn_loop_free(loop);
   return 0;
 }
