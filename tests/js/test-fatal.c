@@ -663,3 +663,50 @@ TEST(fatal_counted_by_the_runtime_manager) {
   edgefn_loop_free(loop);
   return 0;
 }
+
+/* Past EDGEFN_MAX_LEAKED_HEAP_BYTES leaked in the process, a runtime that loses its heap is
+ * not restarted: it answers 503 until freed, so that a script able to provoke the failure
+ * again and again cannot exhaust the host's memory. The process figure is pushed near the
+ * cap by counting a pretend heap of that size (each test runs in its own process). */
+TEST(fatal_leak_cap_stops_restarts) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  if (e.request.url.indexOf('/crash') >= 0) __engineFatal('boom');\n"
+                     "  e.respondWith(new Response('ok'));\n"
+                     "});\n",
+                     0, 0, 0),
+            0);
+  size_t before = 0;
+  edgefn__heap_leaked(NULL, &before);
+  ASSERT(before < (size_t)EDGEFN_MAX_LEAKED_HEAP_BYTES);
+  (void)edgefn__heap_leak(NULL, (size_t)EDGEFN_MAX_LEAKED_HEAP_BYTES - before);
+  install_hook(e.rt);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/crash", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 500);
+  collected_free(&c);
+  ASSERT(strstr(e.log.text, "over EDGEFN_MAX_LEAKED_HEAP_BYTES: this runtime is not restarted") !=
+         NULL);
+  for (int i = 0; i < 3; i++) {
+    ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+    ASSERT_EQ(c.status, 503);
+    ASSERT_STREQ(c.body, "edge function is unavailable\n");
+    collected_free(&c);
+  }
+  ASSERT_EQ(edgefn_runtime_memory_used(e.rt), 0);
+  ASSERT_EQ(edgefn_runtime_fatal_errors(e.rt), 1);
+  /* Another runtime that never failed goes on serving. */
+  js_env other;
+  ASSERT_EQ(env_open(&other, "addEventListener('fetch', function (e) {\n"
+                             "  e.respondWith(new Response('fine'));\n"
+                             "});\n",
+                     0, 0, 0),
+            0);
+  ASSERT_EQ(env_fetch(&other, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "fine");
+  collected_free(&c);
+  env_close(&other);
+  env_close(&e);
+  return 0;
+}
