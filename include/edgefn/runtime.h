@@ -100,7 +100,8 @@ typedef struct edgefn_runtime_options {
  * init CPU limit). The runtime holds its own reference to the script. On success *out owns
  * the runtime, freed with edgefn_runtime_free(). Errors: EDGEFN_EINVAL, EDGEFN_EVERSION,
  * EDGEFN_ENOMEM, EDGEFN_ESCRIPT (the top level threw; detail in *err and the log),
- * EDGEFN_ECPU_LIMIT, EDGEFN_EMEMORY_LIMIT. err may be NULL. Loop thread only. */
+ * EDGEFN_ECPU_LIMIT, EDGEFN_EMEMORY_LIMIT, EDGEFN_EENGINE (a fatal engine error while the
+ * top level ran; see "Fatal engine errors" above). err may be NULL. Loop thread only. */
 EDGEFN_API int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop,
                                   const edgefn_script *script,
                                   const edgefn_runtime_options *opts, edgefn_error_info *err);

@@ -774,7 +774,6 @@ static duk_ret_t run_top_level_safe(duk_context *ctx, void *udata) {
   return 1;
 }
 
-
 static void heap_destroy_run(edgefn_runtime *rt, void *arg) {
   (void)arg;
   duk_destroy_heap(rt->ctx);
@@ -793,9 +792,6 @@ static void heap_release(edgefn_runtime *rt) {
   (void)rt_guard(rt, 0, heap_destroy_run, NULL); /* a failure here abandons it instead */
 }
 
-/* Makes the heap and runs the script's top level: on creation and on every recycle.
- * Returns 0 or an EDGEFN_E* code (detail in err and the log); on failure rt->ctx may hold a
- * heap that edgefn_runtime_free or the next attempt destroys. */
 typedef struct start_args {
   edgefn_error_info *err;
   int code;
@@ -803,6 +799,10 @@ typedef struct start_args {
 
 static void heap_start_run(edgefn_runtime *rt, void *arg);
 
+/* Makes the heap and runs the script's top level: on creation and on every recycle.
+ * Returns 0 or an EDGEFN_E* code (detail in err and the log); on failure rt->ctx may hold a
+ * heap that edgefn_runtime_free or the next attempt destroys, or none after a fatal error
+ * (EDGEFN_EENGINE: that heap was abandoned). */
 static int heap_start(edgefn_runtime *rt, edgefn_error_info *err) {
   rt->ctx = edgefn__heap_new(&rt->ctl);
   if (!rt->ctx) {
