@@ -710,3 +710,148 @@ TEST(fatal_leak_cap_stops_restarts) {
   env_close(&e);
   return 0;
 }
+
+/* Completions of subrequests: a fatal error in the JavaScript a fetch() completion runs
+ * fails that request; a subrequest of another request still in flight at the backend is
+ * cancelled when the heap is replaced (the backend hears of it), without a Duktape call. */
+typedef struct answering_backend {
+  int started, cancelled;
+} answering_backend;
+
+static int answering_start(void *backend, edgefn_loop *loop, const edgefn_request *req,
+                           const edgefn_response_handler *handler, void *handler_data,
+                           void **op) {
+  (void)loop;
+  answering_backend *b = backend;
+  b->started++;
+  if (req->url_len >= 4 && memcmp(req->url + req->url_len - 4, "hang", 4) == 0) {
+    *op = b; /* never answers */
+    return 0;
+  }
+  edgefn_response_head head = {sizeof(head), 200, "OK", NULL, 0, 4, NULL};
+  handler->on_head(handler_data, &head);
+  handler->on_body(handler_data, (const uint8_t *)"body", 4);
+  handler->on_end(handler_data, 0);
+  *op = NULL;
+  return 0;
+}
+
+static void answering_cancel(void *backend, void *op) {
+  if (op)
+    ((answering_backend *)backend)->cancelled++;
+}
+
+static const edgefn_fetch_ops answering_ops = {EDGEFN_FETCH_OPS_VERSION, answering_start,
+                                               answering_cancel, NULL, NULL};
+
+TEST(fatal_in_a_fetch_completion) {
+  js_env e;
+  memset(&e, 0, sizeof(e));
+  ASSERT_EQ(edgefn_loop_new(&e.loop, NULL), 0);
+  edgefn_script_options so = EDGEFN_SCRIPT_OPTIONS_INIT;
+  so.source = COUNTER_JS "addEventListener('fetch', function (e) {\n"
+                         "  served++;\n"
+                         "  var u = e.request.url;\n"
+                         "  if (u.indexOf('/hang') >= 0)\n"
+                         "    return e.respondWith(fetch('http://o/hang'));\n"
+                         "  if (u.indexOf('/crash') >= 0)\n"
+                         "    return e.respondWith(fetch('http://o/a').then(function (r) {\n"
+                         "      return r.text();\n"
+                         "    }).then(function (t) { __engineFatal('after ' + t); }));\n"
+                         "  e.respondWith(fetch('http://o/a').then(function (r) {\n"
+                         "    return r.text();\n"
+                         "  }).then(function (t) { return new Response(t + ' ' + served); }));\n"
+                         "});\n";
+  so.source_len = strlen(so.source);
+  ASSERT_EQ(edgefn_script_new(&e.script, &so, NULL), 0);
+  answering_backend back = {0, 0};
+  edgefn_runtime_options ro = EDGEFN_RUNTIME_OPTIONS_INIT;
+  ro.name = "testfn";
+  ro.log = h_log;
+  ro.log_user_data = &e.log;
+  ro.fetch_ops = &answering_ops;
+  ro.fetch_backend = &back;
+  ASSERT_EQ(edgefn_runtime_new(&e.rt, e.loop, e.script, &ro, NULL), 0);
+  install_hook(e.rt);
+  collected hang, crash, next;
+  ASSERT_EQ(dispatch(e.rt, "http://x/hang", &hang), 0);
+  ASSERT_EQ(back.started, 1);
+  ASSERT_EQ(dispatch(e.rt, "http://x/crash", &crash), 0);
+  run_until(e.loop, &crash);
+  ASSERT_EQ(crash.status, 500);
+  ASSERT_STREQ(crash.body, CRASH_BODY);
+  ASSERT(strstr(e.log.text, "after body") != NULL);
+  ASSERT_EQ(hang.ends, 1);
+  ASSERT_EQ(hang.status, 503);
+  ASSERT_EQ(back.cancelled, 1); /* the hanging subrequest, released with the heap */
+  ASSERT_EQ(edgefn_runtime_pending(e.rt), 0);
+  ASSERT_EQ(edgefn_runtime_recycles(e.rt), 1);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &next), 0);
+  ASSERT_STREQ(next.body, "body 1");
+  collected_free(&hang);
+  collected_free(&crash);
+  collected_free(&next);
+  env_close(&e);
+  return 0;
+}
+
+/* Completions of KV and Cache API calls: the JavaScript they run fails, that request gets
+ * 500, and the next one runs on a fresh heap with the same bindings. */
+TEST(fatal_in_kv_and_cache_completions) {
+  static const char *const paths[] = {"/kv", "/cache"};
+  edgefn_kv *kv = NULL;
+  ASSERT_EQ(edgefn_kv_memory_new(&kv), 0);
+  edgefn_cache_options co = EDGEFN_CACHE_OPTIONS_INIT;
+  edgefn_cache *cache = NULL;
+  ASSERT_EQ(edgefn_cache_new(&cache, &co), 0);
+  js_env e;
+  memset(&e, 0, sizeof(e));
+  ASSERT_EQ(edgefn_loop_new(&e.loop, NULL), 0);
+  edgefn_script_options so = EDGEFN_SCRIPT_OPTIONS_INIT;
+  so.source = COUNTER_JS "addEventListener('fetch', function (e) {\n"
+                         "  served++;\n"
+                         "  var u = e.request.url;\n"
+                         "  if (u.indexOf('/kv') >= 0)\n"
+                         "    return e.respondWith(STORE.put('k', 'v').then(function () {\n"
+                         "      return STORE.get('k');\n"
+                         "    }).then(function (v) { __engineFatal('kv ' + v); }));\n"
+                         "  if (u.indexOf('/cache') >= 0)\n"
+                         "    return e.respondWith(caches.open('c').then(function (c) {\n"
+                         "      return c.match('http://o/none');\n"
+                         "    }).then(function (m) { __engineFatal('cache ' + m); }));\n"
+                         "  e.respondWith(STORE.get('k').then(function (v) {\n"
+                         "    return new Response(v + ' ' + served);\n"
+                         "  }));\n"
+                         "});\n";
+  so.source_len = strlen(so.source);
+  ASSERT_EQ(edgefn_script_new(&e.script, &so, NULL), 0);
+  edgefn_kv_binding binds[] = {{"STORE", kv, NULL}};
+  edgefn_runtime_options ro = EDGEFN_RUNTIME_OPTIONS_INIT;
+  ro.name = "testfn";
+  ro.log = h_log;
+  ro.log_user_data = &e.log;
+  ro.cache = cache;
+  ro.kv_bindings = binds;
+  ro.kv_binding_count = 1;
+  ASSERT_EQ(edgefn_runtime_new(&e.rt, e.loop, e.script, &ro, NULL), 0);
+  for (size_t i = 0; i < 2; i++) {
+    install_hook(e.rt);
+    char url[64];
+    snprintf(url, sizeof(url), "http://x%s", paths[i]);
+    collected c;
+    ASSERT_EQ(env_fetch(&e, "GET", url, NULL, 0, NULL, &c), 0);
+    ASSERT_EQ(c.status, 500);
+    ASSERT_STREQ(c.body, CRASH_BODY);
+    collected_free(&c);
+    ASSERT_EQ(edgefn_runtime_fatal_errors(e.rt), i + 1);
+    ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+    ASSERT_STREQ(c.body, "v 1"); /* the store outlives the heap; the counter does not */
+    collected_free(&c);
+  }
+  ASSERT(strstr(e.log.text, "kv v") != NULL);
+  ASSERT(strstr(e.log.text, "cache undefined") != NULL);
+  env_close(&e);
+  edgefn_cache_free(cache);
+  edgefn_kv_free(kv);
+  return 0;
+}
