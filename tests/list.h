@@ -21,6 +21,7 @@
 #define TEST_LIST_KV(X) X(kv_suite_memory) X(kv_env_values_and_env_object) X(kv_backend_errors_and_free_with_calls_in_flight) X(kv_memory_threads) X(kv_suite_sqlite_and_persistence) X(kv_sqlite_direct_calls_and_free_in_flight) X(kv_suite_redis) X(kv_redis_two_gateways_share_writes) X(kv_redis_server_down_and_back)
 #define TEST_LIST_HOSTILE(X) X(sandbox_limit_options) X(sandbox_malformed_host_bytes) X(hostile_suite_has_forty_cases) X(hostile_loops) X(hostile_recursion) X(hostile_memory) X(hostile_bodies_and_storms) X(hostile_isolation_and_pollution)
 #define TEST_LIST_STREAMS(X) X(streams_behaviour) X(streams_spec_behaviour) X(streams_table_matches_node) X(streams_response_streamed_to_host) X(streams_host_backpressure) X(streams_body_cpu_limit) X(streams_incoming_body_byob) X(detach_access_paths) X(detach_buffer_fill_still_fills) X(duk_fast_get_matches_generic) X(heap_alloc_cache_keeps_contents_and_counts)
+#define TEST_LIST_FATAL(X) X(fatal_in_fetch_handler) X(fatal_fails_every_request_in_flight) X(fatal_in_loop_entries) X(fatal_in_request_dispatched_from_a_host_callback) X(fatal_leaves_other_runtimes_alone) X(fatal_then_free_before_the_recycle) X(fatal_guard_nests) X(fatal_counted_by_the_runtime_manager) X(fatal_leak_cap_stops_restarts) X(fatal_in_a_fetch_completion) X(fatal_in_kv_and_cache_completions)
 #define TEST_LIST(X)    \
   TEST_LIST_CORE(X)     \
   TEST_LIST_LOOP(X)     \
@@ -40,7 +41,8 @@
   TEST_LIST_CACHE(X) \
   TEST_LIST_CACHE_API(X) \
   TEST_LIST_KV(X) \
-  TEST_LIST_HOSTILE(X)
+  TEST_LIST_HOSTILE(X)   \
+  TEST_LIST_FATAL(X)
 
 #define TEST_DECLARE(name) int test_##name(void);
 TEST_LIST(TEST_DECLARE)

@@ -211,6 +211,8 @@ int gw_metrics_render(gw_buf *out) {
     t.start_failures += st.start_failures;
     t.evictions += st.evictions;
     t.shed += st.shed;
+    t.leaked_heaps += st.leaked_heaps;
+    t.leaked_heap_bytes += st.leaked_heap_bytes;
   }
   /* Subrequests by function and outcome, for the same configuration (a reload starts them
    * again from zero, which Prometheus counters allow). */
@@ -266,11 +268,18 @@ int gw_metrics_render(gw_buf *out) {
                 "edgefn_runtime_evictions_total %llu\n"
                 "# HELP edgefn_requests_shed_total Requests answered 503 because their function "
                 "was at its concurrency limit with a full queue.\n"
-                "# TYPE edgefn_requests_shed_total counter\nedgefn_requests_shed_total %llu\n",
+                "# TYPE edgefn_requests_shed_total counter\nedgefn_requests_shed_total %llu\n"
+                "# HELP edgefn_leaked_heaps_total JavaScript heaps abandoned after a fatal "
+                "engine error; they stay allocated until the process exits.\n"
+                "# TYPE edgefn_leaked_heaps_total counter\nedgefn_leaked_heaps_total %llu\n"
+                "# HELP edgefn_leaked_heap_bytes_total Bytes those heaps held.\n"
+                "# TYPE edgefn_leaked_heap_bytes_total counter\n"
+                "edgefn_leaked_heap_bytes_total %llu\n",
                 t.runtimes, t.runtime_bytes, t.memory_budget, t.queued,
                 (unsigned long long)t.cold_starts, (double)t.cold_start_ns / 1e9,
                 (unsigned long long)t.start_failures, (unsigned long long)t.evictions,
-                (unsigned long long)t.shed);
+                (unsigned long long)t.shed, (unsigned long long)t.leaked_heaps,
+                (unsigned long long)t.leaked_heap_bytes);
   gw_metrics_free(&sum);
   return 0;
 }

@@ -65,7 +65,8 @@ EDGEFN_API int edgefn_version_check(int major, int minor);
   X(NETWORK, -16, "network error")                                                 \
   X(BODY_LIMIT, -17, "body size limit exceeded")                                   \
   X(SUBREQUEST_LIMIT, -18, "subrequest limit exceeded")                           \
-  X(AGAIN, -19, "no data available yet")
+  X(AGAIN, -19, "no data available yet")                                          \
+  X(ENGINE, -20, "fatal error in the JavaScript engine")
 
 typedef enum edgefn_errno {
   EDGEFN_OK = 0,

@@ -154,9 +154,15 @@ typedef struct edgefn_edge_stats {
   uint64_t subrequests_failed;   /* with a transport failure (network error, timeout, body
                                     limit, backend refused to start) */
   uint64_t subrequests_canceled; /* dropped by the runtime (abort, the request ended, ...) */
+  /* Added in 0.1 after subrequests_canceled; filled only when struct_size covers them.
+   * Heaps the runtimes abandoned after a fatal engine error (include/edgefn/runtime.h,
+   * docs/limits.md), and the bytes they held: leaked for the life of the process, and not
+   * in runtime_bytes. */
+  uint64_t leaked_heaps;
+  uint64_t leaked_heap_bytes;
 } edgefn_edge_stats;
 #define EDGEFN_EDGE_STATS_INIT \
-  {sizeof(edgefn_edge_stats), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+  {sizeof(edgefn_edge_stats), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
 /* Fills *stats for `loop` (fields beyond stats->struct_size are left alone). With `name`
  * non-NULL the figures are those of that function alone (memory_budget is still the

@@ -21,6 +21,12 @@
  * over a full heap. The runtime is recycled afterwards. Not configurable. */
 #define EDGEFN_MEMORY_UNWIND_RESERVE (2u * 1024u * 1024u)
 
+/* Bytes of JavaScript heaps the process may hold abandoned after fatal engine errors (each
+ * such heap is leaked, never freed: include/edgefn/runtime.h). Beyond it, a runtime whose
+ * heap is lost this way is not restarted and answers 503, so that a script that can
+ * provoke the failure again and again cannot exhaust the host's memory. */
+#define EDGEFN_MAX_LEAKED_HEAP_BYTES (1024u * 1024u * 1024u)
+
 /* Time from dispatch until a function must have produced its response head. */
 #define EDGEFN_DEFAULT_WALL_LIMIT_MS 30000u
 

@@ -25,6 +25,17 @@
  * requests in flight on the old heap end with 503, later ones are served by the new heap.
  * edgefn_runtime_recycles() counts these.
  *
+ * Fatal engine errors: a Duktape error with no catcher or an internal assertion failure
+ * (Duktape's "fatal error") does not stop the process. The heap it happened in is abandoned
+ * at once: never used again and deliberately never freed (its state is unknown), so its
+ * memory stays allocated for the life of the process (edgefn_runtime_leaked_bytes()). The
+ * request whose JavaScript was running ends with 500, the others in flight on the runtime
+ * with 503 (a body already streaming ends with EDGEFN_EABORTED), the host log names the
+ * function and the engine's message, and the runtime is recycled as above. Once the heaps
+ * the process abandoned hold more than EDGEFN_MAX_LEAKED_HEAP_BYTES, a runtime that loses
+ * its heap this way is not restarted: it answers 503 until freed. edgefn_runtime_new()
+ * returns EDGEFN_EENGINE when the failure happens while it runs the top level.
+ *
  * Threads: a runtime is used only on the thread that runs its loop.
  */
 #ifndef EDGEFN_RUNTIME_H
@@ -89,7 +100,8 @@ typedef struct edgefn_runtime_options {
  * init CPU limit). The runtime holds its own reference to the script. On success *out owns
  * the runtime, freed with edgefn_runtime_free(). Errors: EDGEFN_EINVAL, EDGEFN_EVERSION,
  * EDGEFN_ENOMEM, EDGEFN_ESCRIPT (the top level threw; detail in *err and the log),
- * EDGEFN_ECPU_LIMIT, EDGEFN_EMEMORY_LIMIT. err may be NULL. Loop thread only. */
+ * EDGEFN_ECPU_LIMIT, EDGEFN_EMEMORY_LIMIT, EDGEFN_EENGINE (a fatal engine error while the
+ * top level ran; see "Fatal engine errors" above). err may be NULL. Loop thread only. */
 EDGEFN_API int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop,
                                   const edgefn_script *script,
                                   const edgefn_runtime_options *opts, edgefn_error_info *err);
@@ -141,6 +153,13 @@ EDGEFN_API const char *edgefn_runtime_last_error(const edgefn_runtime *rt);
  * recycle whose new heap could not be made (its top level now throws, or memory ran out)
  * leaves the runtime answering every request with 503 until it is freed. */
 EDGEFN_API uint64_t edgefn_runtime_recycles(const edgefn_runtime *rt);
+
+/* Heaps the runtime abandoned after a fatal engine error (see "Fatal engine errors"
+ * above), and the bytes they held then, which stay allocated until the process exits; 0
+ * for NULL. Each abandonment is also counted in edgefn_runtime_recycles() when the
+ * recycle has happened. */
+EDGEFN_API uint64_t edgefn_runtime_fatal_errors(const edgefn_runtime *rt);
+EDGEFN_API size_t edgefn_runtime_leaked_bytes(const edgefn_runtime *rt);
 
 EDGEFN_API void *edgefn_runtime_user_data(const edgefn_runtime *rt);
 EDGEFN_API void edgefn_runtime_set_user_data(edgefn_runtime *rt, void *user_data);

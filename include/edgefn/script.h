@@ -45,7 +45,8 @@ typedef struct edgefn_script_options {
 /* Compiles a script. On success *out owns a new script (free with edgefn_script_free).
  * On failure *out is NULL and, when err is not NULL, *err holds the code, file, line,
  * column and message. Errors: EDGEFN_EINVAL, EDGEFN_EVERSION, EDGEFN_ENOMEM,
- * EDGEFN_ESYNTAX (source does not compile).
+ * EDGEFN_ESYNTAX (source does not compile), EDGEFN_EENGINE (a fatal error in the JavaScript
+ * engine while compiling; the process goes on, see include/edgefn/runtime.h).
  * Any thread. */
 EDGEFN_API int edgefn_script_new(edgefn_script **out, const edgefn_script_options *opts,
                                  edgefn_error_info *err);

@@ -24,10 +24,10 @@ static duk_ret_t compile_helpers(duk_context *ctx, void *udata) {
   return 1;
 }
 
-static void build_bytecode(void) {
-  duk_context *ctx = edgefn__heap_new(NULL);
-  if (!ctx)
-    return;
+/* Under a recovery point (lib/js/heap.c): a fatal error abandons the heap, and the helpers
+ * are then missing as after a compile error. */
+static void build_run(void *p) {
+  duk_context *ctx = p;
   if (duk_safe_call(ctx, compile_helpers, NULL, 0, 1) == DUK_EXEC_SUCCESS) {
     duk_size_t len = 0;
     const void *bc = duk_get_buffer(ctx, -1, &len);
@@ -41,6 +41,17 @@ static void build_bytecode(void) {
             duk_safe_to_string(ctx, -1));
   }
   duk_destroy_heap(ctx);
+}
+
+static void build_bytecode(void) {
+  duk_context *ctx = edgefn__heap_new(NULL);
+  if (!ctx)
+    return;
+  char msg[EDGEFN__FATAL_MSG_MAX];
+  if (!edgefn__fatal_guard(NULL, build_run, ctx, msg, sizeof(msg))) {
+    (void)edgefn__heap_leak(ctx, 0);
+    fprintf(stderr, "libedgefn: fatal error compiling the compiler helpers: %s\n", msg);
+  }
 }
 
 /* nat(f): true for C functions, which super() must construct rather than call. */

@@ -83,6 +83,69 @@ static duk_ret_t compile_safe(duk_context *ctx, void *udata) {
   return 1;
 }
 
+/* The compile heap's part of edgefn_script_new, under a recovery point (a fatal error
+ * abandons the heap: lib/js/heap.c). Destroys the heap when it returns. */
+typedef struct compile_job {
+  duk_context *ctx;
+  compile_args args;
+  const char *filename;
+  edgefn_error_info *err;
+  int rc;
+  edgefn_script *out;
+} compile_job;
+
+static void compile_run(void *p) {
+  compile_job *job = p;
+  duk_context *ctx = job->ctx;
+  const char *filename = job->filename;
+  edgefn_error_info *err = job->err;
+  int crc = duk_safe_call(ctx, compile_safe, &job->args, 0, 1);
+  if (crc != DUK_EXEC_SUCCESS) {
+    int line = 0;
+    if (duk_is_error(ctx, -1)) {
+      duk_get_prop_string(ctx, -1, "lineNumber");
+      line = duk_is_number(ctx, -1) ? duk_get_int(ctx, -1) : 0;
+      duk_pop(ctx);
+    }
+    char msg[400];
+    snprintf(msg, sizeof(msg), "%s", duk_safe_to_string(ctx, -1));
+    /* What Duktape still rejects after the compiler accepted the text (strict-mode rules
+     * the compiler does not check): the line is the source's; the column is unknown. */
+    int column = 0;
+    duk_destroy_heap(ctx);
+    /* Duktape ends the message with "(line N...)"; the location has its own fields. */
+    char *paren = strstr(msg, " (line ");
+    if (paren && strchr(paren, ')') && strchr(paren, ')')[1] == '\0')
+      *paren = '\0';
+    edgefn__error_set(err, EDGEFN_ESYNTAX, filename, line, column, "%s", msg);
+    job->rc = EDGEFN_ESYNTAX;
+    return;
+  }
+  duk_size_t bc_len = 0;
+  const void *bc = duk_get_buffer(ctx, -1, &bc_len);
+  edgefn_script *s = calloc(1, sizeof(*s));
+  if (s) {
+    s->bytecode = malloc(bc_len ? bc_len : 1);
+    s->filename = edgefn__strndup(filename, strlen(filename));
+  }
+  if (!s || !s->bytecode || !s->filename) {
+    if (s) {
+      free(s->bytecode);
+      free(s->filename);
+      free(s);
+    }
+    duk_destroy_heap(ctx);
+    edgefn__error_set(err, EDGEFN_ENOMEM, filename, 0, 0, "out of memory");
+    job->rc = EDGEFN_ENOMEM;
+    return;
+  }
+  memcpy(s->bytecode, bc, bc_len);
+  s->bytecode_len = bc_len;
+  atomic_init(&s->refs, 1);
+  duk_destroy_heap(ctx);
+  job->out = s;
+}
+
 static int bundle_new(edgefn_script **out, const edgefn_script_options *opts,
                       const char *filename, edgefn_error_info *err);
 
@@ -133,51 +196,19 @@ int edgefn_script_new(edgefn_script **out, const edgefn_script_options *opts,
     edgefn__error_set(err, EDGEFN_ENOMEM, filename, 0, 0, "cannot create compiler heap");
     return EDGEFN_ENOMEM;
   }
-  compile_args a = {lowered, lowered_len, filename};
-  int crc = duk_safe_call(ctx, compile_safe, &a, 0, 1);
+  compile_job job = {ctx, {lowered, lowered_len, filename}, filename, err, 0, NULL};
+  char fatal[EDGEFN__FATAL_MSG_MAX];
+  bool ok = edgefn__fatal_guard(NULL, compile_run, &job, fatal, sizeof(fatal));
   free(lowered);
-  if (crc != DUK_EXEC_SUCCESS) {
-    int line = 0;
-    if (duk_is_error(ctx, -1)) {
-      duk_get_prop_string(ctx, -1, "lineNumber");
-      line = duk_is_number(ctx, -1) ? duk_get_int(ctx, -1) : 0;
-      duk_pop(ctx);
-    }
-    char msg[400];
-    snprintf(msg, sizeof(msg), "%s", duk_safe_to_string(ctx, -1));
-    /* What Duktape still rejects after the compiler accepted the text (strict-mode rules
-     * the compiler does not check): the line is the source's; the column is unknown. */
-    int column = 0;
-    duk_destroy_heap(ctx);
-    /* Duktape ends the message with "(line N...)"; the location has its own fields. */
-    char *paren = strstr(msg, " (line ");
-    if (paren && strchr(paren, ')') && strchr(paren, ')')[1] == '\0')
-      *paren = '\0';
-    edgefn__error_set(err, EDGEFN_ESYNTAX, filename, line, column, "%s", msg);
-    return EDGEFN_ESYNTAX;
+  if (!ok) {
+    (void)edgefn__heap_leak(ctx, 0);
+    edgefn__error_set(err, EDGEFN_EENGINE, filename, 0, 0,
+                      "fatal error in the JavaScript engine while compiling: %s", fatal);
+    return EDGEFN_EENGINE;
   }
-  duk_size_t bc_len = 0;
-  const void *bc = duk_get_buffer(ctx, -1, &bc_len);
-  edgefn_script *s = calloc(1, sizeof(*s));
-  if (s) {
-    s->bytecode = malloc(bc_len ? bc_len : 1);
-    s->filename = edgefn__strndup(filename, strlen(filename));
-  }
-  if (!s || !s->bytecode || !s->filename) {
-    if (s) {
-      free(s->bytecode);
-      free(s->filename);
-      free(s);
-    }
-    duk_destroy_heap(ctx);
-    edgefn__error_set(err, EDGEFN_ENOMEM, filename, 0, 0, "out of memory");
-    return EDGEFN_ENOMEM;
-  }
-  memcpy(s->bytecode, bc, bc_len);
-  s->bytecode_len = bc_len;
-  atomic_init(&s->refs, 1);
-  duk_destroy_heap(ctx);
-  *out = s;
+  if (job.rc != 0)
+    return job.rc;
+  *out = job.out;
   return 0;
 }
 
@@ -352,6 +383,51 @@ static duk_ret_t bundle_compile_safe(duk_context *ctx, void *udata) {
   return 0;
 }
 
+/* The compile heap's part of bundle_new, under a recovery point as compile_run. */
+typedef struct bundle_job {
+  duk_context *ctx;
+  bundle_compile *c;
+  const bundle *b;
+  size_t n;
+  const script_module *mods;
+  edgefn_error_info *err;
+  int rc;
+} bundle_job;
+
+static void bundle_run(void *p) {
+  bundle_job *job = p;
+  duk_context *ctx = job->ctx;
+  bundle_compile *c = job->c;
+  size_t n = job->n;
+  int crc = duk_safe_call(ctx, bundle_compile_safe, c, 0, 1);
+  if (crc != DUK_EXEC_SUCCESS) {
+    /* What Duktape rejects after the compiler accepted it: the file is the first one
+     * without bytecode. */
+    size_t bad = 0;
+    while (bad < n && job->mods[bad].bytecode)
+      bad++;
+    int line = 0;
+    if (duk_is_error(ctx, -1)) {
+      duk_get_prop_string(ctx, -1, "lineNumber");
+      line = duk_is_number(ctx, -1) ? duk_get_int(ctx, -1) : 0;
+      duk_pop(ctx);
+    }
+    char msg[400];
+    snprintf(msg, sizeof(msg), "%s", duk_safe_to_string(ctx, -1));
+    char *paren = strstr(msg, " (line ");
+    if (paren && strchr(paren, ')') && strchr(paren, ')')[1] == '\0')
+      *paren = '\0';
+    edgefn__error_set(job->err, EDGEFN_ESYNTAX, job->b->display[bad < n ? bad : 0], line, 0, "%s",
+                      msg);
+    job->rc = EDGEFN_ESYNTAX;
+  } else if (c->fail_file >= 0 && (size_t)c->fail_file < n) {
+    edgefn__error_set(job->err, EDGEFN_ESYNTAX, job->b->display[c->fail_file], c->fail_line,
+                      c->fail_col, "SyntaxError: %s", c->fail_msg);
+    job->rc = EDGEFN_ESYNTAX;
+  }
+  duk_destroy_heap(ctx);
+}
+
 static int bundle_new(edgefn_script **out, const edgefn_script_options *opts,
                       const char *filename, edgefn_error_info *err) {
   size_t nm = EDGEFN_HAS_FIELD(opts, edgefn_script_options, module_count) ? opts->module_count : 0;
@@ -460,32 +536,16 @@ static int bundle_new(edgefn_script **out, const edgefn_script_options *opts,
     goto done;
   }
   bundle_compile c = {&b, lowered, lowered_len, graph, mods, -1, 0, 0, ""};
-  int crc = duk_safe_call(ctx, bundle_compile_safe, &c, 0, 1);
-  if (crc != DUK_EXEC_SUCCESS) {
-    /* What Duktape rejects after the compiler accepted it: the file is the first one
-     * without bytecode. */
-    size_t bad = 0;
-    while (bad < n && mods[bad].bytecode)
-      bad++;
-    int line = 0;
-    if (duk_is_error(ctx, -1)) {
-      duk_get_prop_string(ctx, -1, "lineNumber");
-      line = duk_is_number(ctx, -1) ? duk_get_int(ctx, -1) : 0;
-      duk_pop(ctx);
-    }
-    char msg[400];
-    snprintf(msg, sizeof(msg), "%s", duk_safe_to_string(ctx, -1));
-    char *paren = strstr(msg, " (line ");
-    if (paren && strchr(paren, ')') && strchr(paren, ')')[1] == '\0')
-      *paren = '\0';
-    edgefn__error_set(err, EDGEFN_ESYNTAX, b.display[bad < n ? bad : 0], line, 0, "%s", msg);
-    rc = EDGEFN_ESYNTAX;
-  } else if (c.fail_file >= 0 && (size_t)c.fail_file < n) {
-    edgefn__error_set(err, EDGEFN_ESYNTAX, b.display[c.fail_file], c.fail_line, c.fail_col,
-                      "SyntaxError: %s", c.fail_msg);
-    rc = EDGEFN_ESYNTAX;
+  bundle_job job = {ctx, &c, &b, n, mods, err, 0};
+  char fatal[EDGEFN__FATAL_MSG_MAX];
+  if (!edgefn__fatal_guard(NULL, bundle_run, &job, fatal, sizeof(fatal))) {
+    (void)edgefn__heap_leak(ctx, 0);
+    edgefn__error_set(err, EDGEFN_EENGINE, filename, 0, 0,
+                      "fatal error in the JavaScript engine while compiling: %s", fatal);
+    rc = EDGEFN_EENGINE;
+    goto done;
   }
-  duk_destroy_heap(ctx);
+  rc = job.rc;
   if (rc != 0)
     goto done;
   edgefn_script *s = calloc(1, sizeof(*s));

@@ -27,7 +27,7 @@
 typedef struct mgr_counters {
   atomic_size_t runtimes, bytes, in_flight, queued;
   atomic_uint_least64_t requests, cold_starts, cold_start_ns, start_failures, evictions, retired,
-      shed, sub_ok, sub_failed, sub_canceled;
+      shed, sub_ok, sub_failed, sub_canceled, leaked_heaps, leaked_bytes;
 } mgr_counters;
 
 struct mgr_rt {
@@ -38,6 +38,8 @@ struct mgr_rt {
   size_t index;
   size_t in_flight;
   size_t bytes; /* heap bytes when last measured */
+  uint64_t fatal_seen; /* edgefn_runtime_fatal_errors / _leaked_bytes when last measured */
+  size_t leaked_seen;
   bool retired;
   edge_router_ref ref; /* the runtime's fetch backend */
 };
@@ -98,6 +100,15 @@ static void rt_measure(edge_mgr *m, mgr_rt *r) {
   m->bytes = m->bytes - r->bytes + now;
   C_BOTH(m, st, bytes, now - r->bytes); /* modular arithmetic: a shrink adds a wrapped value */
   r->bytes = now;
+  /* Heaps abandoned after fatal engine errors since the last look (both only grow). */
+  uint64_t fatal = edgefn_runtime_fatal_errors(r->rt);
+  size_t leaked = edgefn_runtime_leaked_bytes(r->rt);
+  if (fatal != r->fatal_seen) {
+    C_BOTH(m, st, leaked_heaps, fatal - r->fatal_seen);
+    C_BOTH(m, st, leaked_bytes, (uint64_t)(leaked - r->leaked_seen));
+    r->fatal_seen = fatal;
+    r->leaked_seen = leaked;
+  }
 }
 
 static void list_unlink(mgr_rt **head, mgr_rt **tail, mgr_rt *r) {
@@ -135,6 +146,7 @@ static void fn_list_unlink(mgr_fn *st, mgr_rt *r) {
 /* Frees a runtime already taken off its lists. */
 static void rt_destroy(edge_mgr *m, mgr_rt *r) {
   mgr_fn *st = &m->fns[r->index];
+  rt_measure(m, r); /* (counts a heap it abandoned since its last request) */
   edgefn_runtime_free(r->rt);
   m->bytes -= r->bytes;
   C_BOTH(m, st, bytes, (size_t)0 - r->bytes);
@@ -506,6 +518,8 @@ void edge__mgr_stats(const edge_mgr *m, size_t fn, edgefn_edge_stats *out) {
   s.subrequests_ok = LOAD(sub_ok);
   s.subrequests_failed = LOAD(sub_failed);
   s.subrequests_canceled = LOAD(sub_canceled);
+  s.leaked_heaps = LOAD(leaked_heaps);
+  s.leaked_heap_bytes = LOAD(leaked_bytes);
 #undef LOAD
   size_t n = out->struct_size < sizeof(s) ? out->struct_size : sizeof(s);
   uint32_t size = out->struct_size;

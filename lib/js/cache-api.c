@@ -50,12 +50,6 @@ struct edgefn__cache_op {
 
 static void stash_key(char *buf, size_t size, uint32_t id) { snprintf(buf, size, "c%u", id); }
 
-static duk_ret_t stash_delete_safe(duk_context *ctx, void *udata) {
-  duk_push_global_stash(ctx);
-  duk_del_prop_string(ctx, -1, (const char *)udata);
-  return 0;
-}
-
 static void op_destroy(edgefn__cache_op *o) {
   cache__hlist_free(&o->headers);
   free(o->body);
@@ -87,10 +81,8 @@ static void op_finish(edgefn__cache_op *o, bool pending) {
   op_unlink(o);
   char key[16];
   stash_key(key, sizeof(key), o->id);
-  if (!rt->freeing) {
-    duk_safe_call(rt->ctx, stash_delete_safe, key, 0, 1);
-    duk_pop(rt->ctx);
-  }
+  if (!rt->freeing)
+    edgefn__rt_stash_delete(rt, key);
   o->rt = NULL;
   if (!pending)
     op_destroy(o);
@@ -259,8 +251,7 @@ static void settle_deferred(edgefn__defer *d) {
   edgefn__rt_invoke(rt, o->exchange_id, settle_safe, o, "cache");
   char key[16];
   stash_key(key, sizeof(key), o->id);
-  duk_safe_call(rt->ctx, stash_delete_safe, key, 0, 1);
-  duk_pop(rt->ctx);
+  edgefn__rt_stash_delete(rt, key);
   op_destroy(o);
 }
 

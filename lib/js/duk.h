@@ -78,6 +78,25 @@ EDGEFN_INTERNAL uint64_t edgefn__cpu_end(edgefn__heap_ctl *ctl);
  * (regular expression matching) that Duktape's exec-timeout hook cannot interrupt. */
 EDGEFN_INTERNAL uint64_t edgefn__cpu_remaining_ns(edgefn__heap_ctl *ctl);
 
+/* Fatal errors (lib/js/heap.c). Runs fn(arg) under a recovery point for the heap whose
+ * allocator udata is `udata` (a runtime's edgefn__heap_ctl, or NULL for the compilers'
+ * heaps): a fatal Duktape error in that heap during fn jumps back here, its message is
+ * copied into msg[0..msg_size), and the result is false. The heap must then never be used
+ * again (not even destroyed): pass it to edgefn__heap_leak. Points nest; each thread has its
+ * own. True when fn returned normally. */
+typedef struct edgefn__fatal_point edgefn__fatal_point;
+#define EDGEFN__FATAL_MSG_MAX 256
+EDGEFN_INTERNAL bool edgefn__fatal_guard(void *udata, void (*fn)(void *), void *arg, char *msg,
+                                         size_t msg_size);
+/* Keeps an abandoned heap referenced for the life of the process (never freed) and counts
+ * it with `bytes` it held; returns the bytes of every heap leaked so far. Any thread. */
+EDGEFN_INTERNAL size_t edgefn__heap_leak(duk_context *ctx, size_t bytes);
+/* After edgefn__heap_leak of the heap made with ctl: releases the blocks ctl kept for reuse
+ * (free blocks, not the heap's) and forgets the heap, so that ctl can serve a new one. */
+EDGEFN_INTERNAL void edgefn__heap_ctl_forget(edgefn__heap_ctl *ctl);
+/* The number and bytes of the heaps leaked so far in the process. */
+EDGEFN_INTERNAL void edgefn__heap_leaked(uint64_t *count, size_t *bytes);
+
 /* Creates a heap whose allocations are counted against ctl->mem_limit (ctl may be NULL
  * for an unlimited compile-only heap). */
 EDGEFN_INTERNAL duk_context *edgefn__heap_new(edgefn__heap_ctl *ctl);

@@ -2,6 +2,8 @@
  * CPU budget). */
 #include "js/js.h"
 
+#include <pthread.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -102,6 +104,11 @@ static void pool_release(edgefn__heap_ctl *ctl) {
   }
 }
 
+void edgefn__heap_ctl_forget(edgefn__heap_ctl *ctl) {
+  pool_release(ctl);
+  ctl->heap_block = NULL;
+}
+
 static void counting_free(void *udata, void *ptr) {
   if (!ptr)
     return;
@@ -169,12 +176,91 @@ static void *counting_realloc(void *udata, void *ptr, duk_size_t size) {
   return q + ALLOC_HDR;
 }
 
-/* Duktape calls this only for errors outside any protected call, which the library never
- * makes, or for internal assertion failures: there is no safe way to continue. */
+/* ---- fatal errors (issue 7) ----
+ * Duktape calls the fatal handler for an error thrown with no catcher (a Duktape call from C
+ * outside any protected call that throws: a type error, a value stack that cannot grow, out
+ * of memory) and for internal assertion failures. The handler must not return; Duktape's
+ * documented way out is a longjmp, which this file provides: each host entry into a heap
+ * (lib/js/runtime.c, the compilers) runs under a recovery point, a sigjmp_buf on this
+ * thread's stack of points, and the handler jumps to the innermost one. The heap is then in
+ * an unknown state: its owner never touches it again and hands it to edgefn__heap_leak. */
+struct edgefn__fatal_point {
+  sigjmp_buf jb;
+  edgefn__fatal_point *prev;
+  void *udata; /* the allocator udata of the heap the point protects */
+  char *msg;
+  size_t msg_size;
+};
+
+static _Thread_local edgefn__fatal_point *fatal_top;
+
+bool edgefn__fatal_guard(void *udata, void (*fn)(void *), void *arg, char *msg,
+                         size_t msg_size) {
+  edgefn__fatal_point p = {.prev = fatal_top, .udata = udata, .msg = msg, .msg_size = msg_size};
+  if (sigsetjmp(p.jb, 0) != 0)
+    return false; /* fatal_handler has popped the point */
+  fatal_top = &p;
+  fn(arg);
+  fatal_top = p.prev;
+  return true;
+}
+
+/* Jumps to the innermost recovery point when it protects the heap that failed. Any other
+ * case is a heap entered without a point of its own (a bug): jumping would unwind frames
+ * that are not this heap's (host callbacks among them), so the process stops as before. */
 static void fatal_handler(void *udata, const char *msg) {
-  (void)udata;
-  fprintf(stderr, "libedgefn: fatal Duktape error: %s\n", msg ? msg : "(none)");
+  edgefn__fatal_point *p = fatal_top;
+  if (p && p->udata == udata) {
+    if (p->msg && p->msg_size)
+      snprintf(p->msg, p->msg_size, "%s", msg ? msg : "(no message)");
+    fatal_top = p->prev;
+    siglongjmp(p->jb, 1);
+  }
+  fprintf(stderr, "libedgefn: fatal Duktape error outside a recovery point: %s\n",
+          msg ? msg : "(none)");
   abort();
+}
+
+/* Heaps abandoned after a fatal error, process-wide. Each stays referenced from this list
+ * for the life of the process: it is never freed (its state is unknown: freeing it could
+ * run finalizers over broken structures), and a leak checker sees its blocks as reachable
+ * rather than lost. */
+typedef struct leaked_heap {
+  struct leaked_heap *next;
+  duk_context *ctx;
+  size_t bytes;
+} leaked_heap;
+
+static pthread_mutex_t leak_lock = PTHREAD_MUTEX_INITIALIZER;
+static leaked_heap *leaked_heaps;
+static uint64_t leaked_count;
+static size_t leaked_bytes;
+
+size_t edgefn__heap_leak(duk_context *ctx, size_t bytes) {
+  /* malloc, not the heap's allocator: the node must outlive any runtime. If it fails the
+   * heap is leaked all the same, only not listed. */
+  leaked_heap *node = malloc(sizeof(*node));
+  pthread_mutex_lock(&leak_lock);
+  if (node) {
+    node->ctx = ctx;
+    node->bytes = bytes;
+    node->next = leaked_heaps;
+    leaked_heaps = node;
+  }
+  leaked_count++;
+  leaked_bytes = bytes > SIZE_MAX - leaked_bytes ? SIZE_MAX : leaked_bytes + bytes;
+  size_t total = leaked_bytes;
+  pthread_mutex_unlock(&leak_lock);
+  return total;
+}
+
+void edgefn__heap_leaked(uint64_t *count, size_t *bytes) {
+  pthread_mutex_lock(&leak_lock);
+  if (count)
+    *count = leaked_count;
+  if (bytes)
+    *bytes = leaked_bytes;
+  pthread_mutex_unlock(&leak_lock);
 }
 
 /* The exec-timeout check runs every `interval` bytecode instructions; native calls between

@@ -144,12 +144,6 @@ int edgefn__kv_env_new(edgefn_runtime *rt, const edgefn_runtime_options *opts) {
 
 static void stash_key(char *buf, size_t size, uint32_t id) { snprintf(buf, size, "kv%u", id); }
 
-static duk_ret_t stash_delete_safe(duk_context *ctx, void *udata) {
-  duk_push_global_stash(ctx);
-  duk_del_prop_string(ctx, -1, (const char *)udata);
-  return 0;
-}
-
 static void op_destroy(kv_op *o) {
   free(o->value);
   free(o->metadata);
@@ -177,8 +171,7 @@ static void op_unlink(kv_op *o) {
 static void stash_drop(edgefn_runtime *rt, uint32_t id) {
   char key[16];
   stash_key(key, sizeof(key), id);
-  duk_safe_call(rt->ctx, stash_delete_safe, key, 0, 1);
-  duk_pop(rt->ctx);
+  edgefn__rt_stash_delete(rt, key);
 }
 
 static duk_ret_t settle_safe(duk_context *ctx, void *udata);

@@ -62,6 +62,7 @@ typedef struct edgefn__exchange {
   size_t streamed; /* body bytes delivered from the stream (response body limit) */
   edgefn_body_flow flow;
   edgefn__timer resume;
+  bool fatal; /* its JavaScript was running when the engine failed (fatal errors) */
 } exchange;
 
 static edgefn_runtime *rt_of(duk_context *ctx) {
@@ -104,23 +105,8 @@ static void set_outcome(exchange *ex, outcome o, int status, const char *text) {
   ex->fail_text = text;
 }
 
-/* Logs the error at the top of the stack with its stack trace, and pops it. */
-static void log_js_error(edgefn_runtime *rt, duk_context *ctx, const char *what) {
-  const char *text = NULL;
-  if (duk_is_error(ctx, -1)) {
-    duk_get_prop_literal(ctx, -1, "stack");
-    if (duk_is_string(ctx, -1))
-      text = duk_get_string(ctx, -1);
-    else
-      duk_pop(ctx);
-  }
-  if (!text) {
-    duk_dup(ctx, -1);
-    text = duk_safe_to_string(ctx, -1);
-  }
-  edgefn__rt_error(rt, "%s: %s", what, text);
-  duk_pop_2(ctx);
-}
+/* Logs the error at the top of the stack with its stack trace, and pops it (below). */
+static void log_js_error(edgefn_runtime *rt, duk_context *ctx, const char *what);
 
 /* ---- entering JavaScript under the CPU budget ----
  * (sandbox limits, issue 7) The entry's own code is charged to its request; each microtask
@@ -204,6 +190,54 @@ static int account_end(edgefn_runtime *rt, uint32_t tag) {
   return code;
 }
 
+/* The text of a thrown value for the log: its stack trace, or its string conversion; and,
+ * for an Error, its line. Both may run the script's code (a `stack` or `lineNumber` getter,
+ * a toString), which must neither throw outside a protected call (a fatal error) nor run
+ * unbounded: when no entry's CPU accounting is active (the host logs after the entry
+ * returned), it runs on the budget of the request whose entry threw (rt->error_tag). */
+static duk_ret_t describe_safe(duk_context *ctx, void *udata) {
+  int *line = udata;
+  if (duk_is_error(ctx, -1)) {
+    if (line) {
+      duk_get_prop_literal(ctx, -1, "lineNumber");
+      *line = duk_get_int_default(ctx, -1, 0);
+      duk_pop(ctx);
+    }
+    duk_get_prop_literal(ctx, -1, "stack");
+    if (duk_is_string(ctx, -1))
+      return 1;
+    duk_pop(ctx);
+  }
+  duk_to_string(ctx, -1);
+  return 1;
+}
+
+/* Replaces the value at the top of the stack with its description; returns it. */
+static const char *describe(edgefn_runtime *rt, duk_context *ctx, int *line) {
+  bool own = !rt->ctl.cpu_active;
+  uint32_t cur = rt->current_exchange, tag = rt->ctl.job_tag, who = rt->error_tag;
+  if (own)
+    account_begin(rt, who);
+  rt->js_depth++;
+  int rc = duk_safe_call(ctx, describe_safe, line, 1, 1);
+  rt->js_depth--;
+  if (own) {
+    (void)account_end(rt, who); /* a breach fails that request as any other would */
+    rt->current_exchange = cur;
+    rt->ctl.job_tag = tag;
+  }
+  if (rc != DUK_EXEC_SUCCESS) {
+    duk_pop(ctx);
+    duk_push_literal(ctx, "(a thrown value that could not be described)");
+  }
+  return duk_get_string(ctx, -1);
+}
+
+static void log_js_error(edgefn_runtime *rt, duk_context *ctx, const char *what) {
+  edgefn__rt_error(rt, "%s: %s", what, describe(rt, ctx, NULL));
+  duk_pop(ctx);
+}
+
 static bool job_before(void *ud, uint32_t tag) {
   edgefn_runtime *rt = ud;
   if (rt->recycle_reason)
@@ -234,10 +268,17 @@ static void deliver_ready(edgefn_runtime *rt);
 static int run_js(edgefn_runtime *rt, uint32_t ex_id, uint64_t budget_ns,
                   duk_safe_call_function fn, void *udata, duk_idx_t nargs, duk_idx_t nrets) {
   duk_context *ctx = rt->ctx;
+  if (!ctx) {
+    /* The heap was abandoned after a fatal error (an outer entry resumed after a host
+     * callback): nothing runs, nothing is pushed, and the recycle answers the requests. */
+    rt->breach = EDGEFN_EENGINE;
+    return DUK_EXEC_ERROR;
+  }
   uint32_t saved = rt->current_exchange, saved_tag = rt->ctl.job_tag;
   rt->untagged_budget_ns = ex_id || !budget_ns ? rt->cpu_limit_ns : budget_ns;
   rt->untagged_used_ns = 0;
   rt->breach = 0;
+  rt->error_tag = ex_id;
   duk_idx_t top_before = duk_get_top(ctx) - nargs;
   (void)top_before;
 
@@ -252,6 +293,7 @@ static int run_js(edgefn_runtime *rt, uint32_t ex_id, uint64_t budget_ns,
     return DUK_EXEC_ERROR;
   }
   account_begin(rt, ex_id);
+  rt->js_depth++;
   int rc = duk_safe_call(ctx, fn, udata, nargs, nrets);
   rt->breach = account_end(rt, ex_id);
   int own_breach = rt->breach;
@@ -261,6 +303,7 @@ static int run_js(edgefn_runtime *rt, uint32_t ex_id, uint64_t budget_ns,
     else
       duk_pop(ctx);
   }
+  rt->js_depth--;
   /* Every path above leaves exactly the call's results: a leak here would shift the stack
    * indices of every later entry. */
   assert(duk_get_top(ctx) == top_before + nrets);
@@ -269,6 +312,113 @@ static int run_js(edgefn_runtime *rt, uint32_t ex_id, uint64_t budget_ns,
   /* Breaches by jobs of the drain were handled for their own requests. */
   rt->breach = own_breach;
   return rc;
+}
+
+/* Pops what run_js left, when the heap is still there. */
+static void pop_result(edgefn_runtime *rt) {
+  if (rt->ctx)
+    duk_pop(rt->ctx);
+}
+
+/* ---- fatal errors (issue 7) ----
+ * A fatal Duktape error (lib/js/heap.c) leaves the heap in an unknown state. Every host
+ * entry into the heap (dispatch, timers, the completions of fetch, KV, Cache API and key
+ * generation, stream reads, the wall-time timer, creation, recycling, freeing) runs under
+ * rt_guard, whose recovery point the fatal handler jumps back to. The heap is then
+ * abandoned: never touched again, not even destroyed (edgefn__heap_leak keeps it referenced
+ * and counted). The request whose JavaScript was running fails with 500, the others in
+ * flight with 503, and the heap is replaced as after a memory breach (recycle_now). Until
+ * then rt->ctx is NULL, and whatever may still run (an outer entry of this runtime resumed
+ * after a host callback, a loop callback) checks it before touching the heap. */
+
+typedef struct guard_call {
+  edgefn_runtime *rt;
+  void (*fn)(edgefn_runtime *rt, void *arg);
+  void *arg;
+} guard_call;
+
+static void guard_trampoline(void *p) {
+  guard_call *g = p;
+  g->fn(g->rt, g->arg);
+}
+
+static void heap_abandon(edgefn_runtime *rt, uint32_t culprit, const char *msg) {
+  size_t bytes = rt->ctl.mem_used;
+  size_t total = edgefn__heap_leak(rt->ctx, bytes);
+  rt->ctx = NULL;
+  rt->fatal_errors++;
+  rt->leaked_bytes += bytes;
+  /* The control block serves the next heap: nothing in it may describe this one (the
+   * regexp state lives on, unreachable, with the heap that owns it). */
+  rt->ctl.mem_used = 0;
+  rt->ctl.mem_exceeded = false;
+  rt->ctl.over_limit = false;
+  rt->ctl.cpu_active = false;
+  rt->ctl.cpu_exceeded = false;
+  rt->ctl.regexp = NULL;
+  rt->ctl.detached_bytes = 0;
+  edgefn__heap_ctl_forget(&rt->ctl);
+  exchange *ex = find_exchange(rt, culprit);
+  if (ex)
+    ex->fatal = true;
+  edgefn__rt_error(rt,
+                   "fatal error in the JavaScript engine%s: %s; its heap (%zu bytes) is "
+                   "abandoned and the runtime will start a new one",
+                   ex ? " while running a request" : "", msg, bytes);
+  if (total > (size_t)EDGEFN_MAX_LEAKED_HEAP_BYTES && !rt->broken) {
+    rt->broken = true;
+    edgefn__rt_error(rt,
+                     "heaps abandoned after fatal errors hold %zu bytes in this process, over "
+                     "EDGEFN_MAX_LEAKED_HEAP_BYTES: this runtime is not restarted",
+                     total);
+  }
+  /* Creation reports the failure itself; a runtime being freed needs no new heap. */
+  if (!rt->starting && !rt->freeing)
+    request_recycle(rt, "a fatal error in the JavaScript engine");
+}
+
+/* Runs fn(rt, arg) as one host entry into rt's heap (above). Returns false without calling
+ * fn when there is no heap, and false when a fatal error abandoned the heap during fn.
+ * `ex_id` is the request the entry serves, when the engine fails outside its JavaScript.
+ * From inside this heap's JavaScript (a native that reaches here) fn runs under the outer
+ * point: a jump to a nearer one would resume native frames on the abandoned heap. */
+static bool rt_guard(edgefn_runtime *rt, uint32_t ex_id, void (*fn)(edgefn_runtime *, void *),
+                     void *arg) {
+  if (!rt->ctx)
+    return false;
+  if (rt->js_depth > 0) {
+    fn(rt, arg);
+    return true;
+  }
+  uint32_t depth = rt->entry_depth, cur = rt->current_exchange, tag = rt->ctl.job_tag;
+  char msg[EDGEFN__FATAL_MSG_MAX];
+  guard_call g = {rt, fn, arg};
+  rt->entry_depth++;
+  bool ok = edgefn__fatal_guard(&rt->ctl, guard_trampoline, &g, msg, sizeof(msg));
+  uint32_t culprit = rt->current_exchange ? rt->current_exchange : ex_id;
+  rt->entry_depth = depth;
+  if (ok)
+    return true;
+  rt->current_exchange = cur;
+  rt->ctl.job_tag = tag;
+  rt->js_depth = 0;
+  heap_abandon(rt, culprit, msg);
+  return false;
+}
+
+static duk_ret_t stash_delete_safe(duk_context *ctx, void *key) {
+  duk_push_global_stash(ctx);
+  duk_del_prop_string(ctx, -1, (const char *)key);
+  return 0;
+}
+
+static void stash_delete_run(edgefn_runtime *rt, void *key) {
+  (void)duk_safe_call(rt->ctx, stash_delete_safe, key, 0, 1);
+  duk_pop(rt->ctx);
+}
+
+void edgefn__rt_stash_delete(edgefn_runtime *rt, const char *key) {
+  (void)rt_guard(rt, 0, stash_delete_run, (void *)key);
 }
 
 /* ---- the exchange slot in the stash: exchanges[slot] = { e: FetchEvent, r: Response } ----
@@ -625,65 +775,86 @@ static duk_ret_t run_top_level_safe(duk_context *ctx, void *udata) {
   return 1;
 }
 
-static void fill_error_from_stack(edgefn_runtime *rt, edgefn_error_info *err, int code) {
-  duk_context *ctx = rt->ctx;
-  int line = 0;
-  if (duk_is_error(ctx, -1)) {
-    duk_get_prop_literal(ctx, -1, "lineNumber");
-    line = duk_get_int(ctx, -1);
-    duk_pop(ctx);
-  }
-  edgefn__error_set(err, code, edgefn_script_filename(rt->script), line, 0, "%s",
-                    rt->last_error);
+static void heap_destroy_run(edgefn_runtime *rt, void *arg) {
+  (void)arg;
+  duk_destroy_heap(rt->ctx);
+  rt->ctx = NULL;
 }
 
 /* Releases everything attached to the heap (timers, subrequests, Cache API and KV calls, key
- * generations) and destroys it; on free and on recycle. A no-op without a heap. */
+ * generations) and destroys it; on free and on recycle. After a fatal error (no heap) the
+ * same C resources go, with no Duktape call. */
 static void heap_release(edgefn_runtime *rt) {
-  if (!rt->ctx)
-    return;
   edgefn__timers_free_all(rt);
   edgefn__subrequests_free_all(rt);
   edgefn__cache_api_free_all(rt);
   edgefn__subtle_free_all(rt);
   edgefn__kv_ops_free_all(rt);
-  duk_destroy_heap(rt->ctx);
-  rt->ctx = NULL;
+  (void)rt_guard(rt, 0, heap_destroy_run, NULL); /* a failure here abandons it instead */
 }
+
+typedef struct start_args {
+  edgefn_error_info *err;
+  int code;
+} start_args;
+
+static void heap_start_run(edgefn_runtime *rt, void *arg);
 
 /* Makes the heap and runs the script's top level: on creation and on every recycle.
  * Returns 0 or an EDGEFN_E* code (detail in err and the log); on failure rt->ctx may hold a
- * heap that edgefn_runtime_free or the next attempt destroys. */
+ * heap that edgefn_runtime_free or the next attempt destroys, or none after a fatal error
+ * (EDGEFN_EENGINE: that heap was abandoned). */
 static int heap_start(edgefn_runtime *rt, edgefn_error_info *err) {
   rt->ctx = edgefn__heap_new(&rt->ctl);
   if (!rt->ctx) {
     edgefn__error_set(err, EDGEFN_ENOMEM, NULL, 0, 0, "cannot create a JavaScript heap");
     return EDGEFN_ENOMEM;
   }
+  start_args a = {err, 0};
+  rt->starting = true;
+  bool ok = rt_guard(rt, 0, heap_start_run, &a);
+  rt->starting = false;
+  if (!ok) {
+    rt->recycle_reason = NULL; /* (a breach before the failure asked for one) */
+    edgefn__defer_cancel(rt->loop, &rt->recycle_defer);
+    edgefn__error_set(err, EDGEFN_EENGINE, edgefn_script_filename(rt->script), 0, 0, "%s",
+                      rt->last_error);
+    return EDGEFN_EENGINE;
+  }
+  return a.code;
+}
+
+static void heap_start_run(edgefn_runtime *rt, void *arg) {
+  start_args *sa = arg;
+  edgefn_error_info *err = sa->err;
   int code = 0;
   if (run_js(rt, 0, (uint64_t)EDGEFN_DEFAULT_INIT_CPU_LIMIT_MS * 1000000u, install_safe, rt,
              0, 1) != DUK_EXEC_SUCCESS) {
     log_js_error(rt, rt->ctx, "installing the Web APIs failed");
     code = rt->breach == EDGEFN_EMEMORY_LIMIT ? EDGEFN_EMEMORY_LIMIT : EDGEFN_ENOMEM;
     edgefn__error_set(err, code, NULL, 0, 0, "%s", rt->last_error);
-    return code;
+    sa->code = code;
+    return;
   }
   duk_pop(rt->ctx);
   int rc = run_js(rt, 0, (uint64_t)EDGEFN_DEFAULT_INIT_CPU_LIMIT_MS * 1000000u,
                   run_top_level_safe, (void *)rt->script, 0, 1);
   if (rc != DUK_EXEC_SUCCESS) {
-    if (rt->breach == 0) {
-      duk_dup_top(rt->ctx);
-      log_js_error(rt, rt->ctx, "Uncaught exception in the script's top level");
-    }
-    code = rt->breach ? rt->breach : EDGEFN_ESCRIPT;
-    fill_error_from_stack(rt, err, code);
+    int line = 0, breach = rt->breach;
+    duk_dup_top(rt->ctx);
+    const char *text = describe(rt, rt->ctx, &line);
+    if (breach == 0)
+      edgefn__rt_error(rt, "Uncaught exception in the script's top level: %s", text);
+    duk_pop(rt->ctx);
+    code = breach ? breach : EDGEFN_ESCRIPT;
+    edgefn__error_set(err, code, edgefn_script_filename(rt->script), line, 0, "%s",
+                      rt->last_error);
   }
   duk_pop(rt->ctx);
   /* A memory breach during the top level leaves nothing worth recycling. */
   rt->recycle_reason = NULL;
   edgefn__defer_cancel(rt->loop, &rt->recycle_defer);
-  return code;
+  sa->code = code;
 }
 
 static void recycle_now(edgefn__defer *d);
@@ -905,7 +1076,7 @@ static void stream_run(edgefn_runtime *rt, exchange *ex, duk_safe_call_function 
     ex->stream_ended = true;
     ex->stream_result = EDGEFN_EABORTED;
   }
-  duk_pop(rt->ctx);
+  pop_result(rt);
 }
 
 static void stream_start(edgefn_runtime *rt, exchange *ex) {
@@ -925,7 +1096,7 @@ static void stream_fail(edgefn_runtime *rt, exchange *ex) {
    * CPU budget like any other entry (what remains of it; none after a CPU breach). A cancel
    * that fails changes nothing: the body is cut short either way. */
   (void)run_js(rt, ex->id, 0, stream_cancel_safe, ex, 0, 1);
-  duk_pop(rt->ctx);
+  pop_result(rt);
 }
 
 static duk_ret_t take_chunk_safe(duk_context *ctx, void *udata) {
@@ -956,6 +1127,8 @@ static void stream_step(edgefn_runtime *rt, exchange *ex) {
         ex->in_body = false;
       }
     }
+    if (!rt->ctx)
+      return; /* abandoned meanwhile (a request on_body started): the recycle ends ex */
     duk_pop(ctx);
     if (!over) {
       if (!ex->flow.paused && !ex->stream_ended) {
@@ -978,15 +1151,19 @@ static void stream_step(edgefn_runtime *rt, exchange *ex) {
   }
 }
 
-static void stream_resume_fired(edgefn__timer *t) {
-  exchange *ex = t->data;
-  edgefn_runtime *rt = ex->rt;
+static void stream_resume_run(edgefn_runtime *rt, void *arg) {
+  exchange *ex = arg;
   if (ex->streaming && !ex->flow.paused && !ex->reading && !ex->chunk_ready &&
       !ex->stream_ended) {
     ex->reading = true;
     stream_run(rt, ex, stream_read_safe);
   }
   deliver_ready(rt);
+}
+
+static void stream_resume_fired(edgefn__timer *t) {
+  exchange *ex = t->data;
+  (void)rt_guard(ex->rt, ex->id, stream_resume_run, ex);
 }
 
 /* The exchange's edgefn_body_flow: a pause needs nothing beyond the flag (stream_step
@@ -1017,8 +1194,10 @@ static void finish_exchange(edgefn_runtime *rt, exchange *ex) {
   rt->pending--;
   /* Clearing a slot of a dense array allocates nothing, so it cannot fail; the slot is
    * reused by a later request. free_slots has room: it was sized when the slot was made. */
-  duk_safe_call(rt->ctx, slot_clear_safe, &ex->slot, 0, 1);
-  duk_pop(rt->ctx);
+  if (rt->ctx) { /* (without a heap the slot goes with it) */
+    duk_safe_call(rt->ctx, slot_clear_safe, &ex->slot, 0, 1);
+    duk_pop(rt->ctx);
+  }
   rt->free_slots[rt->free_slot_count++] = ex->slot;
   free(ex);
 }
@@ -1123,8 +1302,9 @@ static void deliver(edgefn_runtime *rt, exchange *ex) {
 }
 
 static void deliver_ready(edgefn_runtime *rt) {
-  /* A host callback may dispatch new requests: rescan from the head after each step. */
-  for (;;) {
+  /* A host callback may dispatch new requests: rescan from the head after each step. A
+   * heap abandoned meanwhile delivers nothing more: the recycle answers what is left. */
+  while (rt->ctx) {
     exchange *next = NULL;
     for (exchange *ex = rt->exchanges; ex; ex = ex->next)
       if ((ex->answered && ex->wait_count == 0) ||
@@ -1143,9 +1323,8 @@ static void deliver_ready(edgefn_runtime *rt) {
   }
 }
 
-static void wall_timeout(edgefn__timer *t) {
-  exchange *ex = t->data;
-  edgefn_runtime *rt = ex->rt;
+static void wall_timeout_run(edgefn_runtime *rt, void *arg) {
+  exchange *ex = arg;
   if (ex->answered) {
     edgefn__rt_error(rt, "waitUntil work cancelled at the wall time limit of %u ms",
                      rt->wall_limit_ms);
@@ -1160,6 +1339,12 @@ static void wall_timeout(edgefn__timer *t) {
   }
   set_outcome(ex, OUTCOME_FAIL, 504, "edge function did not respond in time\n");
   deliver_ready(rt);
+}
+
+static void wall_timeout(edgefn__timer *t) {
+  exchange *ex = t->data;
+  /* Without a heap (abandoned, its recycle due) nothing runs: the recycle answers ex. */
+  (void)rt_guard(ex->rt, ex->id, wall_timeout_run, ex);
 }
 
 /* ---- dispatch ---- */
@@ -1228,6 +1413,8 @@ static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
   return 0;
 }
 
+static void dispatch_run(edgefn_runtime *rt, void *arg);
+
 int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
                             const edgefn_response_handler *handler, void *user_data) {
   if (!rt || !req || !handler || !EDGEFN_MIN_SIZE_OK(handler, edgefn_response_handler, on_end))
@@ -1280,11 +1467,27 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
   rt->exchanges = ex;
   rt->pending++;
 
-  uint32_t id = ex->id;
-  dispatch_args a = {req, id, ex->slot};
+  dispatch_args a = {req, ex->id, ex->slot};
+  /* Without a heap (abandoned from inside a host callback, its recycle due) the request
+   * waits for the recycle, which answers it. */
+  (void)rt_guard(rt, a.id, dispatch_run, &a);
+  /* A fatal error with no other entry of this runtime on the stack: replace the heap now,
+   * which answers the request that failed (and the others in flight). */
+  if (!rt->ctx && rt->recycle_reason && rt->entry_depth == 0) {
+    edgefn__defer_cancel(rt->loop, &rt->recycle_defer);
+    recycle_now(&rt->recycle_defer);
+  }
+  return 0;
+}
+
+static void dispatch_run(edgefn_runtime *rt, void *arg) {
+  dispatch_args *a = arg;
+  uint32_t id = a->id;
+  exchange *ex = find_exchange(rt, id);
+  if (!ex)
+    return;
   ex->dispatching = true;
-  rt->entry_depth++;
-  int rc = run_js(rt, id, 0, dispatch_safe, &a, 0, 1);
+  int rc = run_js(rt, id, 0, dispatch_safe, a, 0, 1);
   ex = find_exchange(rt, id);
   if (ex) {
     ex->dispatching = false;
@@ -1300,10 +1503,8 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
       set_outcome(ex, OUTCOME_PASS, 0, NULL);
     }
   }
-  duk_pop(rt->ctx);
+  pop_result(rt);
   deliver_ready(rt);
-  rt->entry_depth--;
-  return 0;
 }
 
 static duk_ret_t call_stashed_safe(duk_context *ctx, void *udata) {
@@ -1316,21 +1517,34 @@ static duk_ret_t call_stashed_safe(duk_context *ctx, void *udata) {
   return 0;
 }
 
+typedef struct invoke_args {
+  uint32_t exchange_id;
+  duk_safe_call_function fn;
+  void *udata;
+  const char *what; /* "a timer callback" for call_stashed: udata is the stash key */
+} invoke_args;
+
+static void invoke_run(edgefn_runtime *rt, void *arg) {
+  invoke_args *a = arg;
+  int rc = run_js(rt, a->exchange_id, rt->cpu_limit_ns, a->fn, a->udata, 0, 1);
+  if (rc != DUK_EXEC_SUCCESS && rt->breach == 0) {
+    char label[64];
+    snprintf(label, sizeof(label), "Uncaught exception in %s", a->what);
+    duk_dup_top(rt->ctx);
+    log_js_error(rt, rt->ctx, label);
+  }
+  pop_result(rt);
+  deliver_ready(rt);
+}
+
+/* An entry from the loop (a timer, a completion): after a fatal error its caller finds
+ * rt->ctx NULL and what it holds still allocated; the deferred recycle releases it. */
 void edgefn__rt_invoke(edgefn_runtime *rt, uint32_t exchange_id, duk_safe_call_function fn,
                        void *udata, const char *what) {
   if (exchange_id && !find_exchange(rt, exchange_id))
     exchange_id = 0;
-  rt->entry_depth++;
-  int rc = run_js(rt, exchange_id, rt->cpu_limit_ns, fn, udata, 0, 1);
-  if (rc != DUK_EXEC_SUCCESS && rt->breach == 0) {
-    char label[64];
-    snprintf(label, sizeof(label), "Uncaught exception in %s", what);
-    duk_dup_top(rt->ctx);
-    log_js_error(rt, rt->ctx, label);
-  }
-  duk_pop(rt->ctx);
-  deliver_ready(rt);
-  rt->entry_depth--;
+  invoke_args a = {exchange_id, fn, udata, what};
+  (void)rt_guard(rt, exchange_id, invoke_run, &a);
 }
 
 int edgefn__rt_subrequest_begin(edgefn_runtime *rt) {
@@ -1344,17 +1558,7 @@ int edgefn__rt_subrequest_begin(edgefn_runtime *rt) {
 }
 
 void edgefn__rt_call_stashed(edgefn_runtime *rt, uint32_t exchange_id, const char *key) {
-  if (exchange_id && !find_exchange(rt, exchange_id))
-    exchange_id = 0;
-  rt->entry_depth++;
-  int rc = run_js(rt, exchange_id, rt->cpu_limit_ns, call_stashed_safe, (void *)key, 0, 1);
-  if (rc != DUK_EXEC_SUCCESS && rt->breach == 0) {
-    duk_dup_top(rt->ctx);
-    log_js_error(rt, rt->ctx, "Uncaught exception in a timer callback");
-  }
-  duk_pop(rt->ctx);
-  deliver_ready(rt);
-  rt->entry_depth--;
+  edgefn__rt_invoke(rt, exchange_id, call_stashed_safe, (void *)key, "a timer callback");
 }
 
 /* ---- sandbox limits and recycling (issue 7) ---- */
@@ -1382,13 +1586,15 @@ static void recycle_now(edgefn__defer *d) {
   rt->ctl.mem_exceeded = false;
   rt->ctl.cpu_exceeded = false;
   rt->ctl.over_limit = false;
-  edgefn_error_info err = EDGEFN_ERROR_INFO_INIT;
-  int code = heap_start(rt, &err);
-  if (code) {
-    edgefn__rt_error(rt, "the recycled runtime could not start (%s): %s",
-                     edgefn_strerror(code), err.message);
-    heap_release(rt);
-    rt->broken = true;
+  if (!rt->broken) { /* (broken: the process leaked too much to fatal errors already) */
+    edgefn_error_info err = EDGEFN_ERROR_INFO_INIT;
+    int code = heap_start(rt, &err);
+    if (code) {
+      edgefn__rt_error(rt, "the recycled runtime could not start (%s): %s",
+                       edgefn_strerror(code), err.message);
+      heap_release(rt);
+      rt->broken = true;
+    }
   }
   /* Only now the host hears of the old requests: its callbacks may dispatch again, onto the
    * new heap. */
@@ -1397,7 +1603,13 @@ static void recycle_now(edgefn__defer *d) {
     exchange *ex = old;
     old = ex->next;
     rt->pending--;
-    if (!ex->answered)
+    if (ex->streaming) /* its head is out: the body is cut short */
+      ex->handler.on_end(ex->user_data, EDGEFN_EABORTED);
+    else if (ex->answered)
+      ;
+    else if (ex->fatal)
+      send_text(ex, 500, "edge function crashed the JavaScript engine\n");
+    else
       send_text(ex, 503, "edge function runtime was reset\n");
     free(ex);
   }
@@ -1453,17 +1665,27 @@ bool edgefn__rt_console_allow(duk_context *ctx) {
 
 /* ---- the rest of the public surface ---- */
 
+static void end_exchanges_run(edgefn_runtime *rt, void *arg) {
+  (void)arg;
+  while (rt->exchanges) {
+    exchange *ex = rt->exchanges;
+    ex->delivering = true;
+    if (!ex->answered) {
+      ex->answered = true;
+      ex->handler.on_end(ex->user_data, EDGEFN_ECANCELED);
+    }
+    finish_exchange(rt, ex);
+  }
+}
+
 void edgefn_runtime_free(edgefn_runtime *rt) {
   if (!rt)
     return;
   rt->freeing = true;
-  while (rt->exchanges) {
-    exchange *ex = rt->exchanges;
-    ex->delivering = true;
-    if (!ex->answered)
-      ex->handler.on_end(ex->user_data, EDGEFN_ECANCELED);
-    finish_exchange(rt, ex);
-  }
+  /* Ending an exchange clears its slot in the heap: guarded; without a heap (or after a
+   * failure on the way) the rest end with no Duktape call. */
+  if (!rt_guard(rt, 0, end_exchanges_run, NULL))
+    end_exchanges_run(rt, NULL);
   edgefn__defer_cancel(rt->loop, &rt->recycle_defer);
   heap_release(rt);
   edgefn__kv_env_free(rt); /* KV (issue 9) */
@@ -1482,6 +1704,14 @@ size_t edgefn_runtime_memory_used(const edgefn_runtime *rt) {
 }
 
 uint64_t edgefn_runtime_recycles(const edgefn_runtime *rt) { return rt ? rt->recycles : 0; }
+
+uint64_t edgefn_runtime_fatal_errors(const edgefn_runtime *rt) {
+  return rt ? rt->fatal_errors : 0;
+}
+
+size_t edgefn_runtime_leaked_bytes(const edgefn_runtime *rt) {
+  return rt ? rt->leaked_bytes : 0;
+}
 
 const char *edgefn_runtime_last_error(const edgefn_runtime *rt) {
   return rt ? rt->last_error : "";

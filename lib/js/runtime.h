@@ -58,6 +58,13 @@ struct edgefn_runtime {
   edgefn__defer recycle_defer;
   bool broken; /* a recycle could not make a new heap: every request gets 503 */
   uint32_t entry_depth; /* public entries (dispatch, timers, ...) on the C stack */
+  /* ---- fatal engine errors (issue 7; lib/js/runtime.c, "fatal errors") ---- */
+  uint32_t js_depth;     /* run_js calls on the C stack: JavaScript of this heap runs */
+  bool starting;         /* heap_start is running the top level */
+  uint32_t error_tag;    /* the request of the entry run_js last ran: pays for describing
+                            what it threw */
+  uint64_t fatal_errors; /* heaps abandoned after a fatal Duktape error */
+  size_t leaked_bytes;   /* what those heaps held when abandoned */
 };
 
 
@@ -96,6 +103,11 @@ EDGEFN_INTERNAL int edgefn__kv_env_new(edgefn_runtime *rt, const edgefn_runtime_
 EDGEFN_INTERNAL void edgefn__kv_env_free(edgefn_runtime *rt);
 /* Ends the KV calls still waiting (the heap is going: freed or recycled); the bindings stay. */
 EDGEFN_INTERNAL void edgefn__kv_ops_free_all(edgefn_runtime *rt);
+
+/* Deletes the global stash's property `key` (a callback parked for a later entry). Safe
+ * from anywhere on the loop's thread, in JavaScript or not; does nothing once the heap is
+ * gone (abandoned after a fatal error). */
+EDGEFN_INTERNAL void edgefn__rt_stash_delete(edgefn_runtime *rt, const char *key);
 
 /* Records a message as the runtime's last error and logs it. */
 EDGEFN_INTERNAL void edgefn__rt_error(edgefn_runtime *rt, const char *fmt, ...)

@@ -37,10 +37,10 @@ static duk_ret_t compile_safe(duk_context *ctx, void *udata) {
   return 1;
 }
 
-static void compile_once(void) {
-  duk_context *ctx = edgefn__heap_new(NULL);
-  if (!ctx)
-    return;
+/* Under a recovery point (lib/js/heap.c): a fatal error abandons the heap, and the module
+ * is then missing as after a compile error. */
+static void compile_run(void *heap) {
+  duk_context *ctx = heap;
   if (duk_safe_call(ctx, compile_safe, NULL, 0, 1) == DUK_EXEC_SUCCESS) {
     duk_size_t n;
     const void *p = duk_get_buffer(ctx, -1, &n);
@@ -52,6 +52,15 @@ static void compile_once(void) {
     }
   }
   duk_destroy_heap(ctx);
+}
+
+static void compile_once(void) {
+  duk_context *ctx = edgefn__heap_new(NULL);
+  if (!ctx)
+    return;
+  char msg[EDGEFN__FATAL_MSG_MAX];
+  if (!edgefn__fatal_guard(NULL, compile_run, ctx, msg, sizeof(msg)))
+    (void)edgefn__heap_leak(ctx, 0);
 }
 
 /* ---- natives: promises and calls ---- */

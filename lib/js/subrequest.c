@@ -89,12 +89,6 @@ static void reset_response(edgefn__subrequest *s) {
   s->oom = false;
 }
 
-static duk_ret_t stash_delete_safe(duk_context *ctx, void *udata) {
-  duk_push_global_stash(ctx);
-  duk_del_prop_string(ctx, -1, (const char *)udata);
-  return 0;
-}
-
 static void source_free(edgefn_runtime *rt, edgefn_body_source *src) {
   if (!src)
     return;
@@ -121,8 +115,7 @@ static void subrequest_free(edgefn__subrequest *s) {
     s->next->prev = s->prev;
   char key[16];
   stash_key(key, sizeof(key), s->id);
-  duk_safe_call(rt->ctx, stash_delete_safe, key, 0, 1);
-  duk_pop(rt->ctx);
+  edgefn__rt_stash_delete(rt, key);
   reset_response(s);
   free(s);
 }
@@ -864,7 +857,7 @@ void edgefn__subrequests_cancel_for(edgefn_runtime *rt, uint32_t exchange_id) {
   while (s) {
     edgefn__subrequest *next = s->next;
     if (s->exchange_id == exchange_id) {
-      if (s->resolved && !s->ended && !rt->freeing) {
+      if (s->resolved && !s->ended && !rt->freeing && rt->ctx) {
         (void)duk_safe_call(rt->ctx, error_body_safe, s, 0, 1);
         duk_pop(rt->ctx);
       }

@@ -39,20 +39,13 @@ static void unlink_timer(edgefn_runtime *rt, edgefn__js_timer *t) {
   rt->timer_count--;
 }
 
-static duk_ret_t stash_delete_safe(duk_context *ctx, void *udata) {
-  duk_push_global_stash(ctx);
-  duk_del_prop_string(ctx, -1, (const char *)udata);
-  return 0;
-}
-
 static void release_timer(edgefn_runtime *rt, edgefn__js_timer *t, bool drop_callback) {
   edgefn__timer_stop(rt->loop, &t->timer);
   unlink_timer(rt, t);
   if (drop_callback) {
     char key[16];
     stash_key(key, sizeof(key), t->id);
-    duk_safe_call(rt->ctx, stash_delete_safe, key, 0, 1);
-    duk_pop(rt->ctx);
+    edgefn__rt_stash_delete(rt, key);
   }
   free(t);
 }
@@ -66,8 +59,7 @@ static void timer_fired(edgefn__timer *timer) {
   if (t->interval_ms == 0) {
     release_timer(rt, t, false);
     edgefn__rt_call_stashed(rt, exchange_id, key);
-    duk_safe_call(rt->ctx, stash_delete_safe, key, 0, 1);
-    duk_pop(rt->ctx);
+    edgefn__rt_stash_delete(rt, key);
     return;
   }
   edgefn__rt_call_stashed(rt, exchange_id, key);

@@ -169,6 +169,17 @@ static const hostile_case cases[] = {
   {"throw_in_fetch_options", "function hostile(e) { e.respondWith(fetch('http://o/', { get headers() { throw new Error('boom'); } }).then(null, function (err) { return new Response('caught ' + err.message); })); }", 200, NULL, "caught boom", 0, 0},
   {"throw_non_error_value", "function hostile(e) { throw { toString: function () { throw new Error('nested'); } }; }", 500, "Uncaught", NULL, 0, 0},
   {"respond_with_non_response", "function hostile(e) { e.respondWith({ status: 200, body: 'fake' }); }", 500, "not a Response", NULL, 0, 0},
+
+  /* ---- getters the host runs while it logs an uncaught error (they used to run outside
+   * any protected call, a fatal error that aborted the process, and outside any CPU
+   * budget) ---- */
+  {"throw_in_error_stack_getter", "function hostile(e) { var err = new Error('x'); Object.defineProperty(err, 'stack', { get: function () { throw new Error('from getter'); } }); throw err; }", 500, "Uncaught exception in the fetch handler: (a thrown value that could not be described)", NULL, 0, 0},
+  {"throw_in_error_stack_getter_of_rejection", "function hostile(e) { var err = new Error('x'); Object.defineProperty(err, 'stack', { get: function () { throw err; } }); e.respondWith(Promise.reject(err)); }", 500, "Uncaught (in response promise)", NULL, 0, 0},
+  {"throw_in_error_stack_getter_in_timer", "function hostile(e) { setTimeout(function () { var err = new TypeError('x'); Object.defineProperty(err, 'stack', { get: function () { throw 1; } }); throw err; }, 0);\n"
+     "  e.respondWith(new Promise(function (r) { setTimeout(function () { r(new Response('after')); }, 5); })); }", 200, "Uncaught exception in a timer callback", "after", 0, 0},
+  {"loop_in_error_stack_getter", "function hostile(e) { var err = new Error('x'); Object.defineProperty(err, 'stack', { get: function () { while (true) {} } }); throw err; }", 503, LOG_CPU, NULL, 0, 0},
+  {"loop_in_error_to_string", "function hostile(e) { throw { toString: function () { while (true) {} } }; }", 503, LOG_CPU, NULL, 0, 0},
+  {"loop_in_error_stack_getter_in_timer", "function hostile(e) { setTimeout(function () { var err = new Error('x'); Object.defineProperty(err, 'stack', { get: function () { while (true) {} } }); throw err; }, 0); " NEVER " }", 503, LOG_CPU, NULL, 0, 0},
 };
 /* clang-format on */
 
