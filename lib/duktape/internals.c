@@ -193,6 +193,38 @@ void edgefn__duk_reserve_props(duk_context *ctx, duk_idx_t idx, duk_uint_t count
 void edgefn__duk_put_own_lstring(duk_context *ctx, duk_idx_t obj_idx, const char *key,
                                  duk_size_t key_len) {
   duk_hthread *thr = (duk_hthread *)ctx;
+  duk_hobject *h = duk_require_hobject(ctx, obj_idx);
+  (void)duk_require_tval(ctx, -1);
+  /* The short path, for an ordinary object and a key that is not an array index: what
+   * duk_hobject_define_property_internal does for such an object, without the API calls
+   * and the generic descriptor lookup around it. */
+  if (!DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(h) && !DUK_HOBJECT_HAS_VIRTUAL_PROPERTIES(h) &&
+      key_len <= DUK_HSTRING_MAX_BYTELEN) {
+    duk_hstring *k = duk_heap_strtable_intern_literal_checked(thr, (const duk_uint8_t *)key,
+                                                              (duk_uint32_t)key_len);
+    if (!DUK_HSTRING_HAS_ARRIDX(k)) {
+      duk_int_t e_idx, h_idx;
+      if (!duk_hobject_find_entry(thr->heap, h, k, &e_idx, &h_idx)) {
+        /* May grow the table (an allocation; Duktape keeps finalizers from running
+         * during it); the value stays on the stack meanwhile. */
+        e_idx = duk__hobject_alloc_entry_checked(thr, h, k);
+        DUK_HOBJECT_E_SET_FLAGS(thr->heap, h, e_idx, DUK_PROPDESC_FLAGS_WEC);
+        duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
+        duk_tval *top = thr->valstack_top - 1;
+        DUK_TVAL_SET_TVAL(tv, top); /* the reference moves from the stack to the table */
+        DUK_TVAL_SET_UNDEFINED(top);
+        thr->valstack_top--;
+        return;
+      }
+      if (!DUK_HOBJECT_E_SLOT_IS_ACCESSOR(thr->heap, h, e_idx)) {
+        DUK_HOBJECT_E_SET_FLAGS(thr->heap, h, e_idx, DUK_PROPDESC_FLAGS_WEC);
+        duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
+        DUK_TVAL_SET_TVAL_UPDREF(thr, tv, thr->valstack_top - 1);
+        duk_pop(ctx);
+        return;
+      }
+    }
+  }
   obj_idx = duk_require_normalize_index(ctx, obj_idx);
   duk_push_literal_raw(ctx, key, key_len);
   duk_swap_top(ctx, -2);
