@@ -751,8 +751,8 @@ static int heap_start(edgefn_runtime *rt, edgefn_error_info *err) {
     /* Awaiting: requests wait until it settles. When nothing it could wait for is in
      * flight it never will (Node exits with "unsettled top-level await"). */
     if (!init_can_progress(rt)) {
-      edgefn__rt_error(rt, "the script's top-level await never settles: it waits for no timer, "
-                           "subrequest or other pending work");
+      edgefn__rt_error(rt, "Detected unsettled top-level await: nothing it could wait for (a "
+                           "timer, a subrequest, other I/O) is pending");
       code = EDGEFN_ESCRIPT;
       edgefn__error_set(err, code, edgefn_script_filename(rt->script), 0, 0, "%s",
                         rt->last_error);

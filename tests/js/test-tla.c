@@ -141,7 +141,13 @@ TEST(tla_unsettled_await_fails_at_once) {
                        "export default { fetch() { return new Response('x'); } };\n",
                        NULL, 0, NULL, NULL, 0),
             EDGEFN_ESCRIPT);
-  ASSERT(strstr(e.err.message, "never settles") != NULL);
+  ASSERT(strstr(e.err.message, "Detected unsettled top-level await") != NULL);
+  env_close(&e);
+  /* awaiting one's own import() waits for oneself (Node exits with status 13) */
+  ASSERT_EQ(open_named(&e, "self.mjs", "console.log('before');\nawait import('./self.mjs');\n",
+                       NULL, 0, NULL, NULL, 0),
+            EDGEFN_ESCRIPT);
+  ASSERT(strstr(e.err.message, "Detected unsettled top-level await") != NULL);
   env_close(&e);
   return 0;
 }
