@@ -3437,8 +3437,12 @@ static node *parse_single(arena *ar, const char *src, size_t len, const char *fi
   }
   *module = false;
   node *sprog = edgefn__parse(ar, src, len, false, pe);
-  if (sprog)
+  if (sprog && !(sprog->flags & F_MODULE_SYNTAX))
     return sprog;
+  if (sprog) { /* a module after all, which only the script goal parsed */
+    *pe = mpe;
+    return NULL;
+  }
   if (prog && (prog->flags & F_TOP_AWAIT) && prog->n) {
     /* what Node says of a classic script's top-level await, at that await */
     pe->line = (int)prog->n;

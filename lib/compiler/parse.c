@@ -1484,6 +1484,8 @@ static node *parse_primary(parser *p) {
           callee = parse_primary(p);
         else
           callee = parse_primary(p);
+        if (callee->type == N_IMPORT_CALL) /* import() is no constructor call's callee */
+          fail_at(p, callee->line, callee->col, "Cannot use new with import");
         for (;;) {
           if (is_p(p, '.')) {
             next(p);
