@@ -318,3 +318,24 @@ TEST(tla_script_goal_rejects_it) {
   env_close(&e);
   return 0;
 }
+
+/* A pattern compiled inside a coroutine (a module body, an async function) outlives it:
+ * freeing the heap used to free the pattern through the coroutine's freed context (seen
+ * by AddressSanitizer). */
+TEST(tla_regexp_compiled_in_coroutine_outlives_it) {
+  static const char src[] =
+      "const top = new RegExp('^m+' + 'x$');\n"
+      "await null;\n"
+      "async function f() { await null; return new RegExp('^a+' + 'b$', 'u').test('aab'); }\n"
+      "const inner = await f();\n"
+      "export default { fetch() { return new Response(String(top.test('mmx') && inner)); } };\n";
+  js_env e;
+  ASSERT_EQ(open_named(&e, "re.mjs", src, NULL, 0, NULL, NULL, 0), 0);
+  collected c;
+  ASSERT_EQ(dispatch(&e, "http://x/", &c), 0);
+  run_until(&e, &c, 1);
+  ASSERT_STREQ(c.body, "true");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
