@@ -136,7 +136,8 @@ EDGEFN_API size_t edgefn_runtime_pending(const edgefn_runtime *rt);
  * order they came, or answered 500 when it fails. Returns 0 when the script's top level has
  * finished, EDGEFN_EAGAIN while it still awaits, the EDGEFN_E* code that failed it
  * (EDGEFN_ESCRIPT: its top-level await rejected, logged with the error; EDGEFN_EWALL_LIMIT:
- * it did not settle within EDGEFN_DEFAULT_INIT_WALL_LIMIT_MS), EDGEFN_ESTATE when a recycle
+ * it did not settle within EDGEFN_DEFAULT_INIT_WALL_LIMIT_MS; EDGEFN_ECPU_LIMIT,
+ * EDGEFN_EMEMORY_LIMIT: a limit stopped it), EDGEFN_ESTATE when a recycle
  * could not make a new heap, EDGEFN_EINVAL for NULL. Loop thread only. */
 EDGEFN_API int edgefn_runtime_status(const edgefn_runtime *rt);
 

@@ -213,9 +213,28 @@ static bool job_before(void *ud, uint32_t tag) {
   return true;
 }
 
+/* A limit stopped work of no request while a module's top level was still evaluating (its
+ * continuation, or what it awaits): that evaluation cannot finish, so the initialisation
+ * fails with the limit's code rather than wait for its wall limit. */
+static void init_breach(edgefn_runtime *rt, int code) {
+  if (!code || (rt->init_state != EDGEFN__INIT_RUNNING && rt->init_state != EDGEFN__INIT_PENDING))
+    return;
+  bool late = rt->init_state == EDGEFN__INIT_PENDING;
+  rt->init_state = EDGEFN__INIT_FAILED;
+  rt->init_code = code;
+  rt->init_line = 0;
+  rt->init_file[0] = '\0';
+  if (late) {
+    edgefn__timer_stop(rt->loop, &rt->init_timer);
+    edgefn__defer_queue(rt->loop, &rt->init_defer);
+  }
+}
+
 static bool job_after(void *ud, uint32_t tag) {
   edgefn_runtime *rt = ud;
-  (void)account_end(rt, tag);
+  int code = account_end(rt, tag);
+  if (!find_exchange(rt, tag))
+    init_breach(rt, code);
   return !rt->recycle_reason;
 }
 
@@ -255,6 +274,8 @@ static int run_js(edgefn_runtime *rt, uint32_t ex_id, uint64_t budget_ns,
   account_begin(rt, ex_id);
   int rc = duk_safe_call(ctx, fn, udata, nargs, nrets);
   rt->breach = account_end(rt, ex_id);
+  if (!find_exchange(rt, ex_id) && rt->init_state == EDGEFN__INIT_PENDING)
+    init_breach(rt, rt->breach); /* a timer of no request, say, that the module awaits */
   int own_breach = rt->breach;
   if (!rt->recycle_reason && edgefn__microtasks_pending(ctx)) {
     if (duk_safe_call(ctx, drain_safe, rt, 0, 1) != DUK_EXEC_SUCCESS)
@@ -742,7 +763,7 @@ static int heap_start(edgefn_runtime *rt, edgefn_error_info *err) {
     edgefn__error_set(err, code, edgefn_script_filename(rt->script), 0, 0, "%s",
                       rt->last_error);
   } else if (rt->init_state == EDGEFN__INIT_FAILED) {
-    /* a module's top-level await rejected while the first microtasks ran */
+    /* a module's top-level await rejected, or hit a limit, while the first microtasks ran */
     code = rt->init_code;
     edgefn__error_set(err, code, rt->init_file[0] ? rt->init_file
                                                   : edgefn_script_filename(rt->script),

@@ -5,6 +5,8 @@
 #include "../test.h"
 #include "harness.h"
 
+static uint32_t cpu_limit_ms; /* the runtimes' CPU limit, 0 = default */
+
 /* Compiles `src` (named `name`; `mods` are the bundle's other files) and creates a runtime.
  * Returns the first failing step's code. */
 static int open_named(js_env *e, const char *name, const char *src,
@@ -27,6 +29,7 @@ static int open_named(js_env *e, const char *name, const char *src,
   edgefn_runtime_options ro = EDGEFN_RUNTIME_OPTIONS_INIT;
   ro.name = "tla";
   ro.wall_limit_ms = wall_ms;
+  ro.cpu_limit_ms = cpu_limit_ms;
   ro.log = h_log;
   ro.log_user_data = &e->log;
   ro.fetch_ops = fetch_ops;
@@ -335,6 +338,31 @@ TEST(tla_regexp_compiled_in_coroutine_outlives_it) {
   ASSERT_EQ(dispatch(&e, "http://x/", &c), 0);
   run_until(&e, &c, 1);
   ASSERT_STREQ(c.body, "true");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
+/* A limit that stops the module's evaluation fails the initialisation with its code: at
+ * once in the first microtasks, or later in a timer the module awaits (then the waiting
+ * requests get 500), never by waiting for the wall limit. */
+TEST(tla_cpu_limit_fails_initialisation) {
+  js_env e;
+  ASSERT_EQ(open_named(&e, "spin.mjs", "await null;\nwhile (true) {}\n", NULL, 0, NULL, NULL, 0),
+            EDGEFN_ECPU_LIMIT);
+  env_close(&e);
+  cpu_limit_ms = 30;
+  ASSERT_EQ(open_named(&e, "spin.mjs",
+                       "await new Promise(r => setTimeout(() => { while (true) {} }, 1));\n"
+                       "export default { fetch() { return new Response('x'); } };\n",
+                       NULL, 0, NULL, NULL, 0),
+            0);
+  cpu_limit_ms = 0;
+  collected c;
+  ASSERT_EQ(dispatch(&e, "http://x/", &c), 0);
+  run_until(&e, &c, 1);
+  ASSERT_EQ(c.status, 500);
+  ASSERT_EQ(edgefn_runtime_status(e.rt), EDGEFN_ECPU_LIMIT);
   collected_free(&c);
   env_close(&e);
   return 0;
