@@ -21,7 +21,7 @@
 #define TEST_LIST_KV(X) X(kv_suite_memory) X(kv_env_values_and_env_object) X(kv_backend_errors_and_free_with_calls_in_flight) X(kv_memory_threads) X(kv_suite_sqlite_and_persistence) X(kv_sqlite_direct_calls_and_free_in_flight) X(kv_suite_redis) X(kv_redis_two_gateways_share_writes) X(kv_redis_server_down_and_back)
 #define TEST_LIST_HOSTILE(X) X(sandbox_limit_options) X(sandbox_malformed_host_bytes) X(hostile_suite_has_forty_cases) X(hostile_loops) X(hostile_recursion) X(hostile_memory) X(hostile_bodies_and_storms) X(hostile_isolation_and_pollution)
 #define TEST_LIST_STREAMS(X) X(streams_behaviour) X(streams_spec_behaviour) X(streams_table_matches_node) X(streams_response_streamed_to_host) X(streams_host_backpressure) X(streams_body_cpu_limit) X(streams_incoming_body_byob) X(detach_access_paths) X(detach_buffer_fill_still_fills)
-#define TEST_LIST_TLA(X) X(tla_module_waits_before_serving) X(tla_rejection_fails_initialisation) X(tla_unsettled_await_fails_at_once) X(tla_waiting_request_has_its_wall_limit) X(tla_subrequest_before_serving) X(tla_dynamic_import_in_handler) X(tla_script_goal_rejects_it) X(tla_regexp_compiled_in_coroutine_outlives_it) X(tla_cpu_limit_fails_initialisation)
+#define TEST_LIST_TLA(X) X(tla_module_waits_before_serving) X(tla_rejection_fails_initialisation) X(tla_unsettled_await_fails_at_once) X(tla_waiting_request_has_its_wall_limit) X(tla_subrequest_before_serving) X(tla_dynamic_import_in_handler) X(tla_script_goal_rejects_it) X(tla_regexp_compiled_in_coroutine_outlives_it) X(tla_cpu_limit_fails_initialisation) X(tla_edge_serves_and_replaces_failed_runtimes)
 #define TEST_LIST(X)    \
   TEST_LIST_CORE(X)     \
   TEST_LIST_LOOP(X)     \

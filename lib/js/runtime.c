@@ -224,6 +224,10 @@ static void init_breach(edgefn_runtime *rt, int code) {
   rt->init_code = code;
   rt->init_line = 0;
   rt->init_file[0] = '\0';
+  /* A new heap would evaluate the module again into the same breach, over and over: the
+   * runtime stays failed instead (a host, or edgefn_edge, replaces it). */
+  rt->recycle_reason = NULL;
+  edgefn__defer_cancel(rt->loop, &rt->recycle_defer);
   if (late) {
     edgefn__timer_stop(rt->loop, &rt->init_timer);
     edgefn__defer_queue(rt->loop, &rt->init_defer);

@@ -367,3 +367,92 @@ TEST(tla_cpu_limit_fails_initialisation) {
   env_close(&e);
   return 0;
 }
+
+/* edgefn_edge: a function whose module awaits serves its first request once the module is
+ * ready; a runtime whose module failed later is replaced by the next request, as one that
+ * failed to start, rather than answering 500 for good. */
+static int edge_get(edgefn_edge *edge, edgefn_loop *loop, const char *path, collected *c) {
+  memset(c, 0, sizeof(*c));
+  char url[128];
+  snprintf(url, sizeof(url), "http://site.test%s", path);
+  edgefn_request req = EDGEFN_REQUEST_INIT;
+  req.url = url;
+  req.url_len = strlen(url);
+  int rc = edgefn_edge_handle(edge, loop, &req, &h_handler, c);
+  while (rc == 0 && !c->ended)
+    edgefn_loop_run(loop, EDGEFN_RUN_ONCE);
+  return rc;
+}
+
+TEST(tla_edge_serves_and_replaces_failed_runtimes) {
+  static const char ok_src[] = "const v = await new Promise(r => setTimeout(() => r('ready'), 5));\n"
+                               "export default { fetch() { return new Response(v); } };\n";
+  static const char bad_src[] = "await new Promise(r => setTimeout(r, 5));\n"
+                                "throw new Error('no config');\n"
+                                "export default { fetch() { return new Response('x'); } };\n";
+  edgefn_loop *loop = NULL;
+  ASSERT_EQ(edgefn_loop_new(&loop, NULL), 0);
+  edgefn_script *scripts[2] = {NULL, NULL};
+  const char *srcs[2] = {ok_src, bad_src};
+  for (int i = 0; i < 2; i++) {
+    edgefn_script_options so = EDGEFN_SCRIPT_OPTIONS_INIT;
+    so.source = srcs[i];
+    so.source_len = strlen(srcs[i]);
+    so.filename = i ? "bad.js" : "ok.js";
+    ASSERT_EQ(edgefn_script_new(&scripts[i], &so, NULL), 0);
+  }
+  static const char rules_json[] =
+      "{\"rules\": [{\"function\": \"ok\", \"match\": [[{\"field\": \"path\", \"operator\": "
+      "\"prefix\", \"values\": [\"/ok/\"]}]]}, {\"function\": \"bad\", \"match\": [[{\"field\": "
+      "\"path\", \"operator\": \"prefix\", \"values\": [\"/bad/\"]}]]}]}";
+  edgefn_rules *rules = NULL;
+  ASSERT_EQ(edgefn_rules_from_json(&rules, rules_json, strlen(rules_json), "r.json", NULL), 0);
+  edgefn_function fns[2] = {EDGEFN_FUNCTION_INIT, EDGEFN_FUNCTION_INIT};
+  fns[0].name = "ok";
+  fns[0].script = scripts[0];
+  fns[1].name = "bad";
+  fns[1].script = scripts[1];
+  log_capture log = {0};
+  edgefn_runtime_options bad_opts = EDGEFN_RUNTIME_OPTIONS_INIT;
+  bad_opts.log = h_log;
+  bad_opts.log_user_data = &log;
+  fns[1].options = &bad_opts;
+  edgefn_edge_options eo = EDGEFN_EDGE_OPTIONS_INIT;
+  eo.functions = fns;
+  eo.function_count = 2;
+  eo.rules = rules;
+  eo.log = h_log;
+  eo.log_user_data = &log;
+  edgefn_edge *edge = NULL;
+  ASSERT_EQ(edgefn_edge_new(&edge, &eo, NULL), 0);
+  ASSERT_EQ(edgefn_edge_attach(edge, loop), 0);
+
+  collected c;
+  ASSERT_EQ(edge_get(edge, loop, "/ok/", &c), 0);
+  ASSERT_EQ(c.status, 200);
+  ASSERT_STREQ(c.body, "ready");
+  collected_free(&c);
+
+  for (int i = 0; i < 2; i++) {
+    ASSERT_EQ(edge_get(edge, loop, "/bad/", &c), 0);
+    ASSERT_EQ(c.status, 500);
+    ASSERT_STREQ(c.body, "edge function failed to initialise\n");
+    collected_free(&c);
+    for (int k = 0; k < 3; k++)
+      edgefn_loop_run(loop, EDGEFN_RUN_NOWAIT);
+  }
+  edgefn_edge_stats st = EDGEFN_EDGE_STATS_INIT;
+  ASSERT_EQ(edgefn_edge_stats_get(edge, loop, "bad", &st), 0);
+  ASSERT_EQ(st.cold_starts, 2u);  /* the second request started a fresh runtime */
+  ASSERT_EQ(st.start_failures, 1u); /* the first one, dropped by it */
+  ASSERT_EQ(st.runtimes, 1u);
+  ASSERT(strstr(log.text, "no config") != NULL);
+
+  edgefn_edge_detach(edge, loop);
+  edgefn_edge_free(edge);
+  edgefn_rules_free(rules);
+  for (int i = 0; i < 2; i++)
+    edgefn_script_free(scripts[i]);
+  edgefn_loop_free(loop);
+  return 0;
+}
