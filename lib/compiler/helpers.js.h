@@ -451,13 +451,13 @@
  * imports one, is evaluated asynchronously, after the files it waits for, in the order the
  * spec gives (AsyncModuleExecutionFulfilled). settle(true) is called once the entry has
  * evaluated and its handlers are registered (at once when nothing awaits), settle(false, e)
- * when an asynchronous evaluation fails; a synchronous failure throws. Cycles: a file waits
- * only for the files it imports that are not on the evaluation stack with it. */
+ * when an asynchronous evaluation fails; a synchronous failure throws. */
 "def('link', function (fns, graph, settle) {\n"
 "  var n = fns.length, ns = [], regs = [], fixeds = [], M = [], DONE = {}, counter = 0, i;\n"
 "  for (i = 0; i < n; i++) {\n"
 "    ns.push(create(null));\n"
-"    M.push({ st: 0, t: null, async: false, order: 0, pend: 0, parents: [], hasErr: false, err: undefined, cap: null });\n"
+"    M.push({ i: i, st: 0, t: null, async: false, order: 0, pend: 0, parents: [], hasErr: false,\n"
+"      err: undefined, cap: null, dfs: 0, anc: 0, root: i });\n"
 "  }\n"
 "  function meta(i) {\n"
 "    var m = create(null);\n"
@@ -538,33 +538,44 @@
 "    c.p = new P(function (a, b) { c.res = a; c.rej = b; });\n"
 "    return c;\n"
 "  }\n"
-/* evaluation (ES2022 16.2.1.5.2, cycle-free): st 1 linked, 2 evaluating, 3 evaluating
- * asynchronously, 4 evaluated (hasErr: with an error) */
-"  function inner(i, stack) {\n"
+/* evaluation (ES2022 16.2.1.5.2 InnerModuleEvaluation, cycles included): st 1 linked,
+ * 2 evaluating, 3 evaluating asynchronously, 4 evaluated (hasErr: with an error); a
+ * strongly connected component changes state together, when its root (root) leaves the
+ * stack */
+"  function inner(i, stack, index) {\n"
 "    var m = M[i];\n"
-"    if (m.st >= 3) { if (m.hasErr) throw m.err; return; }\n"
-"    if (m.st === 2) return;\n"
+"    if (m.st >= 3) { if (m.hasErr) throw m.err; return index; }\n"
+"    if (m.st === 2) return index;\n"
 "    m.st = 2;\n"
+"    m.dfs = m.anc = index++;\n"
 "    m.pend = 0;\n"
 "    stack.push(i);\n"
 "    var deps = graph[i].deps;\n"
 "    for (var d = 0; d < deps.length; d++) {\n"
 "      var r = deps[d];\n"
-"      inner(r, stack);\n"
-"      if (M[r].async) { m.pend++; M[r].parents.push(i); }\n"
+"      index = inner(r, stack, index);\n"
+"      var rm = M[r];\n"
+"      if (rm.st === 2) { if (rm.anc < m.anc) m.anc = rm.anc; }\n"
+"      else { rm = M[rm.root]; if (rm.hasErr) throw rm.err; }\n"
+"      if (rm.async) { m.pend++; rm.parents.push(i); }\n"
 "    }\n"
 "    if (m.pend > 0 || graph[i].tla) {\n"
-"      stack.pop();\n"
-"      m.st = 3;\n"
 "      m.async = true;\n"
 "      m.order = counter++;\n"
 "      if (m.pend === 0) execAsync(i);\n"
 "    } else {\n"
 "      if (resume(m.t) !== DONE) throw new TE('module evaluation suspended');\n"
-"      stack.pop();\n"
-"      m.st = 4;\n"
 "      fix(i);\n"
 "    }\n"
+"    if (m.anc === m.dfs) {\n"
+"      for (;;) {\n"
+"        var j = stack.pop();\n"
+"        M[j].st = M[j].async ? 3 : 4;\n"
+"        M[j].root = i;\n"
+"        if (j === i) break;\n"
+"      }\n"
+"    }\n"
+"    return index;\n"
 "  }\n"
 /* a body with top-level await runs as an async function's does; its completion reaches
  * the files waiting for it through a promise reaction, one microtask later (as in V8) */
@@ -586,7 +597,7 @@
 "    var ps = M[i].parents;\n"
 "    for (var k = 0; k < ps.length; k++) {\n"
 "      var p = ps[k], mp = M[p];\n"
-"      if (list.indexOf(p) < 0 && !mp.hasErr && --mp.pend === 0) {\n"
+"      if (list.indexOf(p) < 0 && !M[mp.root].hasErr && --mp.pend === 0) {\n"
 "        list.push(p);\n"
 "        if (!graph[p].tla) gather(p, list);\n"
 "      }\n"
@@ -629,9 +640,10 @@
 /* Evaluate() for import(): a promise of the file's evaluation, the same one each time */
 "  function evaluate(i) {\n"
 "    var m = M[i];\n"
+"    if (m.st >= 3) m = M[m.root];\n"
 "    if (m.cap) return m.cap.p;\n"
 "    var c = m.cap = newCap(), stack = [];\n"
-"    try { inner(i, stack); }\n"
+"    try { inner(m.i, stack, 0); }\n"
 "    catch (e) {\n"
 "      for (var k = 0; k < stack.length; k++) {\n"
 "        var ms = M[stack[k]];\n"
@@ -677,7 +689,7 @@
 "    });\n"
 "  }\n"
 "  instantiate(0);\n"
-"  inner(0, []);\n"
+"  inner(0, [], 0);\n"
 "  function ready() { G.__edgefn$module(ns[0]); settle(true); }\n"
 "  if (!M[0].async) { ready(); return; }\n"
 "  M[0].cap = newCap();\n"
