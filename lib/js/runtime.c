@@ -622,6 +622,31 @@ static void note_error_place(edgefn_runtime *rt, duk_context *ctx, duk_idx_t idx
   if (duk_is_string(ctx, -1))
     snprintf(rt->init_file, sizeof(rt->init_file), "%s", duk_get_string(ctx, -1));
   duk_pop_2(ctx);
+  if (rt->init_file[0] != '<' && rt->init_file[0] != '\0')
+    return;
+  /* Thrown inside the compiler's helpers (a for…of over a non-iterable, say): the place
+   * is the first frame of the stack in the script's own files, "at f (file:line)". */
+  duk_get_prop_literal(ctx, idx, "stack");
+  const char *st = duk_is_string(ctx, -1) ? duk_get_string(ctx, -1) : "";
+  for (const char *l = st; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+    const char *end = strchr(l, '\n');
+    size_t n = end ? (size_t)(end - l) : strlen(l);
+    const char *open = memchr(l, '(', n);
+    const char *close = open ? memchr(open, ')', n - (size_t)(open - l)) : NULL;
+    const char *colon = NULL;
+    for (const char *c = open; c && c < close; c++)
+      if (*c == ':')
+        colon = c;
+    if (!close || !colon || open[1] == '<' || colon == open + 1)
+      continue;
+    size_t fl = (size_t)(colon - open - 1);
+    if ((fl > 2 && memcmp(colon - 2, ".c", 2) == 0)) /* Duktape's own frames */
+      continue;
+    snprintf(rt->init_file, sizeof(rt->init_file), "%.*s", (int)fl, open + 1);
+    rt->init_line = atoi(colon + 1);
+    break;
+  }
+  duk_pop(ctx);
 }
 
 /* settle(ok, error): the linker's word that the entry module has evaluated (its handlers
@@ -688,16 +713,13 @@ static duk_ret_t run_top_level_safe(duk_context *ctx, void *udata) {
   return 1;
 }
 
+/* The error at the top of the stack: its line in the file it names (a bundle's file, not
+ * necessarily the entry). */
 static void fill_error_from_stack(edgefn_runtime *rt, edgefn_error_info *err, int code) {
-  duk_context *ctx = rt->ctx;
-  int line = 0;
-  if (duk_is_error(ctx, -1)) {
-    duk_get_prop_literal(ctx, -1, "lineNumber");
-    line = duk_get_int(ctx, -1);
-    duk_pop(ctx);
-  }
-  edgefn__error_set(err, code, edgefn_script_filename(rt->script), line, 0, "%s",
-                    rt->last_error);
+  note_error_place(rt, rt->ctx, -1);
+  edgefn__error_set(err, code,
+                    rt->init_file[0] ? rt->init_file : edgefn_script_filename(rt->script),
+                    rt->init_line, 0, "%s", rt->last_error);
 }
 
 /* Whether anything is in flight that could still settle what the top level awaits. */

@@ -112,6 +112,19 @@ TEST(tla_rejection_fails_initialisation) {
   ASSERT_EQ(e.err.line, 3);
   ASSERT(strstr(e.err.message, "setup failed") != NULL);
   env_close(&e);
+  /* an error a compiler helper throws is placed at the script's line that called it */
+  ASSERT_EQ(open_named(&e, "iter.mjs", "export {};\nawait null;\n\nfor (const x of 5) {}\n", NULL,
+                       0, NULL, NULL, 0),
+            EDGEFN_ESCRIPT);
+  ASSERT_STREQ(e.err.file, "iter.mjs");
+  ASSERT_EQ(e.err.line, 4);
+  ASSERT(strstr(e.err.message, "number is not iterable") != NULL);
+  env_close(&e);
+  ASSERT_EQ(open_named(&e, "iter.js", "var a;\nfor (const x of 5) {}\n", NULL, 0, NULL, NULL, 0),
+            EDGEFN_ESCRIPT);
+  ASSERT_STREQ(e.err.file, "iter.js");
+  ASSERT_EQ(e.err.line, 2);
+  env_close(&e);
 
   static const char late[] = "export default { fetch() { return new Response('no'); } };\n"
                              "await new Promise(r => setTimeout(r, 20));\n"
