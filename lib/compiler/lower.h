@@ -28,10 +28,12 @@ EDGEFN_INTERNAL int edgefn__lower_single(const char *src, size_t len, const char
 typedef int (*edgefn__resolve_fn)(void *ud, const char *spec, size_t len);
 
 /* Lowers one file of a bundle to the text of a function expression
- * `function ($$imp, $$reg) {...}` (lines kept as edgefn__lower does) and writes *meta, a
- * malloc'd JSON object {"deps":[file index...], "stars":[dep slot...], "exports":[name...],
+ * `function ($$imp, $$reg, $$meta, $$dimp) {...}` (import.meta and import() are the last
+ * two; lines kept as edgefn__lower does) and writes *meta, a malloc'd JSON object
+ * {"deps":[file index...], "stars":[dep slot...], "exports":[name...],
  * "wants":[[dep slot, name, line, col, specifier]...], "reexports":[[exported, dep slot,
- * imported, line, col, specifier]...]} that the linker checks and runs. */
+ * imported, line, col, specifier]...], "tla":true when it awaits at its top level} that the
+ * linker checks and runs (script.c adds the file's "name"). */
 EDGEFN_INTERNAL int edgefn__lower_module(const char *src, size_t len, const char *filename,
                                          edgefn__resolve_fn resolve, void *resolve_ud,
                                          char **out, size_t *out_len, char **meta,
