@@ -22,10 +22,12 @@
 #define TEST_LIST_HOSTILE(X) X(sandbox_limit_options) X(sandbox_malformed_host_bytes) X(hostile_suite_has_forty_cases) X(hostile_loops) X(hostile_recursion) X(hostile_memory) X(hostile_bodies_and_storms) X(hostile_isolation_and_pollution)
 #define TEST_LIST_STREAMS(X) X(streams_behaviour) X(streams_spec_behaviour) X(streams_table_matches_node) X(streams_response_streamed_to_host) X(streams_host_backpressure) X(streams_body_cpu_limit) X(streams_incoming_body_byob) X(detach_access_paths) X(detach_buffer_fill_still_fills) X(duk_fast_get_matches_generic) X(duk_fast_put_own_defines_data_property) X(heap_alloc_cache_keeps_contents_and_counts)
 #define TEST_LIST_FATAL(X) X(fatal_in_fetch_handler) X(fatal_fails_every_request_in_flight) X(fatal_in_loop_entries) X(fatal_in_request_dispatched_from_a_host_callback) X(fatal_leaves_other_runtimes_alone) X(fatal_then_free_before_the_recycle) X(fatal_guard_nests) X(fatal_counted_by_the_runtime_manager) X(fatal_leak_cap_stops_restarts) X(fatal_in_a_fetch_completion) X(fatal_in_kv_and_cache_completions)
+#define TEST_LIST_TLA(X) X(tla_module_waits_before_serving) X(tla_rejection_fails_initialisation) X(tla_unsettled_await_fails_at_once) X(tla_waiting_request_has_its_wall_limit) X(tla_subrequest_before_serving) X(tla_dynamic_import_in_handler) X(tla_script_goal_rejects_it) X(tla_regexp_compiled_in_coroutine_outlives_it) X(tla_cpu_limit_fails_initialisation) X(tla_edge_serves_and_replaces_failed_runtimes)
 #define TEST_LIST(X)    \
   TEST_LIST_CORE(X)     \
   TEST_LIST_LOOP(X)     \
   TEST_LIST_COMPILER(X) \
+  TEST_LIST_TLA(X) \
   TEST_LIST_PROMISE(X)  \
   TEST_LIST_RUNTIME(X)   \
   TEST_LIST_FETCH(X)  \

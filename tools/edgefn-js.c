@@ -141,6 +141,9 @@ int main(int argc, char **argv) {
     status = 1;
   } else {
     edgefn_loop_run(loop, EDGEFN_RUN_DEFAULT);
+    /* a module whose top-level await rejected after the first microtasks (logged) */
+    if (edgefn_runtime_status(rt) != 0)
+      status = 1;
   }
   edgefn_runtime_free(rt);
   edgefn_script_free(script);

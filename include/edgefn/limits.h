@@ -12,6 +12,10 @@
 /* Time the script's top level may run when a runtime is created. */
 #define EDGEFN_DEFAULT_INIT_CPU_LIMIT_MS 1000u
 
+/* Wall time a module's top-level await may take (the first request waits for it): after it
+ * the runtime fails every request with 500. Not configurable. */
+#define EDGEFN_DEFAULT_INIT_WALL_LIMIT_MS 10000u
+
 /* Memory a runtime's JavaScript heap may hold, counted by the runtime's allocator. */
 #define EDGEFN_DEFAULT_MEMORY_LIMIT (128u * 1024u * 1024u)
 

@@ -142,6 +142,17 @@ EDGEFN_API int edgefn_body_flow_resume(edgefn_body_flow *flow);
  * still running work passed to event.waitUntil(). */
 EDGEFN_API size_t edgefn_runtime_pending(const edgefn_runtime *rt);
 
+/* Whether the runtime serves requests yet. A module that awaits at its top level
+ * (top-level await) finishes evaluating after edgefn_runtime_new returned: requests
+ * dispatched meanwhile wait for it (their wall-time limit runs) and are then run in the
+ * order they came, or answered 500 when it fails. Returns 0 when the script's top level has
+ * finished, EDGEFN_EAGAIN while it still awaits, the EDGEFN_E* code that failed it
+ * (EDGEFN_ESCRIPT: its top-level await rejected, logged with the error; EDGEFN_EWALL_LIMIT:
+ * it did not settle within EDGEFN_DEFAULT_INIT_WALL_LIMIT_MS; EDGEFN_ECPU_LIMIT,
+ * EDGEFN_EMEMORY_LIMIT: a limit stopped it), EDGEFN_ESTATE when a recycle
+ * could not make a new heap, EDGEFN_EINVAL for NULL. Loop thread only. */
+EDGEFN_API int edgefn_runtime_status(const edgefn_runtime *rt);
+
 /* Bytes the runtime's JavaScript heap holds now. */
 EDGEFN_API size_t edgefn_runtime_memory_used(const edgefn_runtime *rt);
 

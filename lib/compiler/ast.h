@@ -58,6 +58,8 @@ enum node_type {
   N_CHAIN,   /* a: an optional chain's outermost link */
   N_SEQ, N_SPREAD, N_YIELD, N_AWAIT, N_PAREN,
   N_PRIVATE_IN, /* a: N_PRIVATE; b: object */
+  N_IMPORT_CALL, /* import(a) */
+  N_IMPORT_META, /* import.meta (modules only) */
 };
 
 /* node flags */
@@ -81,6 +83,11 @@ enum node_type {
 #define F_CTOR 0x20000u     /* class constructor */
 #define F_SPREAD_PROP 0x40000u
 #define F_STRICT 0x80000u   /* function body has "use strict" */
+/* on N_PROGRAM: what the program uses */
+#define F_TOP_AWAIT 0x100000u     /* await or for await at the top level (module goal) */
+#define F_MODULE_SYNTAX 0x200000u /* import or export declarations */
+#define F_IMPORT_META 0x400000u
+#define F_DYNAMIC_IMPORT 0x800000u
 
 enum { K_VAR = 1, K_LET, K_CONST };
 
@@ -114,9 +121,11 @@ const char *edgefn__punct_text(int p);
 typedef struct parse_error {
   int line, col;
   char msg[256];
+  bool module_syntax; /* an import or export declaration came before the error */
 } parse_error;
 
-/* Parses a whole source text; NULL on error with *e filled. */
-node *edgefn__parse(arena *a, const char *src, size_t len, parse_error *e);
+/* Parses a whole source text as a script or (module) with the module goal: top-level
+ * await and import.meta. NULL on error with *e filled. */
+node *edgefn__parse(arena *a, const char *src, size_t len, bool module, parse_error *e);
 
 #endif

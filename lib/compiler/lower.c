@@ -1705,6 +1705,16 @@ static void emit_expr(lowerer *L, node *n) {
     emit_expr(L, n->a);
     put(L, ")");
     return;
+  case N_IMPORT_CALL:
+    /* a bundle file resolves against its own name (the linker's $$dimp); a script has no
+     * files to import, so the helper only rejects */
+    put(L, L->resolve ? "$$dimp(" : "__edgefn$dimport(");
+    emit_expr(L, n->a);
+    put(L, ")");
+    return;
+  case N_IMPORT_META:
+    put(L, "$$meta");
+    return;
   case N_SPREAD:
     unsupported(L, n, "spread here");
   default:
@@ -3406,9 +3416,48 @@ static bool utf8_source_ok(const char *src, size_t len, parse_error *pe) {
   return true;
 }
 
+/* Whether a single source is parsed with the module goal: a name ending in .mjs says so (as
+ * for Node); otherwise the source decides. It is a module when it has import or export
+ * declarations; when it has none, it is a script, unless only the module goal parses it
+ * (then the script's error stands: top-level await and import.meta belong to modules). */
+static node *parse_single(arena *ar, const char *src, size_t len, const char *filename,
+                          parse_error *pe, bool *module) {
+  size_t fl = filename ? strlen(filename) : 0;
+  *module = true;
+  if (fl > 4 && strcmp(filename + fl - 4, ".mjs") == 0)
+    return edgefn__parse(ar, src, len, true, pe);
+  parse_error mpe;
+  memset(&mpe, 0, sizeof(mpe));
+  node *prog = edgefn__parse(ar, src, len, true, &mpe);
+  if (prog && (prog->flags & F_MODULE_SYNTAX))
+    return prog;
+  if (prog && !(prog->flags & (F_TOP_AWAIT | F_IMPORT_META))) {
+    *module = false;
+    return prog; /* the same tree as the script goal gives */
+  }
+  *module = false;
+  node *sprog = edgefn__parse(ar, src, len, false, pe);
+  if (sprog && !(sprog->flags & F_MODULE_SYNTAX))
+    return sprog;
+  if (sprog) { /* a module after all, which only the script goal parsed */
+    *pe = mpe;
+    return NULL;
+  }
+  if (prog && (prog->flags & F_TOP_AWAIT) && prog->n) {
+    /* what Node says of a classic script's top-level await, at that await */
+    pe->line = (int)prog->n;
+    pe->col = (int)prog->n2;
+    snprintf(pe->msg, sizeof(pe->msg),
+             "await is only valid in async functions and the top level bodies of modules");
+  } else if (!prog && mpe.module_syntax) {
+    *pe = mpe; /* it is a module with an error: the module goal's error is the one */
+  }
+  return NULL;
+}
+
 static int lower_impl(const char *src, size_t len, const char *filename,
                       edgefn__resolve_fn resolve, void *resolve_ud, char **out, size_t *out_len,
-                      char **meta, edgefn_error_info *err) {
+                      char **meta, bool *needs_link, edgefn_error_info *err) {
   *out = NULL;
   *out_len = 0;
   arena ar;
@@ -3441,7 +3490,16 @@ static int lower_impl(const char *src, size_t len, const char *filename,
     edgefn__error_set(err, EDGEFN_ESYNTAX, filename, pe.line, pe.col, "%s", pe.msg);
     return EDGEFN_ESYNTAX;
   }
-  node *prog = edgefn__parse(&ar, src, len, &pe);
+  bool module = true;
+  node *prog = resolve ? edgefn__parse(&ar, src, len, true, &pe)
+                       : parse_single(&ar, src, len, filename, &pe, &module);
+  if (prog && !resolve && needs_link && module &&
+      (prog->flags & (F_TOP_AWAIT | F_IMPORT_META | F_DYNAMIC_IMPORT))) {
+    /* only the linker evaluates a module asynchronously and gives it import.meta */
+    edgefn__arena_free(&ar);
+    *needs_link = true;
+    return 0;
+  }
   if (!prog) {
     edgefn__arena_free(&ar);
     edgefn__error_set(err, EDGEFN_ESYNTAX, filename, pe.line, pe.col, "%s", pe.msg);
@@ -3477,7 +3535,7 @@ static int lower_impl(const char *src, size_t len, const char *filename,
    * callback, which takes the export getters and returns once every module of the bundle
    * has registered (so cycles see hoisted functions); all of it on line 1. */
   if (resolve) {
-    put(&L, "function ($$imp, $$reg) {\"use strict\";");
+    put(&L, "function ($$imp, $$reg, $$meta, $$dimp) {\"use strict\";");
     for (size_t k = 0; k < L.ndeps; k++)
       putf(&L, "var $$i%zu = $$imp[%zu];", k, k);
   }
@@ -3532,7 +3590,7 @@ static int lower_impl(const char *src, size_t len, const char *filename,
     put(&L, "],\"reexports\":[");
     if (L.meta_reexports.n)
       putn(&L, L.meta_reexports.d, L.meta_reexports.n);
-    put(&L, "]}");
+    put(&L, (prog->flags & F_TOP_AWAIT) ? "],\"tla\":true}" : "]}");
     size_t i = live_find(&L, m.d);
     if (i < L.nlive)
       L.live[i] = L.live[--L.nlive];
@@ -3566,14 +3624,34 @@ static int lower_impl(const char *src, size_t len, const char *filename,
   return 0;
 }
 
+int edgefn__lower_single(const char *src, size_t len, const char *filename, char **out,
+                         size_t *out_len, bool *needs_link, edgefn_error_info *err) {
+  *needs_link = false;
+  return lower_impl(src, len, filename, NULL, NULL, out, out_len, NULL, needs_link, err);
+}
+
+static int resolve_nothing(void *ud, const char *spec, size_t len) {
+  (void)ud;
+  (void)spec;
+  (void)len;
+  return -1;
+}
+
 int edgefn__lower(const char *src, size_t len, const char *filename, char **out, size_t *out_len,
                   edgefn_error_info *err) {
-  return lower_impl(src, len, filename, NULL, NULL, out, out_len, NULL, err);
+  bool link = false;
+  int rc = edgefn__lower_single(src, len, filename, out, out_len, &link, err);
+  if (rc != 0 || !link)
+    return rc;
+  char *meta = NULL;
+  rc = edgefn__lower_module(src, len, filename, resolve_nothing, NULL, out, out_len, &meta, err);
+  free(meta);
+  return rc;
 }
 
 int edgefn__lower_module(const char *src, size_t len, const char *filename,
                          edgefn__resolve_fn resolve, void *resolve_ud, char **out,
                          size_t *out_len, char **meta, edgefn_error_info *err) {
   *meta = NULL;
-  return lower_impl(src, len, filename, resolve, resolve_ud, out, out_len, meta, err);
+  return lower_impl(src, len, filename, resolve, resolve_ud, out, out_len, meta, NULL, err);
 }

@@ -6,7 +6,9 @@
 #include "core/core.h"
 #include "js/duk.h"
 
-/* Parses src[0..len) as an ES2022 script or module and writes the ES5 text Duktape
+/* Parses src[0..len) as an ES2022 script or module (a name ending in .mjs, or a source with
+ * import/export declarations; a module with top-level await, import.meta or import() is
+ * lowered as edgefn__lower_module does, resolving no other file) and writes the ES5 text Duktape
  * compiles to *out (malloc'd, NUL-terminated, freed by the caller). The output keeps each
  * statement on its source line, so Duktape's line numbers are the source's. On a syntax
  * error returns EDGEFN_ESYNTAX with the position in *err (err may be NULL); on allocation
@@ -14,15 +16,24 @@
 EDGEFN_INTERNAL int edgefn__lower(const char *src, size_t len, const char *filename, char **out,
                                   size_t *out_len, edgefn_error_info *err);
 
+/* edgefn__lower for edgefn_script_new: when the source is a module that only the bundle
+ * linker can run (top-level await, import.meta, import()), sets *needs_link and writes no
+ * output; the caller compiles it as a bundle of one file. */
+EDGEFN_INTERNAL int edgefn__lower_single(const char *src, size_t len, const char *filename,
+                                         char **out, size_t *out_len, bool *needs_link,
+                                         edgefn_error_info *err);
+
 /* Module mode: the index of the bundle file a specifier names, or -1 (lower.c reports it
  * as "Cannot find module" at the specifier). */
 typedef int (*edgefn__resolve_fn)(void *ud, const char *spec, size_t len);
 
 /* Lowers one file of a bundle to the text of a function expression
- * `function ($$imp, $$reg) {...}` (lines kept as edgefn__lower does) and writes *meta, a
- * malloc'd JSON object {"deps":[file index...], "stars":[dep slot...], "exports":[name...],
+ * `function ($$imp, $$reg, $$meta, $$dimp) {...}` (import.meta and import() are the last
+ * two; lines kept as edgefn__lower does) and writes *meta, a malloc'd JSON object
+ * {"deps":[file index...], "stars":[dep slot...], "exports":[name...],
  * "wants":[[dep slot, name, line, col, specifier]...], "reexports":[[exported, dep slot,
- * imported, line, col, specifier]...]} that the linker checks and runs. */
+ * imported, line, col, specifier]...], "tla":true when it awaits at its top level} that the
+ * linker checks and runs (script.c adds the file's "name"). */
 EDGEFN_INTERNAL int edgefn__lower_module(const char *src, size_t len, const char *filename,
                                          edgefn__resolve_fn resolve, void *resolve_ud,
                                          char **out, size_t *out_len, char **meta,

@@ -134,7 +134,21 @@ typedef struct parser {
   /* context */
   bool in_function, in_async, in_generator, in_class_field;
   int in_method; /* > 0 inside a method, accessor, constructor or class field (super.x) */
+  /* Module goal: `await` is an operator at the top level too, import.meta exists. What the
+   * program turned out to use goes on the N_PROGRAM node's flags (F_TOP_AWAIT, ...). */
+  bool module;
+  uint32_t prog_flags;
+  int tla_line, tla_col;
 } parser;
+
+/* The first top-level await's position, for a script's error message. */
+static void top_await(parser *p) {
+  if (!(p->prog_flags & F_TOP_AWAIT)) {
+    p->tla_line = p->tok.line;
+    p->tla_col = p->tok.col;
+  }
+  p->prog_flags |= F_TOP_AWAIT;
+}
 
 static _Noreturn void fail_at(parser *p, int line, int col, const char *fmt, ...) {
   va_list ap;
@@ -143,6 +157,7 @@ static _Noreturn void fail_at(parser *p, int line, int col, const char *fmt, ...
   va_end(ap);
   p->err->line = line;
   p->err->col = col;
+  p->err->module_syntax = (p->prog_flags & F_MODULE_SYNTAX) != 0;
   longjmp(p->jb, 1);
 }
 
@@ -1469,6 +1484,8 @@ static node *parse_primary(parser *p) {
           callee = parse_primary(p);
         else
           callee = parse_primary(p);
+        if (callee->type == N_IMPORT_CALL) /* import() is no constructor call's callee */
+          fail_at(p, callee->line, callee->col, "Cannot use new with import");
         for (;;) {
           if (is_p(p, '.')) {
             next(p);
@@ -1517,7 +1534,31 @@ static node *parse_primary(parser *p) {
         return n;
       }
       if (is_name(p, "import")) {
-        FAIL_TOK(p, "dynamic import() and import.meta are not supported");
+        token start = *t;
+        next(p);
+        if (eat(p, '.')) {
+          if (!is_name(p, "meta"))
+            unexpected(p);
+          if (!p->module)
+            fail_at(p, start.line, start.col, "Cannot use 'import.meta' outside a module");
+          next(p);
+          p->prog_flags |= F_IMPORT_META;
+          return mk(p, N_IMPORT_META, &start);
+        }
+        if (!is_p(p, '('))
+          unexpected(p);
+        next(p);
+        /* import(specifier): one argument (ES2022; a trailing comma is allowed since) */
+        n = mk(p, N_IMPORT_CALL, &start);
+        if (is_p(p, ')'))
+          FAIL_TOK(p, "import() requires a specifier");
+        enter(p);
+        n->a = parse_assign(p, false);
+        leave(p);
+        eat(p, ',');
+        expect(p, ')');
+        p->prog_flags |= F_DYNAMIC_IMPORT;
+        return heighten(p, n, n->a);
       }
       if (tok_is_reserved(p))
         unexpected(p);
@@ -1676,6 +1717,8 @@ static node *parse_unary(parser *p) {
   }
   if (p->in_async && is_name(p, "await")) {
     node *n = mk(p, N_AWAIT, t);
+    if (!p->in_function)
+      top_await(p);
     next(p);
     enter(p);
     n->a = parse_unary(p);
@@ -2122,6 +2165,8 @@ static node *parse_for(parser *p) {
   if (is_name(p, "await")) {
     if (!p->in_async)
       unexpected(p);
+    if (!p->in_function)
+      top_await(p);
     is_await = true;
     next(p);
   }
@@ -2488,11 +2533,13 @@ static node *parse_statement(parser *p) {
       if (p->in_function || p->depth > 1)
         FAIL_TOK(p, "export is only allowed at the top level of a module");
       s = parse_export(p);
+      p->prog_flags |= F_MODULE_SYNTAX;
     } else if (is_name(p, "import") && p->pos < p->len && p->src[p->pos] != '(' &&
                p->src[p->pos] != '.') {
       if (p->in_function || p->depth > 1)
         FAIL_TOK(p, "import is only allowed at the top level of a module");
       s = parse_import(p);
+      p->prog_flags |= F_MODULE_SYNTAX;
     } else if (!tok_is_reserved(p)) {
       /* label? */
       size_t i = p->pos;
@@ -2526,9 +2573,11 @@ static node *parse_statement(parser *p) {
   return s;
 }
 
-node *edgefn__parse(arena *a, const char *src, size_t len, parse_error *e) {
+node *edgefn__parse(arena *a, const char *src, size_t len, bool module, parse_error *e) {
   parser p;
   memset(&p, 0, sizeof(p));
+  p.module = module;
+  p.in_async = module; /* top-level await */
   p.ar = a;
   p.src = src;
   p.len = len;
@@ -2575,6 +2624,9 @@ node *edgefn__parse(arena *a, const char *src, size_t len, parse_error *e) {
   while (p.tok.type != T_EOF)
     append(&head, &tail, parse_statement(&p));
   prog->list = head;
+  prog->flags |= p.prog_flags;
+  prog->n = (uint32_t)p.tla_line; /* the first top-level await, when F_TOP_AWAIT */
+  prog->n2 = (uint32_t)p.tla_col;
   a->oom = saved;
   return prog;
 }

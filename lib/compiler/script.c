@@ -181,7 +181,11 @@ int edgefn_script_new(edgefn_script **out, const edgefn_script_options *opts,
   char *lowered = NULL;
   size_t lowered_len = 0;
   edgefn_error_info lerr = EDGEFN_ERROR_INFO_INIT;
-  int lrc = edgefn__lower(src, opts->source_len, filename, &lowered, &lowered_len, &lerr);
+  bool needs_link = false;
+  int lrc = edgefn__lower_single(src, opts->source_len, filename, &lowered, &lowered_len,
+                                 &needs_link, &lerr);
+  if (lrc == 0 && needs_link) /* a module evaluated asynchronously: the linker runs it */
+    return bundle_new(out, opts, filename, err);
   if (lrc != 0) {
     if (lrc == EDGEFN_ESYNTAX)
       edgefn__error_set(err, lrc, filename, lerr.line, lerr.column, "SyntaxError: %s",
@@ -291,6 +295,36 @@ static int bundle_resolve(void *ud, const char *spec, size_t len) {
     m = bundle_find(b, path);
   }
   return m;
+}
+
+/* A name as a JSON string: its length, and writing it (no NUL). Names are UTF-8 without
+ * NUL; control characters and the quote and backslash are escaped. */
+static size_t json_str_len(const char *str) {
+  size_t n = 2;
+  for (const unsigned char *c = (const unsigned char *)str; *c; c++)
+    n += *c == '"' || *c == '\\' ? 2 : *c < 0x20 ? 6 : 1;
+  return n;
+}
+
+static size_t json_str_put(char *out, const char *str) {
+  size_t n = 0;
+  out[n++] = '"';
+  for (const unsigned char *c = (const unsigned char *)str; *c; c++) {
+    if (*c == '"' || *c == '\\') {
+      out[n++] = '\\';
+      out[n++] = (char)*c;
+    } else if (*c < 0x20) {
+      static const char hex[] = "0123456789abcdef";
+      memcpy(out + n, "\\u00", 4);
+      out[n + 4] = hex[*c >> 4];
+      out[n + 5] = hex[*c & 15];
+      n += 6;
+    } else {
+      out[n++] = (char)*c;
+    }
+  }
+  out[n++] = '"';
+  return n;
 }
 
 typedef struct bundle_compile {
@@ -497,6 +531,8 @@ static int bundle_new(edgefn_script **out, const edgefn_script_options *opts,
     goto done;
   }
   size_t glen = 2;
+  for (size_t i = 0; i < n; i++)
+    glen += json_str_len(b.names[i]) + 10; /* {"name":<name>, */
   for (size_t i = 0; i < n; i++) {
     b.current = i;
     edgefn_error_info lerr = EDGEFN_ERROR_INFO_INIT;
@@ -523,8 +559,13 @@ static int bundle_new(edgefn_script **out, const edgefn_script_options *opts,
   for (size_t i = 0; i < n; i++) {
     if (i)
       graph[gl++] = ',';
-    size_t ml = strlen(metas[i]);
-    memcpy(graph + gl, metas[i], ml);
+    /* the file's name, for import() and import.meta.url */
+    memcpy(graph + gl, "{\"name\":", 8);
+    gl += 8;
+    gl += json_str_put(graph + gl, b.names[i]);
+    graph[gl++] = ',';
+    size_t ml = strlen(metas[i]) - 1;
+    memcpy(graph + gl, metas[i] + 1, ml);
     gl += ml;
   }
   graph[gl++] = ']';

@@ -230,10 +230,27 @@ static int rt_create(edge_mgr *m, size_t index, mgr_rt **out) {
   return 0;
 }
 
+/* Frees the function's idle runtimes whose module failed to initialise after they were
+ * created (a top-level await that rejected later): like a start failure, the next request
+ * starts a fresh one instead of getting that runtime's 500. */
+static void drop_failed(edge_mgr *m, mgr_fn *st) {
+  for (mgr_rt *r = st->rts, *next; r; r = next) {
+    next = r->fn_next;
+    int status = edgefn_runtime_status(r->rt);
+    if (status == 0 || status == EDGEFN_EAGAIN || !rt_idle(r))
+      continue;
+    list_unlink(&m->lru_head, &m->lru_tail, r);
+    fn_list_unlink(st, r);
+    C_BOTH(m, st, start_failures, 1);
+    rt_destroy(m, r);
+  }
+}
+
 /* The runtime a request of function `index` runs on (see the top of the file). */
 static int pick(edge_mgr *m, size_t index, mgr_rt **out) {
   mgr_fn *st = &m->fns[index];
   const edge_fn *fn = m->table->fns[index];
+  drop_failed(m, st);
   mgr_rt *best = NULL;
   for (mgr_rt *r = st->rts; r; r = r->fn_next)
     if (!best || r->in_flight < best->in_flight)

@@ -792,6 +792,10 @@ void edgefn__kv_ops_free_all(edgefn_runtime *rt) {
   }
 }
 
+bool edgefn__kv_ops_pending(const edgefn_runtime *rt) {
+  return rt->kv_env && rt->kv_env->ops;
+}
+
 void edgefn__kv_env_free(edgefn_runtime *rt) {
   struct edgefn__kv_env *env = rt->kv_env;
   if (!env)

@@ -77,6 +77,9 @@ typedef struct re_compiled {
   edgefn__re_bt *bt;
   size_t jit_bytes; /* JIT code, or the backtracking program */
   edgefn__heap_ctl *ctl;
+  /* PCRE2's allocator data: the heap's memory functions, not the compiling context, which
+   * may be a coroutine (an async function, a module body) freed before the pattern */
+  duk_memory_functions mf;
 } re_compiled;
 
 /* Per heap: match contexts, JIT stacks, the converted subject and the match positions. */
@@ -125,8 +128,14 @@ static edgefn__heap_ctl *heap_ctl(duk_context *ctx) {
   return mf.udata;
 }
 
-static void *re_malloc(PCRE2_SIZE size, void *data) { return duk_alloc_raw(data, size); }
-static void re_free(void *ptr, void *data) { duk_free_raw(data, ptr); }
+static void *re_malloc(PCRE2_SIZE size, void *data) {
+  const duk_memory_functions *mf = data;
+  return mf->alloc_func(mf->udata, size);
+}
+static void re_free(void *ptr, void *data) {
+  const duk_memory_functions *mf = data;
+  mf->free_func(mf->udata, ptr);
+}
 
 static void compiled_free(re_compiled *re, duk_context *ctx) {
   if (!re)
@@ -455,10 +464,11 @@ static re_compiled *push_compiled(duk_context *ctx, duk_idx_t src, unsigned flag
   re->flags = flags;
   re->groups = t.groups;
   re->ctl = heap_ctl(ctx);
+  duk_get_memory_functions(ctx, &re->mf);
   /* PCRE2 (with its JIT) for every pattern it runs exactly as JavaScript does; the
    * backtracking matcher for the rest, and for what PCRE2 refuses to compile */
   bool use_bt = edgefn__re_bt_needed(&t);
-  int err = use_bt ? 0 : pcre2_compile_any(&t, flags, ctx, re, why, sizeof(why));
+  int err = use_bt ? 0 : pcre2_compile_any(&t, flags, &re->mf, re, why, sizeof(why));
   if (err && !lookbehind_refused(err)) {
     edgefn__re_translation_free(&t);
     compiled_free(re, ctx);

@@ -40,6 +40,7 @@ typedef struct edgefn__exchange {
   uint64_t cpu_used_ns;
   edgefn__timer wall;
   bool dispatching;       /* listeners are running: respondWith is allowed */
+  bool queued;            /* waiting for the module's top-level await (init_defer) */
   bool responded;         /* respondWith was called */
   bool pass_on_exception; /* passThroughOnException was called */
   bool delivering;        /* host callbacks are running for it */
@@ -212,20 +213,29 @@ static duk_ret_t describe_safe(duk_context *ctx, void *udata) {
   return 1;
 }
 
-/* Replaces the value at the top of the stack with its description; returns it. */
-static const char *describe(edgefn_runtime *rt, duk_context *ctx, int *line) {
+/* Runs fn(udata) as a safe call over the value at the top of the stack (replaced with its
+ * one result), on the budget of the request whose entry threw when no entry's accounting
+ * is active: for reading what a thrown value says, which may run the script's code. */
+static int error_safe_call(edgefn_runtime *rt, duk_context *ctx, duk_safe_call_function fn,
+                           void *udata) {
   bool own = !rt->ctl.cpu_active;
   uint32_t cur = rt->current_exchange, tag = rt->ctl.job_tag, who = rt->error_tag;
   if (own)
     account_begin(rt, who);
   rt->js_depth++;
-  int rc = duk_safe_call(ctx, describe_safe, line, 1, 1);
+  int rc = duk_safe_call(ctx, fn, udata, 1, 1);
   rt->js_depth--;
   if (own) {
     (void)account_end(rt, who); /* a breach fails that request as any other would */
     rt->current_exchange = cur;
     rt->ctl.job_tag = tag;
   }
+  return rc;
+}
+
+/* Replaces the value at the top of the stack with its description; returns it. */
+static const char *describe(edgefn_runtime *rt, duk_context *ctx, int *line) {
+  int rc = error_safe_call(rt, ctx, describe_safe, line);
   if (rc != DUK_EXEC_SUCCESS) {
     duk_pop(ctx);
     duk_push_literal(ctx, "(a thrown value that could not be described)");
@@ -246,9 +256,32 @@ static bool job_before(void *ud, uint32_t tag) {
   return true;
 }
 
+/* A limit stopped work of no request while a module's top level was still evaluating (its
+ * continuation, or what it awaits): that evaluation cannot finish, so the initialisation
+ * fails with the limit's code rather than wait for its wall limit. */
+static void init_breach(edgefn_runtime *rt, int code) {
+  if (!code || (rt->init_state != EDGEFN__INIT_RUNNING && rt->init_state != EDGEFN__INIT_PENDING))
+    return;
+  bool late = rt->init_state == EDGEFN__INIT_PENDING;
+  rt->init_state = EDGEFN__INIT_FAILED;
+  rt->init_code = code;
+  rt->init_line = 0;
+  rt->init_file[0] = '\0';
+  /* A new heap would evaluate the module again into the same breach, over and over: the
+   * runtime stays failed instead (a host, or edgefn_edge, replaces it). */
+  rt->recycle_reason = NULL;
+  edgefn__defer_cancel(rt->loop, &rt->recycle_defer);
+  if (late) {
+    edgefn__timer_stop(rt->loop, &rt->init_timer);
+    edgefn__defer_queue(rt->loop, &rt->init_defer);
+  }
+}
+
 static bool job_after(void *ud, uint32_t tag) {
   edgefn_runtime *rt = ud;
-  (void)account_end(rt, tag);
+  int code = account_end(rt, tag);
+  if (!find_exchange(rt, tag))
+    init_breach(rt, code);
   return !rt->recycle_reason;
 }
 
@@ -296,6 +329,8 @@ static int run_js(edgefn_runtime *rt, uint32_t ex_id, uint64_t budget_ns,
   rt->js_depth++;
   int rc = duk_safe_call(ctx, fn, udata, nargs, nrets);
   rt->breach = account_end(rt, ex_id);
+  if (!find_exchange(rt, ex_id) && rt->init_state == EDGEFN__INIT_PENDING)
+    init_breach(rt, rt->breach); /* a timer of no request, say, that the module awaits */
   int own_breach = rt->breach;
   if (!rt->recycle_reason && edgefn__microtasks_pending(ctx)) {
     if (duk_safe_call(ctx, drain_safe, rt, 0, 1) != DUK_EXEC_SUCCESS)
@@ -733,9 +768,73 @@ static duk_ret_t install_safe(duk_context *ctx, void *udata) {
   return 0;
 }
 
+/* The line and file of the error at idx, for edgefn_runtime_new's error info. */
+static void note_error_place(edgefn_runtime *rt, duk_context *ctx, duk_idx_t idx) {
+  idx = duk_normalize_index(ctx, idx);
+  rt->init_line = 0;
+  rt->init_file[0] = '\0';
+  if (!duk_is_error(ctx, idx))
+    return;
+  duk_get_prop_literal(ctx, idx, "lineNumber");
+  rt->init_line = duk_get_int(ctx, -1);
+  duk_get_prop_literal(ctx, idx, "fileName");
+  if (duk_is_string(ctx, -1))
+    snprintf(rt->init_file, sizeof(rt->init_file), "%s", duk_get_string(ctx, -1));
+  duk_pop_2(ctx);
+  if (rt->init_file[0] != '<' && rt->init_file[0] != '\0')
+    return;
+  /* Thrown inside the compiler's helpers (a for…of over a non-iterable, say): the place
+   * is the first frame of the stack in the script's own files, "at f (file:line)". */
+  duk_get_prop_literal(ctx, idx, "stack");
+  const char *st = duk_is_string(ctx, -1) ? duk_get_string(ctx, -1) : "";
+  for (const char *l = st; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+    const char *end = strchr(l, '\n');
+    size_t n = end ? (size_t)(end - l) : strlen(l);
+    const char *open = memchr(l, '(', n);
+    const char *close = open ? memchr(open, ')', n - (size_t)(open - l)) : NULL;
+    const char *colon = NULL;
+    for (const char *c = open; c && c < close; c++)
+      if (*c == ':')
+        colon = c;
+    if (!close || !colon || open[1] == '<' || colon == open + 1)
+      continue;
+    size_t fl = (size_t)(colon - open - 1);
+    if ((fl > 2 && memcmp(colon - 2, ".c", 2) == 0)) /* Duktape's own frames */
+      continue;
+    snprintf(rt->init_file, sizeof(rt->init_file), "%.*s", (int)fl, open + 1);
+    rt->init_line = atoi(colon + 1);
+    break;
+  }
+  duk_pop(ctx);
+}
+
+/* settle(ok, error): the linker's word that the entry module has evaluated (its handlers
+ * are registered) or that its evaluation failed; called during the top level, or later
+ * from a microtask when the module awaits at its top level. */
+static duk_ret_t init_settle(duk_context *ctx) {
+  edgefn_runtime *rt = rt_of(ctx);
+  if (rt->init_state != EDGEFN__INIT_RUNNING && rt->init_state != EDGEFN__INIT_PENDING)
+    return 0; /* already failed at its wall limit */
+  bool late = rt->init_state == EDGEFN__INIT_PENDING;
+  if (duk_to_boolean(ctx, 0)) {
+    rt->init_state = EDGEFN__INIT_READY;
+  } else {
+    note_error_place(rt, ctx, 1);
+    duk_dup(ctx, 1);
+    log_js_error(rt, ctx, "Uncaught exception in the script's top level");
+    rt->init_state = EDGEFN__INIT_FAILED;
+    rt->init_code = EDGEFN_ESCRIPT;
+  }
+  if (late) {
+    edgefn__timer_stop(rt->loop, &rt->init_timer);
+    edgefn__defer_queue(rt->loop, &rt->init_defer);
+  }
+  return 0;
+}
+
 /* A bundle: every file's function, then the helpers' linker runs them from the entry in
  * dependency order and hands the entry's exports to the handler lookup, as a single
- * module's top level does. */
+ * module's top level does; with top-level await, later (init_settle). */
 static duk_ret_t run_bundle(duk_context *ctx, const edgefn_script *script) {
   size_t n = edgefn__script_module_count(script);
   duk_get_global_literal(ctx, "__edgefn$link");
@@ -751,11 +850,8 @@ static duk_ret_t run_bundle(duk_context *ctx, const edgefn_script *script) {
   }
   duk_push_string(ctx, edgefn__script_graph(script));
   duk_json_decode(ctx, -1);
-  duk_call(ctx, 2);
-  duk_get_global_literal(ctx, "__edgefn$module");
-  duk_dup(ctx, -2);
-  duk_call(ctx, 1);
-  duk_pop(ctx);
+  duk_push_c_function(ctx, init_settle, 2);
+  duk_call(ctx, 3);
   return 1;
 }
 
@@ -772,6 +868,7 @@ static duk_ret_t run_top_level_safe(duk_context *ctx, void *udata) {
   duk_load_function(ctx);
   duk_push_global_object(ctx);
   duk_call_method(ctx, 0);
+  edgefn__rt_from_ctx(ctx)->init_state = EDGEFN__INIT_READY; /* a script never waits */
   return 1;
 }
 
@@ -781,10 +878,48 @@ static void heap_destroy_run(edgefn_runtime *rt, void *arg) {
   rt->ctx = NULL;
 }
 
+static duk_ret_t note_error_place_safe(duk_context *ctx, void *udata) {
+  note_error_place(udata, ctx, -1);
+  return 1;
+}
+
+/* The error at the top of the stack: its line in the file it names (a bundle's file, not
+ * necessarily the entry). Reading it may run the script's getters: protected and bounded. */
+static void fill_error_from_stack(edgefn_runtime *rt, edgefn_error_info *err, int code) {
+  duk_dup_top(rt->ctx);
+  if (error_safe_call(rt, rt->ctx, note_error_place_safe, rt) != DUK_EXEC_SUCCESS) {
+    rt->init_line = 0;
+    rt->init_file[0] = '\0';
+  }
+  duk_pop(rt->ctx);
+  edgefn__error_set(err, code,
+                    rt->init_file[0] ? rt->init_file : edgefn_script_filename(rt->script),
+                    rt->init_line, 0, "%s", rt->last_error);
+}
+
+/* Whether anything is in flight that could still settle what the top level awaits. */
+static bool init_can_progress(const edgefn_runtime *rt) {
+  return rt->timer_count || rt->subrequests || rt->cache_ops || rt->keygen_count ||
+         edgefn__kv_ops_pending(rt) || edgefn__microtasks_pending(rt->ctx);
+}
+
+static void init_timeout(edgefn__timer *t) {
+  edgefn_runtime *rt = t->data;
+  if (rt->init_state != EDGEFN__INIT_PENDING)
+    return;
+  edgefn__rt_error(rt, "the script's top-level await did not settle within %u ms",
+                   (unsigned)EDGEFN_DEFAULT_INIT_WALL_LIMIT_MS);
+  rt->init_state = EDGEFN__INIT_FAILED;
+  rt->init_code = EDGEFN_EWALL_LIMIT;
+  edgefn__defer_queue(rt->loop, &rt->init_defer);
+}
+
 /* Releases everything attached to the heap (timers, subrequests, Cache API and KV calls, key
  * generations) and destroys it; on free and on recycle. After a fatal error (no heap) the
  * same C resources go, with no Duktape call. */
 static void heap_release(edgefn_runtime *rt) {
+  edgefn__timer_stop(rt->loop, &rt->init_timer);
+  edgefn__defer_cancel(rt->loop, &rt->init_defer);
   edgefn__timers_free_all(rt);
   edgefn__subrequests_free_all(rt);
   edgefn__cache_api_free_all(rt);
@@ -837,18 +972,47 @@ static void heap_start_run(edgefn_runtime *rt, void *arg) {
     return;
   }
   duk_pop(rt->ctx);
+  rt->init_state = EDGEFN__INIT_RUNNING;
   int rc = run_js(rt, 0, (uint64_t)EDGEFN_DEFAULT_INIT_CPU_LIMIT_MS * 1000000u,
                   run_top_level_safe, (void *)rt->script, 0, 1);
   if (rc != DUK_EXEC_SUCCESS) {
-    int line = 0, breach = rt->breach;
-    duk_dup_top(rt->ctx);
-    const char *text = describe(rt, rt->ctx, &line);
-    if (breach == 0)
-      edgefn__rt_error(rt, "Uncaught exception in the script's top level: %s", text);
-    duk_pop(rt->ctx);
-    code = breach ? breach : EDGEFN_ESCRIPT;
-    edgefn__error_set(err, code, edgefn_script_filename(rt->script), line, 0, "%s",
+    if (rt->breach == 0) {
+      duk_dup_top(rt->ctx);
+      log_js_error(rt, rt->ctx, "Uncaught exception in the script's top level");
+    }
+    code = rt->breach ? rt->breach : EDGEFN_ESCRIPT;
+    fill_error_from_stack(rt, err, code);
+  } else if (rt->breach) {
+    /* a limit stopped a microtask of the top level (a module awaiting) */
+    code = rt->breach;
+    edgefn__error_set(err, code, edgefn_script_filename(rt->script), 0, 0, "%s",
                       rt->last_error);
+  } else if (rt->init_state == EDGEFN__INIT_FAILED) {
+    /* a module's top-level await rejected, or hit a limit, while the first microtasks ran */
+    code = rt->init_code;
+    edgefn__error_set(err, code, rt->init_file[0] ? rt->init_file
+                                                  : edgefn_script_filename(rt->script),
+                      rt->init_line, 0, "%s", rt->last_error);
+  } else if (rt->init_state == EDGEFN__INIT_RUNNING) {
+    /* Awaiting: requests wait until it settles. When nothing it could wait for is in
+     * flight it never will (Node exits with "unsettled top-level await"). */
+    if (!init_can_progress(rt)) {
+      edgefn__rt_error(rt, "Detected unsettled top-level await: nothing it could wait for (a "
+                           "timer, a subrequest, other I/O) is pending");
+      code = EDGEFN_ESCRIPT;
+      edgefn__error_set(err, code, edgefn_script_filename(rt->script), 0, 0, "%s",
+                        rt->last_error);
+    } else if (edgefn__timer_start(rt->loop, &rt->init_timer,
+                                   EDGEFN_DEFAULT_INIT_WALL_LIMIT_MS) != 0) {
+      code = EDGEFN_ENOMEM;
+      edgefn__error_set(err, code, NULL, 0, 0, "out of memory");
+    } else {
+      rt->init_state = EDGEFN__INIT_PENDING;
+    }
+  }
+  if (code && rt->init_state != EDGEFN__INIT_FAILED) {
+    rt->init_state = EDGEFN__INIT_FAILED;
+    rt->init_code = code;
   }
   duk_pop(rt->ctx);
   /* A memory breach during the top level leaves nothing worth recycling. */
@@ -858,6 +1022,7 @@ static void heap_start_run(edgefn_runtime *rt, void *arg) {
 }
 
 static void recycle_now(edgefn__defer *d);
+static void init_done(edgefn__defer *d);
 
 int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop, const edgefn_script *script,
                        const edgefn_runtime_options *opts, edgefn_error_info *err) {
@@ -913,6 +1078,8 @@ int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop, const edgefn_scr
   if (!rt->ctl.call_depth_limit)
     rt->ctl.call_depth_limit = EDGEFN_DEFAULT_CALL_DEPTH_LIMIT;
   edgefn__defer_init(&rt->recycle_defer, recycle_now, rt);
+  edgefn__defer_init(&rt->init_defer, init_done, rt);
+  edgefn__timer_init(&rt->init_timer, init_timeout, rt);
   if (rt->fetch_ops && (rt->fetch_ops->version < 1 || !rt->fetch_ops->start)) {
     free(rt);
     edgefn__error_set(err, EDGEFN_EVERSION, NULL, 0, 0, "fetch_ops: unsupported table");
@@ -1349,11 +1516,15 @@ static void wall_timeout(edgefn__timer *t) {
 
 /* ---- dispatch ---- */
 
-typedef struct dispatch_args {
-  const edgefn_request *req;
+struct dispatch_args {
+  const edgefn_request *req; /* NULL: the event waits in the slot (a queued request) */
   uint32_t id;
   uint32_t slot;
-} dispatch_args;
+  bool prepare_only; /* make the event and park it in the slot: the module still awaits */
+};
+
+typedef struct dispatch_args dispatch_args;
+static void fire_event(edgefn_runtime *rt, dispatch_args *a);
 
 static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
   dispatch_args *a = udata;
@@ -1365,7 +1536,17 @@ static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
   duk_get_prop_literal(ctx, -1, "fetch");
   duk_remove(ctx, -2);
   duk_size_t n = duk_is_array(ctx, listeners) ? duk_get_length(ctx, listeners) : 0;
-  if (n == 0)
+  if (!a->req) { /* the event made when the request arrived */
+    if (n == 0)
+      return 0;
+    duk_get_prop_literal(ctx, stash, STASH_EXCHANGES);
+    duk_get_prop_index(ctx, -1, a->slot);
+    duk_get_prop_literal(ctx, -1, "e");
+    duk_replace(ctx, event);
+    duk_set_top(ctx, event + 1);
+    goto fire;
+  }
+  if (n == 0 && !a->prepare_only)
     return 0;
   duk_push_object(ctx);
   edgefn__duk_reserve_props(ctx, event, 2);
@@ -1390,6 +1571,9 @@ static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
   EDGEFN_PUT_OWN_LITERAL(ctx, -2, "e");
   duk_put_prop_index(ctx, -2, a->slot);
   duk_pop(ctx);
+  if (a->prepare_only)
+    return 0;
+fire:
   if (n == 1) { /* the usual case: one listener, no copy needed */
     duk_get_prop_index(ctx, listeners, 0);
     duk_push_global_object(ctx);
@@ -1414,6 +1598,7 @@ static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
 }
 
 static void dispatch_run(edgefn_runtime *rt, void *arg);
+static void prepare_run(edgefn_runtime *rt, void *arg);
 
 int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
                             const edgefn_response_handler *handler, void *user_data) {
@@ -1467,10 +1652,26 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
   rt->exchanges = ex;
   rt->pending++;
 
-  dispatch_args a = {req, ex->id, ex->slot};
-  /* Without a heap (abandoned from inside a host callback, its recycle due) the request
-   * waits for the recycle, which answers it. */
-  (void)rt_guard(rt, a.id, dispatch_run, &a);
+  uint32_t id = ex->id;
+  dispatch_args a = {req, id, ex->slot, false};
+  if (rt->init_state == EDGEFN__INIT_FAILED) {
+    set_outcome(ex, OUTCOME_FAIL, 500, "edge function failed to initialise\n");
+    rt->entry_depth++;
+    deliver_ready(rt);
+    rt->entry_depth--;
+    return 0;
+  }
+  if (rt->init_state == EDGEFN__INIT_PENDING) {
+    /* The module still awaits at its top level: the request is made into its event now
+     * (the host's struct lives only for this call) and waits (init_done). */
+    a.prepare_only = true;
+    ex->queued = true;
+    (void)rt_guard(rt, id, prepare_run, &a);
+  } else {
+    /* Without a heap (abandoned from inside a host callback, its recycle due) the request
+     * waits for the recycle, which answers it. */
+    (void)rt_guard(rt, id, dispatch_run, &a);
+  }
   /* A fatal error with no other entry of this runtime on the stack: replace the heap now,
    * which answers the request that failed (and the others in flight). */
   if (!rt->ctx && rt->recycle_reason && rt->entry_depth == 0) {
@@ -1480,8 +1681,25 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
   return 0;
 }
 
-static void dispatch_run(edgefn_runtime *rt, void *arg) {
+static void prepare_run(edgefn_runtime *rt, void *arg) {
   dispatch_args *a = arg;
+  uint32_t id = a->id;
+  int rc = run_js(rt, id, 0, dispatch_safe, a, 0, 1);
+  exchange *ex = find_exchange(rt, id);
+  if (ex && rc != DUK_EXEC_SUCCESS && rt->breach == 0) {
+    duk_dup_top(rt->ctx);
+    log_js_error(rt, rt->ctx, "Uncaught exception in the fetch handler");
+    set_outcome(ex, OUTCOME_FAIL, 500, "edge function threw an exception\n");
+  }
+  duk_pop(rt->ctx);
+  deliver_ready(rt);
+}
+
+static void dispatch_run(edgefn_runtime *rt, void *arg) { fire_event(rt, arg); }
+
+/* Runs the fetch listeners for a request (its event made now from a->req, or parked in its
+ * slot while the module awaited) and settles what they did not. Under rt_guard. */
+static void fire_event(edgefn_runtime *rt, dispatch_args *a) {
   uint32_t id = a->id;
   exchange *ex = find_exchange(rt, id);
   if (!ex)
@@ -1505,6 +1723,51 @@ static void dispatch_run(edgefn_runtime *rt, void *arg) {
   }
   pop_result(rt);
   deliver_ready(rt);
+}
+
+/* The module's top-level await settled (or failed): the requests that waited go on, in the
+ * order they came, from the loop (never with JavaScript on the stack). */
+static void init_done(edgefn__defer *d) {
+  edgefn_runtime *rt = d->data;
+  if (rt->freeing || !rt->ctx)
+    return;
+  for (;;) {
+    exchange *first = NULL; /* the oldest still waiting: the list is newest first */
+    for (exchange *ex = rt->exchanges; ex; ex = ex->next)
+      if (ex->queued)
+        first = ex;
+    if (!first)
+      break;
+    first->queued = false;
+    if (first->outcome != OUTCOME_NONE) /* its wall time ran out meanwhile */
+      continue;
+    if (rt->init_state != EDGEFN__INIT_READY) {
+      set_outcome(first, OUTCOME_FAIL, 500, "edge function failed to initialise\n");
+      rt->entry_depth++;
+      deliver_ready(rt);
+      rt->entry_depth--;
+      continue;
+    }
+    dispatch_args a = {NULL, first->id, first->slot, false};
+    (void)rt_guard(rt, a.id, dispatch_run, &a);
+    if (!rt->ctx) /* abandoned: its recycle answers the rest */
+      break;
+  }
+}
+
+int edgefn_runtime_status(const edgefn_runtime *rt) {
+  if (!rt)
+    return EDGEFN_EINVAL;
+  if (rt->broken)
+    return EDGEFN_ESTATE;
+  switch (rt->init_state) {
+  case EDGEFN__INIT_READY:
+    return 0;
+  case EDGEFN__INIT_FAILED:
+    return rt->init_code ? rt->init_code : EDGEFN_ESCRIPT;
+  default:
+    return EDGEFN_EAGAIN;
+  }
 }
 
 static duk_ret_t call_stashed_safe(duk_context *ctx, void *udata) {

@@ -65,7 +65,16 @@ struct edgefn_runtime {
                             what it threw */
   uint64_t fatal_errors; /* heaps abandoned after a fatal Duktape error */
   size_t leaked_bytes;   /* what those heaps held when abandoned */
+  /* ---- a module's asynchronous evaluation: top-level await (issue 3) ---- */
+  int init_state; /* EDGEFN__INIT_*: requests dispatched while PENDING wait (queued) */
+  int init_code;  /* the EDGEFN_E* code that failed it (FAILED) */
+  int init_line;  /* and the line of the error, for edgefn_runtime_new's error info */
+  char init_file[128];
+  edgefn__timer init_timer; /* EDGEFN_DEFAULT_INIT_WALL_LIMIT_MS */
+  edgefn__defer init_defer; /* starts (or fails) the waiting requests, from the loop */
 };
+
+enum { EDGEFN__INIT_RUNNING = 0, EDGEFN__INIT_PENDING, EDGEFN__INIT_READY, EDGEFN__INIT_FAILED };
 
 
 /* Calls the function stored in the stash under `key` (with no arguments) on behalf of the
@@ -103,6 +112,8 @@ EDGEFN_INTERNAL int edgefn__kv_env_new(edgefn_runtime *rt, const edgefn_runtime_
 EDGEFN_INTERNAL void edgefn__kv_env_free(edgefn_runtime *rt);
 /* Ends the KV calls still waiting (the heap is going: freed or recycled); the bindings stay. */
 EDGEFN_INTERNAL void edgefn__kv_ops_free_all(edgefn_runtime *rt);
+/* Whether KV calls are waiting for a backend or their settle. */
+EDGEFN_INTERNAL bool edgefn__kv_ops_pending(const edgefn_runtime *rt);
 
 /* Deletes the global stash's property `key` (a callback parked for a later entry). Safe
  * from anywhere on the loop's thread, in JavaScript or not; does nothing once the heap is

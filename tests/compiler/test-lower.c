@@ -48,6 +48,16 @@ TEST(compiler_modern_syntax_errors) {
       {"obj?.a`tpl`;", 1, 7, "tagged template"},
       {"let é = 1; let ü = 2 3;", 1, 22, "unexpected token '3'"},
       {"var a = 1;\nvar b\xa9 = 2;", 2, 6, "invalid UTF-8"},
+      /* import() and import.meta; top-level await belongs to modules */
+      {"export {};\nnew import('./x.js');", 2, 5, "Cannot use new with import"},
+      {"export {};\nimport.metal;", 2, 8, "unexpected token 'metal'"},
+      {"export {};\nimport();", 2, 8, "import() requires a specifier"},
+      {"export {};\nimport('./a.js', {});", 2, 18, "expected ')'"},
+      {"let u = import.meta.url;", 1, 9, "Cannot use 'import.meta' outside a module"},
+      {"var x = 1;\nfor await (const y of []) {}", 2, 5,
+       "await is only valid in async functions and the top level bodies of modules"},
+      {"export default 1;\nawait;", 2, 6, "unexpected token ';'"},
+      {"export {};\nfunction f() { await g(); }", 2, 22, "unexpected token 'g'"},
   };
   int failed = 0;
   for (size_t i = 0; i < EDGEFN_ARRAY_LEN(cases); i++) {

@@ -102,6 +102,8 @@ TEST(compiler_bundle_runtime_error_names_file) {
   int rc = bundle_open(&e, "main.js", "import { x } from './lib/boom.js';\n", mods, 1);
   ASSERT(rc != 0);
   ASSERT(strstr(e.log.text, "lib/boom.js:3") != NULL);
+  ASSERT_STREQ(e.err.file, "lib/boom.js"); /* the file that threw, with its line */
+  ASSERT_EQ(e.err.line, 3);
   env_close(&e);
   return 0;
 }

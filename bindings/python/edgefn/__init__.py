@@ -133,6 +133,7 @@ _runtime_dispatch = _fn("edgefn_runtime_dispatch", ctypes.c_int, _vp,
                         ctypes.POINTER(_Request), ctypes.POINTER(_ResponseHandler), _vp)
 _runtime_pending = _fn("edgefn_runtime_pending", _c_size, _vp)
 _runtime_last_error = _fn("edgefn_runtime_last_error", _cp, _vp)
+_runtime_status = _fn("edgefn_runtime_status", ctypes.c_int, _vp)
 _rules_from_json = _fn("edgefn_rules_from_json", ctypes.c_int, ctypes.POINTER(_vp), _cp,
                        _c_size, _cp, ctypes.POINTER(_ErrorInfo))
 _rules_free = _fn("edgefn_rules_free", None, _vp)
@@ -166,6 +167,7 @@ _kv_redis_new = _fn("edgefn_kv_redis_new", ctypes.c_int, ctypes.POINTER(_vp), _v
 RUN_DEFAULT, RUN_ONCE, RUN_NOWAIT = 0, 1, 2
 # Error codes the binding refers to by name (include/edgefn/common.h).
 EPASS = -13
+EAGAIN = -19
 
 
 class Error(Exception):
@@ -390,6 +392,12 @@ class Runtime(_Handle):
     @property
     def pending(self):
         return _runtime_pending(self._h)
+
+    @property
+    def status(self):
+        """0 once the script's top level has finished; EAGAIN while a module's top-level
+        await is still pending (requests wait for it); else the code that failed it."""
+        return _runtime_status(self._h)
 
     def fetch(self, url, method="GET", headers=None, body=None, client_ip=None):
         """Dispatches one request and runs the loop until its response has ended."""

@@ -80,6 +80,16 @@ class BindingTest(unittest.TestCase):
             edgefn.Runtime(self.loop, edgefn.Script("throw new TypeError('at start');"))
         self.assertIn("at start", str(cm.exception))
 
+    def test_module_awaits_before_serving(self):
+        src = """
+        const greeting = await new Promise(r => setTimeout(() => r('ready'), 10));
+        export default { fetch() { return new Response(greeting); } };"""
+        with edgefn.Runtime(self.loop, edgefn.Script(src, filename="fn.mjs")) as rt:
+            self.assertEqual(rt.status, edgefn.EAGAIN)
+            r = rt.fetch("https://x/")  # waits for the module, then runs
+            self.assertEqual((r.status, r.body), (200, b"ready"))
+            self.assertEqual(rt.status, 0)
+
     def test_env_and_kv(self):
         src = """
         addEventListener('fetch', function (e) {

@@ -1,0 +1,2 @@
+import { phase } from './main.mjs';
+export const back = 'other sees ' + phase;

@@ -1,0 +1,3 @@
+export const shared = { count: 0 };
+shared.count++;
+console.log('shared evaluated');

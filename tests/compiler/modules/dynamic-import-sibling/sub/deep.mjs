@@ -1,0 +1,2 @@
+import { value } from '../lazy.mjs';
+export const where = 'deep sees ' + value;

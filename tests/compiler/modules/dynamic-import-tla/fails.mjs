@@ -1,0 +1,3 @@
+console.log('fails evaluated');
+await null;
+throw new Error('fails at the top');

@@ -1,0 +1,3 @@
+import './base.mjs';
+import './leftsync.mjs';
+console.log('left');

@@ -1,0 +1,1 @@
+console.log('plain (waits for nothing)');

@@ -1,0 +1,2 @@
+import './slow.mjs';
+console.log('never');

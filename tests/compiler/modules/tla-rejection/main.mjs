@@ -1,0 +1,2 @@
+import './setup.mjs';
+console.log('never');

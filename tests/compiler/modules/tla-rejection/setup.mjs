@@ -1,0 +1,3 @@
+console.log('setup start');
+await null;
+throw new Error('setup failed after await');
