@@ -169,6 +169,23 @@ duk_bool_t edgefn__duk_get_prop_lstring(duk_context *ctx, duk_idx_t obj_idx, con
   return duk_get_prop_literal_raw(ctx, obj_idx, key, key_len);
 }
 
+duk_bool_t edgefn__duk_get_prop_index(duk_context *ctx, duk_idx_t obj_idx, duk_uarridx_t arr_idx) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_hobject *h = duk_get_hobject(ctx, obj_idx);
+  /* Arguments objects map elements to variables, Proxies trap them, and a hole in the
+   * array part (an unused slot) is looked up along the prototype chain: all go the
+   * generic way. Arrays keep their elements in the array part like ordinary objects. */
+  if (h != NULL && DUK_HOBJECT_HAS_ARRAY_PART(h) && !DUK_HOBJECT_HAS_EXOTIC_ARGUMENTS(h) &&
+      !DUK_HOBJECT_IS_PROXY(h) && arr_idx < DUK_HOBJECT_GET_ASIZE(h)) {
+    duk_tval *tv = DUK_HOBJECT_A_GET_VALUE_PTR(thr->heap, h, arr_idx);
+    if (!DUK_TVAL_IS_UNUSED(tv)) {
+      duk_push_tval(ctx, tv);
+      return 1;
+    }
+  }
+  return (duk_get_prop_index)(ctx, obj_idx, arr_idx);
+}
+
 const void *edgefn__duk_heap_block(duk_context *ctx) { return ((duk_hthread *)ctx)->heap; }
 
 void edgefn__duk_push_global_stash(duk_context *ctx) {

@@ -7,7 +7,8 @@
 #include "duktape.h"
 #include "duk_extras.h"
 
-/* Every duk_get_prop_literal and duk_push_global_stash in the library takes the short path
+/* Every duk_get_prop_literal, duk_get_prop_index and duk_push_global_stash in the library
+ * takes the short path
  * of lib/duktape/internals.c: the same results, without Duktape's generic property lookup
  * (about 350 instructions each; a hello-world request made 25 of them and 7 stash lookups,
  * a third of its cost). */
@@ -16,6 +17,8 @@
   edgefn__duk_get_prop_lstring((ctx), (obj_idx), (key), sizeof(key) - 1U)
 #undef duk_push_global_stash
 #define duk_push_global_stash(ctx) edgefn__duk_push_global_stash(ctx)
+#define duk_get_prop_index(ctx, obj_idx, arr_idx)                                             \
+  edgefn__duk_get_prop_index((ctx), (obj_idx), (arr_idx))
 
 /* Size classes of the block cache: 16, 32, ... bytes up to 16 * EDGEFN__HEAP_POOL_CLASSES. */
 #define EDGEFN__HEAP_POOL_CLASSES 8

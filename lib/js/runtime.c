@@ -515,7 +515,7 @@ static void settle(duk_context *ctx, exchange *ex, bool fulfilled, duk_idx_t val
     value = duk_normalize_index(ctx, value);
     push_slot(ctx, ex->slot);
     duk_dup(ctx, value);
-    duk_put_prop_literal(ctx, -2, "r");
+    EDGEFN_PUT_OWN_LITERAL(ctx, -2, "r"); /* the library's object: no setter a script added */
     duk_pop(ctx);
     set_outcome(ex, OUTCOME_RESPONSE, 0, NULL);
     return;

@@ -300,3 +300,76 @@ TEST(duk_fast_put_own_defines_data_property) {
   duk_destroy_heap(ctx);
   return 0;
 }
+
+/* edgefn__duk_get_prop_index against Duktape's duk_get_prop_index (reached through the
+ * parentheses, past lib/js/duk.h's macro) on every kind of indexed object. */
+static const char index_setup[] =
+    "var calls = 0;\n"
+    "Array.prototype[3] = 'from Array.prototype';\n"
+    "var idx = {\n"
+    "  dense: [10, 20, 30],\n"
+    "  holes: [, 'b', , ],\n"
+    "  getter: (function () { var a = [1, 2]; Object.defineProperty(a, 1, { get: function () { calls++; return 'g'; } }); return a; })(),\n"
+    "  args: (function (a, b) { arguments[0] = 'changed'; return arguments; })('x', 'y'),\n"
+    "  proxy: new Proxy([1, 2], { get: function (t, k) { calls++; return 'trap' + String(k); } }),\n"
+    "  string: new String('abc'),\n"
+    "  bytes: new Uint8Array([7, 8]),\n"
+    "  plain: { 0: 'zero', 2: 'two' },\n"
+    "  inherits: Object.create(['p0', 'p1']),\n"
+    "  shrunk: (function () { var a = [1, 2, 3, 4]; a.length = 1; return a; })(),\n"
+    "  big: (function () { var a = []; for (var i = 0; i < 100; i++) a.push(i * 2); return a; })()\n"
+    "};\n";
+
+typedef struct index_probe {
+  duk_uarridx_t i;
+  int fast;
+  duk_bool_t rc;
+} index_probe;
+
+static duk_ret_t index_safe(duk_context *ctx, void *udata) {
+  index_probe *p = udata;
+  p->rc = p->fast ? edgefn__duk_get_prop_index(ctx, -1, p->i)
+                  : (duk_get_prop_index)(ctx, -1, p->i);
+  return 1;
+}
+
+TEST(duk_fast_get_index_matches_generic) {
+  duk_context *ctx = duk_create_heap_default();
+  ASSERT(ctx != NULL);
+  duk_eval_string_noresult(ctx, index_setup);
+  static const char *const names[] = {"dense", "holes",  "getter", "args",
+                                      "proxy", "string", "bytes",  "plain",
+                                      "inherits", "shrunk", "big"};
+  static const duk_uarridx_t indices[] = {0, 1, 2, 3, 4, 99, 100, 1000000};
+  int compared = 0, found = 0;
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    for (size_t j = 0; j < sizeof(indices) / sizeof(indices[0]); j++) {
+      index_probe p[2];
+      int calls[2];
+      for (int fast = 0; fast < 2; fast++) {
+        duk_eval_string_noresult(ctx, "calls = 0;");
+        duk_get_global_string(ctx, "idx");
+        duk_get_prop_string(ctx, -1, names[i]);
+        duk_remove(ctx, -2);
+        p[fast] = (index_probe){indices[j], fast, 0};
+        ASSERT_EQ(duk_safe_call(ctx, index_safe, &p[fast], 1, 1), DUK_EXEC_SUCCESS);
+        duk_eval_string(ctx, "calls");
+        calls[fast] = duk_get_int(ctx, -1);
+        duk_pop(ctx);
+      }
+      if (p[0].rc != p[1].rc || calls[0] != calls[1] || !duk_strict_equals(ctx, -1, -2)) {
+        fprintf(stderr, "idx.%s[%u]: generic rc=%d calls=%d %s; short path rc=%d calls=%d %s\n",
+                names[i], (unsigned)indices[j], (int)p[0].rc, calls[0],
+                duk_safe_to_string(ctx, -2), (int)p[1].rc, calls[1], duk_safe_to_string(ctx, -1));
+        return 1;
+      }
+      found += p[1].rc != 0;
+      duk_pop_2(ctx);
+      compared++;
+    }
+  }
+  ASSERT_EQ(compared, 11 * 8);
+  ASSERT(found > 30 && found < compared);
+  duk_destroy_heap(ctx);
+  return 0;
+}
