@@ -165,7 +165,7 @@ static int mem_list(void *backend, const char *ns, size_t ns_len, const char *pr
                     size_t prefix_len, uint32_t limit, const char *cursor, size_t cursor_len,
                     edgefn_kv_list_cb cb, void *cb_data) {
   mem_kv *m = backend;
-  size_t plen, clen = 0;
+  size_t plen = 0, clen = 0;
   uint8_t *pid = make_id(ns, ns_len, prefix, prefix_len, 0, &plen);
   uint8_t *cid = cursor_len ? make_id(ns, ns_len, cursor, cursor_len, 0, &clen) : NULL;
   edgefn_kv_key *keys = calloc(limit ? limit : 1, sizeof(*keys));

@@ -372,7 +372,7 @@ static int rd_put(void *backend, const char *ns, size_t ns_len, const char *key,
                   size_t key_len, const edgefn_kv_value *v, edgefn_kv_done_cb cb,
                   void *cb_data) {
   redis_kv *k = backend;
-  size_t vl, il;
+  size_t vl = 0, il = 0;
   char *vkey = make_name(k, 'v', ns, ns_len, key, key_len, true, &vl);
   char *ikey = make_name(k, 'i', ns, ns_len, NULL, 0, false, &il);
   cmd *c = cmd_new(k, CMD_PUT, cb_data);
@@ -399,7 +399,7 @@ static int rd_put(void *backend, const char *ns, size_t ns_len, const char *key,
 static int rd_remove(void *backend, const char *ns, size_t ns_len, const char *key,
                      size_t key_len, edgefn_kv_done_cb cb, void *cb_data) {
   redis_kv *k = backend;
-  size_t vl, il;
+  size_t vl = 0, il = 0;
   char *vkey = make_name(k, 'v', ns, ns_len, key, key_len, true, &vl);
   char *ikey = make_name(k, 'i', ns, ns_len, NULL, 0, false, &il);
   cmd *c = cmd_new(k, CMD_DELETE, cb_data);
@@ -422,7 +422,7 @@ static int rd_list(void *backend, const char *ns, size_t ns_len, const char *pre
                    size_t prefix_len, uint32_t limit, const char *cursor, size_t cursor_len,
                    edgefn_kv_list_cb cb, void *cb_data) {
   redis_kv *k = backend;
-  size_t bl, il;
+  size_t bl = 0, il = 0;
   /* The value-key base: P "v" NUL ns NUL, to which the script appends each name. */
   char *base = make_name(k, 'v', ns, ns_len, NULL, 0, true, &bl);
   char *ikey = make_name(k, 'i', ns, ns_len, NULL, 0, false, &il);
