@@ -47,6 +47,7 @@ typedef struct edgefn__heap_ctl {
   const char *name; /* function name for log lines; NULL = "" */
   struct edgefn_runtime *owner; /* the runtime of this heap, NULL for other heaps */
   void *regexp; /* lib/js/regexp.c's per-heap state, set and cleared there */
+  void *promise; /* lib/js/promise.c's engine (in the stash; reset with each new heap) */
   uint32_t job_tag; /* microtasks queued now belong to this request (0: none) */
   /* Instructions between exec-timeout checks, adapted to their cost (lib/js/heap.c). */
   long interrupt_interval;

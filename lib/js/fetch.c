@@ -62,6 +62,12 @@ bool edgefn__is_response(duk_context *ctx, duk_idx_t idx) {
  * their type, FormData multipart with its boundary, URLSearchParams urlencoded. */
 static void push_body_from_init(duk_context *ctx, duk_idx_t idx) {
   idx = duk_normalize_index(ctx, idx);
+  if (duk_is_string(ctx, idx) && !duk_is_symbol(ctx, idx)) { /* the usual body, sooner */
+    size_t len;
+    edgefn__push_utf8_buffer(ctx, idx, &len);
+    duk_push_string(ctx, text_plain_utf8);
+    return;
+  }
   if (duk_is_undefined(ctx, idx) || duk_is_null(ctx, idx)) {
     duk_push_undefined(ctx);
     duk_push_undefined(ctx);

@@ -107,6 +107,7 @@ static void pool_release(edgefn__heap_ctl *ctl) {
 void edgefn__heap_ctl_forget(edgefn__heap_ctl *ctl) {
   pool_release(ctl);
   ctl->heap_block = NULL;
+  ctl->promise = NULL;
 }
 
 static void counting_free(void *udata, void *ptr) {
@@ -409,6 +410,8 @@ _Static_assert(DUK_USE_NATIVE_CALL_RECLIMIT == EDGEFN_NATIVE_CALL_DEPTH_LIMIT ||
 duk_context *edgefn__heap_new(edgefn__heap_ctl *ctl) {
   if (ctl && ctl->call_depth_limit == 0)
     ctl->call_depth_limit = EDGEFN_DEFAULT_CALL_DEPTH_LIMIT;
+  if (ctl)
+    ctl->promise = NULL; /* a previous heap's engine (promise.c sets this one's) */
   duk_context *ctx =
       duk_create_heap(counting_alloc, counting_realloc, counting_free, ctl, fatal_handler);
   if (ctx && ctl)

@@ -79,7 +79,14 @@ typedef struct engine {
   void *agg_proto;
 } engine;
 
+/* The engine lives in a fixed buffer in the stash; a runtime's heap also keeps a pointer to
+ * it in its control block (set when installed), which several calls per request read. */
 static engine *get_engine(duk_context *ctx) {
+  duk_memory_functions mf;
+  duk_get_memory_functions(ctx, &mf);
+  edgefn__heap_ctl *ctl = mf.udata;
+  if (ctl && ctl->promise)
+    return ctl->promise;
   duk_push_global_stash(ctx);
   duk_get_prop_literal(ctx, -1, S_ENGINE);
   engine *e = duk_get_buffer(ctx, -1, NULL);
@@ -1099,6 +1106,10 @@ void edgefn__promise_install(duk_context *ctx) {
   duk_dup(ctx, ebuf);
   duk_put_prop_literal(ctx, stash, S_ENGINE);
   duk_pop_2(ctx);
+  duk_memory_functions mf;
+  duk_get_memory_functions(ctx, &mf);
+  if (mf.udata)
+    ((edgefn__heap_ctl *)mf.udata)->promise = e;
 }
 
 /* ---- the runtime's interface ---- */
