@@ -217,30 +217,33 @@ void edgefn__duk_put_own_lstring(duk_context *ctx, duk_idx_t obj_idx, const char
    * and the generic descriptor lookup around it. */
   if (!DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(h) && !DUK_HOBJECT_HAS_VIRTUAL_PROPERTIES(h) &&
       key_len <= DUK_HSTRING_MAX_BYTELEN) {
-    duk_hstring *k = duk_heap_strtable_intern_literal_checked(thr, (const duk_uint8_t *)key,
-                                                              (duk_uint32_t)key_len);
+    /* The key goes on the stack: growing the table allocates, an allocation may run a
+     * mark-and-sweep, and that frees unreachable strings, pinned literals included. */
+    duk_push_literal_raw(ctx, key, key_len); /* [ ... value key ] */
+    duk_hstring *k = DUK_TVAL_GET_STRING(thr->valstack_top - 1);
     if (!DUK_HSTRING_HAS_ARRIDX(k)) {
       duk_int_t e_idx, h_idx;
       if (!duk_hobject_find_entry(thr->heap, h, k, &e_idx, &h_idx)) {
-        /* May grow the table (an allocation; Duktape keeps finalizers from running
-         * during it); the value stays on the stack meanwhile. */
+        /* Duktape keeps finalizers from running while the table grows, and the object
+         * (below obj_idx on the stack) and the value stay reachable. */
         e_idx = duk__hobject_alloc_entry_checked(thr, h, k);
         DUK_HOBJECT_E_SET_FLAGS(thr->heap, h, e_idx, DUK_PROPDESC_FLAGS_WEC);
         duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
-        duk_tval *top = thr->valstack_top - 1;
-        DUK_TVAL_SET_TVAL(tv, top); /* the reference moves from the stack to the table */
-        DUK_TVAL_SET_UNDEFINED(top);
-        thr->valstack_top--;
+        duk_tval *val = thr->valstack_top - 2;
+        DUK_TVAL_SET_TVAL(tv, val); /* the reference moves from the stack to the table */
+        DUK_TVAL_SET_UNDEFINED(val);
+        duk_pop_2(ctx); /* the key (the table holds its own reference) and the moved slot */
         return;
       }
       if (!DUK_HOBJECT_E_SLOT_IS_ACCESSOR(thr->heap, h, e_idx)) {
         DUK_HOBJECT_E_SET_FLAGS(thr->heap, h, e_idx, DUK_PROPDESC_FLAGS_WEC);
         duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
-        DUK_TVAL_SET_TVAL_UPDREF(thr, tv, thr->valstack_top - 1);
-        duk_pop(ctx);
+        DUK_TVAL_SET_TVAL_UPDREF(thr, tv, thr->valstack_top - 2);
+        duk_pop_2(ctx);
         return;
       }
     }
+    duk_pop(ctx); /* the key: the generic path below pushes it again */
   }
   obj_idx = duk_require_normalize_index(ctx, obj_idx);
   duk_push_literal_raw(ctx, key, key_len);
