@@ -53,7 +53,8 @@ extern "C" {
 typedef struct edgefn_runtime_options {
   uint32_t struct_size;
   const char *name;       /* NUL-terminated function name for logs (copied); NULL = "" */
-  size_t memory_limit;    /* bytes; 0 = EDGEFN_DEFAULT_MEMORY_LIMIT */
+  size_t memory_limit;    /* bytes; 0 = EDGEFN_DEFAULT_MEMORY_LIMIT (the heap's live blocks;
+                             up to ~40 KB of freed small blocks kept for reuse are extra) */
   uint32_t cpu_limit_ms;  /* per request; 0 = EDGEFN_DEFAULT_CPU_LIMIT_MS */
   uint32_t wall_limit_ms; /* per request, from dispatch until its response and its
                              waitUntil work are done; 0 = default */
