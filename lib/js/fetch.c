@@ -801,6 +801,10 @@ static duk_ret_t request_signal(duk_context *ctx) {
   return 1;
 }
 
+void edgefn__request_push_signal(duk_context *ctx, duk_idx_t idx) {
+  duk_get_prop_literal(ctx, idx, KEY_SIGNAL);
+}
+
 static duk_ret_t request_ctor(duk_context *ctx) {
   if (!duk_is_constructor_call(ctx))
     return duk_error(ctx, DUK_ERR_TYPE_ERROR,

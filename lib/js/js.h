@@ -291,6 +291,10 @@ typedef struct edgefn__request_parts {
 } edgefn__request_parts;
 EDGEFN_INTERNAL bool edgefn__is_request(duk_context *ctx, duk_idx_t idx);
 /* Reads the Request at idx (may throw; parts->block is then NULL or owned by parts). */
+/* Pushes the AbortSignal the Request at idx was made with (its init's or the Request it
+ * copied), or undefined: what fetch() follows. Unlike the `signal` getter it makes none
+ * (a signal made on demand has no controller and can never fire). */
+EDGEFN_INTERNAL void edgefn__request_push_signal(duk_context *ctx, duk_idx_t idx);
 EDGEFN_INTERNAL void edgefn__request_extract(duk_context *ctx, duk_idx_t idx,
                                              edgefn__request_parts *parts);
 /* Pushes a Response received from a backend (immutable headers, as fetch() gives them);

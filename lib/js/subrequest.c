@@ -349,7 +349,11 @@ static duk_ret_t settle_safe(duk_context *ctx, void *udata) {
     return 0;
   }
   duk_get_prop_literal(ctx, -1, "url"); /* [entry request url] */
-  if (s->streaming) {
+  /* A body that arrived whole before the script saw the head (small responses, usually in
+   * the same socket read) is given as bytes: the Response is the same to a script (its
+   * `body` is a byte stream made on first use), without the stream machinery that moving
+   * the bytes through a native source and reading them back costs. */
+  if (s->streaming && !s->ended) {
     edgefn__response_push_raw(ctx, s->status, s->status_text, s->headers, s->header_count,
                               NULL, 0, -1, s->redirects > 0);
     duk_idx_t resp = duk_get_top_index(ctx);
@@ -731,7 +735,9 @@ static duk_ret_t fetch_fn(duk_context *ctx) {
              rt->subrequest_limit);
     return push_rejected_type_error(ctx, msg);
   }
-  duk_get_prop_literal(ctx, 2, "signal"); /* 3 */
+  /* The signal the request was made with, not the getter's: that one would make (at a
+   * cost) a signal nothing can abort. */
+  edgefn__request_push_signal(ctx, 2); /* 3 */
   if (duk_is_object(ctx, 3)) {
     duk_get_prop_literal(ctx, 3, "aborted");
     bool aborted = duk_to_boolean(ctx, -1);

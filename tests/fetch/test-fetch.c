@@ -181,6 +181,74 @@ TEST(fetch_body_byob) {
   return 0;
 }
 
+/* A small body arrives whole before the script sees the head and is handed over as bytes;
+ * a long one is streamed as it arrives. A script sees the same Response either way: a
+ * byte stream for `body` (the same object each time), bodyUsed false until read, clone()
+ * and text() giving the bytes, and a used body refusing a second read. */
+TEST(fetch_whole_and_streamed_bodies_look_alike) {
+  static const char probe[] =
+      "function probe(path, expectLen) {\n"
+      "  return fetch(BASE + path).then(function (r) {\n"
+      "    var b = r.body, out = [b instanceof ReadableStream, b === r.body, r.bodyUsed];\n"
+      "    var c = r.clone();\n"
+      "    return Promise.all([c.arrayBuffer(), r.arrayBuffer()]).then(function (a) {\n"
+      "      out.push(a[0].byteLength === expectLen, a[1].byteLength === expectLen,\n"
+      "               r.bodyUsed);\n"
+      "      return r.text().then(function () { out.push('reread'); },\n"
+      "                           function (e) { out.push(e.name); });\n"
+      "    }).then(function () {\n"
+      "      return out.join(',');\n"
+      "    });\n"
+      "  });\n"
+      "}\n"
+      "Promise.all([probe('/hi', 9), probe('/stream/3000000', 3000000)]).then(function (x) {\n"
+      "  done(x.join('|')); }).catch(fail);";
+  fenv_cpu_limit_ms = 5000;
+  int rc = expect_fetch(probe, EDGEFN_FETCH_ALLOW_LOOPBACK,
+                        "true,true,false,true,true,true,TypeError|"
+                        "true,true,false,true,true,true,TypeError");
+  fenv_cpu_limit_ms = 0;
+  ASSERT_EQ(rc, 0);
+  /* The same through a BYOB reader: both are byte streams. */
+  ASSERT_EQ(expect_fetch("function byob(path) {\n"
+                         "  return fetch(BASE + path).then(function (r) {\n"
+                         "    var rd = r.body.getReader({mode: 'byob'}), n = 0;\n"
+                         "    function step() { return rd.read(new Uint8Array(65536)).then(\n"
+                         "      function (x) { if (x.done) return n; n += x.value.byteLength;\n"
+                         "        return step(); }); }\n"
+                         "    return step(); }); }\n"
+                         "Promise.all([byob('/hi'), byob('/stream/300000')]).then(function (x) {\n"
+                         "  done(x.join('|')); }).catch(fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK, "9|300000"),
+            0);
+  return 0;
+}
+
+/* fetch() follows the signal a Request was made with (its init's, or the Request it was
+ * copied from), and none when it was made without one, even after a script read the
+ * `signal` getter (which makes a signal nothing can abort). */
+TEST(fetch_follows_the_request_signal) {
+  ASSERT_EQ(expect_fetch("var c = new AbortController(), out = [];\n"
+                         "var r1 = new Request(BASE + '/delay/2000', {signal: c.signal});\n"
+                         "var r2 = new Request(r1);\n"
+                         "var r3 = new Request(BASE + '/hi'); var s3 = r3.signal;\n"
+                         "var gone = new AbortController(); gone.abort();\n"
+                         "var p1 = fetch(r1).then(function () { return 'done'; },\n"
+                         "  function (e) { return e.name; });\n"
+                         "var p2 = fetch(r2).then(function () { return 'done'; },\n"
+                         "  function (e) { return e.name; });\n"
+                         "var p3 = fetch(r3).then(function (r) { return r.text(); });\n"
+                         "var p4 = fetch(BASE + '/hi', {signal: gone.signal}).then(\n"
+                         "  function () { return 'done'; }, function (e) { return e.name; });\n"
+                         "setTimeout(function () { c.abort(); }, 20);\n"
+                         "Promise.all([p1, p2, p3, p4]).then(function (x) {\n"
+                         "  done(x.concat([s3.aborted, r3.signal === s3]).join('|')); }, fail);",
+                         EDGEFN_FETCH_ALLOW_LOOPBACK,
+                         "AbortError|AbortError|hello /hi|AbortError|false|true"),
+            0);
+  return 0;
+}
+
 /* An origin body the script does not read is not buffered whole: the backend is paused
  * once the body stream holds its high-water mark. Request 1 keeps the Response (and, with
  * waitUntil, the transfer) alive; request 2 reads it. */
