@@ -663,6 +663,7 @@ int edgefn_curl_backend_new(void **out, edgefn_loop *loop, const edgefn_curl_opt
   curl_multi_setopt(be->multi, CURLMOPT_SOCKETDATA, be);
   curl_multi_setopt(be->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
   curl_multi_setopt(be->multi, CURLMOPT_TIMERDATA, be);
+  curl_multi_setopt(be->multi, CURLMOPT_MAXCONNECTS, (long)EDGEFN_FETCH_MAX_IDLE_CONNECTIONS);
   *out = be;
   return 0;
 }
