@@ -177,14 +177,26 @@ static void buf_release(lowerer *L, buf *b) {
 static void put(lowerer *L, const char *s) { b_put(L, L->out, s, strlen(s)); }
 static void putn(lowerer *L, const char *s, size_t n) { b_put(L, L->out, s, n); }
 static void putf(lowerer *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *afmt_v(lowerer *L, const char *fmt, va_list ap, size_t *len);
+/* Formatted output of any length: a name or a source slice in the arguments can be long
+ * (an identifier has no length limit), and cutting it would change the program. */
 static void putf(lowerer *L, const char *fmt, ...) {
   char tmp[512];
   va_list ap;
   va_start(ap, fmt);
   int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
   va_end(ap);
-  if (n > 0)
-    putn(L, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+  if (n <= 0)
+    return;
+  if ((size_t)n < sizeof(tmp)) {
+    putn(L, tmp, (size_t)n);
+    return;
+  }
+  size_t len;
+  va_start(ap, fmt);
+  const char *s = afmt_v(L, fmt, ap, &len);
+  va_end(ap);
+  putn(L, s, len);
 }
 
 static void sync(lowerer *L, int line) {
@@ -202,15 +214,33 @@ static char *astrdup(lowerer *L, const char *s, size_t n) {
 }
 
 static char *afmt(lowerer *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static char *afmt(lowerer *L, const char *fmt, ...) {
+/* Formats into the arena, whatever the length (*len: the length without the NUL). */
+static char *afmt_v(lowerer *L, const char *fmt, va_list ap, size_t *len) {
   char tmp[256];
-  va_list ap;
-  va_start(ap, fmt);
+  va_list again;
+  va_copy(again, ap);
   int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-  va_end(ap);
   if (n < 0)
     n = 0;
-  return astrdup(L, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+  char *d;
+  if ((size_t)n < sizeof(tmp)) {
+    d = astrdup(L, tmp, (size_t)n);
+  } else {
+    d = edgefn__arena_alloc(L->ar, (size_t)n + 1);
+    vsnprintf(d, (size_t)n + 1, fmt, again);
+  }
+  va_end(again);
+  *len = (size_t)n;
+  return d;
+}
+
+static char *afmt(lowerer *L, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  size_t n;
+  char *d = afmt_v(L, fmt, ap, &n);
+  va_end(ap);
+  return d;
 }
 
 /* A JS string literal for UTF-8 bytes (non-ASCII written as \u escapes, so Duktape reads
@@ -2418,8 +2448,7 @@ static void emit_jump(lowerer *L, bool is_break, const char *label, size_t n) {
     }
     return;
   }
-  char code[300];
-  snprintf(code, sizeof(code), "%c:%.*s", is_break ? 'b' : 'c', (int)n, label);
+  const char *code = afmt(L, "%c:%.*s", is_break ? 'b' : 'c', (int)n, label);
   b_put(L, &f->outer_jumps, code, strlen(code) + 1);
   putf(L, "return \"%s\";", code);
 }
