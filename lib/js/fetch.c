@@ -1041,6 +1041,31 @@ static duk_ret_t request_cf(duk_context *ctx) {
   return 1;
 }
 
+/* Pushes a method already in its normalized form (the usual incoming case) through
+ * Duktape's literal cache, or returns false for normalize_method to handle. */
+static bool push_standard_method(duk_context *ctx, const char *m, size_t len) {
+  switch (len) {
+  case 3:
+    if (memcmp(m, "GET", 3) == 0)
+      duk_push_literal(ctx, "GET");
+    else if (memcmp(m, "PUT", 3) == 0)
+      duk_push_literal(ctx, "PUT");
+    else
+      return false;
+    return true;
+  case 4:
+    if (memcmp(m, "POST", 4) == 0)
+      duk_push_literal(ctx, "POST");
+    else if (memcmp(m, "HEAD", 4) == 0)
+      duk_push_literal(ctx, "HEAD");
+    else
+      return false;
+    return true;
+  default:
+    return false;
+  }
+}
+
 void edgefn__request_push_incoming(duk_context *ctx, const edgefn_request *req) {
   duk_push_object(ctx);
   /* kind, method, url, headers, body, client IP, geo, request id: made at its final size
@@ -1051,8 +1076,10 @@ void edgefn__request_push_incoming(duk_context *ctx, const edgefn_request *req) 
   duk_push_int(ctx, KIND_REQUEST);
   EDGEFN_PUT_OWN_LITERAL(ctx, -2, KEY_KIND);
   if (req->method && req->method_len) {
-    edgefn__push_host_string(ctx, req->method, req->method_len);
-    normalize_method(ctx, -1);
+    if (!push_standard_method(ctx, req->method, req->method_len)) {
+      edgefn__push_host_string(ctx, req->method, req->method_len);
+      normalize_method(ctx, -1);
+    }
   } else {
     duk_push_string(ctx, "GET");
   }

@@ -529,6 +529,42 @@ TEST(runtime_request_headers_immutable) {
   return 0;
 }
 
+/* The incoming method as a script sees it: the standard methods in any case come out
+ * upper-case (Fetch's normalization), others as the host gave them; a forbidden or
+ * malformed one fails the request. */
+TEST(runtime_incoming_methods) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  e.respondWith(new Response(e.request.method));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  static const char *const cases[][2] = {
+      {"GET", "GET"},         {"get", "GET"},         {"PUT", "PUT"},   {"pUt", "PUT"},
+      {"POST", "POST"},       {"post", "POST"},       {"HEAD", "HEAD"}, {"head", "HEAD"},
+      {"DELETE", "DELETE"},   {"options", "OPTIONS"}, {"PATCH", "PATCH"},
+      {"patch", "patch"},     {"PROPFIND", "PROPFIND"}, {"GETX", "GETX"}, {"GE", "GE"}};
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    collected c;
+    ASSERT_EQ(env_fetch(&e, cases[i][0], "http://x/", NULL, 0, NULL, &c), 0);
+    if (c.status != 200 || !c.body || strcmp(c.body, cases[i][1]) != 0)
+      fprintf(stderr, "method %s: %d %s\n", cases[i][0], c.status, c.body ? c.body : "");
+    ASSERT_EQ(c.status, 200);
+    ASSERT_STREQ(c.body, cases[i][1]);
+    collected_free(&c);
+  }
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "CONNECT", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 500);
+  collected_free(&c);
+  ASSERT_EQ(env_fetch(&e, "G T", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 500);
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
 TEST(runtime_body_methods) {
   js_env e;
   ASSERT_EQ(env_open(&e,
