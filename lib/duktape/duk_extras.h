@@ -19,6 +19,15 @@ void edgefn__duk_reserve_props(duk_context *ctx, duk_idx_t idx, duk_uint_t count
  * library is building, and keys no prototype defines as accessors. */
 void edgefn__duk_put_own_lstring(duk_context *ctx, duk_idx_t obj_idx, const char *key,
                                  duk_size_t key_len);
+/* Pops the value on top into the hidden-symbol property `key` (a literal) of the object at
+ * obj_idx, the library's internal state: an existing own data property gets the value
+ * whatever its attributes (a script's Object.freeze must not break the object's own
+ * machinery, as an engine's internal slots are not frozen either) and keeps them; a new
+ * one is added even to a non-extensible object, non-writable and non-configurable there
+ * so that Object.isFrozen and isSealed still hold. Exotic objects, and an accessor of that
+ * name, take Duktape's generic [[Put]]. Returns 1. */
+duk_bool_t edgefn__duk_put_hidden_lstring(duk_context *ctx, duk_idx_t obj_idx, const char *key,
+                                         duk_size_t key_len);
 #define EDGEFN_PUT_OWN_LITERAL(ctx, obj_idx, key)                                             \
   edgefn__duk_put_own_lstring((ctx), (obj_idx), (key), sizeof(key) - 1)
 /* Same as duk_get_prop_literal_raw (pushes the value or undefined, returns whether the

@@ -251,6 +251,41 @@ void edgefn__duk_put_own_lstring(duk_context *ctx, duk_idx_t obj_idx, const char
   duk_xdef_prop(thr, obj_idx, DUK_PROPDESC_FLAGS_WEC);
 }
 
+duk_bool_t edgefn__duk_put_hidden_lstring(duk_context *ctx, duk_idx_t obj_idx, const char *key,
+                                         duk_size_t key_len) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_hobject *h = duk_get_hobject(ctx, obj_idx);
+  (void)duk_require_tval(ctx, -1);
+  if (h && !DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(h) && !DUK_HOBJECT_HAS_VIRTUAL_PROPERTIES(h) &&
+      key_len <= DUK_HSTRING_MAX_BYTELEN) {
+    /* The key stays on the stack while the table may grow (see put_own above). */
+    duk_push_literal_raw(ctx, key, key_len); /* [ ... value key ] */
+    duk_hstring *k = DUK_TVAL_GET_STRING(thr->valstack_top - 1);
+    if (!DUK_HSTRING_HAS_ARRIDX(k)) {
+      duk_int_t e_idx, h_idx;
+      if (!duk_hobject_find_entry(thr->heap, h, k, &e_idx, &h_idx)) {
+        e_idx = duk__hobject_alloc_entry_checked(thr, h, k);
+        DUK_HOBJECT_E_SET_FLAGS(thr->heap, h, e_idx,
+                                DUK_HOBJECT_HAS_EXTENSIBLE(h) ? DUK_PROPDESC_FLAGS_WEC : 0);
+        duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
+        duk_tval *val = thr->valstack_top - 2;
+        DUK_TVAL_SET_TVAL(tv, val);
+        DUK_TVAL_SET_UNDEFINED(val);
+        duk_pop_2(ctx);
+        return 1;
+      }
+      if (!DUK_HOBJECT_E_SLOT_IS_ACCESSOR(thr->heap, h, e_idx)) {
+        duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
+        DUK_TVAL_SET_TVAL_UPDREF(thr, tv, thr->valstack_top - 2);
+        duk_pop_2(ctx);
+        return 1;
+      }
+    }
+    duk_pop(ctx);
+  }
+  return duk_put_prop_literal_raw(ctx, obj_idx, key, key_len);
+}
+
 duk_int_t edgefn__duk_push_own_pairs(duk_context *ctx, duk_idx_t idx) {
   duk_hthread *thr = (duk_hthread *)ctx;
   duk_hobject *h = duk_get_hobject(ctx, idx);

@@ -406,7 +406,7 @@ static void push_collection(duk_context *ctx, duk_idx_t v) {
   duk_dup(ctx, v);
   duk_push_c_function(ctx, collect_cb, 2);
   duk_dup(ctx, -4);
-  duk_put_prop_string(ctx, -2, KEY_COLLECT);
+  duk_put_prop_literal(ctx, -2, KEY_COLLECT);
   duk_call_method(ctx, 1);
   duk_pop(ctx);
 }

@@ -223,7 +223,7 @@ static duk_ret_t cookies_ctor(duk_context *ctx) {
     else
       parse_cookie_header(ctx, -1, s, len);
   }
-  duk_put_prop_string(ctx, -2, KEY_LIST);
+  duk_put_prop_literal(ctx, -2, KEY_LIST);
   return 0;
 }
 
@@ -364,7 +364,7 @@ static duk_ret_t cookies_remove(duk_context *ctx) {
     duk_dup(ctx, kept);
     duk_push_this(ctx);
     duk_swap_top(ctx, -2);
-    duk_put_prop_string(ctx, -2, KEY_LIST);
+    duk_put_prop_literal(ctx, -2, KEY_LIST);
     duk_pop(ctx);
   }
   duk_push_boolean(ctx, removed);

@@ -20,6 +20,16 @@
 #define duk_get_prop_index(ctx, obj_idx, arr_idx)                                             \
   edgefn__duk_get_prop_index((ctx), (obj_idx), (arr_idx))
 
+/* A literal key that is a hidden symbol (DUK_HIDDEN_SYMBOL) is the library's internal
+ * state: written past a script's Object.freeze or preventExtensions, and without the
+ * generic [[Put]] (a prototype walk and property-table growth one key at a time cost about
+ * 650 instructions a write). Other keys keep duk_put_prop's semantics. */
+#undef duk_put_prop_literal
+#define duk_put_prop_literal(ctx, obj_idx, key)                                               \
+  ((key)[0] == '\xff'                                                                         \
+       ? edgefn__duk_put_hidden_lstring((ctx), (obj_idx), (key), sizeof(key) - 1U)           \
+       : duk_put_prop_literal_raw((ctx), (obj_idx), (key), sizeof(key) - 1U))
+
 /* Size classes of the block cache: 16, 32, ... bytes up to 16 * EDGEFN__HEAP_POOL_CLASSES. */
 #define EDGEFN__HEAP_POOL_CLASSES 8
 

@@ -308,7 +308,7 @@ static duk_ret_t decoder_ctor(duk_context *ctx) {
   duk_push_this(ctx);
   void *buf = duk_push_fixed_buffer(ctx, sizeof(st));
   memcpy(buf, &st, sizeof(st));
-  duk_put_prop_string(ctx, -2, KEY_STATE);
+  duk_put_prop_literal(ctx, -2, KEY_STATE);
   return 0;
 }
 
@@ -390,7 +390,7 @@ static duk_ret_t encoder_ctor(duk_context *ctx) {
                      "Failed to construct 'TextEncoder': Please use the 'new' operator");
   duk_push_this(ctx);
   duk_push_true(ctx);
-  duk_put_prop_string(ctx, -2, KEY_IS_ENCODER);
+  duk_put_prop_literal(ctx, -2, KEY_IS_ENCODER);
   return 0;
 }
 

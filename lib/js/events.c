@@ -187,9 +187,9 @@ static duk_ret_t domexception_ctor(duk_context *ctx) {
   duk_set_prototype(ctx, -3);
   duk_pop(ctx);
   duk_dup(ctx, -2);
-  duk_put_prop_string(ctx, -2, KEY_DE_NAME);
+  duk_put_prop_literal(ctx, -2, KEY_DE_NAME);
   duk_dup(ctx, -3);
-  duk_put_prop_string(ctx, -2, KEY_DE_MESSAGE);
+  duk_put_prop_literal(ctx, -2, KEY_DE_MESSAGE);
   return 1;
 }
 
@@ -225,14 +225,16 @@ static int flags_of(duk_context *ctx, duk_idx_t ev) {
 static void set_flags(duk_context *ctx, duk_idx_t ev, int f) {
   ev = duk_normalize_index(ctx, ev);
   duk_push_int(ctx, f);
-  duk_put_prop_string(ctx, ev, KEY_EV_FLAGS);
+  duk_put_prop_literal(ctx, ev, KEY_EV_FLAGS);
 }
 
-static void put_hidden(duk_context *ctx, duk_idx_t obj, const char *key, duk_idx_t val) {
-  obj = duk_normalize_index(ctx, obj);
-  duk_dup(ctx, val);
-  duk_put_prop_string(ctx, obj, key);
-}
+/* (a macro: the key must stay a literal for duk_put_prop_literal's internal-state write) */
+#define put_hidden(ctx, obj, key, val)                                                        \
+  do {                                                                                        \
+    duk_idx_t put_obj_ = duk_normalize_index((ctx), (obj));                                   \
+    duk_dup((ctx), (val));                                                                    \
+    (void)duk_put_prop_literal((ctx), put_obj_, key);                                         \
+  } while (0)
 
 /* Pushes `this` after checking that it is an initialized Event. */
 static duk_idx_t push_this_event(duk_context *ctx) {
@@ -256,7 +258,7 @@ static void event_init(duk_context *ctx, duk_idx_t ev, duk_idx_t type, duk_idx_t
   init = duk_normalize_index(ctx, init);
   duk_dup(ctx, type);
   duk_to_string(ctx, -1);
-  duk_put_prop_string(ctx, ev, KEY_EV_TYPE);
+  duk_put_prop_literal(ctx, ev, KEY_EV_TYPE);
   if (!duk_is_undefined(ctx, init) && !duk_is_null(ctx, init) && !duk_is_object(ctx, init))
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
                     "Failed to construct 'Event': The provided value is not of type "
@@ -270,13 +272,13 @@ static void event_init(duk_context *ctx, duk_idx_t ev, duk_idx_t type, duk_idx_t
     f |= EV_COMPOSED;
   set_flags(ctx, ev, f);
   duk_push_null(ctx);
-  duk_put_prop_string(ctx, ev, KEY_EV_TARGET);
+  duk_put_prop_literal(ctx, ev, KEY_EV_TARGET);
   duk_push_null(ctx);
-  duk_put_prop_string(ctx, ev, KEY_EV_CURRENT);
+  duk_put_prop_literal(ctx, ev, KEY_EV_CURRENT);
   duk_push_int(ctx, 0);
-  duk_put_prop_string(ctx, ev, KEY_EV_PHASE);
+  duk_put_prop_literal(ctx, ev, KEY_EV_PHASE);
   duk_push_number(ctx, edgefn__perf_now(ctx));
-  duk_put_prop_string(ctx, ev, KEY_EV_TIME);
+  duk_put_prop_literal(ctx, ev, KEY_EV_TIME);
 }
 
 static duk_ret_t event_ctor_common(duk_context *ctx, const char *cls) {
@@ -303,7 +305,7 @@ static duk_ret_t custom_event_ctor(duk_context *ctx) {
     duk_pop(ctx);
     duk_push_null(ctx);
   }
-  duk_put_prop_string(ctx, 2, KEY_EV_DETAIL);
+  duk_put_prop_literal(ctx, 2, KEY_EV_DETAIL);
   return 0;
 }
 
@@ -415,7 +417,7 @@ static duk_ret_t event_composed_path(duk_context *ctx) {
 static void target_init(duk_context *ctx, duk_idx_t obj) {
   obj = duk_normalize_index(ctx, obj);
   duk_push_array(ctx);
-  duk_put_prop_string(ctx, obj, KEY_ET_LISTENERS);
+  duk_put_prop_literal(ctx, obj, KEY_ET_LISTENERS);
 }
 
 static duk_ret_t event_target_ctor(duk_context *ctx) {
@@ -646,7 +648,7 @@ static bool dispatch(duk_context *ctx, duk_idx_t target, duk_idx_t event) {
   put_hidden(ctx, event, KEY_EV_TARGET, target);
   put_hidden(ctx, event, KEY_EV_CURRENT, target);
   duk_push_int(ctx, 2); /* AT_TARGET */
-  duk_put_prop_string(ctx, event, KEY_EV_PHASE);
+  duk_put_prop_literal(ctx, event, KEY_EV_PHASE);
   /* Listeners added during the dispatch are not called; removed ones are skipped. */
   duk_get_prop_string(ctx, target, KEY_ET_LISTENERS);
   duk_push_string(ctx, "slice");
@@ -658,9 +660,9 @@ static bool dispatch(duk_context *ctx, duk_idx_t target, duk_idx_t event) {
   f = flags_of(ctx, event);
   set_flags(ctx, event, f & ~(EV_DISPATCH | EV_STOP | EV_STOP_IMMEDIATE));
   duk_push_int(ctx, 0);
-  duk_put_prop_string(ctx, event, KEY_EV_PHASE);
+  duk_put_prop_literal(ctx, event, KEY_EV_PHASE);
   duk_push_null(ctx);
-  duk_put_prop_string(ctx, event, KEY_EV_CURRENT);
+  duk_put_prop_literal(ctx, event, KEY_EV_CURRENT);
   return !(f & EV_CANCELED);
 }
 
@@ -683,13 +685,13 @@ static void push_new_signal(duk_context *ctx) {
   duk_set_prototype(ctx, -2);
   target_init(ctx, -1);
   duk_push_false(ctx);
-  duk_put_prop_string(ctx, -2, KEY_SIG_ABORTED);
+  duk_put_prop_literal(ctx, -2, KEY_SIG_ABORTED);
   duk_push_array(ctx);
-  duk_put_prop_string(ctx, -2, KEY_SIG_ALGOS);
+  duk_put_prop_literal(ctx, -2, KEY_SIG_ALGOS);
   duk_push_array(ctx);
-  duk_put_prop_string(ctx, -2, KEY_SIG_DEPS);
+  duk_put_prop_literal(ctx, -2, KEY_SIG_DEPS);
   duk_push_array(ctx);
-  duk_put_prop_string(ctx, -2, KEY_SIG_SOURCES);
+  duk_put_prop_literal(ctx, -2, KEY_SIG_SOURCES);
 }
 
 static void push_event(duk_context *ctx, const char *type) {
@@ -704,7 +706,7 @@ static void run_abort_steps(duk_context *ctx, duk_idx_t sig) {
   sig = duk_normalize_index(ctx, sig);
   duk_get_prop_string(ctx, sig, KEY_SIG_ALGOS);
   duk_push_array(ctx);
-  duk_put_prop_string(ctx, sig, KEY_SIG_ALGOS);
+  duk_put_prop_literal(ctx, sig, KEY_SIG_ALGOS);
   duk_size_t n = duk_get_length(ctx, -1);
   for (duk_size_t i = 0; i < n; i++) {
     duk_get_prop_index(ctx, -1, (duk_uarridx_t)i);
@@ -728,7 +730,7 @@ static void signal_abort(duk_context *ctx, duk_idx_t sig, duk_idx_t reason) {
     duk_dup(ctx, reason);
   duk_idx_t r = duk_get_top_index(ctx);
   duk_push_true(ctx);
-  duk_put_prop_string(ctx, sig, KEY_SIG_ABORTED);
+  duk_put_prop_literal(ctx, sig, KEY_SIG_ABORTED);
   put_hidden(ctx, sig, KEY_SIG_REASON, r);
   /* Dependent signals (AbortSignal.any) take the reason first, then every signal runs its
    * abort steps, the source first. */
@@ -741,7 +743,7 @@ static void signal_abort(duk_context *ctx, duk_idx_t sig, duk_idx_t reason) {
     duk_get_prop_index(ctx, -1, (duk_uarridx_t)i);
     if (!get_bool_member(ctx, -1, KEY_SIG_ABORTED)) {
       duk_push_true(ctx);
-      duk_put_prop_string(ctx, -2, KEY_SIG_ABORTED);
+      duk_put_prop_literal(ctx, -2, KEY_SIG_ABORTED);
       put_hidden(ctx, -1, KEY_SIG_REASON, r);
       duk_put_prop_index(ctx, to_abort, k++);
     } else {
@@ -821,7 +823,7 @@ static duk_ret_t signal_set_onabort(duk_context *ctx) {
     duk_push_c_function(ctx, onabort_listener, 1);
     duk_put_prop_string(ctx, -2, "callback");
     duk_dup(ctx, -1);
-    duk_put_prop_string(ctx, sig, KEY_SIG_HANDLER_REC);
+    duk_put_prop_literal(ctx, sig, KEY_SIG_HANDLER_REC);
     duk_put_prop_index(ctx, -2, (duk_uarridx_t)duk_get_length(ctx, -2));
   } else if (!callable && registered) {
     remove_record(ctx, -1, -2);
@@ -906,14 +908,14 @@ static duk_ret_t signal_static_any(duk_context *ctx) {
       duk_get_prop_string(ctx, -1, KEY_SIG_REASON);
       put_hidden(ctx, result, KEY_SIG_REASON, -1);
       duk_push_true(ctx);
-      duk_put_prop_string(ctx, result, KEY_SIG_ABORTED);
+      duk_put_prop_literal(ctx, result, KEY_SIG_ABORTED);
       duk_set_top(ctx, result + 1);
       return 1;
     }
     duk_pop(ctx);
   }
   duk_push_true(ctx);
-  duk_put_prop_string(ctx, result, KEY_SIG_DEPENDENT);
+  duk_put_prop_literal(ctx, result, KEY_SIG_DEPENDENT);
   for (duk_size_t i = 0; i < n; i++) {
     duk_get_prop_index(ctx, 0, (duk_uarridx_t)i);
     /* A dependent signal is replaced by its sources, so chains stay one level deep. */
@@ -941,7 +943,7 @@ static duk_ret_t controller_ctor(duk_context *ctx) {
     return illegal_new(ctx, "AbortController");
   duk_push_this(ctx);
   push_new_signal(ctx);
-  duk_put_prop_string(ctx, -2, KEY_CTRL_SIGNAL);
+  duk_put_prop_literal(ctx, -2, KEY_CTRL_SIGNAL);
   return 0;
 }
 

@@ -261,7 +261,9 @@ static void settle(duk_context *ctx, engine *e, duk_idx_t p, duk_idx_t v, unsign
       duk_dup(ctx, v);
       queue_push_tagged(ctx, e, state == ST_FULFILLED ? JOB_FULFILL : JOB_REJECT, tag);
     }
-    duk_del_prop_literal(ctx, p, K_REACT);
+    /* Cleared, not deleted: deleting fails on a promise a script froze. */
+    duk_push_undefined(ctx);
+    duk_put_prop_literal(ctx, p, K_REACT);
   }
   duk_pop(ctx);
 }
@@ -356,28 +358,30 @@ static void perform_then(duk_context *ctx, engine *e, duk_idx_t p, duk_idx_t on_
   uint64_t st = state_get(ctx, p);
   unsigned state = (unsigned)(st & ST_MASK);
   if (state == ST_PENDING) {
-    duk_uarridx_t n = 0;
-    if (duk_get_prop_literal(ctx, p, K_REACT)) {
-      n = (duk_uarridx_t)duk_get_length(ctx, -1);
-    } else {
+    /* The reactions: [onFulfilled, onRejected, derived, tag] per `then`, in order. */
+    bool more = duk_get_prop_literal(ctx, p, K_REACT) && duk_is_array(ctx, -1);
+    if (!more)
       duk_pop(ctx);
-      duk_push_array(ctx);
-      duk_dup(ctx, -1);
-      duk_put_prop_literal(ctx, p, K_REACT);
-    }
+    duk_uarridx_t n = more ? (duk_uarridx_t)duk_get_length(ctx, -1) : 0;
     duk_idx_t handlers[2] = {on_ful, on_rej};
     for (int i = 0; i < 2; i++) {
       if (duk_is_callable(ctx, handlers[i]))
         duk_dup(ctx, handlers[i]);
       else
         duk_push_undefined(ctx);
-      duk_put_prop_index(ctx, -2, n++);
     }
     duk_dup(ctx, derived);
-    duk_put_prop_index(ctx, -2, n++);
     duk_push_number(ctx, (double)current_tag(ctx));
-    duk_put_prop_index(ctx, -2, n);
-    duk_pop(ctx);
+    if (more) { /* a second `then` on a pending promise: append */
+      for (int i = 0; i < 4; i++) {
+        duk_dup(ctx, -4 + i);
+        duk_put_prop_index(ctx, -6, n + (duk_uarridx_t)i);
+      }
+      duk_pop_n(ctx, 5);
+    } else { /* the first: an array made at its size, not grown four times */
+      edgefn__duk_pack(ctx, 4);
+      duk_put_prop_literal(ctx, p, K_REACT);
+    }
   } else {
     duk_idx_t h = state == ST_FULFILLED ? on_ful : on_rej;
     if (duk_is_callable(ctx, h))

@@ -497,11 +497,11 @@ static void push_key(duk_context *ctx, const key_info *info, bytes material, byt
   push_key_proto(ctx);
   duk_set_prototype(ctx, key);
   memcpy(duk_push_fixed_buffer(ctx, sizeof(key_info)), info, sizeof(key_info));
-  duk_put_prop_string(ctx, key, KEY_INFO);
+  duk_put_prop_literal(ctx, key, KEY_INFO);
   uint8_t *m = duk_push_fixed_buffer(ctx, material.n);
   if (material.n)
     memcpy(m, material.p, material.n);
-  duk_put_prop_string(ctx, key, KEY_DATA);
+  duk_put_prop_literal(ctx, key, KEY_DATA);
 
   duk_push_object(ctx);
   duk_push_string(ctx, alg_names[info->alg]);
@@ -540,7 +540,7 @@ static void push_key(duk_context *ctx, const key_info *info, bytes material, byt
   default:
     break;
   }
-  duk_put_prop_string(ctx, key, KEY_ALG);
+  duk_put_prop_literal(ctx, key, KEY_ALG);
 
   duk_push_array(ctx);
   duk_uarridx_t k = 0;
@@ -549,7 +549,7 @@ static void push_key(duk_context *ctx, const key_info *info, bytes material, byt
       duk_push_string(ctx, usage_names[i]);
       duk_put_prop_index(ctx, -2, k++);
     }
-  duk_put_prop_string(ctx, key, KEY_USAGES);
+  duk_put_prop_literal(ctx, key, KEY_USAGES);
 }
 
 /* sequence<KeyUsage> → bit set (TypeError for anything else). */

@@ -76,8 +76,8 @@ static void store_record(duk_context *ctx, duk_idx_t obj, edgefn__url *rec) {
     duk_pop(ctx);
     (void)duk_throw(ctx);
   }
-  duk_put_prop_string(ctx, obj, KEY_OFF);
-  duk_put_prop_string(ctx, obj, KEY_HREF);
+  duk_put_prop_literal(ctx, obj, KEY_OFF);
+  duk_put_prop_literal(ctx, obj, KEY_HREF);
 }
 
 /* Pushes the href of the URL at obj and returns it with its offsets; throws when obj is
@@ -298,7 +298,7 @@ static void refresh_params(duk_context *ctx, duk_idx_t obj, const char *s, size_
   obj = duk_normalize_index(ctx, obj);
   if (duk_get_prop_string(ctx, obj, KEY_PARAMS) && duk_is_object(ctx, -1)) {
     push_form_list(ctx, s, n);
-    duk_put_prop_string(ctx, -2, KEY_LIST);
+    duk_put_prop_literal(ctx, -2, KEY_LIST);
   }
   duk_pop(ctx);
 }
@@ -510,11 +510,11 @@ static duk_ret_t url_search_params(duk_context *ctx) {
   /* Created on first use: a URL whose searchParams is never read pays nothing for it. */
   push_params_object(ctx);
   duk_push_array(ctx);
-  duk_put_prop_string(ctx, -2, KEY_LIST);
+  duk_put_prop_literal(ctx, -2, KEY_LIST);
   duk_dup(ctx, obj);
-  duk_put_prop_string(ctx, -2, KEY_URL);
+  duk_put_prop_literal(ctx, -2, KEY_URL);
   duk_dup(ctx, -1);
-  duk_put_prop_string(ctx, obj, KEY_PARAMS);
+  duk_put_prop_literal(ctx, obj, KEY_PARAMS);
   refresh_params_from_query(ctx, obj);
   return 1;
 }
@@ -689,7 +689,7 @@ static duk_ret_t params_ctor(duk_context *ctx) {
   duk_push_this(ctx);
   duk_push_array(ctx);
   duk_dup(ctx, -1);
-  duk_put_prop_string(ctx, 1, KEY_LIST);
+  duk_put_prop_literal(ctx, 1, KEY_LIST);
   duk_idx_t list = 2;
   if (duk_is_undefined(ctx, 0))
     return 0;
@@ -739,7 +739,7 @@ static duk_ret_t params_ctor(duk_context *ctx) {
     n--;
   }
   push_form_list(ctx, s, n);
-  duk_put_prop_string(ctx, 1, KEY_LIST);
+  duk_put_prop_literal(ctx, 1, KEY_LIST);
   return 0;
 }
 
@@ -974,7 +974,7 @@ static duk_ret_t params_sort(duk_context *ctx) {
   }
   duk_push_this(ctx);
   duk_swap_top(ctx, -2);
-  duk_put_prop_string(ctx, -2, KEY_LIST);
+  duk_put_prop_literal(ctx, -2, KEY_LIST);
   params_update(ctx);
   return 0;
 }
@@ -1039,7 +1039,7 @@ static duk_ret_t iter_next(duk_context *ctx) {
   duk_push_false(ctx);
   duk_put_prop_string(ctx, -2, "done");
   duk_push_uint(ctx, pos + 1);
-  duk_put_prop_string(ctx, -5, KEY_IT_POS);
+  duk_put_prop_literal(ctx, -5, KEY_IT_POS);
   return 1;
 }
 
@@ -1057,11 +1057,11 @@ static duk_ret_t make_iterator(duk_context *ctx) {
   duk_set_prototype(ctx, -3);
   duk_pop(ctx);
   duk_push_this(ctx);
-  duk_put_prop_string(ctx, -2, KEY_IT_TARGET);
+  duk_put_prop_literal(ctx, -2, KEY_IT_TARGET);
   duk_push_uint(ctx, 0);
-  duk_put_prop_string(ctx, -2, KEY_IT_POS);
+  duk_put_prop_literal(ctx, -2, KEY_IT_POS);
   duk_push_int(ctx, duk_get_current_magic(ctx));
-  duk_put_prop_string(ctx, -2, KEY_IT_KIND);
+  duk_put_prop_literal(ctx, -2, KEY_IT_KIND);
   return 1;
 }
 

@@ -322,6 +322,57 @@ TEST(webapi_listener_cpu_limit) {
   return 0;
 }
 
+/* A script that freezes (or makes non-extensible) the library's objects does not break
+ * their machinery: internal state lives in hidden properties that Object.freeze reaches in
+ * Duktape, and is written past it, the way an engine's internal slots are; the objects
+ * still report frozen afterwards. (Before: resolving a frozen pending promise threw "not
+ * writable", reading a frozen Response's body "not extensible".) */
+TEST(webapi_frozen_objects_keep_working) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (event) {\n"
+                     "  event.respondWith((function () {\n"
+                     "  var out = [];\n"
+                     "  var r; var p = new Promise(function (res) { r = res; });\n"
+                     "  p.then(function (v) { out.push('p1:' + v); });\n"
+                     "  Object.freeze(p);\n"
+                     "  p.then(function (v) { out.push('p2:' + v); });\n"
+                     "  var resp = new Response('body'); Object.freeze(resp);\n"
+                     "  var req = new Request('http://x/', { method: 'POST', body: 'rq' }); Object.freeze(req);\n"
+                     "  var u = new URL('http://a/b?x=1'); Object.freeze(u); Object.freeze(u.searchParams);\n"
+                     "  u.pathname = '/c'; u.searchParams.append('y', '2');\n"
+                     "  var h = new Headers({ a: '1' }); Object.preventExtensions(h); h.set('b', '2');\n"
+                     "  var c = new AbortController(); Object.freeze(c.signal);\n"
+                     "  c.signal.onabort = function () { out.push('onabort'); };\n"
+                     "  c.abort('why');\n"
+                     "  var t = new EventTarget(); Object.freeze(t);\n"
+                     "  t.addEventListener('e', function (ev) { out.push('event:' + ev.type); });\n"
+                     "  var ev = new Event('e'); Object.freeze(ev); t.dispatchEvent(ev);\n"
+                     "  var d = new TextDecoder(); Object.freeze(d);\n"
+                     "  var s = d.decode(new Uint8Array([0xe2, 0x82]), { stream: true }) + d.decode(new Uint8Array([0xac]));\n"
+                     "  out.push(u.href, h.get('b'), c.signal.aborted, c.signal.reason, s);\n"
+                     "  r(1);\n"
+                     "  return Promise.all([resp.text(), req.text()]).then(function (x) {\n"
+                     "    out.push(x.join(','), resp.bodyUsed, req.bodyUsed,\n"
+                     "             [p, resp, req, u, c.signal, t, ev, d].every(Object.isFrozen), Object.isExtensible(h));\n"
+                     "    return new Response(out.join('|'));\n"
+                     "  });\n"
+                     "  })());\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  if (c.status != 200)
+    fprintf(stderr, "log: %s\n", e.log.text);
+  ASSERT_EQ(c.status, 200);
+  ASSERT_STREQ(c.body, "onabort|event:e|http://a/c?x=1&y=2|2|true|why|\xe2\x82\xac|p1:1|p2:1|"
+                       "body,rq|true|true|true|false");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
 TEST(webapi_abort_controller) {
   ASSERT_EQ(expect_web("var c = new AbortController(), s = c.signal, log = [];"
                        "s.onabort = function (e) { log.push('on:' + e.type); };"
