@@ -133,6 +133,7 @@ typedef struct parser {
   int cc_col;
   /* context */
   bool in_function, in_async, in_generator, in_class_field;
+  bool strict; /* strict code: a 'use strict' prologue, a module, or a class body */
   int in_method; /* > 0 inside a method, accessor, constructor or class field (super.x) */
   /* Module goal: `await` is an operator at the top level too, import.meta exists. What the
    * program turned out to use goes on the N_PROGRAM node's flags (F_TOP_AWAIT, ...). */
@@ -955,6 +956,86 @@ static bool tok_is_reserved(parser *p) {
   return false;
 }
 
+/* The names strict code reserves (ES2022 12.7.2; `yield` is handled with generators). */
+static bool strict_reserved(const char *s, size_t n) {
+  static const char *const names[] = {"implements", "interface", "let",    "package",
+                                      "private",    "protected", "public", "static"};
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(names); i++)
+    if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
+      return true;
+  return false;
+}
+
+static void check_strict_name(parser *p) {
+  if (p->strict && p->tok.type == T_NAME &&
+      (strict_reserved(p->tok.value, p->tok.value_len) ||
+       (p->tok.value_len == 5 && memcmp(p->tok.value, "yield", 5) == 0)))
+    FAIL_TOK(p, "Unexpected strict mode reserved word");
+}
+
+/* Skips white space and comments from i; returns where the next token starts. */
+static size_t skip_space_raw(const parser *p, size_t i, bool *newline) {
+  while (i < p->len) {
+    char c = p->src[i];
+    if (c == '\n' || c == '\r') {
+      *newline = true;
+      i++;
+    } else if (c == ' ' || c == '\t' || c == '\v' || c == '\f') {
+      i++;
+    } else if (c == '/' && i + 1 < p->len && p->src[i + 1] == '/') {
+      while (i < p->len && p->src[i] != '\n')
+        i++;
+    } else if (c == '/' && i + 1 < p->len && p->src[i + 1] == '*') {
+      i += 2;
+      while (i + 1 < p->len && !(p->src[i] == '*' && p->src[i + 1] == '/')) {
+        if (p->src[i] == '\n')
+          *newline = true;
+        i++;
+      }
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  return i < p->len ? i : p->len;
+}
+
+/* Whether the directive prologue starting at byte i (the start of a program or just after
+ * a function body's `{`) holds a raw 'use strict': known before the body is parsed, so
+ * that the body's own names are checked as strict code. */
+static bool prologue_is_strict(const parser *p, size_t i) {
+  for (;;) {
+    bool nl = false;
+    i = skip_space_raw(p, i, &nl);
+    if (i >= p->len || (p->src[i] != '\'' && p->src[i] != '"'))
+      return false;
+    char q = p->src[i];
+    size_t start = ++i;
+    bool escaped = false;
+    while (i < p->len && p->src[i] != q && p->src[i] != '\n') {
+      if (p->src[i] == '\\') {
+        escaped = true;
+        i++;
+      }
+      i++;
+    }
+    if (i >= p->len || p->src[i] != q)
+      return false;
+    size_t end = i++;
+    nl = false;
+    size_t after = skip_space_raw(p, i, &nl);
+    /* The string must be a whole statement: `;`, `}` or the end, or a line break before a
+     * token that cannot continue the expression. */
+    bool whole = after >= p->len || p->src[after] == ';' || p->src[after] == '}' ||
+                 (nl && !strchr("+-*/%=.,?[(<>&|^`!", p->src[after]));
+    if (!whole)
+      return false;
+    if (!escaped && end - start == 10 && memcmp(p->src + start, "use strict", 10) == 0)
+      return true;
+    i = after < p->len && p->src[after] == ';' ? after + 1 : after;
+  }
+}
+
 static node *ident_from_tok(parser *p) {
   node *n = mk(p, N_IDENT, &p->tok);
   n->s = dupz(p, p->tok.value, p->tok.value_len);
@@ -965,6 +1046,7 @@ static node *ident_from_tok(parser *p) {
 static node *binding_ident(parser *p) {
   if (p->tok.type != T_NAME || tok_is_reserved(p))
     unexpected(p);
+  check_strict_name(p);
   if ((p->in_generator && is_name(p, "yield")) || (p->in_async && is_name(p, "await")))
     unexpected(p);
   node *n = ident_from_tok(p);
@@ -1253,7 +1335,11 @@ static node *parse_arrow_body(parser *p, node *fn) {
   p->in_function = true;
   p->in_class_field = false;
   if (is_p(p, '{')) {
+    bool ss = p->strict;
+    if (prologue_is_strict(p, p->pos))
+      p->strict = true;
     fn->b = parse_block(p);
+    p->strict = ss;
   } else {
     fn->flags |= F_EXPR_BODY;
     fn->b = parse_assign(p, false);
@@ -1569,6 +1655,7 @@ static node *parse_primary(parser *p) {
       unexpected(p);
     if (p->in_class_field && is_name(p, "arguments"))
       FAIL_TOK(p, "'arguments' is not allowed in class field initializer or static block");
+    check_strict_name(p);
     n = ident_from_tok(p);
     next(p);
     if (is_p(p, P_ARROW) && !p->tok.nl_before) {
@@ -1966,7 +2053,11 @@ static node *parse_function_rest(parser *p, node *fn, bool is_async, bool is_gen
       expect(p, ',');
   }
   fn->list = head;
+  bool ss = p->strict;
+  if (is_p(p, '{') && prologue_is_strict(p, p->pos))
+    p->strict = true;
   fn->b = parse_block(p);
+  p->strict = ss;
   if (body_has_use_strict(fn->b))
     fn->flags |= F_STRICT;
   p->in_async = sa;
@@ -1979,6 +2070,8 @@ static node *parse_function_rest(parser *p, node *fn, bool is_async, bool is_gen
 
 static node *parse_class(parser *p, bool is_decl) {
   node *c = mk(p, N_CLASS, &p->tok);
+  bool ss = p->strict; /* all of a class is strict code */
+  p->strict = true;
   next(p); /* class */
   if (p->tok.type == T_NAME && !is_name(p, "extends"))
     c->a = binding_ident(p);
@@ -2094,6 +2187,7 @@ static node *parse_class(parser *p, bool is_decl) {
   c->list = head;
   if (is_decl)
     c->flags |= F_DECL;
+  p->strict = ss;
   return c;
 }
 
@@ -2618,6 +2712,7 @@ node *edgefn__parse(arena *a, const char *src, size_t len, bool module, parse_er
   if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)
     p.pos = 3;
   p.line_start = 0;
+  p.strict = module || prologue_is_strict(&p, p.pos);
   next(&p);
   node *prog = mk(&p, N_PROGRAM, &p.tok);
   node *head = NULL, *tail = NULL;

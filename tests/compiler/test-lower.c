@@ -58,6 +58,16 @@ TEST(compiler_modern_syntax_errors) {
        "await is only valid in async functions and the top level bodies of modules"},
       {"export default 1;\nawait;", 2, 6, "unexpected token ';'"},
       {"export {};\nfunction f() { await g(); }", 2, 22, "unexpected token 'g'"},
+      /* names strict code reserves (a fuzz finding: `let` as an expression in strict code
+       * lowered to text Duktape could only call a "parse error") */
+      {"'use strict';\nfunction h() {let\n  'x';\n}", 2, 15, "strict mode reserved word"},
+      {"function f() {\n  // why\n  \"use strict\"; var public = 1;\n}", 3, 21,
+       "strict mode reserved word"},
+      {"var ok = () => { 'a'; 'use strict'; return static; };", 1, 44,
+       "strict mode reserved word"},
+      {"class A { m() { return interface; } }", 1, 24, "strict mode reserved word"},
+      {"class package {}", 1, 7, "strict mode reserved word"},
+      {"export {};\nvar yield = 1;", 2, 5, "strict mode reserved word"},
   };
   int failed = 0;
   for (size_t i = 0; i < EDGEFN_ARRAY_LEN(cases); i++) {
