@@ -9,6 +9,12 @@
 
 #include <edgefn/limits.h>
 
+/* Whether Duktape, which compiles the lowered text, takes code point cp as an identifier's
+ * first character (start) or a later one: its own Unicode tables (lib/duktape/internals.c),
+ * so that an escape the compiler decodes into an identifier is one Duktape reads back as
+ * part of that identifier. */
+bool edgefn__duk_unicode_identifier(long cp, bool start);
+
 /* Everything the compiler allocates lives in one arena freed at the end. */
 typedef struct arena_block arena_block;
 typedef struct arena {

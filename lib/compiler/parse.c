@@ -401,8 +401,12 @@ static void lex_identifier(parser *p, token *t) {
       size_t esc = p->pos;
       p->pos += 2;
       long cp = read_unicode_escape(p, &p->pos);
-      if (cp < 0 || !(cp == '$' || cp == '_' || is_id_part_ascii((int)cp) || cp >= 0x80) ||
-          (esc == start && cp >= '0' && cp <= '9'))
+      /* The character must belong in an identifier where it stands: decoded, it is
+       * written into the lowered text as it is (an escaped U+200A would become a space). */
+      if (cp < 0 ||
+          !(cp == '$' || cp == '_' ||
+            (cp < 0x80 ? is_id_part_ascii((int)cp) && !(esc == start && cp >= '0' && cp <= '9')
+                       : edgefn__duk_unicode_identifier(cp, esc == start))))
         fail_at(p, p->line, col_of(p, esc), "invalid unicode escape in identifier");
       continue;
     }

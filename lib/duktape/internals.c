@@ -251,6 +251,16 @@ void edgefn__duk_put_own_lstring(duk_context *ctx, duk_idx_t obj_idx, const char
   duk_xdef_prop(thr, obj_idx, DUK_PROPDESC_FLAGS_WEC);
 }
 
+/* (declared in lib/compiler/ast.h) */
+#include <stdbool.h>
+bool edgefn__duk_unicode_identifier(long cp, bool start);
+bool edgefn__duk_unicode_identifier(long cp, bool start) {
+  if (cp < 0 || cp > 0x10FFFF)
+    return false;
+  return start ? duk_unicode_is_identifier_start((duk_codepoint_t)cp) != 0
+               : duk_unicode_is_identifier_part((duk_codepoint_t)cp) != 0;
+}
+
 duk_bool_t edgefn__duk_put_hidden_lstring(duk_context *ctx, duk_idx_t obj_idx, const char *key,
                                          duk_size_t key_len) {
   duk_hthread *thr = (duk_hthread *)ctx;

@@ -68,6 +68,11 @@ TEST(compiler_modern_syntax_errors) {
       {"class A { m() { return interface; } }", 1, 24, "strict mode reserved word"},
       {"class package {}", 1, 7, "strict mode reserved word"},
       {"export {};\nvar yield = 1;", 2, 5, "strict mode reserved word"},
+      /* an escape in a name must decode to a character names may hold there (a fuzz
+       * finding: n\u200ao became "n o", which Duktape rejected) */
+      {"n\\u200ao;", 1, 2, "invalid unicode escape"},
+      {"var \\u200cx = 1;", 1, 5, "invalid unicode escape"},
+      {"var a\\u{2028} = 1;", 1, 6, "invalid unicode escape"},
   };
   int failed = 0;
   for (size_t i = 0; i < EDGEFN_ARRAY_LEN(cases); i++) {
