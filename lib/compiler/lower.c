@@ -177,7 +177,8 @@ static void buf_release(lowerer *L, buf *b) {
 static void put(lowerer *L, const char *s) { b_put(L, L->out, s, strlen(s)); }
 static void putn(lowerer *L, const char *s, size_t n) { b_put(L, L->out, s, n); }
 static void putf(lowerer *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static char *afmt_v(lowerer *L, const char *fmt, va_list ap, size_t *len);
+static char *afmt_v(lowerer *L, const char *fmt, va_list ap, size_t *len)
+    __attribute__((format(printf, 2, 0)));
 /* Formatted output of any length: a name or a source slice in the arguments can be long
  * (an identifier has no length limit), and cutting it would change the program. */
 static void putf(lowerer *L, const char *fmt, ...) {

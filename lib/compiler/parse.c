@@ -151,6 +151,8 @@ static void top_await(parser *p) {
   p->prog_flags |= F_TOP_AWAIT;
 }
 
+static _Noreturn void fail_at(parser *p, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 static _Noreturn void fail_at(parser *p, int line, int col, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
