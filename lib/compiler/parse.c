@@ -1773,6 +1773,15 @@ static bool is_assign_target(node *e) {
          (e->type == N_PAREN && is_assign_target(e->a));
 }
 
+/* `#x in obj` is only ever the whole left operand of `in`: an operator that took `#x` as
+ * its operand (`!#x in o`) would leave the `in` half unparsed (a fuzz finding: the
+ * lowering then read a missing node and crashed). */
+static node *no_private_in(parser *p, node *e) {
+  if (e->type == N_PRIVATE_IN && !e->b)
+    fail_at(p, e->line, e->col, "unexpected private name #%s", e->a->s);
+  return e;
+}
+
 static node *parse_unary(parser *p) {
   token *t = &p->tok;
   int op = 0;
@@ -1790,7 +1799,7 @@ static node *parse_unary(parser *p) {
     n->op = (uint16_t)op;
     next(p);
     enter(p);
-    n->a = parse_unary(p);
+    n->a = no_private_in(p, parse_unary(p));
     leave(p);
     if (is_p(p, P_EXP))
       unexpected(p);
@@ -1802,7 +1811,7 @@ static node *parse_unary(parser *p) {
     n->flags |= F_PREFIX;
     next(p);
     enter(p);
-    n->a = parse_unary(p);
+    n->a = no_private_in(p, parse_unary(p));
     leave(p);
     if (!is_assign_target(n->a))
       fail_at(p, n->line, n->col, "invalid increment/decrement operand");
@@ -1814,7 +1823,7 @@ static node *parse_unary(parser *p) {
       top_await(p);
     next(p);
     enter(p);
-    n->a = parse_unary(p);
+    n->a = no_private_in(p, parse_unary(p));
     leave(p);
     return heighten(p, n, n->a);
   }

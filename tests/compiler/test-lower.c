@@ -73,6 +73,12 @@ TEST(compiler_modern_syntax_errors) {
       {"n\\u200ao;", 1, 2, "invalid unicode escape"},
       {"var \\u200cx = 1;", 1, 5, "invalid unicode escape"},
       {"var a\\u{2028} = 1;", 1, 6, "invalid unicode escape"},
+      /* `#x in o` under a unary operator (a fuzz finding: the compiler crashed on it) */
+      {"class A { #b; static f(o) { return !#b in o; } }", 1, 37, "unexpected private name #b"},
+      {"class A { #b; static f(o) { return typeof #b in o; } }", 1, 43,
+       "unexpected private name #b"},
+      {"class A { #b; static async f(o) { return await #b in o; } }", 1, 48,
+       "unexpected private name #b"},
   };
   int failed = 0;
   for (size_t i = 0; i < EDGEFN_ARRAY_LEN(cases); i++) {

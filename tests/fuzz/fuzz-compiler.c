@@ -5,6 +5,7 @@
 #include "compiler/lower.h"
 #include "js/js.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,11 @@ typedef struct compile_args {
 static duk_ret_t compile_safe(duk_context *ctx, void *udata) {
   compile_args *a = udata;
   duk_push_string(ctx, "fuzz.js");
-  duk_compile_lstring_filename(ctx, 0, a->src, a->len);
+  /* A module with top-level await lowers to one function expression (its evaluation as
+   * an async body), which the library compiles as a function, as here. */
+  static const char fn_form[] = "function (";
+  bool as_function = a->len >= sizeof(fn_form) - 1 && memcmp(a->src, fn_form, sizeof(fn_form) - 1) == 0;
+  duk_compile_lstring_filename(ctx, as_function ? DUK_COMPILE_FUNCTION : 0, a->src, a->len);
   return 1;
 }
 
