@@ -33,6 +33,8 @@
 #include "detach.h"
 #include "duk_extras.h"
 
+#include <stdbool.h>
+
 duk_bool_t edgefn__duk_detach_buffer(duk_context *ctx, duk_idx_t idx) {
   duk_hthread *thr = (duk_hthread *)ctx;
   duk_tval *tv = duk_get_tval(thr, idx);
@@ -207,44 +209,57 @@ void edgefn__duk_reserve_props(duk_context *ctx, duk_idx_t idx, duk_uint_t count
     duk_hobject_resize_entrypart(thr, obj, (duk_uint32_t)count);
 }
 
+/* The short path of the two writers below, for an ordinary object and a key that is not an
+ * array index: what duk_hobject_define_property_internal does for such an object, without
+ * the API calls and the generic descriptor lookup around it. On success the value on the
+ * stack top is moved into the table ([ ... value ] -> [ ... ]) and true is returned; the
+ * stack is left as it was when the generic way must be taken. A new property gets
+ * `new_flags`; an existing data property gets `new_flags` too when `reset_flags` is set,
+ * and otherwise keeps its own (a write past a freeze that leaves the object frozen). */
+static bool own_write_fast(duk_hthread *thr, duk_hobject *h, const char *key, duk_size_t key_len,
+                           duk_small_uint_t new_flags, bool reset_flags) {
+  duk_context *ctx = (duk_context *)thr;
+  if (DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(h) || DUK_HOBJECT_HAS_VIRTUAL_PROPERTIES(h) ||
+      key_len > DUK_HSTRING_MAX_BYTELEN)
+    return false;
+  /* The key goes on the stack: growing the table allocates, an allocation may run a
+   * mark-and-sweep, and that frees unreachable strings, pinned literals included. */
+  duk_push_literal_raw(ctx, key, key_len); /* [ ... value key ] */
+  duk_hstring *k = DUK_TVAL_GET_STRING(thr->valstack_top - 1);
+  if (!DUK_HSTRING_HAS_ARRIDX(k)) {
+    duk_int_t e_idx, h_idx;
+    if (!duk_hobject_find_entry(thr->heap, h, k, &e_idx, &h_idx)) {
+      /* Duktape keeps finalizers from running while the table grows, and the object
+       * (below the value on the stack) and the value stay reachable. */
+      e_idx = duk__hobject_alloc_entry_checked(thr, h, k);
+      DUK_HOBJECT_E_SET_FLAGS(thr->heap, h, e_idx, new_flags);
+      duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
+      duk_tval *val = thr->valstack_top - 2;
+      DUK_TVAL_SET_TVAL(tv, val); /* the reference moves from the stack to the table */
+      DUK_TVAL_SET_UNDEFINED(val);
+      duk_pop_2(ctx); /* the key (the table holds its own reference) and the moved slot */
+      return true;
+    }
+    if (!DUK_HOBJECT_E_SLOT_IS_ACCESSOR(thr->heap, h, e_idx)) {
+      if (reset_flags)
+        DUK_HOBJECT_E_SET_FLAGS(thr->heap, h, e_idx, new_flags);
+      duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
+      DUK_TVAL_SET_TVAL_UPDREF(thr, tv, thr->valstack_top - 2);
+      duk_pop_2(ctx);
+      return true;
+    }
+  }
+  duk_pop(ctx); /* the key: the generic path pushes it again */
+  return false;
+}
+
 void edgefn__duk_put_own_lstring(duk_context *ctx, duk_idx_t obj_idx, const char *key,
                                  duk_size_t key_len) {
   duk_hthread *thr = (duk_hthread *)ctx;
   duk_hobject *h = duk_require_hobject(ctx, obj_idx);
   (void)duk_require_tval(ctx, -1);
-  /* The short path, for an ordinary object and a key that is not an array index: what
-   * duk_hobject_define_property_internal does for such an object, without the API calls
-   * and the generic descriptor lookup around it. */
-  if (!DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(h) && !DUK_HOBJECT_HAS_VIRTUAL_PROPERTIES(h) &&
-      key_len <= DUK_HSTRING_MAX_BYTELEN) {
-    /* The key goes on the stack: growing the table allocates, an allocation may run a
-     * mark-and-sweep, and that frees unreachable strings, pinned literals included. */
-    duk_push_literal_raw(ctx, key, key_len); /* [ ... value key ] */
-    duk_hstring *k = DUK_TVAL_GET_STRING(thr->valstack_top - 1);
-    if (!DUK_HSTRING_HAS_ARRIDX(k)) {
-      duk_int_t e_idx, h_idx;
-      if (!duk_hobject_find_entry(thr->heap, h, k, &e_idx, &h_idx)) {
-        /* Duktape keeps finalizers from running while the table grows, and the object
-         * (below obj_idx on the stack) and the value stay reachable. */
-        e_idx = duk__hobject_alloc_entry_checked(thr, h, k);
-        DUK_HOBJECT_E_SET_FLAGS(thr->heap, h, e_idx, DUK_PROPDESC_FLAGS_WEC);
-        duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
-        duk_tval *val = thr->valstack_top - 2;
-        DUK_TVAL_SET_TVAL(tv, val); /* the reference moves from the stack to the table */
-        DUK_TVAL_SET_UNDEFINED(val);
-        duk_pop_2(ctx); /* the key (the table holds its own reference) and the moved slot */
-        return;
-      }
-      if (!DUK_HOBJECT_E_SLOT_IS_ACCESSOR(thr->heap, h, e_idx)) {
-        DUK_HOBJECT_E_SET_FLAGS(thr->heap, h, e_idx, DUK_PROPDESC_FLAGS_WEC);
-        duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
-        DUK_TVAL_SET_TVAL_UPDREF(thr, tv, thr->valstack_top - 2);
-        duk_pop_2(ctx);
-        return;
-      }
-    }
-    duk_pop(ctx); /* the key: the generic path below pushes it again */
-  }
+  if (own_write_fast(thr, h, key, key_len, DUK_PROPDESC_FLAGS_WEC, true))
+    return;
   obj_idx = duk_require_normalize_index(ctx, obj_idx);
   duk_push_literal_raw(ctx, key, key_len);
   duk_swap_top(ctx, -2);
@@ -252,7 +267,6 @@ void edgefn__duk_put_own_lstring(duk_context *ctx, duk_idx_t obj_idx, const char
 }
 
 /* (declared in lib/compiler/ast.h) */
-#include <stdbool.h>
 bool edgefn__duk_unicode_identifier(long cp, bool start);
 bool edgefn__duk_unicode_identifier(long cp, bool start) {
   if (cp < 0 || cp > 0x10FFFF)
@@ -266,33 +280,10 @@ duk_bool_t edgefn__duk_put_hidden_lstring(duk_context *ctx, duk_idx_t obj_idx, c
   duk_hthread *thr = (duk_hthread *)ctx;
   duk_hobject *h = duk_get_hobject(ctx, obj_idx);
   (void)duk_require_tval(ctx, -1);
-  if (h && !DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(h) && !DUK_HOBJECT_HAS_VIRTUAL_PROPERTIES(h) &&
-      key_len <= DUK_HSTRING_MAX_BYTELEN) {
-    /* The key stays on the stack while the table may grow (see put_own above). */
-    duk_push_literal_raw(ctx, key, key_len); /* [ ... value key ] */
-    duk_hstring *k = DUK_TVAL_GET_STRING(thr->valstack_top - 1);
-    if (!DUK_HSTRING_HAS_ARRIDX(k)) {
-      duk_int_t e_idx, h_idx;
-      if (!duk_hobject_find_entry(thr->heap, h, k, &e_idx, &h_idx)) {
-        e_idx = duk__hobject_alloc_entry_checked(thr, h, k);
-        DUK_HOBJECT_E_SET_FLAGS(thr->heap, h, e_idx,
-                                DUK_HOBJECT_HAS_EXTENSIBLE(h) ? DUK_PROPDESC_FLAGS_WEC : 0);
-        duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
-        duk_tval *val = thr->valstack_top - 2;
-        DUK_TVAL_SET_TVAL(tv, val);
-        DUK_TVAL_SET_UNDEFINED(val);
-        duk_pop_2(ctx);
-        return 1;
-      }
-      if (!DUK_HOBJECT_E_SLOT_IS_ACCESSOR(thr->heap, h, e_idx)) {
-        duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
-        DUK_TVAL_SET_TVAL_UPDREF(thr, tv, thr->valstack_top - 2);
-        duk_pop_2(ctx);
-        return 1;
-      }
-    }
-    duk_pop(ctx);
-  }
+  /* A new key on an object that is not extensible is added as frozen properties are. */
+  if (h && own_write_fast(thr, h, key, key_len,
+                          DUK_HOBJECT_HAS_EXTENSIBLE(h) ? DUK_PROPDESC_FLAGS_WEC : 0, false))
+    return 1;
   return duk_put_prop_literal_raw(ctx, obj_idx, key, key_len);
 }
 
