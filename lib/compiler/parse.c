@@ -2376,11 +2376,16 @@ static node *parse_export(parser *p) {
   if (is_p(p, '{')) {
     next(p);
     node *head = NULL, *tail = NULL;
+    node *reserved_local = NULL; /* the first local name that is a reserved word */
     while (!eat(p, '}')) {
       node *s = mk(p, N_SPECIFIER, &p->tok);
       if (p->tok.type != T_NAME)
         unexpected(p);
       s->a = ident_from_tok(p);
+      if (!reserved_local &&
+          (tok_is_reserved(p) || strict_reserved(p->tok.value, p->tok.value_len) ||
+           is_name(p, "yield") || is_name(p, "await")))
+        reserved_local = s->a;
       next(p);
       if (eat_name(p, "as")) {
         if (p->tok.type != T_NAME && p->tok.type != T_STR)
@@ -2395,8 +2400,13 @@ static node *parse_export(parser *p) {
         expect(p, ',');
     }
     e->list = head;
-    if (eat_name(p, "from"))
+    if (eat_name(p, "from")) {
       module_specifier(p, e);
+    } else if (reserved_local) {
+      /* Without `from` the names are the module's own bindings (ES2022 16.2.3.1): a
+       * reserved word cannot be one. With `from` they name another module's exports. */
+      fail_at(p, reserved_local->line, reserved_local->col, "Unexpected reserved word");
+    }
     semicolon(p);
     return e;
   }

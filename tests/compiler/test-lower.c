@@ -79,6 +79,12 @@ TEST(compiler_modern_syntax_errors) {
        "unexpected private name #b"},
       {"class A { #b; static async f(o) { return await #b in o; } }", 1, 48,
        "unexpected private name #b"},
+      /* a reserved word as a local name in `export { }` (a fuzz finding: it lowered to
+       * `{"class": class}`, which Duktape rejected); with `from` it is an export name */
+      {" export{class\n}", 1, 9, "Unexpected reserved word"},
+      {"var a;\nexport { a, let as b };", 2, 13, "Unexpected reserved word"},
+      {"export { await };", 1, 10, "Unexpected reserved word"},
+      {"export { yield as y };", 1, 10, "Unexpected reserved word"},
   };
   int failed = 0;
   for (size_t i = 0; i < EDGEFN_ARRAY_LEN(cases); i++) {
