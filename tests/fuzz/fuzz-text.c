@@ -1,5 +1,6 @@
 /* TextDecoder and atob on random bytes: the first byte picks a label and options, the rest
- * is decoded whole, in streamed pieces, as a base64 string, and round-tripped. */
+ * is decoded whole, in streamed pieces (which must give the same text, or fail alike), as a
+ * base64 string, and round-tripped. */
 #include "fuzz-js.h"
 
 static const char driver[] =
@@ -13,16 +14,22 @@ static const char driver[] =
     "                        { fatal: (sel & 16) != 0, ignoreBOM: (sel & 32) != 0 });\n"
     "    out += d.encoding + d.fatal + d.ignoreBOM;\n"
     "  } catch (e) { d = new TextDecoder(); }\n"
-    "  try { out += d.decode(bytes); } catch (e) {}\n"
+    "  var whole = null, streamed = null;\n"
+    "  try { whole = d.decode(bytes); out += whole; } catch (e) {}\n"
     "  try { out += d.decode(bytes.buffer); } catch (e) {}\n"
+    "  /* Streamed: the first 256 bytes in pieces of 1 to 4 (every way a sequence can be\n"
+    "   * split), the rest at once; the result must be the whole decode's. */\n"
     "  try {\n"
-    "    var step = (sel >> 6) + 1;\n"
-    "    for (var i = 0; i < bytes.length; i += step)\n"
-    "      out += d.decode(bytes.subarray(i, i + step), { stream: true });\n"
-    "    out += d.decode();\n"
-    "  } catch (e) {}\n"
-    "  var t = new TextDecoder().decode(bytes), bin = '';\n"
-    "  for (var j = 0; j < bytes.length; j++) bin += String.fromCharCode(bytes[j]);\n"
+    "    var step = (sel >> 6) + 1, lim = Math.min(bytes.length, 256);\n"
+    "    streamed = '';\n"
+    "    for (var i = 0; i < lim; i += step)\n"
+    "      streamed += d.decode(bytes.subarray(i, Math.min(i + step, lim)), { stream: true });\n"
+    "    streamed += d.decode(bytes.subarray(lim), { stream: true });\n"
+    "    streamed += d.decode();\n"
+    "  } catch (e) { streamed = null; }\n"
+    "  if (streamed !== whole) fail('streamed decode differs from the whole decode');\n"
+    "  var t = new TextDecoder().decode(bytes);\n"
+    "  var bin = String.fromCharCode.apply(null, bytes);\n"
     "  try { out += atob(t); } catch (e) {}\n"
     "  try { out += atob(bin); } catch (e) {}\n"
     "  if (atob(btoa(bin)) !== bin) fail('btoa/atob round trip');\n"
