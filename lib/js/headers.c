@@ -10,6 +10,7 @@
 #include <string.h>
 
 #define STASH_HEADERS_PROTO "headersProto"
+#define STASH_HEADERS_ITER_PROTO "headersIterProto"
 #define KEY_ITER_LIST DUK_HIDDEN_SYMBOL("il")
 #define KEY_ITER_POS DUK_HIDDEN_SYMBOL("ip")
 #define KEY_ITER_KIND DUK_HIDDEN_SYMBOL("ik")
@@ -521,7 +522,9 @@ static duk_ret_t headers_for_each(duk_context *ctx) {
 
 static duk_ret_t iter_next(duk_context *ctx) {
   duk_push_this(ctx);
-  duk_get_prop_literal(ctx, -1, KEY_ITER_LIST);
+  if (!duk_is_object(ctx, -1) || !duk_get_prop_literal(ctx, -1, KEY_ITER_LIST) ||
+      !duk_is_array(ctx, -1))
+    return duk_error(ctx, DUK_ERR_TYPE_ERROR, "Illegal invocation: not a Headers iterator");
   duk_get_prop_literal(ctx, -2, KEY_ITER_POS);
   duk_uarridx_t pos = duk_get_uint(ctx, -1);
   duk_pop(ctx);
@@ -549,18 +552,27 @@ static duk_ret_t iter_next(duk_context *ctx) {
   return 1;
 }
 
-/* kind: 0 keys, 1 values, 2 entries */
+static duk_ret_t iter_self(duk_context *ctx) {
+  duk_push_this(ctx);
+  return 1;
+}
+
+/* kind: 0 keys, 1 values, 2 entries. The iterator walks the sorted and combined pairs as
+ * they were when it was made; `next` and @@iterator live on the iterators' shared
+ * prototype, so an iterator is itself iterable (`for (const [k, v] of h.entries())`). */
 static duk_ret_t make_iterator(duk_context *ctx, int kind) {
   push_sorted_pairs(ctx);
   duk_push_object(ctx);
+  edgefn__duk_push_global_stash(ctx);
+  duk_get_prop_literal(ctx, -1, STASH_HEADERS_ITER_PROTO);
+  duk_set_prototype(ctx, -3);
+  duk_pop(ctx);
   duk_dup(ctx, -2);
   duk_put_prop_literal(ctx, -2, KEY_ITER_LIST);
   duk_push_uint(ctx, 0);
   duk_put_prop_literal(ctx, -2, KEY_ITER_POS);
   duk_push_int(ctx, kind);
   duk_put_prop_literal(ctx, -2, KEY_ITER_KIND);
-  duk_push_c_function(ctx, iter_next, 0);
-  duk_put_prop_literal(ctx, -2, "next");
   return 1;
 }
 
@@ -581,6 +593,12 @@ void edgefn__headers_install(duk_context *ctx) {
   duk_push_c_function(ctx, headers_ctor, 1);
   duk_push_object(ctx);
   duk_put_function_list(ctx, -1, headers_methods);
+  /* Headers is a pair iterable (WebIDL): @@iterator is the entries function itself. */
+  duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.iterator"));
+  duk_get_prop_literal(ctx, -2, "entries");
+  duk_def_prop(ctx, -3,
+               DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE | DUK_DEFPROP_CLEAR_ENUMERABLE |
+                   DUK_DEFPROP_SET_CONFIGURABLE);
   duk_dup(ctx, -2);
   duk_put_prop_literal(ctx, -2, "constructor");
   duk_push_global_stash(ctx);
@@ -589,5 +607,22 @@ void edgefn__headers_install(duk_context *ctx) {
   duk_pop(ctx);
   duk_put_prop_literal(ctx, -2, "prototype");
   duk_put_prop_literal(ctx, -2, "Headers");
+  duk_pop(ctx);
+
+  /* The iterators' shared prototype: next, @@iterator returning the iterator, and the
+   * tag WebIDL gives it. */
+  duk_push_global_stash(ctx);
+  duk_push_object(ctx);
+  duk_push_c_function(ctx, iter_next, 0);
+  duk_put_prop_literal(ctx, -2, "next");
+  duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.iterator"));
+  duk_push_c_function(ctx, iter_self, 0);
+  duk_def_prop(ctx, -3,
+               DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE | DUK_DEFPROP_CLEAR_ENUMERABLE |
+                   DUK_DEFPROP_SET_CONFIGURABLE);
+  duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.toStringTag"));
+  duk_push_literal(ctx, "Headers Iterator");
+  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WEC | DUK_DEFPROP_SET_CONFIGURABLE);
+  duk_put_prop_literal(ctx, -2, STASH_HEADERS_ITER_PROTO);
   duk_pop(ctx);
 }

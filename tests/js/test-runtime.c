@@ -448,6 +448,48 @@ TEST(runtime_headers_semantics) {
   return 0;
 }
 
+/* Headers is a pair iterable, and its iterators are iterable too: `for (const [k, v] of
+ * headers)`, spreading, Array.from and for-of over entries()/keys()/values() all work, as
+ * frameworks (Hono's Context copies headers with `for ... of headers.entries()`) expect. */
+TEST(runtime_headers_are_iterable) {
+  ASSERT_EQ(js_expect("var h = new Headers({b: '2', a: '1', 'set-cookie': 'x'});"
+                      "h.append('Set-Cookie', 'y'); var out = [];"
+                      "for (const [k, v] of h) out.push(k + '=' + v);"
+                      "for (const [k, v] of h.entries()) out.push(k + v);"
+                      "out.push([...h.keys()].join(), Array.from(h.values()).join());"
+                      "return out.join(';');",
+                      "a=1;b=2;set-cookie=x;set-cookie=y;a1;b2;set-cookiex;set-cookiey;"
+                      "a,b,set-cookie,set-cookie;1,2,x,y"),
+            0);
+  ASSERT_EQ(js_expect("var h = new Headers({a: '1'}), it = h.keys(), p = Object.getPrototypeOf(it);"
+                      "return [Headers.prototype[Symbol.iterator] === Headers.prototype.entries,"
+                      " it[Symbol.iterator]() === it, p === Object.getPrototypeOf(h.values()),"
+                      " Object.prototype.toString.call(it), Object.keys(it).length,"
+                      " new Map(h).get('a')].join('|');",
+                      "true|true|true|[object Headers Iterator]|0|1"),
+            0);
+  ASSERT_EQ(js_expect("var next = new Headers().entries().next; next.call({});",
+                      "threw TypeError: Illegal invocation: not a Headers iterator"),
+            0);
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var out = [];\n"
+                     "  for (const [k, v] of e.request.headers) out.push(k + '=' + v);\n"
+                     "  e.respondWith(new Response(out.join(',') + '|' +\n"
+                     "      Object.fromEntries(e.request.headers)['x-b']));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  edgefn_header h[] = {{"X-B", 3, "2", 1}, {"accept", 6, "*/*", 3}};
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", h, 2, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "accept=*/*,x-b=2|2");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
 TEST(runtime_long_incoming_header_names) {
   /* Names longer than the fast path's buffer take the general path, in order. */
   js_env e;
