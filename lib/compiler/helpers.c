@@ -60,6 +60,20 @@ static duk_ret_t helper_nat(duk_context *ctx) {
   return 1;
 }
 
+/* pp(v): [target, handler] when v is a Proxy, else null. */
+static duk_ret_t helper_pp(duk_context *ctx) {
+  if (!edgefn__duk_push_proxy_parts(ctx, 0)) {
+    duk_push_null(ctx);
+    return 1;
+  }
+  duk_push_array(ctx);
+  duk_swap_top(ctx, -2);
+  duk_put_prop_index(ctx, -2, 1);
+  duk_swap_top(ctx, -2);
+  duk_put_prop_index(ctx, -2, 0);
+  return 1;
+}
+
 /* pn(name): a fresh hidden symbol for one class's #name; hidden symbols never show in
  * enumeration, Object.getOwnPropertySymbols or JSON, so the field stays private. */
 static duk_ret_t helper_pn(duk_context *ctx) {
@@ -82,6 +96,7 @@ void edgefn__lower_helpers_install(duk_context *ctx) {
   duk_push_global_object(ctx);
   duk_push_c_function(ctx, helper_nat, 1);
   duk_push_c_function(ctx, helper_pn, 1);
-  duk_call_method(ctx, 3);
+  duk_push_c_function(ctx, helper_pp, 1);
+  duk_call_method(ctx, 4);
   duk_pop(ctx);
 }

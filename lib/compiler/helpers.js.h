@@ -1,8 +1,9 @@
 /* The runtime the lowered code calls, as ES5 source. helpers.c compiles it once per process
  * and installs it once per heap. Arguments: G (global object), nat (true for native
- * functions), pn (a fresh hidden key for a private name). Everything it defines is a
- * non-writable, non-enumerable global named __edgefn$*. */
-"function (G, nat, pn) {\n"
+ * functions), pn (a fresh hidden key for a private name), pp ([target, handler] of a Proxy,
+ * else null). Everything it defines is a non-writable, non-enumerable global named
+ * __edgefn$*. */
+"function (G, nat, pn, pp) {\n"
 "'use strict';\n"
 "var defineProperty = Object.defineProperty, getPrototypeOf = Object.getPrototypeOf,\n"
 "  setPrototypeOf = Object.setPrototypeOf, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor,\n"
@@ -115,7 +116,28 @@
 "  }\n"
 "  return t;\n"
 "});\n"
-"def('setproto', function (o, v) { if (v === null || isObj(v)) setPrototypeOf(o, v); });\n"
+"def('setproto', function (o, v) { if (v === null || isObj(v)) setPrototypeOf(o, v); });\n"/* An object literal whose `__proto__` is a Proxy (itty-router's routers): Duktape skips a
+ * Proxy met along a prototype chain, so the object is answered through a Proxy of its own
+ * that asks the prototype's traps for what the object does not have, with the object as
+ * the receiver, as [[Get]] and [[HasProperty]] do. */
+"def('pw', function (o) {\n"
+"  var P = getPrototypeOf(o), parts = P !== null ? pp(P) : null;\n"
+"  if (!parts) return o;\n"
+"  var pt = parts[0], ph = parts[1], hasOwn = Object.prototype.hasOwnProperty;\n"
+"  return new Proxy(o, {\n"
+"    get: function (t, k, r) {\n"
+"      var d = getOwnPropertyDescriptor(t, k);\n"
+"      if (d) return d.get ? d.get.call(r) : d.value;\n"
+"      if (typeof ph.get === 'function') return ph.get(pt, k, r);\n"
+"      return pt[k];\n"
+"    },\n"
+"    has: function (t, k) {\n"
+"      if (hasOwn.call(t, k)) return true;\n"
+"      if (typeof ph.has === 'function') return !!ph.has(pt, k);\n"
+"      return k in pt;\n"
+"    }\n"
+"  });\n"
+"});\n"
 "def('pk', function (k) { return typeof k === 'symbol' ? k : String(k); });\n"
 "def('acc', function (o, k, kind, f) {\n"
 "  k = typeof k === 'symbol' ? k : String(k);\n"

@@ -1364,7 +1364,11 @@ static void emit_object_props(lowerer *L, node *n) {
     put(L, "}");
     return;
   }
-  /* ($$t = {...plain prefix}, $$t[k] = v, __edgefn$os($$t, src), ..., $$t) */
+  /* ($$t = {...plain prefix}, $$t[k] = v, __edgefn$os($$t, src), ..., $$t); with a
+   * `__proto__: v`, the last is __edgefn$pw($$t) (a Proxy prototype, see helpers.js.h). */
+  bool proto = false;
+  for (node *q = n->list; q && !proto; q = q->next)
+    proto = is_proto_prop(q);
   const char *t = L->obj_home ? L->obj_home : temp(L);
   putf(L, "(%s = {", t);
   node *p = n->list;
@@ -1425,7 +1429,10 @@ static void emit_object_props(lowerer *L, node *n) {
       emit_expr(L, p->b);
     put(L, ")");
   }
-  putf(L, ", %s)", t);
+  if (proto)
+    putf(L, ", __edgefn$pw(%s))", t);
+  else
+    putf(L, ", %s)", t);
 }
 
 static const char *private_lookup(lowerer *L, node *pn, node **def, class_ctx **cls) {

@@ -53,6 +53,9 @@ const void *edgefn__duk_heap_block(duk_context *ctx);
  * (the caller then uses duk_enum). Same result as duk_enum with DUK_ENUM_OWN_PROPERTIES_ONLY,
  * without the enumerator object. */
 duk_int_t edgefn__duk_push_own_pairs(duk_context *ctx, duk_idx_t idx);
+/* When the value at idx is a Proxy (not revoked): pushes its target and its handler and
+ * returns 1. Otherwise pushes nothing and returns 0. */
+duk_bool_t edgefn__duk_push_proxy_parts(duk_context *ctx, duk_idx_t idx);
 /* Pushes a new RegExp-class object like the RegExp at tmpl_idx would be if created afresh
  * from the same literal: same prototype, same internal bytecode and source, lastIndex 0,
  * with room for `extra_props` more properties. Throws TypeError when tmpl_idx is not a

@@ -322,6 +322,19 @@ duk_int_t edgefn__duk_push_own_pairs(duk_context *ctx, duk_idx_t idx) {
   return count;
 }
 
+duk_bool_t edgefn__duk_push_proxy_parts(duk_context *ctx, duk_idx_t idx) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_hobject *h = duk_get_hobject(ctx, idx);
+  if (h == NULL || !DUK_HOBJECT_IS_PROXY(h))
+    return 0;
+  duk_hproxy *p = (duk_hproxy *)h;
+  if (p->target == NULL || p->handler == NULL) /* revoked */
+    return 0;
+  duk_push_hobject(thr, p->target);
+  duk_push_hobject(thr, p->handler);
+  return 1;
+}
+
 void edgefn__duk_push_regexp_copy(duk_context *ctx, duk_idx_t tmpl_idx, duk_uint_t extra_props) {
   duk_hthread *thr = (duk_hthread *)ctx;
   tmpl_idx = duk_require_normalize_index(ctx, tmpl_idx);
