@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Published edge-function frameworks, run unchanged (issue: run the scripts people already
+write for Workers and EdgeOne).
+
+usage: run.py GATEWAY WORK_DIR
+
+Installs the frameworks pinned in tests/frameworks/package.json (npm, test tooling only) into
+WORK_DIR, bundles each app in tests/frameworks/apps with esbuild as wrangler does (one ES
+module), and sends the same requests to two places: Node.js, which calls the bundle's
+`fetch(request)` itself (the oracle), and edgefn-gateway serving the bundle on loopback. Each
+case passes when the status, the body and the headers (except the ones a server adds: date,
+server, content-length, transfer-encoding, connection) are the same. Prints one line per
+case and "N passed, N failed".
+"""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SERVER_HEADERS = {'date', 'server', 'content-length', 'transfer-encoding', 'connection',
+                  'keep-alive'}
+AUTH = 'Basic YWRhOmxvdmVsYWNl'  # ada:lovelace
+
+# (method, path, headers, body) per app
+CASES = {
+    'hono': [
+        ('GET', '/', {}, None),
+        ('GET', '/api/items/42?q=x&tag=a&tag=b', {'Origin': 'https://example.com'}, None),
+        ('GET', '/api/items/abc', {}, None),
+        ('POST', '/api/echo', {'Content-Type': 'application/json'}, '{"a":[1,2],"b":"\u00e9"}'),
+        ('POST', '/api/echo', {'Content-Type': 'application/json'}, 'not json'),
+        ('OPTIONS', '/api/echo', {'Origin': 'https://example.com',
+                                  'Access-Control-Request-Method': 'POST'}, None),
+        ('POST', '/form', {'Content-Type': 'application/x-www-form-urlencoded'}, 'a=1&b=two+words'),
+        ('GET', '/etag/x', {}, None),
+        ('GET', '/etag/x', {'If-None-Match': '"8e1ec218dc7ecaadd65388fba9b6723ce114268a"'}, None),
+        ('GET', '/secure/page', {}, None),
+        ('GET', '/admin/panel', {}, None),
+        ('GET', '/admin/panel', {'Authorization': AUTH}, None),
+        ('GET', '/redirect', {}, None),
+        ('GET', '/cookie', {'Cookie': 'visits=4; other=x'}, None),
+        ('GET', '/headers', {'X-One': '1', 'X-Two': '2'}, None),
+        ('GET', '/stream', {}, None),
+        ('GET', '/throw', {}, None),
+        ('GET', '/nowhere', {}, None),
+    ],
+    'itty': [
+        ('GET', '/', {}, None),
+        ('GET', '/items/7?sort=asc', {'Origin': 'https://example.com'}, None),
+        ('GET', '/files/a/b/c.txt', {}, None),
+        ('POST', '/echo', {'Content-Type': 'application/json'}, '[1,{"x":null}]'),
+        ('OPTIONS', '/echo', {'Origin': 'https://example.com',
+                              'Access-Control-Request-Method': 'POST'}, None),
+        ('GET', '/teapot', {}, None),
+        ('GET', '/page', {}, None),
+        ('GET', '/created', {}, None),
+        ('GET', '/throw', {}, None),
+        ('GET', '/nowhere', {}, None),
+    ],
+}
+
+ORACLE = r'''
+const [bundle, casesJson] = process.argv.slice(2);
+const app = (await import(bundle)).default;
+const out = [];
+for (const [method, path, headers, body] of JSON.parse(casesJson)) {
+  const init = { method, headers };
+  if (body !== null) init.body = body;
+  const res = await app.fetch(new Request('http://127.0.0.1' + path, init), {}, {
+    waitUntil() {}, passThroughOnException() {} });
+  const hs = [];
+  res.headers.forEach((v, k) => { if (k !== 'set-cookie') hs.push([k, v]); });
+  for (const c of res.headers.getSetCookie()) hs.push(['set-cookie', c]);
+  out.push({ status: res.status, headers: hs, body: await res.text() });
+}
+process.stdout.write(JSON.stringify(out));
+'''
+
+
+def install(work):
+    """npm install of the pinned frameworks into work (again only when package.json changed)."""
+    os.makedirs(work, exist_ok=True)
+    src = os.path.join(HERE, 'package.json')
+    dst = os.path.join(work, 'package.json')
+    with open(src) as f:
+        want = f.read()
+    have = open(dst).read() if os.path.exists(dst) else None
+    if have != want or not os.path.isdir(os.path.join(work, 'node_modules', 'hono')):
+        with open(dst, 'w') as f:
+            f.write(want)
+        subprocess.run(['npm', 'install', '--no-audit', '--no-fund', '--no-package-lock',
+                        '--loglevel=error'], cwd=work, check=True)
+
+
+def bundle(work, app):
+    out = os.path.join(work, app + '.mjs')
+    # The app is copied beside node_modules: esbuild resolves imports from the file's folder.
+    src = os.path.join(work, app + '.js')
+    shutil.copyfile(os.path.join(HERE, 'apps', app + '.js'), src)
+    subprocess.run([os.path.join(work, 'node_modules', '.bin', 'esbuild'),
+                    src, '--bundle', '--format=esm',
+                    '--target=es2022', '--log-level=warning', '--outfile=' + out],
+                   cwd=work, check=True)
+    return out
+
+
+def normalize(headers):
+    merged = {}
+    cookies = []
+    for k, v in headers:
+        k = k.lower()
+        if k in SERVER_HEADERS:
+            continue
+        if k == 'set-cookie':
+            cookies.append(v)
+        elif k in merged:
+            merged[k] += ', ' + v
+        else:
+            merged[k] = v
+    return sorted(merged.items()) + [('set-cookie', c) for c in sorted(cookies)]
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def gateway_results(gateway, script, cases):
+    port = free_port()
+    proc = subprocess.Popen([gateway, '--script', script, '--listen', '127.0.0.1:%d' % port,
+                             '--workers', '1', '--quiet', '--log-level', 'error'],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.time() + 20
+        while True:
+            try:
+                socket.create_connection(('127.0.0.1', port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError('the gateway did not start: ' +
+                                       proc.stderr.read().decode(errors='replace'))
+                time.sleep(0.05)
+        out = []
+        for method, path, headers, body in cases:
+            conn = http.client.HTTPConnection('127.0.0.1', port, timeout=20)
+            conn.request(method, path, body=body.encode() if body is not None else None,
+                         headers=headers)
+            res = conn.getresponse()
+            data = res.read()
+            out.append({'status': res.status, 'headers': res.getheaders(),
+                        'body': data.decode('utf-8', errors='replace')})
+            conn.close()
+        return out
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    gateway, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    for tool in ('node', 'npm'):
+        if not shutil.which(tool):
+            print('error: %s is missing (scripts/test installs nodejs and npm)' % tool,
+                  file=sys.stderr)
+            return 1
+    install(work)
+    passed = failed = 0
+    for app, cases in CASES.items():
+        script = bundle(work, app)
+        oracle = os.path.join(work, 'oracle.mjs')
+        with open(oracle, 'w') as f:
+            f.write(ORACLE)
+        want = json.loads(subprocess.run(['node', oracle, script, json.dumps(cases)],
+                                         check=True, capture_output=True, text=True).stdout)
+        got = gateway_results(gateway, script, cases)
+        for case, w, g in zip(cases, want, got):
+            name = '%s: %s %s' % (app, case[0], case[1])
+            problems = []
+            if w['status'] != g['status']:
+                problems.append('status %d, Node %d' % (g['status'], w['status']))
+            if w['body'] != g['body']:
+                problems.append('body %r, Node %r' % (g['body'][:300], w['body'][:300]))
+            wh, gh = normalize(w['headers']), normalize(g['headers'])
+            if wh != gh:
+                problems.append('headers %r, Node %r' % (gh, wh))
+            if problems:
+                failed += 1
+                print('not ok - %s: %s' % (name, '; '.join(problems)))
+            else:
+                passed += 1
+                print('ok - %s (%d)' % (name, g['status']))
+    print('%d passed, %d failed' % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
