@@ -12,6 +12,8 @@ case passes when the status, the body and the headers (except the ones a server 
 server, content-length, transfer-encoding, connection) are the same. Prints one line per
 case and "N passed, N failed".
 """
+import base64
+import gzip
 import http.client
 import json
 import os
@@ -26,6 +28,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SERVER_HEADERS = {'date', 'server', 'content-length', 'transfer-encoding', 'connection',
                   'keep-alive'}
 AUTH = 'Basic YWRhOmxvdmVsYWNl'  # ada:lovelace
+# HS256 over {"sub":"ada","role":"admin","exp":4102444800} with the app's secret
+JWT = ('eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhZGEiLCJyb2xlIjoiYWRtaW4iLCJleHAiOjQx'
+       'MDI0NDQ4MDB9.DKJNcmeHn9Zs_Nx3kKpyK4jW-L08yBccFxUqSDP59LU')
 
 # (method, path, headers, body) per app
 CASES = {
@@ -50,6 +55,33 @@ CASES = {
         ('GET', '/throw', {}, None),
         ('GET', '/nowhere', {}, None),
     ],
+    'hono-middleware': [
+        ('GET', '/c/big', {'Accept-Encoding': 'gzip'}, None),
+        ('GET', '/pretty/j?pretty', {}, None),
+        ('GET', '/bearer/x', {'Authorization': 'Bearer tok'}, None),
+        ('GET', '/bearer/x', {'Authorization': 'Bearer wrong'}, None),
+        ('GET', '/sign', {}, None),
+        ('GET', '/jwt/me', {'Authorization': 'Bearer ' + JWT}, None),
+        ('GET', '/jwt/me', {'Authorization': 'Bearer ' + JWT[:-2] + 'xx'}, None),
+        ('POST', '/csrf/form', {'Origin': 'https://evil.example',
+                                'Content-Type': 'application/x-www-form-urlencoded'}, 'a=1'),
+        ('POST', '/csrf/form', {'Origin': 'https://example.com',
+                                'Content-Type': 'application/x-www-form-urlencoded'}, 'a=1'),
+        ('POST', '/limit/up', {'Content-Type': 'text/plain'}, 'short'),
+        ('POST', '/limit/up', {'Content-Type': 'text/plain'}, 'far too long a body'),
+        ('GET', '/slash/', {}, None),
+        ('POST', '/v', {'Content-Type': 'application/json'}, '{"n": 21}'),
+        ('POST', '/v', {'Content-Type': 'application/json'}, '{"n": "x"}'),
+        ('GET', '/st', {}, None),
+        ('GET', '/sse', {}, None),
+        ('GET', '/http-exc', {}, None),
+        ('GET', '/html', {}, None),
+        ('GET', '/signed', {'Cookie': 'sid=v1.Biz54JyA9V7S0Rd0URDLi1SYNKevqZRx3aDSPNb%2BFEw%3D'}, None),
+        ('GET', '/signed', {'Cookie': 'sid=v1.forged'}, None),
+        ('GET', '/url?x=1', {}, None),
+        ('GET', '/sub/1', {}, None),
+        ('GET', '/sub/1/2', {}, None),
+    ],
     'itty': [
         ('GET', '/', {}, None),
         ('GET', '/items/7?sort=asc', {'Origin': 'https://example.com'}, None),
@@ -66,18 +98,19 @@ CASES = {
 }
 
 ORACLE = r'''
-const [bundle, casesJson] = process.argv.slice(2);
+const [bundle, base, casesJson] = process.argv.slice(2);
 const app = (await import(bundle)).default;
 const out = [];
 for (const [method, path, headers, body] of JSON.parse(casesJson)) {
   const init = { method, headers };
   if (body !== null) init.body = body;
-  const res = await app.fetch(new Request('http://127.0.0.1' + path, init), {}, {
+  const res = await app.fetch(new Request(base + path, init), {}, {
     waitUntil() {}, passThroughOnException() {} });
   const hs = [];
   res.headers.forEach((v, k) => { if (k !== 'set-cookie') hs.push([k, v]); });
   for (const c of res.headers.getSetCookie()) hs.push(['set-cookie', c]);
-  out.push({ status: res.status, headers: hs, body: await res.text() });
+  out.push({ status: res.status, headers: hs,
+             body: Buffer.from(await res.arrayBuffer()).toString('base64') });
 }
 process.stdout.write(JSON.stringify(out));
 '''
@@ -126,6 +159,14 @@ def normalize(headers):
     return sorted(merged.items()) + [('set-cookie', c) for c in sorted(cookies)]
 
 
+def body_text(data, headers):
+    """The body as text, decompressed first when it is gzip-encoded (the two gzip streams
+    need not be byte for byte the same)."""
+    if any(k.lower() == 'content-encoding' and v == 'gzip' for k, v in headers):
+        data = gzip.decompress(data)
+    return data.decode('utf-8', errors='replace')
+
+
 def free_port():
     s = socket.socket()
     s.bind(('127.0.0.1', 0))
@@ -134,8 +175,7 @@ def free_port():
     return port
 
 
-def gateway_results(gateway, script, cases):
-    port = free_port()
+def gateway_results(gateway, script, port, cases):
     proc = subprocess.Popen([gateway, '--script', script, '--listen', '127.0.0.1:%d' % port,
                              '--workers', '1', '--quiet', '--log-level', 'error'],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -156,9 +196,7 @@ def gateway_results(gateway, script, cases):
             conn.request(method, path, body=body.encode() if body is not None else None,
                          headers=headers)
             res = conn.getresponse()
-            data = res.read()
-            out.append({'status': res.status, 'headers': res.getheaders(),
-                        'body': data.decode('utf-8', errors='replace')})
+            out.append({'status': res.status, 'headers': res.getheaders(), 'body': res.read()})
             conn.close()
         return out
     finally:
@@ -187,11 +225,16 @@ def main():
         oracle = os.path.join(work, 'oracle.mjs')
         with open(oracle, 'w') as f:
             f.write(ORACLE)
-        want = json.loads(subprocess.run(['node', oracle, script, json.dumps(cases)],
+        # The same URLs on both sides: the port is the gateway's.
+        port = free_port()
+        want = json.loads(subprocess.run(['node', oracle, script, 'http://127.0.0.1:%d' % port,
+                                          json.dumps(cases)],
                                          check=True, capture_output=True, text=True).stdout)
-        got = gateway_results(gateway, script, cases)
+        got = gateway_results(gateway, script, port, cases)
         for case, w, g in zip(cases, want, got):
             name = '%s: %s %s' % (app, case[0], case[1])
+            w['body'] = body_text(base64.b64decode(w['body']), w['headers'])
+            g['body'] = body_text(g['body'], g['headers'])
             problems = []
             if w['status'] != g['status']:
                 problems.append('status %d, Node %d' % (g['status'], w['status']))
