@@ -440,6 +440,66 @@ static duk_ret_t typed_map_filter(duk_context *ctx) {
   return 1;
 }
 
+/* Pushes new C(len) for the constructor at c, which must make a typed array of at least
+ * len elements (TypedArrayCreate). */
+static duk_idx_t push_typed_create(duk_context *ctx, duk_idx_t c, double len) {
+  if (!duk_is_constructable(ctx, c))
+    (void)duk_type_error(ctx, "%s is not a constructor", duk_safe_to_string(ctx, c));
+  duk_dup(ctx, c);
+  duk_push_number(ctx, len);
+  duk_new(ctx, 1);
+  if (!is_typed_array(ctx, -1))
+    (void)duk_type_error(ctx, "the constructor did not make a typed array");
+  if ((double)duk_get_length(ctx, -1) < len)
+    (void)duk_type_error(ctx, "the constructor made a typed array that is too short");
+  return duk_get_top_index(ctx);
+}
+
+/* %TypedArray%.of(...items) */
+static duk_ret_t typed_of(duk_context *ctx) {
+  duk_idx_t n = duk_get_top(ctx);
+  duk_push_this(ctx);
+  duk_idx_t a = push_typed_create(ctx, n, n);
+  for (duk_idx_t i = 0; i < n; i++) {
+    duk_dup(ctx, i);
+    duk_put_prop_index(ctx, a, (duk_uarridx_t)i);
+  }
+  return 1;
+}
+
+static duk_ret_t array_from(duk_context *ctx);
+
+/* %TypedArray%.from(source, mapfn, thisArg): the source's values (through its iterator when
+ * it has one, else as an array-like), then the typed array, then each value mapped. */
+static duk_ret_t typed_from(duk_context *ctx) {
+  duk_set_top(ctx, 3);
+  duk_push_this(ctx); /* 3 */
+  bool map = !duk_is_undefined(ctx, 1);
+  if (map)
+    require_callable(ctx, 1);
+  if (!duk_is_constructable(ctx, 3))
+    return duk_type_error(ctx, "%s is not a constructor", duk_safe_to_string(ctx, 3));
+  duk_push_c_function(ctx, array_from, 3);
+  duk_push_undefined(ctx); /* no constructor: Array.from makes a plain array */
+  duk_dup(ctx, 0);
+  duk_call_method(ctx, 1); /* 4: the values */
+  double len = (double)duk_get_length(ctx, 4);
+  duk_idx_t a = push_typed_create(ctx, 3, len);
+  for (double k = 0; k < len; k++) {
+    duk_get_prop_index(ctx, 4, (duk_uarridx_t)k);
+    if (map) {
+      duk_dup(ctx, 1);
+      duk_dup(ctx, 2);
+      duk_dup(ctx, -3);
+      duk_push_number(ctx, k);
+      duk_call_method(ctx, 2);
+      duk_remove(ctx, -2);
+    }
+    duk_put_prop_index(ctx, a, (duk_uarridx_t)k);
+  }
+  return 1;
+}
+
 /* The default typed-array order: numeric, -0 before +0, NaN last. */
 static int cmp_numbers(const void *pa, const void *pb) {
   double a = *(const double *)pa, b = *(const double *)pb;
@@ -1005,6 +1065,11 @@ static const edgefn__es_method array_ctor[] = {
     {"of", array_of, DUK_VARARGS, 0, 0},
 };
 
+static const edgefn__es_method typed_ctor[] = {
+    {"from", typed_from, 3, 1, 0},
+    {"of", typed_of, DUK_VARARGS, 0, 0},
+};
+
 static const edgefn__es_method object_ctor[] = {
     {"entries", object_enum, 1, 1, 2},
     {"fromEntries", object_from_entries, 1, 1, 0},
@@ -1060,6 +1125,7 @@ void edgefn__es_builtins_install(duk_context *ctx) {
   duk_get_prop_literal(ctx, -1, "prototype");
   duk_idx_t tproto = duk_get_top_index(ctx);
   edgefn__es_def_methods(ctx, tproto, typed_proto, EDGEFN_ARRAY_LEN(typed_proto));
+  edgefn__es_def_methods(ctx, tproto - 1, typed_ctor, EDGEFN_ARRAY_LEN(typed_ctor));
   for (size_t i = 0; i < EDGEFN_ARRAY_LEN(typed_shared); i++) {
     duk_push_string(ctx, typed_shared[i]);
     duk_get_prop_string(ctx, tproto - 3, typed_shared[i]);
