@@ -22,6 +22,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -81,6 +82,17 @@ CASES = {
         ('GET', '/url?x=1', {}, None),
         ('GET', '/sub/1', {}, None),
         ('GET', '/sub/1/2', {}, None),
+    ],
+    'libraries': [
+        ('POST', '/zod', {'Content-Type': 'application/json'},
+         '{"name":"Ada","email":"ada@example.com","age":36,"tags":["a"]}'),
+        ('POST', '/zod', {'Content-Type': 'application/json'},
+         '{"name":"A","email":"nope","age":-1.5,"tags":["d"],"extra":1}'),
+        ('GET', '/jose/hs256', {}, None),
+        ('GET', '/jose/rs256', {}, None),
+        ('GET', '/jose/es256', {}, None),
+        ('GET', '/jose/jwe', {}, None),
+        ('GET', '/nanoid', {}, None),
     ],
     'itty': [
         ('GET', '/', {}, None),
@@ -176,9 +188,12 @@ def free_port():
 
 
 def gateway_results(gateway, script, port, cases):
+    # The log goes to a file: a pipe nobody reads while the requests run could fill up.
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen([gateway, '--script', script, '--listen', '127.0.0.1:%d' % port,
                              '--workers', '1', '--quiet', '--log-level', 'error'],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=log)
+    proc.log = log
     try:
         deadline = time.time() + 20
         while True:
@@ -187,10 +202,9 @@ def gateway_results(gateway, script, port, cases):
                 break
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError('the gateway did not start: ' +
-                                       proc.stderr.read().decode(errors='replace'))
+                    raise RuntimeError('the gateway did not start: ' + read_log(proc))
                 time.sleep(0.05)
-        out = []
+        out = [proc]
         for method, path, headers, body in cases:
             conn = http.client.HTTPConnection('127.0.0.1', port, timeout=20)
             conn.request(method, path, body=body.encode() if body is not None else None,
@@ -202,10 +216,22 @@ def gateway_results(gateway, script, port, cases):
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def read_log(proc):
+    proc.log.seek(0)
+    return proc.log.read().decode(errors='replace')[-2000:]
+
+
+def check_exit(proc):
+    """The gateway must drain and exit 0 (under the sanitizers: no leak or error either)."""
+    if proc.returncode != 0:
+        return 'the gateway exited with %d: %s' % (proc.returncode, read_log(proc))
+    return None
 
 
 def main():
@@ -231,6 +257,7 @@ def main():
                                           json.dumps(cases)],
                                          check=True, capture_output=True, text=True).stdout)
         got = gateway_results(gateway, script, port, cases)
+        proc = got.pop(0)
         for case, w, g in zip(cases, want, got):
             name = '%s: %s %s' % (app, case[0], case[1])
             w['body'] = body_text(base64.b64decode(w['body']), w['headers'])
@@ -249,6 +276,13 @@ def main():
             else:
                 passed += 1
                 print('ok - %s (%d)' % (name, g['status']))
+        problem = check_exit(proc)
+        if problem:
+            failed += 1
+            print('not ok - %s: %s' % (app, problem))
+        else:
+            passed += 1
+            print('ok - %s: the gateway drained and exited 0' % app)
     print('%d passed, %d failed' % (passed, failed))
     return 0 if failed == 0 else 1
 
