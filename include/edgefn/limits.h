@@ -99,6 +99,11 @@
  * (as PCRE2's largest match limit; under a budget the budget decides). */
 #define EDGEFN_REGEXP_BACKTRACK_MAX_BYTES (16u * 1024u * 1024u)
 #define EDGEFN_REGEXP_BACKTRACK_STEPS_UNBUDGETED 4294967295u
+/* A pattern PCRE2 refuses as too large or too complicated (it copies a repeated group once
+ * per count, so `(?:a|b){1,999}` is already too large) runs on the backtracking matcher
+ * instead when its text is at most this many bytes; a longer one stays a SyntaxError, as
+ * that matcher's size and compile time grow with the pattern's text. */
+#define EDGEFN_REGEXP_FALLBACK_MAX_PATTERN (32u * 1024u)
 
 /* The HTTP cache's built-in memory backend (include/edgefn/cache.h): bytes it may hold in all
  * (entries' keys, heads and bodies; the least recently used go first), the number of

@@ -309,10 +309,15 @@ static int pcre2_compile_any(const edgefn__re_translation *t, unsigned flags, vo
   return err;
 }
 
-/* PCRE2 10.42 refuses lookbehind of variable length, which JavaScript allows: such a
- * pattern goes to the backtracking matcher. (Other refusals, such as a pattern too large,
- * stay SyntaxErrors.) */
-static bool lookbehind_refused(int err) {
+/* Patterns JavaScript allows that PCRE2 10.42 refuses go to the backtracking matcher:
+ * lookbehind of variable length, and PCRE2's own size limits, which a counted repeat of a
+ * group reaches quickly since PCRE2 copies the group for each count (marked's
+ * `(?:\\[\s\S]|[^\[\]\\]){1,999}` compiles to more than its 64K code units). The
+ * backtracking matcher counts repetitions instead; its size grows with the pattern's text,
+ * so a text longer than EDGEFN_REGEXP_FALLBACK_MAX_PATTERN stays a SyntaxError. */
+static bool pcre2_refused(int err, size_t pattern_len) {
+  if (err == PCRE2_ERROR_PATTERN_TOO_LARGE || err == PCRE2_ERROR_PATTERN_TOO_COMPLICATED)
+    return pattern_len <= EDGEFN_REGEXP_FALLBACK_MAX_PATTERN;
   return err == PCRE2_ERROR_LOOKBEHIND_NOT_FIXED_LENGTH ||
          err == PCRE2_ERROR_LOOKBEHIND_TOO_COMPLICATED || err == PCRE2_ERROR_LOOKBEHIND_TOO_LONG;
 }
@@ -382,7 +387,7 @@ int edgefn__regexp_check(const char *pattern, size_t len, const char *flags, cha
     bool bt = edgefn__re_bt_needed(&t);
     if (!bt) {
       int err = pcre2_compile_any(&t, (unsigned)f, NULL, &c, why, sizeof(why));
-      bt = lookbehind_refused(err);
+      bt = pcre2_refused(err, t.pattern_len);
       rc = err && !bt ? -1 : 0;
     }
     pcre2_code_free_16(c.c16);
@@ -469,7 +474,7 @@ static re_compiled *push_compiled(duk_context *ctx, duk_idx_t src, unsigned flag
    * backtracking matcher for the rest, and for what PCRE2 refuses to compile */
   bool use_bt = edgefn__re_bt_needed(&t);
   int err = use_bt ? 0 : pcre2_compile_any(&t, flags, &re->mf, re, why, sizeof(why));
-  if (err && !lookbehind_refused(err)) {
+  if (err && !pcre2_refused(err, t.pattern_len)) {
     edgefn__re_translation_free(&t);
     compiled_free(re, ctx);
     (void)throw_syntax(ctx, s, slen, fl, why);

@@ -269,10 +269,20 @@ TEST(regexp_bad_input) {
                       "return r.test('ab'.repeat(1000)) + ' ' + r.test('abc');",
                       "true false"),
             0);
-  /* Beyond what PCRE2 compiles: a SyntaxError as V8 gives for its own limits. */
+  /* Beyond what PCRE2 compiles and longer than EDGEFN_REGEXP_FALLBACK_MAX_PATTERN: a
+   * SyntaxError, where V8 compiles it (the fallback's size grows with the text). */
   ASSERT_EQ(js_expect("try { new RegExp('(?:a|b)'.repeat(200000)); return 'no'; }\n"
                       "catch (e) { return e.name; }",
                       "SyntaxError"),
+            0);
+  /* A short pattern PCRE2 refuses as too large (it copies the group once per count) runs
+   * on the backtracking matcher: marked's link-label pattern, and counts past PCRE2's. */
+  ASSERT_EQ(js_expect("var m = /^\\[((?!\\s*\\])(?:\\\\[\\s\\S]|[^\\[\\]\\\\]){1,999})\\]/"
+                      ".exec('[a \\\\] label] rest');\n"
+                      "return [m[0], m[1], /^(?:ab|c){1,2000}$/.test('ab'.repeat(1500)),\n"
+                      "  /^(?:ab|c){1,2000}$/.test('ab'.repeat(2001)),\n"
+                      "  /(?:x|yz){3000,5000}/.exec('x'.repeat(3500))[0].length].join('|');",
+                      "[a \\] label]|a \\] label|true|false|3500"),
             0);
   ASSERT_EQ(js_expect("var s = '';\n"
                       "for (var i = 0; i < 2000; i++) s += '(x)';\n"
