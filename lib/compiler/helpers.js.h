@@ -34,6 +34,9 @@
 "  return s;\n"
 "}\n"
 "var ArrValues = Array.prototype[SymIter], ArrIterProto = getPrototypeOf([][SymIter]()), ArrNext = ArrIterProto.next;\n"
+/* the own @@iterator an arguments object has (%Array.prototype.values%) */
+"var argsIterDesc = { value: ArrValues, writable: true, enumerable: false, configurable: true };\n"
+"def('argi', function (a) { defineProperty(a, SymIter, argsIterDesc); return a; });\n"
 "def('fa', function (o) { return isArray(o) && o[SymIter] === ArrValues && ArrIterProto.next === ArrNext ? o : null; });\n"
 "def('io', function (r) { if (!isObj(r)) throw new TE('Iterator result ' + r + ' is not an object'); });\n"
 "function close(it) {\n"

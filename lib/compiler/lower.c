@@ -63,6 +63,7 @@ struct fn_ctx {
   bool loop_body; /* the per-iteration function of a loop */
   bool generator, async, derived_ctor, class_ctor, static_ctx;
   bool uses_this, uses_args, has_name_for_nt;
+  bool args_iterated; /* `arguments` is used as a value that may be iterated */
   const char *home; /* object-literal methods using super: the variable holding the object */
   class_ctx *cls;
   int ntemps;
@@ -87,6 +88,9 @@ struct class_ctx {
 typedef struct lowerer {
   arena *ar;
   buf *out;
+  /* The identifier emitted next, if it is `arguments`, is only read as an object (a member
+   * access, or the array of an `.apply` call): it needs no @@iterator (see end_fn_body). */
+  bool args_plain;
   int line; /* the output's current line (1-based) */
   fn_ctx *fn;
   scope *sc;
@@ -493,15 +497,26 @@ static void pattern_names(node *p, void (*fn)(lowerer *, node *, void *), lowere
   }
 }
 
+static bool is_arguments(const node *n) {
+  return n && n->type == N_IDENT && n->n == 9 && memcmp(n->s, "arguments", 9) == 0;
+}
+
 static void emit_ident_ref(lowerer *L, node *id) {
+  bool plain = L->args_plain;
+  L->args_plain = false;
   binding *b = lookup(L, id->s, id->n);
   if (b)
     put(L, b->out);
-  else if (id->n == 9 && memcmp(id->s, "arguments", 9) == 0 && this_owner(L) != L->fn) {
+  else if (is_arguments(id) && this_owner(L) != L->fn) {
     this_owner(L)->uses_args = true;
+    if (!plain)
+      this_owner(L)->args_iterated = true;
     put(L, "$$args");
-  } else
+  } else {
+    if (is_arguments(id) && !plain)
+      L->fn->args_iterated = true;
     putn(L, id->s, id->n);
+  }
 }
 
 /* ---- temporal dead zone ---- */
@@ -936,6 +951,18 @@ static void emit_call(lowerer *L, node *n) {
   }
   if (!spread) {
     emit_expr(L, callee);
+    /* f.apply(x, arguments): Function.prototype.apply reads it as an array-like */
+    if (callee->type == N_MEMBER && !(callee->flags & F_COMPUTED) && callee->b &&
+        callee->b->type == N_IDENT && callee->b->n == 5 && memcmp(callee->b->s, "apply", 5) == 0 &&
+        n->list && is_arguments(n->list->next) && !n->list->next->next) {
+      put(L, "(");
+      emit_expr(L, n->list);
+      put(L, ", ");
+      L->args_plain = true;
+      emit_expr(L, n->list->next);
+      put(L, ")");
+      return;
+    }
     emit_args(L, n->list);
     return;
   }
@@ -1706,6 +1733,7 @@ static void emit_expr(lowerer *L, node *n) {
         put(L, ")");
       } else {
         pv_open(L, n);
+        L->args_plain = is_arguments(n->a);
         emit_expr(L, n->a);
         pv_close(L, n, write);
       }
@@ -1861,8 +1889,14 @@ static void end_fn_body(lowerer *L, fn_ctx *f, buf *body, buf *prev) {
   L->out = &head;
   if (f->uses_this)
     put(L, "var $$this = this;");
+  /* An arguments object is iterable (ES2022 10.4.4.6 gives it an own @@iterator); Duktape
+   * makes it without one, so a function that lets its `arguments` out as a value (spread,
+   * for-of, passed along) adds it (__edgefn$argi) before its body runs. One that only reads
+   * arguments.length, arguments[i] or passes it to .apply pays nothing. */
   if (f->uses_args)
-    put(L, "var $$args = arguments;");
+    put(L, f->args_iterated ? "var $$args = __edgefn$argi(arguments);" : "var $$args = arguments;");
+  else if (f->args_iterated && f->fn)
+    put(L, "__edgefn$argi(arguments);");
   if (f->decls.n) {
     put(L, "var ");
     putn(L, f->decls.d + 1, f->decls.n - 1);

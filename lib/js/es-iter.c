@@ -2,11 +2,8 @@
  * array iterators (arrays, array-likes, typed arrays, `arguments`), string iterators (by code
  * point), Symbol.asyncIterator, and the C helpers other files use to consume iterables.
  *
- * Duktape creates `arguments` objects with no hook, so they cannot get the own @@iterator
- * the spec gives them. Instead Object.prototype gets an @@iterator accessor: it answers
- * %Array.prototype.values% for arguments objects and undefined for everything else, and
- * its setter defines an own data property on the receiver, so assigning obj[Symbol.iterator]
- * works as usual. The one visible difference: `Symbol.iterator in {}` is true. */
+ * Duktape creates `arguments` objects without the own @@iterator the spec gives them: the
+ * compiler adds it in each function that names `arguments` (__edgefn$argi, helpers.js.h). */
 #include "js/js.h"
 
 #include <string.h>
@@ -18,8 +15,6 @@
 #define S_ITER_PROTO DUK_HIDDEN_SYMBOL("edgefn.iter.proto")
 #define S_ARRAY_ITER_PROTO DUK_HIDDEN_SYMBOL("edgefn.iter.aproto")
 #define S_STRING_ITER_PROTO DUK_HIDDEN_SYMBOL("edgefn.iter.sproto")
-#define S_ARRAY_VALUES DUK_HIDDEN_SYMBOL("edgefn.iter.values")
-#define S_OBJECT_TO_STRING DUK_HIDDEN_SYMBOL("edgefn.iter.tostring")
 
 /* On array and string iterators: the iterated value (undefined once done), the next index
  * and, for array iterators, the kind. */
@@ -271,31 +266,6 @@ static duk_ret_t iter_proto_iterator(duk_context *ctx) {
 
 /* ---- arguments objects (see the top of the file) ---- */
 
-static duk_ret_t object_iterator_get(duk_context *ctx) {
-  duk_push_this(ctx);
-  if (!duk_is_object(ctx, -1))
-    return 0;
-  push_stashed(ctx, S_OBJECT_TO_STRING);
-  duk_dup(ctx, -2);
-  duk_call_method(ctx, 0);
-  if (strcmp(duk_get_string_default(ctx, -1, ""), "[object Arguments]") != 0)
-    return 0;
-  push_stashed(ctx, S_ARRAY_VALUES);
-  return 1;
-}
-
-static duk_ret_t object_iterator_set(duk_context *ctx) {
-  duk_push_this(ctx);
-  if (!duk_is_object(ctx, -1))
-    return 0;
-  duk_push_literal(ctx, SYM_ITERATOR);
-  duk_dup(ctx, 0);
-  duk_def_prop(ctx, -3,
-               DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE | DUK_DEFPROP_SET_ENUMERABLE |
-                   DUK_DEFPROP_SET_CONFIGURABLE);
-  return 0;
-}
-
 /* ---- installation ---- */
 
 static void def_tag(duk_context *ctx, duk_idx_t obj, const char *tag) {
@@ -340,12 +310,6 @@ static void install_array_methods(duk_context *ctx, duk_idx_t proto, int typed) 
   proto = duk_normalize_index(ctx, proto);
   edgefn__es_def_methods(ctx, proto, m[typed], 3);
   duk_get_prop_literal(ctx, proto, "values");
-  if (!typed) {
-    duk_push_global_stash(ctx);
-    duk_dup(ctx, -2);
-    duk_put_prop_literal(ctx, -2, S_ARRAY_VALUES);
-    duk_pop(ctx);
-  }
   def_iterator(ctx, proto);
 }
 
@@ -402,18 +366,6 @@ void edgefn__es_iter_install(duk_context *ctx) {
   duk_get_prop_literal(ctx, -1, "prototype");
   push_method(ctx, string_iter_method, 0, "[Symbol.iterator]", 0);
   def_iterator(ctx, -2);
-  duk_pop_2(ctx);
-
-  duk_get_global_literal(ctx, "Object");
-  duk_get_prop_literal(ctx, -1, "prototype");
-  duk_get_prop_literal(ctx, -1, "toString");
-  duk_put_prop_literal(ctx, stash, S_OBJECT_TO_STRING);
-  duk_push_literal(ctx, SYM_ITERATOR);
-  duk_push_c_function(ctx, object_iterator_get, 0);
-  duk_push_c_function(ctx, object_iterator_set, 1);
-  duk_def_prop(ctx, -4,
-               DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_HAVE_SETTER | DUK_DEFPROP_CLEAR_ENUMERABLE |
-                   DUK_DEFPROP_SET_CONFIGURABLE);
   duk_pop_2(ctx);
 
   duk_pop(ctx);
