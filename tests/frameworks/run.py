@@ -94,6 +94,8 @@ CASES = {
         ('GET', '/jose/jwe', {}, None),
         ('GET', '/nanoid', {}, None),
     ],
+    'utilities': [('GET', '/' + name, {}, None) for name in (
+        'marked', 'dateFns', 'valibot', 'uuid', 'superjson', 'yaml', 'lodash', 'nothing')],
     'itty': [
         ('GET', '/', {}, None),
         ('GET', '/items/7?sort=asc', {'Origin': 'https://example.com'}, None),
