@@ -211,6 +211,12 @@ static void sync(lowerer *L, int line) {
   }
 }
 
+/* A byte that can continue an identifier in the output (escapes and UTF-8 included). */
+static bool is_ident_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '$' || c == '\\' || c >= 0x80;
+}
+
 static char *astrdup(lowerer *L, const char *s, size_t n) {
   char *d = edgefn__arena_alloc(L->ar, n + 1);
   memcpy(d, s, n);
@@ -3126,11 +3132,31 @@ static void emit_stmt(lowerer *L, node *n) {
       put(L, ";");
       return;
     }
-    if (wrap)
+    if (wrap) {
       put(L, "(");
-    emit_expr(L, e);
-    if (wrap)
+      emit_expr(L, e);
       put(L, ")");
+      put(L, ";");
+      return;
+    }
+    /* Sloppy code may start a statement with an identifier named `let` (`let;`,
+     * `let = 1;`); Duktape reads a statement that starts with `let` as a declaration and
+     * rejects it, so such a statement is parenthesized. */
+    buf b, *prev = capture_begin(L, &b);
+    emit_expr(L, e);
+    const char *text = capture_end(L, &b, prev);
+    const char *t = text;
+    while (*t == '\n' || *t == ' ')
+      t++;
+    bool let_first = strncmp(t, "let", 3) == 0 && !is_ident_char((unsigned char)t[3]);
+    if (let_first) {
+      putn(L, text, (size_t)(t - text));
+      put(L, "(");
+      put(L, t);
+      put(L, ")");
+    } else {
+      put(L, text);
+    }
     put(L, ";");
     return;
   }
