@@ -500,6 +500,114 @@ static duk_ret_t typed_from(duk_context *ctx) {
   return 1;
 }
 
+/* ---- change array by copy (ES2023): toReversed, toSorted, toSpliced, with ---- */
+
+#define S_ARRAY_SORT DUK_HIDDEN_SYMBOL("edgefn.array.sort")
+
+/* Pushes the new array of len elements: an Array, or (magic & TYPED) a typed array of the
+ * same kind as the one at o. */
+static duk_idx_t push_copy_target(duk_context *ctx, duk_idx_t o, double len) {
+  if (duk_get_current_magic(ctx) & TYPED)
+    return push_typed_like(ctx, o, len);
+  if (len > 4294967295.0)
+    (void)duk_range_error(ctx, "Invalid array length");
+  duk_push_array(ctx);
+  return duk_get_top_index(ctx);
+}
+
+static duk_ret_t array_to_reversed(duk_context *ctx) {
+  duk_idx_t o = push_this_obj(ctx);
+  double len = length_of(ctx, o);
+  duk_idx_t a = push_copy_target(ctx, o, len);
+  for (double k = 0; k < len; k++) {
+    get_index(ctx, o, len - k - 1);
+    duk_put_prop_index(ctx, a, (duk_uarridx_t)k);
+  }
+  return 1;
+}
+
+static duk_ret_t typed_sort(duk_context *ctx);
+
+/* The copy (holes read as undefined), sorted by sort() of its own kind: Duktape's
+ * Array.prototype.sort as it was at startup, or this library's typed-array sort. */
+static duk_ret_t array_to_sorted(duk_context *ctx) {
+  if (!duk_is_undefined(ctx, 0))
+    require_callable(ctx, 0);
+  duk_idx_t o = push_this_obj(ctx);
+  double len = length_of(ctx, o);
+  duk_idx_t a = push_copy_target(ctx, o, len);
+  for (double k = 0; k < len; k++) {
+    get_index(ctx, o, k);
+    duk_put_prop_index(ctx, a, (duk_uarridx_t)k);
+  }
+  if (duk_get_current_magic(ctx) & TYPED) {
+    duk_push_c_function(ctx, typed_sort, 1);
+    duk_set_magic(ctx, -1, TYPED);
+  } else {
+    duk_push_global_stash(ctx);
+    duk_get_prop_literal(ctx, -1, S_ARRAY_SORT);
+    duk_remove(ctx, -2);
+  }
+  duk_dup(ctx, a);
+  duk_dup(ctx, 0);
+  duk_call_method(ctx, 1);
+  duk_pop(ctx);
+  return 1;
+}
+
+static duk_ret_t array_with(duk_context *ctx) {
+  duk_idx_t o = push_this_obj(ctx);
+  double len = length_of(ctx, o);
+  double rel = to_integer_or_infinity(ctx, 0);
+  double actual = rel >= 0 ? rel : len + rel;
+  if (duk_get_current_magic(ctx) & TYPED)
+    duk_to_number(ctx, 1);
+  if (actual >= len || actual < 0)
+    return duk_range_error(ctx, "Invalid index : %s", duk_safe_to_string(ctx, 0));
+  duk_idx_t a = push_copy_target(ctx, o, len);
+  for (double k = 0; k < len; k++) {
+    if (k == actual)
+      duk_dup(ctx, 1);
+    else
+      get_index(ctx, o, k);
+    duk_put_prop_index(ctx, a, (duk_uarridx_t)k);
+  }
+  return 1;
+}
+
+static duk_ret_t array_to_spliced(duk_context *ctx) {
+  duk_idx_t nargs = duk_get_top(ctx);
+  duk_idx_t o = push_this_obj(ctx);
+  double len = length_of(ctx, o);
+  double start = nargs > 0 ? relative_index(ctx, 0, len, 0) : 0;
+  double skip = 0;
+  if (nargs == 1) {
+    skip = len - start;
+  } else if (nargs > 1) {
+    skip = to_integer_or_infinity(ctx, 1);
+    skip = skip < 0 ? 0 : skip > len - start ? len - start : skip;
+  }
+  double insert = nargs > 2 ? (double)(nargs - 2) : 0;
+  double new_len = len + insert - skip;
+  if (new_len > MAX_SAFE)
+    return duk_type_error(ctx, "Invalid array length");
+  duk_idx_t a = push_copy_target(ctx, o, new_len);
+  double i = 0;
+  for (double k = 0; k < start; k++, i++) {
+    get_index(ctx, o, k);
+    duk_put_prop_index(ctx, a, (duk_uarridx_t)i);
+  }
+  for (duk_idx_t j = 2; j < nargs; j++, i++) {
+    duk_dup(ctx, j);
+    duk_put_prop_index(ctx, a, (duk_uarridx_t)i);
+  }
+  for (double k = start + skip; k < len; k++, i++) {
+    get_index(ctx, o, k);
+    duk_put_prop_index(ctx, a, (duk_uarridx_t)i);
+  }
+  return 1;
+}
+
 /* The default typed-array order: numeric, -0 before +0, NaN last. */
 static int cmp_numbers(const void *pa, const void *pb) {
   double a = *(const double *)pa, b = *(const double *)pb;
@@ -1037,6 +1145,10 @@ static const edgefn__es_method array_proto[] = {
     {"flat", array_flat, 1, 0, 0},
     {"flatMap", array_flat_map, 2, 1, 0},
     {"includes", array_includes, 2, 1, 0},
+    {"toReversed", array_to_reversed, 0, 0, 0},
+    {"toSorted", array_to_sorted, 1, 1, 0},
+    {"toSpliced", array_to_spliced, DUK_VARARGS, 2, 0},
+    {"with", array_with, 2, 2, 0},
 };
 
 static const edgefn__es_method typed_proto[] = {
@@ -1052,6 +1164,9 @@ static const edgefn__es_method typed_proto[] = {
     {"map", typed_map_filter, 2, 1, TYPED | 0},
     {"filter", typed_map_filter, 2, 1, TYPED | 1},
     {"sort", typed_sort, 1, 1, TYPED},
+    {"toReversed", array_to_reversed, 0, 0, TYPED},
+    {"toSorted", array_to_sorted, 1, 1, TYPED},
+    {"with", array_with, 2, 2, TYPED},
 };
 
 /* Duktape's generic Array.prototype versions behave as the typed-array ones do on a typed
@@ -1111,6 +1226,13 @@ static void install_on(duk_context *ctx, const char *name, bool proto,
 }
 
 void edgefn__es_builtins_install(duk_context *ctx) {
+  /* Array.prototype.sort as Duktape made it, for toSorted (user code may replace sort) */
+  duk_push_global_stash(ctx);
+  duk_get_global_literal(ctx, "Array");
+  duk_get_prop_literal(ctx, -1, "prototype");
+  duk_get_prop_literal(ctx, -1, "sort");
+  duk_put_prop_literal(ctx, -4, S_ARRAY_SORT);
+  duk_pop_3(ctx);
   install_on(ctx, "Array", true, array_proto, EDGEFN_ARRAY_LEN(array_proto));
   install_on(ctx, "Array", false, array_ctor, EDGEFN_ARRAY_LEN(array_ctor));
   install_on(ctx, "Object", false, object_ctor, EDGEFN_ARRAY_LEN(object_ctor));
