@@ -817,9 +817,14 @@ static duk_ret_t console_print(duk_context *ctx) {
     return 0;
   int level = duk_get_current_magic(ctx);
   push_format(ctx);
-  duk_size_t len;
-  const char *msg = duk_get_lstring(ctx, -1, &len);
-  edgefn__js_log(ctx, level, "%.*s", (int)(len > 65536 ? 65536 : len), msg);
+  /* The host's log takes UTF-8: Duktape's form writes a character outside the BMP as two
+   * 3-byte surrogates, which a log would show as six replacement characters. */
+  size_t len;
+  const char *msg = edgefn__push_utf8_buffer(ctx, -1, &len);
+  if (len > 65536) /* cut on a character boundary */
+    for (len = 65536; len > 0 && ((unsigned char)msg[len] & 0xc0) == 0x80; len--)
+      ;
+  edgefn__js_log(ctx, level, "%.*s", (int)len, msg);
   return 0;
 }
 

@@ -578,6 +578,9 @@ static const struct {
     {"console.log('%d', -0);", "-0"},
     {"console.log(['x', 'y'].concat(new Array(3)));", "[ 'x', 'y', <3 empty items> ]"},
     {"console.log({1: 'a', b: 'c'});", "{ '1': 'a', b: 'c' }"},
+    /* the host's log gets UTF-8: a character outside the BMP as one 4-byte sequence */
+    {"console.log('\\u{1F600} caf\\u00e9', ['\\u{1F4A9}']);",
+     "\xF0\x9F\x98\x80 caf\xC3\xA9 [ '\xF0\x9F\x92\xA9' ]"},
 };
 
 TEST(webapi_console_matches_node) {
