@@ -3,6 +3,9 @@
  * gets right is left alone). Installed eagerly: they are prototype properties, which a lazy
  * global cannot provide, and a few dozen native functions cost little. */
 #include "js/js.h"
+#include "js/regexp.h"
+
+#include <uninorm.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -824,6 +827,107 @@ static duk_ret_t string_trim_side(duk_context *ctx) {
   return 1;
 }
 
+/* ---- String.prototype.normalize (libunistring's normalization) ---- */
+
+typedef struct bytes_arg {
+  const uint8_t *p;
+  size_t n;
+} bytes_arg;
+
+static duk_ret_t push_lstring_unsafe(duk_context *ctx, void *udata) {
+  const bytes_arg *a = udata;
+  duk_push_lstring(ctx, (const char *)a->p, a->n);
+  return 1;
+}
+
+/* Appends n UTF-16 units to *out (capacity *cap, length *len); false on out of memory. */
+static bool u16_append(uint16_t **out, size_t *len, size_t *cap, const uint16_t *u, size_t n) {
+  if (*len + n > *cap) {
+    size_t want = (*len + n) * 2 + 16;
+    uint16_t *grown = realloc(*out, want * sizeof(**out));
+    if (!grown)
+      return false;
+    *out = grown;
+    *cap = want;
+  }
+  memcpy(*out + *len, u, n * sizeof(*u));
+  *len += n;
+  return true;
+}
+
+/* The string's code points normalized to NFC, NFD, NFKC or NFKD. A lone surrogate is a
+ * code point of its own that no normalization changes: the well-formed runs between them
+ * are normalized one by one (a surrogate is a starter, so nothing composes across it). */
+static duk_ret_t string_normalize(duk_context *ctx) {
+  duk_idx_t s = push_this_string(ctx, "normalize");
+  uninorm_t form = UNINORM_NFC;
+  if (!duk_is_undefined(ctx, 0)) {
+    const char *f = duk_to_string(ctx, 0);
+    if (strcmp(f, "NFC") == 0)
+      form = UNINORM_NFC;
+    else if (strcmp(f, "NFD") == 0)
+      form = UNINORM_NFD;
+    else if (strcmp(f, "NFKC") == 0)
+      form = UNINORM_NFKC;
+    else if (strcmp(f, "NFKD") == 0)
+      form = UNINORM_NFKD;
+    else
+      return duk_range_error(ctx, "The normalization form should be one of NFC, NFD, NFKC, NFKD.");
+  }
+  duk_size_t blen;
+  const char *b = duk_get_lstring(ctx, s, &blen);
+  bool ascii = true;
+  for (duk_size_t i = 0; i < blen && ascii; i++)
+    ascii = (unsigned char)b[i] < 0x80;
+  if (ascii) { /* no normalization changes ASCII */
+    duk_dup(ctx, s);
+    return 1;
+  }
+  /* From here to the push nothing calls Duktape, so nothing can throw past the mallocs. */
+  size_t n;
+  uint16_t *u = edgefn__re_utf16_from_internal(b, blen, &n);
+  uint16_t *out = NULL;
+  size_t out_len = 0, out_cap = 0;
+  bool ok = u != NULL;
+  for (size_t i = 0; ok && i < n;) {
+    size_t j = i;
+    while (j < n) { /* the well-formed run from i */
+      uint16_t c = u[j];
+      if (c >= 0xd800 && c <= 0xdbff && j + 1 < n && u[j + 1] >= 0xdc00 && u[j + 1] <= 0xdfff)
+        j += 2;
+      else if (c >= 0xd800 && c <= 0xdfff)
+        break;
+      else
+        j++;
+    }
+    if (j > i) {
+      size_t rl = 0;
+      uint16_t *r = u16_normalize(form, u + i, j - i, NULL, &rl);
+      ok = r != NULL && u16_append(&out, &out_len, &out_cap, r, rl);
+      free(r);
+    }
+    if (ok && j < n) /* a lone surrogate, as it is */
+      ok = u16_append(&out, &out_len, &out_cap, u + j, 1);
+    i = j < n ? j + 1 : j;
+  }
+  free(u);
+  /* Duktape's form: each unit as its own (up to 3-byte) sequence, pairs as CESU-8. */
+  uint8_t *bytes = ok ? malloc(out_len * 3 + 1) : NULL;
+  size_t nb = 0;
+  if (bytes)
+    for (size_t i = 0; i < out_len; i++)
+      nb += edgefn__utf8_put(bytes + nb, out[i]);
+  free(out);
+  if (!bytes)
+    return duk_error(ctx, DUK_ERR_RANGE_ERROR, "normalize: out of memory");
+  bytes_arg a = {bytes, nb};
+  duk_int_t rc = duk_safe_call(ctx, push_lstring_unsafe, &a, 0, 1);
+  free(bytes);
+  if (rc != DUK_EXEC_SUCCESS)
+    return duk_throw(ctx);
+  return 1;
+}
+
 static duk_ret_t string_at(duk_context *ctx) {
   duk_idx_t s = push_this_string(ctx, "at");
   double len = (double)duk_get_length(ctx, s);
@@ -1196,6 +1300,7 @@ static const edgefn__es_method object_ctor[] = {
 static const edgefn__es_method string_proto[] = {
     {"at", string_at, 1, 1, 0},
     {"matchAll", string_match_all, 1, 1, 0},
+    {"normalize", string_normalize, 1, 0, 0},
     {"padEnd", string_pad, 2, 1, 1},
     {"padStart", string_pad, 2, 1, 0},
     {"replaceAll", string_replace_all, 2, 2, 0},
