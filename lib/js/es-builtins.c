@@ -827,6 +827,141 @@ static duk_ret_t string_trim_side(duk_context *ctx) {
   return 1;
 }
 
+/* ---- JSON.stringify, well-formed (ES2019) ---- */
+
+#define S_JSON_STRINGIFY DUK_HIDDEN_SYMBOL("edgefn.json.stringify")
+
+static bool is_high_at(const unsigned char *p, size_t i, size_t n) {
+  return i + 2 < n && p[i] == 0xed && p[i + 1] >= 0xa0 && p[i + 1] <= 0xaf;
+}
+static bool is_low_at(const unsigned char *p, size_t i, size_t n) {
+  return i + 2 < n && p[i] == 0xed && p[i + 1] >= 0xb0 && p[i + 1] <= 0xbf;
+}
+
+/* Duktape's JSON.stringify, then every lone surrogate in its output (only string contents
+ * can hold one) written as a \uXXXX escape, as ES2019 asks; pairs stay characters. */
+static duk_ret_t json_stringify(duk_context *ctx) {
+  duk_set_top(ctx, 3);
+  duk_push_global_stash(ctx);
+  duk_get_prop_literal(ctx, -1, S_JSON_STRINGIFY);
+  duk_remove(ctx, -2);
+  duk_get_global_literal(ctx, "JSON");
+  duk_dup(ctx, 0);
+  duk_dup(ctx, 1);
+  duk_dup(ctx, 2);
+  duk_call_method(ctx, 3); /* 3: the result */
+  if (!duk_is_string(ctx, 3))
+    return 1;
+  duk_size_t n;
+  const unsigned char *p = (const unsigned char *)duk_get_lstring(ctx, 3, &n);
+  size_t lone = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (is_high_at(p, i, n) && is_low_at(p, i + 3, n))
+      i += 5;
+    else if (is_high_at(p, i, n) || is_low_at(p, i, n))
+      lone++, i += 2;
+  }
+  if (lone == 0)
+    return 1;
+  /* each lone surrogate: 3 bytes become the 6 of "\udxxx" */
+  unsigned char *o = duk_push_fixed_buffer(ctx, n + 3 * lone);
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (is_high_at(p, i, n) && is_low_at(p, i + 3, n)) {
+      memcpy(o + w, p + i, 6);
+      w += 6;
+      i += 5;
+    } else if (is_high_at(p, i, n) || is_low_at(p, i, n)) {
+      unsigned unit = 0xd000u | ((p[i + 1] & 0x3fu) << 6) | (p[i + 2] & 0x3fu);
+      static const char hex[] = "0123456789abcdef";
+      o[w++] = '\\';
+      o[w++] = 'u';
+      o[w++] = 'd';
+      o[w++] = (unsigned char)hex[(unit >> 8) & 0xf];
+      o[w++] = (unsigned char)hex[(unit >> 4) & 0xf];
+      o[w++] = (unsigned char)hex[unit & 0xf];
+      i += 2;
+    } else {
+      o[w++] = p[i];
+    }
+  }
+  duk_push_lstring(ctx, (const char *)o, w);
+  return 1;
+}
+
+/* ---- Object.groupBy, Map.groupBy (ES2024) ---- */
+
+typedef struct group_frame {
+  bool map;
+  double k;
+} group_frame;
+
+/* Stack: items 0, callback 1, the result 2; the value on top. */
+static duk_ret_t group_add_unsafe(duk_context *ctx, void *udata) {
+  group_frame *f = udata;
+  if (f->k >= MAX_SAFE)
+    return duk_type_error(ctx, "too many items");
+  duk_idx_t v = duk_get_top_index(ctx);
+  duk_dup(ctx, 1);
+  duk_push_undefined(ctx);
+  duk_dup(ctx, v);
+  duk_push_number(ctx, f->k++);
+  duk_call_method(ctx, 2); /* the key */
+  duk_idx_t key = duk_get_top_index(ctx);
+  if (f->map) {
+    if (duk_is_number(ctx, key) && duk_get_number(ctx, key) == 0) { /* -0 becomes +0 */
+      duk_pop(ctx);
+      duk_push_int(ctx, 0);
+    }
+    duk_push_literal(ctx, "get");
+    duk_dup(ctx, key);
+    duk_call_prop(ctx, 2, 1);
+    if (duk_is_undefined(ctx, -1)) {
+      duk_pop(ctx);
+      duk_push_array(ctx);
+      duk_push_literal(ctx, "set");
+      duk_dup(ctx, key);
+      duk_dup(ctx, -3);
+      duk_call_prop(ctx, 2, 2);
+      duk_pop(ctx);
+    }
+  } else {
+    to_property_key(ctx, key);
+    duk_dup(ctx, key);
+    duk_get_prop(ctx, 2);
+    if (duk_is_undefined(ctx, -1)) {
+      duk_pop(ctx);
+      duk_push_array(ctx);
+      duk_dup(ctx, key);
+      duk_dup(ctx, -2);
+      duk_def_prop(ctx, 2, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WEC);
+    }
+  }
+  duk_dup(ctx, v);
+  duk_put_prop_index(ctx, -2, (duk_uarridx_t)duk_get_length(ctx, -2));
+  return 0;
+}
+
+/* magic 0: Object.groupBy (a null-prototype object of arrays), 1: Map.groupBy (a Map; it
+ * is defined with Map, lib/js/es-collections.c, from edgefn__es_map_group_by). */
+static duk_ret_t group_by(duk_context *ctx) {
+  duk_set_top(ctx, 2);
+  if (duk_is_null_or_undefined(ctx, 0))
+    return duk_type_error(ctx, "%s is not iterable", duk_safe_to_string(ctx, 0));
+  require_callable(ctx, 1);
+  group_frame f = {duk_get_current_magic(ctx) == 1, 0};
+  if (f.map) {
+    duk_get_global_literal(ctx, "Map");
+    duk_new(ctx, 0);
+  } else {
+    duk_push_bare_object(ctx);
+  }
+  edgefn__iter_each(ctx, 0, group_add_unsafe, &f);
+  return 1;
+}
+
+const edgefn__es_method edgefn__es_map_group_by = {"groupBy", group_by, 2, 2, 1};
+
 /* ---- String.prototype.normalize (libunistring's normalization) ---- */
 
 typedef struct bytes_arg {
@@ -1289,8 +1424,13 @@ static const edgefn__es_method typed_ctor[] = {
     {"of", typed_of, DUK_VARARGS, 0, 0},
 };
 
+static const edgefn__es_method json[] = {
+    {"stringify", json_stringify, 3, 3, 0},
+};
+
 static const edgefn__es_method object_ctor[] = {
     {"entries", object_enum, 1, 1, 2},
+    {"groupBy", group_by, 2, 2, 0},
     {"fromEntries", object_from_entries, 1, 1, 0},
     {"getOwnPropertyDescriptors", object_enum, 1, 1, 3},
     {"hasOwn", object_has_own, 2, 2, 0},
@@ -1344,6 +1484,13 @@ void edgefn__es_builtins_install(duk_context *ctx) {
   install_on(ctx, "String", true, string_proto, EDGEFN_ARRAY_LEN(string_proto));
   install_on(ctx, "String", false, string_ctor, EDGEFN_ARRAY_LEN(string_ctor));
   install_on(ctx, "Math", false, math, EDGEFN_ARRAY_LEN(math));
+  /* Duktape's JSON.stringify, kept for the well-formed wrapper */
+  duk_push_global_stash(ctx);
+  duk_get_global_literal(ctx, "JSON");
+  duk_get_prop_literal(ctx, -1, "stringify");
+  duk_put_prop_literal(ctx, -3, S_JSON_STRINGIFY);
+  duk_pop_2(ctx);
+  install_on(ctx, "JSON", false, json, EDGEFN_ARRAY_LEN(json));
 
   duk_get_global_literal(ctx, "Array");
   duk_get_prop_literal(ctx, -1, "prototype");

@@ -932,6 +932,9 @@ void edgefn__es_collections_install(duk_context *ctx) {
                                EDGEFN_ARRAY_LEN(map_methods));
   def_size(ctx, proto, COLL_MAP);
   def_alias(ctx, proto, "entries", SYM_ITERATOR);
+  duk_get_prop_literal(ctx, proto, "constructor");
+  edgefn__es_def_methods(ctx, -1, &edgefn__es_map_group_by, 1);
+  duk_pop(ctx);
   duk_put_prop_literal(ctx, stash, S_MAP_PROTO);
 
   proto = make_class(ctx, "Set", coll_ctor, COLL_SET, set_methods,

@@ -83,6 +83,8 @@ EDGEFN_INTERNAL void edgefn__es_def_methods(duk_context *ctx, duk_idx_t obj,
  * on built-ins (lib/js/es-builtins.c, lib/js/es-iter.c). */
 EDGEFN_INTERNAL void edgefn__es_builtins_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__es_iter_install(duk_context *ctx);
+/* Map.groupBy, for the Map constructor (its implementation is Object.groupBy's). */
+EDGEFN_INTERNAL extern const edgefn__es_method edgefn__es_map_group_by;
 /* Lazy: Map, Set, WeakMap, WeakSet (lib/js/es-collections.c); structuredClone. */
 EDGEFN_INTERNAL void edgefn__es_collections_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__structured_clone_install(duk_context *ctx);

@@ -191,6 +191,17 @@ static const struct {
      "[\"x\",\"\\ud83d\\ude00\",\"y\"]"},
     {"var f = function(){ return Array.from(arguments) }; S(f(1, 'a', null))",
      "[1,\"a\",null]"},
+    /* ES2024 groupBy: expected values from Node 22 (Node 20 has neither) */
+    {"var g = Object.groupBy([1, 2, 3, 4, 5], function (x, i) { return x % 2 ? 'odd' : 'even' + i % 2 }); S([Object.getPrototypeOf(g) === null, Object.keys(g), g.odd, g.even1, g.even0])",
+     "[true,[\"odd\",\"even1\"],[1,3,5],[2,4],undefined]"},
+    {"var g = Object.groupBy(new Set(['ab', 'c', 'de']), function (s) { return s.length }); S([Object.keys(g), g[2], g[1]])",
+     "[[\"1\",\"2\"],[\"ab\",\"de\"],[\"c\"]]"},
+    {"var m = Map.groupBy([1, -0, 0, 2], function (x) { return x === 2 ? 'two' : x }); var k = []; m.forEach(function (v, key) { k.push(key, v) }); S([m instanceof Map, m.size, k])",
+     "[true,3,[1,[1],0,[-0,0],\"two\",[2]]]"},
+    {"var key = {}; var m = Map.groupBy('aba', function () { return key }); S(m.get(key))",
+     "[\"a\",\"b\",\"a\"]"},
+    {"S([T(function(){ return Object.groupBy([1], 5) }), T(function(){ return Map.groupBy(null, String) }), T(function(){ return Object.groupBy({}, String) }), Object.groupBy.length, Map.groupBy.name])",
+     "[\"E:TypeError\",\"E:TypeError\",\"E:TypeError\",2,\"groupBy\"]"},
     /* (an arguments object's own @@iterator is the compiler's: corpus arguments-iterable) */
     {"S([Symbol.iterator in {}, Symbol.iterator in Object(1), Symbol.iterator in [],"
      " Symbol.iterator in Object('s')])",
