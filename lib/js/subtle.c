@@ -13,6 +13,7 @@
 
 #include <mbedtls/aes.h>
 #include <mbedtls/asn1write.h>
+#include <mbedtls/constant_time.h>
 #include <mbedtls/ecdh.h>
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/gcm.h>
@@ -1944,6 +1945,19 @@ static const method methods[] = {
     {"wrapKey", do_wrap_key, 4, false},       {"unwrapKey", do_unwrap_key, 7, false},
 };
 
+/* crypto.subtle.timingSafeEqual(a, b) (Workers): whether two BufferSources of the same
+ * byte length hold the same bytes, in time that depends on the length only (mbedTLS's
+ * constant-time compare). Synchronous. */
+static duk_ret_t subtle_timing_safe_equal(duk_context *ctx) {
+  duk_set_top(ctx, 2);
+  bytes a = get_buffer_source(ctx, 0, "a");
+  bytes b = get_buffer_source(ctx, 1, "b");
+  if (a.n != b.n)
+    return duk_error(ctx, DUK_ERR_TYPE_ERROR, "Input buffers must have the same byte length");
+  duk_push_boolean(ctx, a.n == 0 || mbedtls_ct_memcmp(a.p, b.p, a.n) == 0);
+  return 1;
+}
+
 /* Every method: the work in a protected call, its result or error settling a promise. */
 static duk_ret_t subtle_method(duk_context *ctx) {
   const method *m = &methods[duk_get_current_magic(ctx)];
@@ -1965,6 +1979,8 @@ void edgefn__subtle_install(duk_context *ctx, duk_idx_t crypto) {
     duk_set_magic(ctx, -1, (duk_int_t)i);
     duk_put_prop_string(ctx, -2, methods[i].name);
   }
+  duk_push_c_function(ctx, subtle_timing_safe_equal, 2);
+  duk_put_prop_string(ctx, -2, "timingSafeEqual");
   duk_put_prop_string(ctx, crypto, "subtle");
 
   /* CryptoKey: not constructible; its getters read the internal slots. */

@@ -159,6 +159,21 @@ TEST(subtle_digest) {
   return 0;
 }
 
+/* Workers' crypto.subtle.timingSafeEqual: synchronous, any BufferSource, equal byte
+ * lengths required (a TypeError otherwise). */
+TEST(subtle_timing_safe_equal) {
+  ASSERT_EQ(expect_async("var f = S.timingSafeEqual, r = [f(te('secret'), te('secret')),"
+                         " f(te('secret'), te('secreT')), f(new Uint8Array([1, 2]).buffer,"
+                         " new DataView(new Uint8Array([1, 2]).buffer)), f(new ArrayBuffer(0),"
+                         " new Uint8Array(0))];"
+                         "try { f(te('a'), te('ab')); } catch (e) { r.push(e.name); }"
+                         "try { f('a', 'a'); } catch (e) { r.push(e.name); }"
+                         "return Promise.resolve(r.join(' '));",
+                         "true false true true TypeError TypeError"),
+            0);
+  return 0;
+}
+
 TEST(subtle_hmac) {
   /* RFC 4231 test cases 1 (SHA-256, SHA-512) and 2 (SHA-384). */
   ASSERT_EQ(
