@@ -95,7 +95,8 @@ CASES = {
         ('GET', '/nanoid', {}, None),
     ],
     'utilities': [('GET', '/' + name, {}, None) for name in (
-        'marked', 'dateFns', 'valibot', 'uuid', 'superjson', 'yaml', 'lodash', 'nothing')],
+        'marked', 'dateFns', 'valibot', 'uuid', 'superjson', 'yaml', 'lodash', 'cookie', 'qs',
+        'ua', 'dayjs', 'xml', 'ptr', 'jwt', 'mime', 'he', 'base64', 'nothing')],
     'itty': [
         ('GET', '/', {}, None),
         ('GET', '/items/7?sort=asc', {'Origin': 'https://example.com'}, None),
