@@ -132,18 +132,22 @@ process.stdout.write(JSON.stringify(out));
 
 
 def install(work):
-    """npm install of the pinned frameworks into work (again only when package.json changed)."""
+    """`npm ci` of the pinned packages (package.json and its package-lock.json, transitive
+    versions and integrity hashes included) into work, again only when either changed."""
     os.makedirs(work, exist_ok=True)
-    src = os.path.join(HERE, 'package.json')
-    dst = os.path.join(work, 'package.json')
-    with open(src) as f:
-        want = f.read()
-    have = open(dst).read() if os.path.exists(dst) else None
-    if have != want or not os.path.isdir(os.path.join(work, 'node_modules', 'hono')):
-        with open(dst, 'w') as f:
-            f.write(want)
-        subprocess.run(['npm', 'install', '--no-audit', '--no-fund', '--no-package-lock',
-                        '--loglevel=error'], cwd=work, check=True)
+    changed = False
+    for name in ('package.json', 'package-lock.json'):
+        with open(os.path.join(HERE, name)) as f:
+            want = f.read()
+        dst = os.path.join(work, name)
+        have = open(dst).read() if os.path.exists(dst) else None
+        if have != want:
+            with open(dst, 'w') as f:
+                f.write(want)
+            changed = True
+    if changed or not os.path.isdir(os.path.join(work, 'node_modules', 'hono')):
+        subprocess.run(['npm', 'ci', '--no-audit', '--no-fund', '--loglevel=error'], cwd=work,
+                       check=True)
 
 
 def bundle(work, app):
