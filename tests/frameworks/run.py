@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Published edge-function frameworks, run unchanged (issue: run the scripts people already
+"""Published edge-function frameworks and libraries, run unchanged (issue: run the scripts people already
 write for Workers and EdgeOne).
 
 usage: run.py GATEWAY WORK_DIR
@@ -97,6 +97,15 @@ CASES = {
     'utilities': [('GET', '/' + name, {}, None) for name in (
         'marked', 'dateFns', 'valibot', 'uuid', 'superjson', 'yaml', 'lodash', 'cookie', 'qs',
         'ua', 'dayjs', 'xml', 'ptr', 'jwt', 'mime', 'he', 'base64', 'nothing')],
+    'h3': [
+        ('GET', '/', {}, None),
+        ('GET', '/items/5?a=1&b=two', {}, None),
+        ('POST', '/echo', {'Content-Type': 'application/json'}, '{"x":[1,true]}'),
+        ('GET', '/hdr', {}, None),
+        ('GET', '/err', {}, None),
+        ('GET', '/redir', {}, None),
+        ('GET', '/nope', {}, None),
+    ],
     'itty': [
         ('GET', '/', {}, None),
         ('GET', '/items/7?sort=asc', {'Origin': 'https://example.com'}, None),
