@@ -889,6 +889,83 @@ static duk_ret_t json_stringify(duk_context *ctx) {
   return 1;
 }
 
+/* ---- String.prototype.isWellFormed, toWellFormed (ES2024) ---- */
+
+/* magic 0: isWellFormed (no lone surrogate), 1: toWellFormed (each lone one as U+FFFD). In
+ * Duktape's form a surrogate is a 3-byte sequence ED A0..BF xx, a pair two in a row. */
+static duk_ret_t string_well_formed(duk_context *ctx) {
+  bool fix = duk_get_current_magic(ctx) == 1;
+  duk_idx_t s = push_this_string(ctx, fix ? "toWellFormed" : "isWellFormed");
+  duk_size_t n;
+  const unsigned char *p = (const unsigned char *)duk_get_lstring(ctx, s, &n);
+  size_t lone = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (is_high_at(p, i, n) && is_low_at(p, i + 3, n))
+      i += 5;
+    else if (is_high_at(p, i, n) || is_low_at(p, i, n))
+      lone++, i += 2;
+  }
+  if (!fix) {
+    duk_push_boolean(ctx, lone == 0);
+    return 1;
+  }
+  if (lone == 0)
+    return 1;
+  unsigned char *o = duk_push_fixed_buffer(ctx, n); /* U+FFFD is 3 bytes too */
+  for (size_t i = 0; i < n; i++) {
+    if (is_high_at(p, i, n) && is_low_at(p, i + 3, n)) {
+      memcpy(o + i, p + i, 6);
+      i += 5;
+    } else if (is_high_at(p, i, n) || is_low_at(p, i, n)) {
+      o[i] = 0xef, o[i + 1] = 0xbf, o[i + 2] = 0xbd;
+      i += 2;
+    } else {
+      o[i] = p[i];
+    }
+  }
+  duk_push_lstring(ctx, (const char *)o, n);
+  return 1;
+}
+
+/* ---- Error.captureStackTrace (V8; Workers and Node have it) ---- */
+
+/* Defines targetObject.stack: the object's own "name: message" header (Error.prototype.
+ * toString) and the current call stack as this engine writes it. The second argument
+ * (frames to hide above a function) is accepted and ignored. */
+static duk_ret_t error_capture_stack_trace(duk_context *ctx) {
+  if (!duk_is_object(ctx, 0))
+    return duk_type_error(ctx, "Invalid argument");
+  duk_set_top(ctx, 1);
+  duk_get_global_literal(ctx, "Error");
+  duk_get_prop_literal(ctx, -1, "prototype");
+  duk_get_prop_literal(ctx, -1, "toString");
+  duk_dup(ctx, 0);
+  duk_call_method(ctx, 0); /* 3: the header */
+  duk_push_error_object(ctx, DUK_ERR_ERROR, "x");
+  duk_get_prop_literal(ctx, -1, "stack");
+  duk_size_t n;
+  const char *st = duk_get_lstring(ctx, -1, &n);
+  const char *nl = st ? memchr(st, '\n', n) : NULL;
+  /* The frames start after this function's own (the error made here, then the call). */
+  const char *own = st ? strstr(st, "at captureStackTrace ") : NULL;
+  if (own) {
+    const char *after = memchr(own, '\n', (size_t)(st + n - own));
+    nl = after ? after : st + n;
+  }
+  duk_push_literal(ctx, "stack");
+  if (nl) {
+    duk_dup(ctx, 3);
+    duk_push_lstring(ctx, nl, (duk_size_t)(st + n - nl));
+    duk_concat(ctx, 2);
+  } else {
+    duk_dup(ctx, 3);
+  }
+  duk_def_prop(ctx, 0,
+               DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE | DUK_DEFPROP_CLEAR_ENUMERABLE |
+                   DUK_DEFPROP_SET_CONFIGURABLE);
+  return 0;
+}
+
 /* ---- Object.groupBy, Map.groupBy (ES2024) ---- */
 
 typedef struct group_frame {
@@ -1424,6 +1501,10 @@ static const edgefn__es_method typed_ctor[] = {
     {"of", typed_of, DUK_VARARGS, 0, 0},
 };
 
+static const edgefn__es_method error_ctor[] = {
+    {"captureStackTrace", error_capture_stack_trace, 2, 2, 0},
+};
+
 static const edgefn__es_method json[] = {
     {"stringify", json_stringify, 3, 3, 0},
 };
@@ -1440,7 +1521,9 @@ static const edgefn__es_method object_ctor[] = {
 static const edgefn__es_method string_proto[] = {
     {"at", string_at, 1, 1, 0},
     {"matchAll", string_match_all, 1, 1, 0},
+    {"isWellFormed", string_well_formed, 0, 0, 0},
     {"normalize", string_normalize, 1, 0, 0},
+    {"toWellFormed", string_well_formed, 0, 0, 1},
     {"padEnd", string_pad, 2, 1, 1},
     {"padStart", string_pad, 2, 1, 0},
     {"replaceAll", string_replace_all, 2, 2, 0},
@@ -1491,6 +1574,7 @@ void edgefn__es_builtins_install(duk_context *ctx) {
   duk_put_prop_literal(ctx, -3, S_JSON_STRINGIFY);
   duk_pop_2(ctx);
   install_on(ctx, "JSON", false, json, EDGEFN_ARRAY_LEN(json));
+  install_on(ctx, "Error", false, error_ctor, EDGEFN_ARRAY_LEN(error_ctor));
 
   duk_get_global_literal(ctx, "Array");
   duk_get_prop_literal(ctx, -1, "prototype");
