@@ -8,9 +8,10 @@ output is checked against a fresh Node run too (--regen rewrites the stored file
 usage: run-corpus.py EDGEFN_JS CORPUS_DIR [--regen] [NAME-SUBSTRING...]
 """
 import os
-import shutil
 import subprocess
 import sys
+
+import node_oracle
 
 
 def run(cmd, path):
@@ -29,7 +30,7 @@ def main():
         return 2
     edgefn_js, corpus = args[0], args[1]
     only = args[2:]
-    node = shutil.which("node")
+    node = node_oracle.find()
     names = sorted(n for n in os.listdir(corpus) if n.endswith(".js"))
     if only:
         names = [n for n in names if any(o in n for o in only)]

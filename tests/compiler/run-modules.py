@@ -12,9 +12,10 @@ libedgefn reports, file:line:column).
 usage: run-modules.py EDGEFN_JS CASES_DIR [--regen] [NAME-SUBSTRING...]
 """
 import os
-import shutil
 import subprocess
 import sys
+
+import node_oracle
 
 
 def run(cmd, cwd):
@@ -43,7 +44,7 @@ def main():
         return 2
     edgefn_js, cases = os.path.abspath(args[0]), args[1]
     only = args[2:]
-    node = shutil.which("node")
+    node = node_oracle.find()
     names = sorted(n for n in os.listdir(cases) if os.path.isdir(os.path.join(cases, n)))
     if only:
         names = [n for n in names if any(o in n for o in only)]
