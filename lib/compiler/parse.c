@@ -2718,6 +2718,12 @@ node *edgefn__parse(arena *a, const char *src, size_t len, bool module, parse_er
     bool ok = n > 0 && i + n <= len;
     for (size_t k = 1; ok && k < n; k++)
       ok = ((unsigned char)src[i + k] & 0xC0) == 0x80;
+    /* No overlong forms (a fuzz finding: E0 80 AF, a 3-byte '/', reached Duktape, which
+     * decoded it as a slash) and nothing above U+10FFFF. */
+    if (ok && n > 2) {
+      unsigned char c1 = (unsigned char)src[i + 1];
+      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 > 0x8F);
+    }
     if (!ok) {
       p.pos = i;
       fail_at(&p, p.line, col_of(&p, i), "invalid UTF-8 in source");

@@ -48,6 +48,11 @@ TEST(compiler_modern_syntax_errors) {
       {"obj?.a`tpl`;", 1, 7, "tagged template"},
       {"let é = 1; let ü = 2 3;", 1, 22, "unexpected token '3'"},
       {"var a = 1;\nvar b\xa9 = 2;", 2, 6, "invalid UTF-8"},
+      /* overlong forms and code points above U+10FFFF (a fuzz finding: E0 80 AF, an
+       * overlong '/', reached Duktape, which read it as a regexp's start) */
+      {"i/\xe0\x80\xaf", 1, 3, "invalid UTF-8"},
+      {"var s = '\xf0\x8f\xbf\xbf';", 1, 10, "invalid UTF-8"},
+      {"var s = '\xf4\x90\x80\x80';", 1, 10, "invalid UTF-8"},
       /* import() and import.meta; top-level await belongs to modules */
       {"export {};\nnew import('./x.js');", 2, 5, "Cannot use new with import"},
       {"export {};\nimport.metal;", 2, 8, "unexpected token 'metal'"},
