@@ -19,6 +19,17 @@ static double wall_ms(void) {
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* How far past its 100 ms budget a stopped match may run. The matchers size each attempt
+ * from the CPU time left and the rate of the attempts before; under AddressSanitizer a step
+ * is several times longer and the rate less steady, and 147 ms was measured there beside a
+ * fuzz campaign on the other vCPU. The hostile suite allows more under ASan for the same
+ * reason (tests/hostile/test-hostile.c). */
+#if defined(__SANITIZE_ADDRESS__)
+#define REGEXP_CPU_MARGIN_MS 60
+#else
+#define REGEXP_CPU_MARGIN_MS 10
+#endif
+
 /* Duktape's own engine ran this for 11 s under a 100 ms budget. */
 TEST(regexp_catastrophic_pattern_ends_within_cpu_limit) {
   js_env e;
@@ -49,7 +60,7 @@ TEST(regexp_catastrophic_pattern_ends_within_cpu_limit) {
     fprintf(stderr, "  %s: status %d, cpu %.1f ms, wall %.1f ms (limit 100 ms)\n", paths[i],
             c.status, cpu, wall);
     ASSERT_EQ(c.status, 503);
-    ASSERT(cpu <= 100 + 10);
+    ASSERT(cpu <= 100 + REGEXP_CPU_MARGIN_MS);
     ASSERT(wall < 2000);
     ASSERT(strstr(e.log.text, "CPU time limit") != NULL);
     collected_free(&c);
@@ -147,7 +158,7 @@ TEST(regexp_backtracker_catastrophic_ends_within_cpu_limit) {
     fprintf(stderr, "  %s: status %d, cpu %.1f ms, wall %.1f ms (limit 100 ms)\n", paths[i],
             c.status, cpu, wall);
     ASSERT_EQ(c.status, 503);
-    ASSERT(cpu <= 100 + 10);
+    ASSERT(cpu <= 100 + REGEXP_CPU_MARGIN_MS);
     ASSERT(wall < 2000);
     ASSERT(strstr(e.log.text, "CPU time limit") != NULL);
     collected_free(&c);
