@@ -62,5 +62,9 @@ duk_bool_t edgefn__duk_push_proxy_parts(duk_context *ctx, duk_idx_t idx);
  * RegExp-class object. (A Duktape function returning a literal does the same, for the cost
  * of a call.) */
 void edgefn__duk_push_regexp_copy(duk_context *ctx, duk_idx_t tmpl_idx, duk_uint_t extra_props);
+/* Makes the native error constructor at idx (Error or one of Duktape's NativeErrors) install
+ * ES2022's `cause` from its options argument: `new Error(msg, { cause })`. Returns 1 when the
+ * constructor has it (now or already), 0 when idx is not one of those constructors. */
+duk_bool_t edgefn__duk_error_ctor_add_cause(duk_context *ctx, duk_idx_t idx);
 
 #endif

@@ -355,3 +355,37 @@ void edgefn__duk_push_regexp_copy(duk_context *ctx, duk_idx_t tmpl_idx, duk_uint
   duk_push_int(ctx, 0);
   duk_xdef_prop_stridx_short(thr, -2, DUK_STRIDX_LAST_INDEX, DUK_PROPDESC_FLAGS_W);
 }
+
+/* ES2022's InstallErrorCause for Duktape's native error constructors (Error, EvalError,
+ * RangeError, ReferenceError, SyntaxError, TypeError, URIError), which take only a message.
+ * The same function objects keep their identity, prototypes and `length`; only the C
+ * function behind them changes, so `instanceof`, subclassing and errors Duktape makes
+ * itself are untouched. */
+static duk_ret_t error_ctor_with_cause(duk_hthread *thr) {
+  duk_idx_t nargs = duk_get_top(thr);
+  if (nargs == 0)
+    duk_push_undefined(thr); /* the shared constructor reads its message at index 0 */
+  duk_bi_error_constructor_shared(thr); /* pushes the error */
+  /* After the message, as the standard orders it: HasProperty(options, "cause"), then
+   * Get, both observable through a Proxy or a getter. */
+  if (nargs >= 2 && duk_is_object(thr, 1) && duk_has_prop_literal(thr, 1, "cause")) {
+    duk_push_literal(thr, "cause");
+    duk_get_prop_literal(thr, 1, "cause");
+    duk_def_prop(thr, -3,
+                 DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE |
+                     DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
+  }
+  return 1;
+}
+
+duk_bool_t edgefn__duk_error_ctor_add_cause(duk_context *ctx, duk_idx_t idx) {
+  duk_hobject *h = duk_get_hobject(ctx, idx);
+  if (h == NULL || !DUK_HOBJECT_IS_NATFUNC(h))
+    return 0;
+  duk_hnatfunc *f = (duk_hnatfunc *)h;
+  if (f->func != duk_bi_error_constructor_shared)
+    return f->func == error_ctor_with_cause;
+  f->func = error_ctor_with_cause;
+  f->nargs = DUK_HNATFUNC_NARGS_VARARGS; /* the options argument must reach it */
+  return 1;
+}

@@ -4,6 +4,7 @@
  * global cannot provide, and a few dozen native functions cost little. */
 #include "js/js.h"
 #include "js/regexp.h"
+#include "duk_extras.h"
 
 #include <uninorm.h>
 
@@ -966,6 +967,40 @@ static duk_ret_t error_capture_stack_trace(duk_context *ctx) {
   return 0;
 }
 
+/* ---- Symbol.prototype.description (ES2019) ---- */
+
+/* Duktape keeps a symbol as a string of internal bytes: 0x80 then the key for Symbol.for;
+ * 0x81, the description, 0xFF and a unique suffix for Symbol(desc), and one more 0xFF at
+ * the end when the description is undefined; the well-known symbols are 0x81, their
+ * description and a single 0xFF. */
+static duk_ret_t symbol_description(duk_context *ctx) {
+  duk_push_this(ctx);
+  if (!duk_is_symbol(ctx, -1)) { /* a Symbol object; anything else: valueOf's TypeError */
+    duk_get_global_literal(ctx, "Symbol");
+    duk_get_prop_literal(ctx, -1, "prototype");
+    duk_get_prop_literal(ctx, -1, "valueOf");
+    duk_dup(ctx, -4);
+    duk_call_method(ctx, 0);
+  }
+  duk_size_t n = 0;
+  const unsigned char *p = (const unsigned char *)duk_get_lstring(ctx, -1, &n);
+  if (p == NULL || n == 0)
+    return 0;
+  if (p[0] == 0x80) {
+    duk_push_lstring(ctx, (const char *)p + 1, n - 1);
+    return 1;
+  }
+  if (p[0] != 0x81)
+    return 0;
+  const unsigned char *ff = memchr(p + 1, 0xff, n - 1);
+  if (ff == NULL)
+    return 0;
+  if (p[n - 1] == 0xff && ff != p + n - 1)
+    return 0; /* Symbol() */
+  duk_push_lstring(ctx, (const char *)p + 1, (duk_size_t)(ff - (p + 1)));
+  return 1;
+}
+
 /* ---- Object.groupBy, Map.groupBy (ES2024) ---- */
 
 typedef struct group_frame {
@@ -1575,6 +1610,22 @@ void edgefn__es_builtins_install(duk_context *ctx) {
   duk_pop_2(ctx);
   install_on(ctx, "JSON", false, json, EDGEFN_ARRAY_LEN(json));
   install_on(ctx, "Error", false, error_ctor, EDGEFN_ARRAY_LEN(error_ctor));
+  static const char *const native_errors[] = {"Error",          "EvalError",   "RangeError",
+                                              "ReferenceError", "SyntaxError", "TypeError",
+                                              "URIError"};
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(native_errors); i++) {
+    duk_get_global_string(ctx, native_errors[i]);
+    (void)edgefn__duk_error_ctor_add_cause(ctx, -1);
+    duk_pop(ctx);
+  }
+  duk_get_global_literal(ctx, "Symbol");
+  duk_get_prop_literal(ctx, -1, "prototype");
+  duk_push_literal(ctx, "description");
+  duk_push_c_function(ctx, symbol_description, 0);
+  duk_def_prop(ctx, -3,
+               DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_CLEAR_ENUMERABLE |
+                   DUK_DEFPROP_SET_CONFIGURABLE);
+  duk_pop_2(ctx);
 
   duk_get_global_literal(ctx, "Array");
   duk_get_prop_literal(ctx, -1, "prototype");
