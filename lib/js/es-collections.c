@@ -486,6 +486,286 @@ static duk_ret_t coll_iter_next(duk_context *ctx) {
   return 1;
 }
 
+/* ---- the ES2025 Set methods: union, intersection, difference, symmetricDifference,
+ * isSubsetOf, isSupersetOf, isDisjointFrom ---- */
+
+enum { SM_UNION, SM_INTERSECTION, SM_DIFFERENCE, SM_SYMMETRIC, SM_SUBSET, SM_SUPERSET,
+       SM_DISJOINT };
+
+static const char *const set_method_names[] = {"union",      "intersection", "difference",
+                                               "symmetricDifference", "isSubsetOf",
+                                               "isSupersetOf", "isDisjointFrom"};
+
+/* GetSetRecord: the argument at 0 with its size, has and keys; has and keys are pushed
+ * (at the returned index and the one after). */
+static duk_idx_t push_set_record(duk_context *ctx, double *size) {
+  if (!duk_is_object(ctx, 0))
+    return duk_type_error(ctx, "The 'other' argument must be an object (a set-like)");
+  duk_get_prop_literal(ctx, 0, "size");
+  double n = duk_to_number(ctx, -1);
+  duk_pop(ctx);
+  if (isnan(n))
+    return duk_type_error(ctx, "The 'other' argument's size is not a number");
+  n = trunc(n);
+  if (n < 0)
+    return duk_range_error(ctx, "The 'other' argument's size is negative");
+  *size = n == 0 ? 0 : n;
+  duk_idx_t has = duk_get_top(ctx);
+  duk_get_prop_literal(ctx, 0, "has");
+  if (!duk_is_callable(ctx, -1))
+    return duk_type_error(ctx, "The 'other' argument's has is not a function");
+  duk_get_prop_literal(ctx, 0, "keys");
+  if (!duk_is_callable(ctx, -1))
+    return duk_type_error(ctx, "The 'other' argument's keys is not a function");
+  return has;
+}
+
+/* GetIteratorFromMethod(other, keys): pushes the iterator and its next method. */
+static duk_idx_t push_keys_iterator(duk_context *ctx, duk_idx_t has) {
+  duk_dup(ctx, has + 1);
+  duk_dup(ctx, 0);
+  duk_call_method(ctx, 0);
+  if (!duk_is_object(ctx, -1))
+    return duk_type_error(ctx, "The 'other' argument's keys() did not return an object");
+  duk_get_prop_literal(ctx, -1, "next");
+  return duk_get_top_index(ctx) - 1;
+}
+
+/* IteratorStepValue: pushes the next value (-0 made +0) and returns true, or returns false
+ * when the iterator is done. */
+static bool keys_step(duk_context *ctx, duk_idx_t it) {
+  duk_dup(ctx, it + 1);
+  duk_dup(ctx, it);
+  duk_call_method(ctx, 0);
+  if (!duk_is_object(ctx, -1))
+    (void)duk_type_error(ctx, "Iterator result %s is not an object",
+                         duk_safe_to_string(ctx, -1));
+  duk_get_prop_literal(ctx, -1, "done");
+  bool done = duk_to_boolean(ctx, -1);
+  duk_pop(ctx);
+  if (done) {
+    duk_pop(ctx);
+    return false;
+  }
+  duk_get_prop_literal(ctx, -1, "value");
+  duk_remove(ctx, -2);
+  if (duk_is_number(ctx, -1) && duk_get_number(ctx, -1) == 0) {
+    duk_pop(ctx);
+    duk_push_int(ctx, 0);
+  }
+  return true;
+}
+
+/* IteratorClose with a normal completion. */
+static void keys_close(duk_context *ctx, duk_idx_t it) {
+  duk_get_prop_literal(ctx, it, "return");
+  if (duk_is_null_or_undefined(ctx, -1)) {
+    duk_pop(ctx);
+    return;
+  }
+  if (!duk_is_callable(ctx, -1))
+    (void)duk_type_error(ctx, "The iterator's return is not a function");
+  duk_dup(ctx, it);
+  duk_call_method(ctx, 0);
+  if (!duk_is_object(ctx, -1))
+    (void)duk_type_error(ctx, "Iterator result %s is not an object",
+                         duk_safe_to_string(ctx, -1));
+  duk_pop(ctx);
+}
+
+/* Pushes this Set's current store (callbacks into the other set may have replaced it). */
+static duk_idx_t push_set_store(duk_context *ctx, duk_idx_t self) {
+  duk_get_prop_literal(ctx, self, K_SET);
+  return duk_get_top_index(ctx);
+}
+
+static bool set_has(duk_context *ctx, duk_idx_t self, duk_idx_t v) {
+  v = duk_normalize_index(ctx, v);
+  duk_idx_t store = push_set_store(ctx, self);
+  key k;
+  key_of(ctx, v, &k);
+  bool found = store_find(ctx, store, store_table(ctx, store), v, &k) >= 0;
+  duk_pop(ctx);
+  return found;
+}
+
+/* ToBoolean(Call(other.has, other, v)) */
+static bool other_has(duk_context *ctx, duk_idx_t has, duk_idx_t v) {
+  v = duk_normalize_index(ctx, v);
+  duk_dup(ctx, has);
+  duk_dup(ctx, 0);
+  duk_dup(ctx, v);
+  duk_call_method(ctx, 1);
+  bool r = duk_to_boolean(ctx, -1);
+  duk_pop(ctx);
+  return r;
+}
+
+/* Pushes a new Set holding this Set's elements (copy) or none. */
+static duk_idx_t push_result(duk_context *ctx, duk_idx_t self, bool copy) {
+  edgefn__collection_push_new(ctx, COLL_SET);
+  duk_idx_t out = duk_get_top_index(ctx);
+  if (copy) {
+    duk_idx_t store = push_set_store(ctx, self);
+    table *t = store_table(ctx, store);
+    for (uint32_t i = 0; i < t->used; i++) {
+      if (entries(t)[i].tag == T_EMPTY)
+        continue;
+      duk_get_prop_index(ctx, store, i);
+      edgefn__collection_add(ctx, out, -1, -1);
+      duk_pop(ctx);
+      t = store_table(ctx, store); /* no script ran: the same store, maybe moved */
+    }
+    duk_pop(ctx);
+  }
+  return out;
+}
+
+static void result_add(duk_context *ctx, duk_idx_t out, duk_idx_t v) {
+  edgefn__collection_add(ctx, out, v, v);
+}
+
+static void result_delete(duk_context *ctx, duk_idx_t out, duk_idx_t v) {
+  v = duk_normalize_index(ctx, v);
+  duk_get_prop_literal(ctx, out, K_SET);
+  (void)store_delete(ctx, -1, v);
+  duk_pop(ctx);
+}
+
+/* Walks this Set's elements as the standard's index loop over O.[[SetData]] does, following
+ * additions and clears made by the callbacks (the forEach cursor); calls other.has on each
+ * and stops when it answers `stop_on`. Returns whether it stopped. With out set, an element
+ * other.has accepts is added to out (intersection). */
+static bool walk_this(duk_context *ctx, duk_idx_t self, duk_idx_t has, bool stop_on,
+                      duk_idx_t out) {
+  duk_idx_t store = push_set_store(ctx, self);
+  uint32_t idx = 0;
+  table *t;
+  while (cursor_next(ctx, store, &idx, &t)) {
+    duk_get_prop_index(ctx, store, idx);
+    bool in = other_has(ctx, has, -1);
+    if (out >= 0) {
+      if (in)
+        result_add(ctx, out, -1);
+    } else if (in == stop_on) {
+      duk_pop_2(ctx);
+      return true;
+    }
+    duk_pop(ctx);
+    idx++;
+  }
+  duk_pop(ctx);
+  return false;
+}
+
+static duk_ret_t set_method(duk_context *ctx) {
+  int m = duk_get_current_magic(ctx);
+  duk_set_top(ctx, 1);
+  duk_idx_t self = push_this_store(ctx, COLL_SET, set_method_names[m]) - 1;
+  double other_size = 0;
+  duk_idx_t has = push_set_record(ctx, &other_size);
+  double this_size = store_table(ctx, push_set_store(ctx, self))->live;
+  duk_pop(ctx);
+  duk_idx_t out, it;
+  switch (m) {
+  case SM_UNION:
+    it = push_keys_iterator(ctx, has);
+    out = push_result(ctx, self, true);
+    while (keys_step(ctx, it)) {
+      result_add(ctx, out, -1);
+      duk_pop(ctx);
+    }
+    return 1;
+  case SM_INTERSECTION:
+    out = push_result(ctx, self, false);
+    if (this_size <= other_size) {
+      (void)walk_this(ctx, self, has, false, out);
+      return 1;
+    }
+    it = push_keys_iterator(ctx, has);
+    while (keys_step(ctx, it)) {
+      if (set_has(ctx, self, -1))
+        result_add(ctx, out, -1);
+      duk_pop(ctx);
+    }
+    duk_dup(ctx, out);
+    return 1;
+  case SM_DIFFERENCE:
+    out = push_result(ctx, self, true);
+    if (this_size <= other_size) {
+      duk_get_prop_literal(ctx, out, K_SET);
+      duk_idx_t store = duk_get_top_index(ctx);
+      uint32_t used = store_table(ctx, store)->used;
+      for (uint32_t i = 0; i < used; i++) {
+        if (entries(store_table(ctx, store))[i].tag == T_EMPTY)
+          continue;
+        duk_get_prop_index(ctx, store, i);
+        if (other_has(ctx, has, -1))
+          (void)store_delete(ctx, store, -1);
+        duk_pop(ctx);
+      }
+      duk_pop(ctx);
+      return 1;
+    }
+    it = push_keys_iterator(ctx, has);
+    while (keys_step(ctx, it)) {
+      result_delete(ctx, out, -1);
+      duk_pop(ctx);
+    }
+    duk_dup(ctx, out);
+    return 1;
+  case SM_SYMMETRIC:
+    it = push_keys_iterator(ctx, has);
+    out = push_result(ctx, self, true);
+    while (keys_step(ctx, it)) {
+      bool in_result = set_has(ctx, out, -1);
+      if (set_has(ctx, self, -1)) {
+        if (in_result)
+          result_delete(ctx, out, -1);
+      } else if (!in_result) {
+        result_add(ctx, out, -1);
+      }
+      duk_pop(ctx);
+    }
+    return 1;
+  case SM_SUBSET:
+    duk_push_boolean(ctx, this_size <= other_size && !walk_this(ctx, self, has, false, -1));
+    return 1;
+  case SM_SUPERSET:
+    if (this_size < other_size) {
+      duk_push_false(ctx);
+      return 1;
+    }
+    it = push_keys_iterator(ctx, has);
+    while (keys_step(ctx, it)) {
+      if (!set_has(ctx, self, -1)) {
+        keys_close(ctx, it);
+        duk_push_false(ctx);
+        return 1;
+      }
+      duk_pop(ctx);
+    }
+    duk_push_true(ctx);
+    return 1;
+  default: /* SM_DISJOINT */
+    if (this_size <= other_size) {
+      duk_push_boolean(ctx, !walk_this(ctx, self, has, true, -1));
+      return 1;
+    }
+    it = push_keys_iterator(ctx, has);
+    while (keys_step(ctx, it)) {
+      if (set_has(ctx, self, -1)) {
+        keys_close(ctx, it);
+        duk_push_false(ctx);
+        return 1;
+      }
+      duk_pop(ctx);
+    }
+    duk_push_true(ctx);
+    return 1;
+  }
+}
+
 typedef struct ctor_frame {
   duk_idx_t self, adder;
   bool pairs;
@@ -862,6 +1142,13 @@ static const edgefn__es_method set_methods[] = {
     {"entries", coll_iter_method, 0, 0, KIND_ENTRIES << 2 | COLL_SET},
     {"forEach", coll_for_each, 2, 1, COLL_SET},
     {"values", coll_iter_method, 0, 0, KIND_VALUES << 2 | COLL_SET},
+    {"union", set_method, 1, 1, SM_UNION},
+    {"intersection", set_method, 1, 1, SM_INTERSECTION},
+    {"difference", set_method, 1, 1, SM_DIFFERENCE},
+    {"symmetricDifference", set_method, 1, 1, SM_SYMMETRIC},
+    {"isSubsetOf", set_method, 1, 1, SM_SUBSET},
+    {"isSupersetOf", set_method, 1, 1, SM_SUPERSET},
+    {"isDisjointFrom", set_method, 1, 1, SM_DISJOINT},
 };
 
 static const edgefn__es_method weak_map_methods[] = {

@@ -31,6 +31,7 @@ def main():
     edgefn_js, corpus = args[0], args[1]
     only = args[2:]
     node = node_oracle.find()
+    node_major = node_oracle.major(node) if node else 0
     names = sorted(n for n in os.listdir(corpus) if n.endswith(".js"))
     if only:
         names = [n for n in names if any(o in n for o in only)]
@@ -39,7 +40,7 @@ def main():
         path = os.path.join(corpus, name)
         exp_path = path[:-3] + ".expected"
         expected = None
-        if node:
+        if node and node_oracle.needs(path) <= node_major:
             expected = run([node], path)
             if regen or not os.path.exists(exp_path):
                 with open(exp_path, "w", encoding="utf-8") as f:
