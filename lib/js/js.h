@@ -4,6 +4,8 @@
 
 #include "js/duk.h"
 
+#include <pthread.h>
+
 /* ---- Promise and the microtask queue (lib/js/promise.c) ---- */
 
 /* Defines the global Promise constructor and queueMicrotask on ctx's global object. Must be
@@ -373,6 +375,30 @@ EDGEFN_INTERNAL void edgefn__text_decoder_push_new(duk_context *ctx, duk_idx_t l
                                                    duk_idx_t options);
 /* Pushes the structuredClone function (lib/js/structured-clone.c). */
 EDGEFN_INTERNAL void edgefn__structured_clone_push_fn(duk_context *ctx);
+
+/* ---- Modules written in ES5 (lib/js/embedded.c) ---- */
+
+/* One module: its text (a function expression taking the natives object push_natives
+ * pushes) and where a heap keeps the loaded result. Defined statically with
+ * EDGEFN_EMBEDDED_JS; the other fields are the process's compile, made under lock. */
+typedef struct edgefn__embedded_js {
+  const char *filename;
+  const unsigned char *src;
+  size_t src_len;
+  const char *stash_key;
+  void (*push_natives)(duk_context *ctx);
+  pthread_mutex_t lock;
+  bool tried;
+  uint8_t *bytecode;
+  size_t bytecode_len;
+  duk_context *compile_heap;
+} edgefn__embedded_js;
+#define EDGEFN_EMBEDDED_JS(filename, text, stash_key, push_natives)                          \
+  {(filename), (text), sizeof(text) - 1, (stash_key), (push_natives),                       \
+   PTHREAD_MUTEX_INITIALIZER, false, NULL, 0, NULL}
+/* Pushes the module's result for this heap, loading it the first time (and compiling it
+ * the first time in the process, outside the CPU budget of the script that needed it). */
+EDGEFN_INTERNAL void edgefn__embedded_push_module(duk_context *ctx, edgefn__embedded_js *m);
 
 /* ---- Streams (lib/js/streams.c, lib/js/streams.js, lib/js/compression.c) ---- */
 

@@ -3,13 +3,11 @@
  * The algorithms are ES5 (streams.js) because they are long, promise-driven and mostly
  * glue between script callbacks; a chunk passes through them by reference, so their cost
  * per chunk does not grow with its size. The text is compiled to Duktape bytecode once per
- * process (the first heap that needs streams compiles it, under pthread_once) and each heap
- * loads that bytecode the first time a script touches a stream global, Blob.stream() or a
- * body stream. The module gets its promises, calls, errors and buffers from the natives
+ * process (lib/js/embedded.c) and each heap loads that bytecode the first time a script
+ * touches a stream global, Blob.stream() or a body stream. The module gets its promises, calls, errors and buffers from the natives
  * below, never from globals a script may have replaced. */
 #include "js/js.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,47 +19,6 @@
 #define K_ACC DUK_HIDDEN_SYMBOL("sacc")
 #define K_ENC_PENDING DUK_HIDDEN_SYMBOL("sencp")
 #define S_VIEW_PROTOS DUK_HIDDEN_SYMBOL("edgefn.streams.vprotos")
-
-/* ---- the bytecode, once per process ---- */
-
-static pthread_once_t bytecode_once = PTHREAD_ONCE_INIT;
-static uint8_t *bytecode;
-static size_t bytecode_len;
-
-static duk_ret_t compile_safe(duk_context *ctx, void *udata) {
-  (void)udata;
-  duk_push_literal(ctx, "streams.js");
-  duk_compile_lstring_filename(ctx, DUK_COMPILE_EVAL, (const char *)edgefn__streams_js,
-                               sizeof(edgefn__streams_js) - 1);
-  duk_dump_function(ctx);
-  return 1;
-}
-
-/* Under a recovery point (lib/js/heap.c): a fatal error abandons the heap, and the module
- * is then missing as after a compile error. */
-static void compile_run(void *heap) {
-  duk_context *ctx = heap;
-  if (duk_safe_call(ctx, compile_safe, NULL, 0, 1) == DUK_EXEC_SUCCESS) {
-    duk_size_t n;
-    const void *p = duk_get_buffer(ctx, -1, &n);
-    uint8_t *copy = malloc(n);
-    if (copy) {
-      memcpy(copy, p, n);
-      bytecode = copy;
-      bytecode_len = n;
-    }
-  }
-  duk_destroy_heap(ctx);
-}
-
-static void compile_once(void) {
-  duk_context *ctx = edgefn__heap_new(NULL);
-  if (!ctx)
-    return;
-  char msg[EDGEFN__FATAL_MSG_MAX];
-  if (!edgefn__fatal_guard(NULL, compile_run, ctx, msg, sizeof(msg)))
-    (void)edgefn__heap_leak(ctx, 0);
-}
 
 /* ---- natives: promises and calls ---- */
 
@@ -637,43 +594,11 @@ static void push_natives(duk_context *ctx) {
   duk_put_prop_literal(ctx, n, "structuredClone");
 }
 
-static duk_ret_t load_safe(duk_context *ctx, void *udata) {
-  (void)udata;
-  /* The bytecode was made by compile_once in this process: Duktape does not validate
-   * bytecode, so nothing else may ever reach duk_load_function. */
-  duk_push_external_buffer(ctx);
-  duk_config_buffer(ctx, -1, bytecode, bytecode_len);
-  duk_load_function(ctx);
-  duk_push_undefined(ctx);
-  duk_call_method(ctx, 0); /* evaluates to the module function */
-  push_natives(ctx);
-  duk_call(ctx, 1);
-  return 1;
-}
+static edgefn__embedded_js module = EDGEFN_EMBEDDED_JS("streams.js", edgefn__streams_js,
+                                                     S_MODULE, push_natives);
 
 void edgefn__streams_push_module(duk_context *ctx) {
-  duk_push_global_stash(ctx);
-  if (duk_get_prop_literal(ctx, -1, S_MODULE)) {
-    duk_remove(ctx, -2);
-    return;
-  }
-  duk_pop(ctx);
-  /* The compile is the process's, not this request's: it is not charged to the CPU
-   * budget of the JavaScript that happened to need streams first. */
-  duk_memory_functions mf;
-  duk_get_memory_functions(ctx, &mf);
-  uint64_t mono0 = edgefn__now_ns(), cpu0 = edgefn__thread_cpu_ns();
-  (void)pthread_once(&bytecode_once, compile_once);
-  edgefn__cpu_exclude(mf.udata, edgefn__now_ns() - mono0, edgefn__thread_cpu_ns() - cpu0);
-  if (!bytecode)
-    (void)duk_error(ctx, DUK_ERR_ERROR, "internal error: the streams module did not compile");
-  /* Promises must exist before the module captures them. */
-  edgefn__promise_install(ctx);
-  if (duk_safe_call(ctx, load_safe, NULL, 0, 1) != DUK_EXEC_SUCCESS)
-    (void)duk_throw(ctx);
-  duk_dup_top(ctx);
-  duk_put_prop_literal(ctx, -3, S_MODULE);
-  duk_remove(ctx, -2);
+  edgefn__embedded_push_module(ctx, &module);
 }
 
 void edgefn__streams_install(duk_context *ctx) {

@@ -1,0 +1,89 @@
+/* Library modules written in ES5 (streams.js, intl.js): each text is compiled to Duktape
+ * bytecode once per process (the first heap that needs it compiles it) and each heap loads
+ * that bytecode the first time a script needs the module. A module is one function
+ * expression that receives its natives object and returns what the library installs. */
+#include "js/js.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static duk_ret_t compile_safe(duk_context *ctx, void *udata) {
+  const edgefn__embedded_js *m = udata;
+  duk_push_string(ctx, m->filename);
+  duk_compile_lstring_filename(ctx, DUK_COMPILE_EVAL, (const char *)m->src, m->src_len);
+  duk_dump_function(ctx);
+  return 1;
+}
+
+/* Under a recovery point (lib/js/heap.c): a fatal error abandons the heap, and the module
+ * stays uncompiled (every heap that needs it then gets an error). */
+static void compile_run(void *arg) {
+  edgefn__embedded_js *m = arg;
+  duk_context *ctx = m->compile_heap;
+  if (duk_safe_call(ctx, compile_safe, m, 0, 1) == DUK_EXEC_SUCCESS) {
+    duk_size_t n;
+    const void *p = duk_get_buffer(ctx, -1, &n);
+    uint8_t *copy = malloc(n);
+    if (copy) {
+      memcpy(copy, p, n);
+      m->bytecode = copy;
+      m->bytecode_len = n;
+    }
+  }
+  duk_destroy_heap(ctx);
+}
+
+static void compile_locked(edgefn__embedded_js *m) {
+  duk_context *ctx = edgefn__heap_new(NULL);
+  if (!ctx)
+    return;
+  m->compile_heap = ctx;
+  char msg[EDGEFN__FATAL_MSG_MAX];
+  if (!edgefn__fatal_guard(NULL, compile_run, m, msg, sizeof(msg)))
+    (void)edgefn__heap_leak(ctx, 0);
+  m->compile_heap = NULL;
+}
+
+static duk_ret_t load_safe(duk_context *ctx, void *udata) {
+  const edgefn__embedded_js *m = udata;
+  /* The bytecode was made by compile_locked in this process: Duktape does not validate
+   * bytecode, so nothing else may ever reach duk_load_function. */
+  duk_push_external_buffer(ctx);
+  duk_config_buffer(ctx, -1, m->bytecode, m->bytecode_len);
+  duk_load_function(ctx);
+  duk_push_undefined(ctx);
+  duk_call_method(ctx, 0); /* evaluates to the module function */
+  m->push_natives(ctx);
+  duk_call(ctx, 1);
+  return 1;
+}
+
+void edgefn__embedded_push_module(duk_context *ctx, edgefn__embedded_js *m) {
+  duk_push_global_stash(ctx);
+  if (duk_get_prop_string(ctx, -1, m->stash_key)) {
+    duk_remove(ctx, -2);
+    return;
+  }
+  duk_pop(ctx);
+  /* The compile is the process's, not this request's: it is not charged to the CPU
+   * budget of the JavaScript that happened to need the module first. */
+  duk_memory_functions mf;
+  duk_get_memory_functions(ctx, &mf);
+  uint64_t mono0 = edgefn__now_ns(), cpu0 = edgefn__thread_cpu_ns();
+  pthread_mutex_lock(&m->lock);
+  if (!m->tried) {
+    compile_locked(m);
+    m->tried = true;
+  }
+  pthread_mutex_unlock(&m->lock);
+  edgefn__cpu_exclude(mf.udata, edgefn__now_ns() - mono0, edgefn__thread_cpu_ns() - cpu0);
+  if (!m->bytecode)
+    (void)duk_error(ctx, DUK_ERR_ERROR, "internal error: %s did not compile", m->filename);
+  /* Promises must exist before a module captures them. */
+  edgefn__promise_install(ctx);
+  if (duk_safe_call(ctx, load_safe, m, 0, 1) != DUK_EXEC_SUCCESS)
+    (void)duk_throw(ctx);
+  duk_dup_top(ctx);
+  duk_put_prop_string(ctx, -3, m->stash_key);
+  duk_remove(ctx, -2);
+}
