@@ -506,7 +506,6 @@ static duk_ret_t typed_from(duk_context *ctx) {
 
 /* ---- change array by copy (ES2023): toReversed, toSorted, toSpliced, with ---- */
 
-#define S_ARRAY_SORT DUK_HIDDEN_SYMBOL("edgefn.array.sort")
 
 /* Pushes the new array of len elements: an Array, or (magic & TYPED) a typed array of the
  * same kind as the one at o. */
@@ -534,6 +533,143 @@ static duk_ret_t typed_sort(duk_context *ctx);
 
 /* The copy (holes read as undefined), sorted by sort() of its own kind: Duktape's
  * Array.prototype.sort as it was at startup, or this library's typed-array sort. */
+/* ---- Array.prototype.sort: stable, as ES2019 requires (Duktape's is not) ---- */
+
+typedef struct sorter {
+  duk_idx_t items; /* the values to sort (holes and undefined left out) */
+  duk_idx_t keys;  /* without a comparator: their ToString, same indices */
+  duk_idx_t cmp;   /* the comparator, or -1 */
+} sorter;
+
+/* SortCompare of items a and b: <0, 0 or >0. */
+static int sort_compare(duk_context *ctx, const sorter *s, uint32_t a, uint32_t b) {
+  if (s->cmp >= 0) {
+    duk_dup(ctx, s->cmp);
+    duk_push_undefined(ctx);
+    duk_get_prop_index(ctx, s->items, a);
+    duk_get_prop_index(ctx, s->items, b);
+    duk_call_method(ctx, 2);
+    double v = duk_to_number(ctx, -1);
+    duk_pop(ctx);
+    return v < 0 ? -1 : v > 0 ? 1 : 0; /* NaN counts as 0 */
+  }
+  /* Strings in Duktape's form compare bytewise in UTF-16 code unit order: every unit is
+   * its own sequence, and a sequence's lead byte orders like the unit it encodes. */
+  duk_get_prop_index(ctx, s->keys, a);
+  duk_get_prop_index(ctx, s->keys, b);
+  duk_size_t an, bn;
+  const char *x = duk_get_lstring(ctx, -2, &an), *y = duk_get_lstring(ctx, -1, &bn);
+  int c = memcmp(x, y, an < bn ? an : bn);
+  if (c == 0)
+    c = an < bn ? -1 : an > bn ? 1 : 0;
+  duk_pop_2(ctx);
+  return c;
+}
+
+/* Sorts perm[0..n) (indices into the items) stably: insertion sort on runs of 8, then
+ * bottom-up merges through tmp, taking from the left run on ties. */
+static void merge_sort(duk_context *ctx, const sorter *s, uint32_t *perm, uint32_t *tmp,
+                       uint32_t n) {
+  enum { RUN = 8 };
+  for (uint32_t lo = 0; lo < n; lo += RUN) {
+    uint32_t hi = lo + RUN < n ? lo + RUN : n;
+    for (uint32_t i = lo + 1; i < hi; i++) {
+      uint32_t v = perm[i], j = i;
+      while (j > lo && sort_compare(ctx, s, perm[j - 1], v) > 0) {
+        perm[j] = perm[j - 1];
+        j--;
+      }
+      perm[j] = v;
+    }
+  }
+  uint32_t *src = perm, *dst = tmp;
+  for (uint32_t width = RUN; width < n; width *= 2) {
+    for (uint32_t lo = 0; lo < n; lo += 2 * width) {
+      uint32_t mid = lo + width < n ? lo + width : n;
+      uint32_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+      uint32_t i = lo, j = mid, k = lo;
+      /* already in order: copy (a sorted input costs one comparison per run) */
+      if (mid < hi && sort_compare(ctx, s, src[mid - 1], src[mid]) <= 0) {
+        memcpy(dst + lo, src + lo, (hi - lo) * sizeof(uint32_t));
+        continue;
+      }
+      while (i < mid && j < hi)
+        dst[k++] = sort_compare(ctx, s, src[i], src[j]) <= 0 ? src[i++] : src[j++];
+      while (i < mid)
+        dst[k++] = src[i++];
+      while (j < hi)
+        dst[k++] = src[j++];
+    }
+    uint32_t *t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src != perm)
+    memcpy(perm, src, n * sizeof(uint32_t));
+}
+
+/* Sorts the array-like at o in place (SortIndexedProperties with SKIP-HOLES, then the
+ * write-back of Array.prototype.sort); cmp is the comparator's index or -1. */
+static void sort_in_place(duk_context *ctx, duk_idx_t o, duk_idx_t cmp) {
+  double len = length_of(ctx, o);
+  sorter s = {duk_push_array(ctx), -1, cmp};
+  uint32_t n = 0;
+  double undefs = 0;
+  for (double k = 0; k < len; k++) {
+    push_index_key(ctx, k);
+    if (!duk_has_prop(ctx, o))
+      continue;
+    get_index(ctx, o, k);
+    if (duk_is_undefined(ctx, -1)) {
+      duk_pop(ctx);
+      undefs++;
+      continue;
+    }
+    if (n == UINT32_MAX)
+      (void)duk_range_error(ctx, "Invalid array length");
+    duk_put_prop_index(ctx, s.items, n++);
+  }
+  if (cmp < 0) {
+    s.keys = duk_push_array(ctx);
+    for (uint32_t i = 0; i < n; i++) {
+      duk_get_prop_index(ctx, s.items, i);
+      duk_to_string(ctx, -1);
+      duk_put_prop_index(ctx, s.keys, i);
+    }
+  }
+  uint32_t *perm = duk_push_fixed_buffer(ctx, (size_t)n * sizeof(uint32_t) + 1);
+  uint32_t *tmp = duk_push_fixed_buffer(ctx, (size_t)n * sizeof(uint32_t) + 1);
+  for (uint32_t i = 0; i < n; i++)
+    perm[i] = i;
+  merge_sort(ctx, &s, perm, tmp, n);
+  double j = 0;
+  for (uint32_t i = 0; i < n; i++, j++) {
+    duk_get_prop_index(ctx, s.items, perm[i]);
+    push_index_key(ctx, j);
+    duk_swap_top(ctx, -2);
+    duk_put_prop(ctx, o);
+  }
+  for (double u = 0; u < undefs; u++, j++) {
+    push_index_key(ctx, j);
+    duk_push_undefined(ctx);
+    duk_put_prop(ctx, o);
+  }
+  for (; j < len; j++) { /* the holes, moved to the end */
+    push_index_key(ctx, j);
+    duk_del_prop(ctx, o);
+  }
+  duk_pop_n(ctx, cmp < 0 ? 4 : 3);
+}
+
+static duk_ret_t array_sort(duk_context *ctx) {
+  if (!duk_is_undefined(ctx, 0))
+    require_callable(ctx, 0);
+  duk_set_top(ctx, 1);
+  duk_idx_t o = push_this_obj(ctx);
+  sort_in_place(ctx, o, duk_is_undefined(ctx, 0) ? -1 : 0);
+  return 1;
+}
+
 static duk_ret_t array_to_sorted(duk_context *ctx) {
   if (!duk_is_undefined(ctx, 0))
     require_callable(ctx, 0);
@@ -544,14 +680,12 @@ static duk_ret_t array_to_sorted(duk_context *ctx) {
     get_index(ctx, o, k);
     duk_put_prop_index(ctx, a, (duk_uarridx_t)k);
   }
-  if (duk_get_current_magic(ctx) & TYPED) {
-    duk_push_c_function(ctx, typed_sort, 1);
-    duk_set_magic(ctx, -1, TYPED);
-  } else {
-    duk_push_global_stash(ctx);
-    duk_get_prop_literal(ctx, -1, S_ARRAY_SORT);
-    duk_remove(ctx, -2);
+  if (!(duk_get_current_magic(ctx) & TYPED)) {
+    sort_in_place(ctx, a, duk_is_undefined(ctx, 0) ? -1 : 0);
+    return 1;
   }
+  duk_push_c_function(ctx, typed_sort, 1);
+  duk_set_magic(ctx, -1, TYPED);
   duk_dup(ctx, a);
   duk_dup(ctx, 0);
   duk_call_method(ctx, 1);
@@ -1496,6 +1630,7 @@ static const edgefn__es_method array_proto[] = {
     {"flat", array_flat, 1, 0, 0},
     {"flatMap", array_flat_map, 2, 1, 0},
     {"includes", array_includes, 2, 1, 0},
+    {"sort", array_sort, 1, 1, 0},
     {"toReversed", array_to_reversed, 0, 0, 0},
     {"toSorted", array_to_sorted, 1, 1, 0},
     {"toSpliced", array_to_spliced, DUK_VARARGS, 2, 0},
@@ -1589,13 +1724,6 @@ static void install_on(duk_context *ctx, const char *name, bool proto,
 }
 
 void edgefn__es_builtins_install(duk_context *ctx) {
-  /* Array.prototype.sort as Duktape made it, for toSorted (user code may replace sort) */
-  duk_push_global_stash(ctx);
-  duk_get_global_literal(ctx, "Array");
-  duk_get_prop_literal(ctx, -1, "prototype");
-  duk_get_prop_literal(ctx, -1, "sort");
-  duk_put_prop_literal(ctx, -4, S_ARRAY_SORT);
-  duk_pop_3(ctx);
   install_on(ctx, "Array", true, array_proto, EDGEFN_ARRAY_LEN(array_proto));
   install_on(ctx, "Array", false, array_ctor, EDGEFN_ARRAY_LEN(array_ctor));
   install_on(ctx, "Object", false, object_ctor, EDGEFN_ARRAY_LEN(object_ctor));
