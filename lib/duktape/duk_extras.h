@@ -66,5 +66,9 @@ void edgefn__duk_push_regexp_copy(duk_context *ctx, duk_idx_t tmpl_idx, duk_uint
  * ES2022's `cause` from its options argument: `new Error(msg, { cause })`. Returns 1 when the
  * constructor has it (now or already), 0 when idx is not one of those constructors. */
 duk_bool_t edgefn__duk_error_ctor_add_cause(duk_context *ctx, duk_idx_t idx);
+/* thisNumberValue (number: a number or a Number object) or thisTimeValue (a Date object)
+ * of the value at idx, read from the object's internal slot, so a script's own valueOf or
+ * getTime does not answer for it; TypeError for anything else. */
+duk_double_t edgefn__duk_this_time_value(duk_context *ctx, duk_idx_t idx, duk_bool_t number);
 
 #endif

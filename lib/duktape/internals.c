@@ -389,3 +389,18 @@ duk_bool_t edgefn__duk_error_ctor_add_cause(duk_context *ctx, duk_idx_t idx) {
   f->nargs = DUK_HNATFUNC_NARGS_VARARGS; /* the options argument must reach it */
   return 1;
 }
+
+duk_double_t edgefn__duk_this_time_value(duk_context *ctx, duk_idx_t idx, duk_bool_t number) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_tval *tv = duk_get_tval(thr, idx);
+  if (tv != NULL && number && DUK_TVAL_IS_NUMBER(tv))
+    return DUK_TVAL_GET_NUMBER(tv);
+  duk_hobject *h = duk_get_hobject(ctx, idx);
+  duk_small_uint_t want = number ? DUK_HOBJECT_CLASS_NUMBER : DUK_HOBJECT_CLASS_DATE;
+  if (h == NULL || DUK_HOBJECT_GET_CLASS_NUMBER(h) != want)
+    (void)duk_type_error(ctx, number ? "this is not a Number" : "this is not a Date object.");
+  duk_xget_owndataprop_stridx_short(thr, idx, DUK_STRIDX_INT_VALUE);
+  duk_double_t d = duk_to_number_m1(thr);
+  duk_pop_unsafe(thr);
+  return d;
+}

@@ -116,4 +116,12 @@ EDGEFN_INTERNAL void edgefn__heap_leaked(uint64_t *count, size_t *bytes);
 EDGEFN_INTERNAL duk_context *edgefn__heap_new(edgefn__heap_ctl *ctl);
 /* duk_destroy_heap on a heap made with ctl also releases the blocks it kept for reuse. */
 
+/* Memory a heap's objects hold outside its allocator (an ICU formatter behind an Intl
+ * object): counted against the heap's limit like its own blocks. udata is the heap's
+ * allocator udata (duk_get_memory_functions). edgefn__heap_charge fails, counting nothing,
+ * when the limit does not allow it (a breach, as for a failed allocation); every
+ * successful charge is later given back with edgefn__heap_uncharge. */
+EDGEFN_INTERNAL bool edgefn__heap_charge(void *udata, size_t bytes);
+EDGEFN_INTERNAL void edgefn__heap_uncharge(void *udata, size_t bytes);
+
 #endif

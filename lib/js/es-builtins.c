@@ -1771,4 +1771,5 @@ void edgefn__es_builtins_install(duk_context *ctx) {
   duk_pop_n(ctx, 5);
 
   edgefn__es_iter_install(ctx);
+  edgefn__intl_install_locale_methods(ctx);
 }

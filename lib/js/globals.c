@@ -70,6 +70,7 @@ static const global_entry lazy[] = {
     {"CountQueuingStrategy", edgefn__streams_install},
     {"TextEncoderStream", edgefn__streams_install},
     {"TextDecoderStream", edgefn__streams_install},
+    {"Intl", edgefn__intl_install},
     {"CompressionStream", edgefn__streams_install},
     {"DecompressionStream", edgefn__streams_install},
 };

@@ -431,3 +431,19 @@ void edgefn__js_log(duk_context *ctx, int level, const char *fmt, ...) {
                fmt, ap);
   va_end(ap);
 }
+
+bool edgefn__heap_charge(void *udata, size_t bytes) {
+  edgefn__heap_ctl *ctl = udata;
+  if (!ctl)
+    return true;
+  if (!may_grow(ctl, bytes))
+    return false;
+  ctl->mem_used += bytes;
+  return true;
+}
+
+void edgefn__heap_uncharge(void *udata, size_t bytes) {
+  edgefn__heap_ctl *ctl = udata;
+  if (ctl)
+    ctl->mem_used -= bytes < ctl->mem_used ? bytes : ctl->mem_used;
+}

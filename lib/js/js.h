@@ -400,6 +400,17 @@ typedef struct edgefn__embedded_js {
  * the first time in the process, outside the CPU budget of the script that needed it). */
 EDGEFN_INTERNAL void edgefn__embedded_push_module(duk_context *ctx, edgefn__embedded_js *m);
 
+/* ---- Intl (lib/js/intl.c, lib/js/intl.js) ---- */
+
+/* The Intl global (lazy). */
+EDGEFN_INTERNAL void edgefn__intl_install(duk_context *ctx);
+/* Pushes the loaded Intl module (loading it on first use). */
+EDGEFN_INTERNAL void edgefn__intl_push_module(duk_context *ctx);
+/* Number.prototype.toLocaleString, Date.prototype.toLocaleString/DateString/TimeString and
+ * String.prototype.localeCompare over Intl, replacing Duktape's locale-less versions (the
+ * module itself loads at the first call). */
+EDGEFN_INTERNAL void edgefn__intl_install_locale_methods(duk_context *ctx);
+
 /* ---- Streams (lib/js/streams.c, lib/js/streams.js, lib/js/compression.c) ---- */
 
 /* Defines the stream globals (ReadableStream ... DecompressionStream). */

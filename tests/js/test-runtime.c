@@ -211,6 +211,51 @@ TEST(runtime_memory_limit) {
   return 0;
 }
 
+/* ICU's formatters live outside the heap's allocator: each Intl object charges its estimate
+ * to the heap's limit, so a loop making them ends at the memory limit like any other memory
+ * bomb, and what a collected formatter charged is given back. */
+TEST(runtime_intl_formatters_count_against_memory_limit) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var u = e.request.url;\n"
+                     "  if (u.indexOf('/bomb') > 0) {\n"
+                     "    var a = []; for (;;) a.push(new Intl.DateTimeFormat('en', { timeZone: 'UTC' }));\n"
+                     "  }\n"
+                     "  if (u.indexOf('/churn') > 0) {\n"
+                     "    for (var i = 0; i < 300; i++) new Intl.DateTimeFormat('de', { timeZone: 'UTC' });\n"
+                     "    Duktape.gc();\n"
+                     "  }\n"
+                     "  e.respondWith(new Response(new Intl.DateTimeFormat('en-US', { timeZone: 'UTC' })"
+                     ".format(0) + ' ' + (1234.5).toLocaleString('de-DE')));\n"
+                     "});",
+                     10000, 16u * 1024 * 1024, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 200);
+  ASSERT_STREQ(c.body, "1/1/1970 1.234,5");
+  collected_free(&c);
+  size_t before = edgefn_runtime_memory_used(e.rt);
+  /* 300 date formatters charge 19 MB in all, more than the limit: only their collection as
+   * the loop goes lets it finish, and afterwards the charge is back where it was. */
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/churn", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 200);
+  collected_free(&c);
+  ASSERT(edgefn_runtime_memory_used(e.rt) < before + 512u * 1024u);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/bomb", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 503);
+  ASSERT(strstr(e.log.text, "memory limit") != NULL);
+  ASSERT(edgefn_runtime_memory_used(e.rt) <= 16u * 1024 * 1024 + EDGEFN_MEMORY_UNWIND_RESERVE);
+  collected_free(&c);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 200);
+  ASSERT_EQ(edgefn_runtime_recycles(e.rt), 1);
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
 TEST(runtime_promise_and_timer_response) {
   js_env e;
   ASSERT_EQ(env_open(&e,
