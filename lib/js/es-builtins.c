@@ -973,6 +973,18 @@ static bool is_low_at(const unsigned char *p, size_t i, size_t n) {
   return i + 2 < n && p[i] == 0xed && p[i + 1] >= 0xb0 && p[i + 1] <= 0xbf;
 }
 
+/* The lone surrogates of a string in Duktape's form (a pair is two in a row). */
+static size_t count_lone_surrogates(const unsigned char *p, size_t n) {
+  size_t lone = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (is_high_at(p, i, n) && is_low_at(p, i + 3, n))
+      i += 5;
+    else if (is_high_at(p, i, n) || is_low_at(p, i, n))
+      lone++, i += 2;
+  }
+  return lone;
+}
+
 /* Duktape's JSON.stringify, then every lone surrogate in its output (only string contents
  * can hold one) written as a \uXXXX escape, as ES2019 asks; pairs stay characters. */
 static duk_ret_t json_stringify(duk_context *ctx) {
@@ -989,13 +1001,7 @@ static duk_ret_t json_stringify(duk_context *ctx) {
     return 1;
   duk_size_t n;
   const unsigned char *p = (const unsigned char *)duk_get_lstring(ctx, 3, &n);
-  size_t lone = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (is_high_at(p, i, n) && is_low_at(p, i + 3, n))
-      i += 5;
-    else if (is_high_at(p, i, n) || is_low_at(p, i, n))
-      lone++, i += 2;
-  }
+  size_t lone = count_lone_surrogates(p, n);
   if (lone == 0)
     return 1;
   /* each lone surrogate: 3 bytes become the 6 of "\udxxx" */
@@ -1033,13 +1039,7 @@ static duk_ret_t string_well_formed(duk_context *ctx) {
   duk_idx_t s = push_this_string(ctx, fix ? "toWellFormed" : "isWellFormed");
   duk_size_t n;
   const unsigned char *p = (const unsigned char *)duk_get_lstring(ctx, s, &n);
-  size_t lone = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (is_high_at(p, i, n) && is_low_at(p, i + 3, n))
-      i += 5;
-    else if (is_high_at(p, i, n) || is_low_at(p, i, n))
-      lone++, i += 2;
-  }
+  size_t lone = count_lone_surrogates(p, n);
   if (!fix) {
     duk_push_boolean(ctx, lone == 0);
     return 1;
