@@ -997,13 +997,19 @@ static duk_ret_t json_stringify(duk_context *ctx) {
   duk_dup(ctx, 1);
   duk_dup(ctx, 2);
   duk_call_method(ctx, 3); /* 3: the result */
-  if (!duk_is_string(ctx, 3))
-    return 1;
+  edgefn__json_escape_lone_surrogates(ctx, 3);
+  return 1;
+}
+
+void edgefn__json_escape_lone_surrogates(duk_context *ctx, duk_idx_t idx) {
+  idx = duk_normalize_index(ctx, idx);
+  if (!duk_is_string(ctx, idx))
+    return;
   duk_size_t n;
-  const unsigned char *p = (const unsigned char *)duk_get_lstring(ctx, 3, &n);
+  const unsigned char *p = (const unsigned char *)duk_get_lstring(ctx, idx, &n);
   size_t lone = count_lone_surrogates(p, n);
   if (lone == 0)
-    return 1;
+    return;
   /* each lone surrogate: 3 bytes become the 6 of "\udxxx" */
   unsigned char *o = duk_push_fixed_buffer(ctx, n + 3 * lone);
   size_t w = 0;
@@ -1027,7 +1033,8 @@ static duk_ret_t json_stringify(duk_context *ctx) {
     }
   }
   duk_push_lstring(ctx, (const char *)o, w);
-  return 1;
+  duk_replace(ctx, idx);
+  duk_pop(ctx);
 }
 
 /* ---- String.prototype.isWellFormed, toWellFormed (ES2024) ---- */

@@ -400,6 +400,11 @@ typedef struct edgefn__embedded_js {
  * the first time in the process, outside the CPU budget of the script that needed it). */
 EDGEFN_INTERNAL void edgefn__embedded_push_module(duk_context *ctx, edgefn__embedded_js *m);
 
+/* Replaces the JSON text at idx (a string; anything else is left) with the same text where
+ * each lone surrogate is a \uXXXX escape, as ES2019's JSON.stringify writes it
+ * (lib/js/es-builtins.c). */
+EDGEFN_INTERNAL void edgefn__json_escape_lone_surrogates(duk_context *ctx, duk_idx_t idx);
+
 /* ---- Intl (lib/js/intl.c, lib/js/intl.js) ---- */
 
 /* The Intl global (lazy). */
