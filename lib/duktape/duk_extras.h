@@ -70,5 +70,11 @@ duk_bool_t edgefn__duk_error_ctor_add_cause(duk_context *ctx, duk_idx_t idx);
  * of the value at idx, read from the object's internal slot, so a script's own valueOf or
  * getTime does not answer for it; TypeError for anything else. */
 duk_double_t edgefn__duk_this_time_value(duk_context *ctx, duk_idx_t idx, duk_bool_t number);
+/* Makes fn (a C function taking the object and the heap-destruction flag) the finalizer of
+ * the object at idx, even when the object is frozen, so that a weak reference learns of
+ * its collection. Returns 0, changing nothing, when that cannot work: not an object (or a
+ * Proxy, which Duktape never finalizes), or an object that already has (or inherits) a
+ * different finalizer. */
+duk_bool_t edgefn__duk_weak_finalizer(duk_context *ctx, duk_idx_t idx, duk_c_function fn);
 
 #endif

@@ -404,3 +404,27 @@ duk_double_t edgefn__duk_this_time_value(duk_context *ctx, duk_idx_t idx, duk_bo
   duk_pop_unsafe(thr);
   return d;
 }
+
+duk_bool_t edgefn__duk_weak_finalizer(duk_context *ctx, duk_idx_t idx, duk_c_function fn) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  idx = duk_require_normalize_index(ctx, idx);
+  duk_hobject *h = duk_get_hobject(ctx, idx);
+  /* Duktape never finalizes a Proxy (duk_heap_run_finalizer skips them). */
+  if (h == NULL || DUK_HOBJECT_IS_PROXY(h))
+    return 0;
+  duk_get_finalizer(ctx, idx); /* own or inherited */
+  duk_bool_t other = 0;
+  if (!duk_is_undefined(ctx, -1)) {
+    duk_hobject *f = duk_get_hobject(ctx, -1);
+    other = f == NULL || !DUK_HOBJECT_IS_NATFUNC(f) || ((duk_hnatfunc *)f)->func != fn;
+  }
+  duk_pop(ctx);
+  if (other)
+    return 0;
+  /* duk_set_finalizer writes with [[Put]], which a frozen object refuses; the internal
+   * definition does not look at extensibility. */
+  duk_push_c_function(ctx, fn, 2);
+  duk_xdef_prop_stridx_short(thr, idx, DUK_STRIDX_INT_FINALIZER, DUK_PROPDESC_FLAGS_NONE);
+  DUK_HOBJECT_SET_HAVE_FINALIZER(h);
+  return 1;
+}

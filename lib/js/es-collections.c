@@ -1071,6 +1071,18 @@ void edgefn__collection_add(duk_context *ctx, duk_idx_t coll, duk_idx_t k, duk_i
   duk_pop(ctx);
 }
 
+bool edgefn__collection_delete(duk_context *ctx, duk_idx_t coll, duk_idx_t k) {
+  coll = duk_normalize_index(ctx, coll);
+  k = duk_normalize_index(ctx, k);
+  int kind = edgefn__collection_kind(ctx, coll);
+  if (!kind)
+    return false;
+  duk_get_prop_string(ctx, coll, brand_prop(kind));
+  bool found = store_delete(ctx, -1, k);
+  duk_pop(ctx);
+  return found;
+}
+
 bool edgefn__collection_get(duk_context *ctx, duk_idx_t coll, duk_idx_t k) {
   coll = duk_normalize_index(ctx, coll);
   k = duk_normalize_index(ctx, k);

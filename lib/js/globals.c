@@ -30,6 +30,8 @@ static const global_entry lazy[] = {
     {"Set", edgefn__es_collections_install},
     {"WeakMap", edgefn__es_collections_install},
     {"WeakSet", edgefn__es_collections_install},
+    {"WeakRef", edgefn__es_weak_install},
+    {"FinalizationRegistry", edgefn__es_weak_install},
     {"structuredClone", edgefn__structured_clone_install},
     {"console", edgefn__console_install},
     {"crypto", edgefn__crypto_install},

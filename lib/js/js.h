@@ -118,6 +118,8 @@ EDGEFN_INTERNAL void edgefn__collection_push_new(duk_context *ctx, int kind);
 /* Adds key (and value, for a Map) to the collection at coll without calling JS. */
 EDGEFN_INTERNAL void edgefn__collection_add(duk_context *ctx, duk_idx_t coll, duk_idx_t key,
                                             duk_idx_t value);
+/* Deletes key from the Map or Set at coll without calling JS; whether it was there. */
+EDGEFN_INTERNAL bool edgefn__collection_delete(duk_context *ctx, duk_idx_t coll, duk_idx_t key);
 /* Pushes map.get(key) and returns true when the Map at coll has key; else pushes nothing. */
 EDGEFN_INTERNAL bool edgefn__collection_get(duk_context *ctx, duk_idx_t coll, duk_idx_t key);
 
@@ -404,6 +406,20 @@ EDGEFN_INTERNAL void edgefn__embedded_push_module(duk_context *ctx, edgefn__embe
  * each lone surrogate is a \uXXXX escape, as ES2019's JSON.stringify writes it
  * (lib/js/es-builtins.c). */
 EDGEFN_INTERNAL void edgefn__json_escape_lone_surrogates(duk_context *ctx, duk_idx_t idx);
+
+/* ---- WeakRef and FinalizationRegistry (lib/js/es-weak.c) ---- */
+
+/* Lazy globals WeakRef and FinalizationRegistry. */
+EDGEFN_INTERNAL void edgefn__es_weak_install(duk_context *ctx);
+/* Work a drain of the microtask queue owes when it empties: EDGEFN_WEAK_KEPT, the objects
+ * WeakRefs keep alive until the end of the job (ClearKeptObjects); EDGEFN_WEAK_PENDING,
+ * cleanup callbacks of FinalizationRegistry whose targets were collected (queued as jobs).
+ * Noted with edgefn__microtasks_note_weak (lib/js/promise.c), run by the drain through
+ * edgefn__weak_after_drain. */
+#define EDGEFN_WEAK_KEPT 1u
+#define EDGEFN_WEAK_PENDING 2u
+EDGEFN_INTERNAL void edgefn__microtasks_note_weak(duk_context *ctx, unsigned flags);
+EDGEFN_INTERNAL void edgefn__weak_after_drain(duk_context *ctx, unsigned flags);
 
 /* ---- Intl (lib/js/intl.c, lib/js/intl.js) ---- */
 

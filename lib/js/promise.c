@@ -70,6 +70,7 @@ enum element_kind { EL_ALL, EL_SETTLED_FULFILL, EL_SETTLED_REJECT, EL_ANY };
 typedef struct engine {
   uint32_t head, count, cap; /* the ring, in jobs */
   bool draining;
+  uint8_t weak; /* EDGEFN_WEAK_* work for the end of the drain (lib/js/es-weak.c) */
   uint32_t n_unhandled;
   void *queue;
   void *unhandled;
@@ -1118,6 +1119,41 @@ void edgefn__promise_install(duk_context *ctx) {
 
 /* ---- the runtime's interface ---- */
 
+static duk_ret_t weak_step_unsafe(duk_context *ctx, void *udata) {
+  edgefn__weak_after_drain(ctx, *(unsigned *)udata);
+  return 0;
+}
+
+/* At the end of a drain: the WeakRef work the drain owes (lib/js/es-weak.c), run as a job
+ * of no request; true when that queued jobs, which the drain then runs. */
+static bool weak_step(duk_context *ctx, engine *e) {
+  if (!e->weak)
+    return false;
+  duk_memory_functions mf;
+  duk_get_memory_functions(ctx, &mf);
+  edgefn__heap_ctl *ctl = mf.udata;
+  uint32_t tag = ctl ? ctl->job_tag : 0;
+  if (ctl)
+    ctl->job_tag = 0;
+  /* Clearing the kept objects may collect some, whose finalizers note cleanups: again until
+   * nothing more is owed. */
+  for (int round = 0; e->weak && round < 8; round++) {
+    unsigned flags = e->weak;
+    e->weak = 0;
+    (void)duk_safe_call(ctx, weak_step_unsafe, &flags, 0, 1);
+    duk_pop(ctx);
+  }
+  if (ctl)
+    ctl->job_tag = tag;
+  return e->count > 0;
+}
+
+void edgefn__microtasks_note_weak(duk_context *ctx, unsigned flags) {
+  engine *e = get_engine(ctx);
+  if (e)
+    e->weak |= (uint8_t)flags;
+}
+
 static bool limits_breached(duk_context *ctx) {
   duk_memory_functions mf;
   duk_get_memory_functions(ctx, &mf);
@@ -1127,7 +1163,7 @@ static bool limits_breached(duk_context *ctx) {
 
 bool edgefn__microtasks_pending(duk_context *ctx) {
   engine *e = get_engine(ctx);
-  return e && (e->count > 0 || e->n_unhandled > 0);
+  return e && (e->count > 0 || e->n_unhandled > 0 || e->weak != 0);
 }
 
 size_t edgefn__microtasks_drain(duk_context *ctx) {
@@ -1139,15 +1175,17 @@ size_t edgefn__microtasks_drain(duk_context *ctx) {
   size_t ran = 0;
   e->draining = true;
   duk_require_stack(ctx, 8);
-  while (e->count > 0) {
-    if (limits_breached(ctx))
-      break;
-    /* Everything a job does, taking it off the queue included, is protected, so that an
-     * error (out of memory is the likely one) cannot leave the flag set. */
-    (void)duk_safe_call(ctx, next_job_unsafe, e, 0, 1);
-    duk_pop(ctx);
-    ran++;
-  }
+  do {
+    while (e->count > 0) {
+      if (limits_breached(ctx))
+        break;
+      /* Everything a job does, taking it off the queue included, is protected, so that an
+       * error (out of memory is the likely one) cannot leave the flag set. */
+      (void)duk_safe_call(ctx, next_job_unsafe, e, 0, 1);
+      duk_pop(ctx);
+      ran++;
+    }
+  } while (e->count == 0 && !limits_breached(ctx) && weak_step(ctx, e));
   e->draining = false;
   if (e->count == 0 && !limits_breached(ctx))
     report_unhandled(ctx, e);
@@ -1190,19 +1228,26 @@ size_t edgefn__microtasks_drain_hooked(duk_context *ctx, const edgefn__drain_hoo
   size_t ran = 0;
   e->draining = true;
   duk_require_stack(ctx, 8);
-  while (e->count > 0) {
-    duk_push_heapptr(ctx, e->queue);
-    duk_get_prop_index(ctx, -1, e->head * JOB_SLOTS);
-    uint32_t tag = slot_tag(ctx, -1);
-    duk_pop_2(ctx);
-    if (!h->before(h->ud, tag))
-      break;
-    (void)duk_safe_call(ctx, next_job_unsafe, e, 0, 1);
-    duk_pop(ctx);
-    ran++;
-    if (!h->after(h->ud, tag))
-      break;
-  }
+  bool stopped = false;
+  do {
+    while (e->count > 0) {
+      duk_push_heapptr(ctx, e->queue);
+      duk_get_prop_index(ctx, -1, e->head * JOB_SLOTS);
+      uint32_t tag = slot_tag(ctx, -1);
+      duk_pop_2(ctx);
+      if (!h->before(h->ud, tag)) {
+        stopped = true;
+        break;
+      }
+      (void)duk_safe_call(ctx, next_job_unsafe, e, 0, 1);
+      duk_pop(ctx);
+      ran++;
+      if (!h->after(h->ud, tag)) {
+        stopped = true;
+        break;
+      }
+    }
+  } while (!stopped && weak_step(ctx, e));
   e->draining = false;
   shrink_if_empty(ctx, e);
   if (e->count == 0 && (e->n_unhandled > 0) && h->before(h->ud, 0)) {

@@ -256,6 +256,65 @@ TEST(runtime_intl_formatters_count_against_memory_limit) {
   return 0;
 }
 
+/* WeakRef and FinalizationRegistry: a target lives to the end of the job that made or
+ * dereferenced the WeakRef, then is collected like anything else; the registry's callback
+ * gets the held value of each collected target it still has registered. */
+TEST(runtime_weak_refs_and_finalization) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "var refs = {}, log = [], keep = {};\n"
+                     "var reg = new FinalizationRegistry(function (h) { log.push(h); });\n"
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var p = new URL(e.request.url).pathname, out = '';\n"
+                     "  if (p === '/make') {\n"
+                     "    var t = { big: 'x' };\n"
+                     "    keep.o = { kept: 1 };\n"
+                     "    refs.dropped = new WeakRef(t);\n"
+                     "    refs.again = new WeakRef(t);\n"
+                     "    refs.kept = new WeakRef(keep.o);\n"
+                     "    refs.frozen = new WeakRef(Object.freeze({ f: 1 }));\n"
+                     "    reg.register(t, 'dropped-held');\n"
+                     "    reg.register(keep.o, 'kept-held', keep);\n"
+                     "    var tok = {}; reg.register({}, 'unregistered', tok);\n"
+                     "    out = reg.unregister(tok) + ',' + reg.unregister(tok) + ',';\n"
+                     "    var proto = { shared: 1 }; refs.proto = new WeakRef(proto);\n"
+                     "    for (var i = 0; i < 2000; i++) Object.create(proto).n = i;\n"
+                     "    Duktape.gc();\n"
+                     "    out += [refs.dropped.deref() === t, refs.again.deref() === t,\n"
+                     "            refs.kept.deref() === keep.o, refs.frozen.deref().f].join();\n"
+                     "  } else if (p === '/check') {\n"
+                     "    Duktape.gc();\n"
+                     "    out = [refs.dropped.deref(), refs.again.deref(), refs.kept.deref() === keep.o,\n"
+                     "           refs.frozen.deref(), refs.proto.deref()].join() + '|' + log.join();\n"
+                     "  } else if (p === '/release') {\n"
+                     "    keep.o = null;\n"
+                     "    out = String(refs.kept.deref());\n"
+                     "  } else {\n"
+                     "    Duktape.gc();\n"
+                     "    out = refs.kept.deref() + '|' + log.join();\n"
+                     "  }\n"
+                     "  e.respondWith(new Response(out));\n"
+                     "});",
+                     2000, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/make", NULL, 0, NULL, &c), 0);
+  ASSERT_EQ(c.status, 200);
+  ASSERT_STREQ(c.body, "true,false,true,true,true,1");
+  collected_free(&c);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/check", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, ",,true,,|dropped-held");
+  collected_free(&c);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/release", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "undefined");
+  collected_free(&c);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/final", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "undefined|dropped-held,kept-held");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
 TEST(runtime_promise_and_timer_response) {
   js_env e;
   ASSERT_EQ(env_open(&e,
