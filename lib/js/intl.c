@@ -866,13 +866,22 @@ static duk_ret_t n_rtf_format(duk_context *ctx) {
     }
   if (!found)
     return duk_range_error(ctx, "Invalid unit argument for format() '%s'", unit);
-  UChar buf[256];
-  UErrorCode st = U_ZERO_ERROR;
-  int32_t n = numeric ? ureldatefmt_formatNumeric(f, v, u, buf, 256, &st)
-                      : ureldatefmt_format(f, v, u, buf, 256, &st);
-  check(ctx, st, "RelativeTimeFormat");
-  push_u16(ctx, buf, n < 256 ? n : 255);
-  return 1;
+  UChar small[256];
+  UChar *buf = small;
+  int32_t cap = 256;
+  for (;;) { /* a value of 300 digits needs more than the first buffer */
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = numeric ? ureldatefmt_formatNumeric(f, v, u, buf, cap, &st)
+                        : ureldatefmt_format(f, v, u, buf, cap, &st);
+    if (st == U_BUFFER_OVERFLOW_ERROR && buf == small && n > cap) {
+      cap = n;
+      buf = duk_push_fixed_buffer(ctx, (size_t)cap * sizeof(UChar));
+      continue;
+    }
+    check(ctx, st, "RelativeTimeFormat");
+    push_u16(ctx, buf, n < cap ? n : cap);
+    return 1;
+  }
 }
 
 /* ---- ListFormat ---- */

@@ -79,3 +79,4 @@ console.log(new Intl.NumberFormat('en', { maximumFractionDigits: 0, maximumSigni
 try { new Intl.NumberFormat('en', { roundingIncrement: 3 }); } catch (e) { console.log(e.name); }
 console.log(JSON.stringify(new Intl.PluralRules('en').resolvedOptions()));
 console.log(JSON.stringify(new Intl.NumberFormat("en",{minimumFractionDigits:100}).formatToParts(1e300)).length)
+console.log(new Intl.RelativeTimeFormat("en").format(1e300, "year").length, new Intl.RelativeTimeFormat("en").format(-1e21, "day").slice(0, 20))
