@@ -24,6 +24,7 @@
 #include <unicode/udatpg.h>
 #include <unicode/uformattedvalue.h>
 #include <unicode/ulistformatter.h>
+#include <unicode/ubrk.h>
 #include <unicode/uloc.h>
 #include <unicode/unumberformatter.h>
 #include <unicode/upluralrules.h>
@@ -37,16 +38,17 @@
 #define K_SLOTS DUK_HIDDEN_SYMBOL("is")
 #define S_DEFAULT_COLLATOR DUK_HIDDEN_SYMBOL("edgefn.intl.collator")
 
-enum { H_NUMBER, H_DATE, H_COLLATOR, H_PLURAL, H_RELTIME, H_LIST };
+enum { H_NUMBER, H_DATE, H_COLLATOR, H_PLURAL, H_RELTIME, H_LIST, H_SEGMENTER };
 
 /* Bytes each kind of ICU object holds, rounded up from mallinfo2 measurements around
  * opening 50 of them for each of en-US, de-DE, ja-JP, ar-EG and zh-Hant-TW once ICU's
  * process-wide caches were warm (ICU 72): number formatters about 0.5 KB, date formatters
  * 55 KB, collators and relative-time formatters 0.3 KB, plural rules 0.5-3 KB, list
- * formatters under 0.1 KB. */
+ * formatters under 0.1 KB; break iterators are given 16 KB. */
 static const size_t charge_of[] = {
     [H_NUMBER] = 4 * 1024u, [H_DATE] = 64 * 1024u,  [H_COLLATOR] = 4 * 1024u,
     [H_PLURAL] = 4 * 1024u, [H_RELTIME] = 4 * 1024u, [H_LIST] = 1024u,
+    [H_SEGMENTER] = 16 * 1024u,
 };
 
 typedef struct handle {
@@ -64,6 +66,7 @@ static void handle_close(handle *h) {
   case H_COLLATOR: ucol_close(h->p); break;
   case H_PLURAL: uplrules_close(h->p); break;
   case H_RELTIME: ureldatefmt_close(h->p); break;
+  case H_SEGMENTER: ubrk_close(h->p); break;
   default: ulistfmt_close(h->p); break;
   }
   h->p = NULL;
@@ -934,6 +937,59 @@ static duk_ret_t n_lf_format(duk_context *ctx) {
   return 1;
 }
 
+/* ---- Segmenter ---- */
+
+/* seg(locale, granularity) */
+static duk_ret_t n_seg(duk_context *ctx) {
+  char loc[ULOC_FULLNAME_CAPACITY];
+  icu_locale(ctx, 0, loc, sizeof(loc));
+  const char *g = duk_to_string(ctx, 1);
+  UBreakIteratorType t = strcmp(g, "word") == 0       ? UBRK_WORD
+                         : strcmp(g, "sentence") == 0 ? UBRK_SENTENCE
+                                                      : UBRK_CHARACTER;
+  handle *h = push_handle(ctx, H_SEGMENTER);
+  UErrorCode st = U_ZERO_ERROR;
+  h->p = ubrk_open(t, loc, NULL, 0, &st);
+  if (U_FAILURE(st)) {
+    h->p = NULL;
+    return duk_range_error(ctx, "Intl.Segmenter: %s", u_errorName(st));
+  }
+  return 1;
+}
+
+/* segBreaks(h, string): [boundaries, wordLike]: the boundaries from 0 to the length, in
+ * UTF-16 units, and for each segment whether a word iterator calls it word-like (its rule
+ * status is not "none"). */
+static duk_ret_t n_seg_breaks(duk_context *ctx) {
+  UBreakIterator *bi = require_handle(ctx, 0, H_SEGMENTER);
+  duk_to_string(ctx, 1);
+  int32_t n;
+  UChar *text = push_utf16_of(ctx, 1, &n); /* kept on the stack while bi points at it */
+  UErrorCode st = U_ZERO_ERROR;
+  ubrk_setText(bi, text, n, &st);
+  check(ctx, st, "Segmenter");
+  duk_idx_t bounds = duk_push_array(ctx);
+  duk_idx_t words = duk_push_array(ctx);
+  duk_uarridx_t k = 0;
+  for (int32_t b = ubrk_first(bi); b != UBRK_DONE; b = ubrk_next(bi)) {
+    if (k > 0) {
+      int32_t status = ubrk_getRuleStatus(bi);
+      duk_push_boolean(ctx, status >= UBRK_WORD_NONE_LIMIT);
+      duk_put_prop_index(ctx, words, k - 1);
+    }
+    duk_push_int(ctx, b);
+    duk_put_prop_index(ctx, bounds, k++);
+  }
+  /* bi must not keep pointing at the buffer this call frees */
+  ubrk_setText(bi, NULL, 0, &st);
+  duk_push_array(ctx);
+  duk_dup(ctx, bounds);
+  duk_put_prop_index(ctx, -2, 0);
+  duk_dup(ctx, words);
+  duk_put_prop_index(ctx, -2, 1);
+  return 1;
+}
+
 /* ---- loading ---- */
 
 static duk_ret_t n_error(duk_context *ctx) {
@@ -955,7 +1011,10 @@ static duk_ret_t n_getter(duk_context *ctx) {
  * length as built-ins have them */
 static duk_ret_t n_method(duk_context *ctx) {
   duk_push_literal(ctx, "name");
-  duk_dup(ctx, 1);
+  if (duk_is_symbol(ctx, 1))
+    duk_push_literal(ctx, "[Symbol.iterator]"); /* the one symbol-keyed method */
+  else
+    duk_dup(ctx, 1);
   duk_def_prop(ctx, 2, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
                            DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE |
                            DUK_DEFPROP_FORCE);
@@ -995,6 +1054,14 @@ static duk_ret_t n_this_value(duk_context *ctx) {
   return 1;
 }
 
+/* create(proto): an ordinary object with that prototype */
+static duk_ret_t n_create(duk_context *ctx) {
+  duk_push_object(ctx);
+  duk_dup(ctx, 0);
+  duk_set_prototype(ctx, -2);
+  return 1;
+}
+
 /* now(): the wall clock in milliseconds, for format() without a date */
 static duk_ret_t n_now(duk_context *ctx) {
   duk_push_number(ctx, edgefn__now_ms(ctx));
@@ -1029,6 +1096,8 @@ static const native natives[] = {
     {"rtfFormat", n_rtf_format, 4, 0},
     {"lf", n_lf, 3, 0},
     {"lfFormat", n_lf_format, 2, 0},
+    {"seg", n_seg, 2, 0},
+    {"segBreaks", n_seg_breaks, 2, 0},
     {"typeError", n_error, 1, 0},
     {"rangeError", n_error, 1, 1},
     {"getter", n_getter, 3, 0},
@@ -1037,6 +1106,7 @@ static const native natives[] = {
     {"define", n_define, 3, 0},
     {"tag", n_tag, 2, 0},
     {"thisValue", n_this_value, 2, 0},
+    {"create", n_create, 1, 0},
 };
 
 static void push_natives(duk_context *ctx) {
@@ -1050,6 +1120,8 @@ static void push_natives(duk_context *ctx) {
   duk_put_prop_literal(ctx, n, "K");
   duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.iterator"));
   duk_put_prop_literal(ctx, n, "iterator");
+  edgefn__iter_push_proto(ctx); /* %IteratorPrototype% */
+  duk_put_prop_literal(ctx, n, "iteratorProto");
 }
 
 static edgefn__embedded_js module = EDGEFN_EMBEDDED_JS("intl.js", edgefn__intl_js, S_MODULE,

@@ -636,6 +636,49 @@ function stringList(iterable) {
   }
 }
 
+/* ---- Segmenter ---- */
+
+function Segmenter(locales, options) {
+  if (!(this instanceof Segmenter) || this[K])
+    throw TypeErr('Constructor Intl.Segmenter requires \'new\'');
+  var requested = canonicalizeLocaleList(locales);
+  options = coerceOptions(options);
+  var r = { brand: 'Segmenter' };
+  getOption(options, 'localeMatcher', ['lookup', 'best fit'], 'best fit');
+  r.locale = resolveLocale(requested);
+  r.granularity = getOption(options, 'granularity', ['grapheme', 'word', 'sentence'], 'grapheme');
+  r.handle = N.seg(r.locale, r.granularity);
+  this[K] = r;
+}
+
+/* CreateSegmentDataObject for the segment starting at boundary i */
+function segmentData(s, i) {
+  var start = s.bounds[i], end = s.bounds[i + 1];
+  var o = { segment: s.input.substring(start, end), index: start, input: s.input };
+  if (s.granularity === 'word') o.isWordLike = s.words[i];
+  return o;
+}
+
+/* The boundary index of the segment holding code unit n (bounds ascend from 0). */
+function segmentAt(s, n) {
+  var lo = 0, hi = s.bounds.length - 2;
+  while (lo < hi) {
+    var mid = (lo + hi + 1) >> 1;
+    if (s.bounds[mid] <= n) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
+var segmentsProto = {};
+var segmentIteratorProto = N.create(N.iteratorProto);
+
+function Segments(r, input) {
+  var b = N.segBreaks(r.handle, input);
+  var o = N.create(segmentsProto);
+  o[K] = { brand: 'Segments', input: input, granularity: r.granularity, bounds: b[0], words: b[1] };
+  return o;
+}
+
 /* ---- the classes ---- */
 
 function method(proto, name, fn, length) { N.method(proto, name, fn, length); }
@@ -744,6 +787,41 @@ method(lfProto, 'resolvedOptions', function resolvedOptions() {
   return { locale: r.locale, type: r.type, style: r.style };
 }, 0);
 defineClass('ListFormat', ListFormat, 0, lfProto, {});
+
+var segProto = {};
+method(segProto, 'segment', function segment(string) {
+  var r = slots(this, 'Segmenter', 'segment');
+  return Segments(r, toStr(string));
+}, 1);
+method(segProto, 'resolvedOptions', function resolvedOptions() {
+  var r = slots(this, 'Segmenter', 'resolvedOptions');
+  return { locale: r.locale, granularity: r.granularity };
+}, 0);
+defineClass('Segmenter', Segmenter, 0, segProto, {});
+
+method(segmentsProto, 'containing', function containing(index) {
+  var s = this[K];
+  if (!s || s.brand !== 'Segments') throw TypeErr('containing called on incompatible receiver');
+  var n = +index;
+  n = n !== n ? 0 : trunc(n);
+  if (n < 0 || n >= s.input.length) return undef;
+  return segmentData(s, segmentAt(s, n));
+}, 1);
+N.method(segmentsProto, N.iterator, function () {
+  var s = this[K];
+  if (!s || s.brand !== 'Segments') throw TypeErr('Segments iterator called on incompatible receiver');
+  var it = N.create(segmentIteratorProto);
+  it[K] = { brand: 'SegmentIterator', s: s, i: 0 };
+  return it;
+}, 0);
+method(segmentIteratorProto, 'next', function next() {
+  var st = this[K];
+  if (!st || st.brand !== 'SegmentIterator') throw TypeErr('next called on incompatible receiver');
+  var s = st.s;
+  if (st.i >= s.bounds.length - 1) return { value: undef, done: true };
+  return { value: segmentData(s, st.i++), done: false };
+}, 0);
+N.tag(segmentIteratorProto, 'Segmenter String Iterator');
 
 N.method(Intl, 'getCanonicalLocales', function getCanonicalLocales(locales) {
   return canonicalizeLocaleList(locales);
