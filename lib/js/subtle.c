@@ -23,6 +23,7 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/pkcs5.h>
 #include <mbedtls/rsa.h>
+#include <nettle/eddsa.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -59,13 +60,14 @@ enum alg {
   A_ECDH,
   A_HKDF,
   A_PBKDF2,
+  A_ED25519,
   A_COUNT
 };
 
 static const char *const alg_names[A_COUNT] = {
     "",        "SHA-1",    "SHA-256", "SHA-384", "SHA-512", "MD5",
     "HMAC",    "AES-CTR",  "AES-CBC", "AES-GCM", "AES-KW",  "RSASSA-PKCS1-v1_5",
-    "RSA-PSS", "RSA-OAEP", "ECDSA",   "ECDH",    "HKDF",    "PBKDF2"};
+    "RSA-PSS", "RSA-OAEP", "ECDSA",   "ECDH",    "HKDF",    "PBKDF2",  "Ed25519"};
 
 /* The operations of the spec's algorithm registry. */
 enum op {
@@ -105,7 +107,8 @@ static const uint16_t alg_ops[A_COUNT] = {0,
                                           OPS_SIG,
                                           OP_IMPORT | OP_GENERATE | OP_DERIVE,
                                           OPS_KDF,
-                                          OPS_KDF};
+                                          OPS_KDF,
+                                          OPS_SIG};
 
 enum usage {
   U_ENCRYPT = 1,
@@ -147,6 +150,7 @@ static void allowed_usages(int alg, unsigned out[3]) {
   case A_RSASSA:
   case A_RSA_PSS:
   case A_ECDSA:
+  case A_ED25519:
     out[1] = U_VERIFY;
     out[2] = U_SIGN;
     break;
@@ -979,6 +983,123 @@ static void import_asym(duk_context *ctx, int fmt, duk_idx_t data, const params 
     (void)dom_error(ctx, err, "The key data could not be imported");
 }
 
+/* ---- Ed25519 (Secure Curves in the Web Cryptography API) on Nettle ----
+ *
+ * A public key's material is its 32 bytes; a private key's is the 32-byte seed followed by
+ * the public key. The DER forms are fixed: SubjectPublicKeyInfo and PKCS #8 (RFC 8410) with
+ * the id-Ed25519 OID and no parameters, so they are written and matched byte for byte. */
+
+#define ED_LEN 32u
+static const uint8_t ed_spki_prefix[] = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65,
+                                         0x70, 0x03, 0x21, 0x00};
+static const uint8_t ed_pkcs8_prefix[] = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06,
+                                          0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20};
+
+/* Pushes an Ed25519 CryptoKey: pub (32 bytes) and, for a private key, seed. */
+static void push_ed_key(duk_context *ctx, int type, const uint8_t *pub, const uint8_t *seed,
+                        bool extractable, unsigned usages) {
+  uint8_t m[2 * ED_LEN];
+  size_t n = 0;
+  if (seed) {
+    memcpy(m, seed, ED_LEN);
+    n = ED_LEN;
+  }
+  memcpy(m + n, pub, ED_LEN);
+  n += ED_LEN;
+  key_info ki = {(uint8_t)type, extractable, A_ED25519, 0, (uint16_t)usages, 0, 256};
+  push_key(ctx, &ki, (bytes){m, n}, (bytes){empty_bytes, 0});
+}
+
+static void import_ed25519(duk_context *ctx, int fmt, duk_idx_t data, bool extractable,
+                           unsigned usages) {
+  unsigned allowed[3];
+  allowed_usages(A_ED25519, allowed);
+  uint8_t pub[ED_LEN], seed[ED_LEN];
+  bool priv = false;
+  if (fmt == F_JWK) {
+    priv = member(ctx, data, "d");
+    duk_pop(ctx);
+    jwk_common(ctx, data, "OKP", "sig", NULL, usages, extractable);
+    if (!member(ctx, data, "crv") || strcmp(duk_to_string(ctx, -1), "Ed25519") != 0)
+      (void)dom_error(ctx, "DataError", "The JWK 'crv' member was not 'Ed25519'");
+    if (member(ctx, data, "alg") && strcmp(duk_to_string(ctx, -1), "Ed25519") != 0 &&
+        strcmp(duk_to_string(ctx, -1), "EdDSA") != 0)
+      (void)dom_error(ctx, "DataError", "The JWK 'alg' member was not the expected value");
+    check_usages(ctx, usages, allowed[priv ? 2 : 1], priv);
+    bytes x = jwk_bytes(ctx, data, "x");
+    if (x.n != ED_LEN)
+      (void)dom_error(ctx, "DataError", "Invalid Ed25519 public key");
+    memcpy(pub, x.p, ED_LEN);
+    if (priv) {
+      bytes d = jwk_bytes(ctx, data, "d");
+      if (d.n != ED_LEN)
+        (void)dom_error(ctx, "DataError", "Invalid Ed25519 private key");
+      memcpy(seed, d.p, ED_LEN);
+      uint8_t derived[ED_LEN];
+      ed25519_sha512_public_key(derived, seed);
+      if (memcmp(derived, pub, ED_LEN) != 0)
+        (void)dom_error(ctx, "DataError", "The JWK 'x' member does not match 'd'");
+    }
+  } else {
+    bytes b = get_buffer_source(ctx, data, "keyData");
+    if (fmt == F_RAW) {
+      check_usages(ctx, usages, allowed[1], false);
+      if (b.n != ED_LEN)
+        (void)dom_error(ctx, "DataError", "Invalid Ed25519 public key");
+      memcpy(pub, b.p, ED_LEN);
+    } else if (fmt == F_SPKI) {
+      check_usages(ctx, usages, allowed[1], false);
+      if (b.n != sizeof(ed_spki_prefix) + ED_LEN ||
+          memcmp(b.p, ed_spki_prefix, sizeof(ed_spki_prefix)) != 0)
+        (void)dom_error(ctx, "DataError", "Invalid Ed25519 SubjectPublicKeyInfo");
+      memcpy(pub, b.p + sizeof(ed_spki_prefix), ED_LEN);
+    } else {
+      priv = true;
+      check_usages(ctx, usages, allowed[2], true);
+      if (b.n != sizeof(ed_pkcs8_prefix) + ED_LEN ||
+          memcmp(b.p, ed_pkcs8_prefix, sizeof(ed_pkcs8_prefix)) != 0)
+        (void)dom_error(ctx, "DataError", "Invalid Ed25519 PKCS #8 key");
+      memcpy(seed, b.p + sizeof(ed_pkcs8_prefix), ED_LEN);
+      ed25519_sha512_public_key(pub, seed);
+    }
+  }
+  push_ed_key(ctx, priv ? KT_PRIVATE : KT_PUBLIC, pub, priv ? seed : NULL, extractable,
+              usages);
+}
+
+static void export_ed25519(duk_context *ctx, int fmt, const key_info *ki, bytes m) {
+  bool priv = ki->type == KT_PRIVATE;
+  const uint8_t *pub = m.p + (priv ? ED_LEN : 0);
+  if (fmt == F_JWK) {
+    duk_push_object(ctx);
+    put_key_ops(ctx, -1, ki);
+    duk_push_literal(ctx, "Ed25519");
+    duk_put_prop_string(ctx, -2, "crv");
+    if (priv)
+      put_b64url(ctx, -1, "d", m.p, ED_LEN);
+    put_b64url(ctx, -1, "x", pub, ED_LEN);
+    duk_push_literal(ctx, "OKP");
+    duk_put_prop_string(ctx, -2, "kty");
+    duk_push_literal(ctx, "Ed25519");
+    duk_put_prop_string(ctx, -2, "alg");
+    return;
+  }
+  if ((fmt == F_PKCS8) != priv)
+    (void)dom_error(ctx, "InvalidAccessError", "The key type does not match the format");
+  uint8_t out[sizeof(ed_pkcs8_prefix) + ED_LEN];
+  if (fmt == F_RAW) {
+    push_array_buffer(ctx, pub, ED_LEN);
+  } else if (fmt == F_SPKI) {
+    memcpy(out, ed_spki_prefix, sizeof(ed_spki_prefix));
+    memcpy(out + sizeof(ed_spki_prefix), pub, ED_LEN);
+    push_array_buffer(ctx, out, sizeof(ed_spki_prefix) + ED_LEN);
+  } else {
+    memcpy(out, ed_pkcs8_prefix, sizeof(ed_pkcs8_prefix));
+    memcpy(out + sizeof(ed_pkcs8_prefix), m.p, ED_LEN);
+    push_array_buffer(ctx, out, sizeof(out));
+  }
+}
+
 /* Pushes the CryptoKey imported from the value at data. */
 static void import_key(duk_context *ctx, int fmt, duk_idx_t data, const params *p, bool extractable,
                        unsigned usages) {
@@ -993,6 +1114,9 @@ static void import_key(duk_context *ctx, int fmt, duk_idx_t data, const params *
   case A_ECDSA:
   case A_ECDH:
     import_asym(ctx, fmt, data, p, extractable, usages);
+    break;
+  case A_ED25519:
+    import_ed25519(ctx, fmt, data, extractable, usages);
     break;
   default:
     import_secret(ctx, fmt, data, p, extractable, usages);
@@ -1079,6 +1203,10 @@ static void export_key(duk_context *ctx, int fmt, duk_idx_t key) {
     (void)dom_error(ctx, "InvalidAccessError", "key is not extractable");
   if (ki->alg == A_HKDF || ki->alg == A_PBKDF2)
     (void)not_supported(ctx, "Derivation keys cannot be exported");
+  if (ki->alg == A_ED25519) {
+    export_ed25519(ctx, fmt, ki, m);
+    return;
+  }
   if (ki->type == KT_SECRET) {
     if (fmt == F_RAW) {
       push_array_buffer(ctx, m.p, m.n);
@@ -1332,6 +1460,18 @@ static void generate_key(duk_context *ctx, const params *p, bool extractable, un
   check_usages(ctx, usages, allowed[1] | allowed[2], false);
   if (!(usages & allowed[2]))
     (void)dom_error(ctx, "SyntaxError", "Usages cannot be empty when creating a key.");
+  if (p->alg == A_ED25519) {
+    uint8_t seed[ED_LEN], pub[ED_LEN];
+    if (edgefn__random_bytes(seed, ED_LEN) != 0)
+      (void)dom_error(ctx, "OperationError", "no random bytes available");
+    ed25519_sha512_public_key(pub, seed);
+    duk_push_object(ctx);
+    push_ed_key(ctx, KT_PUBLIC, pub, NULL, true, usages & allowed[1]);
+    duk_put_prop_string(ctx, -2, "publicKey");
+    push_ed_key(ctx, KT_PRIVATE, pub, seed, extractable, usages & allowed[2]);
+    duk_put_prop_string(ctx, -2, "privateKey");
+    return;
+  }
   bool ec = p->alg == A_ECDSA || p->alg == A_ECDH;
   if (!ec && (p->modulus_bits < RSA_MIN_BITS || p->modulus_bits > RSA_MAX_BITS ||
               p->modulus_bits % 8 || p->exponent < 3 || !(p->exponent & 1)))
@@ -1461,6 +1601,19 @@ static duk_ret_t do_sign_verify(duk_context *ctx, void *udata) {
       for (size_t i = 0; !diff && i < ml; i++)
         diff |= mac[i] ^ sig.p[i];
       duk_push_boolean(ctx, !diff);
+    }
+    return 1;
+  }
+  if (p.alg == A_ED25519) {
+    bool priv = ki->type == KT_PRIVATE;
+    const uint8_t *pub = key.p + (priv ? ED_LEN : 0);
+    if (sign) {
+      uint8_t s64[2 * ED_LEN];
+      ed25519_sha512_sign(pub, key.p, data.n, data.p, s64);
+      push_array_buffer(ctx, s64, sizeof(s64));
+    } else {
+      duk_push_boolean(ctx, sig.n == 2 * ED_LEN && ed25519_sha512_verify(pub, data.n, data.p,
+                                                                          sig.p) == 1);
     }
     return 1;
   }
