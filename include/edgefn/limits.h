@@ -105,6 +105,13 @@
  * that matcher's size and compile time grow with the pattern's text. */
 #define EDGEFN_REGEXP_FALLBACK_MAX_PATTERN (32u * 1024u)
 
+/* Duktape's own Array.prototype methods (join, reverse, forEach and the other iteration
+ * methods, concat, shift, unshift, splice, reduce) visit every index up to `length`, and the
+ * CPU limit cannot stop a native loop. On an array whose length is above this and whose
+ * elements do not fill it (a.length = 2**32 - 1), they throw a RangeError instead of
+ * running for minutes; under the default memory limit no array holds this many elements. */
+#define EDGEFN_NATIVE_ARRAY_SPARSE_MAX (1u << 22)
+
 /* The HTTP cache's built-in memory backend (include/edgefn/cache.h): bytes it may hold in all
  * (entries' keys, heads and bodies; the least recently used go first), the number of
  * independently locked shards that budget is split across, and the largest single response

@@ -76,5 +76,12 @@ duk_double_t edgefn__duk_this_time_value(duk_context *ctx, duk_idx_t idx, duk_bo
  * Proxy, which Duktape never finalizes), or an object that already has (or inherits) a
  * different finalizer. */
 duk_bool_t edgefn__duk_weak_finalizer(duk_context *ctx, duk_idx_t idx, duk_c_function fn);
+/* Makes Duktape's Array.prototype methods that visit every index up to `length` refuse, with
+ * a RangeError, an array longer than max_sparse_length whose storage holds fewer slots
+ * (EDGEFN_NATIVE_ARRAY_SPARSE_MAX): the CPU limit cannot interrupt their native loops. The
+ * same function objects are kept. */
+void edgefn__duk_guard_array_natives(duk_context *ctx, duk_uint32_t max_sparse_length);
+/* The same check for the library's own Array methods, on the value at idx. */
+void edgefn__duk_sparse_guard(duk_context *ctx, duk_idx_t idx, const char *method);
 
 #endif

@@ -428,3 +428,112 @@ duk_bool_t edgefn__duk_weak_finalizer(duk_context *ctx, duk_idx_t idx, duk_c_fun
   DUK_HOBJECT_SET_HAVE_FINALIZER(h);
   return 1;
 }
+
+/* ---- Duktape's Array.prototype methods on huge sparse arrays ---- */
+
+#include <stdatomic.h>
+
+/* EDGEFN_NATIVE_ARRAY_SPARSE_MAX, given by the installer (this file does not include the
+ * public headers, so that changing them does not recompile Duktape); every heap passes
+ * the same value. */
+static _Atomic duk_uint32_t sparse_max = 1u << 24;
+
+/* Throws when the value at tv is an object whose `length` (an Array's, or an own data
+ * property's) is above sparse_max while its storage holds fewer slots:
+ * Duktape's loop over it would run for minutes with no chance for the CPU limit. */
+static void sparse_guard_value(duk_hthread *thr, duk_tval *tv, const char *method) {
+  if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
+    return;
+  duk_hobject *h = DUK_TVAL_GET_OBJECT(tv);
+  double len;
+  if (DUK_HOBJECT_HAS_EXOTIC_ARRAY(h)) {
+    len = (double)((duk_harray *)h)->length;
+  } else if (DUK_HOBJECT_IS_PROXY(h) || DUK_HOBJECT_IS_BUFOBJ(h)) {
+    return; /* a Proxy runs script per access; a buffer's length is its storage */
+  } else {
+    duk_tval *lv = duk_hobject_find_entry_tval_ptr(thr->heap, h, DUK_HTHREAD_STRING_LENGTH(thr));
+    if (lv == NULL || !DUK_TVAL_IS_NUMBER(lv))
+      return;
+    len = DUK_TVAL_GET_NUMBER(lv);
+  }
+  duk_uint32_t max = atomic_load_explicit(&sparse_max, memory_order_relaxed);
+  if (!(len > (double)max))
+    return;
+  double storage = (double)DUK_HOBJECT_GET_ASIZE(h) + (double)DUK_HOBJECT_GET_ENEXT(h);
+  if (storage >= len)
+    return;
+  if (method == NULL) { /* the library's own method: the one running */
+    duk_push_current_function(thr);
+    duk_get_prop_string(thr, -1, "name");
+    method = duk_is_string(thr, -1) ? duk_get_string(thr, -1) : "method";
+  }
+  (void)duk_range_error(thr,
+                        "Array.prototype.%s on a sparse array of length %.0f: longer than "
+                        "the %u this runtime allows for that (the loop could not be stopped "
+                        "by the CPU limit)",
+                        method, len, (unsigned)max);
+}
+
+void edgefn__duk_sparse_guard(duk_context *ctx, duk_idx_t idx, const char *method) {
+  sparse_guard_value((duk_hthread *)ctx, duk_get_tval((duk_hthread *)ctx, idx), method);
+}
+
+static void sparse_guard(duk_hthread *thr, const char *method, duk_bool_t args) {
+  sparse_guard_value(thr, duk_get_borrowed_this_tval(thr), method);
+  if (args) /* concat also walks its array arguments */
+    for (duk_idx_t i = 0, n = duk_get_top(thr); i < n; i++)
+      sparse_guard_value(thr, duk_get_tval(thr, i), method);
+}
+
+#define EDGEFN_GUARDED(name, fn, args)                                                         \
+  static duk_ret_t guarded_##name(duk_hthread *thr) {                                          \
+    sparse_guard(thr, #name, args);                                                            \
+    return fn(thr);                                                                            \
+  }
+EDGEFN_GUARDED(join, duk_bi_array_prototype_join_shared, 0)
+EDGEFN_GUARDED(toLocaleString, duk_bi_array_prototype_join_shared, 0)
+EDGEFN_GUARDED(concat, duk_bi_array_prototype_concat, 1)
+EDGEFN_GUARDED(reverse, duk_bi_array_prototype_reverse, 0)
+EDGEFN_GUARDED(shift, duk_bi_array_prototype_shift, 0)
+EDGEFN_GUARDED(unshift, duk_bi_array_prototype_unshift, 0)
+EDGEFN_GUARDED(splice, duk_bi_array_prototype_splice, 0)
+EDGEFN_GUARDED(forEach, duk_bi_array_prototype_iter_shared, 0)
+EDGEFN_GUARDED(map, duk_bi_array_prototype_iter_shared, 0)
+EDGEFN_GUARDED(filter, duk_bi_array_prototype_iter_shared, 0)
+EDGEFN_GUARDED(every, duk_bi_array_prototype_iter_shared, 0)
+EDGEFN_GUARDED(some, duk_bi_array_prototype_iter_shared, 0)
+EDGEFN_GUARDED(reduce, duk_bi_array_prototype_reduce_shared, 0)
+EDGEFN_GUARDED(reduceRight, duk_bi_array_prototype_reduce_shared, 0)
+
+void edgefn__duk_guard_array_natives(duk_context *ctx, duk_uint32_t max_sparse_length) {
+  atomic_store_explicit(&sparse_max, max_sparse_length, memory_order_relaxed);
+  static const struct {
+    const char *name;
+    duk_c_function orig, guard;
+  } g[] = {
+      {"join", duk_bi_array_prototype_join_shared, guarded_join},
+      {"toLocaleString", duk_bi_array_prototype_join_shared, guarded_toLocaleString},
+      {"concat", duk_bi_array_prototype_concat, guarded_concat},
+      {"reverse", duk_bi_array_prototype_reverse, guarded_reverse},
+      {"shift", duk_bi_array_prototype_shift, guarded_shift},
+      {"unshift", duk_bi_array_prototype_unshift, guarded_unshift},
+      {"splice", duk_bi_array_prototype_splice, guarded_splice},
+      {"forEach", duk_bi_array_prototype_iter_shared, guarded_forEach},
+      {"map", duk_bi_array_prototype_iter_shared, guarded_map},
+      {"filter", duk_bi_array_prototype_iter_shared, guarded_filter},
+      {"every", duk_bi_array_prototype_iter_shared, guarded_every},
+      {"some", duk_bi_array_prototype_iter_shared, guarded_some},
+      {"reduce", duk_bi_array_prototype_reduce_shared, guarded_reduce},
+      {"reduceRight", duk_bi_array_prototype_reduce_shared, guarded_reduceRight},
+  };
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_push_hobject(thr, thr->builtins[DUK_BIDX_ARRAY_PROTOTYPE]);
+  for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+    duk_get_prop_string(ctx, -1, g[i].name);
+    duk_hobject *f = duk_get_hobject(ctx, -1);
+    if (f != NULL && DUK_HOBJECT_IS_NATFUNC(f) && ((duk_hnatfunc *)f)->func == g[i].orig)
+      ((duk_hnatfunc *)f)->func = g[i].guard;
+    duk_pop(ctx);
+  }
+  duk_pop(ctx);
+}

@@ -150,6 +150,7 @@ static duk_ret_t array_at(duk_context *ctx) {
 
 static duk_ret_t array_includes(duk_context *ctx) {
   duk_idx_t o = push_this_obj(ctx);
+  edgefn__duk_sparse_guard(ctx, o, NULL); /* a native loop: see limits.h */
   double len = length_of(ctx, o);
   bool found = false;
   if (len > 0) {
@@ -199,6 +200,7 @@ static duk_ret_t array_find(duk_context *ctx) {
 
 static duk_ret_t array_fill(duk_context *ctx) {
   duk_idx_t o = push_this_obj(ctx);
+  edgefn__duk_sparse_guard(ctx, o, NULL); /* a native loop: see limits.h */
   if (duk_get_current_magic(ctx) & TYPED)
     duk_to_number(ctx, 0);
   double len = length_of(ctx, o);
@@ -215,6 +217,7 @@ static duk_ret_t array_fill(duk_context *ctx) {
 
 static duk_ret_t array_copy_within(duk_context *ctx) {
   duk_idx_t o = push_this_obj(ctx);
+  edgefn__duk_sparse_guard(ctx, o, NULL); /* a native loop: see limits.h */
   double len = length_of(ctx, o);
   double to = relative_index(ctx, 0, len, 0);
   double from = relative_index(ctx, 1, len, 0);
@@ -251,6 +254,7 @@ static void flatten(duk_context *ctx, flat_frame *f, duk_idx_t source, double de
                     bool map) {
   duk_require_stack(ctx, 8);
   source = duk_normalize_index(ctx, source);
+  edgefn__duk_sparse_guard(ctx, source, "flat");
   double len = length_of(ctx, source);
   for (double i = 0; i < len; i++) {
     push_index_key(ctx, i);
@@ -520,6 +524,7 @@ static duk_idx_t push_copy_target(duk_context *ctx, duk_idx_t o, double len) {
 
 static duk_ret_t array_to_reversed(duk_context *ctx) {
   duk_idx_t o = push_this_obj(ctx);
+  edgefn__duk_sparse_guard(ctx, o, NULL); /* a native loop: see limits.h */
   double len = length_of(ctx, o);
   duk_idx_t a = push_copy_target(ctx, o, len);
   for (double k = 0; k < len; k++) {
@@ -611,6 +616,7 @@ static void merge_sort(duk_context *ctx, const sorter *s, uint32_t *perm, uint32
 /* Sorts the array-like at o in place (SortIndexedProperties with SKIP-HOLES, then the
  * write-back of Array.prototype.sort); cmp is the comparator's index or -1. */
 static void sort_in_place(duk_context *ctx, duk_idx_t o, duk_idx_t cmp) {
+  edgefn__duk_sparse_guard(ctx, o, "sort");
   double len = length_of(ctx, o);
   sorter s = {duk_push_array(ctx), -1, cmp};
   uint32_t n = 0;
@@ -674,6 +680,7 @@ static duk_ret_t array_to_sorted(duk_context *ctx) {
   if (!duk_is_undefined(ctx, 0))
     require_callable(ctx, 0);
   duk_idx_t o = push_this_obj(ctx);
+  edgefn__duk_sparse_guard(ctx, o, NULL); /* a native loop: see limits.h */
   double len = length_of(ctx, o);
   duk_idx_t a = push_copy_target(ctx, o, len);
   for (double k = 0; k < len; k++) {
@@ -695,6 +702,7 @@ static duk_ret_t array_to_sorted(duk_context *ctx) {
 
 static duk_ret_t array_with(duk_context *ctx) {
   duk_idx_t o = push_this_obj(ctx);
+  edgefn__duk_sparse_guard(ctx, o, NULL); /* a native loop: see limits.h */
   double len = length_of(ctx, o);
   double rel = to_integer_or_infinity(ctx, 0);
   double actual = rel >= 0 ? rel : len + rel;
@@ -716,6 +724,7 @@ static duk_ret_t array_with(duk_context *ctx) {
 static duk_ret_t array_to_spliced(duk_context *ctx) {
   duk_idx_t nargs = duk_get_top(ctx);
   duk_idx_t o = push_this_obj(ctx);
+  edgefn__duk_sparse_guard(ctx, o, NULL); /* a native loop: see limits.h */
   double len = length_of(ctx, o);
   double start = nargs > 0 ? relative_index(ctx, 0, len, 0) : 0;
   double skip = 0;
@@ -1779,4 +1788,5 @@ void edgefn__es_builtins_install(duk_context *ctx) {
 
   edgefn__es_iter_install(ctx);
   edgefn__intl_install_locale_methods(ctx);
+  edgefn__duk_guard_array_natives(ctx, EDGEFN_NATIVE_ARRAY_SPARSE_MAX);
 }

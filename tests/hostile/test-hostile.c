@@ -90,6 +90,14 @@ static const hostile_case cases[] = {
   {"loop_in_thenable_respond_with", "function hostile(e) { e.respondWith({ then: function () { while (true) {} } }); }", 503, LOG_CPU, NULL, 0, 0},
   {"loop_in_json_reviver", "function hostile(e) { JSON.parse('[1,2]', function () { while (true) {} }); }", 503, LOG_CPU, NULL, 0, 0},
   {"loop_in_sort_comparator", "function hostile(e) { [3, 2, 1].sort(function () { while (true) {} }); }", 503, LOG_CPU, NULL, 0, 0},
+  /* A native loop over a huge sparse array cannot be stopped by the CPU limit: refused up
+   * front (EDGEFN_NATIVE_ARRAY_SPARSE_MAX), not minutes of blocked loop. */
+  {"loop_native_foreach_over_sparse_array", "function hostile(e) { var a = []; a.length = 4294967295; a.forEach(function () {}); }", 500, "RangeError", NULL, 0, 0},
+  {"loop_native_join_sparse_array", "function hostile(e) { var a = []; a.length = 4294967295; a.join(); }", 500, "RangeError", NULL, 0, 0},
+  {"loop_native_sort_sparse_array", "function hostile(e) { var a = []; a.length = 4294967295; a.sort(); }", 500, "RangeError", NULL, 0, 0},
+  {"loop_native_concat_sparse_argument", "function hostile(e) { var a = []; a.length = 4294967295; [1].concat(a); }", 500, "RangeError", NULL, 0, 0},
+  {"loop_native_flat_nested_sparse_array", "function hostile(e) { var a = []; a.length = 4294967295; [[1], a].flat(); }", 500, "RangeError", NULL, 0, 0},
+  {"loop_native_reverse_generic_length", "function hostile(e) { Array.prototype.reverse.call({ length: 4294967295 }); }", 500, "RangeError", NULL, 0, 0},
   {"loop_in_event_listener", "function hostile(e) { var t = new EventTarget(); t.addEventListener('x', function () { while (true) {} }); t.dispatchEvent(new Event('x')); }", 503, LOG_CPU, NULL, 0, 0},
   {"loop_in_finally", "function hostile(e) { try { while (true) {} } finally { while (true) {} } }", 503, LOG_CPU, NULL, 0, 0},
   {"catch_swallows_timeout", "function hostile(e) { for (;;) { try { while (true) {} } catch (err) {} } }", 503, LOG_CPU, NULL, 0, 0},

@@ -1,6 +1,6 @@
 const hex = (b) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
 const seed = new Uint8Array(32).map((_, i) => i + 1);
-(async () => {
+const first = (async () => {
   const subtle = crypto.subtle;
   // RFC 8032 test 1
   const pkcs8 = new Uint8Array([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
@@ -42,7 +42,7 @@ const seed = new Uint8Array(32).map((_, i) => i + 1);
   }
 })();
 // RFC 8032 test 2, and the Discord interactions check (hex public key, signature over timestamp + body)
-(async () => {
+first.then(async () => {
   const fromHex = (h) => new Uint8Array(h.match(/../g).map((x) => parseInt(x, 16)));
   const pub = await crypto.subtle.importKey('raw', fromHex('3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c'), { name: 'Ed25519' }, false, ['verify']);
   const sig = fromHex('92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00');
@@ -53,4 +53,4 @@ const seed = new Uint8Array(32).map((_, i) => i + 1);
   const hexKey = [...new Uint8Array(await crypto.subtle.exportKey('raw', publicKey))].map((b) => b.toString(16).padStart(2, '0')).join('');
   const key = await crypto.subtle.importKey('raw', fromHex(hexKey), { name: 'Ed25519', namedCurve: 'Ed25519' }, false, ['verify']);
   console.log('discord-style', await crypto.subtle.verify('Ed25519', key, signature, new TextEncoder().encode(timestamp + body)), await crypto.subtle.verify('Ed25519', key, signature, new TextEncoder().encode(timestamp + body + ' ')));
-})();
+});
