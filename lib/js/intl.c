@@ -53,11 +53,16 @@ static const size_t charge_of[] = {
 
 typedef struct handle {
   int kind;
-  void *p;     /* the ICU object, NULL once closed */
-  void *udata; /* the heap's allocator udata, for the charge */
+  bool charged; /* charge_of[kind] is counted against the heap's limit */
+  void *p;      /* the ICU object, NULL until opened and once closed */
+  void *udata;  /* the heap's allocator udata, for the charge */
 } handle;
 
 static void handle_close(handle *h) {
+  if (h->charged) { /* also when opening the ICU object failed */
+    h->charged = false;
+    edgefn__heap_uncharge(h->udata, charge_of[h->kind]);
+  }
   if (!h->p)
     return;
   switch (h->kind) {
@@ -70,7 +75,6 @@ static void handle_close(handle *h) {
   default: ulistfmt_close(h->p); break;
   }
   h->p = NULL;
-  edgefn__heap_uncharge(h->udata, charge_of[h->kind]);
 }
 
 static duk_ret_t handle_finalize(duk_context *ctx) {
@@ -86,17 +90,21 @@ static duk_ret_t handle_finalize(duk_context *ctx) {
 static handle *push_handle(duk_context *ctx, int kind) {
   duk_memory_functions mf;
   duk_get_memory_functions(ctx, &mf);
-  if (!edgefn__heap_charge(mf.udata, charge_of[kind]))
-    (void)duk_range_error(ctx, "Intl: the function's memory limit does not allow another "
-                               "formatter");
+  /* Everything that can throw first, then the charge: no path leaves it counted twice or
+   * never given back. */
   duk_push_object(ctx);
   handle *h = duk_push_fixed_buffer(ctx, sizeof(handle));
   h->kind = kind;
+  h->charged = false;
   h->p = NULL;
   h->udata = mf.udata;
   duk_put_prop_literal(ctx, -2, K_HANDLE);
   duk_push_c_function(ctx, handle_finalize, 1);
   duk_set_finalizer(ctx, -2);
+  if (!edgefn__heap_charge(mf.udata, charge_of[kind]))
+    (void)duk_range_error(ctx, "Intl: the function's memory limit does not allow another "
+                               "formatter");
+  h->charged = true;
   return h;
 }
 
