@@ -25,6 +25,7 @@
 #include <unicode/uformattedvalue.h>
 #include <unicode/ulistformatter.h>
 #include <unicode/ubrk.h>
+#include <unicode/uldnames.h>
 #include <unicode/uloc.h>
 #include <unicode/unumberformatter.h>
 #include <unicode/upluralrules.h>
@@ -38,7 +39,7 @@
 #define K_SLOTS DUK_HIDDEN_SYMBOL("is")
 #define S_DEFAULT_COLLATOR DUK_HIDDEN_SYMBOL("edgefn.intl.collator")
 
-enum { H_NUMBER, H_DATE, H_COLLATOR, H_PLURAL, H_RELTIME, H_LIST, H_SEGMENTER };
+enum { H_NUMBER, H_DATE, H_COLLATOR, H_PLURAL, H_RELTIME, H_LIST, H_SEGMENTER, H_DISPLAY };
 
 /* Bytes each kind of ICU object holds, rounded up from mallinfo2 measurements around
  * opening 50 of them for each of en-US, de-DE, ja-JP, ar-EG and zh-Hant-TW once ICU's
@@ -48,7 +49,7 @@ enum { H_NUMBER, H_DATE, H_COLLATOR, H_PLURAL, H_RELTIME, H_LIST, H_SEGMENTER };
 static const size_t charge_of[] = {
     [H_NUMBER] = 4 * 1024u, [H_DATE] = 64 * 1024u,  [H_COLLATOR] = 4 * 1024u,
     [H_PLURAL] = 4 * 1024u, [H_RELTIME] = 4 * 1024u, [H_LIST] = 1024u,
-    [H_SEGMENTER] = 16 * 1024u,
+    [H_SEGMENTER] = 16 * 1024u, [H_DISPLAY] = 4 * 1024u,
 };
 
 typedef struct handle {
@@ -72,6 +73,7 @@ static void handle_close(handle *h) {
   case H_PLURAL: uplrules_close(h->p); break;
   case H_RELTIME: ureldatefmt_close(h->p); break;
   case H_SEGMENTER: ubrk_close(h->p); break;
+  case H_DISPLAY: uldn_close(h->p); break;
   default: ulistfmt_close(h->p); break;
   }
   h->p = NULL;
@@ -998,6 +1000,101 @@ static duk_ret_t n_seg_breaks(duk_context *ctx) {
   return 1;
 }
 
+/* ---- DisplayNames ---- */
+
+/* dn(locale, short, dialect, fallbackCode) */
+static duk_ret_t n_dn(duk_context *ctx) {
+  char loc[ULOC_FULLNAME_CAPACITY];
+  icu_locale(ctx, 0, loc, sizeof(loc));
+  UDisplayContext c[3] = {
+      duk_to_boolean(ctx, 2) ? UDISPCTX_DIALECT_NAMES : UDISPCTX_STANDARD_NAMES,
+      duk_to_boolean(ctx, 1) ? UDISPCTX_LENGTH_SHORT : UDISPCTX_LENGTH_FULL,
+      duk_to_boolean(ctx, 3) ? UDISPCTX_SUBSTITUTE : UDISPCTX_NO_SUBSTITUTE};
+  handle *h = push_handle(ctx, H_DISPLAY);
+  UErrorCode st = U_ZERO_ERROR;
+  h->p = uldn_openForContext(loc, c, 3, &st);
+  if (U_FAILURE(st)) {
+    h->p = NULL;
+    return duk_range_error(ctx, "Intl.DisplayNames: %s", u_errorName(st));
+  }
+  return 1;
+}
+
+static const struct {
+  const char *name;
+  UDateTimePatternField field;
+} dt_fields[] = {
+    {"era", UDATPG_ERA_FIELD},         {"year", UDATPG_YEAR_FIELD},
+    {"quarter", UDATPG_QUARTER_FIELD}, {"month", UDATPG_MONTH_FIELD},
+    {"weekOfYear", UDATPG_WEEK_OF_YEAR_FIELD}, {"weekday", UDATPG_WEEKDAY_FIELD},
+    {"day", UDATPG_DAY_FIELD},         {"dayPeriod", UDATPG_DAYPERIOD_FIELD},
+    {"hour", UDATPG_HOUR_FIELD},       {"minute", UDATPG_MINUTE_FIELD},
+    {"second", UDATPG_SECOND_FIELD},   {"timeZoneName", UDATPG_ZONE_FIELD},
+};
+
+/* dnOf(h, type, code, locale, style, fallbackCode): the display name, or undefined when
+ * there is none and the fallback is "none". code is already checked (intl.js). */
+static duk_ret_t n_dn_of(duk_context *ctx) {
+  const ULocaleDisplayNames *d = require_handle(ctx, 0, H_DISPLAY);
+  const char *type = duk_to_string(ctx, 1);
+  char code[ULOC_FULLNAME_CAPACITY], loc[ULOC_FULLNAME_CAPACITY];
+  ascii_arg(ctx, 2, code, sizeof(code));
+  icu_locale(ctx, 3, loc, sizeof(loc));
+  const char *style = duk_to_string(ctx, 4);
+  bool fallback_code = duk_to_boolean(ctx, 5);
+  UChar buf[256];
+  int32_t n = 0;
+  UErrorCode st = U_ZERO_ERROR;
+  if (strcmp(type, "region") == 0) {
+    n = uldn_regionDisplayName(d, code, buf, 256, &st);
+  } else if (strcmp(type, "script") == 0) {
+    n = uldn_scriptDisplayName(d, code, buf, 256, &st);
+  } else if (strcmp(type, "calendar") == 0) {
+    const char *legacy = uloc_toLegacyType("calendar", code); /* gregory -> gregorian */
+    n = uldn_keyValueDisplayName(d, "calendar", legacy ? legacy : code, buf, 256, &st);
+  } else if (strcmp(type, "language") == 0) {
+    char id[ULOC_FULLNAME_CAPACITY];
+    int32_t parsed = 0;
+    uloc_forLanguageTag(code, id, sizeof(id), &parsed, &st);
+    if (U_SUCCESS(st))
+      n = uldn_localeDisplayName(d, id, buf, 256, &st);
+  } else if (strcmp(type, "currency") == 0) {
+    UChar cur[4];
+    u_charsToUChars(code, cur, 4);
+    UBool choice = 0;
+    int32_t len = 0;
+    /* the long name whatever the style, as V8 gives it */
+    const UChar *name = ucurr_getName(cur, loc, UCURR_LONG_NAME, &choice, &len, &st);
+    /* ICU answers the code itself for a currency it has no name for */
+    if (U_SUCCESS(st) && name && !(len == 3 && u_strncmp(name, cur, 3) == 0)) {
+      push_u16(ctx, name, len);
+      return 1;
+    }
+    n = 0;
+    st = U_ZERO_ERROR;
+  } else { /* dateTimeField */
+    for (size_t i = 0; i < EDGEFN_ARRAY_LEN(dt_fields); i++)
+      if (strcmp(code, dt_fields[i].name) == 0) {
+        UDateTimePatternGenerator *g = udatpg_open(loc, &st);
+        if (U_SUCCESS(st)) {
+          UDateTimePGDisplayWidth w = strcmp(style, "short") == 0    ? UDATPG_ABBREVIATED
+                                      : strcmp(style, "narrow") == 0 ? UDATPG_NARROW
+                                                                     : UDATPG_WIDE;
+          n = udatpg_getFieldDisplayName(g, dt_fields[i].field, w, buf, 256, &st);
+          udatpg_close(g);
+        }
+      }
+  }
+  if (U_SUCCESS(st) && n > 0 && n < 256) {
+    push_u16(ctx, buf, n);
+    return 1;
+  }
+  if (!fallback_code)
+    return 0;
+  duk_push_string(ctx, code);
+  return 1;
+}
+
 /* ---- loading ---- */
 
 static duk_ret_t n_error(duk_context *ctx) {
@@ -1106,6 +1203,8 @@ static const native natives[] = {
     {"lfFormat", n_lf_format, 2, 0},
     {"seg", n_seg, 2, 0},
     {"segBreaks", n_seg_breaks, 2, 0},
+    {"dn", n_dn, 4, 0},
+    {"dnOf", n_dn_of, 6, 0},
     {"typeError", n_error, 1, 0},
     {"rangeError", n_error, 1, 1},
     {"getter", n_getter, 3, 0},

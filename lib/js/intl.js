@@ -679,6 +679,73 @@ function Segments(r, input) {
   return o;
 }
 
+/* ---- DisplayNames ---- */
+
+function DisplayNames(locales, options) {
+  if (!(this instanceof DisplayNames) || this[K])
+    throw TypeErr('Constructor Intl.DisplayNames requires \'new\'');
+  var requested = canonicalizeLocaleList(locales);
+  if (options === undef) throw TypeErr('Cannot convert undefined or null to object');
+  options = coerceOptions(options);
+  var r = { brand: 'DisplayNames' };
+  getOption(options, 'localeMatcher', ['lookup', 'best fit'], 'best fit');
+  r.style = getOption(options, 'style', ['narrow', 'short', 'long'], 'long');
+  var type = getOption(options, 'type', ['language', 'region', 'script', 'currency', 'calendar', 'dateTimeField'], undef);
+  if (type === undef) throw TypeErr('Required option \'type\' is missing');
+  r.type = type;
+  r.fallback = getOption(options, 'fallback', ['code', 'none'], 'code');
+  var ld = getOption(options, 'languageDisplay', ['dialect', 'standard'], 'dialect');
+  if (type === 'language') r.languageDisplay = ld;
+  r.locale = resolveLocale(requested);
+  r.handle = N.dn(r.locale, r.style !== 'long', ld === 'dialect', r.fallback === 'code');
+  this[K] = r;
+}
+
+function isAlpha(s, n) {
+  if (s.length !== n) return false;
+  for (var i = 0; i < n; i++) { var c = s.charCodeAt(i) | 32; if (c < 97 || c > 122) return false; }
+  return true;
+}
+function isDigits(s, n) {
+  if (s.length !== n) return false;
+  for (var i = 0; i < n; i++) { var c = s.charCodeAt(i); if (c < 48 || c > 57) return false; }
+  return true;
+}
+var DT_FIELD_NAMES = ['era', 'year', 'quarter', 'month', 'weekOfYear', 'weekday', 'day',
+  'dayPeriod', 'hour', 'minute', 'second', 'timeZoneName'];
+
+/* CanonicalCodeForDisplayNames */
+function displayCode(type, code) {
+  var bad = function () { throw RangeErr('invalid_argument'); };
+  if (type === 'language') {
+    /* unicode_language_id: no extensions or private use */
+    var parts = code.split('-');
+    for (var i = 0; i < parts.length; i++) if (parts[i].length === 1) bad();
+    if (!isAlpha(parts[0], parts[0].length) || parts[0].length < 2 || parts[0].length === 4 || parts[0].length > 8) bad();
+    try { return N.canonicalize(code); } catch (e) { bad(); }
+  }
+  /* Region and script codes go to ICU as written, as V8 passes them (so "us" finds no name
+   * and falls back to "us"); the standard would canonicalize them first. */
+  if (type === 'region') {
+    if (!isAlpha(code, 2) && !isDigits(code, 3)) bad();
+    return code;
+  }
+  if (type === 'script') {
+    if (!isAlpha(code, 4)) bad();
+    return code;
+  }
+  if (type === 'currency') {
+    if (!isAlpha(code, 3)) bad();
+    return upper(code);
+  }
+  if (type === 'calendar') {
+    if (!isTypeSequence(code)) bad();
+    return code.toLowerCase();
+  }
+  if (indexOf(DT_FIELD_NAMES, code) < 0) bad();
+  return code;
+}
+
 /* ---- the classes ---- */
 
 function method(proto, name, fn, length) { N.method(proto, name, fn, length); }
@@ -822,6 +889,20 @@ method(segmentIteratorProto, 'next', function next() {
   return { value: segmentData(s, st.i++), done: false };
 }, 0);
 N.tag(segmentIteratorProto, 'Segmenter String Iterator');
+
+var dnProto = {};
+method(dnProto, 'of', function of(code) {
+  var r = slots(this, 'DisplayNames', 'of');
+  var c = displayCode(r.type, toStr(code));
+  return N.dnOf(r.handle, r.type, c, r.locale, r.style, r.fallback === 'code');
+}, 1);
+method(dnProto, 'resolvedOptions', function resolvedOptions() {
+  var r = slots(this, 'DisplayNames', 'resolvedOptions');
+  var out = { locale: r.locale, style: r.style, type: r.type, fallback: r.fallback };
+  if (r.languageDisplay !== undef) out.languageDisplay = r.languageDisplay;
+  return out;
+}, 0);
+defineClass('DisplayNames', DisplayNames, 2, dnProto, {});
 
 N.method(Intl, 'getCanonicalLocales', function getCanonicalLocales(locales) {
   return canonicalizeLocaleList(locales);
