@@ -23,6 +23,7 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/pkcs5.h>
 #include <mbedtls/rsa.h>
+#include <nettle/curve25519.h>
 #include <nettle/eddsa.h>
 
 #include <math.h>
@@ -61,13 +62,14 @@ enum alg {
   A_HKDF,
   A_PBKDF2,
   A_ED25519,
+  A_X25519,
   A_COUNT
 };
 
 static const char *const alg_names[A_COUNT] = {
     "",        "SHA-1",    "SHA-256", "SHA-384", "SHA-512", "MD5",
     "HMAC",    "AES-CTR",  "AES-CBC", "AES-GCM", "AES-KW",  "RSASSA-PKCS1-v1_5",
-    "RSA-PSS", "RSA-OAEP", "ECDSA",   "ECDH",    "HKDF",    "PBKDF2",  "Ed25519"};
+    "RSA-PSS", "RSA-OAEP", "ECDSA",   "ECDH",    "HKDF",    "PBKDF2",  "Ed25519", "X25519"};
 
 /* The operations of the spec's algorithm registry. */
 enum op {
@@ -108,7 +110,8 @@ static const uint16_t alg_ops[A_COUNT] = {0,
                                           OP_IMPORT | OP_GENERATE | OP_DERIVE,
                                           OPS_KDF,
                                           OPS_KDF,
-                                          OPS_SIG};
+                                          OPS_SIG,
+                                          OP_IMPORT | OP_GENERATE | OP_DERIVE};
 
 enum usage {
   U_ENCRYPT = 1,
@@ -159,6 +162,7 @@ static void allowed_usages(int alg, unsigned out[3]) {
     out[2] = U_DECRYPT | U_UNWRAP;
     break;
   case A_ECDH:
+  case A_X25519:
     out[2] = U_DERIVE_KEY | U_DERIVE_BITS;
     break;
   default:
@@ -407,6 +411,12 @@ static void normalize(duk_context *ctx, duk_idx_t idx, unsigned op, params *p) {
     if (p->alg == A_ECDSA && (op & (OP_SIGN | OP_VERIFY)))
       p->hash = hash_member(ctx, idx);
     if (p->alg == A_ECDH && (op & OP_DERIVE)) {
+      require_member(ctx, idx, "public");
+      p->public_key = duk_get_top_index(ctx);
+    }
+    break;
+  case A_X25519:
+    if (op & OP_DERIVE) {
       require_member(ctx, idx, "public");
       p->public_key = duk_get_top_index(ctx);
     }
@@ -983,60 +993,83 @@ static void import_asym(duk_context *ctx, int fmt, duk_idx_t data, const params 
     (void)dom_error(ctx, err, "The key data could not be imported");
 }
 
-/* ---- Ed25519 (Secure Curves in the Web Cryptography API) on Nettle ----
+/* ---- Ed25519 and X25519 (Secure Curves in the Web Cryptography API) on Nettle ----
  *
- * A public key's material is its 32 bytes; a private key's is the 32-byte seed followed by
- * the public key. The DER forms are fixed: SubjectPublicKeyInfo and PKCS #8 (RFC 8410) with
- * the id-Ed25519 OID and no parameters, so they are written and matched byte for byte. */
+ * A public key's material is its 32 bytes; a private key's is the 32-byte private key (the
+ * Ed25519 seed, the X25519 scalar) followed by the public key. The DER forms are fixed:
+ * SubjectPublicKeyInfo and PKCS #8 (RFC 8410) with the curve's OID (1.3.101.112 for
+ * Ed25519, .110 for X25519) and no parameters, so they are written and matched byte for
+ * byte, the OID's last byte put in place. */
 
 #define ED_LEN 32u
-static const uint8_t ed_spki_prefix[] = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65,
-                                         0x70, 0x03, 0x21, 0x00};
-static const uint8_t ed_pkcs8_prefix[] = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06,
-                                          0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20};
+#define SPKI_OID_AT 8u
+#define PKCS8_OID_AT 11u
+static const uint8_t okp_spki_prefix[] = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65,
+                                          0x70, 0x03, 0x21, 0x00};
+static const uint8_t okp_pkcs8_prefix[] = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06,
+                                           0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20};
 
-/* Pushes an Ed25519 CryptoKey: pub (32 bytes) and, for a private key, seed. */
-static void push_ed_key(duk_context *ctx, int type, const uint8_t *pub, const uint8_t *seed,
-                        bool extractable, unsigned usages) {
+static uint8_t okp_oid_byte(int alg) { return alg == A_ED25519 ? 0x70 : 0x6e; }
+static const char *okp_crv(int alg) { return alg == A_ED25519 ? "Ed25519" : "X25519"; }
+
+/* The public key of a private key: Ed25519's from its seed, X25519's (RFC 7748, the
+ * scalar clamped by Nettle) from its scalar. */
+static void okp_public(int alg, uint8_t pub[ED_LEN], const uint8_t priv[ED_LEN]) {
+  if (alg == A_ED25519)
+    ed25519_sha512_public_key(pub, priv);
+  else
+    curve25519_mul_g(pub, priv);
+}
+
+/* Pushes an OKP CryptoKey: pub (32 bytes) and, for a private key, the private key. */
+static void push_okp_key(duk_context *ctx, int alg, int type, const uint8_t *pub,
+                         const uint8_t *priv, bool extractable, unsigned usages) {
   uint8_t m[2 * ED_LEN];
   size_t n = 0;
-  if (seed) {
-    memcpy(m, seed, ED_LEN);
+  if (priv) {
+    memcpy(m, priv, ED_LEN);
     n = ED_LEN;
   }
   memcpy(m + n, pub, ED_LEN);
   n += ED_LEN;
-  key_info ki = {(uint8_t)type, extractable, A_ED25519, 0, (uint16_t)usages, 0, 256};
+  key_info ki = {(uint8_t)type, extractable, (uint8_t)alg, 0, (uint16_t)usages, 0, 256};
   push_key(ctx, &ki, (bytes){m, n}, (bytes){empty_bytes, 0});
 }
 
-static void import_ed25519(duk_context *ctx, int fmt, duk_idx_t data, bool extractable,
-                           unsigned usages) {
+static bool okp_prefix_is(bytes b, const uint8_t *prefix, size_t n, size_t oid_at, int alg) {
+  return b.n == n + ED_LEN && memcmp(b.p, prefix, oid_at) == 0 &&
+         b.p[oid_at] == okp_oid_byte(alg) &&
+         memcmp(b.p + oid_at + 1, prefix + oid_at + 1, n - oid_at - 1) == 0;
+}
+
+static void import_okp(duk_context *ctx, int alg, int fmt, duk_idx_t data, bool extractable,
+                       unsigned usages) {
   unsigned allowed[3];
-  allowed_usages(A_ED25519, allowed);
-  uint8_t pub[ED_LEN], seed[ED_LEN];
+  allowed_usages(alg, allowed);
+  uint8_t pub[ED_LEN], priv_key[ED_LEN];
   bool priv = false;
   if (fmt == F_JWK) {
     priv = member(ctx, data, "d");
     duk_pop(ctx);
-    jwk_common(ctx, data, "OKP", "sig", NULL, usages, extractable);
-    if (!member(ctx, data, "crv") || strcmp(duk_to_string(ctx, -1), "Ed25519") != 0)
-      (void)dom_error(ctx, "DataError", "The JWK 'crv' member was not 'Ed25519'");
-    if (member(ctx, data, "alg") && strcmp(duk_to_string(ctx, -1), "Ed25519") != 0 &&
+    jwk_common(ctx, data, "OKP", alg == A_ED25519 ? "sig" : "enc", NULL, usages, extractable);
+    if (!member(ctx, data, "crv") || strcmp(duk_to_string(ctx, -1), okp_crv(alg)) != 0)
+      (void)dom_error(ctx, "DataError", "The JWK 'crv' member was not the expected value");
+    if (alg == A_ED25519 && member(ctx, data, "alg") &&
+        strcmp(duk_to_string(ctx, -1), "Ed25519") != 0 &&
         strcmp(duk_to_string(ctx, -1), "EdDSA") != 0)
       (void)dom_error(ctx, "DataError", "The JWK 'alg' member was not the expected value");
     check_usages(ctx, usages, allowed[priv ? 2 : 1], priv);
     bytes x = jwk_bytes(ctx, data, "x");
     if (x.n != ED_LEN)
-      (void)dom_error(ctx, "DataError", "Invalid Ed25519 public key");
+      (void)dom_error(ctx, "DataError", "Invalid public key");
     memcpy(pub, x.p, ED_LEN);
     if (priv) {
       bytes d = jwk_bytes(ctx, data, "d");
       if (d.n != ED_LEN)
-        (void)dom_error(ctx, "DataError", "Invalid Ed25519 private key");
-      memcpy(seed, d.p, ED_LEN);
+        (void)dom_error(ctx, "DataError", "Invalid private key");
+      memcpy(priv_key, d.p, ED_LEN);
       uint8_t derived[ED_LEN];
-      ed25519_sha512_public_key(derived, seed);
+      okp_public(alg, derived, priv_key);
       if (memcmp(derived, pub, ED_LEN) != 0)
         (void)dom_error(ctx, "DataError", "The JWK 'x' member does not match 'd'");
     }
@@ -1045,57 +1078,59 @@ static void import_ed25519(duk_context *ctx, int fmt, duk_idx_t data, bool extra
     if (fmt == F_RAW) {
       check_usages(ctx, usages, allowed[1], false);
       if (b.n != ED_LEN)
-        (void)dom_error(ctx, "DataError", "Invalid Ed25519 public key");
+        (void)dom_error(ctx, "DataError", "Invalid public key");
       memcpy(pub, b.p, ED_LEN);
     } else if (fmt == F_SPKI) {
       check_usages(ctx, usages, allowed[1], false);
-      if (b.n != sizeof(ed_spki_prefix) + ED_LEN ||
-          memcmp(b.p, ed_spki_prefix, sizeof(ed_spki_prefix)) != 0)
-        (void)dom_error(ctx, "DataError", "Invalid Ed25519 SubjectPublicKeyInfo");
-      memcpy(pub, b.p + sizeof(ed_spki_prefix), ED_LEN);
+      if (!okp_prefix_is(b, okp_spki_prefix, sizeof(okp_spki_prefix), SPKI_OID_AT, alg))
+        (void)dom_error(ctx, "DataError", "Invalid SubjectPublicKeyInfo");
+      memcpy(pub, b.p + sizeof(okp_spki_prefix), ED_LEN);
     } else {
       priv = true;
       check_usages(ctx, usages, allowed[2], true);
-      if (b.n != sizeof(ed_pkcs8_prefix) + ED_LEN ||
-          memcmp(b.p, ed_pkcs8_prefix, sizeof(ed_pkcs8_prefix)) != 0)
-        (void)dom_error(ctx, "DataError", "Invalid Ed25519 PKCS #8 key");
-      memcpy(seed, b.p + sizeof(ed_pkcs8_prefix), ED_LEN);
-      ed25519_sha512_public_key(pub, seed);
+      if (!okp_prefix_is(b, okp_pkcs8_prefix, sizeof(okp_pkcs8_prefix), PKCS8_OID_AT, alg))
+        (void)dom_error(ctx, "DataError", "Invalid PKCS #8 key");
+      memcpy(priv_key, b.p + sizeof(okp_pkcs8_prefix), ED_LEN);
+      okp_public(alg, pub, priv_key);
     }
   }
-  push_ed_key(ctx, priv ? KT_PRIVATE : KT_PUBLIC, pub, priv ? seed : NULL, extractable,
-              usages);
+  push_okp_key(ctx, alg, priv ? KT_PRIVATE : KT_PUBLIC, pub, priv ? priv_key : NULL,
+               extractable, usages);
 }
 
-static void export_ed25519(duk_context *ctx, int fmt, const key_info *ki, bytes m) {
+static void export_okp(duk_context *ctx, int fmt, const key_info *ki, bytes m) {
   bool priv = ki->type == KT_PRIVATE;
   const uint8_t *pub = m.p + (priv ? ED_LEN : 0);
   if (fmt == F_JWK) {
     duk_push_object(ctx);
     put_key_ops(ctx, -1, ki);
-    duk_push_literal(ctx, "Ed25519");
+    duk_push_string(ctx, okp_crv(ki->alg));
     duk_put_prop_string(ctx, -2, "crv");
     if (priv)
       put_b64url(ctx, -1, "d", m.p, ED_LEN);
     put_b64url(ctx, -1, "x", pub, ED_LEN);
     duk_push_literal(ctx, "OKP");
     duk_put_prop_string(ctx, -2, "kty");
-    duk_push_literal(ctx, "Ed25519");
-    duk_put_prop_string(ctx, -2, "alg");
+    if (ki->alg == A_ED25519) {
+      duk_push_literal(ctx, "Ed25519");
+      duk_put_prop_string(ctx, -2, "alg");
+    }
     return;
   }
   if ((fmt == F_PKCS8) != priv)
     (void)dom_error(ctx, "InvalidAccessError", "The key type does not match the format");
-  uint8_t out[sizeof(ed_pkcs8_prefix) + ED_LEN];
+  uint8_t out[sizeof(okp_pkcs8_prefix) + ED_LEN];
   if (fmt == F_RAW) {
     push_array_buffer(ctx, pub, ED_LEN);
   } else if (fmt == F_SPKI) {
-    memcpy(out, ed_spki_prefix, sizeof(ed_spki_prefix));
-    memcpy(out + sizeof(ed_spki_prefix), pub, ED_LEN);
-    push_array_buffer(ctx, out, sizeof(ed_spki_prefix) + ED_LEN);
+    memcpy(out, okp_spki_prefix, sizeof(okp_spki_prefix));
+    out[SPKI_OID_AT] = okp_oid_byte(ki->alg);
+    memcpy(out + sizeof(okp_spki_prefix), pub, ED_LEN);
+    push_array_buffer(ctx, out, sizeof(okp_spki_prefix) + ED_LEN);
   } else {
-    memcpy(out, ed_pkcs8_prefix, sizeof(ed_pkcs8_prefix));
-    memcpy(out + sizeof(ed_pkcs8_prefix), m.p, ED_LEN);
+    memcpy(out, okp_pkcs8_prefix, sizeof(okp_pkcs8_prefix));
+    out[PKCS8_OID_AT] = okp_oid_byte(ki->alg);
+    memcpy(out + sizeof(okp_pkcs8_prefix), m.p, ED_LEN);
     push_array_buffer(ctx, out, sizeof(out));
   }
 }
@@ -1116,7 +1151,8 @@ static void import_key(duk_context *ctx, int fmt, duk_idx_t data, const params *
     import_asym(ctx, fmt, data, p, extractable, usages);
     break;
   case A_ED25519:
-    import_ed25519(ctx, fmt, data, extractable, usages);
+  case A_X25519:
+    import_okp(ctx, p->alg, fmt, data, extractable, usages);
     break;
   default:
     import_secret(ctx, fmt, data, p, extractable, usages);
@@ -1203,8 +1239,8 @@ static void export_key(duk_context *ctx, int fmt, duk_idx_t key) {
     (void)dom_error(ctx, "InvalidAccessError", "key is not extractable");
   if (ki->alg == A_HKDF || ki->alg == A_PBKDF2)
     (void)not_supported(ctx, "Derivation keys cannot be exported");
-  if (ki->alg == A_ED25519) {
-    export_ed25519(ctx, fmt, ki, m);
+  if (ki->alg == A_ED25519 || ki->alg == A_X25519) {
+    export_okp(ctx, fmt, ki, m);
     return;
   }
   if (ki->type == KT_SECRET) {
@@ -1460,15 +1496,15 @@ static void generate_key(duk_context *ctx, const params *p, bool extractable, un
   check_usages(ctx, usages, allowed[1] | allowed[2], false);
   if (!(usages & allowed[2]))
     (void)dom_error(ctx, "SyntaxError", "Usages cannot be empty when creating a key.");
-  if (p->alg == A_ED25519) {
-    uint8_t seed[ED_LEN], pub[ED_LEN];
-    if (edgefn__random_bytes(seed, ED_LEN) != 0)
+  if (p->alg == A_ED25519 || p->alg == A_X25519) {
+    uint8_t priv[ED_LEN], pub[ED_LEN];
+    if (edgefn__random_bytes(priv, ED_LEN) != 0)
       (void)dom_error(ctx, "OperationError", "no random bytes available");
-    ed25519_sha512_public_key(pub, seed);
+    okp_public(p->alg, pub, priv);
     duk_push_object(ctx);
-    push_ed_key(ctx, KT_PUBLIC, pub, NULL, true, usages & allowed[1]);
+    push_okp_key(ctx, p->alg, KT_PUBLIC, pub, NULL, true, usages & allowed[1]);
     duk_put_prop_string(ctx, -2, "publicKey");
-    push_ed_key(ctx, KT_PRIVATE, pub, seed, extractable, usages & allowed[2]);
+    push_okp_key(ctx, p->alg, KT_PRIVATE, pub, priv, extractable, usages & allowed[2]);
     duk_put_prop_string(ctx, -2, "privateKey");
     return;
   }
@@ -1863,6 +1899,29 @@ static void derive_bits(duk_context *ctx, const params *p, duk_idx_t key_idx, bo
   key_info *ki = get_key(ctx, key_idx, &key);
   if (ki->alg != p->alg)
     (void)dom_error(ctx, "InvalidAccessError", "The key is not for this algorithm");
+  if (p->alg == A_X25519) {
+    bytes pub;
+    key_info *pi = get_key(ctx, p->public_key, &pub);
+    if (pi->type != KT_PUBLIC || pi->alg != A_X25519)
+      (void)dom_error(ctx, "InvalidAccessError", "The public key is not an X25519 key");
+    if (ki->type != KT_PRIVATE)
+      (void)dom_error(ctx, "InvalidAccessError", "The base key is not a private key");
+    uint8_t z[ED_LEN];
+    curve25519_mul(z, key.p, pub.p);
+    uint8_t any = 0;
+    for (unsigned i = 0; i < ED_LEN; i++)
+      any |= z[i];
+    if (!any) /* a small-order public key (RFC 7748 section 6.1) */
+      (void)dom_error(ctx, "OperationError", "The shared secret is all zero");
+    if (!has_length)
+      bits = ED_LEN * 8;
+    if (bits > ED_LEN * 8)
+      (void)dom_error(ctx, "OperationError", "length is larger than the shared secret");
+    uint8_t *out = push_array_buffer(ctx, z, (bits + 7) / 8);
+    if (bits % 8)
+      out[bits / 8] &= (uint8_t)(0xff00u >> (bits % 8));
+    return;
+  }
   if (p->alg == A_ECDH) {
     bytes pub;
     key_info *pi = get_key(ctx, p->public_key, &pub);
