@@ -1095,6 +1095,55 @@ static duk_ret_t n_dn_of(duk_context *ctx) {
   return 1;
 }
 
+/* ---- supportedValuesOf ---- */
+
+static int cmp_cstr(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static UEnumeration *open_values(bool tz, UErrorCode *st) {
+  return tz ? ucal_openTimeZoneIDEnumeration(UCAL_ZONE_TYPE_CANONICAL_LOCATION, NULL, NULL, st)
+            : ucurr_openISOCurrencies(UCURR_COMMON | UCURR_NON_DEPRECATED, st);
+}
+
+/* values(kind): "timeZone" (ICU's canonical location zones, as V8 lists them) or "currency"
+ * (ISO 4217 codes in common use), sorted. The enumeration is read twice, once to size the
+ * Duktape buffers and once to fill them, so that nothing that can throw runs while an ICU
+ * object is open. */
+static duk_ret_t n_values(duk_context *ctx) {
+  bool tz = strcmp(duk_to_string(ctx, 0), "timeZone") == 0;
+  UErrorCode st = U_ZERO_ERROR;
+  UEnumeration *e = open_values(tz, &st);
+  size_t total = 0, n = 0;
+  const char *v;
+  int32_t len;
+  while (U_SUCCESS(st) && (v = uenum_next(e, &len, &st)) != NULL && n < 100000) {
+    total += (size_t)len + 1;
+    n++;
+  }
+  uenum_close(e);
+  check(ctx, st, "supportedValuesOf");
+  char *buf = duk_push_fixed_buffer(ctx, total + 1);
+  char **ptrs = duk_push_fixed_buffer(ctx, (n + 1) * sizeof(char *));
+  e = open_values(tz, &st);
+  size_t k = 0, off = 0;
+  while (U_SUCCESS(st) && k < n && (v = uenum_next(e, &len, &st)) != NULL &&
+         off + (size_t)len + 1 <= total) {
+    memcpy(buf + off, v, (size_t)len + 1);
+    ptrs[k++] = buf + off;
+    off += (size_t)len + 1;
+  }
+  uenum_close(e);
+  check(ctx, st, "supportedValuesOf");
+  qsort(ptrs, k, sizeof(char *), cmp_cstr);
+  duk_idx_t arr = duk_push_array(ctx);
+  for (size_t i = 0; i < k; i++) {
+    duk_push_string(ctx, ptrs[i]);
+    duk_put_prop_index(ctx, arr, (duk_uarridx_t)i);
+  }
+  return 1;
+}
+
 /* ---- loading ---- */
 
 static duk_ret_t n_error(duk_context *ctx) {
@@ -1205,6 +1254,7 @@ static const native natives[] = {
     {"segBreaks", n_seg_breaks, 2, 0},
     {"dn", n_dn, 4, 0},
     {"dnOf", n_dn_of, 6, 0},
+    {"values", n_values, 1, 0},
     {"typeError", n_error, 1, 0},
     {"rangeError", n_error, 1, 1},
     {"getter", n_getter, 3, 0},

@@ -904,6 +904,17 @@ method(dnProto, 'resolvedOptions', function resolvedOptions() {
 }, 0);
 defineClass('DisplayNames', DisplayNames, 2, dnProto, {});
 
+/* What this implementation supports, for each key (ECMA-402 AvailableCanonical*) */
+N.method(Intl, 'supportedValuesOf', function supportedValuesOf(key) {
+  key = toStr(key);
+  if (key === 'calendar') return ['gregory'];
+  if (key === 'collation') return [];
+  if (key === 'numberingSystem') return ['latn'];
+  if (key === 'unit') return SIMPLE_UNITS.slice(0);
+  if (key === 'currency' || key === 'timeZone') return N.values(key);
+  throw RangeErr('Invalid key : ' + key);
+}, 1);
+
 N.method(Intl, 'getCanonicalLocales', function getCanonicalLocales(locales) {
   return canonicalizeLocaleList(locales);
 }, 1);

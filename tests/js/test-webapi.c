@@ -608,3 +608,23 @@ TEST(webapi_console_errors_and_levels) {
   ASSERT(strstr(log, "2|testfn|{\n  e: TypeError: inner\n      at ") != NULL);
   return 0;
 }
+
+/* Intl.supportedValuesOf lists what this implementation supports; Node's lists differ (V8
+ * has more calendars and numbering systems, and its ICU newer data), so the checks are on
+ * membership, order and the keys' handling. */
+TEST(webapi_intl_supported_values) {
+  ASSERT_EQ(
+      expect_web("var f = Intl.supportedValuesOf;"
+                 "function sorted(a) { return a.slice().sort().join() === a.join(); }"
+                 "return JSON.stringify([f('calendar'), f('numberingSystem'), f('collation'),"
+                 " f('unit').length, f('unit')[0], f('currency').indexOf('EUR') >= 0,"
+                 " f('currency').indexOf('usd') < 0, sorted(f('currency')),"
+                 " f('timeZone').indexOf('Asia/Tokyo') >= 0, f('timeZone').indexOf('UTC') < 0,"
+                 " sorted(f('timeZone')), f('timeZone').length > 400]);",
+                 "[[\"gregory\"],[\"latn\"],[],45,\"acre\",true,true,true,true,true,true,true]"),
+      0);
+  ASSERT_EQ(expect_web("Intl.supportedValuesOf('bogus');",
+                       "threw RangeError: Invalid key : bogus"),
+            0);
+  return 0;
+}
