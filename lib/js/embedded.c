@@ -87,3 +87,44 @@ void edgefn__embedded_push_module(duk_context *ctx, edgefn__embedded_js *m) {
   duk_put_prop_string(ctx, -3, m->stash_key);
   duk_remove(ctx, -2);
 }
+
+static duk_ret_t n_error(duk_context *ctx) {
+  int kind = duk_get_current_magic(ctx) ? DUK_ERR_RANGE_ERROR : DUK_ERR_TYPE_ERROR;
+  duk_push_error_object(ctx, kind, "%s", duk_safe_to_string(ctx, 0));
+  return 1;
+}
+
+/* create(proto): an ordinary object with that prototype */
+static duk_ret_t n_create(duk_context *ctx) {
+  duk_push_object(ctx);
+  duk_dup(ctx, 0);
+  duk_set_prototype(ctx, -2);
+  return 1;
+}
+
+static const edgefn__embedded_native shared_natives[] = {
+    {"typeError", n_error, 1, 0},
+    {"rangeError", n_error, 1, 1},
+    {"create", n_create, 1, 0},
+};
+
+static void put_natives(duk_context *ctx, duk_idx_t obj, const edgefn__embedded_native *t,
+                        size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    duk_push_c_function(ctx, t[i].fn, t[i].nargs);
+    duk_set_magic(ctx, -1, t[i].magic);
+    duk_put_prop_string(ctx, obj, t[i].name);
+  }
+}
+
+duk_idx_t edgefn__embedded_push_natives(duk_context *ctx, const edgefn__embedded_native *table,
+                                        size_t n, const char *slots_key) {
+  duk_idx_t obj = duk_push_object(ctx);
+  put_natives(ctx, obj, shared_natives, EDGEFN_ARRAY_LEN(shared_natives));
+  put_natives(ctx, obj, table, n);
+  duk_push_string(ctx, slots_key);
+  duk_put_prop_literal(ctx, obj, "K");
+  duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.iterator"));
+  duk_put_prop_literal(ctx, obj, "iterator");
+  return obj;
+}

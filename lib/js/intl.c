@@ -1146,12 +1146,6 @@ static duk_ret_t n_values(duk_context *ctx) {
 
 /* ---- loading ---- */
 
-static duk_ret_t n_error(duk_context *ctx) {
-  int kind = duk_get_current_magic(ctx) ? DUK_ERR_RANGE_ERROR : DUK_ERR_TYPE_ERROR;
-  duk_push_error_object(ctx, kind, "%s", duk_safe_to_string(ctx, 0));
-  return 1;
-}
-
 /* getter(obj, name, fn): an accessor, non-enumerable, as ECMA-402's prototype members */
 static duk_ret_t n_getter(duk_context *ctx) {
   duk_dup(ctx, 1);
@@ -1208,28 +1202,13 @@ static duk_ret_t n_this_value(duk_context *ctx) {
   return 1;
 }
 
-/* create(proto): an ordinary object with that prototype */
-static duk_ret_t n_create(duk_context *ctx) {
-  duk_push_object(ctx);
-  duk_dup(ctx, 0);
-  duk_set_prototype(ctx, -2);
-  return 1;
-}
-
 /* now(): the wall clock in milliseconds, for format() without a date */
 static duk_ret_t n_now(duk_context *ctx) {
   duk_push_number(ctx, edgefn__now_ms(ctx));
   return 1;
 }
 
-typedef struct native {
-  const char *name;
-  duk_c_function fn;
-  duk_idx_t nargs;
-  int magic;
-} native;
-
-static const native natives[] = {
+static const edgefn__embedded_native natives[] = {
     {"canonicalize", n_canonicalize, 1, 0},
     {"bestAvailable", n_best_available, 1, 0},
     {"canonicalTimeZone", n_canonical_time_zone, 1, 0},
@@ -1255,28 +1234,17 @@ static const native natives[] = {
     {"dn", n_dn, 4, 0},
     {"dnOf", n_dn_of, 6, 0},
     {"values", n_values, 1, 0},
-    {"typeError", n_error, 1, 0},
-    {"rangeError", n_error, 1, 1},
     {"getter", n_getter, 3, 0},
     {"method", n_method, 4, 0},
     {"now", n_now, 0, 0},
     {"define", n_define, 3, 0},
     {"tag", n_tag, 2, 0},
     {"thisValue", n_this_value, 2, 0},
-    {"create", n_create, 1, 0},
 };
 
 static void push_natives(duk_context *ctx) {
-  duk_idx_t n = duk_push_object(ctx);
-  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(natives); i++) {
-    duk_push_c_function(ctx, natives[i].fn, natives[i].nargs);
-    duk_set_magic(ctx, -1, natives[i].magic);
-    duk_put_prop_string(ctx, n, natives[i].name);
-  }
-  duk_push_string(ctx, K_SLOTS);
-  duk_put_prop_literal(ctx, n, "K");
-  duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.iterator"));
-  duk_put_prop_literal(ctx, n, "iterator");
+  duk_idx_t n =
+      edgefn__embedded_push_natives(ctx, natives, EDGEFN_ARRAY_LEN(natives), K_SLOTS);
   edgefn__iter_push_proto(ctx); /* %IteratorPrototype% */
   duk_put_prop_literal(ctx, n, "iteratorProto");
 }

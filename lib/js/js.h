@@ -401,6 +401,19 @@ typedef struct edgefn__embedded_js {
 /* Pushes the module's result for this heap, loading it the first time (and compiling it
  * the first time in the process, outside the CPU budget of the script that needed it). */
 EDGEFN_INTERNAL void edgefn__embedded_push_module(duk_context *ctx, edgefn__embedded_js *m);
+/* One native function a module's natives object carries. */
+typedef struct edgefn__embedded_native {
+  const char *name;
+  duk_c_function fn;
+  duk_idx_t nargs;
+  int magic;
+} edgefn__embedded_native;
+/* Pushes a natives object: the n functions of table, the ones every module uses
+ * (typeError(msg), rangeError(msg), create(proto)), K (the module's hidden slots key) and
+ * iterator (@@iterator). Returns its index. */
+EDGEFN_INTERNAL duk_idx_t edgefn__embedded_push_natives(duk_context *ctx,
+                                                        const edgefn__embedded_native *table,
+                                                        size_t n, const char *slots_key);
 
 /* Replaces the JSON text at idx (a string; anything else is left) with the same text where
  * each lone surrogate is a \uXXXX escape, as ES2019's JSON.stringify writes it

@@ -70,12 +70,6 @@ static duk_ret_t n_queue_microtask(duk_context *ctx) {
   return 0;
 }
 
-static duk_ret_t n_error(duk_context *ctx) {
-  int kind = duk_get_current_magic(ctx) ? DUK_ERR_RANGE_ERROR : DUK_ERR_TYPE_ERROR;
-  duk_push_error_object(ctx, kind, "%s", duk_safe_to_string(ctx, 0));
-  return 1;
-}
-
 /* Promise.all of two promises, resolving with undefined: pipeTo's abort actions. */
 static duk_ret_t all2_step(duk_context *ctx) {
   duk_push_current_function(ctx);
@@ -173,13 +167,6 @@ static duk_ret_t n_class_name(duk_context *ctx) { /* (ctor, proto, name, length)
   duk_dup(ctx, 1);
   duk_def_prop(ctx, 0, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_FORCE | DUK_DEFPROP_CLEAR_WEC);
   return 0;
-}
-
-static duk_ret_t n_create(duk_context *ctx) {
-  duk_push_object(ctx);
-  duk_dup(ctx, 0);
-  duk_set_prototype(ctx, -2);
-  return 1;
 }
 
 /* ---- natives: buffers ---- */
@@ -512,14 +499,7 @@ static duk_ret_t n_zlib_push(duk_context *ctx) {
 
 /* ---- the module ---- */
 
-typedef struct native {
-  const char *name;
-  duk_c_function fn;
-  duk_idx_t nargs;
-  int magic;
-} native;
-
-static const native natives[] = {
+static const edgefn__embedded_native natives[] = {
     {"then", n_then, 3, 0},
     {"react", n_then, 3, 1},
     {"newPromise", n_new_promise, 0, 0},
@@ -531,15 +511,12 @@ static const native natives[] = {
     {"isPending", n_is_pending, 1, 0},
     {"call", n_call, DUK_VARARGS, 0},
     {"queueMicrotask", n_queue_microtask, 1, 0},
-    {"typeError", n_error, 1, 0},
-    {"rangeError", n_error, 1, 1},
     {"all2", n_all2, 2, 0},
     {"getter", n_getter, 3, 0},
     {"defineMethod", n_define_method, 4, 0},
     {"defineSymbolMethod", n_define_symbol_method, 4, 0},
     {"setName", n_set_name, 2, 0},
     {"className", n_class_name, 4, 0},
-    {"create", n_create, 1, 0},
     {"viewType", n_view_type, 1, 0},
     {"isArrayBuffer", n_is_array_buffer, 1, 0},
     {"abLength", n_ab_length, 1, 0},
@@ -571,18 +548,10 @@ static duk_ret_t async_iterator_self(duk_context *ctx) {
 }
 
 static void push_natives(duk_context *ctx) {
-  duk_idx_t n = duk_push_object(ctx);
-  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(natives); i++) {
-    duk_push_c_function(ctx, natives[i].fn, natives[i].nargs);
-    duk_set_magic(ctx, -1, natives[i].magic);
-    duk_put_prop_string(ctx, n, natives[i].name);
-  }
-  duk_push_string(ctx, K_SLOTS);
-  duk_put_prop_literal(ctx, n, "K");
+  duk_idx_t n =
+      edgefn__embedded_push_natives(ctx, natives, EDGEFN_ARRAY_LEN(natives), K_SLOTS);
   duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.asyncIterator"));
   duk_put_prop_literal(ctx, n, "asyncIterator");
-  duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.iterator"));
-  duk_put_prop_literal(ctx, n, "iterator");
   /* %AsyncIteratorPrototype%: its @@asyncIterator returns this. */
   duk_push_object(ctx);
   duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.asyncIterator"));
