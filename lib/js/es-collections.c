@@ -658,6 +658,22 @@ static bool walk_this(duk_context *ctx, duk_idx_t self, duk_idx_t has, bool stop
   return false;
 }
 
+/* Walks the other set's keys() and stops, closing the iterator, at the first key whose
+ * presence in this Set is `stop_on`. Returns whether it stopped. */
+static bool walk_other(duk_context *ctx, duk_idx_t self, duk_idx_t has, bool stop_on) {
+  duk_idx_t it = push_keys_iterator(ctx, has);
+  while (keys_step(ctx, it)) {
+    if (set_has(ctx, self, -1) == stop_on) {
+      keys_close(ctx, it);
+      duk_pop_n(ctx, 3);
+      return true;
+    }
+    duk_pop(ctx);
+  }
+  duk_pop_2(ctx);
+  return false;
+}
+
 static duk_ret_t set_method(duk_context *ctx) {
   int m = duk_get_current_magic(ctx);
   duk_set_top(ctx, 1);
@@ -736,32 +752,14 @@ static duk_ret_t set_method(duk_context *ctx) {
       duk_push_false(ctx);
       return 1;
     }
-    it = push_keys_iterator(ctx, has);
-    while (keys_step(ctx, it)) {
-      if (!set_has(ctx, self, -1)) {
-        keys_close(ctx, it);
-        duk_push_false(ctx);
-        return 1;
-      }
-      duk_pop(ctx);
-    }
-    duk_push_true(ctx);
+    duk_push_boolean(ctx, !walk_other(ctx, self, has, false));
     return 1;
   default: /* SM_DISJOINT */
     if (this_size <= other_size) {
       duk_push_boolean(ctx, !walk_this(ctx, self, has, true, -1));
       return 1;
     }
-    it = push_keys_iterator(ctx, has);
-    while (keys_step(ctx, it)) {
-      if (set_has(ctx, self, -1)) {
-        keys_close(ctx, it);
-        duk_push_false(ctx);
-        return 1;
-      }
-      duk_pop(ctx);
-    }
-    duk_push_true(ctx);
+    duk_push_boolean(ctx, !walk_other(ctx, self, has, true));
     return 1;
   }
 }

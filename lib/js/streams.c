@@ -4,8 +4,9 @@
  * glue between script callbacks; a chunk passes through them by reference, so their cost
  * per chunk does not grow with its size. The text is compiled to Duktape bytecode once per
  * process (lib/js/embedded.c) and each heap loads that bytecode the first time a script
- * touches a stream global, Blob.stream() or a body stream. The module gets its promises, calls, errors and buffers from the natives
- * below, never from globals a script may have replaced. */
+ * touches a stream global, Blob.stream() or a body stream. The module gets its promises,
+ * calls, errors and buffers from the natives below, never from globals a script may have
+ * replaced. */
 #include "js/js.h"
 
 #include <stdlib.h>
