@@ -210,6 +210,7 @@ static void push_parts_bytes(duk_context *ctx, duk_idx_t idx, bool native, const
                       what);
     if (duk_is_array(ctx, idx)) {
       for (duk_uarridx_t i = 0; i < (duk_uarridx_t)duk_get_length(ctx, idx); i++) {
+        edgefn__cpu_tick(ctx);
         duk_get_prop_index(ctx, idx, i);
         add_part(ctx, parts, native);
       }
@@ -220,30 +221,10 @@ static void push_parts_bytes(duk_context *ctx, duk_idx_t idx, bool native, const
                         "Failed to construct '%s': The object must have a callable "
                         "[Symbol.iterator] property.",
                         what);
-      duk_dup(ctx, idx);
-      duk_call_method(ctx, 0);
-      if (!duk_is_object(ctx, -1))
-        (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
-                        "Result of the Symbol.iterator method is not an object");
-      duk_get_prop_literal(ctx, -1, "next");
+      edgefn__iter_open_with(ctx, idx);
       duk_idx_t it = duk_get_top(ctx) - 2;
-      for (;;) {
-        duk_dup(ctx, it + 1);
-        duk_dup(ctx, it);
-        duk_call_method(ctx, 0);
-        if (!duk_is_object(ctx, -1))
-          (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Iterator result is not an object");
-        duk_get_prop_literal(ctx, -1, "done");
-        bool done = duk_to_boolean(ctx, -1);
-        duk_pop(ctx);
-        if (done) {
-          duk_pop(ctx);
-          break;
-        }
-        duk_get_prop_literal(ctx, -1, "value");
-        duk_remove(ctx, -2);
+      while (edgefn__iter_step(ctx, it))
         add_part(ctx, parts, native);
-      }
       duk_pop_2(ctx);
     }
   }
@@ -514,6 +495,13 @@ void edgefn__def_getter(duk_context *ctx, duk_idx_t obj, const char *name, duk_c
                DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_SET_CONFIGURABLE | DUK_DEFPROP_SET_ENUMERABLE);
 }
 
+void edgefn__def_to_string_tag(duk_context *ctx, duk_idx_t obj, const char *tag) {
+  obj = duk_normalize_index(ctx, obj);
+  duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.toStringTag"));
+  duk_push_string(ctx, tag);
+  duk_def_prop(ctx, obj, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_CONFIGURABLE);
+}
+
 void edgefn__def_class_name(duk_context *ctx, duk_idx_t ctor, duk_idx_t proto, const char *name) {
   ctor = duk_normalize_index(ctx, ctor);
   proto = duk_normalize_index(ctx, proto);
@@ -521,9 +509,7 @@ void edgefn__def_class_name(duk_context *ctx, duk_idx_t ctor, duk_idx_t proto, c
   duk_push_string(ctx, name);
   duk_def_prop(ctx, ctor,
                DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_FORCE | DUK_DEFPROP_SET_CONFIGURABLE);
-  duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.toStringTag"));
-  duk_push_string(ctx, name);
-  duk_def_prop(ctx, proto, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_CONFIGURABLE);
+  edgefn__def_to_string_tag(ctx, proto, name);
   duk_dup(ctx, proto);
   duk_put_prop_literal(ctx, ctor, "prototype");
   duk_push_literal(ctx, "constructor");

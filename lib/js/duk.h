@@ -62,6 +62,7 @@ typedef struct edgefn__heap_ctl {
   /* Instructions between exec-timeout checks, adapted to their cost (lib/js/heap.c). */
   long interrupt_interval;
   uint64_t last_check_ns;
+  uint32_t native_ticks; /* steps counted by edgefn__cpu_tick */
   /* Bytes of ArrayBuffers detached by streams since the last collection this counter
    * asked for (lib/js/streams.c, EDGEFN_STREAM_DETACHED_GC_BYTES). */
   size_t detached_bytes;
@@ -91,6 +92,12 @@ EDGEFN_INTERNAL uint64_t edgefn__cpu_end(edgefn__heap_ctl *ctl);
  * is then marked exceeded), UINT64_MAX when no budget is active. For long native work
  * (regular expression matching) that Duktape's exec-timeout hook cannot interrupt. */
 EDGEFN_INTERNAL uint64_t edgefn__cpu_remaining_ns(edgefn__heap_ctl *ctl);
+/* For loops in C that can run long without running bytecode, where Duktape's exec-timeout
+ * check never comes (a Set built from the iterator of an array of length 2^32 - 1 calls
+ * only native functions): counts a step and, every EDGEFN__CPU_TICK_EVERY steps, throws a
+ * RangeError when the CPU budget is spent or a limit was breached. */
+#define EDGEFN__CPU_TICK_EVERY 1024u
+EDGEFN_INTERNAL void edgefn__cpu_tick(duk_context *ctx);
 
 /* Fatal errors (lib/js/heap.c). Runs fn(arg) under a recovery point for the heap whose
  * allocator udata is `udata` (a runtime's edgefn__heap_ctl, or NULL for the compilers'

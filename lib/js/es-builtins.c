@@ -18,6 +18,7 @@
 #define K_RX_MATCHER DUK_HIDDEN_SYMBOL("rxm")
 #define K_RX_STRING DUK_HIDDEN_SYMBOL("rxs")
 #define K_RX_FLAGS DUK_HIDDEN_SYMBOL("rxf")
+#define K_SYMBOL_VALUE_OF DUK_HIDDEN_SYMBOL("svo")
 
 #define MAX_SAFE 9007199254740991.0
 
@@ -365,6 +366,7 @@ static duk_ret_t array_from(duk_context *ctx) {
   double len = length_of(ctx, 0);
   from_frame f = {push_array_for(ctx, c, len, true), map, 0};
   for (double k = 0; k < len; k++) {
+    edgefn__cpu_tick(ctx);
     get_index(ctx, 0, k);
     from_add_unsafe(ctx, &f);
   }
@@ -494,6 +496,7 @@ static duk_ret_t typed_from(duk_context *ctx) {
   double len = (double)duk_get_length(ctx, 4);
   duk_idx_t a = push_typed_create(ctx, 3, len);
   for (double k = 0; k < len; k++) {
+    edgefn__cpu_tick(ctx);
     duk_get_prop_index(ctx, 4, (duk_uarridx_t)k);
     if (map) {
       duk_dup(ctx, 1);
@@ -1126,10 +1129,9 @@ static duk_ret_t error_capture_stack_trace(duk_context *ctx) {
 static duk_ret_t symbol_description(duk_context *ctx) {
   duk_push_this(ctx);
   if (!duk_is_symbol(ctx, -1)) { /* a Symbol object; anything else: valueOf's TypeError */
-    duk_get_global_literal(ctx, "Symbol");
-    duk_get_prop_literal(ctx, -1, "prototype");
-    duk_get_prop_literal(ctx, -1, "valueOf");
-    duk_dup(ctx, -4);
+    duk_push_current_function(ctx);
+    duk_get_prop_literal(ctx, -1, K_SYMBOL_VALUE_OF); /* the original, not the script's */
+    duk_dup(ctx, -3);
     duk_call_method(ctx, 0);
   }
   duk_size_t n = 0;
@@ -1766,6 +1768,8 @@ void edgefn__es_builtins_install(duk_context *ctx) {
   duk_get_prop_literal(ctx, -1, "prototype");
   duk_push_literal(ctx, "description");
   duk_push_c_function(ctx, symbol_description, 0);
+  duk_get_prop_literal(ctx, -3, "valueOf");
+  duk_put_prop_literal(ctx, -2, K_SYMBOL_VALUE_OF);
   duk_def_prop(ctx, -3,
                DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_CLEAR_ENUMERABLE |
                    DUK_DEFPROP_SET_CONFIGURABLE);

@@ -534,6 +534,7 @@ static duk_idx_t push_keys_iterator(duk_context *ctx, duk_idx_t has) {
 /* IteratorStepValue: pushes the next value (-0 made +0) and returns true, or returns false
  * when the iterator is done. */
 static bool keys_step(duk_context *ctx, duk_idx_t it) {
+  edgefn__cpu_tick(ctx);
   duk_dup(ctx, it + 1);
   duk_dup(ctx, it);
   duk_call_method(ctx, 0);

@@ -54,6 +54,11 @@ void edgefn__iter_open(duk_context *ctx, duk_idx_t idx) {
   duk_get_prop(ctx, idx);
   if (!duk_is_callable(ctx, -1))
     (void)duk_type_error(ctx, "%s is not iterable", duk_safe_to_string(ctx, idx));
+  edgefn__iter_open_with(ctx, idx);
+}
+
+void edgefn__iter_open_with(duk_context *ctx, duk_idx_t idx) {
+  idx = duk_normalize_index(ctx, idx);
   duk_dup(ctx, idx);
   duk_call_method(ctx, 0);
   if (!duk_is_object(ctx, -1))
@@ -63,6 +68,7 @@ void edgefn__iter_open(duk_context *ctx, duk_idx_t idx) {
 
 bool edgefn__iter_step(duk_context *ctx, duk_idx_t it) {
   it = duk_normalize_index(ctx, it);
+  edgefn__cpu_tick(ctx); /* the iterator and the consumer may both be native */
   duk_dup(ctx, it + 1);
   duk_dup(ctx, it);
   duk_call_method(ctx, 0);

@@ -390,6 +390,16 @@ int edgefn__duk_exec_timeout_check(void *udata) {
   return 0;
 }
 
+void edgefn__cpu_tick(duk_context *ctx) {
+  duk_memory_functions mf;
+  duk_get_memory_functions(ctx, &mf);
+  edgefn__heap_ctl *ctl = mf.udata;
+  if (!ctl || !ctl->cpu_active || (++ctl->native_ticks & (EDGEFN__CPU_TICK_EVERY - 1)) != 0)
+    return;
+  if (ctl->cpu_exceeded || edgefn__cpu_remaining_ns(ctl) == 0)
+    (void)duk_range_error(ctx, "CPU time limit exceeded in a native loop");
+}
+
 uint64_t edgefn__cpu_remaining_ns(edgefn__heap_ctl *ctl) {
   if (!ctl || !ctl->cpu_active)
     return UINT64_MAX;
@@ -399,6 +409,8 @@ uint64_t edgefn__cpu_remaining_ns(edgefn__heap_ctl *ctl) {
   return used >= ctl->cpu_budget_ns ? 0 : ctl->cpu_budget_ns - used;
 }
 /* DUK_USE_CALLSTACK_LIMIT reads the depth limit through the heap's udata pointer. */
+_Static_assert((EDGEFN__CPU_TICK_EVERY & (EDGEFN__CPU_TICK_EVERY - 1)) == 0,
+               "EDGEFN__CPU_TICK_EVERY must be a power of two");
 _Static_assert(offsetof(edgefn__heap_ctl, call_depth_limit) == 0,
                "call_depth_limit must be the first field of edgefn__heap_ctl");
 _Static_assert(sizeof(((edgefn__heap_ctl *)0)->call_depth_limit) == sizeof(duk_size_t),

@@ -98,6 +98,8 @@ EDGEFN_INTERNAL void edgefn__iter_result(duk_context *ctx, bool done);
 /* GetIterator(value at idx): pushes the iterator and its next method; TypeError when the
  * value is not iterable. */
 EDGEFN_INTERNAL void edgefn__iter_open(duk_context *ctx, duk_idx_t idx);
+/* The same with the @@iterator method already read (on top of the stack, replaced). */
+EDGEFN_INTERNAL void edgefn__iter_open_with(duk_context *ctx, duk_idx_t idx);
 /* IteratorStep on the iterator at it (its next method at it + 1): pushes the next value and
  * returns true, or returns false when done (nothing pushed). */
 EDGEFN_INTERNAL bool edgefn__iter_step(duk_context *ctx, duk_idx_t it);
@@ -518,6 +520,10 @@ EDGEFN_INTERNAL void edgefn__to_usv_string(duk_context *ctx, duk_idx_t idx);
 /* Defines an enumerable, configurable getter on the object at obj. */
 EDGEFN_INTERNAL void edgefn__def_getter(duk_context *ctx, duk_idx_t obj, const char *name,
                                         duk_c_function fn);
+/* Defines obj[@@toStringTag] = tag as WebIDL does (read-only, not enumerable,
+ * configurable), with the well-known symbol itself: installers that run when a script first
+ * touches a lazy global must not read the global Symbol, which the script may have replaced. */
+EDGEFN_INTERNAL void edgefn__def_to_string_tag(duk_context *ctx, duk_idx_t obj, const char *tag);
 /* Links constructor and prototype (prototype, constructor) and sets the constructor's name
  * and the prototype's Symbol.toStringTag. */
 EDGEFN_INTERNAL void edgefn__def_class_name(duk_context *ctx, duk_idx_t ctor, duk_idx_t proto,

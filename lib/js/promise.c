@@ -776,19 +776,11 @@ static void comb_step(duk_context *ctx, comb_frame *f, duk_idx_t iter) {
   (void)duk_throw(ctx);
 }
 
-/* Pushes the argument's @@iterator method when it has a callable one, else nothing. */
+/* Pushes the argument's @@iterator method when it has a callable one, else nothing. The
+ * well-known symbol itself, not the global Symbol's property: a script may replace that. */
 static bool push_iterator_method(duk_context *ctx, duk_idx_t obj) {
   obj = duk_normalize_index(ctx, obj);
-  if (!duk_get_global_literal(ctx, "Symbol") || !duk_is_object(ctx, -1)) {
-    duk_pop(ctx);
-    return false;
-  }
-  duk_get_prop_literal(ctx, -1, "iterator");
-  duk_remove(ctx, -2);
-  if (!duk_is_symbol(ctx, -1)) {
-    duk_pop(ctx);
-    return false;
-  }
+  duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.iterator"));
   duk_get_prop(ctx, obj);
   if (duk_is_callable(ctx, -1))
     return true;
@@ -819,29 +811,10 @@ static duk_ret_t comb_body_unsafe(duk_context *ctx, void *udata) {
   if (!is_string && !duk_is_object(ctx, f->iterable))
     return duk_type_error(ctx, "%s is not iterable", duk_safe_to_string(ctx, f->iterable));
   if (!is_string && push_iterator_method(ctx, f->iterable)) {
-    duk_dup(ctx, f->iterable);
-    duk_call_method(ctx, 0);
-    duk_idx_t iter = duk_get_top_index(ctx);
-    if (!duk_is_object(ctx, iter))
-      return duk_type_error(ctx, "Result of the Symbol.iterator method is not an object");
-    duk_get_prop_literal(ctx, iter, "next");
-    duk_idx_t next = duk_get_top_index(ctx);
-    for (;;) {
-      duk_dup(ctx, next);
-      duk_dup(ctx, iter);
-      duk_call_method(ctx, 0);
-      if (!duk_is_object(ctx, -1))
-        return duk_type_error(ctx, "Iterator result is not an object");
-      duk_get_prop_literal(ctx, -1, "done");
-      bool done = duk_to_boolean(ctx, -1);
-      duk_pop(ctx);
-      if (done) {
-        duk_pop(ctx);
-        break;
-      }
-      duk_get_prop_literal(ctx, -1, "value");
+    edgefn__iter_open_with(ctx, f->iterable);
+    duk_idx_t iter = duk_get_top(ctx) - 2;
+    while (edgefn__iter_step(ctx, iter)) {
       duk_replace(ctx, f->value);
-      duk_pop(ctx);
       comb_step(ctx, f, iter);
       f->index++;
     }
@@ -850,6 +823,7 @@ static duk_ret_t comb_body_unsafe(duk_context *ctx, void *udata) {
       return duk_type_error(ctx, "object is not iterable");
     /* The length is read before every step, as an array iterator does. */
     for (;;) {
+      edgefn__cpu_tick(ctx);
       duk_get_prop_literal(ctx, f->iterable, "length");
       double len = duk_to_number(ctx, -1);
       duk_pop(ctx);
@@ -917,29 +891,17 @@ static duk_ret_t aggregate_error_ctor(duk_context *ctx) {
   duk_idx_t errors = duk_push_array(ctx);
   if (duk_is_string(ctx, 0) || duk_is_object(ctx, 0)) {
     if (!duk_is_string(ctx, 0) && push_iterator_method(ctx, 0)) {
-      duk_dup(ctx, 0);
-      duk_call_method(ctx, 0);
-      duk_get_prop_literal(ctx, -1, "next");
-      for (duk_uarridx_t i = 0;; i++) {
-        duk_dup(ctx, -1);
-        duk_dup(ctx, -3);
-        duk_call_method(ctx, 0);
-        duk_get_prop_literal(ctx, -1, "done");
-        if (duk_to_boolean(ctx, -1)) {
-          duk_pop_2(ctx);
-          break;
-        }
-        duk_pop(ctx);
-        duk_get_prop_literal(ctx, -1, "value");
+      edgefn__iter_open_with(ctx, 0);
+      duk_idx_t it = duk_get_top(ctx) - 2;
+      for (duk_uarridx_t i = 0; edgefn__iter_step(ctx, it); i++)
         duk_put_prop_index(ctx, errors, i);
-        duk_pop(ctx);
-      }
       duk_pop_2(ctx);
     } else {
       duk_get_prop_literal(ctx, 0, "length");
       double len = duk_to_number(ctx, -1);
       duk_pop(ctx);
       for (duk_uarridx_t i = 0; i < len; i++) {
+        edgefn__cpu_tick(ctx);
         duk_get_prop_index(ctx, 0, i);
         duk_put_prop_index(ctx, errors, i);
       }

@@ -609,36 +609,15 @@ static void push_iterated(duk_context *ctx, duk_idx_t idx, duk_idx_t iter_sym) {
   duk_idx_t arr = duk_get_top_index(ctx);
   duk_dup(ctx, iter_sym);
   duk_get_prop(ctx, idx);
-  duk_dup(ctx, idx);
-  duk_call_method(ctx, 0);
-  if (!duk_is_object(ctx, -1))
-    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
-                    "Result of the Symbol.iterator method is not an object");
-  duk_idx_t it = duk_get_top_index(ctx);
-  duk_get_prop_string(ctx, it, "next");
-  duk_idx_t next = duk_get_top_index(ctx);
-  for (duk_uarridx_t k = 0;; k++) {
-    duk_dup(ctx, next);
-    duk_dup(ctx, it);
-    duk_call_method(ctx, 0);
-    if (!duk_is_object(ctx, -1))
-      (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Iterator result is not an object");
-    duk_get_prop_string(ctx, -1, "done");
-    bool done = duk_to_boolean(ctx, -1);
-    duk_pop(ctx);
-    if (done) {
-      duk_pop(ctx);
-      break;
-    }
-    duk_get_prop_string(ctx, -1, "value");
+  edgefn__iter_open_with(ctx, idx);
+  duk_idx_t it = duk_get_top(ctx) - 2;
+  for (duk_uarridx_t k = 0; edgefn__iter_step(ctx, it); k++)
     duk_put_prop_index(ctx, arr, k);
-    duk_pop(ctx);
-  }
   duk_pop_2(ctx);
 }
 
 static bool has_iterator(duk_context *ctx, duk_idx_t idx, duk_idx_t iter_sym) {
-  if (iter_sym == DUK_INVALID_INDEX || !duk_is_object(ctx, idx))
+  if (!duk_is_object(ctx, idx))
     return false;
   idx = duk_normalize_index(ctx, idx);
   duk_dup(ctx, iter_sym);
@@ -670,15 +649,11 @@ static void init_pair(duk_context *ctx, duk_idx_t list, duk_idx_t idx, duk_idx_t
   duk_pop_3(ctx);
 }
 
-/* Pushes Symbol.iterator, or undefined when the heap has none. */
+/* Pushes Symbol.iterator. */
 static void push_iterator_symbol(duk_context *ctx) {
-  if (duk_get_global_string(ctx, "Symbol") && duk_is_function(ctx, -1) &&
-      duk_get_prop_string(ctx, -1, "iterator") && duk_is_symbol(ctx, -1)) {
-    duk_remove(ctx, -2);
-    return;
-  }
-  duk_pop_2(ctx);
-  duk_push_undefined(ctx);
+  /* The well-known symbol itself: the global Symbol may have been replaced by the script
+   * that first touched URL or URLSearchParams. */
+  duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.iterator"));
 }
 
 static duk_ret_t params_ctor(duk_context *ctx) {
@@ -704,7 +679,7 @@ static duk_ret_t params_ctor(duk_context *ctx) {
   }
   duk_set_top(ctx, 3);
   push_iterator_symbol(ctx);
-  duk_idx_t sym = duk_is_undefined(ctx, 3) ? DUK_INVALID_INDEX : 3;
+  duk_idx_t sym = 3;
   if (duk_is_object(ctx, 0)) {
     if (duk_is_array(ctx, 0)) {
       duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, 0);
@@ -1112,7 +1087,6 @@ void edgefn__url_install(duk_context *ctx) {
   duk_idx_t stash = top + 1;
   push_iterator_symbol(ctx);
   duk_idx_t sym = top + 2;
-  bool have_sym = !duk_is_undefined(ctx, sym);
 
   /* URL */
   duk_push_c_function(ctx, url_ctor, 2);
@@ -1152,11 +1126,9 @@ void edgefn__url_install(duk_context *ctx) {
   def_method(ctx, proto, "values", make_iterator, 0, 1);
   def_method(ctx, proto, "entries", make_iterator, 0, 2);
   def_accessor(ctx, proto, "size", params_size, NULL, 0);
-  if (have_sym) {
-    duk_dup(ctx, sym);
-    duk_get_prop_string(ctx, proto, "entries");
-    duk_put_prop(ctx, proto);
-  }
+  duk_dup(ctx, sym);
+  duk_get_prop_string(ctx, proto, "entries");
+  duk_put_prop(ctx, proto);
   duk_dup(ctx, params);
   duk_put_prop_string(ctx, proto, "constructor");
   duk_dup(ctx, proto);
@@ -1167,11 +1139,9 @@ void edgefn__url_install(duk_context *ctx) {
   /* The iterators' shared prototype. */
   duk_push_object(ctx);
   def_method(ctx, -1, "next", iter_next, 0, 0);
-  if (have_sym) {
-    duk_dup(ctx, sym);
-    duk_push_c_function(ctx, return_this, 0);
-    duk_put_prop(ctx, -3);
-  }
+  duk_dup(ctx, sym);
+  duk_push_c_function(ctx, return_this, 0);
+  duk_put_prop(ctx, -3);
   duk_put_prop_string(ctx, stash, STASH_ITER_PROTO);
   duk_set_top(ctx, top);
 }

@@ -98,6 +98,10 @@ static const hostile_case cases[] = {
   {"loop_native_concat_sparse_argument", "function hostile(e) { var a = []; a.length = 4294967295; [1].concat(a); }", 500, "RangeError", NULL, 0, 0},
   {"loop_native_flat_nested_sparse_array", "function hostile(e) { var a = []; a.length = 4294967295; [[1], a].flat(); }", 500, "RangeError", NULL, 0, 0},
   {"loop_native_reverse_generic_length", "function hostile(e) { Array.prototype.reverse.call({ length: 4294967295 }); }", 500, "RangeError", NULL, 0, 0},
+  /* Loops in C over native iterators: no bytecode runs, so only edgefn__cpu_tick stops them */
+  {"loop_native_set_from_sparse_array_iterator", "function hostile(e) { var a = []; a.length = 4294967295; new Set(a); }", 503, LOG_CPU, NULL, 0, 0},
+  {"loop_native_set_union_sparse_keys", "function hostile(e) { var a = []; a.length = 4294967295; new Set([1]).union({ size: 1, has: function () { return true; }, keys: function () { return a.values(); } }); }", 503, LOG_CPU, NULL, 0, 0},
+  {"loop_native_promise_race_sparse_array", "function hostile(e) { var a = []; a.length = 4294967295; Promise.race(a); }", 503, LOG_CPU, NULL, 0, 0},
   {"loop_in_event_listener", "function hostile(e) { var t = new EventTarget(); t.addEventListener('x', function () { while (true) {} }); t.dispatchEvent(new Event('x')); }", 503, LOG_CPU, NULL, 0, 0},
   {"loop_in_finally", "function hostile(e) { try { while (true) {} } finally { while (true) {} } }", 503, LOG_CPU, NULL, 0, 0},
   {"catch_swallows_timeout", "function hostile(e) { for (;;) { try { while (true) {} } catch (err) {} } }", 503, LOG_CPU, NULL, 0, 0},
