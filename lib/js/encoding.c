@@ -508,15 +508,6 @@ static void push_class(duk_context *ctx, duk_c_function ctor, duk_idx_t nargs,
   duk_put_prop_string(ctx, -3, "prototype");
 }
 
-static void put_to_string_tag(duk_context *ctx, duk_idx_t obj, const char *tag) {
-  obj = duk_normalize_index(ctx, obj);
-  duk_get_global_string(ctx, "Symbol");
-  duk_get_prop_string(ctx, -1, "toStringTag");
-  duk_remove(ctx, -2);
-  duk_push_string(ctx, tag);
-  duk_def_prop(ctx, obj, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_CONFIGURABLE);
-}
-
 void edgefn__encoding_install(duk_context *ctx) {
   static const duk_function_list_entry encoder_methods[] = {
       {"encode", encoder_encode, 1}, {"encodeInto", encoder_encode_into, 2}, {NULL, NULL, 0}};
@@ -526,7 +517,7 @@ void edgefn__encoding_install(duk_context *ctx) {
 
   push_class(ctx, encoder_ctor, 0, encoder_methods);
   def_getter(ctx, -1, "encoding", encoder_encoding, 0);
-  put_to_string_tag(ctx, -1, "TextEncoder");
+  edgefn__def_to_string_tag(ctx, -1, "TextEncoder");
   duk_pop(ctx);
   duk_put_prop_string(ctx, -2, "TextEncoder");
 
@@ -534,7 +525,7 @@ void edgefn__encoding_install(duk_context *ctx) {
   def_getter(ctx, -1, "encoding", decoder_get, 0);
   def_getter(ctx, -1, "fatal", decoder_get, 1);
   def_getter(ctx, -1, "ignoreBOM", decoder_get, 2);
-  put_to_string_tag(ctx, -1, "TextDecoder");
+  edgefn__def_to_string_tag(ctx, -1, "TextDecoder");
   duk_pop(ctx);
   duk_put_prop_string(ctx, -2, "TextDecoder");
 

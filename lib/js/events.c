@@ -71,15 +71,6 @@ static void def_accessor(duk_context *ctx, duk_idx_t obj, const char *name, duk_
   duk_def_prop(ctx, obj, flags);
 }
 
-static void put_to_string_tag(duk_context *ctx, duk_idx_t obj, const char *tag) {
-  obj = duk_normalize_index(ctx, obj);
-  duk_get_global_string(ctx, "Symbol");
-  duk_get_prop_string(ctx, -1, "toStringTag");
-  duk_remove(ctx, -2);
-  duk_push_string(ctx, tag);
-  duk_def_prop(ctx, obj, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_CONFIGURABLE);
-}
-
 static void put_const(duk_context *ctx, duk_idx_t obj, const char *name, int value) {
   obj = duk_normalize_index(ctx, obj);
   duk_push_string(ctx, name);
@@ -985,7 +976,7 @@ static duk_idx_t make_class(duk_context *ctx, duk_idx_t cls, const char *name, d
   duk_put_prop_string(ctx, -2, "constructor");
   duk_dup(ctx, -1);
   duk_put_prop_string(ctx, -3, "prototype");
-  put_to_string_tag(ctx, -1, name);
+  edgefn__def_to_string_tag(ctx, -1, name);
   char key[64];
   snprintf(key, sizeof(key), "%sP", name);
   duk_dup(ctx, -1);

@@ -275,18 +275,10 @@ static void push_new_formdata(duk_context *ctx) {
   duk_put_prop_literal(ctx, -2, KEY_ENTRIES);
 }
 
-/* Defines the method on top of the stack as obj[Symbol.iterator] when the heap has
- * Symbol.iterator; pops it either way. */
+/* Defines the method on top of the stack (popped) as obj[Symbol.iterator]. */
 static void def_iterator_method(duk_context *ctx, duk_idx_t obj) {
   obj = duk_normalize_index(ctx, obj);
-  duk_get_global_literal(ctx, "Symbol");
-  bool have =
-      duk_is_object(ctx, -1) && duk_get_prop_literal(ctx, -1, "iterator") && duk_is_symbol(ctx, -1);
-  if (!have) {
-    duk_pop_3(ctx);
-    return;
-  }
-  duk_remove(ctx, -2); /* Symbol */
+  duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.iterator"));
   duk_swap_top(ctx, -2);
   duk_def_prop(ctx, obj,
                DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE | DUK_DEFPROP_SET_CONFIGURABLE);

@@ -8,11 +8,7 @@ void edgefn__navigator_install(duk_context *ctx) {
   duk_push_string(ctx, "userAgent");
   duk_push_string(ctx, "libedgefn/" EDGEFN_VERSION_STRING);
   duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_ENUMERABLE);
-  duk_get_global_string(ctx, "Symbol");
-  duk_get_prop_string(ctx, -1, "toStringTag");
-  duk_remove(ctx, -2);
-  duk_push_string(ctx, "Navigator");
-  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_CONFIGURABLE);
+  edgefn__def_to_string_tag(ctx, -1, "Navigator");
   duk_put_prop_string(ctx, -2, "navigator");
   duk_pop(ctx);
 }

@@ -52,14 +52,6 @@ static duk_ret_t perf_to_json(duk_context *ctx) {
   return 1;
 }
 
-static void put_to_string_tag(duk_context *ctx, const char *tag) {
-  duk_get_global_string(ctx, "Symbol");
-  duk_get_prop_string(ctx, -1, "toStringTag");
-  duk_remove(ctx, -2);
-  duk_push_string(ctx, tag);
-  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_CONFIGURABLE);
-}
-
 void edgefn__performance_install(duk_context *ctx) {
   static const duk_function_list_entry methods[] = {
       {"now", perf_now, 0}, {"toJSON", perf_to_json, 0}, {NULL, NULL, 0}};
@@ -70,7 +62,7 @@ void edgefn__performance_install(duk_context *ctx) {
   duk_push_string(ctx, "timeOrigin");
   perf_time_origin(ctx);
   duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_ENUMERABLE);
-  put_to_string_tag(ctx, "Performance");
+  edgefn__def_to_string_tag(ctx, -1, "Performance");
   duk_put_prop_string(ctx, -2, "performance");
   duk_pop(ctx);
 }

@@ -494,6 +494,24 @@ TEST(webapi_globals_are_lazy_and_replaceable) {
   return 0;
 }
 
+/* A script that replaces the global Symbol (as polyfills may) before it first touches a lazy
+ * global: the installers use the well-known symbols themselves, so every class still gets its
+ * tag and iterators (the installer of URL used to corrupt its stack and throw). */
+TEST(webapi_lazy_globals_survive_a_replaced_symbol) {
+  ASSERT_EQ(expect_web("var it = Symbol.iterator, s = Object(Symbol('d'));"
+                       " Symbol.prototype.valueOf = function () { return Symbol('x'); };"
+                       " Symbol = undefined; var t = Object.prototype.toString;"
+                       " return [t.call(new TextDecoder()), t.call(new DOMException('m')),"
+                       " t.call(performance), t.call(navigator), t.call(new FormData()),"
+                       " typeof FormData.prototype[it], new URLSearchParams('a=1').get('a'),"
+                       " typeof URLSearchParams.prototype[it], new URL('http://h/p').pathname,"
+                       " typeof new Cookies('a=b').get, s.description].join();",
+                       "[object TextDecoder],[object DOMException],[object Performance],"
+                       "[object Navigator],[object FormData],function,1,function,/p,function,d"),
+            0);
+  return 0;
+}
+
 static const struct {
   const char *js, *out;
 } console_cases[] = {
