@@ -55,7 +55,7 @@ function isSpecialScheme(s) {
 function tokenize(input, lenient) {
   var cp = cps(input), n = cp.length, tokens = [], nt = 0, index = 0, next = 0, c;
   function add(type, nextPos, valuePos, valueLen) {
-    tokens[nt++] = { type: type, index: index, value: cpStr(cp, valuePos, valuePos + valueLen) };
+    put(tokens, nt++, { type: type, index: index, value: cpStr(cp, valuePos, valuePos + valueLen) });
     index = nextPos;
   }
   function error(nextPos, valuePos) {
@@ -141,8 +141,8 @@ function escapeRegexpString(s) {
     if (c === '.' || c === '+' || c === '*' || c === '?' || c === '^' || c === '$' ||
         c === '{' || c === '}' || c === '(' || c === ')' || c === '[' || c === ']' ||
         c === '|' || c === '/' || c === '\\')
-      out[k++] = '\\';
-    out[k++] = c;
+      put(out, k++, '\\');
+    put(out, k++, c);
   }
   return join(out);
 }
@@ -153,8 +153,8 @@ function escapePatternString(s) {
     var c = s[i];
     if (c === '+' || c === '*' || c === '?' || c === ':' || c === '{' || c === '}' ||
         c === '(' || c === ')' || c === '\\')
-      out[k++] = '\\';
-    out[k++] = c;
+      put(out, k++, '\\');
+    put(out, k++, c);
   }
   return join(out);
 }
@@ -176,7 +176,7 @@ function isAsciiDigit(c) { return c >= '0' && c <= '9'; }
 function parsePatternString(input, options, encode) {
   var t = tokenize(input, false), tokens = t.tokens, ntok = tokens.length;
   var parts = [], np = 0, pending = [], npending = 0, index = 0, nextNumericName = 0;
-  var names = {}; /* '$' + name: a group named __proto__ is a key like any other */
+  var names = N.create(undef); /* no prototype: nothing inherited answers for a name */
   var segmentWildcard = segmentWildcardRegexp(options);
 
   function tryConsume(type) {
@@ -208,7 +208,7 @@ function parsePatternString(input, options, encode) {
       var tok = tryConsume('char');
       if (!tok) tok = tryConsume('escaped-char');
       if (!tok) break;
-      out[k++] = tok.value;
+      put(out, k++, tok.value);
     }
     return join(out);
   }
@@ -222,7 +222,7 @@ function parsePatternString(input, options, encode) {
     var encoded = encode(value);
     pending = [];
     npending = 0;
-    parts[np++] = newPart('fixed-text', encoded, 'none', '', '', '');
+    put(parts, np++, newPart('fixed-text', encoded, 'none', '', '', ''));
   }
   function addPart(prefix, nameToken, regexpOrWildcardToken, suffix, modifierToken) {
     var modifier = 'none';
@@ -232,13 +232,13 @@ function parsePatternString(input, options, encode) {
       else modifier = 'one-or-more';
     }
     if (!nameToken && !regexpOrWildcardToken && modifier === 'none') {
-      pending[npending++] = prefix;
+      put(pending, npending++, prefix);
       return;
     }
     maybeAddPartFromPending();
     if (!nameToken && !regexpOrWildcardToken) {
       if (prefix === '') return;
-      parts[np++] = newPart('fixed-text', encode(prefix), modifier, '', '', '');
+      put(parts, np++, newPart('fixed-text', encode(prefix), modifier, '', '', ''));
       return;
     }
     var regexpValue;
@@ -264,7 +264,7 @@ function parsePatternString(input, options, encode) {
     names['$' + name] = true;
     var encodedPrefix = encode(prefix);
     var encodedSuffix = encode(suffix);
-    parts[np++] = newPart(type, regexpValue, modifier, name, encodedPrefix, encodedSuffix);
+    put(parts, np++, newPart(type, regexpValue, modifier, name, encodedPrefix, encodedSuffix));
   }
 
   while (index < ntok) {
@@ -274,7 +274,7 @@ function parsePatternString(input, options, encode) {
     if (nameToken || regexpOrWildcardToken) {
       var prefix = charToken ? charToken.value : '';
       if (prefix !== '' && prefix !== options.prefix) {
-        pending[npending++] = prefix;
+        put(pending, npending++, prefix);
         prefix = '';
       }
       maybeAddPartFromPending();
@@ -285,7 +285,7 @@ function parsePatternString(input, options, encode) {
     var fixedToken = charToken;
     if (!fixedToken) fixedToken = tryConsume('escaped-char');
     if (fixedToken) {
-      pending[npending++] = fixedToken.value;
+      put(pending, npending++, fixedToken.value);
       continue;
     }
     if (tryConsume('open')) {
@@ -310,34 +310,34 @@ function generateRegexp(parts, options) {
     var part = parts[i];
     if (part.type === 'fixed-text') {
       if (part.modifier === 'none') {
-        out[k++] = escapeRegexpString(part.value);
+        put(out, k++, escapeRegexpString(part.value));
       } else {
-        out[k++] = '(?:' + escapeRegexpString(part.value) + ')' + modifierString(part.modifier);
+        put(out, k++, '(?:' + escapeRegexpString(part.value) + ')' + modifierString(part.modifier));
       }
       continue;
     }
-    nameList[nn++] = part.name;
+    put(nameList, nn++, part.name);
     var value = part.value;
     if (part.type === 'segment-wildcard') value = segmentWildcardRegexp(options);
     else if (part.type === 'full-wildcard') value = FULL_WILDCARD;
     if (part.prefix === '' && part.suffix === '') {
       if (part.modifier === 'none' || part.modifier === 'optional')
-        out[k++] = '(' + value + ')' + modifierString(part.modifier);
+        put(out, k++, '(' + value + ')' + modifierString(part.modifier));
       else
-        out[k++] = '((?:' + value + ')' + modifierString(part.modifier) + ')';
+        put(out, k++, '((?:' + value + ')' + modifierString(part.modifier) + ')');
       continue;
     }
     var prefix = escapeRegexpString(part.prefix), suffix = escapeRegexpString(part.suffix);
     if (part.modifier === 'none' || part.modifier === 'optional') {
-      out[k++] = '(?:' + prefix + '(' + value + ')' + suffix + ')' +
-                 modifierString(part.modifier);
+      put(out, k++, '(?:' + prefix + '(' + value + ')' + suffix + ')' +
+                 modifierString(part.modifier));
       continue;
     }
-    out[k++] = '(?:' + prefix + '((?:' + value + ')(?:' + suffix + prefix + '(?:' + value +
-               '))*)' + suffix + ')';
-    if (part.modifier === 'zero-or-more') out[k++] = '?';
+    put(out, k++, '(?:' + prefix + '((?:' + value + ')(?:' + suffix + prefix + '(?:' + value +
+               '))*)' + suffix + ')');
+    if (part.modifier === 'zero-or-more') put(out, k++, '?');
   }
-  out[k++] = '$';
+  put(out, k++, '$');
   return { source: join(out), names: nameList };
 }
 
@@ -352,10 +352,10 @@ function generatePatternString(parts, options) {
     var next = i < parts.length - 1 ? parts[i + 1] : null;
     if (part.type === 'fixed-text') {
       if (part.modifier === 'none') {
-        out[k++] = escapePatternString(part.value);
+        put(out, k++, escapePatternString(part.value));
         continue;
       }
-      out[k++] = '{' + escapePatternString(part.value) + '}' + modifierString(part.modifier);
+      put(out, k++, '{' + escapePatternString(part.value) + '}' + modifierString(part.modifier));
       continue;
     }
     var customName = !isAsciiDigit(part.name[0]);
@@ -371,26 +371,26 @@ function generatePatternString(parts, options) {
     if (!needsGrouping && part.prefix === '' && previous && previous.type === 'fixed-text' &&
         previous.value[previous.value.length - 1] === options.prefix)
       needsGrouping = true;
-    if (needsGrouping) out[k++] = '{';
-    out[k++] = escapePatternString(part.prefix);
-    if (customName) out[k++] = ':' + part.name;
+    if (needsGrouping) put(out, k++, '{');
+    put(out, k++, escapePatternString(part.prefix));
+    if (customName) put(out, k++, ':' + part.name);
     if (part.type === 'regexp') {
-      out[k++] = '(' + part.value + ')';
+      put(out, k++, '(' + part.value + ')');
     } else if (part.type === 'segment-wildcard' && !customName) {
-      out[k++] = '(' + segmentWildcardRegexp(options) + ')';
+      put(out, k++, '(' + segmentWildcardRegexp(options) + ')');
     } else if (part.type === 'full-wildcard') {
       if (!customName && (!previous || previous.type === 'fixed-text' ||
                           previous.modifier !== 'none' || needsGrouping || part.prefix !== ''))
-        out[k++] = '*';
+        put(out, k++, '*');
       else
-        out[k++] = '(' + FULL_WILDCARD + ')';
+        put(out, k++, '(' + FULL_WILDCARD + ')');
     }
     if (part.type === 'segment-wildcard' && customName && part.suffix !== '' &&
         idPart(firstCodePoint(part.suffix)))
-      out[k++] = '\\';
-    out[k++] = escapePatternString(part.suffix);
-    if (needsGrouping) out[k++] = '}';
-    out[k++] = modifierString(part.modifier);
+      put(out, k++, '\\');
+    put(out, k++, escapePatternString(part.suffix));
+    if (needsGrouping) put(out, k++, '}');
+    put(out, k++, modifierString(part.modifier));
   }
   return join(out);
 }
@@ -422,7 +422,7 @@ function canonicalizeIPv6Hostname(value) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
           c === '[' || c === ']' || c === ':'))
       throw fail('invalid IPv6 hostname "' + value + '"');
-    out[k++] = c >= 'A' && c <= 'F' ? LOWER[c] : c;
+    put(out, k++, c >= 'A' && c <= 'F' ? LOWER[c] : c);
   }
   return join(out);
 }
@@ -742,24 +742,27 @@ function create(input, baseURL, ignoreCase) {
     if (processed[COMPONENTS[i]] === undef) processed[COMPONENTS[i]] = '*';
   if (isSpecialScheme(processed.protocol) && processed.port === DEFAULT_PORT[processed.protocol])
     processed.port = '';
-  var p = { brand: 'URLPattern' };
-  p.protocol = compileComponent(processed.protocol, ENCODE.protocol, DEFAULT_OPTIONS);
-  p.username = compileComponent(processed.username, ENCODE.username, DEFAULT_OPTIONS);
-  p.password = compileComponent(processed.password, ENCODE.password, DEFAULT_OPTIONS);
+  var protocol = compileComponent(processed.protocol, ENCODE.protocol, DEFAULT_OPTIONS);
+  var username = compileComponent(processed.username, ENCODE.username, DEFAULT_OPTIONS);
+  var password = compileComponent(processed.password, ENCODE.password, DEFAULT_OPTIONS);
+  var hostname;
   if (hostnamePatternIsIPv6(processed.hostname))
-    p.hostname = compileComponent(processed.hostname, canonicalizeIPv6Hostname,
-                                  HOSTNAME_OPTIONS);
+    hostname = compileComponent(processed.hostname, canonicalizeIPv6Hostname, HOSTNAME_OPTIONS);
   else
-    p.hostname = compileComponent(processed.hostname, ENCODE.hostname, HOSTNAME_OPTIONS);
-  p.port = compileComponent(processed.port, ENCODE.port, DEFAULT_OPTIONS);
+    hostname = compileComponent(processed.hostname, ENCODE.hostname, HOSTNAME_OPTIONS);
+  var port = compileComponent(processed.port, ENCODE.port, DEFAULT_OPTIONS);
   var compileOptions = { delimiter: '', prefix: '', ignoreCase: ignoreCase };
-  if (protocolComponentMatchesSpecialScheme(p.protocol))
-    p.pathname = compileComponent(processed.pathname, ENCODE.pathname,
-                                  { delimiter: '/', prefix: '/', ignoreCase: ignoreCase });
+  var pathname;
+  if (protocolComponentMatchesSpecialScheme(protocol))
+    pathname = compileComponent(processed.pathname, ENCODE.pathname,
+                                { delimiter: '/', prefix: '/', ignoreCase: ignoreCase });
   else
-    p.pathname = compileComponent(processed.pathname, ENCODE.opaquePathname, compileOptions);
-  p.search = compileComponent(processed.search, ENCODE.search, compileOptions);
-  p.hash = compileComponent(processed.hash, ENCODE.hash, compileOptions);
+    pathname = compileComponent(processed.pathname, ENCODE.opaquePathname, compileOptions);
+  var search = compileComponent(processed.search, ENCODE.search, compileOptions);
+  var hash = compileComponent(processed.hash, ENCODE.hash, compileOptions);
+  /* a literal: assignments could meet setters a script put on Object.prototype */
+  var p = { brand: 'URLPattern', protocol: protocol, username: username, password: password,
+            hostname: hostname, port: port, pathname: pathname, search: search, hash: hash };
   return p;
 }
 
@@ -769,7 +772,7 @@ function match(p, input, baseURL, baseGiven) {
   if (typeof input !== 'string') {
     if (baseGiven) throw N.typeError('Invalid URLPattern input: a base URL cannot be given ' +
                                      'with a URLPatternInit');
-    inputs[0] = fromInit(input);
+    put(inputs, 0, fromInit(input));
     try {
       values = processInit(input, 'url', true);
     } catch (e) {
@@ -777,8 +780,8 @@ function match(p, input, baseURL, baseGiven) {
       return null;
     }
   } else {
-    inputs[0] = input;
-    if (baseGiven) inputs[1] = baseURL;
+    put(inputs, 0, input);
+    if (baseGiven) put(inputs, 1, baseURL);
     var url = parseURL(input, baseGiven ? baseURL : undef);
     if (url === null) return null;
     values = { protocol: url[0], username: url[1], password: url[2], hostname: url[3],
@@ -787,7 +790,7 @@ function match(p, input, baseURL, baseGiven) {
   var execs = [];
   for (var i = 0; i < COMPONENTS.length; i++) {
     var name = COMPONENTS[i];
-    execs[i] = execRegExp(p[name].regexp, values[name]);
+    put(execs, i, execRegExp(p[name].regexp, values[name]));
     if (execs[i] === null) return null;
   }
   /* A WebIDL dictionary becomes an object with its members in lexicographic order. */
