@@ -35,12 +35,13 @@ static void put_index(duk_context *ctx, duk_idx_t arr, duk_uarridx_t k) {
 
 /* ---- strings and code points ---- */
 
-/* cps(s): the code points of s (surrogate pairs joined; lone surrogates kept as values) */
+/* cps(s): the code points of s (surrogate pairs joined; lone surrogates kept as values) as
+ * a Uint32Array: indexed reads never reach a prototype, and no property per element */
 static duk_ret_t n_cps(duk_context *ctx) {
   duk_to_string(ctx, 0);
   duk_size_t n = duk_get_length(ctx, 0);
-  duk_push_array(ctx);
-  duk_uarridx_t k = 0;
+  uint32_t *out = duk_push_fixed_buffer(ctx, (n ? n : 1) * sizeof(uint32_t));
+  size_t k = 0;
   for (duk_size_t i = 0; i < n; i++) {
     duk_codepoint_t c = duk_char_code_at(ctx, 0, i);
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
@@ -50,25 +51,40 @@ static duk_ret_t n_cps(duk_context *ctx) {
         i++;
       }
     }
-    duk_push_int(ctx, c);
-    put_index(ctx, 1, k++);
+    out[k++] = (uint32_t)c;
   }
+  duk_push_buffer_object(ctx, -1, 0, k * sizeof(uint32_t), DUK_BUFOBJ_UINT32ARRAY);
   return 1;
 }
 
-/* str(cps, a, b): the string of code points cps[a, b), in Duktape's form (a code point
- * above U+FFFF as its two surrogates, each its own sequence, as the rest of the library
- * keeps strings) */
+/* str(cps, a, b): the string of code points cps[a, b) (an array or the Uint32Array of
+ * cps), in Duktape's form (a code point above U+FFFF as its two surrogates, each its own
+ * sequence, as the rest of the library keeps strings) */
 static duk_ret_t n_str(duk_context *ctx) {
   duk_uarridx_t a = duk_to_uint32(ctx, 1), b = duk_to_uint32(ctx, 2);
+  duk_size_t size = 0;
+  const uint32_t *data = NULL;
+  if (duk_is_buffer_data(ctx, 0)) {
+    data = duk_get_buffer_data(ctx, 0, &size);
+    size /= sizeof(uint32_t);
+  } else {
+    size = duk_get_length(ctx, 0);
+  }
+  if (b > size)
+    b = (duk_uarridx_t)size;
   if (b < a)
     b = a;
-  uint8_t *buf = duk_push_dynamic_buffer(ctx, (duk_size_t)(b - a) * 6u);
+  uint8_t *buf = duk_push_fixed_buffer(ctx, (duk_size_t)(b - a) * 6u + 1u);
   size_t len = 0;
   for (duk_uarridx_t i = a; i < b; i++) {
-    duk_get_prop_index(ctx, 0, i);
-    uint32_t c = (uint32_t)duk_get_uint(ctx, -1);
-    duk_pop(ctx);
+    uint32_t c;
+    if (data) {
+      c = data[i];
+    } else {
+      duk_get_prop_index(ctx, 0, i);
+      c = (uint32_t)duk_get_uint(ctx, -1);
+      duk_pop(ctx);
+    }
     if (c > 0x10ffff)
       c = 0xfffd;
     if (c >= 0x10000) {
@@ -78,15 +94,14 @@ static duk_ret_t n_str(duk_context *ctx) {
       len += edgefn__utf8_put(buf + len, c);
     }
   }
-  duk_resize_buffer(ctx, -1, len);
-  duk_buffer_to_string(ctx, -1);
+  duk_push_lstring(ctx, (const char *)buf, len);
   return 1;
 }
 
-/* join(list): the strings of the array list concatenated, in one copy (string `+=` in a
- * loop copies the whole prefix each time, quadratic on a long pattern) */
+/* join(list, n): the strings list[0, n) concatenated, in one copy (string `+=` in a loop
+ * copies the whole prefix each time, quadratic on a long pattern) */
 static duk_ret_t n_join(duk_context *ctx) {
-  duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, 0);
+  duk_uarridx_t n = duk_to_uint32(ctx, 1);
   size_t total = 0;
   for (duk_uarridx_t i = 0; i < n; i++) {
     duk_get_prop_index(ctx, 0, i);
@@ -108,6 +123,31 @@ static duk_ret_t n_join(duk_context *ctx) {
       at += l;
     }
     duk_pop(ctx);
+  }
+  duk_buffer_to_string(ctx, -1);
+  return 1;
+}
+
+/* escape(s, pattern): "escape a regexp string" (pattern 0) or "escape a pattern string"
+ * (1): a backslash before each of the syntax characters of the one or the other */
+static duk_ret_t n_escape(duk_context *ctx) {
+  static const char regexp_syntax[] = ".+*?^${}()[]|/\\";
+  static const char pattern_syntax[] = "+*?:{}()\\";
+  const char *set = duk_to_int(ctx, 1) ? pattern_syntax : regexp_syntax;
+  duk_set_top(ctx, 1);
+  duk_size_t n;
+  const char *s = duk_to_lstring(ctx, 0, &n);
+  size_t extra = 0;
+  for (size_t i = 0; i < n; i++)
+    extra += s[i] && strchr(set, s[i]) != NULL;
+  if (extra == 0)
+    return 1;
+  char *out = duk_push_fixed_buffer(ctx, n + extra);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] && strchr(set, s[i]) != NULL)
+      out[k++] = '\\';
+    out[k++] = s[i];
   }
   duk_buffer_to_string(ctx, -1);
   return 1;
@@ -478,7 +518,8 @@ static duk_ret_t n_put(duk_context *ctx) {
 static const edgefn__embedded_native natives[] = {
     {"cps", n_cps, 1, 0},
     {"str", n_str, 3, 0},
-    {"join", n_join, 1, 0},
+    {"join", n_join, 2, 0},
+    {"escape", n_escape, 2, 0},
     {"sub", n_sub, 3, 0},
     {"idStart", n_id, 1, 0},
     {"idPart", n_id, 1, 1},

@@ -23,6 +23,17 @@ var idStart = N.idStart, idPart = N.idPart;
 var parseURL = N.parseURL, canon = N.canon, newRegExp = N.regexp, execRegExp = N.exec;
 var put = N.put;
 
+/* Internal lists are arrays filled by index assignment. A script that defined an index
+ * setter on Array.prototype would see the strings and tokens written (nothing it could not
+ * compute itself; the records holding RegExps are literals) and could only break its own
+ * matching; objects without a prototype would avoid that, but their numeric keys become
+ * interned strings, several times slower on a long pattern. */
+function list() { return []; }
+
+/* The one-character strings of ASCII, so that most tokens cost no native call. */
+var ASCII = list();
+for (var c0 = 0; c0 < 128; c0++) ASCII[c0] = cpStr([c0], 0, 1);
+
 /* The last TypeError made for an invalid input: match() turns exactly these into null
  * and lets anything else (a CPU or memory limit) through. */
 var lastFail = null;
@@ -53,9 +64,11 @@ function isSpecialScheme(s) {
 /* tokenize: the token list and the input's code points (substrings of the input are by
  * code point positions). lenient: the "lenient" policy, else "strict". */
 function tokenize(input, lenient) {
-  var cp = cps(input), n = cp.length, tokens = [], nt = 0, index = 0, next = 0, c;
+  var cp = cps(input), n = cp.length, tokens = list(), nt = 0, index = 0, next = 0, c;
   function add(type, nextPos, valuePos, valueLen) {
-    put(tokens, nt++, { type: type, index: index, value: cpStr(cp, valuePos, valuePos + valueLen) });
+    var value = valueLen === 1 && cp[valuePos] < 128 ? ASCII[cp[valuePos]]
+                                                      : cpStr(cp, valuePos, valuePos + valueLen);
+    tokens[nt++] = { type: type, index: index, value: value };
     index = nextPos;
   }
   function error(nextPos, valuePos) {
@@ -125,6 +138,7 @@ function tokenize(input, lenient) {
     add('char', next, index, 1);
   }
   add('end', index, index, 0);
+  tokens.length = nt;
   return { tokens: tokens, cp: cp };
 }
 
@@ -134,30 +148,9 @@ var FULL_WILDCARD = '.*';
 var DEFAULT_OPTIONS = { delimiter: '', prefix: '', ignoreCase: false };
 var HOSTNAME_OPTIONS = { delimiter: '.', prefix: '', ignoreCase: false };
 
-function escapeRegexpString(s) {
-  var out = [], k = 0;
-  for (var i = 0; i < s.length; i++) {
-    var c = s[i];
-    if (c === '.' || c === '+' || c === '*' || c === '?' || c === '^' || c === '$' ||
-        c === '{' || c === '}' || c === '(' || c === ')' || c === '[' || c === ']' ||
-        c === '|' || c === '/' || c === '\\')
-      put(out, k++, '\\');
-    put(out, k++, c);
-  }
-  return join(out);
-}
-
-function escapePatternString(s) {
-  var out = [], k = 0;
-  for (var i = 0; i < s.length; i++) {
-    var c = s[i];
-    if (c === '+' || c === '*' || c === '?' || c === ':' || c === '{' || c === '}' ||
-        c === '(' || c === ')' || c === '\\')
-      put(out, k++, '\\');
-    put(out, k++, c);
-  }
-  return join(out);
-}
+/* escape a regexp string, escape a pattern string */
+function escapeRegexpString(s) { return N.escape(s, 0); }
+function escapePatternString(s) { return N.escape(s, 1); }
 
 function segmentWildcardRegexp(options) {
   return '[^' + escapeRegexpString(options.delimiter) + ']+?';
@@ -175,7 +168,7 @@ function isAsciiDigit(c) { return c >= '0' && c <= '9'; }
 /* parse a pattern string: the part list */
 function parsePatternString(input, options, encode) {
   var t = tokenize(input, false), tokens = t.tokens, ntok = tokens.length;
-  var parts = [], np = 0, pending = [], npending = 0, index = 0, nextNumericName = 0;
+  var parts = list(), np = 0, pending = list(), npending = 0, index = 0, nextNumericName = 0;
   var names = N.create(undef); /* no prototype: nothing inherited answers for a name */
   var segmentWildcard = segmentWildcardRegexp(options);
 
@@ -203,26 +196,26 @@ function parsePatternString(input, options, encode) {
     return tok;
   }
   function consumeText() {
-    var out = [], k = 0;
+    var out = list(), k = 0;
     for (;;) {
       var tok = tryConsume('char');
       if (!tok) tok = tryConsume('escaped-char');
       if (!tok) break;
-      put(out, k++, tok.value);
+      out[k++] = tok.value;
     }
-    return join(out);
+    return join(out, k);
   }
   function newPart(type, value, modifier, name, prefix, suffix) {
     return { type: type, value: value, modifier: modifier, name: name, prefix: prefix,
              suffix: suffix };
   }
   function maybeAddPartFromPending() {
-    var value = join(pending);
+    var value = join(pending, npending);
     if (value === '') return;
     var encoded = encode(value);
-    pending = [];
+    pending = list();
     npending = 0;
-    put(parts, np++, newPart('fixed-text', encoded, 'none', '', '', ''));
+    parts[np++] = newPart('fixed-text', encoded, 'none', '', '', '');
   }
   function addPart(prefix, nameToken, regexpOrWildcardToken, suffix, modifierToken) {
     var modifier = 'none';
@@ -232,13 +225,13 @@ function parsePatternString(input, options, encode) {
       else modifier = 'one-or-more';
     }
     if (!nameToken && !regexpOrWildcardToken && modifier === 'none') {
-      put(pending, npending++, prefix);
+      pending[npending++] = prefix;
       return;
     }
     maybeAddPartFromPending();
     if (!nameToken && !regexpOrWildcardToken) {
       if (prefix === '') return;
-      put(parts, np++, newPart('fixed-text', encode(prefix), modifier, '', '', ''));
+      parts[np++] = newPart('fixed-text', encode(prefix), modifier, '', '', '');
       return;
     }
     var regexpValue;
@@ -264,7 +257,7 @@ function parsePatternString(input, options, encode) {
     names['$' + name] = true;
     var encodedPrefix = encode(prefix);
     var encodedSuffix = encode(suffix);
-    put(parts, np++, newPart(type, regexpValue, modifier, name, encodedPrefix, encodedSuffix));
+    parts[np++] = newPart(type, regexpValue, modifier, name, encodedPrefix, encodedSuffix);
   }
 
   while (index < ntok) {
@@ -274,7 +267,7 @@ function parsePatternString(input, options, encode) {
     if (nameToken || regexpOrWildcardToken) {
       var prefix = charToken ? charToken.value : '';
       if (prefix !== '' && prefix !== options.prefix) {
-        put(pending, npending++, prefix);
+        pending[npending++] = prefix;
         prefix = '';
       }
       maybeAddPartFromPending();
@@ -285,7 +278,7 @@ function parsePatternString(input, options, encode) {
     var fixedToken = charToken;
     if (!fixedToken) fixedToken = tryConsume('escaped-char');
     if (fixedToken) {
-      put(pending, npending++, fixedToken.value);
+      pending[npending++] = fixedToken.value;
       continue;
     }
     if (tryConsume('open')) {
@@ -300,62 +293,65 @@ function parsePatternString(input, options, encode) {
     maybeAddPartFromPending();
     consumeRequired('end');
   }
+  parts.length = np;
   return parts;
 }
 
 /* generate a regular expression and name list */
 function generateRegexp(parts, options) {
-  var out = ['^'], k = 1, nameList = [], nn = 0;
+  var out = list(), k = 0, nameList = list(), nn = 0;
+  out[k++] = '^';
   for (var i = 0; i < parts.length; i++) {
     var part = parts[i];
     if (part.type === 'fixed-text') {
       if (part.modifier === 'none') {
-        put(out, k++, escapeRegexpString(part.value));
+        out[k++] = escapeRegexpString(part.value);
       } else {
-        put(out, k++, '(?:' + escapeRegexpString(part.value) + ')' + modifierString(part.modifier));
+        out[k++] = '(?:' + escapeRegexpString(part.value) + ')' + modifierString(part.modifier);
       }
       continue;
     }
-    put(nameList, nn++, part.name);
+    nameList[nn++] = part.name;
     var value = part.value;
     if (part.type === 'segment-wildcard') value = segmentWildcardRegexp(options);
     else if (part.type === 'full-wildcard') value = FULL_WILDCARD;
     if (part.prefix === '' && part.suffix === '') {
       if (part.modifier === 'none' || part.modifier === 'optional')
-        put(out, k++, '(' + value + ')' + modifierString(part.modifier));
+        out[k++] = '(' + value + ')' + modifierString(part.modifier);
       else
-        put(out, k++, '((?:' + value + ')' + modifierString(part.modifier) + ')');
+        out[k++] = '((?:' + value + ')' + modifierString(part.modifier) + ')';
       continue;
     }
     var prefix = escapeRegexpString(part.prefix), suffix = escapeRegexpString(part.suffix);
     if (part.modifier === 'none' || part.modifier === 'optional') {
-      put(out, k++, '(?:' + prefix + '(' + value + ')' + suffix + ')' +
-                 modifierString(part.modifier));
+      out[k++] = '(?:' + prefix + '(' + value + ')' + suffix + ')' +
+                 modifierString(part.modifier);
       continue;
     }
-    put(out, k++, '(?:' + prefix + '((?:' + value + ')(?:' + suffix + prefix + '(?:' + value +
-               '))*)' + suffix + ')');
-    if (part.modifier === 'zero-or-more') put(out, k++, '?');
+    out[k++] = '(?:' + prefix + '((?:' + value + ')(?:' + suffix + prefix + '(?:' + value +
+               '))*)' + suffix + ')';
+    if (part.modifier === 'zero-or-more') out[k++] = '?';
   }
-  put(out, k++, '$');
-  return { source: join(out), names: nameList };
+  out[k++] = '$';
+  nameList.length = nn;
+  return { source: join(out, k), names: nameList };
 }
 
 function firstCodePoint(s) { return s === '' ? -1 : cps(s.length > 2 ? sub(s, 0, 2) : s)[0]; }
 
 /* generate a pattern string */
 function generatePatternString(parts, options) {
-  var out = [], k = 0;
+  var out = list(), k = 0;
   for (var i = 0; i < parts.length; i++) {
     var part = parts[i];
     var previous = i > 0 ? parts[i - 1] : null;
     var next = i < parts.length - 1 ? parts[i + 1] : null;
     if (part.type === 'fixed-text') {
       if (part.modifier === 'none') {
-        put(out, k++, escapePatternString(part.value));
+        out[k++] = escapePatternString(part.value);
         continue;
       }
-      put(out, k++, '{' + escapePatternString(part.value) + '}' + modifierString(part.modifier));
+      out[k++] = '{' + escapePatternString(part.value) + '}' + modifierString(part.modifier);
       continue;
     }
     var customName = !isAsciiDigit(part.name[0]);
@@ -371,28 +367,28 @@ function generatePatternString(parts, options) {
     if (!needsGrouping && part.prefix === '' && previous && previous.type === 'fixed-text' &&
         previous.value[previous.value.length - 1] === options.prefix)
       needsGrouping = true;
-    if (needsGrouping) put(out, k++, '{');
-    put(out, k++, escapePatternString(part.prefix));
-    if (customName) put(out, k++, ':' + part.name);
+    if (needsGrouping) out[k++] = '{';
+    out[k++] = escapePatternString(part.prefix);
+    if (customName) out[k++] = ':' + part.name;
     if (part.type === 'regexp') {
-      put(out, k++, '(' + part.value + ')');
+      out[k++] = '(' + part.value + ')';
     } else if (part.type === 'segment-wildcard' && !customName) {
-      put(out, k++, '(' + segmentWildcardRegexp(options) + ')');
+      out[k++] = '(' + segmentWildcardRegexp(options) + ')';
     } else if (part.type === 'full-wildcard') {
       if (!customName && (!previous || previous.type === 'fixed-text' ||
                           previous.modifier !== 'none' || needsGrouping || part.prefix !== ''))
-        put(out, k++, '*');
+        out[k++] = '*';
       else
-        put(out, k++, '(' + FULL_WILDCARD + ')');
+        out[k++] = '(' + FULL_WILDCARD + ')';
     }
     if (part.type === 'segment-wildcard' && customName && part.suffix !== '' &&
         idPart(firstCodePoint(part.suffix)))
-      put(out, k++, '\\');
-    put(out, k++, escapePatternString(part.suffix));
-    if (needsGrouping) put(out, k++, '}');
-    put(out, k++, modifierString(part.modifier));
+      out[k++] = '\\';
+    out[k++] = escapePatternString(part.suffix);
+    if (needsGrouping) out[k++] = '}';
+    out[k++] = modifierString(part.modifier);
   }
-  return join(out);
+  return join(out, k);
 }
 
 /* ---- canonicalization (the encoding callbacks) ---- */
@@ -416,15 +412,15 @@ var ENCODE = {
 };
 
 function canonicalizeIPv6Hostname(value) {
-  var out = [], k = 0;
+  var out = list(), k = 0;
   for (var i = 0; i < value.length; i++) {
     var c = value[i];
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
           c === '[' || c === ']' || c === ':'))
       throw fail('invalid IPv6 hostname "' + value + '"');
-    put(out, k++, c >= 'A' && c <= 'F' ? LOWER[c] : c);
+    out[k++] = c >= 'A' && c <= 'F' ? LOWER[c] : c;
   }
-  return join(out);
+  return join(out, k);
 }
 var LOWER = { A: 'a', B: 'b', C: 'c', D: 'd', E: 'e', F: 'f' };
 
