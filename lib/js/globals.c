@@ -57,6 +57,7 @@ static const global_entry lazy[] = {
     {"caches", edgefn__cache_api_install},
     {"URL", edgefn__url_install},
     {"URLSearchParams", edgefn__url_install},
+    {"URLPattern", edgefn__urlpattern_install},
     {"ReadableStream", edgefn__streams_install},
     {"ReadableStreamDefaultReader", edgefn__streams_install},
     {"ReadableStreamBYOBReader", edgefn__streams_install},

@@ -128,6 +128,12 @@ EDGEFN_INTERNAL bool edgefn__collection_get(duk_context *ctx, duk_idx_t coll, du
 /* RegExp on PCRE2 and the String methods that take one (lib/js/regexp.c); eager, after
  * edgefn__es_builtins_install (it replaces some of that installer's String methods). */
 EDGEFN_INTERNAL void edgefn__regexp_install(duk_context *ctx);
+/* A RegExp from the intrinsic constructor for the strings at src and flags (throws a
+ * SyntaxError for an invalid pattern), and RegExpBuiltinExec of the RegExp at rx on the
+ * string at s (pushes the match array or null): for library modules, which must not
+ * reach through globals a script may have replaced. */
+EDGEFN_INTERNAL void edgefn__regexp_push_new(duk_context *ctx, duk_idx_t src, duk_idx_t flags);
+EDGEFN_INTERNAL void edgefn__regexp_push_exec(duk_context *ctx, duk_idx_t rx, duk_idx_t s);
 /* ---- The sandbox (lib/js/sandbox.c) ---- */
 
 /* Removes what a script must not reach: eval and the Function constructor (unless
@@ -228,6 +234,7 @@ EDGEFN_INTERNAL void edgefn__abort_signal_abort(duk_context *ctx, duk_idx_t sig,
 /* performance.now(): milliseconds since the runtime was created (lib/js/performance.c). */
 EDGEFN_INTERNAL double edgefn__perf_now(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__url_install(duk_context *ctx); /* URL, URLSearchParams */
+EDGEFN_INTERNAL void edgefn__urlpattern_install(duk_context *ctx); /* URLPattern */
 /* True when the value at idx is a URLSearchParams made by this heap (a fetch body). */
 EDGEFN_INTERNAL bool edgefn__is_search_params(duk_context *ctx, duk_idx_t idx);
 

@@ -1279,6 +1279,18 @@ static const char *push_flags_of(duk_context *ctx, duk_idx_t rx) {
   return duk_to_string(ctx, -1);
 }
 
+/* For the library's modules (lib/js/urlpattern.c): a RegExp the intrinsic constructor
+ * makes from the strings at src and flags, and RegExpBuiltinExec, neither reachable
+ * through globals or prototypes a script may have replaced. */
+void edgefn__regexp_push_new(duk_context *ctx, duk_idx_t src, duk_idx_t flags) {
+  push_new_regexp(ctx, src, flags, DUK_INVALID_INDEX);
+}
+
+void edgefn__regexp_push_exec(duk_context *ctx, duk_idx_t rx, duk_idx_t s) {
+  re_compiled *re = require_regexp(ctx, rx, "exec");
+  builtin_exec(ctx, rx, s, re, true);
+}
+
 /* ---- RegExp.prototype ---- */
 
 static duk_ret_t regexp_exec(duk_context *ctx) { /* (string) */

@@ -4,8 +4,8 @@ The stored outputs (NAME.expected) come from Node 20. An older Node (Debian 12 s
 lacks ES2023+ built-ins the corpus uses and would disagree for that reason alone, so it is
 not used as the oracle: the runners then check against the stored outputs only, and say so.
 A program that needs a newer Node still (ES2024+ built-ins Node 20 lacks) says so on its first
-line, `// node >= 22`; its stored output comes from that version, and an older Node is not
-asked about it.
+line, `// node >= 22` (or 24 for URLPattern); its stored output comes from that version,
+and an older Node is not asked about it.
 """
 import re
 import shutil
