@@ -46,6 +46,7 @@ void edgefn__crypto_install(duk_context *ctx) {
   duk_push_c_function(ctx, random_uuid, 0);
   duk_put_prop_string(ctx, -2, "randomUUID");
   edgefn__subtle_install(ctx, -1);
+  edgefn__digest_stream_install(ctx, -1);
   duk_put_prop_string(ctx, -2, "crypto");
   duk_pop(ctx);
 }

@@ -188,6 +188,14 @@ EDGEFN_INTERNAL void edgefn__timers_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__crypto_install(duk_context *ctx); /* crypto, CryptoKey */
 /* Defines `subtle` on the crypto object at idx and the global CryptoKey (lib/js/subtle.c). */
 EDGEFN_INTERNAL void edgefn__subtle_install(duk_context *ctx, duk_idx_t crypto);
+/* Web Crypto's "normalize an algorithm" for digest on the AlgorithmIdentifier at idx (a
+ * name or {name}): one of EDGEFN_DIGEST_*, or a NotSupportedError / TypeError thrown. */
+enum { EDGEFN_DIGEST_SHA1 = 1, EDGEFN_DIGEST_SHA256, EDGEFN_DIGEST_SHA384, EDGEFN_DIGEST_SHA512,
+       EDGEFN_DIGEST_MD5 };
+EDGEFN_INTERNAL int edgefn__subtle_digest_alg(duk_context *ctx, duk_idx_t idx);
+/* Defines crypto.DigestStream on the crypto object at idx (lib/js/digest-stream.c): an
+ * accessor until first used, so that the streams module loads only when it is. */
+EDGEFN_INTERNAL void edgefn__digest_stream_install(duk_context *ctx, duk_idx_t crypto);
 EDGEFN_INTERNAL void edgefn__subrequest_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__encoding_install(duk_context *ctx); /* TextEncoder, TextDecoder */
 EDGEFN_INTERNAL void edgefn__base64_install(duk_context *ctx); /* atob, btoa, *UTF8 */

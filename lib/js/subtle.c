@@ -2183,6 +2183,15 @@ static duk_ret_t subtle_method(duk_context *ctx) {
   return 1;
 }
 
+int edgefn__subtle_digest_alg(duk_context *ctx, duk_idx_t idx) {
+  params p;
+  normalize(ctx, idx, OP_DIGEST, &p);
+  static const int map[] = {[A_SHA1] = EDGEFN_DIGEST_SHA1, [A_SHA256] = EDGEFN_DIGEST_SHA256,
+                            [A_SHA384] = EDGEFN_DIGEST_SHA384, [A_SHA512] = EDGEFN_DIGEST_SHA512,
+                            [A_MD5] = EDGEFN_DIGEST_MD5};
+  return map[p.alg];
+}
+
 void edgefn__subtle_install(duk_context *ctx, duk_idx_t crypto) {
   crypto = duk_normalize_index(ctx, crypto);
   duk_push_object(ctx);
