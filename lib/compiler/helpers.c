@@ -54,9 +54,14 @@ static void build_bytecode(void) {
   }
 }
 
-/* nat(f): true for C functions, which super() must construct rather than call. */
+/* nat(f): true for C functions, which super() must construct rather than call; false for
+ * the few C constructors marked EDGEFN_K_CALLED_BY_SUPER (js.h), which super() calls with
+ * the object being made. */
 static duk_ret_t helper_nat(duk_context *ctx) {
-  duk_push_boolean(ctx, duk_is_c_function(ctx, 0) || duk_is_bound_function(ctx, 0));
+  bool nat = duk_is_c_function(ctx, 0) || duk_is_bound_function(ctx, 0);
+  if (nat && duk_is_c_function(ctx, 0) && duk_has_prop_literal(ctx, 0, EDGEFN_K_CALLED_BY_SUPER))
+    nat = false;
+  duk_push_boolean(ctx, nat);
   return 1;
 }
 

@@ -94,6 +94,16 @@ static duk_ret_t n_error(duk_context *ctx) {
   return 1;
 }
 
+/* call(f, this, args...): f called as a method, whatever a script did to
+ * Function.prototype.call */
+static duk_ret_t n_call(duk_context *ctx) {
+  duk_idx_t n = duk_get_top(ctx);
+  if (n < 2)
+    duk_set_top(ctx, 2);
+  duk_call_method(ctx, n < 2 ? 0 : n - 2);
+  return 1;
+}
+
 /* create(proto): an ordinary object with that prototype */
 static duk_ret_t n_create(duk_context *ctx) {
   duk_push_object(ctx);
@@ -102,10 +112,59 @@ static duk_ret_t n_create(duk_context *ctx) {
   return 1;
 }
 
+/* method(obj, name, fn, length): a method property, non-enumerable, with its name and
+ * length as built-ins have them; operation(...) (magic 1): the same but enumerable, as
+ * WebIDL operations are */
+static duk_ret_t n_method(duk_context *ctx) {
+  duk_push_literal(ctx, "name");
+  if (duk_is_symbol(ctx, 1))
+    duk_push_literal(ctx, "[Symbol.iterator]"); /* the one symbol-keyed method */
+  else
+    duk_dup(ctx, 1);
+  duk_def_prop(ctx, 2, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
+                           DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE |
+                           DUK_DEFPROP_FORCE);
+  duk_push_literal(ctx, "length");
+  duk_dup(ctx, 3);
+  duk_def_prop(ctx, 2, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
+                           DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE |
+                           DUK_DEFPROP_FORCE);
+  duk_dup(ctx, 1);
+  duk_dup(ctx, 2);
+  duk_def_prop(ctx, 0, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE |
+                           (duk_get_current_magic(ctx) ? DUK_DEFPROP_SET_ENUMERABLE
+                                                       : DUK_DEFPROP_CLEAR_ENUMERABLE) |
+                           DUK_DEFPROP_SET_CONFIGURABLE);
+  return 0;
+}
+
+/* tag(obj, name): obj[@@toStringTag] = name, read-only */
+static duk_ret_t n_tag(duk_context *ctx) {
+  duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.toStringTag"));
+  duk_dup(ctx, 1);
+  duk_def_prop(ctx, 0, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
+                           DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
+  return 0;
+}
+
+/* put(obj, key, value): CreateDataProperty (a group named "__proto__" or one that an
+ * Object.prototype setter shadows is still an own data property) */
+static duk_ret_t n_put(duk_context *ctx) {
+  duk_dup(ctx, 1);
+  duk_dup(ctx, 2);
+  duk_def_prop(ctx, 0, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WEC);
+  return 0;
+}
+
 static const edgefn__embedded_native shared_natives[] = {
     {"typeError", n_error, 1, 0},
     {"rangeError", n_error, 1, 1},
     {"create", n_create, 1, 0},
+    {"call", n_call, DUK_VARARGS, 0},
+    {"method", n_method, 4, 0},
+    {"operation", n_method, 4, 1},
+    {"tag", n_tag, 2, 0},
+    {"put", n_put, 3, 0},
 };
 
 static void put_natives(duk_context *ctx, duk_idx_t obj, const edgefn__embedded_native *t,

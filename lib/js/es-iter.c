@@ -339,6 +339,7 @@ void edgefn__es_iter_install(duk_context *ctx) {
   duk_idx_t iter_proto = duk_push_object(ctx);
   push_method(ctx, iter_proto_iterator, 0, "[Symbol.iterator]", 0);
   def_iterator(ctx, iter_proto);
+  edgefn__iterator_helpers_install(ctx, iter_proto);
   duk_dup(ctx, iter_proto);
   duk_put_prop_literal(ctx, stash, S_ITER_PROTO);
 

@@ -301,6 +301,8 @@ static void def_magic_method(duk_context *ctx, duk_idx_t obj, const char *name, 
 void edgefn__formdata_class_create(duk_context *ctx, duk_idx_t stash) {
   stash = duk_normalize_index(ctx, stash);
   duk_push_object(ctx); /* the iterator prototype */
+  edgefn__iter_push_proto(ctx); /* WebIDL: an iterator prototype inherits %IteratorPrototype% */
+  duk_set_prototype(ctx, -2);
   duk_push_c_function(ctx, iter_next, 0);
   duk_put_prop_literal(ctx, -2, "next");
   duk_push_c_function(ctx, iter_self, 0);

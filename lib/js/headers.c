@@ -613,6 +613,8 @@ void edgefn__headers_install(duk_context *ctx) {
    * tag WebIDL gives it. */
   duk_push_global_stash(ctx);
   duk_push_object(ctx);
+  edgefn__iter_push_proto(ctx); /* WebIDL: an iterator prototype inherits %IteratorPrototype% */
+  duk_set_prototype(ctx, -2);
   duk_push_c_function(ctx, iter_next, 0);
   duk_put_prop_literal(ctx, -2, "next");
   duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.iterator"));

@@ -1155,43 +1155,11 @@ static duk_ret_t n_getter(duk_context *ctx) {
   return 0;
 }
 
-/* method(obj, name, fn, length): a method property, non-enumerable, with its name and
- * length as built-ins have them */
-static duk_ret_t n_method(duk_context *ctx) {
-  duk_push_literal(ctx, "name");
-  if (duk_is_symbol(ctx, 1))
-    duk_push_literal(ctx, "[Symbol.iterator]"); /* the one symbol-keyed method */
-  else
-    duk_dup(ctx, 1);
-  duk_def_prop(ctx, 2, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
-                           DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE |
-                           DUK_DEFPROP_FORCE);
-  duk_push_literal(ctx, "length");
-  duk_dup(ctx, 3);
-  duk_def_prop(ctx, 2, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
-                           DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE |
-                           DUK_DEFPROP_FORCE);
-  duk_dup(ctx, 1);
-  duk_dup(ctx, 2);
-  duk_def_prop(ctx, 0, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE |
-                           DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
-  return 0;
-}
-
 /* define(obj, key, value): a non-enumerable data property */
 static duk_ret_t n_define(duk_context *ctx) {
   duk_dup(ctx, 1);
   duk_dup(ctx, 2);
   duk_def_prop(ctx, 0, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE |
-                           DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
-  return 0;
-}
-
-/* tag(obj, name): obj[@@toStringTag] = name, read-only */
-static duk_ret_t n_tag(duk_context *ctx) {
-  duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.toStringTag"));
-  duk_dup(ctx, 1);
-  duk_def_prop(ctx, 0, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
                            DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
   return 0;
 }
@@ -1235,10 +1203,8 @@ static const edgefn__embedded_native natives[] = {
     {"dnOf", n_dn_of, 6, 0},
     {"values", n_values, 1, 0},
     {"getter", n_getter, 3, 0},
-    {"method", n_method, 4, 0},
     {"now", n_now, 0, 0},
     {"define", n_define, 3, 0},
-    {"tag", n_tag, 2, 0},
     {"thisValue", n_this_value, 2, 0},
 };
 

@@ -93,6 +93,15 @@ EDGEFN_INTERNAL void edgefn__structured_clone_install(duk_context *ctx);
 
 /* Pushes %IteratorPrototype% (its @@iterator returns this). */
 EDGEFN_INTERNAL void edgefn__iter_push_proto(duk_context *ctx);
+/* The ES2025 iterator helpers (lib/js/iterator.c): the methods on %IteratorPrototype% at
+ * proto (eager, with edgefn__es_iter_install) and the lazy global Iterator. */
+EDGEFN_INTERNAL void edgefn__iterator_helpers_install(duk_context *ctx, duk_idx_t proto);
+/* On a C constructor that a subclass's super() calls with the new object as this, as for
+ * an ECMAScript constructor: Duktape's Reflect.construct has no newTarget, so a C
+ * constructor constructed by super() cannot tell the subclass from itself (Iterator,
+ * which only refuses to be constructed directly). */
+#define EDGEFN_K_CALLED_BY_SUPER DUK_HIDDEN_SYMBOL("edgefn.superCall")
+EDGEFN_INTERNAL void edgefn__iterator_install(duk_context *ctx);
 /* Replaces the value on top of the stack with an iterator result { value, done }. */
 EDGEFN_INTERNAL void edgefn__iter_result(duk_context *ctx, bool done);
 /* GetIterator(value at idx): pushes the iterator and its next method; TypeError when the
@@ -426,8 +435,11 @@ typedef struct edgefn__embedded_native {
   int magic;
 } edgefn__embedded_native;
 /* Pushes a natives object: the n functions of table, the ones every module uses
- * (typeError(msg), rangeError(msg), create(proto)), K (the module's hidden slots key) and
- * iterator (@@iterator). Returns its index. */
+ * (typeError(msg), rangeError(msg), create(proto), call(f, this, args...), method(obj, name,
+ * fn, length) as built-in methods are, operation(...) as WebIDL operations are (enumerable),
+ * tag(obj, name) for @@toStringTag, put(obj, key,
+ * value) as CreateDataProperty), K (the module's hidden slots key) and iterator
+ * (@@iterator). Returns its index. */
 EDGEFN_INTERNAL duk_idx_t edgefn__embedded_push_natives(duk_context *ctx,
                                                         const edgefn__embedded_native *table,
                                                         size_t n, const char *slots_key);

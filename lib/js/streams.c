@@ -58,14 +58,6 @@ static duk_ret_t n_is_pending(duk_context *ctx) {
   return 1;
 }
 
-static duk_ret_t n_call(duk_context *ctx) { /* (f, this, args...) */
-  duk_idx_t n = duk_get_top(ctx);
-  if (n < 2)
-    duk_set_top(ctx, 2);
-  duk_call_method(ctx, n < 2 ? 0 : n - 2);
-  return 1;
-}
-
 static duk_ret_t n_queue_microtask(duk_context *ctx) {
   edgefn__queue_microtask(ctx, 0);
   return 0;
@@ -510,7 +502,6 @@ static const edgefn__embedded_native natives[] = {
     {"rejected", n_resolved, 1, 1},
     {"markHandled", n_mark_handled, 1, 0},
     {"isPending", n_is_pending, 1, 0},
-    {"call", n_call, DUK_VARARGS, 0},
     {"queueMicrotask", n_queue_microtask, 1, 0},
     {"all2", n_all2, 2, 0},
     {"getter", n_getter, 3, 0},

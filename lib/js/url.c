@@ -1138,6 +1138,8 @@ void edgefn__url_install(duk_context *ctx) {
 
   /* The iterators' shared prototype. */
   duk_push_object(ctx);
+  edgefn__iter_push_proto(ctx); /* WebIDL: an iterator prototype inherits %IteratorPrototype% */
+  duk_set_prototype(ctx, -2);
   def_method(ctx, -1, "next", iter_next, 0, 0);
   duk_dup(ctx, sym);
   duk_push_c_function(ctx, return_this, 0);

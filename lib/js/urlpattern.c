@@ -487,34 +487,6 @@ static duk_ret_t n_getter(duk_context *ctx) {
   return 0;
 }
 
-/* method(obj, name, fn, length): an enumerable, writable, configurable method, as WebIDL
- * operations are, with its name and length */
-static duk_ret_t n_method(duk_context *ctx) {
-  duk_push_literal(ctx, "name");
-  duk_dup(ctx, 1);
-  duk_def_prop(ctx, 2, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
-                           DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE |
-                           DUK_DEFPROP_FORCE);
-  duk_push_literal(ctx, "length");
-  duk_dup(ctx, 3);
-  duk_def_prop(ctx, 2, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
-                           DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE |
-                           DUK_DEFPROP_FORCE);
-  duk_dup(ctx, 1);
-  duk_dup(ctx, 2);
-  duk_def_prop(ctx, 0, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WEC);
-  return 0;
-}
-
-/* put(obj, key, value): CreateDataProperty (a group named "__proto__" or one that an
- * Object.prototype setter shadows is still an own data property) */
-static duk_ret_t n_put(duk_context *ctx) {
-  duk_dup(ctx, 1);
-  duk_dup(ctx, 2);
-  duk_def_prop(ctx, 0, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WEC);
-  return 0;
-}
-
 static const edgefn__embedded_native natives[] = {
     {"cps", n_cps, 1, 0},
     {"str", n_str, 3, 0},
@@ -528,8 +500,6 @@ static const edgefn__embedded_native natives[] = {
     {"regexp", n_regexp, 2, 0},
     {"exec", n_exec, 2, 0},
     {"getter", n_getter, 3, 0},
-    {"method", n_method, 4, 0},
-    {"put", n_put, 3, 0},
 };
 
 static void push_natives(duk_context *ctx) {

@@ -858,8 +858,8 @@ function matchArgs(self, args) {
   var baseURL = baseGiven ? toUSV(args[1]) : undef;
   return match(p, input, baseURL, baseGiven);
 }
-N.method(proto, 'exec', function () { return matchArgs(this, arguments); }, 0);
-N.method(proto, 'test', function () { return matchArgs(this, arguments) !== null; }, 0);
+N.operation(proto, 'exec', function () { return matchArgs(this, arguments); }, 0);
+N.operation(proto, 'test', function () { return matchArgs(this, arguments) !== null; }, 0);
 
 return { proto: proto, init: init };
 })
