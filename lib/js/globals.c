@@ -58,6 +58,7 @@ static const global_entry lazy[] = {
     {"URL", edgefn__url_install},
     {"URLSearchParams", edgefn__url_install},
     {"URLPattern", edgefn__urlpattern_install},
+    {"HTMLRewriter", edgefn__htmlrewriter_install},
     {"ReadableStream", edgefn__streams_install},
     {"ReadableStreamDefaultReader", edgefn__streams_install},
     {"ReadableStreamBYOBReader", edgefn__streams_install},
