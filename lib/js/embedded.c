@@ -156,6 +156,44 @@ static duk_ret_t n_put(duk_context *ctx) {
   return 0;
 }
 
+/* sub(s, a, b): s.substring(a, b) for 0 <= a <= b <= s.length */
+static duk_ret_t n_sub(duk_context *ctx) {
+  duk_to_string(ctx, 0);
+  duk_substring(ctx, 0, duk_to_uint32(ctx, 1), duk_to_uint32(ctx, 2));
+  duk_dup(ctx, 0);
+  return 1;
+}
+
+/* join(list, n): the strings list[0, n) concatenated in one copy (`+=` on a growing string
+ * copies the prefix each time: quadratic on a large document) */
+static duk_ret_t n_join(duk_context *ctx) {
+  duk_uarridx_t n = duk_to_uint32(ctx, 1);
+  size_t total = 0;
+  for (duk_uarridx_t i = 0; i < n; i++) {
+    duk_get_prop_index(ctx, 0, i);
+    duk_size_t l = 0;
+    if (!duk_is_string(ctx, -1))
+      return duk_type_error(ctx, "join: not a string");
+    (void)duk_get_lstring(ctx, -1, &l);
+    total += l;
+    duk_pop(ctx);
+  }
+  uint8_t *buf = duk_push_fixed_buffer(ctx, total);
+  size_t at = 0;
+  for (duk_uarridx_t i = 0; i < n; i++) {
+    duk_get_prop_index(ctx, 0, i);
+    duk_size_t l = 0;
+    const char *s = duk_get_lstring(ctx, -1, &l);
+    if (s && at + l <= total) {
+      memcpy(buf + at, s, l);
+      at += l;
+    }
+    duk_pop(ctx);
+  }
+  duk_buffer_to_string(ctx, -1);
+  return 1;
+}
+
 static const edgefn__embedded_native shared_natives[] = {
     {"typeError", n_error, 1, 0},
     {"rangeError", n_error, 1, 1},
@@ -165,6 +203,8 @@ static const edgefn__embedded_native shared_natives[] = {
     {"operation", n_method, 4, 1},
     {"tag", n_tag, 2, 0},
     {"put", n_put, 3, 0},
+    {"sub", n_sub, 3, 0},
+    {"join", n_join, 2, 0},
 };
 
 static void put_natives(duk_context *ctx, duk_idx_t obj, const edgefn__embedded_native *t,

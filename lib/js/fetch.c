@@ -510,6 +510,47 @@ static void push_new_response(duk_context *ctx) {
   duk_set_prototype(ctx, -2);
 }
 
+void edgefn__message_push_body(duk_context *ctx, duk_idx_t idx) {
+  idx = duk_normalize_index(ctx, idx);
+  duk_push_c_function(ctx, message_body, 0);
+  duk_dup(ctx, idx);
+  duk_call_method(ctx, 0);
+}
+
+/* HTMLRewriter's result: the status, status text and headers of src (its Content-Length
+ * dropped, the body's length changes) with the stream at body (or no body when undefined). */
+void edgefn__response_push_derived(duk_context *ctx, duk_idx_t src, duk_idx_t body) {
+  src = duk_normalize_index(ctx, src);
+  body = duk_normalize_index(ctx, body);
+  push_new_response(ctx);
+  duk_idx_t obj = duk_get_top_index(ctx);
+  duk_push_object(ctx); /* init: only own properties this function sets */
+  duk_get_prop_literal(ctx, src, KEY_STATUS);
+  duk_put_prop_literal(ctx, -2, "status");
+  if (duk_get_prop_literal(ctx, src, KEY_STATUS_TEXT)) {
+    duk_put_prop_literal(ctx, -2, "statusText");
+  } else {
+    duk_pop(ctx);
+  }
+  response_init(ctx, obj, body, -1, NULL);
+  duk_pop(ctx);
+  push_message_headers(ctx, src);
+  edgefn__headers_push_list(ctx, -1);
+  duk_get_prop_literal(ctx, obj, KEY_HEADERS);
+  duk_size_t n = duk_get_length(ctx, -2);
+  for (duk_size_t i = 0; i + 1 < n; i += 2) {
+    duk_get_prop_index(ctx, -2, (duk_uarridx_t)i);
+    duk_get_prop_index(ctx, -3, (duk_uarridx_t)i + 1);
+    duk_size_t nl, vl;
+    const char *name = duk_get_lstring(ctx, -2, &nl);
+    const char *value = duk_get_lstring(ctx, -1, &vl);
+    if (name && value && strcmp(name, "content-length") != 0)
+      edgefn__headers_append_raw(ctx, -3, name, nl, value, vl);
+    duk_pop_2(ctx);
+  }
+  duk_pop_3(ctx);
+}
+
 static duk_ret_t response_json(duk_context *ctx) {
   duk_dup(ctx, 0);
   duk_json_encode(ctx, -1);

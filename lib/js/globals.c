@@ -59,6 +59,7 @@ static const global_entry lazy[] = {
     {"URLSearchParams", edgefn__url_install},
     {"URLPattern", edgefn__urlpattern_install},
     {"Iterator", edgefn__iterator_install},
+    {"HTMLRewriter", edgefn__htmlrewriter_install},
     {"ReadableStream", edgefn__streams_install},
     {"ReadableStreamDefaultReader", edgefn__streams_install},
     {"ReadableStreamBYOBReader", edgefn__streams_install},

@@ -252,6 +252,7 @@ EDGEFN_INTERNAL void edgefn__abort_signal_abort(duk_context *ctx, duk_idx_t sig,
 EDGEFN_INTERNAL double edgefn__perf_now(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__url_install(duk_context *ctx); /* URL, URLSearchParams */
 EDGEFN_INTERNAL void edgefn__urlpattern_install(duk_context *ctx); /* URLPattern */
+EDGEFN_INTERNAL void edgefn__htmlrewriter_install(duk_context *ctx); /* HTMLRewriter */
 /* True when the value at idx is a URLSearchParams made by this heap (a fetch body). */
 EDGEFN_INTERNAL bool edgefn__is_search_params(duk_context *ctx, duk_idx_t idx);
 
@@ -337,6 +338,13 @@ EDGEFN_INTERNAL void edgefn__response_push_raw(duk_context *ctx, int status,
                                                const uint8_t *body, size_t body_len,
                                                duk_idx_t url, bool redirected);
 
+/* Pushes the body of the Request or Response at idx as its `body` getter gives it (null, or
+ * a ReadableStream), whatever a script did to the getter. */
+EDGEFN_INTERNAL void edgefn__message_push_body(duk_context *ctx, duk_idx_t idx);
+/* Pushes a new Response with the status, status text and headers (minus Content-Length) of
+ * the Response at src and the ReadableStream at body (no body when undefined). */
+EDGEFN_INTERNAL void edgefn__response_push_derived(duk_context *ctx, duk_idx_t src,
+                                                   duk_idx_t body);
 /* True when the value at idx is a Response made by this heap's constructor. */
 EDGEFN_INTERNAL bool edgefn__is_response(duk_context *ctx, duk_idx_t idx);
 
@@ -437,9 +445,9 @@ typedef struct edgefn__embedded_native {
 /* Pushes a natives object: the n functions of table, the ones every module uses
  * (typeError(msg), rangeError(msg), create(proto), call(f, this, args...), method(obj, name,
  * fn, length) as built-in methods are, operation(...) as WebIDL operations are (enumerable),
- * tag(obj, name) for @@toStringTag, put(obj, key,
- * value) as CreateDataProperty), K (the module's hidden slots key) and iterator
- * (@@iterator). Returns its index. */
+ * tag(obj, name) for @@toStringTag, put(obj, key, value) as CreateDataProperty, sub(s, a, b)
+ * a substring, join(list, n) the strings list[0, n) in one copy), K (the module's hidden
+ * slots key) and iterator (@@iterator). Returns its index. */
 EDGEFN_INTERNAL duk_idx_t edgefn__embedded_push_natives(duk_context *ctx,
                                                         const edgefn__embedded_native *table,
                                                         size_t n, const char *slots_key);

@@ -98,36 +98,6 @@ static duk_ret_t n_str(duk_context *ctx) {
   return 1;
 }
 
-/* join(list, n): the strings list[0, n) concatenated, in one copy (string `+=` in a loop
- * copies the whole prefix each time, quadratic on a long pattern) */
-static duk_ret_t n_join(duk_context *ctx) {
-  duk_uarridx_t n = duk_to_uint32(ctx, 1);
-  size_t total = 0;
-  for (duk_uarridx_t i = 0; i < n; i++) {
-    duk_get_prop_index(ctx, 0, i);
-    duk_size_t l = 0;
-    if (!duk_is_string(ctx, -1))
-      return duk_type_error(ctx, "join: not a string");
-    (void)duk_get_lstring(ctx, -1, &l);
-    total += l;
-    duk_pop(ctx);
-  }
-  uint8_t *buf = duk_push_fixed_buffer(ctx, total);
-  size_t at = 0;
-  for (duk_uarridx_t i = 0; i < n; i++) {
-    duk_get_prop_index(ctx, 0, i);
-    duk_size_t l = 0;
-    const char *s = duk_get_lstring(ctx, -1, &l);
-    if (s && at + l <= total) {
-      memcpy(buf + at, s, l);
-      at += l;
-    }
-    duk_pop(ctx);
-  }
-  duk_buffer_to_string(ctx, -1);
-  return 1;
-}
-
 /* escape(s, pattern): "escape a regexp string" (pattern 0) or "escape a pattern string"
  * (1): a backslash before each of the syntax characters of the one or the other */
 static duk_ret_t n_escape(duk_context *ctx) {
@@ -150,14 +120,6 @@ static duk_ret_t n_escape(duk_context *ctx) {
     out[k++] = s[i];
   }
   duk_buffer_to_string(ctx, -1);
-  return 1;
-}
-
-/* sub(s, a, b): s.substring(a, b) for 0 <= a <= b <= s.length */
-static duk_ret_t n_sub(duk_context *ctx) {
-  duk_to_string(ctx, 0);
-  duk_substring(ctx, 0, duk_to_uint32(ctx, 1), duk_to_uint32(ctx, 2));
-  duk_dup(ctx, 0);
   return 1;
 }
 
@@ -490,9 +452,7 @@ static duk_ret_t n_getter(duk_context *ctx) {
 static const edgefn__embedded_native natives[] = {
     {"cps", n_cps, 1, 0},
     {"str", n_str, 3, 0},
-    {"join", n_join, 2, 0},
     {"escape", n_escape, 2, 0},
-    {"sub", n_sub, 3, 0},
     {"idStart", n_id, 1, 0},
     {"idPart", n_id, 1, 1},
     {"parseURL", n_parse_url, 2, 0},

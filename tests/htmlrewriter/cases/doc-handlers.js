@@ -1,0 +1,22 @@
+// HTMLRewriter case (tests/htmlrewriter/run.py): output compared with lol-html's.
+function run(html, regs, doc) {
+  const r = new HTMLRewriter();
+  for (const [s, h] of regs) r.on(s, h);
+  if (doc) r.onDocument(doc);
+  return r.transform(new Response(html)).text();
+}
+function fail(e) { console.log('ERROR', e && e.constructor && e.constructor.name, String(e && e.message)); }
+function chunked(html, n) {
+  const b = new TextEncoder().encode(html);
+  let i = 0;
+  return new ReadableStream({ pull(c) { if (i >= b.length) c.close(); else { c.enqueue(b.slice(i, i + n)); i += n; } } });
+}
+(async () => {
+  const r = new HTMLRewriter().onDocument({
+    doctype(d) { console.log('doctype', d.name, d.publicId, d.systemId); },
+    comments(c) { console.log('comment', JSON.stringify(c.text)); },
+    text(t) { console.log('text', JSON.stringify(t.text), t.lastInTextNode); },
+    end(e) { e.append('<END>', { html: true }); e.append('<e>'); },
+  });
+  console.log(await r.transform(new Response('<!DOCTYPE html PUBLIC "-//W3C//DTD" "http://x"><!--a--><p>hi</p><script>if(a<b)</script>')).text());
+})().catch(fail);
