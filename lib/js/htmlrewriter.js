@@ -659,7 +659,16 @@ function Run(regs, docs, input, sink) {
   this.ended = false;
   this.input = input;
   this.pump = null;
+  /* which chunk handlers exist at all: most runs have none for text or comments, and then a
+   * text token costs no allocation */
+  this.any = { text: false, comments: false };
+  for (i = 0; i < docs.length + regs.length; i++) {
+    var h = i < docs.length ? docs[i] : regs[i - docs.length].handlers;
+    if (typeof h.text === 'function') this.any.text = true;
+    if (typeof h.comments === 'function') this.any.comments = true;
+  }
 }
+var NO_CALLS = [];
 Run.prototype.emit = function (s) {
   if (this.suppress === 0 && s !== '') this.out[this.nout++] = s;
 };
@@ -767,6 +776,7 @@ Run.prototype.token = function (t) {
 /* handlers for text and comments: the document's, then each registration's whose element
  * is open */
 Run.prototype.chunkCalls = function (key, obj) {
+  if (!this.any[key]) return NO_CALLS; /* no handler of this kind anywhere */
   var calls = [], i, h;
   for (i = 0; i < this.docs.length; i++) {
     h = this.docs[i];
@@ -786,10 +796,10 @@ Run.prototype.chunkDone = function (r, raw) {
 
 Run.prototype.text = function (t) {
   var self = this;
-  var r = { kind: 'Text', text: t.text, last: t.last, before: [], after: [], replacement: [],
-            removed: false };
   var calls = this.chunkCalls('text', null);
   if (calls.length === 0) { this.emit(t.text); return; }
+  var r = { kind: 'Text', text: t.text, last: t.last, before: [], after: [], replacement: [],
+            removed: false };
   var o = make(TextProto, r);
   for (var i = 2; i < calls.length; i += 3) calls[i] = o;
   this.dispatch(calls, function () { self.chunkDone(r, function () { return t.text; }); });
@@ -797,10 +807,10 @@ Run.prototype.text = function (t) {
 
 Run.prototype.comment = function (t) {
   var self = this;
-  var r = { kind: 'Comment', text: t.text, before: [], after: [], replacement: [],
-            removed: false, dirty: false };
   var calls = this.chunkCalls('comments', null);
   if (calls.length === 0) { this.emit(t.raw); return; }
+  var r = { kind: 'Comment', text: t.text, before: [], after: [], replacement: [],
+            removed: false, dirty: false };
   var o = make(CommentProto, r);
   for (var i = 2; i < calls.length; i += 3) calls[i] = o;
   this.dispatch(calls, function () {
@@ -827,44 +837,51 @@ Run.prototype.startTag = function (t) {
   var selfClosing = t.ns !== NS_HTML && t.selfClosing;
   var canHave = !isVoid && !selfClosing;
   parent.children++;
-  var prev = parent.types['$' + t.name];
+  /* the per-name counts for :nth-of-type, made when the element gets its first child */
+  var types = parent.types;
+  if (types === null) types = parent.types = {};
+  var prev = types['$' + t.name];
   var ti = (typeof prev === 'number' ? prev : 0) + 1;
-  parent.types['$' + t.name] = ti;
+  types['$' + t.name] = ti;
   var e = { name: t.name, ns: t.ns, attrs: t.attrs, index: parent.children, typeIndex: ti,
-            children: 0, types: {}, matched: null, m: null, el: null };
-  var calls = [], matched = [], rec = null, el = null, i;
+            children: 0, types: null, matched: NO_MATCH, m: null, el: null };
+  var calls = null, rec = null, el = null, i;
   for (i = 0; i < this.regs.length; i++) {
     var g = this.regs[i];
     if (!selectorMatch(g.selector, e, stack, depth)) continue;
-    matched.push(i);
+    if (e.matched === NO_MATCH) e.matched = [];
+    e.matched.push(i);
     if (typeof g.handlers.element === 'function') {
       if (el === null) {
         rec = { kind: 'Element', tagName: t.name, attrs: t.attrs, ns: t.ns, m: mods(),
                 selfClosing: t.selfClosing, canHaveContent: canHave, dirty: false };
         el = make(ElementProto, rec);
+        calls = [];
       }
       calls.push(g.handlers.element, g.handlers, el);
     }
   }
-  e.matched = matched;
-  function done() {
-    var m = rec ? rec.m : null;
-    if (m) {
-      self.emitList(m.before);
-      self.emitList(m.replacement);
-    }
-    if (!m || !m.removeTags) self.emit(rec && rec.dirty ? serializeStart(t, rec) : t.raw);
-    if (canHave) {
-      if (m) self.emitList(m.prepend);
-      e.m = m;
-      if (m && m.removeContent) { self.suppress++; e.suppressing = true; }
-      stack.push(e);
-      for (var k = 0; k < matched.length; k++) self.open[matched[k]]++;
-    } else if (m) {
-      self.emitList(m.after);
-    }
+  if (calls === null) { this.startDone(t, e, null, canHave); return; }
+  this.dispatch(calls, function () { self.startDone(t, e, rec, canHave); });
+};
+var NO_MATCH = [];
+/* The start tag's output once its element handlers are done, and the element opened. */
+Run.prototype.startDone = function (t, e, rec, canHave) {
+  var m = rec ? rec.m : null, matched = e.matched;
+  if (m) {
+    this.emitList(m.before);
+    this.emitList(m.replacement);
   }
-  if (calls.length === 0) done(); else this.dispatch(calls, done);
+  if (!m || !m.removeTags) this.emit(rec && rec.dirty ? serializeStart(t, rec) : t.raw);
+  if (canHave) {
+    if (m) this.emitList(m.prepend);
+    e.m = m;
+    if (m && m.removeContent) { this.suppress++; e.suppressing = true; }
+    this.stack.push(e);
+    for (var k = 0; k < matched.length; k++) this.open[matched[k]]++;
+  } else if (m) {
+    this.emitList(m.after);
+  }
 };
 
 function serializeStart(t, rec) {
@@ -878,9 +895,19 @@ Run.prototype.endTag = function (t) {
   var self = this, stack = this.stack, d;
   for (d = stack.length - 1; d >= 1; d--) if (stack[d].name === t.name) break;
   if (d < 1) { this.emit(t.raw); return; }
-  var popped = [], k = 0, i;
-  for (i = stack.length - 1; i >= d; i--) popped[k++] = stack[i];
+  var popped = [], k = 0, i, any = false;
+  for (i = stack.length - 1; i >= d; i--) {
+    popped[k++] = stack[i];
+    if (stack[i].m || stack[i].suppressing) any = true;
+  }
   stack.length = d;
+  if (!any) {
+    /* nothing was done to these elements: only the counts of open matches change */
+    for (i = 0; i < k; i++)
+      for (var jj = 0; jj < popped[i].matched.length; jj++) this.open[popped[i].matched[jj]]--;
+    this.emit(t.raw);
+    return;
+  }
   var r = { kind: 'EndTag', name: t.rawName, renamed: false, before: [], after: [],
             removed: false };
   var calls = [], removeTag = false, renamed = null;
