@@ -104,6 +104,13 @@ static duk_ret_t n_call(duk_context *ctx) {
   return 1;
 }
 
+/* setProto(obj, proto): obj.[[Prototype]] = proto */
+static duk_ret_t n_set_proto(duk_context *ctx) {
+  duk_dup(ctx, 1);
+  duk_set_prototype(ctx, 0);
+  return 0;
+}
+
 /* create(proto): an ordinary object with that prototype */
 static duk_ret_t n_create(duk_context *ctx) {
   duk_push_object(ctx);
@@ -198,6 +205,7 @@ static const edgefn__embedded_native shared_natives[] = {
     {"typeError", n_error, 1, 0},
     {"rangeError", n_error, 1, 1},
     {"create", n_create, 1, 0},
+    {"setProto", n_set_proto, 2, 0},
     {"call", n_call, DUK_VARARGS, 0},
     {"method", n_method, 4, 0},
     {"operation", n_method, 4, 1},

@@ -78,6 +78,8 @@ static const global_entry lazy[] = {
     {"Intl", edgefn__intl_install},
     {"CompressionStream", edgefn__streams_install},
     {"DecompressionStream", edgefn__streams_install},
+    {"IdentityTransformStream", edgefn__streams_install},
+    {"FixedLengthStream", edgefn__streams_install},
 };
 
 /* Removes the lazy accessors of every name `install` provides, then runs it. */

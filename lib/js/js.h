@@ -443,11 +443,11 @@ typedef struct edgefn__embedded_native {
   int magic;
 } edgefn__embedded_native;
 /* Pushes a natives object: the n functions of table, the ones every module uses
- * (typeError(msg), rangeError(msg), create(proto), call(f, this, args...), method(obj, name,
- * fn, length) as built-in methods are, operation(...) as WebIDL operations are (enumerable),
- * tag(obj, name) for @@toStringTag, put(obj, key, value) as CreateDataProperty, sub(s, a, b)
- * a substring, join(list, n) the strings list[0, n) in one copy), K (the module's hidden
- * slots key) and iterator (@@iterator). Returns its index. */
+ * (typeError(msg), rangeError(msg), create(proto), setProto(obj, proto), call(f, this,
+ * args...), method(obj, name, fn, length) as built-in methods are, operation(...) as WebIDL
+ * operations are (enumerable), tag(obj, name) for @@toStringTag, put(obj, key, value) as
+ * CreateDataProperty, sub(s, a, b) a substring, join(list, n) the strings list[0, n) in one
+ * copy), K (the module's hidden slots key) and iterator (@@iterator). Returns its index. */
 EDGEFN_INTERNAL duk_idx_t edgefn__embedded_push_natives(duk_context *ctx,
                                                         const edgefn__embedded_native *table,
                                                         size_t n, const char *slots_key);

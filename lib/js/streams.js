@@ -2188,6 +2188,34 @@ getter(CompressionStream.prototype, 'writable', function () { return tsPart(this
 getter(DecompressionStream.prototype, 'readable', function () { return tsPart(this, 'DecompressionStream', 'DecompressionStream', 'readable'); });
 getter(DecompressionStream.prototype, 'writable', function () { return tsPart(this, 'DecompressionStream', 'DecompressionStream', 'writable'); });
 
+/* Cloudflare Workers' byte pass-through streams. IdentityTransformStream: a TransformStream
+ * whose writable side takes ArrayBuffer or ArrayBufferView chunks only and whose readable
+ * side gives them as Uint8Arrays (over the same bytes). FixedLengthStream(n): the same, and
+ * exactly n bytes must go through (more is a TypeError on write, fewer on close). */
+function makeIdentityStream(self, expected, what) {
+  if (self === undef || !isObject(self) || self[K]) throw TypeErr('Constructor ' + what + " requires 'new'");
+  var seen = 0;
+  makeNativeTS(self, function (chunk, enqueue) {
+    var vt = N.viewType(chunk), view;
+    if (vt < 0 && !N.isArrayBuffer(chunk)) throw TypeErr(what + ' accepts only ArrayBuffer or ArrayBufferView chunks');
+    view = vt < 0 ? N.makeView(1, chunk, 0, N.abLength(chunk)) : N.makeView(1, chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    var n = view.byteLength;
+    if (expected >= 0 && seen + n > expected) throw TypeErr('Attempt to write too many bytes through a FixedLengthStream.');
+    seen += n;
+    if (n > 0) enqueue(view);
+  }, function () {
+    if (expected >= 0 && seen !== expected) throw TypeErr('FixedLengthStream did not see all expected bytes before close().');
+  }, 'ITS');
+}
+function IdentityTransformStream() { makeIdentityStream(this, -1, 'IdentityTransformStream'); }
+function FixedLengthStream(length) {
+  var n = +length;
+  if (!(n >= 0) || n !== n - n % 1 || n > 9007199254740991) throw TypeErr('FixedLengthStream requires a non-negative integer expected length');
+  makeIdentityStream(this, n, 'FixedLengthStream');
+}
+IdentityTransformStream.prototype = N.create(TSProto);
+FixedLengthStream.prototype = N.create(IdentityTransformStream.prototype);
+
 /* ============================ for the C side ============================ */
 
 /* A ReadableStream over chunks the C side hands over: pull() asks native code for more
@@ -2302,15 +2330,17 @@ var names = ['ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamBYO
   'WritableStream', 'WritableStreamDefaultWriter', 'WritableStreamDefaultController',
   'TransformStream', 'TransformStreamDefaultController', 'ByteLengthQueuingStrategy',
   'CountQueuingStrategy', 'TextEncoderStream', 'TextDecoderStream', 'CompressionStream',
-  'DecompressionStream'];
+  'DecompressionStream', 'IdentityTransformStream', 'FixedLengthStream'];
 var ctors = [ReadableStream, ReadableStreamDefaultReader, ReadableStreamBYOBReader,
   ReadableStreamDefaultController, ReadableByteStreamController, ReadableStreamBYOBRequest,
   WritableStream, WritableStreamDefaultWriter, WritableStreamDefaultController,
   TransformStream, TransformStreamDefaultController, ByteLengthQueuingStrategy,
   CountQueuingStrategy, TextEncoderStream, TextDecoderStream, CompressionStream,
-  DecompressionStream];
-var lengths = [0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 1, 1];
-for (var i = 0; i < 17; i++) className(ctors[i], ctors[i].prototype, names[i], lengths[i]);
+  DecompressionStream, IdentityTransformStream, FixedLengthStream];
+var lengths = [0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 1];
+for (var i = 0; i < names.length; i++) className(ctors[i], ctors[i].prototype, names[i], lengths[i]);
+N.setProto(IdentityTransformStream, TransformStream); /* as `extends` makes it */
+N.setProto(FixedLengthStream, IdentityTransformStream);
 
 return {
   names: names,

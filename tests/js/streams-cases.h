@@ -711,4 +711,43 @@ static const streams_case streams_spec_cases[] = {
      "[Error:TypeError,true]"},
 };
 
+/* Cloudflare Workers' IdentityTransformStream and FixedLengthStream (not in Node: the expected
+ * lines are what Workers' documentation and workerd's error messages say). */
+static const streams_case streams_workers_cases[] = {
+    {"var t = new IdentityTransformStream(); return [t instanceof TransformStream,"
+     " Object.prototype.toString.call(t), IdentityTransformStream.length, FixedLengthStream.length,"
+     " Object.getPrototypeOf(FixedLengthStream) === IdentityTransformStream,"
+     " new FixedLengthStream(1) instanceof IdentityTransformStream];",
+     "[true,\"[object IdentityTransformStream]\",0,1,true,true]"},
+    /* any BufferSource in, Uint8Arrays (over the same bytes) out */
+    {"var t = new IdentityTransformStream(), w = t.writable.getWriter(), got = collect(t.readable);"
+     " w.write(new Uint8Array([1, 2])); w.write(new Uint16Array([0x0403]).buffer);"
+     " w.write(new DataView(new Uint8Array([9, 5, 6]).buffer, 1)); w.write(new Uint8Array(0));"
+     " w.close(); return got;",
+     "[u8[1,2],u8[3,4],u8[5,6]]"},
+    {"var t = new IdentityTransformStream(), w = t.writable.getWriter(); t.readable.getReader()"
+     ".read().catch(function () {}); return w.write('text').then(null, function (e) {"
+     " return e; });",
+     "Error:TypeError"},
+    {"var f = new FixedLengthStream(4), w = f.writable.getWriter(), got = collect(f.readable);"
+     " w.write(new Uint8Array([1, 2])); w.write(new Uint8Array([3, 4])); w.close();"
+     " return got;",
+     "[u8[1,2],u8[3,4]]"},
+    {"var f = new FixedLengthStream(3), w = f.writable.getWriter(); f.readable.getReader()"
+     ".read().catch(function () {}); return w.write(new Uint8Array(4)).then(null,"
+     " function (e) { return e.message; });",
+     "\"Attempt to write too many bytes through a FixedLengthStream.\""},
+    {"var f = new FixedLengthStream(3), w = f.writable.getWriter(), r = f.readable.getReader();"
+     " r.read(); return w.write(new Uint8Array(2)).then(function () { return w.close(); })"
+     ".then(null, function (e) { return e.message; });",
+     "\"FixedLengthStream did not see all expected bytes before close().\""},
+    {"var out = []; [-1, 1.5, NaN, 'x', 9007199254740992].forEach(function (v) { try {"
+     " new FixedLengthStream(v); out.push('ok'); } catch (e) { out.push(e.name); } });"
+     " new FixedLengthStream('12'); return out;",
+     "[\"TypeError\",\"TypeError\",\"TypeError\",\"TypeError\",\"TypeError\"]"},
+    {"return new Response(new Response('piped').body.pipeThrough(new IdentityTransformStream()))"
+     ".text();",
+     "\"piped\""},
+};
+
 #endif

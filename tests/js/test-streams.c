@@ -100,6 +100,11 @@ TEST(streams_spec_behaviour) {
   return 0;
 }
 
+TEST(streams_workers_identity_streams) {
+  ASSERT_EQ(run_in_sandbox(streams_workers_cases, EDGEFN_ARRAY_LEN(streams_workers_cases)), 0);
+  return 0;
+}
+
 /* The same cases through Node 20, when it is installed: the table is Node's output. */
 TEST(streams_table_matches_node) {
   if (system("node --version >/dev/null 2>&1") != 0) {
