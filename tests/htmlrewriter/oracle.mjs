@@ -3,8 +3,8 @@
 // Response, to produce NAME.expected. Test tooling only: the packages are installed outside
 // the tree, e.g.
 //   mkdir /tmp/hro && cd /tmp/hro && npm install @miniflare/html-rewriter@2.14.4 @miniflare/core@2.14.4
-// then  HTMLREWRITER_ORACLE=/tmp/hro node tests/htmlrewriter/oracle.mjs CASE.js
-// (run.py --regen does this for every case).
+// then  HTMLREWRITER_ORACLE=/tmp/hro node tests/htmlrewriter/oracle.mjs SCRIPT.js, where
+// SCRIPT.js is prelude.js followed by a case (run.py --regen does this for every case).
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';

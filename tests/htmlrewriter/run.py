@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """HTMLRewriter against lol-html: every case in CASES_DIR (a script printing with
-console.log) runs under libedgefn (edgefn-js) and its output must equal NAME.expected, the
-output of the same script under Node with lol-html's HTMLRewriter (tests/htmlrewriter/
-oracle.mjs). --regen rewrites the expected files with the oracle (needs Node and the npm
+console.log, run after the helpers of prelude.js) runs under libedgefn (edgefn-js) and its
+output must equal NAME.expected, the output of the same script under Node with lol-html's
+HTMLRewriter (tests/htmlrewriter/oracle.mjs). --regen rewrites the expected files with the oracle (needs Node and the npm
 packages named in oracle.mjs, found through $HTMLREWRITER_ORACLE, default /tmp/hro).
 
 usage: run.py EDGEFN_JS CASES_DIR [--regen] [NAME-SUBSTRING...]
@@ -11,6 +11,7 @@ import difflib
 import os
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -34,10 +35,17 @@ def main():
     names = sorted(n for n in os.listdir(cases) if n.endswith(".js"))
     if only:
         names = [n for n in names if any(o in n for o in only)]
+    with open(os.path.join(HERE, "prelude.js"), encoding="utf-8") as f:
+        prelude = f.read()
+    scratch = tempfile.TemporaryDirectory()
     passed = failed = 0
     for name in names:
-        path = os.path.join(cases, name)
-        exp_path = path[:-3] + ".expected"
+        exp_path = os.path.join(cases, name)[:-3] + ".expected"
+        with open(os.path.join(cases, name), encoding="utf-8") as f:
+            source = prelude + f.read()
+        path = os.path.join(scratch.name, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(source)
         if regen:
             out = run(["node", os.path.join(HERE, "oracle.mjs"), path])
             if out is None:
@@ -65,6 +73,7 @@ def main():
             failed += 1
             continue
         passed += 1
+    scratch.cleanup()
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -1,16 +1,5 @@
-// HTMLRewriter case (tests/htmlrewriter/run.py): output compared with lol-html's.
-function run(html, regs, doc) {
-  const r = new HTMLRewriter();
-  for (const [s, h] of regs) r.on(s, h);
-  if (doc) r.onDocument(doc);
-  return r.transform(new Response(html)).text();
-}
-function fail(e) { console.log('ERROR', e && e.constructor && e.constructor.name, String(e && e.message)); }
-function chunked(html, n) {
-  const b = new TextEncoder().encode(html);
-  let i = 0;
-  return new ReadableStream({ pull(c) { if (i >= b.length) c.close(); else { c.enqueue(b.slice(i, i + n)); i += n; } } });
-}
+// HTMLRewriter case (tests/htmlrewriter/run.py runs it after prelude.js): output compared
+// with lol-html's.
 (async () => {
   console.log(await run('<div><p>x<!--c--><!-- d --></p>z</div>', [['p', { comments(c) { c.remove(); console.log(c.removed); } }]]));
 })().catch(fail);

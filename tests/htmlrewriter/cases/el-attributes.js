@@ -1,16 +1,5 @@
-// HTMLRewriter case (tests/htmlrewriter/run.py): output compared with lol-html's.
-function run(html, regs, doc) {
-  const r = new HTMLRewriter();
-  for (const [s, h] of regs) r.on(s, h);
-  if (doc) r.onDocument(doc);
-  return r.transform(new Response(html)).text();
-}
-function fail(e) { console.log('ERROR', e && e.constructor && e.constructor.name, String(e && e.message)); }
-function chunked(html, n) {
-  const b = new TextEncoder().encode(html);
-  let i = 0;
-  return new ReadableStream({ pull(c) { if (i >= b.length) c.close(); else { c.enqueue(b.slice(i, i + n)); i += n; } } });
-}
+// HTMLRewriter case (tests/htmlrewriter/run.py runs it after prelude.js): output compared
+// with lol-html's.
 (async () => {
   console.log(await run('<a href="/x" TITLE=\'T\' data-q=v disabled>t</a>', [['a', { element(e) { console.log(e.tagName, JSON.stringify([...e.attributes]), e.getAttribute('title'), e.getAttribute('nope'), e.hasAttribute('disabled'), e.hasAttribute('x'), e.namespaceURI, e.removed); } }]]));
 })().catch(fail);
