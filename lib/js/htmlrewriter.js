@@ -4,8 +4,10 @@
  * constructor's steps. Loaded into a heap the first time a script reads HTMLRewriter.
  *
  * Scripts run before this loads and may have replaced Response, TextDecoder, Promise and
- * built-in methods, so the code calls no prototype method of a built-in: substrings, code
- * units, joins, escaping, encoding, the body stream and the Response come from N.
+ * built-in methods, so substrings, code units, joins, escaping, encoding, calls, the body
+ * stream and the Response come from N. The one built-in method it calls is push, on its
+ * own arrays: a script that replaced Array.prototype.push can break only its own
+ * rewriting (it sees the handler lists and content pieces it could compute itself).
  *
  * Pipeline: body bytes -> UTF-8 decoder (streaming) -> tokenizer over the unprocessed tail
  * plus the new text -> one token at a time through the open-element stack, selector
