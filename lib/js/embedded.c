@@ -235,3 +235,31 @@ duk_idx_t edgefn__embedded_push_natives(duk_context *ctx, const edgefn__embedded
   duk_put_prop_literal(ctx, obj, "iterator");
   return obj;
 }
+
+void edgefn__embedded_install_class(duk_context *ctx, edgefn__embedded_js *m, const char *name,
+                                    duk_c_function ctor, duk_idx_t nargs) {
+  edgefn__embedded_push_module(ctx, m);
+  duk_idx_t mod = duk_get_top_index(ctx);
+  duk_push_c_function(ctx, ctor, nargs);
+  duk_idx_t fn = duk_get_top_index(ctx);
+  duk_push_literal(ctx, "name");
+  duk_push_string(ctx, name);
+  duk_def_prop(ctx, fn, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
+                            DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE |
+                            DUK_DEFPROP_FORCE);
+  duk_push_literal(ctx, "prototype");
+  duk_get_prop_literal(ctx, mod, "proto");
+  duk_def_prop(ctx, fn, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WEC | DUK_DEFPROP_FORCE);
+  duk_get_prop_literal(ctx, mod, "proto");
+  duk_push_literal(ctx, "constructor");
+  duk_dup(ctx, fn);
+  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE |
+                            DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
+  duk_pop(ctx);
+  duk_push_global_object(ctx);
+  duk_push_string(ctx, name);
+  duk_dup(ctx, fn);
+  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE |
+                            DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
+  duk_set_top(ctx, mod);
+}

@@ -435,6 +435,12 @@ typedef struct edgefn__embedded_js {
 /* Pushes the module's result for this heap, loading it the first time (and compiling it
  * the first time in the process, outside the CPU budget of the script that needed it). */
 EDGEFN_INTERNAL void edgefn__embedded_push_module(duk_context *ctx, edgefn__embedded_js *m);
+/* Defines the global class `name` of a module that returns { proto, ... }: the C
+ * constructor ctor (nargs, as for duk_push_c_function) with the module's proto as its
+ * prototype (read-only, as WebIDL's) and proto.constructor pointing back. */
+EDGEFN_INTERNAL void edgefn__embedded_install_class(duk_context *ctx, edgefn__embedded_js *m,
+                                                    const char *name, duk_c_function ctor,
+                                                    duk_idx_t nargs);
 /* One native function a module's natives object carries. */
 typedef struct edgefn__embedded_native {
   const char *name;

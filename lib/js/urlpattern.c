@@ -489,26 +489,6 @@ static duk_ret_t urlpattern_ctor(duk_context *ctx) {
 }
 
 void edgefn__urlpattern_install(duk_context *ctx) {
-  edgefn__embedded_push_module(ctx, &module);
-  duk_push_c_function(ctx, urlpattern_ctor, DUK_VARARGS); /* length 0, as WebIDL gives */
-  duk_push_literal(ctx, "name");
-  duk_push_literal(ctx, "URLPattern");
-  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
-                            DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE |
-                            DUK_DEFPROP_FORCE);
-  duk_push_literal(ctx, "prototype");
-  duk_get_prop_literal(ctx, -3, "proto");
-  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WEC | DUK_DEFPROP_FORCE);
-  duk_get_prop_literal(ctx, -2, "proto");
-  duk_push_literal(ctx, "constructor");
-  duk_dup(ctx, -3);
-  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE |
-                            DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
-  duk_pop(ctx);
-  duk_push_global_object(ctx);
-  duk_push_literal(ctx, "URLPattern");
-  duk_dup(ctx, -3);
-  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE |
-                            DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
-  duk_pop_3(ctx);
+  /* varargs: length 0, as WebIDL gives; the steps see the argument count */
+  edgefn__embedded_install_class(ctx, &module, "URLPattern", urlpattern_ctor, DUK_VARARGS);
 }
