@@ -424,6 +424,13 @@ struct gw_conn {
    * whether the gateway paused it because the client's queue passed the high-water mark. */
   edgefn_body_flow *flow;
   bool flow_paused;
+
+  /* Batched socket I/O (server.c, io_uring): a send deferred to the end of the event batch,
+   * and the outcome of a receive made for this connection at the start of the batch. */
+  bool send_queued;
+  bool recv_prefetched;
+  bool recv_more;  /* that receive filled the room it had: more may be waiting */
+  int recv_error;  /* errno of that receive when it failed, else 0 */
 };
 
 /* Resumes a paused response once the client's queue is below the low-water mark (or the
@@ -451,7 +458,11 @@ struct gw_server {
   gw_conn *graveyard;
   gw_metrics metrics;
   int exit_status;
+  struct gw_batch *batch; /* io_uring batching of socket I/O; NULL: plain system calls */
 };
+
+/* False with --no-io-uring: every worker uses plain recv()/send() (server.c). */
+extern bool gw_use_io_uring;
 
 /* The worker running on this thread (NULL on the main thread). */
 extern __thread gw_server *gw_this_worker;

@@ -77,6 +77,8 @@ static void usage(FILE *f) {
           "  --fetch-allow-loopback  let functions' fetch() reach 127.0.0.0/8 and ::1\n"
           "  --fetch-allow-private   let fetch() reach private and link-local networks\n"
           "  --quiet                 no access log\n"
+          "  --no-io-uring           plain recv()/send() per request instead of io_uring\n"
+          "                          batches (also when io_uring is unavailable)\n"
           "  --help                  this text\n"
           "signals: SIGHUP reloads the configuration and scripts, SIGTERM/SIGINT drain and "
           "exit\n",
@@ -270,7 +272,7 @@ static void reload(options *o) {
 int main(int argc, char **argv) {
   enum { OPT_LISTEN = 256, OPT_SCRIPT, OPT_NAME, OPT_CPU, OPT_MEM, OPT_DEMO, OPT_LEVEL,
          OPT_QUIET, OPT_HELP, OPT_FETCH_LOOPBACK, OPT_FETCH_PRIVATE, OPT_CONFIG, OPT_CHECK,
-         OPT_WORKERS };
+         OPT_WORKERS, OPT_NO_URING };
   static const struct option longopts[] = {
       {"config", required_argument, NULL, OPT_CONFIG},
       {"check", required_argument, NULL, OPT_CHECK},
@@ -283,6 +285,7 @@ int main(int argc, char **argv) {
       {"demo", no_argument, NULL, OPT_DEMO},
       {"log-level", required_argument, NULL, OPT_LEVEL},
       {"quiet", no_argument, NULL, OPT_QUIET},
+      {"no-io-uring", no_argument, NULL, OPT_NO_URING},
       {"fetch-allow-loopback", no_argument, NULL, OPT_FETCH_LOOPBACK},
       {"fetch-allow-private", no_argument, NULL, OPT_FETCH_PRIVATE},
       {"help", no_argument, NULL, OPT_HELP},
@@ -299,6 +302,7 @@ int main(int argc, char **argv) {
     case OPT_NAME: o.name = optarg; break;
     case OPT_DEMO: o.demo = true; break;
     case OPT_QUIET: o.quiet = true; break;
+    case OPT_NO_URING: gw_use_io_uring = false; break;
     case OPT_FETCH_LOOPBACK: o.fetch_policy |= EDGEFN_FETCH_ALLOW_LOOPBACK; break;
     case OPT_FETCH_PRIVATE: o.fetch_policy |= EDGEFN_FETCH_ALLOW_PRIVATE; break;
     case OPT_HELP: usage(stdout); return 0;

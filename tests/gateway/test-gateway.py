@@ -2,7 +2,9 @@
 """Integration test for edgefn-gateway: starts the binary on a free 127.0.0.1 port with the
 built-in demo function and checks HTTP/1.1 behaviour over real sockets.
 
-usage: test-gateway.py PATH-TO-edgefn-gateway
+usage: test-gateway.py PATH-TO-edgefn-gateway [GATEWAY-OPTION...]
+(the options go to every gateway the test starts, e.g. --no-io-uring for the plain
+recv()/send() path)
 Prints "ok - name" / "not ok - name: reason" per check, then "N passed, N failed"; exits 1
 when a check failed. Every socket has a timeout and the whole run is bounded by an alarm.
 """
@@ -26,6 +28,7 @@ HELLO = b'Hello from libedgefn!\n'
 
 passed = 0
 failed = 0
+EXTRA = []  # options for every gateway started
 
 
 class Failure(Exception):
@@ -186,10 +189,13 @@ def wait_listening(proc, port, limit_s=10.0):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print('usage: test-gateway.py PATH-TO-edgefn-gateway', file=sys.stderr)
+    global EXTRA
+    if len(sys.argv) < 2:
+        print('usage: test-gateway.py PATH-TO-edgefn-gateway [GATEWAY-OPTION...]',
+              file=sys.stderr)
         return 2
     exe = sys.argv[1]
+    EXTRA = sys.argv[2:]
     signal.alarm(WHOLE_RUN_LIMIT_S)  # a hung gateway must not hang the test run
 
     port = free_port()
@@ -197,7 +203,7 @@ def main():
     out_path = os.path.join(logdir, 'stdout')
     err_path = os.path.join(logdir, 'stderr')
     with open(out_path, 'wb') as out, open(err_path, 'wb') as err:
-        proc = subprocess.Popen([exe, '--listen', '%s:%d' % (HOST, port), '--demo'],
+        proc = subprocess.Popen([exe, '--listen', '%s:%d' % (HOST, port), '--demo'] + EXTRA,
                                 stdin=subprocess.DEVNULL, stdout=out, stderr=err)
     try:
         if not wait_listening(proc, port):
@@ -257,7 +263,7 @@ def fetch_checks(exe):
     def with_gateway(extra, fn):
         port = free_port()
         proc = subprocess.Popen([exe, '--listen', '%s:%d' % (HOST, port), '--script', script,
-                                 '--quiet'] + extra, stdin=subprocess.DEVNULL,
+                                 '--quiet'] + extra + EXTRA, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             check(wait_listening(proc, port), 'gateway did not start')
@@ -345,6 +351,35 @@ def run_checks(proc, port, out_path):
         finally:
             c.close()
     run('pipelining: requests in one write answered in order', t_pipelining)
+
+    def t_many_pipelined():
+        # Many connections readable in one wakeup, each with several requests in one write:
+        # the gateway's batched receives and deferred sends (io_uring) must keep every
+        # connection's answers whole and in order.
+        conns = [Conn(port) for _ in range(40)]
+        try:
+            for i, c in enumerate(conns):
+                c.send(req('/echo', extra='User-Agent: c%d-a\r\n' % i) + req('/') +
+                       req('/echo', extra='User-Agent: c%d-b\r\n' % i) + req('/missing'))
+            for i, c in enumerate(conns):
+                r1, r2, r3, r4 = [c.read_response() for _ in range(4)]
+                check(r1.status == 200 and b'"c%d-a"' % i in r1.body, 'conn %d first %r' % (
+                    i, r1.body))
+                check(r2.status == 200 and r2.body == HELLO, 'conn %d second %r' % (i, r2.body))
+                check(r3.status == 200 and b'"c%d-b"' % i in r3.body, 'conn %d third %r' % (
+                    i, r3.body))
+                check(r4.status == 404, 'conn %d fourth %d' % (i, r4.status))
+            # and each connection is still good for another request
+            for c in conns:
+                c.send(req('/'))
+            for i, c in enumerate(conns):
+                r = c.read_response()
+                check(r.status == 200 and r.body == HELLO, 'conn %d after %r' % (i, r.body))
+        finally:
+            for c in conns:
+                c.close()
+    run('40 connections with 4 pipelined requests each, all at once: answered in order',
+        t_many_pipelined)
 
     def t_head():
         c = Conn(port)
