@@ -11,8 +11,10 @@ measured in turn, round after round (each a timed wrk run that stops by itself),
 neighbours on a shared machine falls on all of them alike; the median round is reported.
 Scenarios:
 
-  hello       the same hello-world function: edgefn-gateway (--script, one worker),
-              nginx + njs (js_content, one worker process), workerd (serviceWorkerScript)
+  hello       the same hello-world function: edgefn-gateway (--script, one worker), the
+              same with --no-io-uring (plain recv()/send() per request), nginx + njs
+              (js_content, one worker process), workerd (serviceWorkerScript), and nginx
+              answering with `return` and no script: the most one wrk thread drives here
   cache       a 1 KB object served from the cache: edgefn-gateway's cache in front of an
               origin vs nginx proxy_cache in front of the same origin
   subrequest  a function that fetches a 1 KB uncacheable object from a local origin and
@@ -353,6 +355,14 @@ def main():
             procs.append(p)
             if p:
                 servers.append(('edgefn-gateway', 'http://%s:%d/' % (HOST, port), HELLO.encode()))
+            # The same gateway without io_uring batching: what the batching is worth here.
+            port = free_port()
+            p = b.start_gateway(port, ['--script', os.path.join(tmp, 'hello.js'), '--no-io-uring',
+                                       '--listen', '%s:%d' % (HOST, port)], 'gateway-hello-plain')
+            procs.append(p)
+            if p:
+                servers.append(('gateway plain I/O', 'http://%s:%d/' % (HOST, port),
+                                HELLO.encode()))
             port = free_port()
             p = b.start_nginx(port, 'js_import bench from %s/bench.njs;\n'
                               'server { listen %s:%d; location / { js_content bench.hello; } }'
@@ -360,6 +370,15 @@ def main():
             procs.append(p)
             if p:
                 servers.append(('nginx+njs', 'http://%s:%d/' % (HOST, port), HELLO.encode()))
+            # No script at all: nginx's own `return`. What one wrk thread can drive on this
+            # machine, so a server near it is measured against the client's limit.
+            port = free_port()
+            p = b.start_nginx(port, 'server { listen %s:%d; location / { default_type text/plain;'
+                              ' return 200 "%s"; } }' % (HOST, port, HELLO.replace('\n', '\\n')),
+                              'nginx-static-hello')
+            procs.append(p)
+            if p:
+                servers.append(('nginx static', 'http://%s:%d/' % (HOST, port), HELLO.encode()))
             if args.workerd:
                 port = free_port()
                 cfg = os.path.join(tmp, 'workerd.capnp')
