@@ -214,34 +214,51 @@ int gw_metrics_render(gw_buf *out) {
     t.leaked_heaps += st.leaked_heaps;
     t.leaked_heap_bytes += st.leaked_heap_bytes;
   }
-  /* Subrequests by function and outcome, for the same configuration (a reload starts them
-   * again from zero, which Prometheus counters allow). */
-  gw_buf_printf(out, "# HELP edgefn_subrequests_total Subrequests (fetch() calls) of functions "
-                     "that ended, by function and outcome: ok (a complete response, any "
-                     "status), failed (network error, timeout, body limit), canceled (aborted "
-                     "or dropped by the function).\n"
-                     "# TYPE edgefn_subrequests_total counter\n");
-  for (size_t f = 0; site && f < site->cfg->nfunctions; f++) {
+  /* Per function, for the same configuration (a reload starts them again from zero, which
+   * Prometheus counters allow): subrequests by outcome, and CPU time. */
+  size_t nfn = site ? site->cfg->nfunctions : 0;
+  edgefn_edge_stats *fs = nfn ? calloc(nfn, sizeof(*fs)) : NULL;
+  for (size_t f = 0; fs && f < nfn; f++) {
     const char *name = site->cfg->functions[f].name;
-    uint64_t ok = 0, failed = 0, canceled = 0;
     for (size_t w = 0; w < gw_app_nworkers; w++) {
       edgefn_edge_stats st = EDGEFN_EDGE_STATS_INIT;
       edgefn_loop *loop = __atomic_load_n(&gw_app_workers[w].loop, __ATOMIC_ACQUIRE);
       if (!loop || edgefn_edge_stats_get(site->edge, loop, name, &st) != 0)
         continue;
-      ok += st.subrequests_ok;
-      failed += st.subrequests_failed;
-      canceled += st.subrequests_canceled;
+      fs[f].subrequests_ok += st.subrequests_ok;
+      fs[f].subrequests_failed += st.subrequests_failed;
+      fs[f].subrequests_canceled += st.subrequests_canceled;
+      fs[f].cpu_ns += st.cpu_ns;
     }
+  }
+  if (!fs)
+    nfn = 0; /* out of memory: the page goes without the per-function families */
+  gw_buf_printf(out, "# HELP edgefn_subrequests_total Subrequests (fetch() calls) of functions "
+                     "that ended, by function and outcome: ok (a complete response, any "
+                     "status), failed (network error, timeout, body limit), canceled (aborted "
+                     "or dropped by the function).\n"
+                     "# TYPE edgefn_subrequests_total counter\n");
+  for (size_t f = 0; f < nfn; f++) {
     const char *outcomes[] = {"ok", "failed", "canceled"};
-    uint64_t counts[] = {ok, failed, canceled};
+    uint64_t counts[] = {fs[f].subrequests_ok, fs[f].subrequests_failed,
+                         fs[f].subrequests_canceled};
     for (size_t k = 0; k < 3; k++) {
       gw_buf_printf(out, "edgefn_subrequests_total{function=\"");
-      label(out, name);
+      label(out, site->cfg->functions[f].name);
       gw_buf_printf(out, "\",outcome=\"%s\"} %llu\n", outcomes[k],
                     (unsigned long long)counts[k]);
     }
   }
+  gw_buf_printf(out, "# HELP edgefn_function_cpu_seconds_total CPU time of each function's "
+                     "JavaScript (what its CPU limit counts: requests, their timers and "
+                     "microtasks, waitUntil work, runtime start-up).\n"
+                     "# TYPE edgefn_function_cpu_seconds_total counter\n");
+  for (size_t f = 0; f < nfn; f++) {
+    gw_buf_printf(out, "edgefn_function_cpu_seconds_total{function=\"");
+    label(out, site->cfg->functions[f].name);
+    gw_buf_printf(out, "\"} %.6f\n", (double)fs[f].cpu_ns / 1e9);
+  }
+  free(fs);
   if (site)
     gw_site_unref(site);
   gw_buf_printf(out,

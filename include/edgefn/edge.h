@@ -160,9 +160,13 @@ typedef struct edgefn_edge_stats {
    * in runtime_bytes. */
   uint64_t leaked_heaps;
   uint64_t leaked_heap_bytes;
+  /* Added in 0.1 after leaked_heap_bytes; filled only when struct_size covers it. CPU time
+   * the runtimes' JavaScript used (edgefn_runtime_cpu_ns), counted when a request ends and
+   * when a runtime is freed. */
+  uint64_t cpu_ns;
 } edgefn_edge_stats;
 #define EDGEFN_EDGE_STATS_INIT \
-  {sizeof(edgefn_edge_stats), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+  {sizeof(edgefn_edge_stats), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
 /* Fills *stats for `loop` (fields beyond stats->struct_size are left alone). With `name`
  * non-NULL the figures are those of that function alone (memory_budget is still the

@@ -173,6 +173,13 @@ EDGEFN_API uint64_t edgefn_runtime_recycles(const edgefn_runtime *rt);
 EDGEFN_API uint64_t edgefn_runtime_fatal_errors(const edgefn_runtime *rt);
 EDGEFN_API size_t edgefn_runtime_leaked_bytes(const edgefn_runtime *rt);
 
+/* CPU time the runtime's JavaScript has used since it was created, in nanoseconds: what the
+ * CPU limit counts (docs/limits.md), summed over every entry — requests' own code, the
+ * timers and microtasks they scheduled, work after the response (waitUntil), and the top
+ * level when the runtime (or a recycled heap) started. Only grows; 0 for NULL. Measured as
+ * the limit measures it (docs/limits.md, "How CPU time is counted"). Loop thread. */
+EDGEFN_API uint64_t edgefn_runtime_cpu_ns(const edgefn_runtime *rt);
+
 EDGEFN_API void *edgefn_runtime_user_data(const edgefn_runtime *rt);
 EDGEFN_API void edgefn_runtime_set_user_data(edgefn_runtime *rt, void *user_data);
 

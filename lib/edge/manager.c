@@ -27,7 +27,7 @@
 typedef struct mgr_counters {
   atomic_size_t runtimes, bytes, in_flight, queued;
   atomic_uint_least64_t requests, cold_starts, cold_start_ns, start_failures, evictions, retired,
-      shed, sub_ok, sub_failed, sub_canceled, leaked_heaps, leaked_bytes;
+      shed, sub_ok, sub_failed, sub_canceled, leaked_heaps, leaked_bytes, cpu_ns;
 } mgr_counters;
 
 struct mgr_rt {
@@ -39,6 +39,7 @@ struct mgr_rt {
   size_t in_flight;
   size_t bytes; /* heap bytes when last measured */
   uint64_t fatal_seen; /* edgefn_runtime_fatal_errors / _leaked_bytes when last measured */
+  uint64_t cpu_seen;   /* edgefn_runtime_cpu_ns when last measured */
   size_t leaked_seen;
   bool retired;
   edge_router_ref ref; /* the runtime's fetch backend */
@@ -108,6 +109,11 @@ static void rt_measure(edge_mgr *m, mgr_rt *r) {
     C_BOTH(m, st, leaked_bytes, (uint64_t)(leaked - r->leaked_seen));
     r->fatal_seen = fatal;
     r->leaked_seen = leaked;
+  }
+  uint64_t cpu = edgefn_runtime_cpu_ns(r->rt);
+  if (cpu != r->cpu_seen) {
+    C_BOTH(m, st, cpu_ns, cpu - r->cpu_seen);
+    r->cpu_seen = cpu;
   }
 }
 
@@ -537,6 +543,7 @@ void edge__mgr_stats(const edge_mgr *m, size_t fn, edgefn_edge_stats *out) {
   s.subrequests_canceled = LOAD(sub_canceled);
   s.leaked_heaps = LOAD(leaked_heaps);
   s.leaked_heap_bytes = LOAD(leaked_bytes);
+  s.cpu_ns = LOAD(cpu_ns);
 #undef LOAD
   size_t n = out->struct_size < sizeof(s) ? out->struct_size : sizeof(s);
   uint32_t size = out->struct_size;

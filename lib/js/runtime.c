@@ -173,6 +173,7 @@ static void account_begin(edgefn_runtime *rt, uint32_t tag) {
 static int account_end(edgefn_runtime *rt, uint32_t tag) {
   bool mem = rt->ctl.mem_exceeded, cpu = rt->ctl.cpu_exceeded && !mem;
   uint64_t used = edgefn__cpu_end(&rt->ctl);
+  rt->cpu_total_ns += used;
   rt->ctl.cpu_exceeded = false;
   rt->ctl.mem_exceeded = false;
   exchange *ex = find_exchange(rt, tag);
@@ -1975,6 +1976,8 @@ uint64_t edgefn_runtime_fatal_errors(const edgefn_runtime *rt) {
 size_t edgefn_runtime_leaked_bytes(const edgefn_runtime *rt) {
   return rt ? rt->leaked_bytes : 0;
 }
+
+uint64_t edgefn_runtime_cpu_ns(const edgefn_runtime *rt) { return rt ? rt->cpu_total_ns : 0; }
 
 const char *edgefn_runtime_last_error(const edgefn_runtime *rt) {
   return rt ? rt->last_error : "";

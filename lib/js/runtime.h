@@ -63,6 +63,7 @@ struct edgefn_runtime {
   bool starting;         /* heap_start is running the top level */
   uint32_t error_tag;    /* the request of the entry run_js last ran: pays for describing
                             what it threw */
+  uint64_t cpu_total_ns;  /* every entry's charged time, tagged or not (edgefn_runtime_cpu_ns) */
   uint64_t fatal_errors; /* heaps abandoned after a fatal Duktape error */
   size_t leaked_bytes;   /* what those heaps held when abandoned */
   /* ---- a module's asynchronous evaluation: top-level await (issue 3) ---- */

@@ -27,6 +27,10 @@ static const char fn_src[] =
     "  if (ev.request.url.indexOf('/geo') > 0)\n"
     "    return ev.respondWith(new Response([ev.request.url, ev.request.cf.country,\n"
     "        ev.request.cf.city, ev.request.eo.uuid].join(' ')));\n"
+    "  if (ev.request.url.indexOf('/busy') > 0) {\n"
+    "    for (var i = 0, x = 0; i < 300000; i++) x = (x + i) % 1000003;\n"
+    "    return ev.respondWith(new Response(body + ' ' + x));\n"
+    "  }\n"
     "  if (ev.request.url.indexOf('/slow') > 0)\n"
     "    ev.respondWith(new Promise(function (res) {\n"
     "      setTimeout(function () { res(new Response(body + ' slow')); }, ms);\n"
@@ -394,6 +398,41 @@ TEST(manager_stats_and_prewarm) {
   edgefn_rules_free(e.rules);
   edgefn_script_free(e.scripts[0]);
   edgefn_loop_free(e.loop);
+  return 0;
+}
+
+/* edgefn_edge_stats.cpu_ns: the CPU time of each function's JavaScript, counted when its
+ * requests end (edgefn_runtime_cpu_ns underneath); the loop's total is the sum. */
+TEST(manager_cpu_time_per_function) {
+  menv e;
+  edgefn_edge_options eo = EDGEFN_EDGE_OPTIONS_INIT;
+  ASSERT_EQ(menv_open(&e, 2, &eo), 0);
+  ASSERT_EQ(stats_of(&e, "f1").cpu_ns, 0);
+  ASSERT_EQ(edgefn_runtime_cpu_ns(NULL), 0);
+  collected c;
+  /* The first request of each also pays the runtime's start (its top level). */
+  ASSERT_EQ(get(&e, "/f0/", &c), 0);
+  collected_free(&c);
+  uint64_t f0_first = stats_of(&e, "f0").cpu_ns;
+  ASSERT(f0_first > 0);
+  ASSERT_EQ(stats_of(&e, "f1").cpu_ns, 0);
+  ASSERT_EQ(get(&e, "/f0/", &c), 0);
+  collected_free(&c);
+  uint64_t fast = stats_of(&e, "f0").cpu_ns - f0_first;
+  ASSERT(fast > 0);
+  ASSERT_EQ(get(&e, "/f1/busy", &c), 0);
+  ASSERT(c.status == 200);
+  collected_free(&c);
+  uint64_t f1_first = stats_of(&e, "f1").cpu_ns;
+  ASSERT_EQ(stats_of(&e, "f0").cpu_ns, f0_first + fast); /* f1's work is not f0's */
+  ASSERT_EQ(get(&e, "/f1/busy", &c), 0);
+  collected_free(&c);
+  uint64_t busy = stats_of(&e, "f1").cpu_ns - f1_first;
+  /* 300 000 loop turns in Duktape take milliseconds; a small request, microseconds. */
+  ASSERT(busy > 1000000u);
+  ASSERT(busy > 10 * fast);
+  ASSERT_EQ(stats_of(&e, NULL).cpu_ns, stats_of(&e, "f0").cpu_ns + stats_of(&e, "f1").cpu_ns);
+  menv_close(&e);
   return 0;
 }
 

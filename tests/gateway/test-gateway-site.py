@@ -556,6 +556,13 @@ def _pipeline(g, port, tmp, mport):
         check((metric(text, 'edgefn_gateway_rejected_total') or 0) >= 5, 'rejected')
         check((metric(text, 'edgefn_function_seconds_total',
                       '{function="hello",status="200"}') or 0) > 0, 'function seconds')
+        cpu = metric(text, 'edgefn_function_cpu_seconds_total', '{function="hello"}')
+        wall = metric(text, 'edgefn_function_seconds_total', '{function="hello",status="200"}')
+        # CPU time counted, and (the function waits on nothing) not beyond its requests'
+        # wall time plus its runtimes' start-up
+        check(cpu is not None and 0 < cpu < (wall or 0) + 5, 'function cpu seconds %r' % cpu)
+        check(re.search(r'^# TYPE edgefn_function_cpu_seconds_total counter$', text, re.M),
+              'cpu TYPE line')
         check(re.search(r'^# TYPE edgefn_requests_total counter$', text, re.M), 'TYPE line')
     run('the metrics page counts requests, cache, workers and runtimes', t_metrics)
 
