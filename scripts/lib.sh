@@ -5,7 +5,7 @@ EDGEFN_APT_PACKAGES=(
   meson ninja-build pkg-config gcc libc6-dev make binutils python3
   duktape-dev libmbedtls-dev libcurl4-openssl-dev libpcre2-dev libhttp-parser-dev
   libjansson-dev libidn2-dev libunistring-dev libicu-dev nettle-dev zlib1g-dev abigail-tools cppcheck curl openssl
-  libsqlite3-dev libhiredis-dev redis-server nginx nginx-dev liburing-dev
+  libsqlite3-dev libhiredis-dev redis-server nginx nginx-dev liburing-dev valgrind
 )
 
 # What scripts/bench-gateway needs besides: the reference servers and the load generator.
