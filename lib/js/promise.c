@@ -639,6 +639,27 @@ static duk_ret_t promise_with_resolvers(duk_context *ctx) {
   return 1;
 }
 
+/* Promise.try(fn, ...args) (ES2025): a promise resolved with what fn(...args) returns (a
+ * thenable is followed), or rejected with what it throws; fn runs now, synchronously. */
+static duk_ret_t promise_try(duk_context *ctx) {
+  engine *e = require_engine(ctx);
+  duk_idx_t nargs = duk_get_top(ctx);
+  require_object_this(ctx, "Promise.try");
+  push_promise(ctx, e);
+  duk_idx_t p = nargs + 1;
+  if (nargs > 0)
+    duk_dup(ctx, 0);
+  else
+    duk_push_undefined(ctx);
+  duk_push_undefined(ctx);
+  for (duk_idx_t i = 1; i < nargs; i++)
+    duk_dup(ctx, i);
+  bool threw = duk_pcall_method(ctx, nargs > 0 ? nargs - 1 : 0) != DUK_EXEC_SUCCESS;
+  lock_and_resolve(ctx, e, p, -1, threw);
+  duk_pop(ctx);
+  return 1;
+}
+
 static void push_aggregate_error(duk_context *ctx, engine *e, duk_idx_t errors, const char *msg) {
   errors = duk_normalize_index(ctx, errors);
   duk_push_error_object(ctx, DUK_ERR_ERROR, "%s", msg);
@@ -1050,7 +1071,12 @@ void edgefn__promise_install(duk_context *ctx) {
   def_method(ctx, ctor, "allSettled", promise_combinator, 1, COMB_ALL_SETTLED);
   def_method(ctx, ctor, "any", promise_combinator, 1, COMB_ANY);
   def_method(ctx, ctor, "race", promise_combinator, 1, COMB_RACE);
-  duk_pop_n(ctx, 7);
+  def_method(ctx, ctor, "try", promise_try, DUK_VARARGS, 0);
+  duk_push_literal(ctx, "length"); /* fn, ...args: 1 */
+  duk_push_int(ctx, 1);
+  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WEC | DUK_DEFPROP_SET_CONFIGURABLE |
+                            DUK_DEFPROP_FORCE);
+  duk_pop_n(ctx, 8);
 
   e->proto = duk_get_heapptr(ctx, proto);
   e->ctor = duk_get_heapptr(ctx, ctor);

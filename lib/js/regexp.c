@@ -2163,6 +2163,87 @@ static void def_getter(duk_context *ctx, duk_idx_t obj, const char *name, duk_c_
                              DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_FORCE);
 }
 
+/* ---- RegExp.escape (ES2025) ---- */
+
+static void esc_unit(char *out, size_t *o, uint32_t u) { /* one UTF-16 unit, CESU-8 */
+  if (u < 0x80) {
+    out[(*o)++] = (char)u;
+  } else if (u < 0x800) {
+    out[(*o)++] = (char)(0xC0 | (u >> 6));
+    out[(*o)++] = (char)(0x80 | (u & 0x3F));
+  } else {
+    out[(*o)++] = (char)(0xE0 | (u >> 12));
+    out[(*o)++] = (char)(0x80 | ((u >> 6) & 0x3F));
+    out[(*o)++] = (char)(0x80 | (u & 0x3F));
+  }
+}
+
+static void esc_hex(char *out, size_t *o, const char *prefix, uint32_t v, int digits) {
+  static const char hex[] = "0123456789abcdef";
+  while (*prefix)
+    out[(*o)++] = *prefix++;
+  for (int d = digits - 1; d >= 0; d--)
+    out[(*o)++] = hex[(v >> (4 * d)) & 0xF];
+}
+
+static bool esc_white_or_line(uint32_t c) {
+  return c == 0x09 || c == 0x0B || c == 0x0C || c == 0x20 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000 ||
+         c == 0xFEFF || c == 0x0A || c == 0x0D || c == 0x2028 || c == 0x2029;
+}
+
+/* RegExp.escape(string): the string with every character that could mean something in a
+ * pattern escaped, so that new RegExp(RegExp.escape(s)) matches s literally, whatever
+ * comes before or after it in the pattern (EncodeForRegExpEscape). */
+static duk_ret_t regexp_escape(duk_context *ctx) {
+  if (!duk_is_string(ctx, 0) || duk_is_symbol(ctx, 0))
+    return duk_type_error(ctx, "RegExp.escape requires a string");
+  duk_size_t blen;
+  const char *b = duk_get_lstring(ctx, 0, &blen);
+  /* At most 4 bytes out per byte in: an ASCII character becomes "\\xhh"; a 3-byte one at
+   * most "\\uhhhh"; a 4-byte one a 6-byte pair. The output lives on the JavaScript heap, so
+   * the memory limit bounds it (an allocation past the limit throws here, before anything
+   * needs freeing). */
+  if (blen > SIZE_MAX / 4 - 1)
+    return duk_error(ctx, DUK_ERR_RANGE_ERROR, "string too long to escape");
+  char *out = duk_push_fixed_buffer(ctx, blen * 4 + 1);
+  size_t n;
+  uint16_t *u = edgefn__re_utf16_from_internal(b, blen, &n);
+  if (!u)
+    return duk_error(ctx, DUK_ERR_RANGE_ERROR, "out of memory");
+  size_t o = 0;
+  for (size_t i = 0; i < n;) {
+    uint32_t c = u[i];
+    size_t width = 1;
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && u[i + 1] >= 0xDC00 && u[i + 1] <= 0xDFFF) {
+      c = 0x10000 + ((c - 0xD800) << 10) + (u[i + 1] - 0xDC00);
+      width = 2;
+    }
+    if (i == 0 && ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))) {
+      esc_hex(out, &o, "\\x", c, 2); /* a leading digit or letter: after \0, \1 or \c */
+    } else if (c < 0x80 && strchr("^$\\.*+?()[]{}|/", (int)c) && c != 0) {
+      out[o++] = '\\';
+      out[o++] = (char)c;
+    } else if (c >= 0x09 && c <= 0x0D) {
+      out[o++] = '\\';
+      out[o++] = "tnvfr"[c - 0x09];
+    } else if ((c < 0x80 && c != 0 && strchr(",-=<>#&!%:;@~'`\"", (int)c)) ||
+               esc_white_or_line(c) || (c >= 0xD800 && c <= 0xDFFF)) {
+      if (c <= 0xFF)
+        esc_hex(out, &o, "\\x", c, 2);
+      else
+        esc_hex(out, &o, "\\u", c, 4); /* (a lone surrogate or a BMP space: one unit) */
+    } else {
+      for (size_t k = 0; k < width; k++)
+        esc_unit(out, &o, u[i + k]);
+    }
+    i += width;
+  }
+  free(u);
+  duk_push_lstring(ctx, out, o);
+  return 1;
+}
+
 void edgefn__regexp_install(duk_context *ctx) {
   duk_push_heap_stash(ctx);
   duk_idx_t stash = duk_get_top_index(ctx);
@@ -2205,6 +2286,8 @@ void edgefn__regexp_install(duk_context *ctx) {
                                DUK_DEFPROP_SET_CONFIGURABLE | DUK_DEFPROP_FORCE);
   duk_dup(ctx, ctor);
   duk_put_prop_literal(ctx, stash, "reCtor");
+  static const edgefn__es_method statics[] = {{"escape", regexp_escape, 1, 1, 0}};
+  edgefn__es_def_methods(ctx, ctor, statics, 1);
 
   /* The prototype. */
   edgefn__es_def_methods(ctx, proto, proto_methods, EDGEFN_ARRAY_LEN(proto_methods));
