@@ -201,6 +201,45 @@ static duk_ret_t n_join(duk_context *ctx) {
   return 1;
 }
 
+/* ---- promises: then(p, f, r) (PerformPromiseThen, the derived promise), react(p, f, r)
+ * (the same without one), newPromise(), resolve(p, v) / reject(p, e), resolved(v) /
+ * rejected(e) (PromiseResolve / a rejected promise), markHandled(p), isPending(p) ---- */
+
+static duk_ret_t n_then(duk_context *ctx) {
+  edgefn__promise_then(ctx, 0, 1, 2, duk_get_current_magic(ctx) == 0);
+  return duk_get_current_magic(ctx) == 0 ? 1 : 0;
+}
+
+static duk_ret_t n_new_promise(duk_context *ctx) {
+  edgefn__promise_push_new(ctx);
+  return 1;
+}
+
+static duk_ret_t n_settle(duk_context *ctx) {
+  duk_set_top(ctx, 2);
+  edgefn__promise_settle(ctx, 0, 1, duk_get_current_magic(ctx) != 0);
+  return 0;
+}
+
+static duk_ret_t n_resolved(duk_context *ctx) {
+  duk_set_top(ctx, 1);
+  if (duk_get_current_magic(ctx))
+    edgefn__promise_push_rejected(ctx, 0);
+  else
+    edgefn__promise_push_resolved(ctx, 0);
+  return 1;
+}
+
+static duk_ret_t n_mark_handled(duk_context *ctx) {
+  edgefn__promise_mark_handled(ctx, 0);
+  return 0;
+}
+
+static duk_ret_t n_is_pending(duk_context *ctx) {
+  duk_push_boolean(ctx, edgefn__promise_is_pending(ctx, 0));
+  return 1;
+}
+
 static const edgefn__embedded_native shared_natives[] = {
     {"typeError", n_error, 1, 0},
     {"rangeError", n_error, 1, 1},
@@ -213,6 +252,15 @@ static const edgefn__embedded_native shared_natives[] = {
     {"put", n_put, 3, 0},
     {"sub", n_sub, 3, 0},
     {"join", n_join, 2, 0},
+    {"then", n_then, 3, 0},
+    {"react", n_then, 3, 1},
+    {"newPromise", n_new_promise, 0, 0},
+    {"resolve", n_settle, 2, 0},
+    {"reject", n_settle, 2, 1},
+    {"resolved", n_resolved, 1, 0},
+    {"rejected", n_resolved, 1, 1},
+    {"markHandled", n_mark_handled, 1, 0},
+    {"isPending", n_is_pending, 1, 0},
 };
 
 static void put_natives(duk_context *ctx, duk_idx_t obj, const edgefn__embedded_native *t,

@@ -1,6 +1,6 @@
 /* ES2025 iterator helpers: the Iterator constructor, Iterator.from and the methods of
  * %IteratorPrototype% (map, filter, take, drop, flatMap, reduce, toArray, forEach, some,
- * every, find). The methods are on the prototype from the start (a runtime's iterators
+ * every, find); and ES2024's Array.fromAsync, which shares the module. The methods are on the prototype from the start (a runtime's iterators
  * inherit them), as small C functions that load lib/js/iterator.js, which implements them,
  * the first time one is called: a runtime that never uses them pays one property each. */
 #include "js/js.h"
@@ -18,7 +18,7 @@ static const struct {
 } methods[] = {{"map", 1},     {"filter", 1},  {"take", 1},  {"drop", 1},
                {"flatMap", 1}, {"reduce", 1},  {"toArray", 0}, {"forEach", 1},
                {"some", 1},    {"every", 1},   {"find", 1}};
-enum { M_REDUCE = 5, M_FROM = 11 };
+enum { M_REDUCE = 5, M_FROM = 11, M_FROM_ASYNC = 12 };
 
 /* isIterator(o): OrdinaryHasInstance(%Iterator%, o), whatever a script did to the
  * constructor's prototype property or Symbol.hasInstance */
@@ -36,8 +36,42 @@ static duk_ret_t n_is_iterator(duk_context *ctx) {
   return 1;
 }
 
+/* toObject(v): ToObject (a TypeError for undefined and null) */
+static duk_ret_t n_to_object(duk_context *ctx) {
+  if (duk_is_null_or_undefined(ctx, 0))
+    return duk_type_error(ctx, "Cannot convert undefined or null to object");
+  duk_to_object(ctx, 0);
+  return 1;
+}
+
+/* lengthOf(o): LengthOfArrayLike, ToLength(o.length) */
+static duk_ret_t n_length_of(duk_context *ctx) {
+  duk_get_prop_literal(ctx, 0, "length");
+  double d = duk_to_number(ctx, -1);
+  if (!(d > 0)) /* NaN, negative, zero */
+    d = 0;
+  else if (d > 9007199254740991.0)
+    d = 9007199254740991.0;
+  duk_push_number(ctx, d < 1 ? 0 : (double)(uint64_t)d);
+  return 1;
+}
+
+/* newArray(len): ArrayCreate(len), a RangeError past 2^32 - 1 */
+static duk_ret_t n_new_array(duk_context *ctx) {
+  double d = duk_to_number(ctx, 0);
+  if (d > 4294967295.0)
+    return duk_range_error(ctx, "Invalid array length");
+  duk_push_array(ctx);
+  duk_dup(ctx, 0);
+  duk_put_prop_literal(ctx, -2, "length");
+  return 1;
+}
+
 static const edgefn__embedded_native natives[] = {
     {"isIterator", n_is_iterator, 1, 0},
+    {"toObject", n_to_object, 1, 0},
+    {"lengthOf", n_length_of, 1, 0},
+    {"newArray", n_new_array, 1, 0},
 };
 
 static void push_natives(duk_context *ctx) {
@@ -45,6 +79,10 @@ static void push_natives(duk_context *ctx) {
       edgefn__embedded_push_natives(ctx, natives, EDGEFN_ARRAY_LEN(natives), K_SLOTS);
   edgefn__iter_push_proto(ctx);
   duk_put_prop_literal(ctx, n, "iterProto");
+  duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.iterator"));
+  duk_put_prop_literal(ctx, n, "iteratorSymbol");
+  duk_push_literal(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.asyncIterator"));
+  duk_put_prop_literal(ctx, n, "asyncIteratorSymbol");
 }
 
 static edgefn__embedded_js module = EDGEFN_EMBEDDED_JS("iterator.js", edgefn__iterator_js,
@@ -56,6 +94,19 @@ static edgefn__embedded_js module = EDGEFN_EMBEDDED_JS("iterator.js", edgefn__it
 static duk_ret_t method(duk_context *ctx) {
   int m = duk_get_current_magic(ctx);
   duk_idx_t nargs = duk_get_top(ctx);
+  if (m == M_FROM_ASYNC) { /* Array.fromAsync(items, mapfn, thisArg): fromAsync(C, isCtor, ...) */
+    duk_set_top(ctx, 3);
+    edgefn__embedded_push_module(ctx, &module);
+    duk_get_prop_literal(ctx, -1, "fromAsync");
+    duk_push_undefined(ctx);
+    duk_push_this(ctx);
+    duk_push_boolean(ctx, duk_is_constructable(ctx, -1));
+    duk_dup(ctx, 0);
+    duk_dup(ctx, 1);
+    duk_dup(ctx, 2);
+    duk_call_method(ctx, 5);
+    return 1;
+  }
   if (nargs == 0)
     duk_push_undefined(ctx); /* the module's functions take one argument */
   edgefn__embedded_push_module(ctx, &module);
@@ -175,6 +226,11 @@ static duk_ret_t weird_set(duk_context *ctx) { /* (value) */
 
 void edgefn__iterator_helpers_install(duk_context *ctx, duk_idx_t proto) {
   proto = duk_normalize_index(ctx, proto);
+  /* Array.fromAsync (ES2024) lives in the same module (made with the heap, before any
+   * script could replace the Array global). */
+  duk_get_global_literal(ctx, "Array");
+  def_method(ctx, -1, "fromAsync", 1, M_FROM_ASYNC);
+  duk_pop(ctx);
   for (size_t i = 0; i < EDGEFN_ARRAY_LEN(methods); i++)
     def_method(ctx, proto, methods[i].name, methods[i].length, (int)i);
   for (int magic = 0; magic < 2; magic++) {

@@ -340,6 +340,100 @@ function from(o) {
   return w;
 }
 
+/* ---- Array.fromAsync (ES2024) ----
+ * The spec's async closure as promise steps: an async iterable (Symbol.asyncIterator), else
+ * a sync iterable whose values are awaited (CreateAsyncFromSyncIterator), else an array-like
+ * whose elements are awaited; mapfn's results are awaited too. Errors after the iterator is
+ * open close it (AsyncIteratorClose: return() is called and awaited, its outcome ignored)
+ * before the promise rejects. `isCtor` says whether `C` (the this value) is a constructor. */
+function fromAsync(C, isCtor, items, mapfn, thisArg) {
+  var p = N.newPromise(), A, k = 0, rec = null, sync = false, mapping = mapfn !== undef;
+  function fail(e) { N.reject(p, e); }
+  function done(len) {
+    try {
+      A.length = len; /* Set(A, "length", len, true): strict code throws on failure */
+    } catch (e) { return fail(e); }
+    N.resolve(p, A);
+  }
+  function closeAndFail(e) { /* AsyncIteratorClose with a throw completion */
+    var ret, r;
+    try {
+      ret = rec.iterator['return'];
+      if (ret === undef || ret === null) return fail(e);
+      r = N.call(ret, rec.iterator);
+    } catch (x) { return fail(e); }
+    N.react(N.resolved(r), function () { fail(e); }, function () { fail(e); });
+  }
+  function store(v) { /* CreateDataPropertyOrThrow(A, k, v), then the next step */
+    try {
+      N.put(A, '' + k, v);
+    } catch (e) { return rec ? closeAndFail(e) : fail(e); }
+    k++;
+    if (rec) nextFromIterator(); else nextFromArrayLike();
+  }
+  function mapped(v) {
+    if (!mapping) return store(v);
+    var m;
+    try {
+      m = N.call(mapfn, thisArg, v, k);
+    } catch (e) { return rec ? closeAndFail(e) : fail(e); }
+    N.react(N.resolved(m), store, function (e) { return rec ? closeAndFail(e) : fail(e); });
+  }
+  function nextFromIterator() {
+    var r;
+    try {
+      r = N.call(rec.next, rec.iterator);
+    } catch (e) { return fail(e); }
+    N.react(N.resolved(r), function (res) {
+      var isDone, value;
+      try {
+        if (!isObject(res)) throw TypeErr('Iterator result ' + res + ' is not an object');
+        isDone = !!res.done;
+        if (!isDone) value = res.value;
+      } catch (e) { return fail(e); }
+      if (isDone) return done(k);
+      if (!sync) return mapped(value);
+      /* a sync iterator's value is awaited; if that rejects, the iterator is closed */
+      N.react(N.resolved(value), mapped, closeAndFail);
+    }, fail);
+  }
+  var arrayLike, len;
+  function nextFromArrayLike() {
+    if (k >= len) return done(len);
+    var v;
+    try {
+      v = arrayLike[k];
+    } catch (e) { return fail(e); }
+    N.react(N.resolved(v), mapped, fail);
+  }
+  try {
+    if (mapping && !isCallable(mapfn)) throw TypeErr(mapfn + ' is not a function');
+    if (items === undef || items === null) throw TypeErr(items + ' is not iterable');
+    var method = items[N.asyncIteratorSymbol];
+    if (method === undef || method === null) {
+      method = items[N.iteratorSymbol];
+      sync = !(method === undef || method === null);
+    }
+    if (method !== undef && method !== null) {
+      if (!isCallable(method)) throw TypeErr(method + ' is not a function');
+      var it = N.call(method, items);
+      if (!isObject(it)) throw TypeErr('Result of the iterator method is not an object');
+      rec = { iterator: it, next: it.next };
+      A = isCtor ? new C() : [];
+      nextFromIterator();
+    } else {
+      arrayLike = N.toObject(items);
+      len = N.lengthOf(arrayLike);
+      A = isCtor ? new C(len) : N.newArray(len);
+      nextFromArrayLike();
+    }
+  } catch (e) {
+    fail(e);
+  }
+  return p;
+}
+
 return { map: map, filter: filter, take: take, drop: drop, flatMap: flatMap, reduce: reduce,
-         toArray: toArray, forEach: forEach, some: some, every: every, find: find, from: from };
+         toArray: toArray, forEach: forEach, some: some, every: every, find: find, from: from,
+         fromAsync: fromAsync };
 })

@@ -21,42 +21,7 @@
 #define K_ENC_PENDING DUK_HIDDEN_SYMBOL("sencp")
 #define S_VIEW_PROTOS DUK_HIDDEN_SYMBOL("edgefn.streams.vprotos")
 
-/* ---- natives: promises and calls ---- */
-
-static duk_ret_t n_then(duk_context *ctx) {
-  edgefn__promise_then(ctx, 0, 1, 2, duk_get_current_magic(ctx) == 0);
-  return duk_get_current_magic(ctx) == 0 ? 1 : 0;
-}
-
-static duk_ret_t n_new_promise(duk_context *ctx) {
-  edgefn__promise_push_new(ctx);
-  return 1;
-}
-
-static duk_ret_t n_settle(duk_context *ctx) {
-  duk_set_top(ctx, 2);
-  edgefn__promise_settle(ctx, 0, 1, duk_get_current_magic(ctx) != 0);
-  return 0;
-}
-
-static duk_ret_t n_resolved(duk_context *ctx) {
-  duk_set_top(ctx, 1);
-  if (duk_get_current_magic(ctx))
-    edgefn__promise_push_rejected(ctx, 0);
-  else
-    edgefn__promise_push_resolved(ctx, 0);
-  return 1;
-}
-
-static duk_ret_t n_mark_handled(duk_context *ctx) {
-  edgefn__promise_mark_handled(ctx, 0);
-  return 0;
-}
-
-static duk_ret_t n_is_pending(duk_context *ctx) {
-  duk_push_boolean(ctx, edgefn__promise_is_pending(ctx, 0));
-  return 1;
-}
+/* ---- natives: microtasks and calls (the promise natives are embedded.c's shared ones) ---- */
 
 static duk_ret_t n_queue_microtask(duk_context *ctx) {
   edgefn__queue_microtask(ctx, 0);
@@ -493,15 +458,6 @@ static duk_ret_t n_zlib_push(duk_context *ctx) {
 /* ---- the module ---- */
 
 static const edgefn__embedded_native natives[] = {
-    {"then", n_then, 3, 0},
-    {"react", n_then, 3, 1},
-    {"newPromise", n_new_promise, 0, 0},
-    {"resolve", n_settle, 2, 0},
-    {"reject", n_settle, 2, 1},
-    {"resolved", n_resolved, 1, 0},
-    {"rejected", n_resolved, 1, 1},
-    {"markHandled", n_mark_handled, 1, 0},
-    {"isPending", n_is_pending, 1, 0},
     {"queueMicrotask", n_queue_microtask, 1, 0},
     {"all2", n_all2, 2, 0},
     {"getter", n_getter, 3, 0},
