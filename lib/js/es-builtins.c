@@ -997,8 +997,14 @@ static size_t count_lone_surrogates(const unsigned char *p, size_t n) {
   return lone;
 }
 
-/* Duktape's JSON.stringify, then every lone surrogate in its output (only string contents
- * can hold one) written as a \uXXXX escape, as ES2019 asks; pairs stay characters. */
+/* At p[i], a backslash that starts an escape: whether it is "\u2028" or "\u2029", which
+ * Duktape writes and ES2019 (JSON ⊂ ECMAScript) does not: V8 writes the characters. */
+static bool is_separator_escape(const unsigned char *p, size_t i, size_t n) {
+  return i + 5 < n && p[i + 1] == 'u' && p[i + 2] == '2' && p[i + 3] == '0' && p[i + 4] == '2' &&
+         (p[i + 5] == '8' || p[i + 5] == '9');
+}
+
+/* Duktape's JSON.stringify, then the ES2019 fixes of its output (edgefn__json_well_formed). */
 static duk_ret_t json_stringify(duk_context *ctx) {
   duk_set_top(ctx, 3);
   duk_push_global_stash(ctx);
@@ -1009,24 +1015,49 @@ static duk_ret_t json_stringify(duk_context *ctx) {
   duk_dup(ctx, 1);
   duk_dup(ctx, 2);
   duk_call_method(ctx, 3); /* 3: the result */
-  edgefn__json_escape_lone_surrogates(ctx, 3);
+  edgefn__json_well_formed(ctx, 3);
   return 1;
 }
 
-void edgefn__json_escape_lone_surrogates(duk_context *ctx, duk_idx_t idx) {
+void edgefn__json_well_formed(duk_context *ctx, duk_idx_t idx) {
   idx = duk_normalize_index(ctx, idx);
   if (!duk_is_string(ctx, idx))
     return;
   duk_size_t n;
   const unsigned char *p = (const unsigned char *)duk_get_lstring(ctx, idx, &n);
-  size_t lone = count_lone_surrogates(p, n);
-  if (lone == 0)
+  /* Only string contents can hold a lone surrogate or an escape; a backslash always starts
+   * one ("\\\\" is one, so the text \u2028 after it is not). */
+  size_t lone = 0, seps = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (p[i] == '\\') {
+      if (is_separator_escape(p, i, n))
+        seps++, i += 5;
+      else
+        i++;
+    } else if (is_high_at(p, i, n) && is_low_at(p, i + 3, n)) {
+      i += 5;
+    } else if (is_high_at(p, i, n) || is_low_at(p, i, n)) {
+      lone++, i += 2;
+    }
+  }
+  if (lone == 0 && seps == 0)
     return;
-  /* each lone surrogate: 3 bytes become the 6 of "\udxxx" */
+  /* each lone surrogate: 3 bytes become the 6 of "\udxxx"; each separator the reverse */
   unsigned char *o = duk_push_fixed_buffer(ctx, n + 3 * lone);
   size_t w = 0;
   for (size_t i = 0; i < n; i++) {
-    if (is_high_at(p, i, n) && is_low_at(p, i + 3, n)) {
+    if (p[i] == '\\') {
+      if (is_separator_escape(p, i, n)) {
+        o[w++] = 0xe2;
+        o[w++] = 0x80;
+        o[w++] = p[i + 5] == '8' ? 0xa8 : 0xa9;
+        i += 5;
+      } else {
+        o[w++] = p[i];
+        if (i + 1 < n)
+          o[w++] = p[++i];
+      }
+    } else if (is_high_at(p, i, n) && is_low_at(p, i + 3, n)) {
       memcpy(o + w, p + i, 6);
       w += 6;
       i += 5;

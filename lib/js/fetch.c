@@ -554,7 +554,7 @@ void edgefn__response_push_derived(duk_context *ctx, duk_idx_t src, duk_idx_t bo
 static duk_ret_t response_json(duk_context *ctx) {
   duk_dup(ctx, 0);
   duk_json_encode(ctx, -1);
-  edgefn__json_escape_lone_surrogates(ctx, -1); /* as JSON.stringify does (ES2019) */
+  edgefn__json_well_formed(ctx, -1); /* as JSON.stringify does (ES2019) */
   if (duk_is_undefined(ctx, 0) || duk_is_function(ctx, 0))
     return duk_error(ctx, DUK_ERR_TYPE_ERROR, "Response.json: value is not JSON serializable");
   push_new_response(ctx);

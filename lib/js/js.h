@@ -458,10 +458,10 @@ EDGEFN_INTERNAL duk_idx_t edgefn__embedded_push_natives(duk_context *ctx,
                                                         const edgefn__embedded_native *table,
                                                         size_t n, const char *slots_key);
 
-/* Replaces the JSON text at idx (a string; anything else is left) with the same text where
- * each lone surrogate is a \uXXXX escape, as ES2019's JSON.stringify writes it
- * (lib/js/es-builtins.c). */
-EDGEFN_INTERNAL void edgefn__json_escape_lone_surrogates(duk_context *ctx, duk_idx_t idx);
+/* Replaces the JSON text at idx (a string; anything else is left), as Duktape's
+ * JSON.stringify wrote it, with what ES2019's writes (lib/js/es-builtins.c): each lone
+ * surrogate as a \uXXXX escape, and U+2028/U+2029 as the characters, not escapes. */
+EDGEFN_INTERNAL void edgefn__json_well_formed(duk_context *ctx, duk_idx_t idx);
 
 /* ---- WeakRef and FinalizationRegistry (lib/js/es-weak.c) ---- */
 
