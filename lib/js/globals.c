@@ -53,6 +53,7 @@ static const global_entry lazy[] = {
     {"AbortSignal", edgefn__events_install},
     {"performance", edgefn__performance_install},
     {"navigator", edgefn__navigator_install},
+    {"scheduler", edgefn__scheduler_install},
     {"Cookies", edgefn__cookies_install},
     {"caches", edgefn__cache_api_install},
     {"URL", edgefn__url_install},

@@ -212,6 +212,8 @@ EDGEFN_INTERNAL void edgefn__base64_install(duk_context *ctx); /* atob, btoa, *U
 EDGEFN_INTERNAL void edgefn__events_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__performance_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__navigator_install(duk_context *ctx);
+/* scheduler.wait (Workers), in lib/js/timers.c: a lazy global. */
+EDGEFN_INTERNAL void edgefn__scheduler_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__cookies_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__cache_api_install(duk_context *ctx); /* caches */
 

@@ -166,3 +166,104 @@ void edgefn__timers_install(duk_context *ctx) {
   }
   duk_pop(ctx);
 }
+
+/* ---- scheduler.wait (Cloudflare Workers) ----
+ * scheduler.wait(delay[, { signal }]): a promise resolved with undefined after delay ms, a
+ * setTimeout that can be awaited. It is a timer like setTimeout's (the same limit, the same
+ * request, cancelled when that request ends); an AbortSignal rejects it with the signal's
+ * reason and clears the timer. */
+
+#define K_WAIT_PROMISE DUK_HIDDEN_SYMBOL("swp")
+#define K_WAIT_TIMER DUK_HIDDEN_SYMBOL("swt")
+
+static duk_ret_t wait_fired(duk_context *ctx) {
+  duk_push_current_function(ctx);
+  duk_get_prop_literal(ctx, -1, K_WAIT_PROMISE);
+  duk_push_undefined(ctx);
+  edgefn__promise_settle(ctx, -2, -1, false);
+  return 0;
+}
+
+/* The signal's abort listener (this: the signal). A wait that already ended ignores it. */
+static duk_ret_t wait_aborted(duk_context *ctx) {
+  edgefn_runtime *rt = edgefn__rt_from_ctx(ctx);
+  duk_push_current_function(ctx);
+  duk_idx_t fn = duk_get_top_index(ctx);
+  duk_get_prop_literal(ctx, fn, K_WAIT_PROMISE);
+  if (!edgefn__promise_is_pending(ctx, -1))
+    return 0;
+  duk_get_prop_literal(ctx, fn, K_WAIT_TIMER);
+  edgefn__js_timer *t = find_timer(rt, duk_get_uint(ctx, -1));
+  if (t)
+    release_timer(rt, t, true);
+  duk_pop(ctx);
+  duk_push_this(ctx);
+  duk_get_prop_literal(ctx, -1, "reason");
+  edgefn__promise_settle(ctx, -3, -1, true);
+  return 0;
+}
+
+static duk_ret_t scheduler_wait(duk_context *ctx) {
+  duk_set_top(ctx, 2);
+  bool has_signal = false;
+  if (!duk_is_undefined(ctx, 1)) {
+    if (!duk_is_object(ctx, 1))
+      return duk_type_error(ctx, "scheduler.wait: the options must be an object");
+    duk_get_prop_literal(ctx, 1, "signal"); /* 2 */
+    has_signal = !duk_is_null_or_undefined(ctx, 2);
+    if (has_signal) {
+      duk_get_prop_literal(ctx, 2, "addEventListener");
+      if (!duk_is_object(ctx, 2) || !duk_is_callable(ctx, -1))
+        return duk_type_error(ctx, "scheduler.wait: options.signal must be an AbortSignal");
+      duk_pop(ctx);
+    }
+  } else {
+    duk_push_undefined(ctx); /* 2 */
+  }
+  edgefn__promise_push_new(ctx); /* 3 */
+  if (has_signal) {
+    duk_get_prop_literal(ctx, 2, "aborted");
+    bool aborted = duk_to_boolean(ctx, -1);
+    duk_pop(ctx);
+    if (aborted) {
+      duk_get_prop_literal(ctx, 2, "reason");
+      edgefn__promise_settle(ctx, 3, -1, true);
+      duk_pop(ctx);
+      return 1;
+    }
+  }
+  duk_push_c_function(ctx, set_timer, DUK_VARARGS); /* setTimeout(wait_fired, delay) */
+  duk_push_c_function(ctx, wait_fired, 0);
+  duk_dup(ctx, 3);
+  duk_put_prop_literal(ctx, -2, K_WAIT_PROMISE);
+  duk_dup(ctx, 0);
+  duk_call(ctx, 2); /* the timer id; throws at the timer limit */
+  if (has_signal) {
+    duk_idx_t id = duk_get_top_index(ctx);
+    duk_push_literal(ctx, "addEventListener");
+    duk_push_literal(ctx, "abort");
+    duk_push_c_function(ctx, wait_aborted, 0);
+    duk_dup(ctx, 3);
+    duk_put_prop_literal(ctx, -2, K_WAIT_PROMISE);
+    duk_dup(ctx, id);
+    duk_put_prop_literal(ctx, -2, K_WAIT_TIMER);
+    duk_push_object(ctx);
+    duk_push_true(ctx);
+    duk_put_prop_literal(ctx, -2, "once");
+    duk_call_prop(ctx, 2, 3);
+    duk_pop(ctx);
+  }
+  duk_pop(ctx);
+  return 1; /* the promise */
+}
+
+void edgefn__scheduler_install(duk_context *ctx) {
+  duk_push_global_object(ctx);
+  duk_push_literal(ctx, "scheduler");
+  duk_push_object(ctx);
+  static const edgefn__es_method methods[] = {{"wait", scheduler_wait, 2, 1, 0}};
+  edgefn__es_def_methods(ctx, -1, methods, 1);
+  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE |
+                            DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
+  duk_pop(ctx);
+}

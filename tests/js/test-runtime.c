@@ -921,6 +921,46 @@ TEST(runtime_timers) {
   return 0;
 }
 
+/* scheduler.wait (Workers): an awaitable timer; an AbortSignal rejects it with its reason
+ * and clears the timer (the loop then has nothing left). */
+TEST(runtime_scheduler_wait) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var log = [], t0 = Date.now();\n"
+                     "  setTimeout(function () { log.push('t30'); }, 30);\n"
+                     "  var c = new AbortController(), c2 = new AbortController();\n"
+                     "  c2.abort(new RangeError('early'));\n"
+                     "  var waits = [\n"
+                     "    scheduler.wait(120).then(function (v) { log.push('w120:' + v); }),\n"
+                     "    scheduler.wait(1).then(function () { log.push('w1'); }),\n"
+                     "    scheduler.wait(100000, { signal: c.signal }).catch(function (r) {\n"
+                     "      log.push('aborted:' + r); }),\n"
+                     "    scheduler.wait(1, { signal: c2.signal }).catch(function (r) {\n"
+                     "      log.push('pre:' + r.name); }),\n"
+                     "  ];\n"
+                     "  setTimeout(function () { c.abort('stop'); }, 60);\n"
+                     "  var bad = [];\n"
+                     "  try { scheduler.wait(1, 5); } catch (x) { bad.push(x.name); }\n"
+                     "  try { scheduler.wait(1, { signal: {} }); } catch (x) { bad.push(x.name); }\n"
+                     "  e.respondWith(Promise.all(waits).then(function () {\n"
+                     "    return new Response(log.join(' ') + ' | ' + bad.join(',') + ' | ' +\n"
+                     "      typeof scheduler + ' ' + scheduler.wait.length + ' ' +\n"
+                     "      (Date.now() - t0 >= 115));\n"
+                     "  }));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "pre:RangeError w1 t30 aborted:stop w120:undefined | TypeError,TypeError | "
+                       "object 1 true");
+  collected_free(&c);
+  ASSERT_EQ(edgefn_loop_alive(e.loop), 0); /* the aborted 100 s wait left no timer behind */
+  env_close(&e);
+  return 0;
+}
+
 TEST(runtime_unhandled_rejection_listeners) {
   js_env e;
   ASSERT_EQ(env_open(&e,
