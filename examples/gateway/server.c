@@ -702,27 +702,30 @@ static struct gw_batch *batch_new(unsigned worker_id) {
            worker_id);
     return NULL;
   }
+#if defined(IORING_SETUP_COOP_TASKRUN) && defined(IORING_SETUP_SINGLE_ISSUER)
   struct gw_batch *b = calloc(1, sizeof(*b));
   if (!b)
     return NULL;
-  unsigned flags = 0;
-#ifdef IORING_SETUP_COOP_TASKRUN
-  flags |= IORING_SETUP_COOP_TASKRUN; /* nothing runs on this ring asynchronously */
-#endif
-#ifdef IORING_SETUP_SINGLE_ISSUER
-  flags |= IORING_SETUP_SINGLE_ISSUER; /* only this worker's thread submits */
-#endif
-  int rc = io_uring_queue_init(GW_BATCH_ENTRIES, &b->ring, flags);
-  if (rc == -EINVAL && flags) /* a kernel older than those flags */
-    rc = io_uring_queue_init(GW_BATCH_ENTRIES, &b->ring, 0);
+  /* Only this worker's thread submits, and nothing needs to interrupt it. The flags are also
+   * the kernel check: both came with Linux 6.0, and an older io_uring may arm a poll for a
+   * socket operation that would block (some 5.x kernels did, MSG_DONTWAIT or not), which
+   * would stall batch_submit's wait on a slow client. Older kernels get plain calls. */
+  int rc = io_uring_queue_init(GW_BATCH_ENTRIES, &b->ring,
+                               IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER);
   if (rc < 0) {
     gw_log(worker_id == 0 ? EDGEFN_LOG_INFO : EDGEFN_LOG_DEBUG,
            "worker %u: io_uring unavailable (%s): using plain system calls", worker_id,
-           strerror(-rc));
+           rc == -EINVAL ? "a kernel older than Linux 6.0" : strerror(-rc));
     free(b);
     return NULL;
   }
   return b;
+#else
+  gw_log(worker_id == 0 ? EDGEFN_LOG_INFO : EDGEFN_LOG_DEBUG,
+         "worker %u: liburing is older than Linux 6.0's io_uring: using plain system calls",
+         worker_id);
+  return NULL;
+#endif
 #else
   (void)worker_id;
   return NULL;
