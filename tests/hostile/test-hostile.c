@@ -106,6 +106,9 @@ static const hostile_case cases[] = {
    * and rescans it as more arrives; the CPU limit ends it. The top level loads the module
    * first, so that its one-time load is not counted as memory the case kept. */
   {"loop_htmlrewriter_unterminated_tag_stream", "new HTMLRewriter().transform(new Response('<a>')).text(); function hostile(e) { var a = new TextEncoder().encode('a'.repeat(65536)), first = true; var body = new ReadableStream({ pull: function (c) { c.enqueue(first ? new TextEncoder().encode('<a href=\\\"') : a); first = false; } }); e.respondWith(new HTMLRewriter().on('a', { element: function () {} }).transform(new Response(body)).text().then(function (t) { return new Response(t); })); }", 503, LOG_CPU, NULL, 0, 0},
+  /* Array.fromAsync over an async iterator that never ends: promise steps forever. The top
+   * level loads the module first (its one-time load is not memory the case kept). */
+  {"loop_array_from_async_endless_iterator", "Array.fromAsync([]); function hostile(e) { var it = {}; it[Symbol.asyncIterator] = function () { return { next: function () { return Promise.resolve({ value: 1, done: false }); } }; }; e.respondWith(Array.fromAsync(it).then(function (a) { return new Response(String(a.length)); })); }", 503, LOG_CPU, NULL, 0, 0},
   {"loop_in_event_listener", "function hostile(e) { var t = new EventTarget(); t.addEventListener('x', function () { while (true) {} }); t.dispatchEvent(new Event('x')); }", 503, LOG_CPU, NULL, 0, 0},
   {"loop_in_finally", "function hostile(e) { try { while (true) {} } finally { while (true) {} } }", 503, LOG_CPU, NULL, 0, 0},
   {"catch_swallows_timeout", "function hostile(e) { for (;;) { try { while (true) {} } catch (err) {} } }", 503, LOG_CPU, NULL, 0, 0},
@@ -126,6 +129,7 @@ static const hostile_case cases[] = {
   /* ---- memory ---- */
   {"memory_string_doubling", "function hostile(e) { var s = 'x'; for (;;) s += s; }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
   {"memory_array_growth", "function hostile(e) { var a = []; for (;;) a.push([a.length, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]); }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
+  {"memory_regexp_escape_growth", "function hostile(e) { var s = '.'; for (;;) s = RegExp.escape(s) + s; }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
   {"memory_closures", "function hostile(e) { var fs = []; for (;;) { var x = [fs.length]; fs.push(function () { return x; }); } }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
   {"loop_of_costly_native_calls", "function hostile(e) { var a = new Array(2000); for (;;) a.join('ab'); }", 503, LOG_CPU, NULL, 0, 0},
   {"memory_global_hoard", "function hostile(e) { globalThis.hoard = []; for (;;) hoard.push('ab'.repeat(1000) + hoard.length); }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
@@ -147,6 +151,7 @@ static const hostile_case cases[] = {
   /* ---- storms ---- */
   {"promise_storm", "function hostile(e) { for (;;) Promise.resolve(1).then(function () {}); }", 503, "limit", NULL, 0, 0},
   {"timer_storm", "function hostile(e) { for (;;) setTimeout(function () {}, 1e6); }", 500, "too many pending timers", NULL, F_CPU_ROOM, 0},
+  {"timer_storm_of_scheduler_waits", "function hostile(e) { for (;;) scheduler.wait(1e6); }", 500, "too many pending timers", NULL, F_CPU_ROOM, 0},
   {"interval_storm", "function hostile(e) { for (var i = 0; i < 90; i++) setInterval(function () { for (var j = 0; j < 20000; j++) {} }, 1); " NEVER " }", 503, LOG_CPU, NULL, 0, 0},
   {"subrequest_storm", "function hostile(e) { var rejected = 0; for (var i = 0; i < 500; i++) fetch('http://o/' + i).catch(function () { rejected++; });\n"
      "  e.respondWith(new Promise(function (r) { setTimeout(function () { r(new Response('rejected ' + rejected)); }, 5); })); }", 200, NULL, "rejected 450", F_CPU_ROOM, 0},
