@@ -17,6 +17,10 @@
 /* An incoming request's headers not yet read: a packed block (edgefn__headers_push_packed_block)
  * that push_message_headers turns into KEY_HEADERS on first use. */
 #define KEY_HEADER_BLOCK DUK_HIDDEN_SYMBOL("hb")
+/* A constructed Response's headers not yet asked for: the flat list alone
+ * (edgefn__headers_push_init_list), wrapped in a Headers object on first use. Most handlers
+ * never read back the headers of the Response they make; delivery reads the list. */
+#define KEY_HEADER_LIST DUK_HIDDEN_SYMBOL("hl")
 #define KEY_METHOD DUK_HIDDEN_SYMBOL("m")
 #define KEY_URL DUK_HIDDEN_SYMBOL("u")
 #define KEY_OPTS DUK_HIDDEN_SYMBOL("o")   /* Request init fields other than the above */
@@ -301,12 +305,22 @@ static duk_ret_t body_array_buffer(duk_context *ctx) {
 static duk_ret_t body_bytes(duk_context *ctx) { return body_promise(ctx, convert_bytes); }
 
 /* Pushes the Headers object of the Request or Response at idx (undefined for other
- * objects), first making it from the header block of an incoming request whose headers no
- * script has read yet. */
+ * objects), first making it from the header list of a constructed Response or the header
+ * block of an incoming request whose headers no script has read yet. */
 static void push_message_headers(duk_context *ctx, duk_idx_t idx) {
   idx = duk_normalize_index(ctx, idx);
   if (duk_get_prop_literal(ctx, idx, KEY_HEADERS))
     return;
+  duk_pop(ctx);
+  if (duk_get_prop_literal(ctx, idx, KEY_HEADER_LIST) && duk_is_array(ctx, -1)) {
+    edgefn__headers_wrap_list(ctx, EDGEFN_GUARD_NONE);
+    /* Defined rather than put: a script may have frozen the Response. */
+    duk_dup_top(ctx);
+    EDGEFN_PUT_OWN_LITERAL(ctx, idx, KEY_HEADERS);
+    duk_push_undefined(ctx);
+    EDGEFN_PUT_OWN_LITERAL(ctx, idx, KEY_HEADER_LIST);
+    return;
+  }
   duk_pop(ctx);
   if (!duk_get_prop_literal(ctx, idx, KEY_HEADER_BLOCK) || !duk_is_buffer(ctx, -1)) {
     duk_pop(ctx);
@@ -315,7 +329,6 @@ static void push_message_headers(duk_context *ctx, duk_idx_t idx) {
   }
   edgefn__headers_push_from_block(ctx, EDGEFN_GUARD_IMMUTABLE, -1);
   duk_remove(ctx, -2);
-  /* Defined rather than put: a script may have frozen the Request. */
   duk_dup_top(ctx);
   EDGEFN_PUT_OWN_LITERAL(ctx, idx, KEY_HEADERS);
   duk_push_undefined(ctx);
@@ -469,8 +482,8 @@ static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
   } else if (!duk_is_undefined(ctx, init_idx) && !duk_is_null(ctx, init_idx)) {
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Failed to construct 'Response': init must be an object");
   }
-  push_headers_from(ctx, hinit);
-  push_body_from_init(ctx, body_idx); /* [.. headers body type] */
+  edgefn__headers_push_init_list(ctx, hinit);
+  push_body_from_init(ctx, body_idx); /* [.. header list, body, type] */
   if (!duk_is_undefined(ctx, -2) && is_null_body_status(status))
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
                     "Failed to construct 'Response': Response with null body status cannot "
@@ -479,11 +492,15 @@ static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
     duk_pop(ctx);
     duk_push_string(ctx, default_type);
   }
-  if (!duk_is_undefined(ctx, -2) && duk_is_string(ctx, -1))
-    set_default_content_type(ctx, -3, duk_get_string(ctx, -1));
+  if (!duk_is_undefined(ctx, -2) && duk_is_string(ctx, -1) &&
+      !edgefn__headers_list_has(ctx, -3, "content-type")) {
+    duk_size_t tl;
+    const char *t = duk_get_lstring(ctx, -1, &tl);
+    edgefn__headers_list_append_raw(ctx, -3, "content-type", 12, t, tl);
+  }
   duk_pop(ctx);
   EDGEFN_PUT_OWN_LITERAL(ctx, obj, EDGEFN_KEY_BODY);
-  EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_HEADERS);
+  EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_HEADER_LIST);
   duk_push_int(ctx, status);
   EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_STATUS);
   if (duk_get_length(ctx, status_text) > 0) { /* absent reads as "" */
@@ -536,7 +553,7 @@ void edgefn__response_push_derived(duk_context *ctx, duk_idx_t src, duk_idx_t bo
   duk_pop(ctx);
   push_message_headers(ctx, src);
   edgefn__headers_push_list(ctx, -1);
-  duk_get_prop_literal(ctx, obj, KEY_HEADERS);
+  push_message_headers(ctx, obj);
   duk_size_t n = duk_get_length(ctx, -2);
   for (duk_size_t i = 0; i + 1 < n; i += 2) {
     duk_get_prop_index(ctx, -2, (duk_uarridx_t)i);
@@ -574,7 +591,7 @@ static duk_ret_t response_redirect(duk_context *ctx) {
   duk_push_undefined(ctx);
   response_init(ctx, -3, -1, -2, NULL);
   duk_pop_2(ctx);
-  duk_get_prop_literal(ctx, -1, KEY_HEADERS);
+  push_message_headers(ctx, -1);
   edgefn__headers_append_raw(ctx, -1, "location", 8, url, strlen(url));
   duk_pop(ctx);
   return 1;
@@ -1197,8 +1214,11 @@ void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_
   duk_get_prop_literal(ctx, idx, KEY_STATUS_TEXT);
   duk_size_t st_len;
   const char *st = duk_get_lstring(ctx, -1, &st_len);
-  duk_get_prop_literal(ctx, idx, KEY_HEADERS);
-  edgefn__headers_push_list(ctx, -1);
+  /* The Headers object's list, or the list of a Response whose headers no script asked for. */
+  if (duk_get_prop_literal(ctx, idx, KEY_HEADERS))
+    edgefn__headers_push_list(ctx, -1);
+  else
+    duk_get_prop_literal(ctx, idx, KEY_HEADER_LIST);
   duk_idx_t list = duk_get_top_index(ctx);
   duk_get_prop_literal(ctx, idx, EDGEFN_KEY_BODY);
   duk_size_t body_len = 0;

@@ -141,11 +141,10 @@ void edgefn__headers_push(duk_context *ctx, int guard) {
   headers_wrap_list(ctx, guard);
 }
 
-void edgefn__headers_append_raw(duk_context *ctx, duk_idx_t idx, const char *name,
-                                size_t name_len, const char *value, size_t value_len) {
-  idx = duk_normalize_index(ctx, idx);
-  duk_get_prop_literal(ctx, idx, EDGEFN_KEY_HEADERS_LIST);
-  duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, -1);
+void edgefn__headers_list_append_raw(duk_context *ctx, duk_idx_t list, const char *name,
+                                     size_t name_len, const char *value, size_t value_len) {
+  list = duk_normalize_index(ctx, list);
+  duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, list);
   char small[64];
   char *lower = name_len <= sizeof(small) ? small : duk_push_fixed_buffer(ctx, name_len);
   for (size_t i = 0; i < name_len; i++)
@@ -153,9 +152,15 @@ void edgefn__headers_append_raw(duk_context *ctx, duk_idx_t idx, const char *nam
   edgefn__push_host_string(ctx, lower, name_len);
   if (lower != small)
     duk_remove(ctx, -2);
-  duk_put_prop_index(ctx, -2, n);
+  duk_put_prop_index(ctx, list, n);
   edgefn__push_host_string(ctx, value, value_len);
-  duk_put_prop_index(ctx, -2, n + 1);
+  duk_put_prop_index(ctx, list, n + 1);
+}
+
+void edgefn__headers_append_raw(duk_context *ctx, duk_idx_t idx, const char *name,
+                                size_t name_len, const char *value, size_t value_len) {
+  duk_get_prop_literal(ctx, idx, EDGEFN_KEY_HEADERS_LIST);
+  edgefn__headers_list_append_raw(ctx, -1, name, name_len, value, value_len);
   duk_pop(ctx);
 }
 
@@ -299,27 +304,38 @@ static void fill_from_init(duk_context *ctx, duk_idx_t obj, duk_idx_t init) {
   EDGEFN_PUT_OWN_LITERAL(ctx, obj, EDGEFN_KEY_HEADERS_LIST);
 }
 
-void edgefn__headers_push_init(duk_context *ctx, duk_idx_t init) {
-  /* The list is made from the pairs, then wrapped: no empty list made and replaced. */
+void edgefn__headers_push_init_list(duk_context *ctx, duk_idx_t init) {
+  /* The list is made from the pairs at its final size: no empty list made and grown. */
   duk_idx_t count = push_init_pairs(ctx, init);
-  if (count == 0) {
-    edgefn__headers_push(ctx, EDGEFN_GUARD_NONE);
-    return;
-  }
-  edgefn__duk_pack(ctx, count);
+  if (count == 0)
+    duk_push_array(ctx);
+  else
+    edgefn__duk_pack(ctx, count);
+}
+
+void edgefn__headers_push_init(duk_context *ctx, duk_idx_t init) {
+  edgefn__headers_push_init_list(ctx, init);
   headers_wrap_list(ctx, EDGEFN_GUARD_NONE);
 }
 
-bool edgefn__headers_has_raw(duk_context *ctx, duk_idx_t idx, const char *lower_name) {
-  duk_get_prop_literal(ctx, idx, EDGEFN_KEY_HEADERS_LIST);
-  duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, -1);
+void edgefn__headers_wrap_list(duk_context *ctx, int guard) { headers_wrap_list(ctx, guard); }
+
+bool edgefn__headers_list_has(duk_context *ctx, duk_idx_t list, const char *lower_name) {
+  list = duk_normalize_index(ctx, list);
+  duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, list);
   bool found = false;
   for (duk_uarridx_t r = 0; r < n && !found; r += 2) {
-    duk_get_prop_index(ctx, -1, r);
+    duk_get_prop_index(ctx, list, r);
     const char *name = duk_get_string(ctx, -1);
     found = name && strcmp(name, lower_name) == 0;
     duk_pop(ctx);
   }
+  return found;
+}
+
+bool edgefn__headers_has_raw(duk_context *ctx, duk_idx_t idx, const char *lower_name) {
+  duk_get_prop_literal(ctx, idx, EDGEFN_KEY_HEADERS_LIST);
+  bool found = edgefn__headers_list_has(ctx, -1, lower_name);
   duk_pop(ctx);
   return found;
 }

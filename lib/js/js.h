@@ -283,6 +283,19 @@ EDGEFN_INTERNAL void edgefn__headers_push_from_block(duk_context *ctx, int guard
 /* Pushes a new Headers (guard none) filled from the HeadersInit at init, as the constructor
  * would (validating names and values). */
 EDGEFN_INTERNAL void edgefn__headers_push_init(duk_context *ctx, duk_idx_t init);
+/* Pushes the flat [name0, value0, ...] list a Headers object made from the HeadersInit at
+ * init would hold (validated and normalized as the constructor does; an empty array for
+ * none), without the object: a Response keeps it so until a script asks for its headers. */
+EDGEFN_INTERNAL void edgefn__headers_push_init_list(duk_context *ctx, duk_idx_t init);
+/* Replaces the list on top of the stack with a new Headers object that owns it. */
+EDGEFN_INTERNAL void edgefn__headers_wrap_list(duk_context *ctx, int guard);
+/* True when the flat list at list has a header with this lower-case name. */
+EDGEFN_INTERNAL bool edgefn__headers_list_has(duk_context *ctx, duk_idx_t list,
+                                              const char *lower_name);
+/* Appends to the flat list at list, without validation; the name is lower-cased. */
+EDGEFN_INTERNAL void edgefn__headers_list_append_raw(duk_context *ctx, duk_idx_t list,
+                                                     const char *name, size_t name_len,
+                                                     const char *value, size_t value_len);
 /* True when the Headers object at idx has a header with this lower-case name. */
 EDGEFN_INTERNAL bool edgefn__headers_has_raw(duk_context *ctx, duk_idx_t idx,
                                              const char *lower_name);

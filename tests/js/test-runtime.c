@@ -675,6 +675,38 @@ TEST(runtime_request_headers_immutable) {
   return 0;
 }
 
+/* The headers the host receives for a Response: taken from its list while no script has
+ * read them (the Headers object is made on first read), and from the Headers object,
+ * writes included, once one has. */
+TEST(runtime_response_headers_delivered) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var p = new URL(e.request.url).pathname;\n"
+                     "  var r = new Response('b', { status: 201, headers: { 'X-A': '1' } });\n"
+                     "  if (p === '/read') { r.headers.set('x-b', '2'); r.headers.delete('x-a'); }\n"
+                     "  if (p === '/frozen') { Object.freeze(r); r.headers.append('x-c', '3'); }\n"
+                     "  if (p === '/redirect') r = Response.redirect('http://y/z', 307);\n"
+                     "  e.respondWith(r);\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  static const char *const cases[][2] = {
+      {"http://x/", "x-a: 1\ncontent-type: text/plain;charset=UTF-8\n"},
+      {"http://x/read", "content-type: text/plain;charset=UTF-8\nx-b: 2\n"},
+      {"http://x/frozen", "x-a: 1\ncontent-type: text/plain;charset=UTF-8\nx-c: 3\n"},
+      {"http://x/redirect", "location: http://y/z\n"}};
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    collected c;
+    ASSERT_EQ(env_fetch(&e, "GET", cases[i][0], NULL, 0, NULL, &c), 0);
+    ASSERT_EQ(c.status, i == 3 ? 307 : 201);
+    ASSERT_STREQ(c.headers, cases[i][1]);
+    collected_free(&c);
+  }
+  env_close(&e);
+  return 0;
+}
+
 /* The incoming method as a script sees it: the standard methods in any case come out
  * upper-case (Fetch's normalization), others as the host gave them; a forbidden or
  * malformed one fails the request. */
