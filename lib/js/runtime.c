@@ -52,11 +52,11 @@ typedef struct edgefn__exchange {
   const char *fail_text;
   void *body_ptr;         /* the heap buffer of its incoming body (request body limit) */
   uint32_t console_calls; /* console.* calls made so far */
-  /* A Response with a ReadableStream body, after on_head: the slot record's "p" is the
-   * stream module's pump, "c" the chunk waiting for on_body. */
+  /* A Response with a ReadableStream body, after on_head: the event's KEY_SLOT_PUMP is the
+   * stream module's pump, KEY_SLOT_CHUNK the chunk waiting for on_body. */
   bool streaming;
   bool reading;      /* a read of the stream is outstanding */
-  bool chunk_ready;  /* "c" holds a chunk for on_body */
+  bool chunk_ready;  /* KEY_SLOT_CHUNK holds a chunk for on_body */
   bool stream_ended; /* the stream closed or failed: on_end(stream_result) is due */
   bool in_body;      /* on_body is running */
   int stream_result;
@@ -382,6 +382,7 @@ static void heap_abandon(edgefn_runtime *rt, uint32_t culprit, const char *msg) 
   size_t bytes = rt->ctl.mem_used;
   size_t total = edgefn__heap_leak(rt->ctx, bytes);
   rt->ctx = NULL;
+  rt->exchanges_array = NULL;
   rt->fatal_errors++;
   rt->leaked_bytes += bytes;
   /* The control block serves the next heap: nothing in it may describe this one (the
@@ -457,25 +458,42 @@ void edgefn__rt_stash_delete(edgefn_runtime *rt, const char *key) {
   (void)rt_guard(rt, 0, stash_delete_run, (void *)key);
 }
 
-/* ---- the exchange slot in the stash: exchanges[slot] = { e: FetchEvent, r: Response } ----
+/* ---- the exchange slot in the stash: exchanges[slot] = the FetchEvent ----
  * Slots are small recycled integers so the array stays dense: Duktape keeps it in its array
- * part, which is much cheaper than object keys made from ever-growing request ids. */
+ * part, which is much cheaper than object keys made from ever-growing request ids. What the
+ * library keeps for the exchange lives on the event under hidden keys, which scripts cannot
+ * reach: the Response (KEY_SLOT_RESPONSE), and for a streamed body the pump and the chunk
+ * waiting for on_body. They are written with EDGEFN_PUT_OWN_LITERAL, which a frozen event
+ * does not stop. */
+#define KEY_SLOT_RESPONSE DUK_HIDDEN_SYMBOL("xr")
+#define KEY_SLOT_PUMP DUK_HIDDEN_SYMBOL("xp")
+#define KEY_SLOT_CHUNK DUK_HIDDEN_SYMBOL("xc")
 
-static void push_slot(duk_context *ctx, uint32_t slot) {
+/* Pushes stash.exchanges: through its heap pointer, kept by install_safe (the stash keeps
+ * the array alive as long as the heap; the pointer is cleared with the heap). */
+static void push_exchanges(duk_context *ctx) {
+  void *p = rt_of(ctx)->exchanges_array;
+  if (p) {
+    duk_push_heapptr(ctx, p);
+    return;
+  }
   duk_push_global_stash(ctx);
   duk_get_prop_literal(ctx, -1, STASH_EXCHANGES);
   duk_remove(ctx, -2);
+}
+
+static void push_slot(duk_context *ctx, uint32_t slot) {
+  push_exchanges(ctx);
   duk_get_prop_index(ctx, -1, slot);
   duk_remove(ctx, -2);
 }
 
 static duk_ret_t slot_clear_safe(duk_context *ctx, void *udata) {
   uint32_t slot = *(uint32_t *)udata;
-  duk_push_global_stash(ctx);
-  duk_get_prop_literal(ctx, -1, STASH_EXCHANGES);
+  push_exchanges(ctx);
   duk_push_undefined(ctx);
   duk_put_prop_index(ctx, -2, slot);
-  duk_pop_2(ctx);
+  duk_pop(ctx);
   return 0;
 }
 
@@ -516,7 +534,7 @@ static void settle(duk_context *ctx, exchange *ex, bool fulfilled, duk_idx_t val
     value = duk_normalize_index(ctx, value);
     push_slot(ctx, ex->slot);
     duk_dup(ctx, value);
-    EDGEFN_PUT_OWN_LITERAL(ctx, -2, "r"); /* the library's object: no setter a script added */
+    EDGEFN_PUT_OWN_LITERAL(ctx, -2, KEY_SLOT_RESPONSE);
     duk_pop(ctx);
     set_outcome(ex, OUTCOME_RESPONSE, 0, NULL);
     return;
@@ -738,10 +756,12 @@ static const duk_function_list_entry fetch_event_methods[] = {
     {NULL, NULL, 0}};
 
 static duk_ret_t install_safe(duk_context *ctx, void *udata) {
+  edgefn_runtime *rt = udata;
   duk_push_global_stash(ctx);
   duk_push_object(ctx);
   duk_put_prop_literal(ctx, -2, STASH_LISTENERS);
   duk_push_array(ctx);
+  rt->exchanges_array = duk_get_heapptr(ctx, -1);
   duk_put_prop_literal(ctx, -2, STASH_EXCHANGES);
   duk_push_object(ctx);
   duk_put_function_list(ctx, -1, fetch_event_methods);
@@ -877,6 +897,7 @@ static void heap_destroy_run(edgefn_runtime *rt, void *arg) {
   (void)arg;
   duk_destroy_heap(rt->ctx);
   rt->ctx = NULL;
+  rt->exchanges_array = NULL;
 }
 
 static duk_ret_t note_error_place_safe(duk_context *ctx, void *udata) {
@@ -941,6 +962,7 @@ static void heap_start_run(edgefn_runtime *rt, void *arg);
  * heap that edgefn_runtime_free or the next attempt destroys, or none after a fatal error
  * (EDGEFN_EENGINE: that heap was abandoned). */
 static int heap_start(edgefn_runtime *rt, edgefn_error_info *err) {
+  rt->exchanges_array = NULL;
   rt->ctx = edgefn__heap_new(&rt->ctl);
   if (!rt->ctx) {
     edgefn__error_set(err, EDGEFN_ENOMEM, NULL, 0, 0, "cannot create a JavaScript heap");
@@ -1170,7 +1192,7 @@ static duk_ret_t pump_on_chunk(duk_context *ctx) {
   }
   push_slot(ctx, ex->slot);
   duk_dup(ctx, 0);
-  duk_put_prop_literal(ctx, -2, "c");
+  EDGEFN_PUT_OWN_LITERAL(ctx, -2, KEY_SLOT_CHUNK);
   ex->chunk_ready = true;
   duk_push_false(ctx);
   return 1;
@@ -1196,7 +1218,7 @@ static duk_ret_t stream_start_safe(duk_context *ctx, void *udata) {
   exchange *ex = udata;
   push_slot(ctx, ex->slot);
   duk_idx_t rec = duk_get_top_index(ctx);
-  duk_get_prop_literal(ctx, rec, "r");
+  duk_get_prop_literal(ctx, rec, KEY_SLOT_RESPONSE);
   duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
   duk_remove(ctx, -2);
   duk_push_c_function(ctx, pump_on_chunk, 1);
@@ -1207,7 +1229,7 @@ static duk_ret_t stream_start_safe(duk_context *ctx, void *udata) {
   duk_put_prop_literal(ctx, -2, KEY_PUMP_EX);
   edgefn__streams_call(ctx, "pump", 3);
   duk_dup_top(ctx);
-  duk_put_prop_literal(ctx, rec, "p");
+  EDGEFN_PUT_OWN_LITERAL(ctx, rec, KEY_SLOT_PUMP);
   duk_push_literal(ctx, "resume");
   duk_call_prop(ctx, -2, 0);
   return 0;
@@ -1216,7 +1238,7 @@ static duk_ret_t stream_start_safe(duk_context *ctx, void *udata) {
 static duk_ret_t stream_read_safe(duk_context *ctx, void *udata) {
   exchange *ex = udata;
   push_slot(ctx, ex->slot);
-  duk_get_prop_literal(ctx, -1, "p");
+  duk_get_prop_literal(ctx, -1, KEY_SLOT_PUMP);
   duk_push_literal(ctx, "resume");
   duk_call_prop(ctx, -2, 0);
   return 0;
@@ -1225,7 +1247,7 @@ static duk_ret_t stream_read_safe(duk_context *ctx, void *udata) {
 static duk_ret_t stream_cancel_safe(duk_context *ctx, void *udata) {
   exchange *ex = udata;
   push_slot(ctx, ex->slot);
-  if (duk_get_prop_literal(ctx, -1, "p") && duk_is_object(ctx, -1)) {
+  if (duk_get_prop_literal(ctx, -1, KEY_SLOT_PUMP) && duk_is_object(ctx, -1)) {
     duk_push_literal(ctx, "cancel");
     edgefn__push_dom_exception(ctx, "AbortError", "the response was cut short");
     duk_call_prop(ctx, -3, 1);
@@ -1270,8 +1292,9 @@ static void stream_fail(edgefn_runtime *rt, exchange *ex) {
 static duk_ret_t take_chunk_safe(duk_context *ctx, void *udata) {
   exchange *ex = udata;
   push_slot(ctx, ex->slot);
-  duk_get_prop_literal(ctx, -1, "c");
-  duk_del_prop_literal(ctx, -2, "c");
+  duk_get_prop_literal(ctx, -1, KEY_SLOT_CHUNK);
+  duk_push_undefined(ctx);
+  EDGEFN_PUT_OWN_LITERAL(ctx, -3, KEY_SLOT_CHUNK);
   duk_remove(ctx, -2);
   return 1; /* the chunk stays referenced from the stack until popped */
 }
@@ -1390,7 +1413,7 @@ typedef struct extract_args {
 static duk_ret_t extract_safe(duk_context *ctx, void *udata) {
   extract_args *a = udata;
   push_slot(ctx, a->slot);
-  duk_get_prop_literal(ctx, -1, "r");
+  duk_get_prop_literal(ctx, -1, KEY_SLOT_RESPONSE);
   edgefn__response_extract(ctx, -1, &a->parts);
   if (a->parts.body_stream) {
     duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
@@ -1540,17 +1563,14 @@ static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
   if (!a->req) { /* the event made when the request arrived */
     if (n == 0)
       return 0;
-    duk_get_prop_literal(ctx, stash, STASH_EXCHANGES);
-    duk_get_prop_index(ctx, -1, a->slot);
-    duk_get_prop_literal(ctx, -1, "e");
-    duk_replace(ctx, event);
+    push_slot(ctx, a->slot); /* the event, at index event */
     duk_set_top(ctx, event + 1);
     goto fire;
   }
   if (n == 0 && !a->prepare_only)
     return 0;
   duk_push_object(ctx);
-  edgefn__duk_reserve_props(ctx, event, 2);
+  edgefn__duk_reserve_props(ctx, event, 3); /* exchange id, request, Response */
   duk_get_prop_literal(ctx, stash, STASH_EVENT_PROTO);
   duk_set_prototype(ctx, event);
   /* New objects of the library's own: defined, not put (no prototype walk; see
@@ -1565,11 +1585,8 @@ static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
     duk_pop(ctx);
   }
   EDGEFN_PUT_OWN_LITERAL(ctx, event, "request");
-  duk_get_prop_literal(ctx, stash, STASH_EXCHANGES);
-  duk_push_object(ctx);
-  edgefn__duk_reserve_props(ctx, -1, 2); /* e, and r when a Response comes */
+  push_exchanges(ctx);
   duk_dup(ctx, event);
-  EDGEFN_PUT_OWN_LITERAL(ctx, -2, "e");
   duk_put_prop_index(ctx, -2, a->slot);
   duk_pop(ctx);
   if (a->prepare_only)

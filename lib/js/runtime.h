@@ -25,6 +25,7 @@ struct edgefn_runtime {
   uint32_t *free_slots; /* recycled stash slots; capacity >= slot_count */
   size_t free_slot_count, free_slot_cap;
   uint32_t slot_count;
+  void *exchanges_array; /* the heap's stash.exchanges (install_safe): the stash keeps it */
   uint32_t current_exchange; /* the request whose JavaScript is running; 0 = none */
   const edgefn_fetch_ops *fetch_ops; /* NULL: fetch() is unavailable */
   void *fetch_backend;

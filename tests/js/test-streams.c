@@ -209,6 +209,9 @@ TEST(streams_response_streamed_to_host) {
       "      c.error(new Error('source failed')); }, 5); } })));\n"
       "  if (path === '/used') { var u = new Response(new ReadableStream());\n"
       "    u.body.getReader(); return e.respondWith(u); }\n"
+      "  if (path === '/frozen') { Object.freeze(e); return e.respondWith(new Response(\n"
+      "    new ReadableStream({ start: function (c) { c.enqueue(enc.encode('f1'));\n"
+      "      setTimeout(function () { c.enqueue(enc.encode('f2')); c.close(); }, 5); } }))); }\n"
       "  if (path === '/notbytes') return e.respondWith(new Response(new ReadableStream({\n"
       "    start: function (c) { c.enqueue('a string'); } })));\n"
       "  e.respondWith(new Response(new ReadableStream({\n"
@@ -258,6 +261,16 @@ TEST(streams_response_streamed_to_host) {
   ASSERT(s.flow == NULL);
   ASSERT_EQ(s.result, 0);
   ASSERT(strstr(e.log.text, "already read from or locked") != NULL);
+
+  /* The library keeps its state for the exchange on the event: a script freezing the event
+   * does not stop the stream. */
+  memset(&s, 0, sizeof(s));
+  ASSERT_EQ(stream_dispatch(&e, "http://x/frozen", &s), 0);
+  run_until_end(&e, &s);
+  ASSERT_EQ(s.heads, 1);
+  ASSERT_EQ(s.bodies, 2);
+  ASSERT_STREQ(s.body, "f1f2");
+  ASSERT_EQ(s.result, 0);
 
   memset(&s, 0, sizeof(s));
   ASSERT_EQ(stream_dispatch(&e, "http://x/notbytes", &s), 0);
