@@ -69,7 +69,7 @@ static void push_body_from_init(duk_context *ctx, duk_idx_t idx) {
   if (duk_is_string(ctx, idx) && !duk_is_symbol(ctx, idx)) { /* the usual body, sooner */
     size_t len;
     edgefn__push_utf8_buffer(ctx, idx, &len);
-    duk_push_string(ctx, text_plain_utf8);
+    duk_push_literal(ctx, "text/plain;charset=UTF-8"); /* interned once, then cached */
     return;
   }
   if (duk_is_undefined(ctx, idx) || duk_is_null(ctx, idx)) {

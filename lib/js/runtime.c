@@ -34,7 +34,7 @@ typedef struct edgefn__exchange {
   struct edgefn__exchange *next, *prev;
   edgefn_runtime *rt;
   uint32_t id;
-  uint32_t slot; /* index of its { e, r } record in the stash's exchanges array */
+  uint32_t slot; /* index of its FetchEvent in the stash's exchanges array */
   edgefn_response_handler handler;
   void *user_data;
   uint64_t cpu_used_ns;
@@ -382,7 +382,7 @@ static void heap_abandon(edgefn_runtime *rt, uint32_t culprit, const char *msg) 
   size_t bytes = rt->ctl.mem_used;
   size_t total = edgefn__heap_leak(rt->ctx, bytes);
   rt->ctx = NULL;
-  rt->exchanges_array = NULL;
+  rt->exchanges_array = rt->listeners = rt->event_proto = NULL;
   rt->fatal_errors++;
   rt->leaked_bytes += bytes;
   /* The control block serves the next heap: nothing in it may describe this one (the
@@ -469,17 +469,21 @@ void edgefn__rt_stash_delete(edgefn_runtime *rt, const char *key) {
 #define KEY_SLOT_PUMP DUK_HIDDEN_SYMBOL("xp")
 #define KEY_SLOT_CHUNK DUK_HIDDEN_SYMBOL("xc")
 
-/* Pushes stash.exchanges: through its heap pointer, kept by install_safe (the stash keeps
- * the array alive as long as the heap; the pointer is cleared with the heap). */
-static void push_exchanges(duk_context *ctx) {
-  void *p = rt_of(ctx)->exchanges_array;
+/* Pushes stash[key], the object whose heap pointer install_safe kept in p (the stash keeps
+ * it alive as long as the heap; the pointers are cleared with the heap): through the
+ * pointer, or by the key before install_safe ran. */
+static void push_stash_object(duk_context *ctx, void *p, const char *key) {
   if (p) {
     duk_push_heapptr(ctx, p);
     return;
   }
   duk_push_global_stash(ctx);
-  duk_get_prop_literal(ctx, -1, STASH_EXCHANGES);
+  duk_get_prop_string(ctx, -1, key);
   duk_remove(ctx, -2);
+}
+
+static void push_exchanges(duk_context *ctx) {
+  push_stash_object(ctx, rt_of(ctx)->exchanges_array, STASH_EXCHANGES);
 }
 
 static void push_slot(duk_context *ctx, uint32_t slot) {
@@ -759,6 +763,7 @@ static duk_ret_t install_safe(duk_context *ctx, void *udata) {
   edgefn_runtime *rt = udata;
   duk_push_global_stash(ctx);
   duk_push_object(ctx);
+  rt->listeners = duk_get_heapptr(ctx, -1);
   duk_put_prop_literal(ctx, -2, STASH_LISTENERS);
   duk_push_array(ctx);
   rt->exchanges_array = duk_get_heapptr(ctx, -1);
@@ -769,6 +774,7 @@ static duk_ret_t install_safe(duk_context *ctx, void *udata) {
   duk_put_prop_literal(ctx, -2, "type");
   duk_push_string(ctx, ""); /* no client objects at the edge: the spec's empty id */
   duk_put_prop_literal(ctx, -2, "clientId");
+  rt->event_proto = duk_get_heapptr(ctx, -1);
   duk_put_prop_literal(ctx, -2, STASH_EVENT_PROTO);
   duk_pop(ctx);
 
@@ -897,7 +903,7 @@ static void heap_destroy_run(edgefn_runtime *rt, void *arg) {
   (void)arg;
   duk_destroy_heap(rt->ctx);
   rt->ctx = NULL;
-  rt->exchanges_array = NULL;
+  rt->exchanges_array = rt->listeners = rt->event_proto = NULL;
 }
 
 static duk_ret_t note_error_place_safe(duk_context *ctx, void *udata) {
@@ -962,7 +968,7 @@ static void heap_start_run(edgefn_runtime *rt, void *arg);
  * heap that edgefn_runtime_free or the next attempt destroys, or none after a fatal error
  * (EDGEFN_EENGINE: that heap was abandoned). */
 static int heap_start(edgefn_runtime *rt, edgefn_error_info *err) {
-  rt->exchanges_array = NULL;
+  rt->exchanges_array = rt->listeners = rt->event_proto = NULL;
   rt->ctx = edgefn__heap_new(&rt->ctl);
   if (!rt->ctx) {
     edgefn__error_set(err, EDGEFN_ENOMEM, NULL, 0, 0, "cannot create a JavaScript heap");
@@ -1556,7 +1562,7 @@ static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
   duk_idx_t stash = duk_get_top(ctx), listeners = stash + 1, event = stash + 2,
             copy = stash + 3;
   duk_push_global_stash(ctx);
-  duk_get_prop_literal(ctx, stash, STASH_LISTENERS);
+  push_stash_object(ctx, rt_of(ctx)->listeners, STASH_LISTENERS);
   duk_get_prop_literal(ctx, -1, "fetch");
   duk_remove(ctx, -2);
   duk_size_t n = duk_is_array(ctx, listeners) ? duk_get_length(ctx, listeners) : 0;
@@ -1571,7 +1577,7 @@ static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
     return 0;
   duk_push_object(ctx);
   edgefn__duk_reserve_props(ctx, event, 3); /* exchange id, request, Response */
-  duk_get_prop_literal(ctx, stash, STASH_EVENT_PROTO);
+  push_stash_object(ctx, rt_of(ctx)->event_proto, STASH_EVENT_PROTO);
   duk_set_prototype(ctx, event);
   /* New objects of the library's own: defined, not put (no prototype walk; see
    * duk_extras.h). The prototype defines neither key. */

@@ -25,7 +25,9 @@ struct edgefn_runtime {
   uint32_t *free_slots; /* recycled stash slots; capacity >= slot_count */
   size_t free_slot_count, free_slot_cap;
   uint32_t slot_count;
-  void *exchanges_array; /* the heap's stash.exchanges (install_safe): the stash keeps it */
+  /* The heap's stash.exchanges, stash.listeners and the FetchEvent prototype, kept by
+   * install_safe (the stash keeps them alive) and cleared with the heap. */
+  void *exchanges_array, *listeners, *event_proto;
   uint32_t current_exchange; /* the request whose JavaScript is running; 0 = none */
   const edgefn_fetch_ops *fetch_ops; /* NULL: fetch() is unavailable */
   void *fetch_backend;
