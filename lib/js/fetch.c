@@ -1207,6 +1207,7 @@ static void header_list_copy(duk_context *ctx, duk_idx_t list, size_t n, edgefn_
 
 void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_parts *p) {
   memset(p, 0, sizeof(*p));
+  p->stream_length = -1;
   idx = duk_normalize_index(ctx, idx);
   duk_get_prop_literal(ctx, idx, KEY_STATUS);
   p->status = duk_get_int(ctx, -1);
@@ -1246,6 +1247,13 @@ void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_
   p->body = (const uint8_t *)s;
   p->body_len = body_len;
   p->body_stream = stream;
+  p->stream_length = -1;
+  if (stream) {
+    duk_dup(ctx, -1);
+    edgefn__streams_call(ctx, "fixedLength", 1);
+    p->stream_length = (int64_t)duk_get_number_default(ctx, -1, -1);
+    duk_pop(ctx);
+  }
   duk_pop_n(ctx, 4);
 }
 

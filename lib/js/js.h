@@ -314,6 +314,7 @@ typedef struct edgefn__response_parts {
   const uint8_t *body;
   size_t body_len;
   bool body_stream; /* the body is a ReadableStream (EDGEFN_KEY_BODY): body_len is 0 */
+  int64_t stream_length; /* a stream body's announced length (FixedLengthStream), or -1 */
   void *block;
 } edgefn__response_parts;
 
@@ -335,6 +336,7 @@ typedef struct edgefn__request_parts {
   const uint8_t *body;
   size_t body_len;
   bool body_stream; /* the body is a ReadableStream (EDGEFN_KEY_BODY): body_len is 0 */
+  int64_t stream_length; /* a stream body's announced length (FixedLengthStream), or -1 */
   void *block;
 } edgefn__request_parts;
 EDGEFN_INTERNAL bool edgefn__is_request(duk_context *ctx, duk_idx_t idx);

@@ -1457,6 +1457,15 @@ static void deliver(edgefn_runtime *rt, exchange *ex) {
       send_text(ex, 500, "edge function response body exceeds its limit\n");
       break;
     }
+    if (a.parts.body_stream && a.parts.stream_length >= 0 &&
+        (uint64_t)a.parts.stream_length > rt->response_body_limit) {
+      edgefn__response_parts_free(&a.parts);
+      edgefn__rt_error(rt, "response body of a FixedLengthStream of %lld bytes exceeds the "
+                           "response body limit of %zu bytes",
+                       (long long)a.parts.stream_length, rt->response_body_limit);
+      send_text(ex, 500, "edge function response body exceeds its limit\n");
+      break;
+    }
     if (a.parts.status == 0) { /* Response.error(): a network error */
       edgefn__response_parts_free(&a.parts);
       edgefn__rt_error(rt, "the function answered with Response.error()");
@@ -1468,7 +1477,8 @@ static void deliver(edgefn_runtime *rt, exchange *ex) {
                                  a.parts.status_text,
                                  a.parts.headers,
                                  a.parts.header_count,
-                                 a.parts.body_stream ? -1 : (int64_t)a.parts.body_len,
+                                 a.parts.body_stream ? a.parts.stream_length
+                                                     : (int64_t)a.parts.body_len,
                                  a.parts.body_stream ? &ex->flow : NULL};
     if (a.parts.body_stream) {
       if (ex->handler.on_head)

@@ -2195,7 +2195,7 @@ getter(DecompressionStream.prototype, 'writable', function () { return tsPart(th
 function makeIdentityStream(self, expected, what) {
   if (self === undef || !isObject(self) || self[K]) throw TypeErr('Constructor ' + what + " requires 'new'");
   var seen = 0;
-  makeNativeTS(self, function (chunk, enqueue) {
+  var t = makeNativeTS(self, function (chunk, enqueue) {
     var vt = N.viewType(chunk), view;
     if (vt < 0 && !N.isArrayBuffer(chunk)) throw TypeErr(what + ' accepts only ArrayBuffer or ArrayBufferView chunks');
     view = vt < 0 ? N.makeView(1, chunk, 0, N.abLength(chunk)) : N.makeView(1, chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -2206,6 +2206,9 @@ function makeIdentityStream(self, expected, what) {
   }, function () {
     if (expected >= 0 && seen !== expected) throw TypeErr('FixedLengthStream did not see all expected bytes before close().');
   }, 'ITS');
+  /* A Response over the readable side announces the length (Content-Length), as on Workers:
+   * the stream itself makes sure exactly that many bytes come, or errors. */
+  if (expected >= 0) t.readable.fixedLength = expected;
 }
 function IdentityTransformStream() { makeIdentityStream(this, -1, 'IdentityTransformStream'); }
 function FixedLengthStream(length) {
@@ -2320,6 +2323,11 @@ function isUsable(o) { var s = isRecord(o, 'RS'); return !!s && !s.disturbed && 
 function isDisturbed(o) { var s = isRecord(o, 'RS'); return s ? s.disturbed : false; }
 function isLocked(o) { var s = isRecord(o, 'RS'); return s ? isRSLocked(s) : false; }
 function isReadable(o) { return !!isRecord(o, 'RS'); }
+/* The byte length a FixedLengthStream's readable side will give, or -1. */
+function fixedLength(o) {
+  var s = isRecord(o, 'RS');
+  return s && s.fixedLength !== undef ? s.fixedLength : -1;
+}
 function teeStream(o) {
   var b = RSTee(isRecord(o, 'RS'), true);
   return [b[0].o, b[1].o];
@@ -2354,6 +2362,7 @@ return {
   isUsable: isUsable,
   isLocked: isLocked,
   isReadable: isReadable,
+  fixedLength: fixedLength,
   tee: teeStream
 };
 })

@@ -223,6 +223,7 @@ def main():
         os.unlink(p)
     os.rmdir(logdir)
     fetch_checks(exe)
+    fixed_length_checks(exe)
     print('%d passed, %d failed' % (passed, failed))
     return 1 if failed else 0
 
@@ -289,6 +290,68 @@ def fetch_checks(exe):
     origin.shutdown()
     os.unlink(script)
     os.rmdir(tmp)
+
+
+FIXED_JS = b"""
+addEventListener('fetch', function (event) {
+  var short = event.request.url.indexOf('/short') >= 0;
+  var f = new FixedLengthStream(5), w = f.writable.getWriter();
+  w.write(new TextEncoder().encode('abc'));
+  setTimeout(function () {
+    if (!short) w.write(new TextEncoder().encode('de'));
+    w.close().catch(function () {});
+  }, 10);
+  event.respondWith(new Response(f.readable));
+});
+"""
+
+
+def fixed_length_checks(exe):
+    """A Response over a FixedLengthStream goes out with Content-Length, not chunked; a
+    stream that ends short makes the gateway close the connection after what it sent."""
+    tmp = tempfile.mkdtemp(prefix='edgefn-gw-fixed-')
+    script = os.path.join(tmp, 'fixed.js')
+    with open(script, 'wb') as f:
+        f.write(FIXED_JS)
+    port = free_port()
+    proc = subprocess.Popen([exe, '--listen', '%s:%d' % (HOST, port), '--script', script,
+                             '--quiet'] + EXTRA, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    host_hdr = 'Host: %s:%d\r\n' % (HOST, port)
+    try:
+        check(wait_listening(proc, port), 'gateway did not start')
+
+        def t_length():
+            c = Conn(port)
+            try:
+                for _ in range(2):  # the framing holds: the connection serves a second one
+                    c.send(('GET /fixed HTTP/1.1\r\n%s\r\n' % host_hdr).encode())
+                    r = c.read_response()
+                    check(r.status == 200, 'status %d' % r.status)
+                    check(r.header('content-length') == '5',
+                          'content-length %r' % r.header('content-length'))
+                    check(r.header('transfer-encoding') is None, 'chunked')
+                    check(r.body == b'abcde', 'body %r' % r.body)
+            finally:
+                c.close()
+        run('a FixedLengthStream body is sent with its Content-Length', t_length)
+
+        def t_short():
+            c = Conn(port)
+            try:
+                c.send(('GET /short HTTP/1.1\r\n%s\r\n' % host_hdr).encode())
+                head = c.read_until(b'\r\n\r\n').decode('latin-1')
+                check('Content-Length: 5' in head, 'head %r' % head)
+                body = c.read_to_eof()
+                check(body == b'abc', 'body %r before the close' % body)
+            finally:
+                c.close()
+        run('a FixedLengthStream that ends short closes the connection', t_short)
+    finally:
+        proc.kill()
+        proc.wait(5)
+        os.unlink(script)
+        os.rmdir(tmp)
 
 
 def run_checks(proc, port, out_path):

@@ -209,6 +209,14 @@ TEST(streams_response_streamed_to_host) {
       "      c.error(new Error('source failed')); }, 5); } })));\n"
       "  if (path === '/used') { var u = new Response(new ReadableStream());\n"
       "    u.body.getReader(); return e.respondWith(u); }\n"
+      "  if (path === '/fixed' || path === '/fixedshort') {\n"
+      "    var f = new FixedLengthStream(5), w = f.writable.getWriter();\n"
+      "    w.write(enc.encode('abc')); setTimeout(function () {\n"
+      "      if (path === '/fixed') w.write(enc.encode('de')); w.close().catch(function () {}); }, 5);\n"
+      "    return e.respondWith(new Response(f.readable)); }\n"
+      "  if (path === '/fixedbig') return e.respondWith(new Response(new FixedLengthStream(4e7).readable));\n"
+      "  if (path === '/identity') { var t = new IdentityTransformStream(), iw = t.writable.getWriter();\n"
+      "    iw.write(enc.encode('id')); iw.close(); return e.respondWith(new Response(t.readable)); }\n"
       "  if (path === '/frozen') { Object.freeze(e); return e.respondWith(new Response(\n"
       "    new ReadableStream({ start: function (c) { c.enqueue(enc.encode('f1'));\n"
       "      setTimeout(function () { c.enqueue(enc.encode('f2')); c.close(); }, 5); } }))); }\n"
@@ -261,6 +269,38 @@ TEST(streams_response_streamed_to_host) {
   ASSERT(s.flow == NULL);
   ASSERT_EQ(s.result, 0);
   ASSERT(strstr(e.log.text, "already read from or locked") != NULL);
+
+  /* A FixedLengthStream's readable side is sent with its length, as on Workers; one that
+   * closes short errors, which cuts the body short (the host closes the connection). */
+  memset(&s, 0, sizeof(s));
+  ASSERT_EQ(stream_dispatch(&e, "http://x/fixed", &s), 0);
+  run_until_end(&e, &s);
+  ASSERT_EQ(s.content_length, 5);
+  ASSERT(s.flow != NULL);
+  ASSERT_STREQ(s.body, "abcde");
+  ASSERT_EQ(s.result, 0);
+  memset(&s, 0, sizeof(s));
+  ASSERT_EQ(stream_dispatch(&e, "http://x/fixedshort", &s), 0);
+  run_until_end(&e, &s);
+  ASSERT_EQ(s.content_length, 5);
+  ASSERT_STREQ(s.body, "abc");
+  ASSERT_EQ(s.result, EDGEFN_EABORTED);
+  ASSERT(strstr(e.log.text, "did not see all expected bytes") != NULL);
+  /* A length over the response body limit (32 MiB by default) is refused before the head. */
+  memset(&s, 0, sizeof(s));
+  ASSERT_EQ(stream_dispatch(&e, "http://x/fixedbig", &s), 0);
+  run_until_end(&e, &s);
+  ASSERT_EQ(s.heads, 1);
+  ASSERT(s.flow == NULL);
+  ASSERT_STREQ(s.body, "edge function response body exceeds its limit\n");
+  ASSERT(strstr(e.log.text, "FixedLengthStream of 40000000 bytes exceeds") != NULL);
+  /* Other streams keep an unknown length. */
+  memset(&s, 0, sizeof(s));
+  ASSERT_EQ(stream_dispatch(&e, "http://x/identity", &s), 0);
+  run_until_end(&e, &s);
+  ASSERT_EQ(s.content_length, -1);
+  ASSERT_STREQ(s.body, "id");
+  ASSERT_EQ(s.result, 0);
 
   /* The library keeps its state for the exchange on the event: a script freezing the event
    * does not stop the stream. */
