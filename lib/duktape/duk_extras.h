@@ -39,6 +39,16 @@ duk_bool_t edgefn__duk_put_hidden_lstring(duk_context *ctx, duk_idx_t obj_idx, c
  * objects, non-objects, array-index keys) takes the generic path: the result is the same. */
 duk_bool_t edgefn__duk_get_prop_lstring(duk_context *ctx, duk_idx_t obj_idx, const char *key,
                                         duk_size_t key_len);
+/* Pushes the library's internal slot `key` (a hidden-symbol literal) of the object at
+ * obj_idx, or undefined, and returns whether it is there: an own data property only, never
+ * one inherited, since the library defines its slots on the objects it makes (an object
+ * made with Object.create(response) has none, as a platform object's internal slots are
+ * not inherited either). A slot that is absent costs no walk along the prototype chain.
+ * Non-objects push undefined; exotic objects and accessors take the generic [[Get]]. */
+duk_bool_t edgefn__duk_get_own_hidden_lstring(duk_context *ctx, duk_idx_t obj_idx,
+                                              const char *key, duk_size_t key_len);
+#define EDGEFN_GET_OWN_LITERAL(ctx, obj_idx, key)                                             \
+  edgefn__duk_get_own_hidden_lstring((ctx), (obj_idx), (key), sizeof(key) - 1)
 /* Same as duk_get_prop_index, but an element in the array part of an ordinary object or
  * Array is read straight from it (the generic path costs about 170 instructions). */
 duk_bool_t edgefn__duk_get_prop_index(duk_context *ctx, duk_idx_t obj_idx, duk_uarridx_t arr_idx);

@@ -171,6 +171,30 @@ duk_bool_t edgefn__duk_get_prop_lstring(duk_context *ctx, duk_idx_t obj_idx, con
   return duk_get_prop_literal_raw(ctx, obj_idx, key, key_len);
 }
 
+duk_bool_t edgefn__duk_get_own_hidden_lstring(duk_context *ctx, duk_idx_t obj_idx,
+                                              const char *key, duk_size_t key_len) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_hobject *h = duk_get_hobject(ctx, obj_idx);
+  if (h == NULL) {
+    duk_push_undefined(ctx);
+    return 0;
+  }
+  if (DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(h) || DUK_HOBJECT_HAS_VIRTUAL_PROPERTIES(h) ||
+      DUK_HOBJECT_IS_PROXY(h) || key_len > DUK_HSTRING_MAX_BYTELEN)
+    return duk_get_prop_literal_raw(ctx, obj_idx, key, key_len);
+  duk_hstring *k = duk_heap_strtable_intern_literal_checked(thr, (const duk_uint8_t *)key,
+                                                            (duk_uint32_t)key_len);
+  duk_int_t e_idx, h_idx;
+  if (duk_hobject_find_entry(thr->heap, h, k, &e_idx, &h_idx)) {
+    if (DUK_HOBJECT_E_SLOT_IS_ACCESSOR(thr->heap, h, e_idx))
+      return duk_get_prop_literal_raw(ctx, obj_idx, key, key_len);
+    duk_push_tval(ctx, DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx));
+    return 1;
+  }
+  duk_push_undefined(ctx);
+  return 0;
+}
+
 duk_bool_t edgefn__duk_get_prop_index(duk_context *ctx, duk_idx_t obj_idx, duk_uarridx_t arr_idx) {
   duk_hthread *thr = (duk_hthread *)ctx;
   duk_hobject *h = duk_get_hobject(ctx, obj_idx);

@@ -44,7 +44,7 @@ static const char text_plain_utf8[] = "text/plain;charset=UTF-8";
 static int kind_of(duk_context *ctx, duk_idx_t idx) {
   if (!duk_is_object(ctx, idx))
     return 0;
-  duk_get_prop_literal(ctx, idx, KEY_KIND);
+  EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_KIND);
   int k = duk_get_int(ctx, -1);
   duk_pop(ctx);
   return k;
@@ -309,10 +309,10 @@ static duk_ret_t body_bytes(duk_context *ctx) { return body_promise(ctx, convert
  * block of an incoming request whose headers no script has read yet. */
 static void push_message_headers(duk_context *ctx, duk_idx_t idx) {
   idx = duk_normalize_index(ctx, idx);
-  if (duk_get_prop_literal(ctx, idx, KEY_HEADERS))
+  if (EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_HEADERS))
     return;
   duk_pop(ctx);
-  if (duk_get_prop_literal(ctx, idx, KEY_HEADER_LIST) && duk_is_array(ctx, -1)) {
+  if (EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_HEADER_LIST) && duk_is_array(ctx, -1)) {
     edgefn__headers_wrap_list(ctx, EDGEFN_GUARD_NONE);
     /* Defined rather than put: a script may have frozen the Response. */
     duk_dup_top(ctx);
@@ -322,7 +322,7 @@ static void push_message_headers(duk_context *ctx, duk_idx_t idx) {
     return;
   }
   duk_pop(ctx);
-  if (!duk_get_prop_literal(ctx, idx, KEY_HEADER_BLOCK) || !duk_is_buffer(ctx, -1)) {
+  if (!EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_HEADER_BLOCK) || !duk_is_buffer(ctx, -1)) {
     duk_pop(ctx);
     duk_push_undefined(ctx);
     return;
@@ -1209,19 +1209,19 @@ void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_
   memset(p, 0, sizeof(*p));
   p->stream_length = -1;
   idx = duk_normalize_index(ctx, idx);
-  duk_get_prop_literal(ctx, idx, KEY_STATUS);
+  EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_STATUS);
   p->status = duk_get_int(ctx, -1);
   duk_pop(ctx);
-  duk_get_prop_literal(ctx, idx, KEY_STATUS_TEXT);
+  EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_STATUS_TEXT);
   duk_size_t st_len;
   const char *st = duk_get_lstring(ctx, -1, &st_len);
   /* The Headers object's list, or the list of a Response whose headers no script asked for. */
-  if (duk_get_prop_literal(ctx, idx, KEY_HEADERS))
+  if (EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_HEADERS))
     edgefn__headers_push_list(ctx, -1);
   else
-    duk_get_prop_literal(ctx, idx, KEY_HEADER_LIST);
+    EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_HEADER_LIST);
   duk_idx_t list = duk_get_top_index(ctx);
-  duk_get_prop_literal(ctx, idx, EDGEFN_KEY_BODY);
+  EDGEFN_GET_OWN_LITERAL(ctx, idx, EDGEFN_KEY_BODY);
   duk_size_t body_len = 0;
   const uint8_t *body = duk_is_buffer(ctx, -1) ? duk_get_buffer(ctx, -1, &body_len) : NULL;
   bool stream = !duk_is_undefined(ctx, -1) && !duk_is_buffer(ctx, -1);

@@ -373,3 +373,47 @@ TEST(duk_fast_get_index_matches_generic) {
   duk_destroy_heap(ctx);
   return 0;
 }
+
+/* edgefn__duk_get_own_hidden_lstring: an own hidden slot is read whatever the object's
+ * state (frozen, big enough for a hash part); one only on the prototype is absent;
+ * non-objects and missing slots push undefined and return 0. */
+TEST(duk_own_hidden_reads_own_slots_only) {
+  duk_context *ctx = duk_create_heap_default();
+  ASSERT(ctx != NULL);
+  static const char slot[] = DUK_HIDDEN_SYMBOL("slot");
+  /* 0: own, 1: frozen own, 2: inherits the slot only, 3: big object with the slot,
+   * 4: a number, 5: no slot */
+  duk_eval_string(ctx, "({})");
+  duk_push_int(ctx, 1);
+  duk_put_prop_string(ctx, -2, slot);
+  duk_eval_string(ctx, "({ a: 1 })");
+  duk_push_int(ctx, 2);
+  duk_put_prop_string(ctx, -2, slot);
+  duk_eval_string(ctx, "(function (o) { return Object.freeze(o); })");
+  duk_dup(ctx, -2);
+  duk_call(ctx, 1);
+  duk_remove(ctx, -2);
+  duk_push_object(ctx);
+  duk_dup(ctx, 0);
+  duk_set_prototype(ctx, -2);
+  duk_eval_string(ctx, "(function () { var o = {}; for (var i = 0; i < 64; i++) o['k' + i] = i;"
+                       " return o; })()");
+  duk_push_int(ctx, 4);
+  duk_put_prop_string(ctx, -2, slot);
+  duk_push_int(ctx, 7);
+  duk_push_object(ctx);
+  static const int want[] = {1, 2, 0, 4, 0, 0};
+  for (duk_idx_t i = 0; i < 6; i++) {
+    duk_bool_t found = EDGEFN_GET_OWN_LITERAL(ctx, i, DUK_HIDDEN_SYMBOL("slot"));
+    ASSERT_EQ(found ? 1 : 0, want[i] ? 1 : 0);
+    if (want[i])
+      ASSERT_EQ(duk_get_int(ctx, -1), want[i]);
+    else
+      ASSERT(duk_is_undefined(ctx, -1));
+    duk_pop(ctx);
+  }
+  /* The generic [[Get]] does see the inherited one: the difference is deliberate. */
+  ASSERT(duk_get_prop_string(ctx, 2, slot));
+  duk_destroy_heap(ctx);
+  return 0;
+}
