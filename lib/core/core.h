@@ -47,6 +47,24 @@ static inline int edgefn__hex_value(int c) {
   return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+/* RFC 9110's tchar, the characters of a token (header names, methods, media types):
+ * ALPHA / DIGIT / "!#$%&'*+-.^_`|~", as a bitmap. */
+static inline bool edgefn__is_tchar(unsigned char c) {
+  static const uint8_t tchar[32] = {0x00, 0x00, 0x00, 0x00, 0xfa, 0x6c, 0xff, 0x03,
+                                    0xfe, 0xff, 0xff, 0xc7, 0xff, 0xff, 0xff, 0x57};
+  return (tchar[c >> 3] >> (c & 7)) & 1;
+}
+
+/* True when s[0..len) is a non-empty token. */
+static inline bool edgefn__is_token(const char *s, size_t len) {
+  if (len == 0)
+    return false;
+  for (size_t i = 0; i < len; i++)
+    if (!edgefn__is_tchar((unsigned char)s[i]))
+      return false;
+  return true;
+}
+
 /* Writes code point cp (at most U+10FFFF) as UTF-8 into out (room for 4 bytes); returns the
  * number of bytes. Surrogates are written as their 3-byte form, which is how Duktape keeps
  * characters outside the BMP internally. */

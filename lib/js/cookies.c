@@ -29,16 +29,7 @@ static void trim(const char **s, const char **e) {
     (*e)--;
 }
 
-static bool is_token(const char *s, size_t n) {
-  if (n == 0)
-    return false;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (!(isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c))))
-      return false;
-  }
-  return true;
-}
+static bool is_token(const char *s, size_t n) { return edgefn__is_token(s, n); }
 
 /* Defines a read-only enumerable property from the value on the stack top. */
 static void put_ro(duk_context *ctx, duk_idx_t obj, const char *name) {

@@ -445,7 +445,7 @@ static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
   init_idx = duk_normalize_index(ctx, init_idx);
   edgefn__duk_reserve_props(ctx, obj, 5); /* body, headers, status, status text, kind */
   int status = 200;
-  duk_push_string(ctx, "");
+  duk_push_literal(ctx, "");
   duk_push_undefined(ctx); /* headers init */
   duk_idx_t status_text = duk_get_top(ctx) - 2, hinit = duk_get_top(ctx) - 1;
   if (duk_is_object(ctx, init_idx)) {
@@ -712,16 +712,7 @@ static duk_ret_t message_clone(duk_context *ctx) {
 
 /* ---- Request ---- */
 
-static bool is_token(const char *s, size_t len) {
-  if (len == 0)
-    return false;
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (!(isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c))))
-      return false;
-  }
-  return true;
-}
+static bool is_token(const char *s, size_t len) { return edgefn__is_token(s, len); }
 
 /* Replaces the method at idx with its normalized form (Fetch: the six standard methods
  * are upper-cased; CONNECT, TRACE and TRACK are forbidden). */

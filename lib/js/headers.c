@@ -15,11 +15,7 @@
 #define KEY_ITER_POS DUK_HIDDEN_SYMBOL("ip")
 #define KEY_ITER_KIND DUK_HIDDEN_SYMBOL("ik")
 
-static bool is_token_char(unsigned char c) {
-  if (isalnum(c))
-    return true;
-  return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
+static bool is_token_char(unsigned char c) { return edgefn__is_tchar(c); }
 
 static bool is_http_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 

@@ -11,11 +11,7 @@
 
 static bool is_http_ws(uint8_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-static bool is_token_char(uint8_t c) {
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-    return true;
-  return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
+static bool is_token_char(uint8_t c) { return edgefn__is_tchar(c); }
 
 static bool all_token(const uint8_t *s, size_t len) {
   if (len == 0)

@@ -143,10 +143,7 @@ const char *edgefn__rl_field_name(int field) {
 }
 
 /* RFC 9110 token characters, for header names. */
-static int is_tchar(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c && strchr("!#$%&'*+-.^_`|~", c));
-}
+static int is_tchar(unsigned char c) { return edgefn__is_tchar(c); }
 
 /* Where in the condition a problem lies, and why; filled by check_condition. */
 typedef struct problem {
