@@ -793,11 +793,15 @@ static void batch_disable(gw_server *srv) {
   batch_free(b);
 }
 
+/* What an epoll event's data.ptr names: the wake pipe, the library's loop, a listener, or
+ * else a connection. */
+static bool is_listener_tag(const gw_server *srv, const void *p) {
+  return srv->nlisteners && (const gw_listener *)p >= srv->listeners &&
+         (const gw_listener *)p < srv->listeners + srv->nlisteners;
+}
+
 static bool is_conn_tag(const gw_server *srv, const void *p) {
-  if (p == &tag_wake || p == &tag_loop)
-    return false;
-  return !(srv->nlisteners && (const gw_listener *)p >= srv->listeners &&
-           (const gw_listener *)p < srv->listeners + srv->nlisteners);
+  return p != &tag_wake && p != &tag_loop && !is_listener_tag(srv, p);
 }
 
 /* Receives for every plain connection epoll reported readable, in one submission. The
@@ -1097,8 +1101,7 @@ static int server_run(gw_server *srv) {
         adopt_site(srv);
       } else if (p == &tag_loop) {
         loop_ready = true;
-      } else if (srv->nlisteners && (gw_listener *)p >= srv->listeners &&
-                 (gw_listener *)p < srv->listeners + srv->nlisteners) {
+      } else if (is_listener_tag(srv, p)) {
         on_listen_readable(srv, p);
       } else {
         conn_on_event(p, events[i].events);
