@@ -529,12 +529,14 @@ static exchange *this_exchange(duk_context *ctx) {
 }
 
 /* respondWith's value settled: `value` is the Response (or whatever else it was) when
- * fulfilled, the reason when rejected. */
-static void settle(duk_context *ctx, exchange *ex, bool fulfilled, duk_idx_t value) {
+ * fulfilled, the reason when rejected. is_response: whether the caller already knows the
+ * value is a Response (1) or not (0), or -1 to check here. */
+static void settle(duk_context *ctx, exchange *ex, bool fulfilled, duk_idx_t value,
+                   int is_response) {
   edgefn_runtime *rt = rt_of(ctx);
   if (!ex || ex->outcome != OUTCOME_NONE)
     return;
-  if (fulfilled && edgefn__is_response(ctx, value)) {
+  if (fulfilled && (is_response >= 0 ? is_response : edgefn__is_response(ctx, value))) {
     value = duk_normalize_index(ctx, value);
     push_slot(ctx, ex->slot);
     duk_dup(ctx, value);
@@ -562,7 +564,7 @@ static duk_ret_t settle_common(duk_context *ctx, bool fulfilled) {
   duk_get_prop_literal(ctx, -1, KEY_EXCHANGE_ID);
   uint32_t id = duk_get_uint(ctx, -1);
   duk_pop_2(ctx);
-  settle(ctx, find_exchange(rt_of(ctx), id), fulfilled, 0);
+  settle(ctx, find_exchange(rt_of(ctx), id), fulfilled, 0, -1);
   return 0;
 }
 
@@ -586,8 +588,10 @@ static duk_ret_t fetch_event_respond_with(duk_context *ctx) {
                                        "respondWith() was already called for this event");
   ex->responded = true;
   duk_idx_t v = 0;
-  if (edgefn__is_response(ctx, v) || !edgefn__is_thenable(ctx, v)) {
-    settle(ctx, ex, true, v); /* the common case: no promise, no reaction functions */
+  bool is_response = edgefn__is_response(ctx, v);
+  if (is_response || !edgefn__is_thenable(ctx, v)) {
+    /* the common case: no promise, no reaction functions */
+    settle(ctx, ex, true, v, is_response);
     return 0;
   }
   /* Promise.resolve(v).then(fulfilled, rejected) */
