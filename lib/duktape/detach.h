@@ -17,6 +17,23 @@ duk_bool_t edgefn__duk_detach_buffer(duk_context *ctx, duk_idx_t idx);
  * when ab_idx is not an ArrayBuffer. */
 duk_bool_t edgefn__duk_transfer_buffer(duk_context *ctx, duk_idx_t ab_idx, duk_idx_t view_idx);
 
+/* TransferArrayBuffer with a new length (ArrayBuffer.prototype.transfer): as above, but the
+ * new ArrayBuffer holds new_len bytes, the first min(new_len, old length) copied and the
+ * rest zero. Throws (RangeError) when new_len bytes cannot be allocated; the old buffer is
+ * then left attached. */
+duk_bool_t edgefn__duk_transfer_buffer_resized(duk_context *ctx, duk_idx_t ab_idx,
+                                               duk_idx_t view_idx, duk_size_t new_len);
+
+/* True when the value at idx is an ArrayBuffer object (its internal class, not its
+ * prototype: a subclass instance is one, an object inheriting from one is not). */
+duk_bool_t edgefn__duk_is_array_buffer(duk_context *ctx, duk_idx_t idx);
+
+/* True when the buffer object at idx (an ArrayBuffer or a view) is over bytes that a
+ * detach or transfer took away. Duktape keeps no such state: both mark the backing
+ * buffer with a flag of their own (see internals.c), which every object over those bytes
+ * sees, including an ArrayBuffer object Duktape makes later for a view's .buffer. */
+duk_bool_t edgefn__duk_buffer_is_detached(duk_context *ctx, duk_idx_t idx);
+
 /* Buffer.prototype.fill with the bounds check Duktape's lacks (installed by
  * lib/js/sandbox.c over the original, which a detached buffer would make write out of
  * bounds). */

@@ -35,6 +35,34 @@
 
 #include <stdbool.h>
 
+/* The mark a detach leaves on the backing buffer. Duktape uses two of the 25 user flags of a
+ * heap header on buffers (DUK_HBUFFER_FLAG_DYNAMIC and _EXTERNAL, user flags 0 and 1) and
+ * none of the others: the third is the library's. */
+#define EDGEFN_HBUFFER_FLAG_DETACHED DUK_HEAPHDR_USER_FLAG(2)
+
+static void mark_detached(duk_hbuffer *h) {
+  if (h != NULL)
+    DUK_HEAPHDR_SET_FLAG_BITS(&h->hdr, EDGEFN_HBUFFER_FLAG_DETACHED);
+}
+
+duk_bool_t edgefn__duk_is_array_buffer(duk_context *ctx, duk_idx_t idx) {
+  duk_tval *tv = duk_get_tval((duk_hthread *)ctx, idx);
+  if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
+    return 0;
+  duk_hobject *o = DUK_TVAL_GET_OBJECT(tv);
+  return DUK_HOBJECT_IS_BUFOBJ(o) &&
+         DUK_HOBJECT_GET_CLASS_NUMBER(o) == DUK_HOBJECT_CLASS_ARRAYBUFFER;
+}
+
+duk_bool_t edgefn__duk_buffer_is_detached(duk_context *ctx, duk_idx_t idx) {
+  duk_tval *tv = duk_get_tval((duk_hthread *)ctx, idx);
+  if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv) || !DUK_HOBJECT_IS_BUFOBJ(DUK_TVAL_GET_OBJECT(tv)))
+    return 0;
+  duk_hbufobj *b = (duk_hbufobj *)DUK_TVAL_GET_OBJECT(tv);
+  return b->buf != NULL &&
+         DUK_HEAPHDR_CHECK_FLAG_BITS(&b->buf->hdr, EDGEFN_HBUFFER_FLAG_DETACHED);
+}
+
 duk_bool_t edgefn__duk_detach_buffer(duk_context *ctx, duk_idx_t idx) {
   duk_hthread *thr = (duk_hthread *)ctx;
   duk_tval *tv = duk_get_tval(thr, idx);
@@ -46,6 +74,7 @@ duk_bool_t edgefn__duk_detach_buffer(duk_context *ctx, duk_idx_t idx) {
   duk_hbufobj *b = (duk_hbufobj *)h;
   if (b->buf != NULL)
     DUK_HBUFFER_SET_SIZE(b->buf, 0);
+  mark_detached(b->buf);
   b->offset = 0;
   b->length = 0;
   /* A view given here also empties the ArrayBuffer object it exposes as .buffer. */
@@ -53,6 +82,7 @@ duk_bool_t edgefn__duk_detach_buffer(duk_context *ctx, duk_idx_t idx) {
     duk_hbufobj *ab = (duk_hbufobj *)b->buf_prop;
     if (ab->buf != NULL)
       DUK_HBUFFER_SET_SIZE(ab->buf, 0);
+    mark_detached(ab->buf);
     ab->offset = 0;
     ab->length = 0;
   }
@@ -72,37 +102,46 @@ static void empty_view(duk_hthread *thr, duk_idx_t idx, duk_hbuffer *h, duk_hobj
   }
 }
 
-duk_bool_t edgefn__duk_transfer_buffer(duk_context *ctx, duk_idx_t ab_idx, duk_idx_t view_idx) {
+duk_bool_t edgefn__duk_transfer_buffer_resized(duk_context *ctx, duk_idx_t ab_idx,
+                                               duk_idx_t view_idx, duk_size_t new_len) {
   duk_hthread *thr = (duk_hthread *)ctx;
   ab_idx = duk_normalize_index(ctx, ab_idx);
   view_idx = duk_normalize_index(ctx, view_idx);
-  duk_tval *tv = duk_get_tval(thr, ab_idx);
-  if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
+  if (!edgefn__duk_is_array_buffer(ctx, ab_idx))
     return 0;
-  duk_hobject *o = DUK_TVAL_GET_OBJECT(tv);
-  if (!DUK_HOBJECT_IS_BUFOBJ(o) || DUK_HOBJECT_GET_CLASS_NUMBER(o) != DUK_HOBJECT_CLASS_ARRAYBUFFER)
-    return 0;
+  duk_hobject *o = DUK_TVAL_GET_OBJECT(duk_get_tval(thr, ab_idx));
   duk_hbufobj *ab = (duk_hbufobj *)o;
   duk_size_t len = 0;
   if (ab->buf != NULL && DUK_HBUFOBJ_VALID_SLICE(ab))
     len = ab->length;
-  duk_hbuffer *h = ab->buf;
+  if (new_len == (duk_size_t)-1)
+    new_len = len;
   /* Always a copy, never a move of the allocation: a C function that fetched the old data
    * pointer and then ran script (a getter, a valueOf) that transferred the buffer still
    * points into memory that lives as long as the old buffer, which the function's own
    * value stack keeps alive. Moving the allocation would hand it to a buffer the script
-   * can drop and the collector free under that pointer. */
-  void *q = duk_push_fixed_buffer(ctx, len);
-  if (len > 0 && ab->buf != NULL && DUK_HBUFOBJ_VALID_SLICE(ab))
-    memcpy(q, DUK_HBUFOBJ_GET_SLICE_BASE(thr->heap, ab), len);
+   * can drop and the collector free under that pointer. The allocation comes first: when
+   * it fails (it throws), nothing is detached. */
+  uint8_t *q = duk_push_fixed_buffer(ctx, new_len);
+  duk_size_t keep = len < new_len ? len : new_len;
+  duk_hbuffer *h = ab->buf; /* reread: the allocation may have run a collection */
+  if (keep > 0 && h != NULL && DUK_HBUFOBJ_VALID_SLICE(ab))
+    memcpy(q, DUK_HBUFOBJ_GET_SLICE_BASE(thr->heap, ab), keep);
+  if (new_len > keep)
+    memset(q + keep, 0, new_len - keep);
   if (h != NULL)
     DUK_HBUFFER_SET_SIZE(h, 0);
+  mark_detached(h);
   empty_view(thr, view_idx, h, o);
   ab->offset = 0;
   ab->length = 0;
-  duk_push_buffer_object(ctx, -1, 0, len, DUK_BUFOBJ_ARRAYBUFFER);
+  duk_push_buffer_object(ctx, -1, 0, new_len, DUK_BUFOBJ_ARRAYBUFFER);
   duk_remove(ctx, -2);
   return 1;
+}
+
+duk_bool_t edgefn__duk_transfer_buffer(duk_context *ctx, duk_idx_t ab_idx, duk_idx_t view_idx) {
+  return edgefn__duk_transfer_buffer_resized(ctx, ab_idx, view_idx, (duk_size_t)-1);
 }
 
 /* Duktape's Buffer.prototype.fill writes the view's nominal length without checking it

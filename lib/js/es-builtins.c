@@ -4,6 +4,7 @@
  * global cannot provide, and a few dozen native functions cost little. */
 #include "js/js.h"
 #include "js/regexp.h"
+#include "detach.h"
 #include "duk_extras.h"
 
 #include <uninorm.h>
@@ -1157,6 +1158,89 @@ static duk_ret_t error_capture_stack_trace(duk_context *ctx) {
  * 0x81, the description, 0xFF and a unique suffix for Symbol(desc), and one more 0xFF at
  * the end when the description is undefined; the well-known symbols are 0x81, their
  * description and a single 0xFF. */
+/* ---- ArrayBuffer (ES2024): transfer, transferToFixedLength, detached; resizable and
+ * maxByteLength report a fixed-length buffer, the only kind this engine makes ---- */
+
+static void require_array_buffer(duk_context *ctx, const char *what) {
+  duk_push_this(ctx);
+  if (!edgefn__duk_is_array_buffer(ctx, -1))
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                    "Method ArrayBuffer.prototype.%s called on incompatible receiver", what);
+}
+
+/* ArrayBufferCopyAndDetach: the new length is read (ToIndex, which may run script) before
+ * the detached check, as the specification orders them. */
+static duk_ret_t array_buffer_copy_and_detach(duk_context *ctx, const char *what) {
+  require_array_buffer(ctx, what); /* [newLength this] */
+  duk_size_t new_len = (duk_size_t)-1;
+  if (!duk_is_undefined(ctx, 0)) {
+    double d = duk_to_number(ctx, 0);
+    d = d != d ? 0 : trunc(d);
+    if (!(d >= 0 && d <= MAX_SAFE))
+      return duk_error(ctx, DUK_ERR_RANGE_ERROR, "Invalid array buffer length");
+    if (d > 2147483646.0) /* Duktape's largest buffer; the memory limit is far below */
+      return duk_error(ctx, DUK_ERR_RANGE_ERROR, "Array buffer allocation failed");
+    new_len = (duk_size_t)d;
+  }
+  if (edgefn__duk_buffer_is_detached(ctx, 1))
+    return duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                     "Cannot perform ArrayBuffer.prototype.%s on a detached ArrayBuffer", what);
+  (void)edgefn__duk_transfer_buffer_resized(ctx, 1, 1, new_len);
+  return 1;
+}
+
+static duk_ret_t array_buffer_transfer(duk_context *ctx) {
+  return array_buffer_copy_and_detach(ctx, "transfer");
+}
+
+static duk_ret_t array_buffer_transfer_fixed(duk_context *ctx) {
+  return array_buffer_copy_and_detach(ctx, "transferToFixedLength");
+}
+
+static duk_ret_t array_buffer_detached(duk_context *ctx) {
+  require_array_buffer(ctx, "detached");
+  duk_push_boolean(ctx, edgefn__duk_buffer_is_detached(ctx, -1));
+  return 1;
+}
+
+static duk_ret_t array_buffer_resizable(duk_context *ctx) {
+  require_array_buffer(ctx, "resizable");
+  duk_push_false(ctx);
+  return 1;
+}
+
+static duk_ret_t array_buffer_max_byte_length(duk_context *ctx) {
+  require_array_buffer(ctx, "maxByteLength");
+  duk_get_prop_literal(ctx, -1, "byteLength");
+  return 1;
+}
+
+static void install_array_buffer(duk_context *ctx) {
+  static const edgefn__es_method methods[] = {
+      {"transfer", array_buffer_transfer, 1, 0, 0}, /* newLength is optional: length 0 */
+      {"transferToFixedLength", array_buffer_transfer_fixed, 1, 0, 0}};
+  static const struct {
+    const char *name;
+    duk_c_function get;
+  } getters[] = {{"detached", array_buffer_detached},
+                 {"resizable", array_buffer_resizable},
+                 {"maxByteLength", array_buffer_max_byte_length}};
+  duk_get_global_literal(ctx, "ArrayBuffer");
+  duk_get_prop_literal(ctx, -1, "prototype");
+  edgefn__es_def_methods(ctx, -1, methods, EDGEFN_ARRAY_LEN(methods));
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(getters); i++) {
+    duk_push_string(ctx, getters[i].name);
+    duk_push_c_function(ctx, getters[i].get, 0);
+    duk_push_literal(ctx, "name");
+    duk_push_sprintf(ctx, "get %s", getters[i].name);
+    duk_def_prop(ctx, -3, DEFPROP_FIXED);
+    duk_def_prop(ctx, -3,
+                 DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_CLEAR_ENUMERABLE |
+                     DUK_DEFPROP_SET_CONFIGURABLE);
+  }
+  duk_pop_2(ctx);
+}
+
 static duk_ret_t symbol_description(duk_context *ctx) {
   duk_push_this(ctx);
   if (!duk_is_symbol(ctx, -1)) { /* a Symbol object; anything else: valueOf's TypeError */
@@ -1821,6 +1905,7 @@ void edgefn__es_builtins_install(duk_context *ctx) {
   }
   duk_pop_n(ctx, 5);
 
+  install_array_buffer(ctx);
   edgefn__es_iter_install(ctx);
   edgefn__intl_install_locale_methods(ctx);
   edgefn__duk_guard_array_natives(ctx, EDGEFN_NATIVE_ARRAY_SPARSE_MAX);

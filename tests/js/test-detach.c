@@ -205,3 +205,36 @@ TEST(detach_buffer_fill_still_fills) {
             0);
   return 0;
 }
+
+/* `detached` sees every detach: a byte stream's enqueue (the chunk's buffer), a BYOB read
+ * (the view given), ArrayBuffer.prototype.transfer, and the .buffer Duktape makes later for
+ * a view whose bytes a transfer took; an empty buffer that was never detached is not. */
+TEST(detach_flag_seen_by_detached) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "addEventListener('fetch', function (ev) {\n"
+                     "  var ctrl; new ReadableStream({type: 'bytes', start: function (c) { ctrl = c; }});\n"
+                     "  var chunk = new Uint8Array([1, 2]); var before = chunk.buffer.detached;\n"
+                     "  ctrl.enqueue(chunk);\n"
+                     "  var byView = new Uint8Array(4); var lateView = byView.subarray(1); /* no .buffer yet */\n"
+                     "  byView.buffer.transfer();\n"
+                     "  var out = [before, chunk.buffer.detached, byView.buffer.detached,\n"
+                     "    lateView.buffer.detached, new ArrayBuffer(0).detached];\n"
+                     "  var rs = new ReadableStream({type: 'bytes', pull: function (c) { c.byobRequest.respond(1); }});\n"
+                     "  var given = new Uint8Array(8);\n"
+                     "  ev.respondWith(rs.getReader({mode: 'byob'}).read(given).then(function (r) {\n"
+                     "    out.push(given.buffer.detached, r.value.buffer.detached, r.value.length);\n"
+                     "    return new Response(out.join());\n"
+                     "  }));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/", NULL, 0, NULL, &c), 0);
+  if (!c.body || strcmp(c.body, "false,true,true,true,false,true,false,1") != 0)
+    fprintf(stderr, "got %s\nlog: %s\n", c.body ? c.body : "(none)", e.log.text);
+  ASSERT_STREQ(c.body, "false,true,true,true,false,true,false,1");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
