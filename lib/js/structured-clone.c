@@ -5,9 +5,13 @@
  * Array, plain objects and the native Error types. The memory of already-cloned objects is
  * a native Map, so cycles and shared references come out as they went in. Anything else that
  * cannot be cloned (functions, symbols, Promise, WeakMap, ...) throws a DataCloneError: a
- * DOMException when that global exists, else an Error named DataCloneError. `transfer` is
- * not supported: there is nothing to transfer to in a single sandbox. */
+ * DOMException when that global exists, else an Error named DataCloneError.
+ * `{transfer: [...]}` moves ArrayBuffers (the only transferable objects here) into the
+ * clone: the originals are detached once the whole value has been cloned, so a clone that
+ * fails detaches nothing (HTML's StructuredSerializeWithTransfer). */
 #include "js/js.h"
+
+#include "detach.h"
 
 #include <string.h>
 
@@ -226,13 +230,80 @@ static void clone_value(duk_context *ctx, clone_frame *f, duk_idx_t v) {
   f->depth--;
 }
 
+typedef struct transfer_list {
+  duk_idx_t list;
+} transfer_list;
+
+/* One value of options.transfer (a WebIDL sequence<object>: any iterable). */
+static duk_ret_t collect_transfer(duk_context *ctx, void *udata) {
+  const transfer_list *t = udata;
+  if (!duk_is_object(ctx, -1))
+    return duk_type_error(ctx, "structuredClone: transfer must hold only objects");
+  duk_put_prop_index(ctx, t->list, (duk_uarridx_t)duk_get_length(ctx, t->list));
+  return 0;
+}
+
 static duk_ret_t structured_clone(duk_context *ctx) {
   if (duk_get_top(ctx) == 0)
     return duk_type_error(ctx, "structuredClone: 1 argument required, but only 0 present.");
-  duk_set_top(ctx, 1);
-  edgefn__collection_push_new(ctx, 1);
-  clone_frame f = {duk_get_top_index(ctx), 0};
-  clone_value(ctx, &f, 0);
+  duk_set_top(ctx, 2); /* 0: value, 1: options */
+  duk_push_array(ctx); /* 2: the transfer list */
+  duk_push_array(ctx); /* 3: the ArrayBuffer each one becomes in the clone */
+  if (!duk_is_undefined(ctx, 1) && !duk_is_null(ctx, 1)) {
+    if (!duk_is_object(ctx, 1))
+      return duk_type_error(ctx, "structuredClone: options must be an object");
+    duk_get_prop_literal(ctx, 1, "transfer");
+    if (!duk_is_undefined(ctx, -1)) {
+      transfer_list t = {2};
+      edgefn__iter_each(ctx, -1, collect_transfer, &t);
+    }
+    duk_pop(ctx);
+  }
+  edgefn__collection_push_new(ctx, 1); /* 4: memory */
+  clone_frame f = {4, 0};
+  duk_uarridx_t n = (duk_uarridx_t)duk_get_length(ctx, 2);
+  for (duk_uarridx_t i = 0; i < n; i++) {
+    duk_get_prop_index(ctx, 2, i);
+    if (!edgefn__duk_is_array_buffer(ctx, -1))
+      throw_data_clone_error(ctx, -1, "A transfer list value that is not an ArrayBuffer");
+    for (duk_uarridx_t j = 0; j < i; j++) {
+      duk_get_prop_index(ctx, 2, j);
+      bool same = duk_strict_equals(ctx, -1, -2);
+      duk_pop(ctx);
+      if (same)
+        throw_data_clone_error(ctx, -1, "An ArrayBuffer listed twice in transfer");
+    }
+    if (edgefn__duk_buffer_is_detached(ctx, -1))
+      throw_data_clone_error(ctx, -1, "A detached ArrayBuffer");
+    duk_size_t len = 0;
+    (void)duk_get_buffer_data(ctx, -1, &len);
+    (void)duk_push_fixed_buffer(ctx, len);
+    duk_push_buffer_object(ctx, -1, 0, len, DUK_BUFOBJ_ARRAYBUFFER);
+    duk_remove(ctx, -2);
+    remember(ctx, &f, -2, -1); /* the clone refers to the new buffer wherever it met the old */
+    duk_put_prop_index(ctx, 3, i);
+    duk_pop(ctx);
+  }
+  clone_value(ctx, &f, 0); /* 5 */
+  /* Only now do the bytes move: the clone went through. A getter run while cloning may have
+   * detached a listed buffer meanwhile. */
+  for (duk_uarridx_t i = 0; i < n; i++) {
+    duk_get_prop_index(ctx, 2, i);
+    if (edgefn__duk_buffer_is_detached(ctx, -1))
+      throw_data_clone_error(ctx, -1, "A detached ArrayBuffer");
+    duk_pop(ctx);
+  }
+  for (duk_uarridx_t i = 0; i < n; i++) { /* nothing below runs script or throws */
+    duk_get_prop_index(ctx, 2, i);
+    duk_get_prop_index(ctx, 3, i);
+    duk_size_t from_len = 0, to_len = 0;
+    const void *from = duk_get_buffer_data(ctx, -2, &from_len);
+    void *to = duk_get_buffer_data(ctx, -1, &to_len);
+    if (from_len && to_len == from_len)
+      memcpy(to, from, from_len);
+    (void)edgefn__duk_detach_buffer(ctx, -2);
+    duk_pop_2(ctx);
+  }
   return 1;
 }
 

@@ -238,3 +238,16 @@ TEST(detach_flag_seen_by_detached) {
   env_close(&e);
   return 0;
 }
+
+/* structuredClone with transfer: a buffer a getter detaches while the value is being cloned
+ * is a DataCloneError (HTML, StructuredSerializeWithTransfer step 5; V8 lets it pass), and
+ * then no listed buffer is detached. */
+TEST(detach_structured_clone_transfer_checked_after_cloning) {
+  ASSERT_EQ(js_expect("var a = new ArrayBuffer(2), b = new ArrayBuffer(3);\n"
+                      "var v = { get x() { b.transfer(); return 1; } };\n"
+                      "try { structuredClone(v, { transfer: [a, b] }); return 'no error'; }\n"
+                      "catch (e) { return [e.name, a.detached, a.byteLength, b.detached].join(); }",
+                      "DataCloneError,false,2,true"),
+            0);
+  return 0;
+}
