@@ -49,6 +49,10 @@ duk_bool_t edgefn__duk_get_own_hidden_lstring(duk_context *ctx, duk_idx_t obj_id
                                               const char *key, duk_size_t key_len);
 #define EDGEFN_GET_OWN_LITERAL(ctx, obj_idx, key)                                             \
   edgefn__duk_get_own_hidden_lstring((ctx), (obj_idx), (key), sizeof(key) - 1)
+/* True when something besides the value stack and `others` references holds the heap
+ * object at idx (its reference count exceeds others + 1): a way to tell whether a script
+ * kept an object the library is about to let go of. False for non-objects. */
+duk_bool_t edgefn__duk_referenced_elsewhere(duk_context *ctx, duk_idx_t idx, duk_uint_t others);
 /* Same as duk_get_prop_index, but an element in the array part of an ordinary object or
  * Array is read straight from it (the generic path costs about 170 instructions). */
 duk_bool_t edgefn__duk_get_prop_index(duk_context *ctx, duk_idx_t obj_idx, duk_uarridx_t arr_idx);

@@ -234,6 +234,14 @@ duk_bool_t edgefn__duk_get_own_hidden_lstring(duk_context *ctx, duk_idx_t obj_id
   return 0;
 }
 
+duk_bool_t edgefn__duk_referenced_elsewhere(duk_context *ctx, duk_idx_t idx, duk_uint_t others) {
+  duk_tval *tv = duk_get_tval((duk_hthread *)ctx, idx);
+  if (tv == NULL || !DUK_TVAL_IS_HEAP_ALLOCATED(tv))
+    return 0;
+  /* The value stack slot at idx is one reference. */
+  return DUK_HEAPHDR_GET_REFCOUNT(DUK_TVAL_GET_HEAPHDR(tv)) > (duk_size_t)others + 1;
+}
+
 duk_bool_t edgefn__duk_get_prop_index(duk_context *ctx, duk_idx_t obj_idx, duk_uarridx_t arr_idx) {
   duk_hthread *thr = (duk_hthread *)ctx;
   duk_hobject *h = duk_get_hobject(ctx, obj_idx);

@@ -495,6 +495,19 @@ static void push_slot(duk_context *ctx, uint32_t slot) {
 static duk_ret_t slot_clear_safe(duk_context *ctx, void *udata) {
   uint32_t slot = *(uint32_t *)udata;
   push_exchanges(ctx);
+  duk_get_prop_index(ctx, -1, slot);
+  /* A script that kept its event (a global, a closure) must not keep the Response and its
+   * body alive through it: when anything besides the exchanges array holds the event, the
+   * library's slots on it are emptied. Usually nothing does, and the event goes with the
+   * slot. */
+  if (edgefn__duk_referenced_elsewhere(ctx, -1, 1)) {
+    static const char *const keys[] = {KEY_SLOT_RESPONSE, KEY_SLOT_PUMP, KEY_SLOT_CHUNK};
+    for (size_t i = 0; i < EDGEFN_ARRAY_LEN(keys); i++) {
+      duk_push_undefined(ctx);
+      edgefn__duk_put_own_lstring(ctx, -2, keys[i], strlen(keys[i]));
+    }
+  }
+  duk_pop(ctx);
   duk_push_undefined(ctx);
   duk_put_prop_index(ctx, -2, slot);
   duk_pop(ctx);
