@@ -1238,7 +1238,6 @@ void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_
   p->body = (const uint8_t *)s;
   p->body_len = body_len;
   p->body_stream = stream;
-  p->stream_length = -1;
   if (stream) {
     duk_dup(ctx, -1);
     edgefn__streams_call(ctx, "fixedLength", 1);
