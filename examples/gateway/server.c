@@ -785,6 +785,7 @@ static unsigned batch_submit(struct gw_batch *b, unsigned n, int *res, bool *los
 }
 #endif
 
+#ifdef GW_HAVE_URING
 /* After a failed submission: the ring goes (its exit waits for whatever the kernel still
  * holds) and the worker uses the plain calls from here on. The send queue is empty. */
 static void batch_disable(gw_server *srv) {
@@ -792,6 +793,7 @@ static void batch_disable(gw_server *srv) {
   srv->batch = NULL;
   batch_free(b);
 }
+#endif
 
 /* What an epoll event's data.ptr names: the wake pipe, the library's loop, a listener, or
  * else a connection. */
@@ -800,9 +802,11 @@ static bool is_listener_tag(const gw_server *srv, const void *p) {
          (const gw_listener *)p < srv->listeners + srv->nlisteners;
 }
 
+#ifdef GW_HAVE_URING
 static bool is_conn_tag(const gw_server *srv, const void *p) {
   return p != &tag_wake && p != &tag_loop && !is_listener_tag(srv, p);
 }
+#endif
 
 /* Receives for every plain connection epoll reported readable, in one submission. The
  * outcome waits in the connection for conn_read (bytes are appended to c->in at once). */
