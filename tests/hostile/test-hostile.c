@@ -138,6 +138,8 @@ static const hostile_case cases[] = {
   {"loop_of_costly_native_calls", "function hostile(e) { var a = new Array(2000); for (;;) a.join('ab'); }", 503, LOG_CPU, NULL, 0, 0},
   {"memory_global_hoard", "function hostile(e) { globalThis.hoard = []; for (;;) hoard.push('ab'.repeat(1000) + hoard.length); }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
   {"memory_huge_typed_array", "function hostile(e) { new Uint8Array(1e9); }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
+  {"memory_transfer_growth", "function hostile(e) { var b = new ArrayBuffer(1); for (var n = 1; ; n *= 2) b = b.transfer(n); }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
+  {"memory_clone_transfer_growth", "function hostile(e) { var keep = []; for (;;) { var b = new ArrayBuffer(1 << 16); keep.push(structuredClone({ b: b, all: keep.length }, { transfer: [b] })); } }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
   {"memory_string_repeat", "function hostile(e) { 'abc'.repeat(1 << 28); }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
   {"memory_promise_storm", "function hostile(e) { for (;;) Promise.resolve(1).then(function () {}); }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
   {"memory_in_microtask", "function hostile(e) { Promise.resolve().then(function () { var s = 'x'; for (;;) s += s; }); " NEVER " }", 503, LOG_MEM, NULL, F_RECYCLE | F_CPU_ROOM, 0},
