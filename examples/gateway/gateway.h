@@ -227,8 +227,6 @@ gw_site *gw_site_ref(gw_site *s);
 void gw_site_unref(gw_site *s);
 /* The index of a configured function by name, or -1. */
 int gw_site_function_index(const gw_site *s, const char *name);
-/* The origin for a host (no port), or NULL. */
-const gw_origin_cfg *gw_site_origin(const gw_site *s, const char *host, size_t host_len);
 
 /* ---- The process (main.c) ---- */
 

@@ -648,24 +648,6 @@ static int build_url(gw_conn *c, gw_buf *out) {
                        (int)(rl - authority), rest + authority);
 }
 
-/* The host part of an absolute URL (no port). */
-static void url_host(const char *url, size_t len, const char **h, size_t *hl) {
-  const char *p = strstr(url, "://");
-  const char *a = p ? p + 3 : url;
-  const char *end = url + len, *e = a;
-  while (e < end && *e != '/' && *e != '?')
-    e++;
-  const char *colon = NULL;
-  if (a < e && *a == '[') {
-    const char *rb = memchr(a, ']', (size_t)(e - a));
-    colon = rb && rb + 1 < e ? rb + 1 : NULL;
-  } else {
-    colon = memchr(a, ':', (size_t)(e - a));
-  }
-  *h = a;
-  *hl = (size_t)((colon ? colon : e) - a);
-}
-
 /* A complete response the gateway writes itself (metrics page, demo origin). */
 static void write_local(gw_conn *c, int status, const char *content_type,
                         const char *cache_control, const char *body, size_t len) {
@@ -803,19 +785,9 @@ void gw_http_dispatch(gw_conn *c) {
       c->srv->metrics.runtimes++;
       pthread_mutex_unlock(&c->srv->metrics.lock);
     }
-  } else {
-    /* The default path: an origin may want its own Host header. */
-    const char *h;
-    size_t hl;
-    url_host(url.data, url.len, &h, &hl);
-    const gw_origin_cfg *o = gw_site_origin(site, h, hl);
-    if (o && o->host_header)
-      for (size_t i = 0; i < c->hcount; i++)
-        if (ieq(headers[i].name, headers[i].name_len, "host")) {
-          headers[i].value = o->host_header;
-          headers[i].value_len = strlen(o->host_header);
-        }
   }
+  /* An origin's host_header replaces the Host header on its way to the origin: the edge
+   * does that (edgefn_origin.host_header). */
 
   c->phase = GW_PHASE_DISPATCHED;
   c->dispatch_us = gw_now_us();

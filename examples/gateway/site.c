@@ -94,6 +94,7 @@ gw_site *gw_site_build(gw_config *cfg, const gw_site *prev, gw_errors *errs) {
     origins[i].host = cfg->origins[i].host;
     origins[i].address = cfg->origins[i].address;
     origins[i].tls = cfg->origins[i].tls;
+    origins[i].host_header = cfg->origins[i].host_header;
   }
 
   if (errs->count == before) {
@@ -156,11 +157,3 @@ int gw_site_function_index(const gw_site *s, const char *name) {
   return -1;
 }
 
-const gw_origin_cfg *gw_site_origin(const gw_site *s, const char *host, size_t host_len) {
-  for (size_t i = 0; i < s->cfg->norigins; i++) {
-    const gw_origin_cfg *o = &s->cfg->origins[i];
-    if (strlen(o->host) == host_len && strncasecmp(o->host, host, host_len) == 0)
-      return o;
-  }
-  return NULL;
-}

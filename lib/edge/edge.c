@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 
 typedef struct edge_origin {
@@ -186,14 +187,34 @@ static size_t forwarded_url(const char *url, size_t len, const edge_origin *orig
   return scheme_len + 3 + hl + (size_t)(end - auth_end);
 }
 
-/* Copies a request into one block, with its URL as forwarded_url() makes it for `origin`. */
+/* The value a forwarded request's header takes: an origin's host_header replaces the
+ * client's Host header (which the fetch backend would otherwise send as it is, whatever the
+ * URL's authority says), as edgefn_origin documents. */
+static void forwarded_value(const edgefn_header *h, const edge_origin *origin, const char **v,
+                            size_t *len) {
+  if (origin && origin->host_header && h->name_len == 4 &&
+      strncasecmp(h->name, "host", 4) == 0) {
+    *v = origin->host_header;
+    *len = strlen(origin->host_header);
+    return;
+  }
+  *v = h->value;
+  *len = h->value_len;
+}
+
+/* Copies a request into one block, with its URL as forwarded_url() makes it for `origin`
+ * and its Host header as forwarded_value() does. */
 static int copy_request(edge_request *r, const edgefn_request *src, const edge_origin *origin) {
   size_t new_url_len = forwarded_url(src->url, src->url_len, origin, NULL);
   size_t method_len = src->method ? src->method_len : 3;
   size_t size = src->header_count * sizeof(edgefn_header) + new_url_len + method_len + 2 +
                 src->body_len + (src->client_ip ? strlen(src->client_ip) + 1 : 0);
-  for (size_t i = 0; i < src->header_count; i++)
-    size += src->headers[i].name_len + src->headers[i].value_len;
+  for (size_t i = 0; i < src->header_count; i++) {
+    const char *v;
+    size_t vl;
+    forwarded_value(&src->headers[i], origin, &v, &vl);
+    size += src->headers[i].name_len + vl;
+  }
   char *block = malloc(size ? size : 1);
   if (!block)
     return EDGEFN_ENOMEM;
@@ -210,11 +231,14 @@ static int copy_request(edge_request *r, const edgefn_request *src, const edge_o
     hs[i].name = p;
     hs[i].name_len = h->name_len;
     p += h->name_len;
-    if (h->value_len)
-      memcpy(p, h->value, h->value_len);
+    const char *v;
+    size_t vl;
+    forwarded_value(h, origin, &v, &vl);
+    if (vl)
+      memcpy(p, v, vl);
     hs[i].value = p;
-    hs[i].value_len = h->value_len;
-    p += h->value_len;
+    hs[i].value_len = vl;
+    p += vl;
   }
   d->headers = hs;
   d->header_count = src->header_count;
@@ -283,6 +307,17 @@ static int keep_function_view(edge_request *r, const edgefn_request *src) {
   const edgefn_geo *geo = EDGEFN_HAS_FIELD(src, edgefn_request, geo) ? src->geo : NULL;
   const char *rid = EDGEFN_HAS_FIELD(src, edgefn_request, request_id) ? src->request_id : NULL;
   size_t size = src->url_len + 1 + (rid ? strlen(rid) + 1 : 0);
+  /* The forwarded copy carries the origin's host_header as Host: the function sees the
+   * client's, so the header list is copied again with the client's value there. */
+  bool host_rewritten = false;
+  if (r->origin && r->origin->host_header)
+    for (size_t i = 0; i < src->header_count; i++)
+      if (src->headers[i].name_len == 4 && strncasecmp(src->headers[i].name, "host", 4) == 0) {
+        host_rewritten = true;
+        size += src->headers[i].value_len;
+      }
+  if (host_rewritten)
+    size += src->header_count * sizeof(edgefn_header);
   if (geo) {
     size += sizeof(edgefn_geo);
 #define GEO_SIZE(f) \
@@ -297,6 +332,12 @@ static int keep_function_view(edge_request *r, const edgefn_request *src) {
   r->fn_block = block;
   r->as_sent = r->req;
   char *p = block;
+  /* Aligned things first (the header array, then the geo struct), then strings. */
+  edgefn_header *hs = NULL;
+  if (host_rewritten) {
+    hs = (edgefn_header *)(void *)p;
+    p += src->header_count * sizeof(edgefn_header);
+  }
   if (geo) {
     edgefn_geo *g = (edgefn_geo *)(void *)p;
     *g = (edgefn_geo)EDGEFN_GEO_INIT;
@@ -314,6 +355,20 @@ static int keep_function_view(edge_request *r, const edgefn_request *src) {
     GEO_STRINGS(GEO_COPY)
 #undef GEO_COPY
     r->as_sent.geo = g;
+  }
+  if (hs) {
+    for (size_t i = 0; i < src->header_count; i++) {
+      hs[i] = r->req.headers[i];
+      const edgefn_header *h = &src->headers[i];
+      if (h->name_len == 4 && strncasecmp(h->name, "host", 4) == 0) {
+        if (h->value_len)
+          memcpy(p, h->value, h->value_len);
+        hs[i].value = p;
+        hs[i].value_len = h->value_len;
+        p += h->value_len;
+      }
+    }
+    r->as_sent.headers = hs;
   }
   /* The function sees the client's URL, not the origin's https rewrite. */
   memcpy(p, src->url, src->url_len);

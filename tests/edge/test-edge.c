@@ -187,6 +187,25 @@ TEST(edge_origin_host_header) {
   ASSERT_EQ(eenv_get(&e, "http://site.test:8080/fn/x", &c), 0);
   ASSERT_STREQ(c.body, "http://site.test:8080/fn/x host backend.internal:8443");
   collected_free(&c);
+  /* A host that passes the client's Host header (the gateway, the nginx module): the origin
+   * is still asked with host_header, which the fetch backend would otherwise have taken
+   * from that header, while the function sees the client's. */
+  edgefn_header host[] = {{"Host", 4, "site.test", 9}, {"X-Other", 7, "kept", 4}};
+  ASSERT_EQ(eenv_send(&e, "GET", "http://site.test/host", host, 2, NULL, &c), 0);
+  ASSERT_EQ(c.status, 200);
+  ASSERT_STREQ(c.body, "host backend.internal:8443");
+  collected_free(&c);
+  eenv_close(&e);
+  ASSERT_EQ(eenv_open_host(&e,
+                           "addEventListener('fetch', function (ev) {\n"
+                           "  ev.respondWith(new Response(ev.request.headers.get('host') + ' ' +\n"
+                           "    ev.request.headers.get('x-other')));\n"
+                           "});",
+                           true, "backend.internal:8443"),
+            0);
+  ASSERT_EQ(eenv_send(&e, "GET", "http://site.test/fn/y", host, 2, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "site.test kept");
+  collected_free(&c);
   eenv_close(&e);
   /* A value that would change the URL's meaning is refused when the edge is built. */
   const char *bad_values[] = {"a/b", "user@host", "", "a b", "x?y"};

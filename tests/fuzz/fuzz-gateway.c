@@ -51,10 +51,6 @@ int gw_site_function_index(const gw_site *s, const char *name) {
   (void)s, (void)name;
   return -1;
 }
-const gw_origin_cfg *gw_site_origin(const gw_site *s, const char *host, size_t len) {
-  (void)s, (void)host, (void)len;
-  return NULL;
-}
 void gw_demo_origin_serve(const char *method, const char *target, size_t target_len,
                           int *status, const char **content_type, const char **body,
                           size_t *body_len, const char **cache_control) {

@@ -148,6 +148,10 @@ addEventListener('fetch', function (event) {
     }));
     return;
   }
+  if (url.pathname === '/fn/host') {
+    event.respondWith(fetch(url.origin + '/host'));
+    return;
+  }
   if (url.pathname.indexOf('/fn/large/') === 0) {
     // The origin's body streamed through the function (its Response's ReadableStream).
     event.respondWith(fetch(url.origin + url.pathname.slice(3)));
@@ -381,6 +385,13 @@ def _pipeline(g, port, tmp, mport):
         r = request(port, '/host')
         check(r.status == 200 and r.body == b'host=origin.internal', '%d %r' % (r.status, r.body))
     run('an origin\'s host_header replaces Host on the default path', t_host_header)
+
+    def t_host_header_subrequest():
+        # The gateway hands host_header to the edge, so a function's same-host fetch (through
+        # the cache) asks the origin with it too.
+        r = request(port, '/fn/host')
+        check(r.status == 200 and r.body == b'host=origin.internal', '%d %r' % (r.status, r.body))
+    run('an origin\'s host_header applies to a function\'s same-host fetch', t_host_header_subrequest)
 
     def t_subrequest():
         r = request(port, '/fn/sub', host='site.test')
