@@ -190,7 +190,8 @@ typedef struct edgefn_response_head {
   const char *status_text;  /* NUL-terminated reason phrase; "" means the standard one */
   const edgefn_header *headers;
   size_t header_count;
-  int64_t content_length; /* body length when known in advance, -1 when streamed */
+  int64_t content_length; /* body length when known in advance, else -1; a streamed body
+                             (flow set) may have one too: see edgefn_response_handler */
   /* Added in 0.1 after content_length (read it only when struct_size covers it): for a
    * body a runtime streams from a script's ReadableStream, the handle through which the
    * host pauses and resumes delivery (edgefn_body_flow_pause/_resume). It stays valid
@@ -208,7 +209,10 @@ typedef struct edgefn_response_head {
  * runtime (or its loop) from inside a callback. A Response whose body is bytes (a string,
  * a buffer, a Blob, ...) arrives as one on_body call after a head with content_length set.
  * A Response whose body is a ReadableStream arrives chunk by chunk as the script enqueues
- * them: content_length is -1 and head->flow lets the host apply backpressure — after
+ * them: content_length is -1, except for the readable side of a FixedLengthStream(n),
+ * which announces n (if the stream then ends or errors before n bytes, on_end reports
+ * EDGEFN_EABORTED; an n over the response body limit is a 500 before any byte), and
+ * head->flow lets the host apply backpressure — after
  * edgefn_body_flow_pause() (typically from inside on_body when the client's socket is
  * full) no more chunks come and the library stops reading the script's stream (whose
  * source then sees backpressure through its high-water mark) until

@@ -38,8 +38,10 @@ typedef struct edgefn_origin {
   int tls;             /* non-zero: HTTPS to the origin (the site host is the TLS name) */
   /* Added in 0.1 after the first layout; read only when struct_size covers it. */
   const char *host_header; /* "NAME" or "NAME:PORT": the Host header (and TLS server name)
-                              the origin is asked with, instead of the client's host; the
-                              cache keys on it too. NULL = the client's host */
+                              the origin is asked with, instead of the client's host (a
+                              Host header in the request is replaced on its way to the
+                              origin; a function still sees the client's); the cache keys
+                              on it too. NULL = the client's host */
 } edgefn_origin;
 #define EDGEFN_ORIGIN_INIT {sizeof(edgefn_origin), NULL, NULL, 0, NULL}
 
