@@ -28,6 +28,10 @@ duk_bool_t edgefn__duk_transfer_buffer_resized(duk_context *ctx, duk_idx_t ab_id
  * prototype: a subclass instance is one, an object inheriting from one is not). */
 duk_bool_t edgefn__duk_is_array_buffer(duk_context *ctx, duk_idx_t idx);
 
+/* True when the value at idx is a Uint8Array (its internal class: a subclass instance is
+ * one, a Uint8ClampedArray or an object inheriting from one is not). */
+duk_bool_t edgefn__duk_is_uint8_array(duk_context *ctx, duk_idx_t idx);
+
 /* True when the buffer object at idx (an ArrayBuffer or a view) is over bytes that a
  * detach or transfer took away. Duktape keeps no such state: both mark the backing
  * buffer with a flag of their own (see internals.c), which every object over those bytes

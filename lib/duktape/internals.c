@@ -54,6 +54,15 @@ duk_bool_t edgefn__duk_is_array_buffer(duk_context *ctx, duk_idx_t idx) {
          DUK_HOBJECT_GET_CLASS_NUMBER(o) == DUK_HOBJECT_CLASS_ARRAYBUFFER;
 }
 
+duk_bool_t edgefn__duk_is_uint8_array(duk_context *ctx, duk_idx_t idx) {
+  duk_tval *tv = duk_get_tval((duk_hthread *)ctx, idx);
+  if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
+    return 0;
+  duk_hobject *o = DUK_TVAL_GET_OBJECT(tv);
+  return DUK_HOBJECT_IS_BUFOBJ(o) &&
+         DUK_HOBJECT_GET_CLASS_NUMBER(o) == DUK_HOBJECT_CLASS_UINT8ARRAY;
+}
+
 duk_bool_t edgefn__duk_buffer_is_detached(duk_context *ctx, duk_idx_t idx) {
   duk_tval *tv = duk_get_tval((duk_hthread *)ctx, idx);
   if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv) || !DUK_HOBJECT_IS_BUFOBJ(DUK_TVAL_GET_OBJECT(tv)))

@@ -208,6 +208,9 @@ EDGEFN_INTERNAL void edgefn__digest_stream_install(duk_context *ctx, duk_idx_t c
 EDGEFN_INTERNAL void edgefn__subrequest_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__encoding_install(duk_context *ctx); /* TextEncoder, TextDecoder */
 EDGEFN_INTERNAL void edgefn__base64_install(duk_context *ctx); /* atob, btoa, *UTF8 */
+/* Uint8Array.fromBase64/fromHex and .prototype.toBase64/toHex/setFromBase64/setFromHex
+ * (ES2026; lib/js/base64.c), installed with the other built-in additions. */
+EDGEFN_INTERNAL void edgefn__uint8_array_base64_install(duk_context *ctx);
 /* DOMException, Event, CustomEvent, EventTarget, AbortController, AbortSignal */
 EDGEFN_INTERNAL void edgefn__events_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__performance_install(duk_context *ctx);
