@@ -436,9 +436,28 @@ static bool is_managed_header(const char *n, size_t nl) {
   return false;
 }
 
+/* The function the edge's rules chose for c's request (head->function), named in the access
+ * log and metrics; the first request of a function on this loop counts its runtime. */
+static void note_function(gw_conn *c, const char *fn) {
+  size_t fl = strnlen(fn, sizeof(c->fn_name) - 1); /* truncated like snprintf, unformatted */
+  memcpy(c->fn_name, fn, fl);
+  c->fn_name[fl] = '\0';
+  gw_attached *att = c->att;
+  int fi = att ? gw_site_function_index(att->site, fn) : -1;
+  if (fi >= 0 && !att->fn_used[fi]) {
+    att->fn_used[fi] = 1;
+    pthread_mutex_lock(&c->srv->metrics.lock);
+    c->srv->metrics.runtimes++;
+    pthread_mutex_unlock(&c->srv->metrics.lock);
+  }
+}
+
 static void resp_on_head(void *user_data, const edgefn_response_head *head) {
   gw_conn *c = user_data;
   c->head_sent = true;
+  if (head->struct_size >= offsetof(edgefn_response_head, function) + sizeof(head->function) &&
+      head->function)
+    note_function(c, head->function);
   c->status = head->status;
   c->head_us = gw_now_us();
   /* The cache status of the default path (a function may pass on a subrequest's). */
@@ -771,21 +790,8 @@ void gw_http_dispatch(gw_conn *c) {
     req.geo = &geo;
   }
 
-  /* The rules are matched here too (they are cheap) only to name the function in the
-   * access log and metrics; the edge makes the decision itself. */
-  const char *fn = NULL;
-  if (site->rules && edgefn_rules_match(site->rules, &req, &fn, NULL) == 1 && fn) {
-    size_t fl = strnlen(fn, sizeof(c->fn_name) - 1); /* truncated like snprintf, unformatted */
-    memcpy(c->fn_name, fn, fl);
-    c->fn_name[fl] = '\0';
-    int fi = gw_site_function_index(site, fn);
-    if (fi >= 0 && !att->fn_used[fi]) {
-      att->fn_used[fi] = 1;
-      pthread_mutex_lock(&c->srv->metrics.lock);
-      c->srv->metrics.runtimes++;
-      pthread_mutex_unlock(&c->srv->metrics.lock);
-    }
-  }
+  /* The function the edge's rules chose arrives with the response head (resp_on_head)
+   * for the access log and metrics: the rules are matched once, by the edge. */
   /* An origin's host_header replaces the Host header on its way to the origin: the edge
    * does that (edgefn_origin.host_header). */
 

@@ -200,6 +200,12 @@ typedef struct edgefn_response_head {
    * cache and origin). NULL for bodies that are delivered whole and for producers without
    * flow control. */
   edgefn_body_flow *flow;
+  /* Added in 0.1 after flow (read it only when struct_size covers it): edgefn_edge's name
+   * for the function its rules chose for the request (the function's response, the
+   * cache's or origin's when the function passed, or the edge's own 500/503 for it), so
+   * that a host can log it without matching the rules again. NULL when no rule chose a
+   * function, and from a runtime used directly. Valid during on_head. */
+  const char *function;
 } edgefn_response_head;
 
 /* How a response comes back: head first, then body chunks, then the end. The library

@@ -128,7 +128,7 @@ static void on_defer(edgefn__defer *d) {
   }
   if (o->has_client) {
     edgefn_response_head head = {sizeof(head), o->out_status, "", o->out.h, o->out.n,
-                                 (int64_t)o->out_len, NULL};
+                                 (int64_t)o->out_len, NULL, NULL};
     if (o->h.on_head)
       o->h.on_head(o->hd, &head);
     if (o->out_len && o->h.on_body)

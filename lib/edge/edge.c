@@ -69,6 +69,7 @@ struct edge_request {
   bool forwarding;
   bool head_sent;
   const edge_origin *origin; /* the origin of the request's host, or NULL */
+  const char *fn_name;       /* the function the rules chose (the rules own it), or NULL */
   size_t origin_index;
   /* The copy. */
   edgefn_request req;
@@ -407,7 +408,7 @@ static void fwd_on_end(void *ud, int result);
 
 /* A backend's head as this build lays it out (a host's backend may predate `flow`). */
 static edgefn_response_head head_copy(const edgefn_response_head *head) {
-  edgefn_response_head h = {sizeof(h), 0, "", NULL, 0, -1, NULL};
+  edgefn_response_head h = {sizeof(h), 0, "", NULL, 0, -1, NULL, NULL};
   memcpy(&h, head, head->struct_size < sizeof(h) ? head->struct_size : sizeof(h));
   h.struct_size = sizeof(h);
   return h;
@@ -437,6 +438,7 @@ static void fwd_on_head(void *ud, const edgefn_response_head *head) {
   /* Give the caller a flow handle for a body the backend streams and can pause; a
    * function's head already carries the runtime's. */
   edgefn_response_head h = head_copy(head);
+  h.function = r->fn_name;
   if (!h.flow && backend_pausable(r)) {
     r->flow = (edgefn_body_flow){forwarded_flow_set, r, false};
     edgefn__defer_init(&r->resume, resume_deferred, r);
@@ -521,9 +523,10 @@ static int forward(edge_request *r, const edgefn_fetch_ops *ops, void *backend) 
   return rc;
 }
 
-/* A short text response; retry_after > 0 adds a Retry-After header (seconds). */
+/* A short text response; retry_after > 0 adds a Retry-After header (seconds); fn_name is
+ * the function it answers for, or NULL. */
 static void send_text_retry(const edgefn_response_handler *h, void *ud, int status,
-                            const char *text, uint32_t retry_after) {
+                            const char *text, uint32_t retry_after, const char *fn_name) {
   static const char ct[] = "text/plain; charset=utf-8";
   char ra[16];
   int ra_len = snprintf(ra, sizeof(ra), "%u", (unsigned)retry_after);
@@ -531,7 +534,7 @@ static void send_text_retry(const edgefn_response_handler *h, void *ud, int stat
                          {"retry-after", 11, ra, (size_t)ra_len}};
   edgefn_response_head head = {sizeof(head), status,       "",
                                hd,           retry_after ? 2 : 1, (int64_t)strlen(text),
-                               NULL};
+                               NULL,         fn_name};
   if (h->on_head)
     h->on_head(ud, &head);
   if (h->on_body)
@@ -539,8 +542,9 @@ static void send_text_retry(const edgefn_response_handler *h, void *ud, int stat
   h->on_end(ud, 0);
 }
 
-static void send_text(const edgefn_response_handler *h, void *ud, int status, const char *text) {
-  send_text_retry(h, ud, status, text, 0);
+static void send_text(const edgefn_response_handler *h, void *ud, int status, const char *text,
+                      const char *fn_name) {
+  send_text_retry(h, ud, status, text, 0, fn_name);
 }
 
 /* The default path: cache → origin of the request's host. Takes ownership of r. */
@@ -552,17 +556,19 @@ static void default_path(edge_request *r) {
   if (!r->origin) {
     edgefn_response_handler h = r->handler;
     void *hd = r->user_data;
+    const char *fn_name = r->fn_name;
     edge_log(el->edge, EDGEFN_LOG_WARN, "no origin is configured for %.*s", (int)r->req.url_len,
              r->req.url);
     request_free(r);
-    send_text(&h, hd, 502, "no origin is configured for this host\n");
+    send_text(&h, hd, 502, "no origin is configured for this host\n", fn_name);
     return;
   }
   edgefn_response_handler h = r->handler;
   void *hd = r->user_data;
+  const char *fn_name = r->fn_name;
   int rc = forward(r, ops, backend);
   if (rc != 0)
-    send_text(&h, hd, 502, "the origin could not be reached\n");
+    send_text(&h, hd, 502, "the origin could not be reached\n", fn_name);
 }
 
 /* ---- the router the runtimes use as their fetch backend ---- */
@@ -668,8 +674,9 @@ static void job_start(void *owner, edge_job *job, edgefn_runtime *rt) {
   edge_request *r = JOB_REQUEST(job);
   edgefn_response_handler h = r->handler;
   void *hd = r->user_data;
+  const char *fn_name = r->fn_name;
   if (dispatch_function(r, rt) != 0)
-    send_text(&h, hd, 500, "edge function could not run the request\n");
+    send_text(&h, hd, 500, "edge function could not run the request\n", fn_name);
 }
 
 static void job_fail(void *owner, edge_job *job, int code) {
@@ -677,11 +684,12 @@ static void job_fail(void *owner, edge_job *job, int code) {
   edge_request *r = JOB_REQUEST(job);
   edgefn_response_handler h = r->handler;
   void *hd = r->user_data;
+  const char *fn_name = r->fn_name;
   request_free(r);
   if (code == EDGEFN_ECANCELED)
     h.on_end(hd, EDGEFN_ECANCELED);
   else
-    send_text(&h, hd, 500, "edge function could not start\n");
+    send_text(&h, hd, 500, "edge function could not start\n", fn_name);
 }
 
 static const edge_job_ops job_ops = {job_start, job_fail};
@@ -708,7 +716,7 @@ int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop, const edgefn_reques
   if (fn_known && edge__mgr_shed(el->mgr, fn)) {
     /* Before anything is copied: shedding a flood must cost the loop as little as possible. */
     send_text_retry(handler, user_data, 503, "edge function is over capacity\n",
-                    edge__mgr_retry_after(el->mgr));
+                    edge__mgr_retry_after(el->mgr), fn_name);
     return 0;
   }
   edge_request *r = request_new(el, handler, user_data);
@@ -721,6 +729,7 @@ int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop, const edgefn_reques
     return EDGEFN_ENOMEM;
   }
   if (m == 1) {
+    r->fn_name = fn_name;
     edgefn_runtime *rt = NULL;
     int rc = fn_known ? keep_function_view(r, req)
                       : EDGEFN_EINVAL; /* edgefn_edge_new checked every rule's function */
@@ -735,12 +744,12 @@ int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop, const edgefn_reques
     if (rc == EDGEFN_EBUSY) {
       request_free(r);
       send_text_retry(handler, user_data, 503, "edge function is over capacity\n",
-                      edge__mgr_retry_after(el->mgr));
+                      edge__mgr_retry_after(el->mgr), fn_name);
       return 0;
     }
     if (rc != 0) {
       request_free(r);
-      send_text(handler, user_data, 500, "edge function could not start\n");
+      send_text(handler, user_data, 500, "edge function could not start\n", fn_name);
       return 0;
     }
     return dispatch_function(r, rt);

@@ -185,7 +185,7 @@ static void send_head(transfer *t) {
   if (curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) != CURLE_OK)
     cl = -1;
   edgefn_response_head head = {sizeof(head), t->status,        t->status_text,
-                               t->headers,   t->header_count,  (int64_t)cl, NULL};
+                               t->headers,   t->header_count,  (int64_t)cl, NULL, NULL};
   if (t->handler.on_head)
     t->handler.on_head(t->handler_data, &head);
 }

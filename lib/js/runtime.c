@@ -1419,7 +1419,8 @@ static void finish_exchange(edgefn_runtime *rt, exchange *ex) {
 static void send_text(exchange *ex, int status, const char *text) {
   static const char ct[] = "text/plain; charset=utf-8";
   edgefn_header h = {"content-type", 12, ct, sizeof(ct) - 1};
-  edgefn_response_head head = {sizeof(head), status, "", &h, 1, (int64_t)strlen(text), NULL};
+  edgefn_response_head head = {sizeof(head), status, "", &h, 1, (int64_t)strlen(text), NULL,
+                               NULL};
   if (ex->handler.on_head)
     ex->handler.on_head(ex->user_data, &head);
   if (ex->handler.on_body && head.content_length > 0)
@@ -1496,7 +1497,8 @@ static void deliver(edgefn_runtime *rt, exchange *ex) {
                                  a.parts.header_count,
                                  a.parts.body_stream ? a.parts.stream_length
                                                      : (int64_t)a.parts.body_len,
-                                 a.parts.body_stream ? &ex->flow : NULL};
+                                 a.parts.body_stream ? &ex->flow : NULL,
+                                 NULL};
     if (a.parts.body_stream) {
       if (ex->handler.on_head)
         ex->handler.on_head(ex->user_data, &head);

@@ -269,7 +269,7 @@ static int up_start(void *backend, edgefn_loop *loop, const edgefn_request *req,
   if (status == 200 && u->last_inm[0] &&
       cache__hfind(u->headers, u->header_count, "etag"))
     status = 304;
-  edgefn_response_head head = {sizeof(head), status, "", u->headers, u->header_count, -1, NULL};
+  edgefn_response_head head = {sizeof(head), status, "", u->headers, u->header_count, -1, NULL, NULL};
   h->on_head(hd, &head);
   if (status != 304 && strcmp(u->last_method, "HEAD") != 0)
     h->on_body(hd, (const uint8_t *)u->body, strlen(u->body));

@@ -59,10 +59,12 @@ TEST(edge_1_4_function_answers) {
   collected c;
   ASSERT_EQ(eenv_get(&e, "http://site.test/fn/x", &c), 0);
   ASSERT_STREQ(c.body, "from fn http://site.test/fn/x");
+  ASSERT_STREQ(c.function, "fn"); /* the head names the function the rules chose */
   collected_free(&c);
-  /* Paths the rules do not match go to the origin. */
+  /* Paths the rules do not match go to the origin, and no function is named. */
   ASSERT_EQ(eenv_get(&e, "http://site.test/other", &c), 0);
   ASSERT_STREQ(c.body, "hello /other");
+  ASSERT_STREQ(c.function, "");
   collected_free(&c);
   eenv_close(&e);
   return 0;
@@ -83,6 +85,7 @@ TEST(edge_function_declines_to_origin) {
   ASSERT_EQ(eenv_get(&e, "http://site.test/fn/none", &c), 0);
   ASSERT_EQ(c.status, 200);
   ASSERT_STREQ(c.body, "hello /fn/none");
+  ASSERT_STREQ(c.function, "fn"); /* the origin answered, for the function the rules chose */
   collected_free(&c);
   ASSERT_EQ(eenv_get(&e, "http://site.test/fn/throw", &c), 0);
   ASSERT_STREQ(c.body, "hello /fn/throw");

@@ -272,11 +272,13 @@ TEST(manager_sheds_with_503_and_retry_after) {
     ASSERT(cs[i].ended);
     ASSERT_EQ(cs[i].status, 503);
     ASSERT(strstr(cs[i].headers, "retry-after: 7\n") != NULL);
+    ASSERT_STREQ(cs[i].function, "f0"); /* the edge's own 503 names the function */
   }
   /* Another function is not held back by f0's flood. */
   collected other;
   ASSERT_EQ(get(&e, "/f1/", &other), 0);
   ASSERT_STREQ(other.body, "v1 f1 fast");
+  ASSERT_STREQ(other.function, "f1");
   ASSERT(!cs[2].ended);
   collected_free(&other);
   /* The queued request runs when a slot frees up. */

@@ -6,6 +6,7 @@
 #include <edgefn/edgefn.h>
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@ typedef struct collected {
   int status;
   char status_text[64];
   char headers[2048]; /* "name: value\n" lines */
+  char function[64];  /* head->function ("" when NULL) */
   char *body;
   size_t body_len;
   int end_result;
@@ -34,6 +36,9 @@ static inline void h_on_head(void *ud, const edgefn_response_head *head) {
   c->head_seen = true;
   c->status = head->status;
   strncpy(c->status_text, head->status_text ? head->status_text : "", sizeof(c->status_text) - 1);
+  if (head->struct_size >= offsetof(edgefn_response_head, function) + sizeof(head->function) &&
+      head->function)
+    strncpy(c->function, head->function, sizeof(c->function) - 1);
   size_t o = 0;
   for (size_t i = 0; i < head->header_count && o < sizeof(c->headers) - 1; i++) {
     int n = snprintf(c->headers + o, sizeof(c->headers) - o, "%.*s: %.*s\n",

@@ -728,7 +728,7 @@ static int answering_start(void *backend, edgefn_loop *loop, const edgefn_reques
     *op = b; /* never answers */
     return 0;
   }
-  edgefn_response_head head = {sizeof(head), 200, "OK", NULL, 0, 4, NULL};
+  edgefn_response_head head = {sizeof(head), 200, "OK", NULL, 0, 4, NULL, NULL};
   handler->on_head(handler_data, &head);
   handler->on_body(handler_data, (const uint8_t *)"body", 4);
   handler->on_end(handler_data, 0);

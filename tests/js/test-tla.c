@@ -242,7 +242,7 @@ TEST(tla_subrequest_before_serving) {
   /* the network answers */
   static const char body[] = "{\"mode\":\"fast\"}";
   edgefn_header h = {"content-type", 12, "application/json", 16};
-  edgefn_response_head head = {sizeof(head), 200, "", &h, 1, (int64_t)strlen(body), NULL};
+  edgefn_response_head head = {sizeof(head), 200, "", &h, 1, (int64_t)strlen(body), NULL, NULL};
   b.handler.on_head(b.handler_data, &head);
   b.handler.on_body(b.handler_data, (const uint8_t *)body, strlen(body));
   b.handler.on_end(b.handler_data, 0);
