@@ -1,4 +1,5 @@
-/* TextDecoder and atob on random bytes: the first byte picks a label and options, the rest
+/* TextDecoder and atob on random bytes: the first byte picks a label (the legacy encodings
+ * too: their streamed decode must equal the whole one as well) and options, the rest
  * is decoded whole, in streamed pieces (which must give the same text, or fail alike), as a
  * base64 string, and round-tripped. */
 #include "fuzz-js.h"
@@ -7,7 +8,9 @@ static const char driver[] =
     "(function (b) {\n"
     "  function fail(m) { var e = new Error(m); e.fuzzAssert = true; throw e; }\n"
     "  var labels = ['utf-8', 'utf-16le', 'utf-16be', 'latin1', 'windows-1252', 'utf8',\n"
-    "                'unicode-1-1-utf-8', 'ascii', ' UTF-8 ', 'bogus'];\n"
+    "                'unicode-1-1-utf-8', 'ascii', ' UTF-8 ', 'bogus', 'gbk', 'gb18030',\n"
+    "                'big5', 'shift_jis', 'euc-jp', 'iso-2022-jp', 'euc-kr', 'windows-1258',\n"
+    "                'koi8-u', 'x-user-defined', 'ibm866', 'iso-2022-kr'];\n"
     "  var sel = b.length ? b[0] : 0, bytes = b.subarray(1), d, out = '';\n"
     "  try {\n"
     "    d = new TextDecoder(labels[sel % labels.length],\n"

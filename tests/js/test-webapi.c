@@ -162,6 +162,74 @@ TEST(webapi_text_decoder_utf16_latin1) {
   return 0;
 }
 
+/* The legacy encodings, where Node (ICU) departs from the Encoding Standard, checked against
+ * the standard's decoders (the rest is compared with Node 25 in
+ * tests/compiler/corpus/text-decoder-legacy.js): big5 with HKSCS and its two-code-point
+ * entries, euc-kr's windows-949 extension, shift_jis's 0x80 and user-defined area,
+ * euc-jp's IBM rows and JIS X 0212, iso-2022-jp's escapes, and which bytes an error
+ * consumes (an ASCII byte after a lead is read again). */
+TEST(webapi_text_decoder_legacy) {
+  static const struct {
+    const char *enc, *bytes, *expected;
+  } cases[] = {
+      {"big5", "0x87, 0x40, 0x88, 0x62, 0x88, 0x64, 0xa1, 0x45", "43f0 ca 304 ca 30c 2027"},
+      {"big5", "0x80, 0xff, 0x81, 0x20, 0xa4", "fffd fffd fffd 20 fffd"},
+      {"euc-kr", "0x81, 0x41, 0xc8, 0xa1, 0x81, 0x5b, 0xc8", "ac02 d624 fffd 5b fffd"},
+      {"shift_jis", "0x80, 0xa0, 0xfd, 0xb1, 0x81, 0x7f", "80 fffd fffd ff71 fffd 7f"},
+      {"shift_jis", "0xf0, 0x40, 0xf9, 0xfc, 0xed, 0x40, 0xfa, 0x40", "e000 e757 7e8a 2170"},
+      {"euc-jp", "0xf9, 0xa1, 0x8e, 0xb1, 0x8f, 0xb0, 0xa1", "7e8a ff71 4e02"},
+      {"euc-jp", "0x8e, 0x80, 0x41, 0x8e, 0x41, 0x81, 0xa1", "fffd 41 fffd 41 fffd fffd"},
+      {"iso-2022-jp", "0x1b, 0x28, 0x49, 0x31, 0x1b, 0x24, 0x42, 0x30, 0x21, 0x1b, 0x28, 0x4a, 0x5c",
+       "ff71 4e9c a5"},
+      {"iso-2022-jp", "0x1b, 0x28, 0x42, 0x1b, 0x28, 0x42, 0x41, 0x1b, 0x24", "fffd 41 fffd 24"},
+      {"gbk", "0x80, 0x81, 0x30, 0x81, 0x30, 0xa3, 0xa0, 0x81, 0x30, 0x41", "20ac 80 3000 fffd 30 41"},
+      {"windows-1250", "0x81, 0x8a, 0xa5", "81 160 104"},
+      {"koi8-u", "0xae, 0xbe, 0x93", "45e 40e 2320"},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char src[512];
+    snprintf(src, sizeof(src), "return hex(new TextDecoder('%s').decode(new Uint8Array([%s])));",
+             cases[i].enc, cases[i].bytes);
+    ASSERT_EQ(expect_web(src, cases[i].expected), 0);
+  }
+  /* fatal: the first error throws, and the decoder starts afresh afterwards */
+  ASSERT_EQ(expect_web("return ['big5', 'euc-kr', 'shift_jis', 'euc-jp', 'iso-2022-jp', 'gbk',"
+                       " 'windows-1253'].map(function (e) {"
+                       " var d = new TextDecoder(e, {fatal: true});"
+                       " try { d.decode(new Uint8Array([0x41, 0xff, 0xff])); return 'no error'; }"
+                       " catch (x) { return x.name + ':' + d.decode(new Uint8Array([0x42])); }"
+                       " }).join();",
+                       "TypeError:B,TypeError:B,TypeError:B,TypeError:B,TypeError:B,TypeError:B,"
+                       "TypeError:B"),
+            0);
+  /* The "replacement" labels are refused, as the standard says. */
+  ASSERT_EQ(expect_web("return ['iso-2022-kr', 'hz-gb-2312', 'iso-2022-cn', 'replacement',"
+                       " 'x-user-defined', 'GB2312'].map(function (l) {"
+                       " try { return new TextDecoder(l).encoding; } catch (e) { return e.name; }"
+                       " }).join();",
+                       "RangeError,RangeError,RangeError,RangeError,x-user-defined,gbk"),
+            0);
+  /* Streaming: random bytes decoded in chunks of 1..7 bytes give what one call gives. */
+  ASSERT_EQ(expect_web(
+                "var seed = 7; function rnd() { seed = (Math.imul(seed, 1103515245) + 12345) | 0;"
+                " return (seed >>> 16) & 0x7fff; }"
+                " return ['gbk', 'gb18030', 'big5', 'euc-kr', 'shift_jis', 'euc-jp', 'iso-2022-jp',"
+                " 'windows-1258', 'x-user-defined'].map(function (enc) {"
+                " var bytes = new Uint8Array(3000);"
+                " for (var i = 0; i < bytes.length; i++) bytes[i] = rnd() % 3 == 0 ?"
+                " 0x20 + rnd() % 0x60 : 0x80 + rnd() % 0x80;"
+                " if (enc == 'iso-2022-jp') for (var j = 0; j < bytes.length; j += 40) {"
+                " bytes[j] = 0x1b; bytes[j + 1] = 0x24; bytes[j + 2] = 0x42; }"
+                " var whole = new TextDecoder(enc).decode(bytes);"
+                " var d = new TextDecoder(enc), parts = '', at = 0;"
+                " while (at < bytes.length) { var k = 1 + rnd() % 7;"
+                " parts += d.decode(bytes.subarray(at, at + k), {stream: true}); at += k; }"
+                " parts += d.decode(); return parts === whole && whole.length > 1000; }).join();",
+                "true,true,true,true,true,true,true,true,true"),
+            0);
+  return 0;
+}
+
 TEST(webapi_base64) {
   ASSERT_EQ(expect_web("return [btoa('Hello'), btoa(''), btoa('\\u00ff\\u00fe'), btoa(null),"
                        " btoa(12)].join();",
