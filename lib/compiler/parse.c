@@ -839,7 +839,8 @@ static void rescan_regex(parser *p) {
   t->raw = p->src + pat_end + 1;
   t->raw_len = (uint32_t)(p->pos - pat_end - 1);
   for (uint32_t i = 0; i < t->raw_len; i++)
-    if (!strchr("dgimsuy", t->raw[i]) || memchr(t->raw, t->raw[i], i))
+    if (!strchr("dgimsuvy", t->raw[i]) || memchr(t->raw, t->raw[i], i) ||
+        (t->raw[i] == 'v' && memchr(t->raw, 'u', t->raw_len)))
       fail_at(p, t->line, t->col, "invalid regular expression flags");
   t->end = p->pos;
 }

@@ -280,8 +280,8 @@ static size_t skip_space(const uint8_t *s, size_t i, size_t n) {
 /* DecodeBase64Chunk: 2, 3 or 4 sextets into 1, 2 or 3 bytes at out; false when
  * check_extra and the bits a partial chunk leaves over are not zero. */
 static bool decode_chunk(const int *v, int len, bool check_extra, uint8_t *out) {
-  uint32_t acc = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 |
-                 (len > 2 ? (uint32_t)v[2] << 6 : 0) | (len > 3 ? (uint32_t)v[3] : 0);
+  uint32_t acc = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (len > 2 ? (uint32_t)v[2] << 6 : 0) |
+                 (len > 3 ? (uint32_t)v[3] : 0);
   out[0] = (uint8_t)(acc >> 16);
   if (len == 2)
     return !check_extra || (acc & 0xffff) == 0;

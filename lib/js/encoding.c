@@ -120,6 +120,8 @@ static const struct {
     {"windows-1252", ENC_WINDOWS1252, NULL},
     {"x-cp1252", ENC_WINDOWS1252, NULL},
     {"x-user-defined", ENC_X_USER_DEFINED, NULL},
+/* The labels of one encoding stay together. */
+/* clang-format off */
 #define LEG(label, name) {label, -1, name}
     LEG("866", "ibm866"), LEG("cp866", "ibm866"), LEG("csibm866", "ibm866"),
     LEG("ibm866", "ibm866"),
@@ -216,6 +218,7 @@ static const struct {
     LEG("ks_c_5601-1989", "euc-kr"), LEG("ksc5601", "euc-kr"), LEG("ksc_5601", "euc-kr"),
     LEG("windows-949", "euc-kr"),
 #undef LEG
+    /* clang-format on */
 };
 
 /* windows-1252 bytes 0x80..0x9F (the index-windows-1252 table); the rest are Latin-1. */
@@ -497,8 +500,8 @@ static bool decode_single(out_buf *o, const uint8_t *in, size_t n) {
  * refuses since GB18030-2005 gave those characters two-byte codes, decode to them. */
 #define GB2_COUNT (126u * 190u)
 #define GB4_BMP_COUNT 39420u
-static uint16_t gb2[GB2_COUNT];         /* pointer (lead − 0x81) × 190 + trail offset */
-static uint16_t gb4[GB4_BMP_COUNT];     /* four-byte pointer → BMP code point */
+static uint16_t gb2[GB2_COUNT];     /* pointer (lead − 0x81) × 190 + trail offset */
+static uint16_t gb4[GB4_BMP_COUNT]; /* four-byte pointer → BMP code point */
 static pthread_once_t gb_once = PTHREAD_ONCE_INIT;
 
 static uint32_t iconv_bytes(iconv_t cd, const uint8_t *b, size_t n) {
@@ -539,9 +542,8 @@ static void build_gb_tables(void) {
   static const struct {
     uint8_t lead, trail;
     uint16_t cp;
-  } two[] = {{0xa3, 0xa0, 0x3000}, {0xfe, 0x51, 0xe816}, {0xfe, 0x52, 0xe817},
-             {0xfe, 0x53, 0xe818}, {0xfe, 0x6c, 0xe831}, {0xfe, 0x76, 0xe83b},
-             {0xfe, 0x91, 0xe855}};
+  } two[] = {{0xa3, 0xa0, 0x3000}, {0xfe, 0x51, 0xe816}, {0xfe, 0x52, 0xe817}, {0xfe, 0x53, 0xe818},
+             {0xfe, 0x6c, 0xe831}, {0xfe, 0x76, 0xe83b}, {0xfe, 0x91, 0xe855}};
   for (size_t i = 0; i < EDGEFN_ARRAY_LEN(two); i++)
     gb2[(two[i].lead - 0x81) * 190 + two[i].trail - (two[i].trail < 0x7f ? 0x40 : 0x41)] =
         two[i].cp;
@@ -748,10 +750,9 @@ static void build_big5_table(void) {
   static const struct {
     uint8_t lead, trail;
     uint16_t cp;
-  } fix[] = {{0xa1, 0x45, 0x2027}, {0xa1, 0x4e, 0xfe51}, {0xa1, 0xc2, 0x00af},
-             {0xa1, 0xe3, 0xff5e}, {0xa1, 0xf2, 0x2295}, {0xa1, 0xf3, 0x2299},
-             {0xa2, 0x41, 0x2215}, {0xa2, 0x42, 0xfe68}, {0xa2, 0x44, 0xffe5},
-             {0xa2, 0x46, 0xffe0}, {0xa2, 0x47, 0xffe1}};
+  } fix[] = {{0xa1, 0x45, 0x2027}, {0xa1, 0x4e, 0xfe51}, {0xa1, 0xc2, 0x00af}, {0xa1, 0xe3, 0xff5e},
+             {0xa1, 0xf2, 0x2295}, {0xa1, 0xf3, 0x2299}, {0xa2, 0x41, 0x2215}, {0xa2, 0x42, 0xfe68},
+             {0xa2, 0x44, 0xffe5}, {0xa2, 0x46, 0xffe0}, {0xa2, 0x47, 0xffe1}};
   for (size_t i = 0; i < EDGEFN_ARRAY_LEN(fix); i++)
     big5_index[(fix[i].lead - 0x81) * 157 + fix[i].trail - (fix[i].trail < 0x7f ? 0x40 : 0x62)] =
         fix[i].cp;
@@ -773,8 +774,10 @@ static bool decode_big5(out_buf *o, const uint8_t *in, size_t n, bool stream) {
         uint32_t p = (lead - 0x81) * 157 + b - (b < 0x7f ? 0x40 : 0x62);
         static const struct {
           uint32_t p, a, b;
-        } pairs[] = {{1133, 0x00ca, 0x0304}, {1135, 0x00ca, 0x030c},
-                     {1164, 0x00ea, 0x0304}, {1166, 0x00ea, 0x030c}};
+        } pairs[] = {{1133, 0x00ca, 0x0304},
+                     {1135, 0x00ca, 0x030c},
+                     {1164, 0x00ea, 0x0304},
+                     {1166, 0x00ea, 0x030c}};
         bool pair = false;
         for (size_t k = 0; k < EDGEFN_ARRAY_LEN(pairs); k++)
           if (pairs[k].p == p) {
@@ -936,8 +939,8 @@ static bool decode_iso2022jp(out_buf *o, const uint8_t *in, size_t n, bool strea
       nback--;
     } else if (i < n) {
       b = in[i++];
-    } else if (!stream && (st->j_state == J_TRAIL || st->j_state == J_ESC_START ||
-                           st->j_state == J_ESC)) {
+    } else if (!stream &&
+               (st->j_state == J_TRAIL || st->j_state == J_ESC_START || st->j_state == J_ESC)) {
       b = -1;
     } else {
       break;
@@ -1100,8 +1103,8 @@ static duk_ret_t decoder_ctor(duk_context *ctx) {
       label[b - a] = '\0';
       for (size_t i = 0; i < EDGEFN_ARRAY_LEN(labels) && found < 0; i++)
         if (strlen(labels[i].label) == b - a && strcmp(labels[i].label, label) == 0)
-          found = labels[i].enc >= 0 ? labels[i].enc
-                                     : ENC_LEGACY + legacy_index(labels[i].legacy_name);
+          found =
+              labels[i].enc >= 0 ? labels[i].enc : ENC_LEGACY + legacy_index(labels[i].legacy_name);
     }
     if (found < 0)
       return duk_error(ctx, DUK_ERR_RANGE_ERROR,
@@ -1162,13 +1165,27 @@ static duk_ret_t decoder_decode(duk_context *ctx) {
     break;
   default: {
     switch (legacy[st->enc - ENC_LEGACY].decoder) {
-    case DEC_SINGLE: ok = decode_single(&o, in, total); break;
-    case DEC_GB18030: ok = decode_gb18030(&o, in, total, stream); break;
-    case DEC_BIG5: ok = decode_big5(&o, in, total, stream); break;
-    case DEC_EUC_JP: ok = decode_euc_jp(&o, in, total, stream); break;
-    case DEC_ISO2022JP: ok = decode_iso2022jp(&o, in, total, stream); break;
-    case DEC_SHIFT_JIS: ok = decode_shift_jis(&o, in, total, stream); break;
-    default: ok = decode_euc_kr(&o, in, total, stream); break;
+    case DEC_SINGLE:
+      ok = decode_single(&o, in, total);
+      break;
+    case DEC_GB18030:
+      ok = decode_gb18030(&o, in, total, stream);
+      break;
+    case DEC_BIG5:
+      ok = decode_big5(&o, in, total, stream);
+      break;
+    case DEC_EUC_JP:
+      ok = decode_euc_jp(&o, in, total, stream);
+      break;
+    case DEC_ISO2022JP:
+      ok = decode_iso2022jp(&o, in, total, stream);
+      break;
+    case DEC_SHIFT_JIS:
+      ok = decode_shift_jis(&o, in, total, stream);
+      break;
+    default:
+      ok = decode_euc_kr(&o, in, total, stream);
+      break;
     }
     break;
   }

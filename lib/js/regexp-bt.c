@@ -661,7 +661,8 @@ edgefn__re_bt *edgefn__re_bt_compile(const edgefn__re_translation *t, unsigned f
     snprintf(msg, msglen, "Regular expression too large");
     return NULL;
   }
-  p->flags = flags;
+  /* v matches as u does (its set notation is already translated into the atoms' text) */
+  p->flags = flags & EDGEFN_RE_V ? (flags & ~(unsigned)EDGEFN_RE_V) | EDGEFN_RE_U : flags;
   p->groups = t->groups;
   emit(p, OP_SAVE);
   emit(p, 0);
@@ -671,7 +672,7 @@ edgefn__re_bt *edgefn__re_bt_compile(const edgefn__re_translation *t, unsigned f
   emit(p, OP_MATCH);
   free_tree(&b);
   if (!p->oom && !p->err) {
-    if (flags & EDGEFN_RE_U)
+    if (p->flags & EDGEFN_RE_U)
       p->md32 = pcre2_match_data_create_32(1, NULL);
     else
       p->md16 = pcre2_match_data_create_16(1, NULL);

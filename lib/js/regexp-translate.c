@@ -27,7 +27,7 @@
 #define NONU_SPECIAL "[\\x{17f}\\x{212a}\\x{130}\\x{131}\\x{df}\\x{1e9e}]"
 
 int edgefn__re_parse_flags(const char *flags, size_t len) {
-  static const char order[] = "dgimsuy";
+  static const char order[] = "dgimsuyv"; /* the bit order of EDGEFN_RE_* */
   int bits = 0;
   for (size_t i = 0; i < len; i++) {
     const char *p = flags[i] ? strchr(order, flags[i]) : NULL;
@@ -38,6 +38,8 @@ int edgefn__re_parse_flags(const char *flags, size_t len) {
       return -1;
     bits |= bit;
   }
+  if ((bits & EDGEFN_RE_UNICODE) == EDGEFN_RE_UNICODE)
+    return -1;
   return bits;
 }
 
@@ -85,6 +87,7 @@ typedef struct parser {
   size_t n, i;
   unsigned flags;
   bool u, ic, named; /* named: \k is a reference (u, or the pattern has named groups) */
+  bool v;            /* unicodeSets: classes use set notation (u is set too) */
   uint32_t total_groups, next_group;
   group_name *names;
   size_t name_count;
@@ -227,7 +230,7 @@ static bool read_group_name(parser *p, sbuf *b) {
 
 /* The pre-scan: counts capturing groups and records their names in order. */
 static bool prescan(parser *p) {
-  bool in_class = false;
+  int in_class = 0; /* nesting depth: under v a class may hold classes */
   sbuf name = {0};
   for (size_t i = 0; i < p->n; i++) {
     uint32_t c = p->s[i];
@@ -237,11 +240,13 @@ static bool prescan(parser *p) {
     }
     if (in_class) {
       if (c == ']')
-        in_class = false;
+        in_class--;
+      else if (c == '[' && p->v)
+        in_class++;
       continue;
     }
     if (c == '[') {
-      in_class = true;
+      in_class = 1;
     } else if (c == '(') {
       if (i + 1 < p->n && p->s[i + 1] == '?') {
         if (i + 2 < p->n && p->s[i + 2] == '<' && i + 3 < p->n && p->s[i + 3] != '=' &&
@@ -696,6 +701,429 @@ static bool parse_class(parser *p) {
   return ok;
 }
 
+/* ---- classes under v (ES2024 unicodeSets): nested classes, set operations, strings ----
+ * A class becomes PCRE2 text that matches one code point of its set (`m`; empty when the
+ * set has none) and a list of strings of other lengths, from \q{...}. Union is
+ * alternation, intersection `(?=B)A`, subtraction `(?!B)A`, a complement `(?!A)(?s:.)`:
+ * each operand matches exactly one code point, so these are exact. Strings take part in
+ * the operations as whole strings. Not supported: properties of strings (\p{RGI_Emoji} and
+ * the like), which are a SyntaxError here. */
+
+typedef struct vstr {
+  uint32_t *c;
+  size_t n;
+} vstr;
+
+typedef struct vset {
+  sbuf m;
+  vstr *strs;
+  size_t nstr;
+  bool oom;
+} vset;
+
+static void vset_free(vset *v) {
+  free(v->m.p);
+  for (size_t k = 0; k < v->nstr; k++)
+    free(v->strs[k].c);
+  free(v->strs);
+  memset(v, 0, sizeof(*v));
+}
+
+static bool vset_has_str(const vset *v, const uint32_t *c, size_t n) {
+  for (size_t k = 0; k < v->nstr; k++)
+    if (v->strs[k].n == n && (n == 0 || memcmp(v->strs[k].c, c, n * sizeof(*c)) == 0))
+      return true;
+  return false;
+}
+
+static void vset_add_str(vset *v, const uint32_t *c, size_t n) {
+  if (vset_has_str(v, c, n))
+    return;
+  vstr *ns = realloc(v->strs, (v->nstr + 1) * sizeof(*ns));
+  uint32_t *copy = malloc((n ? n : 1) * sizeof(*copy));
+  if (!ns || !copy) {
+    if (ns)
+      v->strs = ns;
+    free(copy);
+    v->oom = true;
+    return;
+  }
+  if (n)
+    memcpy(copy, c, n * sizeof(*c));
+  v->strs = ns;
+  v->strs[v->nstr].c = copy;
+  v->strs[v->nstr].n = n;
+  v->nstr++;
+}
+
+static bool is_reserved_punct(uint32_t c) { return c < 128 && strchr("&-!#%,:;<=>@`~", (int)c) && c; }
+static bool is_reserved_double(uint32_t c) {
+  return c < 128 && c && strchr("&!#$%*+,.:;<=>?@^`~", (int)c);
+}
+
+/* A ClassSetCharacter at p->i. */
+static bool v_char(parser *p, uint32_t *out) {
+  if (p->i >= p->n)
+    return fail(p, "Unterminated character class");
+  uint32_t c = p->s[p->i];
+  if (c == '\\') {
+    p->i++;
+    if (p->i < p->n && p->s[p->i] == 'b') {
+      p->i++;
+      *out = 8;
+      return true;
+    }
+    if (p->i < p->n && is_reserved_punct(p->s[p->i])) {
+      *out = p->s[p->i++];
+      return true;
+    }
+    class_atom a = {0, 0};
+    sbuf prop = {0};
+    bool ok = class_escape(p, &a, &prop);
+    free(prop.p);
+    if (!ok)
+      return false;
+    if (a.set)
+      return fail(p, "Invalid set operation in character class");
+    *out = a.c;
+    return true;
+  }
+  if (c < 128 && strchr("()[]{}/-|", (int)c))
+    return fail(p, "Invalid set operation in character class");
+  if (is_reserved_double(c) && p->i + 1 < p->n && p->s[p->i + 1] == c)
+    return fail(p, "Invalid set operation in character class");
+  p->i++;
+  *out = c;
+  return true;
+}
+
+static bool v_contents(parser *p, vset *res);
+
+/* A nested class ('[' read): its set, complemented for [^...]. */
+static bool v_class(parser *p, vset *res) {
+  bool negate = false;
+  if (at(p, '^')) {
+    negate = true;
+    p->i++;
+  }
+  if (++p->depth > MAX_NESTING)
+    return fail(p, "Regular expression too large");
+  if (!v_contents(p, res))
+    return false;
+  if (!at(p, ']'))
+    return fail(p, "Unterminated character class");
+  p->i++;
+  p->depth--;
+  if (negate) {
+    if (res->nstr)
+      return fail(p, "Negated character class may contain strings");
+    sbuf m = {0};
+    if (res->m.len) {
+      sb_str(&m, "(?:(?!");
+      sb_add(&m, res->m.p, res->m.len);
+      sb_str(&m, ")(?s:.))");
+    } else {
+      sb_str(&m, "(?s:.)");
+    }
+    free(res->m.p);
+    res->m = m;
+  }
+  return true;
+}
+
+/* \q{a|bc|...}: "\q{" already read. Strings of one character join the set's characters
+ * (written to body). */
+static bool v_strings(parser *p, vset *res, sbuf *body) {
+  uint32_t buf[256];
+  size_t n = 0;
+  for (;;) {
+    if (p->i >= p->n)
+      return fail(p, "Invalid escape");
+    uint32_t c = p->s[p->i];
+    if (c == '|' || c == '}') {
+      p->i++;
+      if (n == 1)
+        sb_hex(body, buf[0]);
+      else
+        vset_add_str(res, buf, n);
+      n = 0;
+      if (c == '}')
+        return true;
+      continue;
+    }
+    uint32_t ch;
+    if (!v_char(p, &ch))
+      return false;
+    if (n == EDGEFN_ARRAY_LEN(buf))
+      return fail(p, "Regular expression too large");
+    buf[n++] = ch;
+  }
+}
+
+/* One ClassSetOperand into *op (m and strings), or a single character (*single set). */
+static bool v_operand(parser *p, vset *op, bool *single, uint32_t *ch) {
+  *single = false;
+  if (at(p, '[')) {
+    p->i++;
+    return v_class(p, op);
+  }
+  if (at(p, '\\') && p->i + 1 < p->n) {
+    uint32_t e = p->s[p->i + 1];
+    if (e == 'q' && p->i + 2 < p->n && p->s[p->i + 2] == '{') {
+      p->i += 3;
+      sbuf body = {0};
+      bool ok = v_strings(p, op, &body);
+      if (ok && body.len) {
+        sb_str(&op->m, "[");
+        sb_add(&op->m, body.p, body.len);
+        sb_str(&op->m, "]");
+      }
+      op->oom |= body.oom;
+      free(body.p);
+      return ok;
+    }
+    if (e < 128 && strchr("dDsSwWpP", (int)e)) {
+      p->i++;
+      class_atom a = {0, 0};
+      sbuf prop = {0};
+      bool ok = class_escape(p, &a, &prop);
+      if (ok) {
+        if (a.set == 'p') {
+          if (prop.len) {
+            sb_str(&op->m, "[");
+            sb_add(&op->m, prop.p, prop.len);
+            sb_str(&op->m, "]");
+          }
+        } else if (a.set == 'd' || a.set == 'w' || a.set == 's') {
+          sb_str(&op->m, "[");
+          class_set_body(&op->m, a.set);
+          sb_str(&op->m, "]");
+        } else {
+          sb_str(&op->m, "[^");
+          class_set_body(&op->m, (char)(a.set | 0x20));
+          sb_str(&op->m, "]");
+        }
+      }
+      free(prop.p);
+      return ok;
+    }
+  }
+  *single = true;
+  return v_char(p, ch);
+}
+
+static void v_single(vset *op, uint32_t c) {
+  sb_str(&op->m, "[");
+  sb_hex(&op->m, c);
+  sb_str(&op->m, "]");
+}
+
+/* A & B (keep = true: intersection) or A -- B (keep = false), into a. */
+static void v_combine(vset *a, vset *b, bool keep) {
+  sbuf m = {0};
+  if (a->m.len && (b->m.len || !keep)) {
+    if (!b->m.len) {
+      sb_add(&m, a->m.p, a->m.len);
+    } else {
+      sb_str(&m, keep ? "(?:(?=" : "(?:(?!");
+      sb_add(&m, b->m.p, b->m.len);
+      sb_str(&m, ")");
+      sb_add(&m, a->m.p, a->m.len);
+      sb_str(&m, ")");
+    }
+  }
+  free(a->m.p);
+  a->m = m;
+  size_t k = 0;
+  for (size_t j = 0; j < a->nstr; j++) {
+    bool in_b = vset_has_str(b, a->strs[j].c, a->strs[j].n);
+    if (in_b == keep)
+      a->strs[k++] = a->strs[j];
+    else
+      free(a->strs[j].c);
+  }
+  a->nstr = k;
+  a->oom |= b->oom || m.oom;
+}
+
+static bool v_contents(parser *p, vset *res) {
+  sbuf body = {0}; /* characters, ranges and simple escapes of a union */
+  sbuf alts = {0}; /* the other members of a union, each followed by '|' */
+  bool ok = true;
+  size_t items = 0;
+  int mode = 0; /* 0 union, 1 intersection, 2 subtraction */
+  while (ok && p->i < p->n && p->s[p->i] != ']') {
+    if (items > 0) {
+      bool amp = at(p, '&') && p->i + 1 < p->n && p->s[p->i + 1] == '&';
+      bool dash = at(p, '-') && p->i + 1 < p->n && p->s[p->i + 1] == '-';
+      if (amp || dash) {
+        int want = amp ? 1 : 2;
+        if ((mode != 0 && mode != want) || (mode == 0 && items > 1)) {
+          ok = fail(p, "Invalid set operation in character class");
+          break;
+        }
+        if (mode == 0) {
+          /* the first operand, gathered as a union of one, becomes the left side */
+          mode = want;
+          if (body.len) {
+            if (alts.len)
+              sb_str(&alts, "|");
+            sb_str(&alts, "[");
+            sb_add(&alts, body.p, body.len);
+            sb_str(&alts, "]|");
+            body.len = 0;
+          }
+          if (alts.len) {
+            sb_str(&res->m, "(?:");
+            sb_add(&res->m, alts.p, alts.len - 1);
+            sb_str(&res->m, ")");
+            alts.len = 0;
+          }
+        }
+        p->i += 2;
+        if (amp && at(p, '&')) {
+          ok = fail(p, "Invalid set operation in character class");
+          break;
+        }
+        vset op = {0};
+        bool single;
+        uint32_t ch;
+        ok = v_operand(p, &op, &single, &ch);
+        if (ok && single)
+          v_single(&op, ch);
+        if (ok)
+          v_combine(res, &op, amp);
+        vset_free(&op);
+        items++;
+        continue;
+      }
+      if (mode != 0) {
+        ok = fail(p, "Invalid set operation in character class");
+        break;
+      }
+    }
+    vset op = {0};
+    bool single;
+    uint32_t ch;
+    ok = v_operand(p, &op, &single, &ch);
+    if (ok && single) {
+      /* a range a-b (not the start of a "--") */
+      if (at(p, '-') && !(p->i + 1 < p->n && p->s[p->i + 1] == '-')) {
+        p->i++;
+        uint32_t hi;
+        ok = v_char(p, &hi);
+        if (ok && hi < ch)
+          ok = fail(p, "Range out of order in character class");
+        if (ok) {
+          sb_hex(&body, ch);
+          sb_str(&body, "-");
+          sb_hex(&body, hi);
+          items += 2; /* a range is never the left side of an operation */
+        }
+      } else {
+        sb_hex(&body, ch);
+        items++;
+      }
+    } else if (ok) {
+      if (op.m.len) {
+        sb_add(&alts, op.m.p, op.m.len);
+        sb_str(&alts, "|");
+      }
+      for (size_t k = 0; k < op.nstr; k++)
+        vset_add_str(res, op.strs[k].c, op.strs[k].n);
+      res->oom |= op.oom;
+      items++;
+    }
+    vset_free(&op);
+  }
+  if (ok && mode == 0) {
+    if (body.len) {
+      sb_str(&alts, "[");
+      sb_add(&alts, body.p, body.len);
+      sb_str(&alts, "]|");
+    }
+    if (alts.len) {
+      sb_str(&res->m, "(?:");
+      sb_add(&res->m, alts.p, alts.len - 1);
+      sb_str(&res->m, ")");
+    }
+  }
+  if (ok && (body.oom || alts.oom || res->m.oom || res->oom))
+    ok = fail(p, "Regular expression too large");
+  free(body.p);
+  free(alts.p);
+  return ok;
+}
+
+static int cmp_vstr_len_desc(const void *a, const void *b) {
+  const vstr *x = a, *y = b;
+  return x->n < y->n ? 1 : x->n > y->n ? -1 : 0;
+}
+
+/* A class under v ('[' read): one code-point atom, or a group of the strings (longest
+ * first), then the code points, then the empty string. */
+static bool parse_class_v(parser *p) {
+  vset set = {0};
+  bool ok = v_class(p, &set);
+  sbuf *o = &p->out;
+  if (ok && set.nstr == 0) {
+    if (set.m.len)
+      sb_add(o, set.m.p, set.m.len);
+    else
+      sb_str(o, "(?!)");
+  } else if (ok) {
+    qsort(set.strs, set.nstr, sizeof(*set.strs), cmp_vstr_len_desc);
+    edgefn__re_event *open = add_event(p, EDGEFN_RE_EV_OPEN);
+    if (open)
+      open->kind = EDGEFN_RE_GROUP_PLAIN;
+    sb_str(o, "(?:");
+    bool first = true, empty = false;
+    for (size_t k = 0; k < set.nstr; k++) {
+      if (set.strs[k].n == 0) {
+        empty = true;
+        continue;
+      }
+      if (!first) {
+        sb_str(o, "|");
+        (void)add_event(p, EDGEFN_RE_EV_ALT);
+      }
+      first = false;
+      for (size_t j = 0; j < set.strs[k].n; j++) {
+        size_t st = o->len;
+        emit_literal(p, set.strs[k].c[j]);
+        edgefn__re_event *e = add_event(p, EDGEFN_RE_EV_CHAR);
+        if (e) {
+          e->value = set.strs[k].c[j];
+          e->out_start = st;
+          e->out_end = o->len;
+        }
+      }
+    }
+    if (set.m.len) {
+      if (!first) {
+        sb_str(o, "|");
+        (void)add_event(p, EDGEFN_RE_EV_ALT);
+      }
+      first = false;
+      size_t st = o->len;
+      sb_add(o, set.m.p, set.m.len);
+      edgefn__re_event *e = add_event(p, EDGEFN_RE_EV_SET);
+      if (e) {
+        e->out_start = st;
+        e->out_end = o->len;
+      }
+    }
+    if (empty) {
+      sb_str(o, "|");
+      (void)add_event(p, EDGEFN_RE_EV_ALT);
+    }
+    sb_str(o, ")");
+    p->atom_type = EDGEFN_RE_EV_CLOSE;
+  }
+  vset_free(&set);
+  return ok;
+}
+
 /* ---- atoms, quantifiers, alternatives ---- */
 
 /* Reads a {n}, {n,} or {n,m} quantifier at p->i without consuming it when not valid. */
@@ -986,7 +1414,7 @@ static bool parse_term(parser *p) {
     break;
   case '[':
     p->i++;
-    if (!parse_class(p))
+    if (!(p->v ? parse_class_v(p) : parse_class(p)))
       return false;
     break;
   case '\\':
@@ -1124,7 +1552,8 @@ int edgefn__re_translate(const uint32_t *src, size_t len, unsigned flags,
   p.s = src;
   p.n = len;
   p.flags = flags;
-  p.u = (flags & EDGEFN_RE_U) != 0;
+  p.u = (flags & EDGEFN_RE_UNICODE) != 0;
+  p.v = (flags & EDGEFN_RE_V) != 0;
   p.ic = (flags & EDGEFN_RE_I) != 0;
   bool ok = prescan(&p);
   if (ok) {

@@ -242,7 +242,7 @@ static int pcre2_compile_any(const edgefn__re_translation *t, unsigned flags, vo
     opts |= PCRE2_ANCHORED;
   int err = 0;
   PCRE2_SIZE eo;
-  if (flags & EDGEFN_RE_U) {
+  if (flags & EDGEFN_RE_UNICODE) {
     PCRE2_UCHAR32 *w = malloc((t->pattern_len + 1) * sizeof(*w));
     pcre2_general_context_32 *g =
         alloc_data ? pcre2_general_context_create_32(re_malloc, re_free, alloc_data) : NULL;
@@ -350,11 +350,15 @@ static uint32_t *pattern_units(const char *src, size_t len, bool u, size_t *n) {
 }
 
 static void flags_string(unsigned f, char *out) {
-  static const char order[] = "dgimsuy";
+  static const struct {
+    unsigned bit;
+    char letter;
+  } order[] = {{EDGEFN_RE_D, 'd'}, {EDGEFN_RE_G, 'g'}, {EDGEFN_RE_I, 'i'}, {EDGEFN_RE_M, 'm'},
+               {EDGEFN_RE_S, 's'}, {EDGEFN_RE_U, 'u'}, {EDGEFN_RE_V, 'v'}, {EDGEFN_RE_Y, 'y'}};
   size_t k = 0;
-  for (int i = 0; i < 7; i++)
-    if (f & (1u << i))
-      out[k++] = order[i];
+  for (size_t i = 0; i < EDGEFN_ARRAY_LEN(order); i++)
+    if (f & order[i].bit)
+      out[k++] = order[i].letter;
   out[k] = '\0';
 }
 
@@ -372,7 +376,7 @@ int edgefn__regexp_check(const char *pattern, size_t len, const char *flags, cha
     return -1;
   }
   size_t n;
-  uint32_t *units = pattern_units(pattern, len, (f & EDGEFN_RE_U) != 0, &n);
+  uint32_t *units = pattern_units(pattern, len, (f & EDGEFN_RE_UNICODE) != 0, &n);
   if (!units) {
     snprintf(msg, msglen, "out of memory");
     return -1;
@@ -451,7 +455,7 @@ static re_compiled *push_compiled(duk_context *ctx, duk_idx_t src, unsigned flag
   duk_size_t slen;
   const char *s = duk_get_lstring(ctx, src, &slen);
   size_t n;
-  uint32_t *units = pattern_units(s, slen, (flags & EDGEFN_RE_U) != 0, &n);
+  uint32_t *units = pattern_units(s, slen, (flags & EDGEFN_RE_UNICODE) != 0, &n);
   if (!units)
     (void)duk_error(ctx, DUK_ERR_RANGE_ERROR, "out of memory");
   edgefn__re_translation t;
@@ -1352,13 +1356,13 @@ static duk_ret_t regexp_flag_getter(duk_context *ctx) {
 }
 
 static duk_ret_t regexp_flags_getter(duk_context *ctx) {
-  static const char *const names[] = {"hasIndices", "global", "ignoreCase", "multiline",
-                                      "dotAll",     "unicode", "sticky"};
-  static const char letters[] = "dgimsuy";
+  static const char *const names[] = {"hasIndices", "global",  "ignoreCase",  "multiline",
+                                      "dotAll",     "unicode", "unicodeSets", "sticky"};
+  static const char letters[] = "dgimsuvy";
   require_object_this(ctx, "flags");
-  char out[8];
+  char out[9];
   size_t k = 0;
-  for (size_t i = 0; i < 7; i++) {
+  for (size_t i = 0; i < 8; i++) {
     duk_get_prop_string(ctx, 0, names[i]);
     if (duk_to_boolean(ctx, -1))
       out[k++] = letters[i];
@@ -1442,7 +1446,7 @@ static duk_ret_t regexp_symbol_match(duk_context *ctx) { /* (string) */
     regexp_exec_abstract(ctx, 1, 0);
     return 1;
   }
-  bool unicode = get_bool_prop(ctx, 1, "unicode");
+  bool unicode = get_bool_prop(ctx, 1, "unicode") || get_bool_prop(ctx, 1, "unicodeSets");
   set_last_index(ctx, 1, 0);
   duk_idx_t arr = duk_push_array(ctx);
   duk_uarridx_t n = 0;
@@ -1623,7 +1627,7 @@ static duk_ret_t regexp_symbol_replace(duk_context *ctx) { /* (string, replaceVa
     duk_to_string(ctx, 1);
   bool global = get_bool_prop(ctx, 2, "global"), unicode = false;
   if (global) {
-    unicode = get_bool_prop(ctx, 2, "unicode");
+    unicode = get_bool_prop(ctx, 2, "unicode") || get_bool_prop(ctx, 2, "unicodeSets");
     set_last_index(ctx, 2, 0);
   }
   duk_push_undefined(ctx); /* 3: keeps the layout below */
@@ -1796,7 +1800,7 @@ static duk_ret_t regexp_symbol_split(duk_context *ctx) { /* (string, limit) */
   require_object_this(ctx, "[Symbol.split]"); /* 2 */
   duk_to_string(ctx, 0);
   const char *fl = push_flags_of(ctx, 2); /* 3 */
-  bool unicode = strchr(fl, 'u') != NULL;
+  bool unicode = strchr(fl, 'u') != NULL || strchr(fl, 'v') != NULL;
   char nf[16];
   snprintf(nf, sizeof(nf), "%s%s", fl, strchr(fl, 'y') ? "" : "y");
   push_regexp_like(ctx, 2, nf); /* 4: splitter */
@@ -1954,7 +1958,7 @@ static duk_ret_t regexp_symbol_match_all(duk_context *ctx) { /* (string) */
   require_object_this(ctx, "[Symbol.matchAll]"); /* 1 */
   duk_to_string(ctx, 0);
   const char *fl = push_flags_of(ctx, 1); /* 2 */
-  bool g = strchr(fl, 'g') != NULL, u = strchr(fl, 'u') != NULL;
+  bool g = strchr(fl, 'g') != NULL, u = strchr(fl, 'u') != NULL || strchr(fl, 'v') != NULL;
   push_regexp_like(ctx, 1, fl); /* 3 */
   duk_get_prop_literal(ctx, 1, "lastIndex");
   set_last_index(ctx, 3, to_length(ctx, -1));
@@ -2156,9 +2160,15 @@ static void def_symbol_method(duk_context *ctx, duk_idx_t obj, const char *sym,
 
 static void def_getter(duk_context *ctx, duk_idx_t obj, const char *name, duk_c_function fn,
                        int magic) {
+  obj = duk_normalize_index(ctx, obj);
   duk_push_string(ctx, name);
   duk_push_c_function(ctx, fn, 0);
   duk_set_magic(ctx, -1, magic);
+  duk_push_literal(ctx, "name"); /* "get flags", as for every built-in getter */
+  duk_push_sprintf(ctx, "get %s", name);
+  duk_def_prop(ctx, -3,
+               DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE | DUK_DEFPROP_CLEAR_ENUMERABLE |
+                   DUK_DEFPROP_SET_CONFIGURABLE | DUK_DEFPROP_FORCE);
   duk_def_prop(ctx, obj, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_SET_CONFIGURABLE |
                              DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_FORCE);
 }
@@ -2299,6 +2309,7 @@ void edgefn__regexp_install(duk_context *ctx) {
   def_getter(ctx, proto, "multiline", regexp_flag_getter, EDGEFN_RE_M);
   def_getter(ctx, proto, "dotAll", regexp_flag_getter, EDGEFN_RE_S);
   def_getter(ctx, proto, "unicode", regexp_flag_getter, EDGEFN_RE_U);
+  def_getter(ctx, proto, "unicodeSets", regexp_flag_getter, EDGEFN_RE_V);
   def_getter(ctx, proto, "sticky", regexp_flag_getter, EDGEFN_RE_Y);
   def_symbol_method(ctx, proto, SYM_MATCH, "[Symbol.match]", regexp_symbol_match, 1);
   def_symbol_method(ctx, proto, SYM_MATCH_ALL, "[Symbol.matchAll]", regexp_symbol_match_all, 1);

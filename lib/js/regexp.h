@@ -23,10 +23,13 @@ enum {
   EDGEFN_RE_S = 1u << 4,
   EDGEFN_RE_U = 1u << 5,
   EDGEFN_RE_Y = 1u << 6,
+  EDGEFN_RE_V = 1u << 7, /* unicodeSets (ES2024): u's matching, with set notation in classes */
 };
+/* The flags under which a pattern matches code points (u or v). */
+#define EDGEFN_RE_UNICODE (EDGEFN_RE_U | EDGEFN_RE_V)
 
-/* Parses a flags string ("dgimsuy" in any order, no repeats) of len bytes. Returns the
- * bit set, or -1 when a flag is unknown or repeated. */
+/* Parses a flags string ("dgimsuvy" in any order, no repeats, not both u and v) of len
+ * bytes. Returns the bit set, or -1 when a flag is unknown or repeated, or u comes with v. */
 EDGEFN_INTERNAL int edgefn__re_parse_flags(const char *flags, size_t len);
 
 /* One named group: its name (UTF-8, NUL-terminated, inside the translation's block) and

@@ -8,11 +8,8 @@
  * so the code reads no global and calls no prototype method: code points, substrings,
  * joins, the URL parser, RegExp creation and RegExpBuiltinExec come from N; strings are
  * built by `+` and lists by index assignment. Internal slots live on a record under the
- * hidden key N.K. Algorithm and variable names follow the Standard.
- *
- * One deliberate difference: the Standard compiles with RegExp flags "v"/"vi"; the
- * library's RegExp has no v mode, so "u"/"ui" are used and regexp groups are read with u
- * syntax (docs/javascript.md). */
+ * hidden key N.K. Algorithm and variable names follow the Standard, which compiles with the
+ * RegExp flags "v"/"vi" (regexp groups are read with v syntax). */
 (function (N) {
 'use strict';
 
@@ -436,7 +433,7 @@ function hostnamePatternIsIPv6(input) {
 function compileComponent(input, encode, options) {
   var parts = parsePatternString(input, options, encode);
   var gen = generateRegexp(parts, options);
-  var regexp = newRegExp(gen.source, options.ignoreCase ? 'ui' : 'u');
+  var regexp = newRegExp(gen.source, options.ignoreCase ? 'vi' : 'v');
   if (regexp === null) throw fail('invalid regular expression group in "' + input + '"');
   var hasRegExpGroups = false;
   for (var i = 0; i < parts.length; i++) if (parts[i].type === 'regexp') hasRegExpGroups = true;

@@ -1,8 +1,8 @@
 /* The regular-expression translator (JavaScript pattern syntax → PCRE2): the first byte
- * picks the flags, the rest is the pattern. Translates it both as code units and through
- * edgefn__regexp_check (which also compiles with PCRE2), and checks that a translation is
- * plain ASCII — every other character is written as \x{...}, so no PCRE2-only syntax can
- * come from the input.
+ * picks the flags (v among them), the rest is the pattern. Translates it both as code units
+ * and through edgefn__regexp_check (which also compiles with PCRE2), and checks that a
+ * translation is plain ASCII — every other character is written as \x{...}, so no
+ * PCRE2-only syntax can come from the input.
  *
  * The backtracking matcher (regexp-bt.c) is fuzzed on every translated pattern, whichever
  * matcher the pattern would get: it runs on subjects made from the input (under a step
@@ -118,8 +118,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1 || size > 4096)
     return 0;
-  static const char *const flag_sets[] = {"", "i", "u", "iu", "m", "s", "imsu", "dgy"};
-  const char *flags = flag_sets[data[0] & 7];
+  /* bit 4 of the first byte picks v (unicodeSets: set notation in classes) */
+  static const char *const flag_sets[] = {"",  "i",  "u",  "iu",   "m",   "s",  "imsu", "dgy",
+                                          "v", "iv", "mv", "sv", "imsv", "dgv", "gv",  "ivy"};
+  const char *flags = flag_sets[(data[0] & 7) | ((data[0] & 0x10) >> 1)];
   const uint8_t *p = data + 1;
   size_t n = size - 1;
 

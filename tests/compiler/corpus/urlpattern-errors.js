@@ -115,3 +115,9 @@ var text = '';
 for (k = 0; k < 2000; k++) text += 'ab';
 console.log(new URLPattern({ pathname: '/' + text }).pathname.length);
 try { new URLPattern({ search: text + '(' }, {}); } catch (e) { console.log('long', e.name); }
+// Regexp groups are compiled with the v flag, as the Standard says: set operations work and
+// a class that is valid only under u is an error.
+var vp = new URLPattern({ pathname: '/:id([[a-z]--[aeiou]]+)' });
+console.log('v group', vp.test({ pathname: '/xyz' }), vp.test({ pathname: '/abc' }));
+try { new URLPattern({ pathname: '/:id([a-z-]+)' }); console.log('u-only class accepted'); }
+catch (e) { console.log('u-only class', e.name); }
