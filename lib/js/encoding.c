@@ -989,7 +989,7 @@ static bool decode_iso2022jp(out_buf *o, const uint8_t *in, size_t n, bool strea
         st->j_state = J_ESC;
         continue;
       }
-      if (b >= 0)
+      if (b >= 0 && nback < sizeof(back)) /* nback is 0 here: see below */
         back[nback++] = (uint8_t)b;
       st->j_flag = false;
       st->j_state = st->j_out;
@@ -1016,6 +1016,9 @@ static bool decode_iso2022jp(out_buf *o, const uint8_t *in, size_t n, bool strea
         error = true;
         break;
       }
+      /* Bytes are put back only while none are waiting: a put-back byte is a plain
+       * character or an ESC in the state the error restored, never another error. */
+      nback = 0;
       back[nback++] = lead;
       if (b >= 0)
         back[nback++] = (uint8_t)b;

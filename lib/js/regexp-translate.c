@@ -965,9 +965,7 @@ static bool v_contents(parser *p, vset *res) {
         if (mode == 0) {
           /* the first operand, gathered as a union of one, becomes the left side */
           mode = want;
-          if (body.len) {
-            if (alts.len)
-              sb_str(&alts, "|");
+          if (body.len) { /* one operand: body and alts are not both set */
             sb_str(&alts, "[");
             sb_add(&alts, body.p, body.len);
             sb_str(&alts, "]|");
