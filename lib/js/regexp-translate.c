@@ -77,10 +77,29 @@ static void sb_hex(sbuf *b, uint32_t c) {
   sb_add(b, tmp, (size_t)n);
 }
 
+/* Where a group stands: for each enclosing disjunction, from the outside in, its number and
+ * the alternative the group is in. Two groups of one name are allowed (ES2025) when some
+ * disjunction has them in different alternatives: they can never both take part. */
+typedef struct alt_step {
+  uint32_t disjunction, alternative;
+} alt_step;
+
 typedef struct group_name {
   char *name; /* UTF-8 */
   uint32_t group;
+  alt_step *path;
+  size_t depth;
 } group_name;
+
+static bool might_both_participate(const group_name *a, const group_name *b) {
+  for (size_t k = 0; k < a->depth && k < b->depth; k++) {
+    if (a->path[k].disjunction != b->path[k].disjunction)
+      return true;
+    if (a->path[k].alternative != b->path[k].alternative)
+      return false;
+  }
+  return true;
+}
 
 typedef struct parser {
   const uint32_t *s;
@@ -232,6 +251,11 @@ static bool read_group_name(parser *p, sbuf *b) {
 static bool prescan(parser *p) {
   int in_class = 0; /* nesting depth: under v a class may hold classes */
   sbuf name = {0};
+  /* the disjunctions around the scan position; [0] is the pattern's own */
+  alt_step stack[MAX_NESTING + 2];
+  size_t depth = 1;
+  uint32_t disjunctions = 1;
+  stack[0] = (alt_step){0, 0};
   for (size_t i = 0; i < p->n; i++) {
     uint32_t c = p->s[i];
     if (c == '\\') {
@@ -245,9 +269,21 @@ static bool prescan(parser *p) {
         in_class++;
       continue;
     }
+    if (c == '|') {
+      stack[depth - 1].alternative++;
+      continue;
+    }
+    if (c == ')') {
+      if (depth > 1)
+        depth--;
+      continue;
+    }
     if (c == '[') {
       in_class = 1;
     } else if (c == '(') {
+      /* a group is a new disjunction inside the current alternative (too deep a nesting
+       * fails later, in the parser) */
+      bool push = depth < EDGEFN_ARRAY_LEN(stack);
       if (i + 1 < p->n && p->s[i + 1] == '?') {
         if (i + 2 < p->n && p->s[i + 2] == '<' && i + 3 < p->n && p->s[i + 3] != '=' &&
             p->s[i + 3] != '!') {
@@ -261,28 +297,32 @@ static bool prescan(parser *p) {
                                     : "Invalid capture group name");
           }
           p->i = save;
-          for (size_t k = 0; k < p->name_count; k++)
-            if (strcmp(p->names[k].name, name.p) == 0) {
-              free(name.p);
-              return fail(p, "Duplicate capture group name");
-            }
           group_name *nn = realloc(p->names, (p->name_count + 1) * sizeof(*nn));
           char *copy = nn ? edgefn__strndup(name.p, name.len) : NULL;
-          if (!nn || !copy) {
+          alt_step *path = copy ? malloc(depth * sizeof(*path)) : NULL;
+          if (!nn || !copy || !path) {
             if (nn)
               p->names = nn;
             free(copy);
+            free(path);
             free(name.p);
             return fail(p, "Regular expression too large");
           }
+          memcpy(path, stack, depth * sizeof(*path));
           p->names = nn;
-          p->names[p->name_count].name = copy;
-          p->names[p->name_count].group = p->total_groups;
-          p->name_count++;
+          group_name *g = &p->names[p->name_count++];
+          *g = (group_name){copy, p->total_groups, path, depth};
+          for (size_t k = 0; k + 1 < p->name_count; k++)
+            if (strcmp(p->names[k].name, copy) == 0 && might_both_participate(&p->names[k], g)) {
+              free(name.p);
+              return fail(p, "Duplicate capture group name");
+            }
         }
       } else {
         p->total_groups++;
       }
+      if (push)
+        stack[depth++] = (alt_step){disjunctions++, 0};
     }
   }
   free(name.p);
@@ -1232,18 +1272,43 @@ static bool named_ref(parser *p) {
     free(name.p);
     return fail(p, "Invalid capture group name");
   }
+  /* One group: \g{n}. Several (one name in different alternatives): the one that took
+   * part, through PCRE2's conditions on a group being set, (?(n)\g{n}|...); none set
+   * matches empty, as a reference to a group that did not take part does. */
+  size_t found = 0;
+  uint32_t first = 0;
   for (size_t k = 0; k < p->name_count; k++)
     if (strcmp(p->names[k].name, name.p) == 0) {
-      char tmp[32];
-      snprintf(tmp, sizeof(tmp), "(?:\\g{%u})", (unsigned)p->names[k].group);
-      sb_str(&p->out, tmp);
-      p->atom_type = EDGEFN_RE_EV_BACKREF;
-      p->atom_value = p->names[k].group;
-      free(name.p);
-      return true;
+      if (!found++)
+        first = p->names[k].group;
     }
+  if (found == 0) {
+    free(name.p);
+    return fail(p, "Invalid named capture referenced");
+  }
+  char tmp[48];
+  if (found == 1) {
+    snprintf(tmp, sizeof(tmp), "(?:\\g{%u})", (unsigned)first);
+    sb_str(&p->out, tmp);
+  } else {
+    sb_str(&p->out, "(?:");
+    size_t open = 0;
+    for (size_t k = 0; k < p->name_count; k++)
+      if (strcmp(p->names[k].name, name.p) == 0) {
+        snprintf(tmp, sizeof(tmp), "(?(%u)\\g{%u}|", (unsigned)p->names[k].group,
+                 (unsigned)p->names[k].group);
+        sb_str(&p->out, tmp);
+        open++;
+      }
+    for (size_t k = 0; k < open; k++)
+      sb_str(&p->out, ")");
+    sb_str(&p->out, ")");
+  }
+  p->atom_type = EDGEFN_RE_EV_BACKREF;
+  p->atom_value = first;
+  p->atom_kind = found > 1; /* the backtracking matcher knows one group per reference */
   free(name.p);
-  return fail(p, "Invalid named capture referenced");
+  return true;
 }
 
 /* An escape outside a class. *assertion is set for \b and \B. */
@@ -1595,8 +1660,10 @@ int edgefn__re_translate(const uint32_t *src, size_t len, unsigned flags,
       out->options = p.ic ? 0x00000008u /* PCRE2_CASELESS */ | 0x00020000u /* PCRE2_UCP */ : 0;
     }
   }
-  for (size_t k = 0; k < p.name_count; k++)
+  for (size_t k = 0; k < p.name_count; k++) {
     free(p.names[k].name);
+    free(p.names[k].path);
+  }
   free(p.names);
   free(p.out.p);
   free(p.ev);

@@ -1129,6 +1129,17 @@ static void set_last_index(duk_context *ctx, duk_idx_t rx, double v) {
   duk_put_prop_literal(ctx, rx, "lastIndex");
 }
 
+/* groups[name] = the value on the stack top, popped. A name several groups share (in
+ * different alternatives, ES2025) keeps the place of its first group and the value of the
+ * one that took part: undefined never replaces a value. */
+static void put_group(duk_context *ctx, const char *name) {
+  if (duk_is_undefined(ctx, -1) && duk_has_prop_string(ctx, -2, name)) {
+    duk_pop(ctx);
+    return;
+  }
+  duk_put_prop_string(ctx, -2, name);
+}
+
 /* Pushes the groups object of the last match (or undefined). */
 static void push_groups(duk_context *ctx, re_state *st, re_compiled *re, duk_idx_t s) {
   if (!re->name_count) {
@@ -1142,7 +1153,7 @@ static void push_groups(duk_context *ctx, re_state *st, re_compiled *re, duk_idx
       duk_push_undefined(ctx);
     else
       push_sub(ctx, st, s, st->ov[2 * g], st->ov[2 * g + 1]);
-    duk_put_prop_string(ctx, -2, re->names[k].name);
+    put_group(ctx, re->names[k].name);
   }
 }
 
@@ -1207,7 +1218,7 @@ static bool builtin_exec(duk_context *ctx, duk_idx_t rx, duk_idx_t s, re_compile
       duk_push_bare_object(ctx);
       for (size_t k = 0; k < re->name_count; k++) {
         duk_get_prop_index(ctx, ind, re->names[k].group);
-        duk_put_prop_string(ctx, -2, re->names[k].name);
+        put_group(ctx, re->names[k].name);
       }
     } else {
       duk_push_undefined(ctx);
@@ -1710,7 +1721,7 @@ static duk_ret_t regexp_symbol_replace(duk_context *ctx) { /* (string, replaceVa
         for (size_t k = 0; k < re->name_count; k++) {
           size_t g = re->names[k].group;
           duk_dup(ctx, vals + (duk_idx_t)g);
-          duk_put_prop_string(ctx, -2, re->names[k].name);
+          put_group(ctx, re->names[k].name);
         }
       } else {
         duk_push_undefined(ctx);

@@ -738,8 +738,11 @@ var out = s.replace(/(\w)=(\w)/g, "$2=$1");
 p(out.length, out.slice(0, 8));
 //// dollar-digit-boundaries
 p("abc".replace(/(b)/, "$1$2$3"), "abc".replace(/(b)/, "$"), "abc".replace(/b/, "$9"));
-//// named-group-duplicate-in-alternation-error
-t(function () { new RegExp("(?<a>x)|(?<a>y)"); });
+//// named-group-duplicate-error
+// Two groups of one name that could both take part (ES2025 allows a name again only in
+// another alternative: tests/compiler/corpus/regexp-duplicate-names.js).
+t(function () { new RegExp("(?<a>x)(?<a>y)"); });
+t(function () { new RegExp("(?<a>x)|(?<b>y)(?:(?<b>z))"); });
 //// regexp-custom-prototype
 var Sub = function () {};
 Sub.prototype = Object.create(RegExp.prototype);
