@@ -776,9 +776,17 @@ static bool vset_has_str(const vset *v, const uint32_t *c, size_t n) {
   return false;
 }
 
+/* At most this many strings in one class: the set operations compare them pairwise, and a
+ * class of 20 000 strings took 0.4 s to translate. More is "Regular expression too large". */
+#define VSET_MAX_STRINGS 4096u
+
 static void vset_add_str(vset *v, const uint32_t *c, size_t n) {
   if (vset_has_str(v, c, n))
     return;
+  if (v->nstr >= VSET_MAX_STRINGS) {
+    v->oom = true;
+    return;
+  }
   vstr *ns = realloc(v->strs, (v->nstr + 1) * sizeof(*ns));
   uint32_t *copy = malloc((n ? n : 1) * sizeof(*copy));
   if (!ns || !copy) {
