@@ -781,12 +781,12 @@ static bool vset_has_str(const vset *v, const uint32_t *c, size_t n) {
 #define VSET_MAX_STRINGS 4096u
 
 static void vset_add_str(vset *v, const uint32_t *c, size_t n) {
-  if (vset_has_str(v, c, n))
-    return;
-  if (v->nstr >= VSET_MAX_STRINGS) {
+  if (v->oom || v->nstr >= VSET_MAX_STRINGS) {
     v->oom = true;
     return;
   }
+  if (vset_has_str(v, c, n))
+    return;
   vstr *ns = realloc(v->strs, (v->nstr + 1) * sizeof(*ns));
   uint32_t *copy = malloc((n ? n : 1) * sizeof(*copy));
   if (!ns || !copy) {
