@@ -227,10 +227,21 @@ static re_state *get_state(duk_context *ctx) {
   return st;
 }
 
+/* The pattern as error messages quote it: a long one is cut (at a character boundary) so
+ * that the reason after it survives a host's log line, as V8 quotes it otherwise. */
+#define QUOTED_PATTERN_MAX 256u
+
 static duk_ret_t throw_syntax(duk_context *ctx, const char *src, size_t srclen,
                               const char *flags, const char *msg) {
-  return duk_error(ctx, DUK_ERR_SYNTAX_ERROR, "Invalid regular expression: /%.*s/%s: %s",
-                   (int)srclen, src, flags, msg);
+  const char *more = "";
+  if (srclen > QUOTED_PATTERN_MAX) {
+    srclen = QUOTED_PATTERN_MAX;
+    while (srclen > 0 && ((unsigned char)src[srclen] & 0xc0) == 0x80)
+      srclen--;
+    more = "...";
+  }
+  return duk_error(ctx, DUK_ERR_SYNTAX_ERROR, "Invalid regular expression: /%.*s%s/%s: %s",
+                   (int)srclen, src, more, flags, msg);
 }
 
 /* Compiles a translated pattern (ASCII) with the width the flags need. Returns 0 or the
@@ -406,8 +417,16 @@ int edgefn__regexp_check(const char *pattern, size_t len, const char *flags, cha
   if (rc) {
     char fl[8];
     flags_string((unsigned)f, fl);
-    snprintf(msg, msglen, "Invalid regular expression: /%.*s/%s: %s", (int)len, pattern, fl,
-             why);
+    size_t shown = len;
+    const char *more = "";
+    if (shown > QUOTED_PATTERN_MAX) {
+      shown = QUOTED_PATTERN_MAX;
+      while (shown > 0 && ((unsigned char)pattern[shown] & 0xc0) == 0x80)
+        shown--;
+      more = "...";
+    }
+    snprintf(msg, msglen, "Invalid regular expression: /%.*s%s/%s: %s", (int)shown, pattern, more,
+             fl, why);
     return -1;
   }
   return 0;
