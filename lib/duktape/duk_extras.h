@@ -8,6 +8,10 @@
  * allocated at its final size (Duktape's internal duk_pack). Throws RangeError when the
  * stack holds fewer values. */
 void edgefn__duk_pack(duk_context *ctx, duk_idx_t count);
+
+/* True when the value at idx is an object with an error's internal slot (Duktape's Error
+ * class): what Error.isError asks, whatever its prototype is. */
+duk_bool_t edgefn__duk_is_error_object(duk_context *ctx, duk_idx_t idx);
 /* Grows the property table of the object at idx so that `count` own properties fit without
  * reallocating (an object made property by property otherwise grows its table several
  * times). Never shrinks. */

@@ -54,6 +54,12 @@ duk_bool_t edgefn__duk_is_array_buffer(duk_context *ctx, duk_idx_t idx) {
          DUK_HOBJECT_GET_CLASS_NUMBER(o) == DUK_HOBJECT_CLASS_ARRAYBUFFER;
 }
 
+duk_bool_t edgefn__duk_is_error_object(duk_context *ctx, duk_idx_t idx) {
+  duk_tval *tv = duk_get_tval((duk_hthread *)ctx, idx);
+  return tv != NULL && DUK_TVAL_IS_OBJECT(tv) &&
+         DUK_HOBJECT_GET_CLASS_NUMBER(DUK_TVAL_GET_OBJECT(tv)) == DUK_HOBJECT_CLASS_ERROR;
+}
+
 duk_bool_t edgefn__duk_is_uint8_array(duk_context *ctx, duk_idx_t idx) {
   duk_tval *tv = duk_get_tval((duk_hthread *)ctx, idx);
   if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))

@@ -1804,8 +1804,16 @@ static const edgefn__es_method typed_ctor[] = {
     {"of", typed_of, DUK_VARARGS, 0, 0},
 };
 
+/* Error.isError (ES2026): whether the argument has an error's internal slot; a prototype
+ * chain through Error.prototype does not make one. */
+static duk_ret_t error_is_error(duk_context *ctx) {
+  duk_push_boolean(ctx, edgefn__duk_is_error_object(ctx, 0));
+  return 1;
+}
+
 static const edgefn__es_method error_ctor[] = {
     {"captureStackTrace", error_capture_stack_trace, 2, 2, 0},
+    {"isError", error_is_error, 1, 1, 0},
 };
 
 static const edgefn__es_method json[] = {
