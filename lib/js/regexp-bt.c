@@ -653,13 +653,20 @@ edgefn__re_bt *edgefn__re_bt_compile(const edgefn__re_translation *t, unsigned f
                                      size_t msglen) {
   /* \k<name> for a name that several groups carry (in different alternatives) stays with
    * PCRE2, which picks the group that took part; this matcher knows one group per
-   * reference. */
-  for (size_t k = 0; k < t->event_count; k++)
-    if (t->events[k].type == EDGEFN_RE_EV_BACKREF && t->events[k].kind == 1) {
+   * reference, */
+  for (size_t k = 0; k < t->event_count; k++) {
+    const edgefn__re_event *e = &t->events[k];
+    if (e->type == EDGEFN_RE_EV_BACKREF && e->kind == 1) {
       snprintf(msg, msglen,
                "a backreference to a duplicated group name is not supported in this pattern");
       return NULL;
     }
+    /* nor modifier groups, (?i:...): its atoms follow the pattern's flags */
+    if (e->type == EDGEFN_RE_EV_OPEN && e->kind == EDGEFN_RE_GROUP_PLAIN && e->value == 1) {
+      snprintf(msg, msglen, "modifiers are not supported in this pattern");
+      return NULL;
+    }
+  }
   edgefn__re_bt *p = calloc(1, sizeof(*p));
   builder b;
   node *root = p ? build_tree(&b, t) : NULL;

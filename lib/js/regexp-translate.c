@@ -107,6 +107,7 @@ typedef struct parser {
   unsigned flags;
   bool u, ic, named; /* named: \k is a reference (u, or the pattern has named groups) */
   bool v;            /* unicodeSets: classes use set notation (u is set too) */
+  bool ucp;          /* a modifier group turns i on: PCRE2_UCP, as under a global i */
   uint32_t total_groups, next_group;
   group_name *names;
   size_t name_count;
@@ -284,6 +285,11 @@ static bool prescan(parser *p) {
       /* a group is a new disjunction inside the current alternative (too deep a nesting
        * fails later, in the parser) */
       bool push = depth < EDGEFN_ARRAY_LEN(stack);
+      /* (?i...: or (?mi-s: — a modifier group that turns case folding on */
+      if (i + 1 < p->n && p->s[i + 1] == '?')
+        for (size_t j = i + 2; j < p->n && p->s[j] < 128 && strchr("ims", (int)p->s[j]); j++)
+          if (p->s[j] == 'i')
+            p->ucp = true;
       if (i + 1 < p->n && p->s[i + 1] == '?') {
         if (i + 2 < p->n && p->s[i + 2] == '<' && i + 3 < p->n && p->s[i + 3] != '=' &&
             p->s[i + 3] != '!') {
@@ -1341,7 +1347,7 @@ static bool atom_escape(parser *p, bool *assertion) {
                            "])(?=[" JS_WORD_IU "]))"
                          : "(?-i:(?<=[" JS_WORD_IU "])(?=[" JS_WORD_IU "])|(?<![" JS_WORD_IU
                            "])(?![" JS_WORD_IU "]))");
-    else if (p->ic)
+    else if (p->ic || p->ucp)
       sb_str(o, c == 'b' ? "(?-i:(?<=[" JS_WORD "])(?![" JS_WORD "])|(?<![" JS_WORD
                            "])(?=[" JS_WORD "]))"
                          : "(?-i:(?<=[" JS_WORD "])(?=[" JS_WORD "])|(?<![" JS_WORD
@@ -1499,6 +1505,8 @@ static bool parse_term(parser *p) {
       return fail(p, "Regular expression too large");
     edgefn__re_event *open = add_event(p, EDGEFN_RE_EV_OPEN);
     uint8_t kind = EDGEFN_RE_GROUP_CAPTURE;
+    bool modified = false, saved_ic = false;
+    unsigned saved_flags = 0;
     if (at(p, '?')) {
       p->i++;
       uint32_t k = p->i < p->n ? p->s[p->i] : 0;
@@ -1518,6 +1526,39 @@ static bool parse_term(parser *p) {
         kind = p->s[p->i + 1] == '=' ? EDGEFN_RE_GROUP_BEHIND : EDGEFN_RE_GROUP_NOT_BEHIND;
         p->i += 2;
         assertion = true;
+      } else if (k == 'i' || k == 'm' || k == 's' || k == '-') {
+        /* modifiers (ES2025): (?ims-ims:...) changes i, m and s for the group's contents */
+        unsigned add = 0, remove = 0;
+        bool minus = false;
+        for (;;) {
+          uint32_t f = p->i < p->n ? p->s[p->i] : 0;
+          unsigned bit = f == 'i' ? EDGEFN_RE_I : f == 'm' ? EDGEFN_RE_M : f == 's' ? EDGEFN_RE_S : 0;
+          if (bit) {
+            if ((add | remove) & bit)
+              return fail(p, "Repeated flag in modifiers");
+            if (minus)
+              remove |= bit;
+            else
+              add |= bit;
+          } else if (f == '-' && !minus) {
+            minus = true;
+          } else if (f == ':') {
+            break;
+          } else {
+            return fail(p, "Invalid group");
+          }
+          p->i++;
+        }
+        if (minus && !add && !remove)
+          return fail(p, "Invalid group");
+        p->i++; /* ':' */
+        modified = true;
+        saved_flags = p->flags;
+        saved_ic = p->ic;
+        p->flags = (p->flags | add) & ~remove;
+        p->ic = (p->flags & EDGEFN_RE_I) != 0;
+        sb_str(o, p->ic == saved_ic ? "(?:" : p->ic ? "(?i:" : "(?-i:");
+        kind = EDGEFN_RE_GROUP_PLAIN;
       } else if (k == '<') {
         p->i++;
         sbuf name = {0};
@@ -1537,7 +1578,8 @@ static bool parse_term(parser *p) {
     if (open) { /* the array may move: find the event again */
       open = &p->ev[p->ev_count - 1];
       open->kind = kind;
-      open->value = kind == EDGEFN_RE_GROUP_CAPTURE ? p->next_group : 0;
+      /* a modifier group is marked 1: the backtracking matcher does not change flags */
+      open->value = kind == EDGEFN_RE_GROUP_CAPTURE ? p->next_group : modified;
     }
     if (!parse_disjunction(p))
       return false;
@@ -1545,6 +1587,10 @@ static bool parse_term(parser *p) {
       return fail(p, "Unterminated group");
     p->i++;
     p->depth--;
+    if (modified) {
+      p->flags = saved_flags;
+      p->ic = saved_ic;
+    }
     sb_str(o, ")");
     p->atom_type = EDGEFN_RE_EV_CLOSE;
     break;
@@ -1665,7 +1711,8 @@ int edgefn__re_translate(const uint32_t *src, size_t len, unsigned flags,
       out->event_count = p.ev_count;
       p.ev = NULL;
       out->inexact = p.inexact;
-      out->options = p.ic ? 0x00000008u /* PCRE2_CASELESS */ | 0x00020000u /* PCRE2_UCP */ : 0;
+      out->options = (p.ic ? 0x00000008u /* PCRE2_CASELESS */ : 0) |
+                     (p.ic || p.ucp ? 0x00020000u /* PCRE2_UCP */ : 0);
     }
   }
   for (size_t k = 0; k < p.name_count; k++) {
