@@ -556,11 +556,11 @@ static void build_gb_tables(void) {
 
 /* The standard's "index gb18030 ranges code point" for a four-byte pointer (0 = none). */
 static uint32_t gb_ranges(uint32_t p) {
-  if ((p > 39419 && p < 189000) || p > 1237575)
-    return 0;
-  if (p >= 189000)
+  if (p < GB4_BMP_COUNT) /* pointers 0..39419 */
+    return gb4[p];
+  if (p >= 189000 && p <= 1237575)
     return 0x10000 + p - 189000;
-  return gb4[p];
+  return 0;
 }
 
 /* The gb18030 decoder of the Encoding Standard over in[0..n); at the end of the stream a

@@ -396,8 +396,10 @@ void edgefn__cpu_tick(duk_context *ctx) {
   edgefn__heap_ctl *ctl = mf.udata;
   if (!ctl || !ctl->cpu_active || (++ctl->native_ticks & (EDGEFN__CPU_TICK_EVERY - 1)) != 0)
     return;
-  if (ctl->cpu_exceeded || edgefn__cpu_remaining_ns(ctl) == 0)
+  if (ctl->cpu_exceeded || edgefn__cpu_remaining_ns(ctl) == 0) {
+    ctl->cpu_exceeded = true; /* the request's breach, whoever catches the RangeError */
     (void)duk_range_error(ctx, "CPU time limit exceeded in a native loop");
+  }
 }
 
 uint64_t edgefn__cpu_remaining_ns(edgefn__heap_ctl *ctl) {
@@ -405,8 +407,15 @@ uint64_t edgefn__cpu_remaining_ns(edgefn__heap_ctl *ctl) {
     return UINT64_MAX;
   if (edgefn__duk_exec_timeout_check(ctl))
     return 0;
+  /* The clock moved on since that check: a budget spent in between is a breach too (it
+   * used to answer 0 without recording one, so a native loop stopped here threw its
+   * RangeError while the request went on as if within its limit). */
   uint64_t used = cpu_used(ctl, edgefn__now_ns(), false);
-  return used >= ctl->cpu_budget_ns ? 0 : ctl->cpu_budget_ns - used;
+  if (used >= ctl->cpu_budget_ns) {
+    ctl->cpu_exceeded = true;
+    return 0;
+  }
+  return ctl->cpu_budget_ns - used;
 }
 /* DUK_USE_CALLSTACK_LIMIT reads the depth limit through the heap's udata pointer. */
 _Static_assert((EDGEFN__CPU_TICK_EVERY & (EDGEFN__CPU_TICK_EVERY - 1)) == 0,
