@@ -7,9 +7,11 @@
  * literal as \x{...} so no PCRE2-only syntax can slip through. */
 #include "js/regexp.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unictype.h>
 
 #define MAX_NESTING 200 /* below PCRE2's default parenthesis nesting limit (250) */
 
@@ -428,6 +430,95 @@ static const char *gc_lookup(const char *v) {
   return NULL;
 }
 
+/* ---- case-dependent properties under iu ----
+ * JavaScript matches \p{Lu} under iu as "some character of Lu has the same case fold", so
+ * /\p{Lu}/iu matches 'a'; PCRE2 never folds its \p items. These properties are therefore
+ * written as explicit ranges (the complement's ranges for \P), which PCRE2's caseless class
+ * matching folds exactly so. The ranges come from libunistring, once per process and
+ * property. (Under v the standard folds the set before complementing: not done here.) */
+static const struct {
+  const char *pcre2, *alias; /* the names read_property writes for it */
+  bool (*has)(ucs4_t c);
+} case_props[] = {
+    {"Lu", "Lu", NULL},
+    {"Ll", "Ll", NULL},
+    {"Lt", "Lt", NULL},
+    {"Uppercase", "Upper", uc_is_property_uppercase},
+    {"Lowercase", "Lower", uc_is_property_lowercase},
+    {"Changes_When_Lowercased", "CWL", uc_is_property_changes_when_lowercased},
+    {"Changes_When_Uppercased", "CWU", uc_is_property_changes_when_uppercased},
+    {"Changes_When_Titlecased", "CWT", uc_is_property_changes_when_titlecased},
+    {"Changes_When_Casefolded", "CWCF", uc_is_property_changes_when_casefolded},
+};
+#define CASE_PROP_COUNT (sizeof(case_props) / sizeof(case_props[0]))
+static char *case_ranges[CASE_PROP_COUNT][2]; /* [prop][negate]: PCRE2 class body, or NULL */
+static pthread_mutex_t case_ranges_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool case_prop_has(size_t k, ucs4_t c) {
+  switch (k) {
+  case 0: return uc_is_general_category(c, UC_CATEGORY_Lu);
+  case 1: return uc_is_general_category(c, UC_CATEGORY_Ll);
+  case 2: return uc_is_general_category(c, UC_CATEGORY_Lt);
+  default: return case_props[k].has(c);
+  }
+}
+
+/* The class body of property k's ranges (or its complement's), made at first use. */
+static const char *case_prop_ranges(size_t k, bool negate) {
+  pthread_mutex_lock(&case_ranges_lock);
+  char *r = case_ranges[k][negate];
+  if (!r) {
+    sbuf b = {0};
+    uint32_t start = 0;
+    bool in = false;
+    for (uint32_t c = 0; c <= 0x110000; c++) {
+      bool has = c <= 0x10ffff && case_prop_has(k, c) != negate;
+      if (has && !in) {
+        start = c;
+        in = true;
+      } else if (!has && in) {
+        sb_hex(&b, start);
+        if (c - 1 > start) {
+          sb_str(&b, "-");
+          sb_hex(&b, c - 1);
+        }
+        in = false;
+      }
+    }
+    if (!b.oom && b.len) {
+      sb_add(&b, "", 1); /* the terminator */
+      r = case_ranges[k][negate] = b.p;
+    } else {
+      free(b.p);
+    }
+  }
+  pthread_mutex_unlock(&case_ranges_lock);
+  return r;
+}
+
+/* Writes `item` (a property's PCRE2 name) as \p{item} / \P{item}, or under iu / iv as
+ * ranges when it is case-dependent. \P under iu is the complement's ranges (some case
+ * variant outside the property); under iv the standard complements after folding (no case
+ * variant inside): a negative lookahead over the property's ranges, which v's classes build
+ * themselves (v_operand) and which is written here outside a class. */
+static void put_property(parser *p, sbuf *b, const char *item, bool negate, bool in_class) {
+  if (p->ic && p->u)
+    for (size_t k = 0; k < CASE_PROP_COUNT; k++)
+      if (strcmp(case_props[k].pcre2, item) == 0 || strcmp(case_props[k].alias, item) == 0) {
+        bool lookahead = negate && p->v && !in_class;
+        const char *r = case_prop_ranges(k, negate && !lookahead);
+        if (!r)
+          break; /* out of memory: the plain item */
+        sb_str(b, lookahead ? "(?:(?![" : in_class ? "" : "[");
+        sb_str(b, r);
+        sb_str(b, lookahead ? "])(?s:.))" : in_class ? "" : "]");
+        return;
+      }
+  sb_str(b, negate ? "\\P{" : "\\p{");
+  sb_str(b, item);
+  sb_str(b, "}");
+}
+
 /* Reads {name} or {name=value} after \p / \P and appends the PCRE2 item (a \p{...} or a
  * class) to b. In a class (in_class) the item must be usable inside [...]. */
 static bool read_property(parser *p, bool negate, sbuf *b, bool in_class) {
@@ -470,9 +561,7 @@ static bool read_property(parser *p, bool negate, sbuf *b, bool in_class) {
       const char *gc = gc_lookup(value);
       if (!gc)
         return fail(p, "Invalid property name");
-      sb_str(b, pfx);
-      sb_str(b, gc);
-      sb_str(b, "}");
+      put_property(p, b, gc, negate, in_class);
       return true;
     }
     if (!strcmp(name, "Script") || !strcmp(name, "sc"))
@@ -489,9 +578,7 @@ static bool read_property(parser *p, bool negate, sbuf *b, bool in_class) {
   }
   const char *gc = gc_lookup(name);
   if (gc) {
-    sb_str(b, pfx);
-    sb_str(b, gc);
-    sb_str(b, "}");
+    put_property(p, b, gc, negate, in_class);
     return true;
   }
   if (!strcmp(name, "Any") || !strcmp(name, "ASCII") || !strcmp(name, "Assigned")) {
@@ -520,9 +607,7 @@ static bool read_property(parser *p, bool negate, sbuf *b, bool in_class) {
   }
   for (size_t k = 0; k < EDGEFN_ARRAY_LEN(binary_props); k++)
     if (!strcmp(binary_props[k], name)) {
-      sb_str(b, pfx);
-      sb_str(b, name);
-      sb_str(b, "}");
+      put_property(p, b, name, negate, in_class);
       return true;
     }
   return fail(p, "Invalid property name");
@@ -632,6 +717,30 @@ static void class_set_body(sbuf *b, char set) {
   }
 }
 
+/* The characters JavaScript's case folding without u leaves alone (their upper case is
+ * several characters, or ASCII from non-ASCII) while PCRE2 folds them with others. */
+static const uint32_t nonu_special[] = {0xdf, 0x130, 0x131, 0x17f, 0x1e9e, 0x212a};
+
+/* Appends lo..hi without the special characters to b. */
+static void sb_range_no_special(sbuf *b, uint32_t lo, uint32_t hi) {
+  for (size_t k = 0; k <= EDGEFN_ARRAY_LEN(nonu_special) && lo <= hi; k++) {
+    uint32_t sp = k < EDGEFN_ARRAY_LEN(nonu_special) ? nonu_special[k] : 0x110000;
+    if (sp < lo)
+      continue;
+    uint32_t end = sp > hi ? hi : sp - 1;
+    if (sp > lo) {
+      sb_hex(b, lo);
+      if (end > lo) {
+        sb_str(b, "-");
+        sb_hex(b, end);
+      }
+    }
+    if (sp > hi)
+      break;
+    lo = sp + 1;
+  }
+}
+
 static bool parse_class(parser *p) {
   /* p->i is just after '[' */
   bool negate = false;
@@ -640,6 +749,7 @@ static bool parse_class(parser *p) {
     p->i++;
   }
   sbuf body = {0}, comp = {0}, prop = {0};
+  sbuf body_ns = {0}; /* under i without u: body without the special characters */
   size_t ncomp = 0;
   bool ok = true;
   for (;;) {
@@ -695,6 +805,7 @@ static bool parse_class(parser *p) {
       sb_add(&body, prop.p ? prop.p : "", prop.len);
     } else if (a.set == 'd' || a.set == 'w' || a.set == 's') {
       class_set_body(&body, a.set);
+      class_set_body(&body_ns, a.set);
     } else if (a.set) {
       /* \D \W \S: a complement, matched as an alternative */
       if (ncomp++)
@@ -708,9 +819,10 @@ static bool parse_class(parser *p) {
         sb_str(&body, "-");
         sb_hex(&body, b2.c);
       }
+      sb_range_no_special(&body_ns, a.c, range ? b2.c : a.c);
     }
   }
-  if (ok && (body.oom || comp.oom || prop.oom))
+  if (ok && (body.oom || comp.oom || prop.oom || body_ns.oom))
     ok = fail(p, "Regular expression too large");
   if (ok) {
     sbuf *o = &p->out;
@@ -719,10 +831,18 @@ static bool parse_class(parser *p) {
         sb_str(o, negate ? "(?s:.)" : "(?!)");
       else if (p->ic && !p->u) {
         /* Without u, JavaScript never folds these onto ASCII (or ß onto ẞ) as PCRE2's
-         * caseless classes do: they match the class only as themselves. */
-        sb_str(o, negate ? "(?:(?!" NONU_SPECIAL ")[^" : "(?:(?!" NONU_SPECIAL ")[");
-        sb_add(o, body.p, body.len);
-        sb_str(o, negate ? "]|(?-i:(?=" NONU_SPECIAL ")[^" : "]|(?-i:[");
+         * caseless classes do: a special character matches the class only as itself, and
+         * another character is folded against the class without them (k against [K] but
+         * not against the Kelvin sign). */
+        sb_str(o, "(?:(?!(?-i:" NONU_SPECIAL "))");
+        if (body_ns.len) {
+          sb_str(o, negate ? "[^" : "[");
+          sb_add(o, body_ns.p, body_ns.len);
+          sb_str(o, "]");
+        } else {
+          sb_str(o, negate ? "(?s:.)" : "(?!)");
+        }
+        sb_str(o, negate ? "|(?-i:(?=" NONU_SPECIAL ")[^" : "|(?-i:[");
         sb_add(o, body.p, body.len);
         sb_str(o, "]))");
       } else {
@@ -732,16 +852,35 @@ static bool parse_class(parser *p) {
       }
     } else {
       sb_str(o, negate ? "(?:(?!" : "(?:");
-      if (body.len) {
+      if (body.len && p->ic && !p->u) { /* as above, for the class's own members */
+        sb_str(o, "(?!(?-i:" NONU_SPECIAL "))");
+        if (body_ns.len) {
+          sb_str(o, "[");
+          sb_add(o, body_ns.p, body_ns.len);
+          sb_str(o, "]");
+        } else {
+          sb_str(o, "(?!)");
+        }
+        sb_str(o, "|(?-i:[");
+        sb_add(o, body.p, body.len);
+        sb_str(o, "])|");
+      } else if (body.len) {
         sb_str(o, "[");
         sb_add(o, body.p, body.len);
         sb_str(o, "]|");
       }
+      /* \D \W \S: without u, their sets are closed under JavaScript's folding, and PCRE2's
+       * would take the long s and the Kelvin sign out of \W (they fold onto word characters) */
+      if (p->ic && !p->u)
+        sb_str(o, "(?-i:");
       sb_add(o, comp.p, comp.len);
+      if (p->ic && !p->u)
+        sb_str(o, ")");
       sb_str(o, negate ? ")(?s:.))" : ")");
     }
   }
   free(body.p);
+  free(body_ns.p);
   free(comp.p);
   free(prop.p);
   return ok;
@@ -765,6 +904,8 @@ typedef struct vset {
   vstr *strs;
   size_t nstr;
   bool oom;
+  uint32_t *tab; /* a hash index of strs (index + 1 per slot, 0 empty); NULL: not built */
+  size_t tab_cap;
 } vset;
 
 static void vset_free(vset *v) {
@@ -772,18 +913,61 @@ static void vset_free(vset *v) {
   for (size_t k = 0; k < v->nstr; k++)
     free(v->strs[k].c);
   free(v->strs);
+  free(v->tab);
   memset(v, 0, sizeof(*v));
 }
 
-static bool vset_has_str(const vset *v, const uint32_t *c, size_t n) {
-  for (size_t k = 0; k < v->nstr; k++)
-    if (v->strs[k].n == n && (n == 0 || memcmp(v->strs[k].c, c, n * sizeof(*c)) == 0))
+static uint32_t vstr_hash(const uint32_t *c, size_t n) {
+  uint32_t h = 2166136261u ^ (uint32_t)n;
+  for (size_t k = 0; k < n; k++)
+    h = (h ^ c[k]) * 16777619u;
+  return h;
+}
+
+static bool vstr_equal(const vstr *s, const uint32_t *c, size_t n) {
+  return s->n == n && (n == 0 || memcmp(s->c, c, n * sizeof(*c)) == 0);
+}
+
+/* (Re)builds the hash index for at least `want` strings; false when out of memory. */
+static bool vset_index(vset *v, size_t want) {
+  if (v->tab && v->tab_cap >= 2 * want)
+    return true;
+  size_t cap = 16;
+  while (cap < 2 * want)
+    cap *= 2;
+  uint32_t *tab = calloc(cap, sizeof(*tab));
+  if (!tab)
+    return false;
+  for (size_t k = 0; k < v->nstr; k++) {
+    size_t at = vstr_hash(v->strs[k].c, v->strs[k].n) & (cap - 1);
+    while (tab[at])
+      at = (at + 1) & (cap - 1);
+    tab[at] = (uint32_t)k + 1;
+  }
+  free(v->tab);
+  v->tab = tab;
+  v->tab_cap = cap;
+  return true;
+}
+
+static bool vset_has_str(vset *v, const uint32_t *c, size_t n) {
+  if (!v->nstr)
+    return false;
+  if (!vset_index(v, v->nstr)) { /* out of memory: the slow way */
+    for (size_t k = 0; k < v->nstr; k++)
+      if (vstr_equal(&v->strs[k], c, n))
+        return true;
+    return false;
+  }
+  for (size_t at = vstr_hash(c, n) & (v->tab_cap - 1); v->tab[at]; at = (at + 1) & (v->tab_cap - 1))
+    if (vstr_equal(&v->strs[v->tab[at] - 1], c, n))
       return true;
   return false;
 }
 
-/* At most this many strings in one class: the set operations compare them pairwise, and a
- * class of 20 000 strings took 0.4 s to translate. More is "Regular expression too large". */
+/* At most this many strings in one class (each is hashed once, compared with the strings of
+ * the same hash): a bound on the pattern text a class becomes. More is "Regular expression
+ * too large". */
 #define VSET_MAX_STRINGS 4096u
 
 static void vset_add_str(vset *v, const uint32_t *c, size_t n) {
@@ -808,6 +992,17 @@ static void vset_add_str(vset *v, const uint32_t *c, size_t n) {
   v->strs[v->nstr].c = copy;
   v->strs[v->nstr].n = n;
   v->nstr++;
+  if (v->tab) { /* keep the index: grow it, or enter the new string */
+    if (v->tab_cap < 2 * v->nstr) {
+      free(v->tab);
+      v->tab = NULL;
+    } else {
+      size_t at = vstr_hash(copy, n) & (v->tab_cap - 1);
+      while (v->tab[at])
+        at = (at + 1) & (v->tab_cap - 1);
+      v->tab[at] = (uint32_t)v->nstr;
+    }
+  }
 }
 
 static bool is_reserved_punct(uint32_t c) { return c < 128 && strchr("&-!#%,:;<=>@`~", (int)c) && c; }
@@ -936,6 +1131,28 @@ static bool v_operand(parser *p, vset *op, bool *single, uint32_t *ch) {
       free(body.p);
       return ok;
     }
+    if ((e == 'P' || e == 'p') && p->ic) {
+      /* under iv, \P is what the positive property does not match after folding */
+      p->i += 2;
+      sbuf prop = {0};
+      bool ok = read_property(p, false, &prop, true);
+      if (ok && e == 'p' && prop.len) {
+        sb_str(&op->m, "[");
+        sb_add(&op->m, prop.p, prop.len);
+        sb_str(&op->m, "]");
+      } else if (ok && e == 'P') {
+        if (prop.len) {
+          sb_str(&op->m, "(?:(?![");
+          sb_add(&op->m, prop.p, prop.len);
+          sb_str(&op->m, "])(?s:.))");
+        } else {
+          sb_str(&op->m, "(?s:.)");
+        }
+      }
+      op->oom |= prop.oom;
+      free(prop.p);
+      return ok;
+    }
     if (e < 128 && strchr("dDsSwWpP", (int)e)) {
       p->i++;
       class_atom a = {0, 0};
@@ -997,6 +1214,8 @@ static void v_combine(vset *a, vset *b, bool keep) {
       free(a->strs[j].c);
   }
   a->nstr = k;
+  free(a->tab); /* the indexes moved */
+  a->tab = NULL;
   a->oom |= b->oom || m.oom;
 }
 
