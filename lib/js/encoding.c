@@ -238,8 +238,7 @@ typedef struct decoder_state {
   uint8_t gb_first, gb_second, gb_third; /* gb18030: the bytes of a sequence so far */
   uint8_t jp_lead;                       /* euc-jp: the lead byte read, and whether a */
   bool jp_0212;                          /* 0x8F said JIS X 0212 */
-  uint8_t big5_lead;                     /* big5: the lead byte read */
-  uint8_t mb_lead;                       /* shift_jis, euc-kr: the lead byte read */
+  uint8_t mb_lead;                       /* big5, shift_jis, euc-kr: the lead byte read */
   uint8_t j_state, j_out, j_lead;        /* iso-2022-jp: decoder and output states, lead */
   bool j_flag;                           /* iso-2022-jp: the output flag */
 } decoder_state;
@@ -278,7 +277,6 @@ static duk_ret_t decode_error(duk_context *ctx, decoder_state *st) {
   st->gb_first = st->gb_second = st->gb_third = 0;
   st->jp_lead = 0;
   st->jp_0212 = false;
-  st->big5_lead = 0;
   st->mb_lead = 0;
   st->j_state = st->j_out = st->j_lead = 0;
   st->j_flag = false;
@@ -728,6 +726,56 @@ static bool decode_euc_jp(out_buf *o, const uint8_t *in, size_t n, bool stream) 
   return true;
 }
 
+/* The standard's two-byte decoders (big5, shift_jis, euc-kr) share a shape: a byte is a
+ * character on its own, an error or a lead; a lead and the next byte are a character or an
+ * error, and an ASCII byte that ends such an error is read again; a lead left at the end of
+ * the stream is one error. `single` classifies a byte; `pair` gives the character (or emits
+ * it itself, TB_DONE). */
+#define TB_ERROR 0xffffffffu
+#define TB_LEAD 0xfffffffeu
+#define TB_DONE 0xfffffffdu
+
+static bool decode_two_byte(out_buf *o, const uint8_t *in, size_t n, bool stream,
+                            uint32_t (*single)(uint8_t b),
+                            uint32_t (*pair)(out_buf *o, uint8_t lead, uint8_t b)) {
+  decoder_state *st = o->st;
+  size_t i = 0;
+  bool again = false;
+  while (again || i < n) {
+    uint8_t b = again ? in[i - 1] : in[i++];
+    again = false;
+    uint32_t c;
+    if (st->mb_lead) {
+      uint8_t lead = st->mb_lead;
+      st->mb_lead = 0;
+      c = pair(o, lead, b);
+      if (c == TB_ERROR && b < 0x80)
+        again = true;
+    } else {
+      c = single(b);
+      if (c == TB_LEAD) {
+        st->mb_lead = b;
+        continue;
+      }
+    }
+    if (c == TB_DONE)
+      continue;
+    if (c == TB_ERROR) {
+      if (st->fatal)
+        return false;
+      c = 0xfffd;
+    }
+    emit(o, c);
+  }
+  if (!stream && st->mb_lead) {
+    st->mb_lead = 0;
+    if (st->fatal)
+      return false;
+    emit(o, 0xfffd);
+  }
+  return true;
+}
+
 /* big5: the Encoding Standard's decoder over its index (Big5 with the HKSCS additions),
  * made from glibc's BIG5-HKSCS. Four pointers decode to two code points each (a letter and
  * a combining mark), as the standard's decoder writes them. Eleven punctuation codes get
@@ -758,109 +806,47 @@ static void build_big5_table(void) {
         fix[i].cp;
 }
 
-static bool decode_big5(out_buf *o, const uint8_t *in, size_t n, bool stream) {
-  pthread_once(&big5_once, build_big5_table);
-  decoder_state *st = o->st;
-  size_t i = 0;
-  bool again = false;
-  while (again || i < n) {
-    uint8_t b = again ? in[i - 1] : in[i++];
-    again = false;
-    uint32_t c = 0;
-    if (st->big5_lead) {
-      uint32_t lead = st->big5_lead;
-      st->big5_lead = 0;
-      if ((b >= 0x40 && b <= 0x7e) || (b >= 0xa1 && b <= 0xfe)) {
-        uint32_t p = (lead - 0x81) * 157 + b - (b < 0x7f ? 0x40 : 0x62);
-        static const struct {
-          uint32_t p, a, b;
-        } pairs[] = {{1133, 0x00ca, 0x0304},
-                     {1135, 0x00ca, 0x030c},
-                     {1164, 0x00ea, 0x0304},
-                     {1166, 0x00ea, 0x030c}};
-        bool pair = false;
-        for (size_t k = 0; k < EDGEFN_ARRAY_LEN(pairs); k++)
-          if (pairs[k].p == p) {
-            emit(o, pairs[k].a);
-            emit(o, pairs[k].b);
-            pair = true;
-          }
-        if (pair)
-          continue;
-        c = big5_index[p];
-      }
-      if (!c && b < 0x80)
-        again = true;
-    } else if (b < 0x80) {
-      c = b;
-      if (!c) {
-        emit(o, 0);
-        continue;
-      }
-    } else if (b >= 0x81 && b <= 0xfe) {
-      st->big5_lead = b;
-      continue;
+/* big5's pair: its index, and the four entries that are a letter and a combining mark */
+static uint32_t big5_pair(out_buf *o, uint8_t lead, uint8_t b) {
+  if (!((b >= 0x40 && b <= 0x7e) || (b >= 0xa1 && b <= 0xfe)))
+    return TB_ERROR;
+  uint32_t p = (uint32_t)(lead - 0x81) * 157 + b - (b < 0x7f ? 0x40 : 0x62);
+  static const struct {
+    uint32_t p, a, b;
+  } two[] = {{1133, 0x00ca, 0x0304},
+             {1135, 0x00ca, 0x030c},
+             {1164, 0x00ea, 0x0304},
+             {1166, 0x00ea, 0x030c}};
+  for (size_t k = 0; k < EDGEFN_ARRAY_LEN(two); k++)
+    if (two[k].p == p) {
+      emit(o, two[k].a);
+      emit(o, two[k].b);
+      return TB_DONE;
     }
-    if (!c) {
-      if (st->fatal)
-        return false;
-      c = 0xfffd;
-    }
-    emit(o, c);
-  }
-  if (!stream && st->big5_lead) {
-    st->big5_lead = 0;
-    if (st->fatal)
-      return false;
-    emit(o, 0xfffd);
-  }
-  return true;
+  return big5_index[p] ? big5_index[p] : TB_ERROR;
 }
 
-static bool decode_shift_jis(out_buf *o, const uint8_t *in, size_t n, bool stream) {
-  pthread_once(&jis_once, build_jis_tables);
-  decoder_state *st = o->st;
-  size_t i = 0;
-  bool again = false;
-  while (again || i < n) {
-    uint8_t b = again ? in[i - 1] : in[i++];
-    again = false;
-    uint32_t c = 0;
-    bool ok = false;
-    if (st->mb_lead) {
-      uint32_t lead = st->mb_lead;
-      st->mb_lead = 0;
-      if ((b >= 0x40 && b <= 0x7e) || (b >= 0x80 && b <= 0xfc)) {
-        uint32_t p = (lead - (lead < 0xa0 ? 0x81 : 0xc1)) * 188 + b - (b < 0x7f ? 0x40 : 0x41);
-        c = p >= 8836 && p <= 10715 ? 0xe000 - 8836 + p : p < JIS0208_COUNT ? jis0208[p] : 0;
-        ok = c != 0;
-      }
-      if (!ok && b < 0x80)
-        again = true;
-    } else if (b <= 0x80) {
-      c = b;
-      ok = true;
-    } else if (b >= 0xa1 && b <= 0xdf) {
-      c = 0xff61 - 0xa1 + b;
-      ok = true;
-    } else if ((b >= 0x81 && b <= 0x9f) || (b >= 0xe0 && b <= 0xfc)) {
-      st->mb_lead = b;
-      continue;
-    }
-    if (!ok) {
-      if (st->fatal)
-        return false;
-      c = 0xfffd;
-    }
-    emit(o, c);
-  }
-  if (!stream && st->mb_lead) {
-    st->mb_lead = 0;
-    if (st->fatal)
-      return false;
-    emit(o, 0xfffd);
-  }
-  return true;
+static uint32_t big5_single(uint8_t b) {
+  return b < 0x80 ? b : b >= 0x81 && b <= 0xfe ? TB_LEAD : TB_ERROR;
+}
+
+/* shift_jis's pair: jis0208, with the user-defined rows as the Private Use Area */
+static uint32_t sjis_pair(out_buf *o, uint8_t lead, uint8_t b) {
+  (void)o;
+  if (!((b >= 0x40 && b <= 0x7e) || (b >= 0x80 && b <= 0xfc)))
+    return TB_ERROR;
+  uint32_t p = (uint32_t)(lead - (lead < 0xa0 ? 0x81 : 0xc1)) * 188 + b - (b < 0x7f ? 0x40 : 0x41);
+  uint32_t c = p >= 8836 && p <= 10715 ? 0xe000 - 8836 + p : p < JIS0208_COUNT ? jis0208[p] : 0;
+  return c ? c : TB_ERROR;
+}
+
+/* U+0080 and half-width katakana stand alone */
+static uint32_t sjis_single(uint8_t b) {
+  if (b <= 0x80)
+    return b;
+  if (b >= 0xa1 && b <= 0xdf)
+    return 0xff61 - 0xa1 + b;
+  return (b >= 0x81 && b <= 0x9f) || (b >= 0xe0 && b <= 0xfc) ? TB_LEAD : TB_ERROR;
 }
 
 /* euc-kr: the standard's decoder over its index (windows-949), made from glibc's CP949. */
@@ -880,46 +866,16 @@ static void build_euckr_table(void) {
   iconv_close(cd);
 }
 
-static bool decode_euc_kr(out_buf *o, const uint8_t *in, size_t n, bool stream) {
-  pthread_once(&euckr_once, build_euckr_table);
-  decoder_state *st = o->st;
-  size_t i = 0;
-  bool again = false;
-  while (again || i < n) {
-    uint8_t b = again ? in[i - 1] : in[i++];
-    again = false;
-    uint32_t c = 0;
-    bool ok = false;
-    if (st->mb_lead) {
-      uint32_t lead = st->mb_lead;
-      st->mb_lead = 0;
-      if (b >= 0x41 && b <= 0xfe) {
-        c = euckr_index[(lead - 0x81) * 190 + b - 0x41];
-        ok = c != 0;
-      }
-      if (!ok && b < 0x80)
-        again = true;
-    } else if (b < 0x80) {
-      c = b;
-      ok = true;
-    } else if (b >= 0x81 && b <= 0xfe) {
-      st->mb_lead = b;
-      continue;
-    }
-    if (!ok) {
-      if (st->fatal)
-        return false;
-      c = 0xfffd;
-    }
-    emit(o, c);
-  }
-  if (!stream && st->mb_lead) {
-    st->mb_lead = 0;
-    if (st->fatal)
-      return false;
-    emit(o, 0xfffd);
-  }
-  return true;
+static uint32_t euckr_pair(out_buf *o, uint8_t lead, uint8_t b) {
+  (void)o;
+  if (b < 0x41 || b > 0xfe)
+    return TB_ERROR;
+  uint32_t c = euckr_index[(uint32_t)(lead - 0x81) * 190 + b - 0x41];
+  return c ? c : TB_ERROR;
+}
+
+static uint32_t euckr_single(uint8_t b) {
+  return b < 0x80 ? b : b >= 0x81 && b <= 0xfe ? TB_LEAD : TB_ERROR;
 }
 
 /* iso-2022-jp: the standard's decoder, a state machine over escape sequences (ASCII, JIS X
@@ -1175,7 +1131,8 @@ static duk_ret_t decoder_decode(duk_context *ctx) {
       ok = decode_gb18030(&o, in, total, stream);
       break;
     case DEC_BIG5:
-      ok = decode_big5(&o, in, total, stream);
+      pthread_once(&big5_once, build_big5_table);
+      ok = decode_two_byte(&o, in, total, stream, big5_single, big5_pair);
       break;
     case DEC_EUC_JP:
       ok = decode_euc_jp(&o, in, total, stream);
@@ -1184,10 +1141,12 @@ static duk_ret_t decoder_decode(duk_context *ctx) {
       ok = decode_iso2022jp(&o, in, total, stream);
       break;
     case DEC_SHIFT_JIS:
-      ok = decode_shift_jis(&o, in, total, stream);
+      pthread_once(&jis_once, build_jis_tables);
+      ok = decode_two_byte(&o, in, total, stream, sjis_single, sjis_pair);
       break;
     default:
-      ok = decode_euc_kr(&o, in, total, stream);
+      pthread_once(&euckr_once, build_euckr_table);
+      ok = decode_two_byte(&o, in, total, stream, euckr_single, euckr_pair);
       break;
     }
     break;
@@ -1202,7 +1161,6 @@ static duk_ret_t decoder_decode(duk_context *ctx) {
     st->gb_first = st->gb_second = st->gb_third = 0;
     st->jp_lead = 0;
     st->jp_0212 = false;
-    st->big5_lead = 0;
     st->mb_lead = 0;
     st->j_state = st->j_out = st->j_lead = 0;
     st->j_flag = false;
