@@ -23,26 +23,36 @@ static int b64_value(uint32_t c) {
   return -1;
 }
 
-/* Pushes the base64 encoding of data[0..len) as a string. */
-static void push_encoded(duk_context *ctx, const uint8_t *data, size_t len) {
+/* Pushes the base64 encoding of data[0..len) in the 64-letter alphabet `a` as a string,
+ * padded with '=' unless omit_padding. */
+static void push_encoded_with(duk_context *ctx, const uint8_t *data, size_t len, const char *a,
+                              bool omit_padding) {
   char *out = duk_push_fixed_buffer(ctx, (len + 2) / 3 * 4 + 1);
   size_t o = 0, i = 0;
   for (; i + 2 < len; i += 3) {
     uint32_t v = (uint32_t)data[i] << 16 | (uint32_t)data[i + 1] << 8 | data[i + 2];
-    out[o++] = alphabet[v >> 18];
-    out[o++] = alphabet[(v >> 12) & 63];
-    out[o++] = alphabet[(v >> 6) & 63];
-    out[o++] = alphabet[v & 63];
+    out[o++] = a[v >> 18];
+    out[o++] = a[(v >> 12) & 63];
+    out[o++] = a[(v >> 6) & 63];
+    out[o++] = a[v & 63];
   }
   if (i < len) {
     uint32_t v = (uint32_t)data[i] << 16 | (i + 1 < len ? (uint32_t)data[i + 1] << 8 : 0);
-    out[o++] = alphabet[v >> 18];
-    out[o++] = alphabet[(v >> 12) & 63];
-    out[o++] = i + 1 < len ? alphabet[(v >> 6) & 63] : '=';
-    out[o++] = '=';
+    out[o++] = a[v >> 18];
+    out[o++] = a[(v >> 12) & 63];
+    if (i + 1 < len)
+      out[o++] = a[(v >> 6) & 63];
+    else if (!omit_padding)
+      out[o++] = '=';
+    if (!omit_padding)
+      out[o++] = '=';
   }
   duk_push_lstring(ctx, out, o);
   duk_remove(ctx, -2);
+}
+
+static void push_encoded(duk_context *ctx, const uint8_t *data, size_t len) {
+  push_encoded_with(ctx, data, len, alphabet, false);
 }
 
 /* The forgiving-base64 decode of the string at idx into a pushed buffer; returns its data
@@ -373,16 +383,6 @@ static decoded from_base64(const uint8_t *s, size_t n, int alpha, int last, uint
   }
 }
 
-static int hex_value(uint8_t c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* FromHex (string, maxLength), writing to out; units is the string's length in code units
  * (its parity decides, not its byte length). */
 static decoded from_hex(const uint8_t *s, size_t n, size_t units, uint8_t *out, size_t max_len) {
@@ -392,8 +392,8 @@ static decoded from_hex(const uint8_t *s, size_t n, size_t units, uint8_t *out, 
     return r;
   }
   while (r.read < n && r.written < max_len) {
-    int hi = hex_value(s[r.read]);
-    int lo = r.read + 1 < n ? hex_value(s[r.read + 1]) : -1;
+    int hi = edgefn__hex_value(s[r.read]);
+    int lo = r.read + 1 < n ? edgefn__hex_value(s[r.read + 1]) : -1;
     if (hi < 0 || lo < 0) {
       r.error = true;
       return r;
@@ -460,28 +460,8 @@ static duk_ret_t u8_to_base64(duk_context *ctx) {
   }
   size_t len;
   const uint8_t *data = view_bytes(ctx, 1, &len, what);
-  const char *a = alpha == ALPHABET_BASE64URL ? url_alphabet : alphabet;
-  char *out = duk_push_fixed_buffer(ctx, (len + 2) / 3 * 4);
-  size_t o = 0, i = 0;
-  for (; i + 2 < len; i += 3) {
-    uint32_t v = (uint32_t)data[i] << 16 | (uint32_t)data[i + 1] << 8 | data[i + 2];
-    out[o++] = a[v >> 18];
-    out[o++] = a[(v >> 12) & 63];
-    out[o++] = a[(v >> 6) & 63];
-    out[o++] = a[v & 63];
-  }
-  if (i < len) {
-    uint32_t v = (uint32_t)data[i] << 16 | (i + 1 < len ? (uint32_t)data[i + 1] << 8 : 0);
-    out[o++] = a[v >> 18];
-    out[o++] = a[(v >> 12) & 63];
-    if (i + 1 < len)
-      out[o++] = a[(v >> 6) & 63];
-    else if (!omit_padding)
-      out[o++] = '=';
-    if (!omit_padding)
-      out[o++] = '=';
-  }
-  duk_push_lstring(ctx, out, o);
+  push_encoded_with(ctx, data, len, alpha == ALPHABET_BASE64URL ? url_alphabet : alphabet,
+                    omit_padding);
   return 1;
 }
 
