@@ -170,6 +170,9 @@ static void allowed_usages(int alg, unsigned out[3]) {
   }
 }
 
+/* key_info.curve of an Ed25519 key made under Workers' name NODE-ED25519 */
+#define OKP_NODE_NAME 1
+
 /* A key's internal slots. */
 typedef struct key_info {
   uint8_t type, extractable, alg, hash;
@@ -340,6 +343,17 @@ static void normalize(duk_context *ctx, duk_idx_t idx, unsigned op, params *p) {
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Algorithm must be a string or an object");
   }
   require_member(ctx, idx, "name");
+  /* Workers' name from before Ed25519 was standard ({name: 'NODE-ED25519', namedCurve:
+   * 'NODE-ED25519'}, in its Discord and webhook examples): Ed25519, and keys made with it
+   * report that name (curve OKP_NODE_NAME). */
+  if (strcasecmp(duk_to_string(ctx, -1), "NODE-ED25519") == 0) {
+    p->alg = A_ED25519;
+    p->curve = OKP_NODE_NAME;
+    if ((op & (OP_IMPORT | OP_GENERATE)) && member(ctx, idx, "namedCurve") &&
+        strcmp(duk_to_string(ctx, -1), "NODE-ED25519") != 0)
+      (void)not_supported(ctx, "NODE-ED25519 takes the namedCurve 'NODE-ED25519'");
+    return;
+  }
   p->alg = lookup_alg(duk_to_string(ctx, -1));
   if (p->alg == A_NONE || !(alg_ops[p->alg] & op))
     (void)not_supported(ctx, "Unrecognized or unsupported algorithm name for this operation");
@@ -519,8 +533,13 @@ static void push_key(duk_context *ctx, const key_info *info, bytes material, byt
   duk_put_prop_literal(ctx, key, KEY_DATA);
 
   duk_push_object(ctx);
-  duk_push_string(ctx, alg_names[info->alg]);
+  bool node_name = info->alg == A_ED25519 && info->curve == OKP_NODE_NAME;
+  duk_push_string(ctx, node_name ? "NODE-ED25519" : alg_names[info->alg]);
   duk_put_prop_string(ctx, -2, "name");
+  if (node_name) {
+    duk_push_literal(ctx, "NODE-ED25519");
+    duk_put_prop_string(ctx, -2, "namedCurve");
+  }
   switch (info->alg) {
   case A_HMAC:
     push_hash_dict(ctx, info->hash);
@@ -1022,7 +1041,7 @@ static void okp_public(int alg, uint8_t pub[ED_LEN], const uint8_t priv[ED_LEN])
 }
 
 /* Pushes an OKP CryptoKey: pub (32 bytes) and, for a private key, the private key. */
-static void push_okp_key(duk_context *ctx, int alg, int type, const uint8_t *pub,
+static void push_okp_key(duk_context *ctx, int alg, int naming, int type, const uint8_t *pub,
                          const uint8_t *priv, bool extractable, unsigned usages) {
   uint8_t m[2 * ED_LEN];
   size_t n = 0;
@@ -1032,7 +1051,8 @@ static void push_okp_key(duk_context *ctx, int alg, int type, const uint8_t *pub
   }
   memcpy(m + n, pub, ED_LEN);
   n += ED_LEN;
-  key_info ki = {(uint8_t)type, extractable, (uint8_t)alg, 0, (uint16_t)usages, 0, 256};
+  key_info ki = {(uint8_t)type, extractable, (uint8_t)alg, 0, (uint16_t)usages,
+                 (uint16_t)naming, 256};
   push_key(ctx, &ki, (bytes){m, n}, (bytes){empty_bytes, 0});
 }
 
@@ -1042,8 +1062,8 @@ static bool okp_prefix_is(bytes b, const uint8_t *prefix, size_t n, size_t oid_a
          memcmp(b.p + oid_at + 1, prefix + oid_at + 1, n - oid_at - 1) == 0;
 }
 
-static void import_okp(duk_context *ctx, int alg, int fmt, duk_idx_t data, bool extractable,
-                       unsigned usages) {
+static void import_okp(duk_context *ctx, int alg, int naming, int fmt, duk_idx_t data,
+                       bool extractable, unsigned usages) {
   unsigned allowed[3];
   allowed_usages(alg, allowed);
   uint8_t pub[ED_LEN], priv_key[ED_LEN];
@@ -1094,7 +1114,7 @@ static void import_okp(duk_context *ctx, int alg, int fmt, duk_idx_t data, bool 
       okp_public(alg, pub, priv_key);
     }
   }
-  push_okp_key(ctx, alg, priv ? KT_PRIVATE : KT_PUBLIC, pub, priv ? priv_key : NULL,
+  push_okp_key(ctx, alg, naming, priv ? KT_PRIVATE : KT_PUBLIC, pub, priv ? priv_key : NULL,
                extractable, usages);
 }
 
@@ -1152,7 +1172,7 @@ static void import_key(duk_context *ctx, int fmt, duk_idx_t data, const params *
     break;
   case A_ED25519:
   case A_X25519:
-    import_okp(ctx, p->alg, fmt, data, extractable, usages);
+    import_okp(ctx, p->alg, p->curve, fmt, data, extractable, usages);
     break;
   default:
     import_secret(ctx, fmt, data, p, extractable, usages);
@@ -1502,9 +1522,10 @@ static void generate_key(duk_context *ctx, const params *p, bool extractable, un
       (void)dom_error(ctx, "OperationError", "no random bytes available");
     okp_public(p->alg, pub, priv);
     duk_push_object(ctx);
-    push_okp_key(ctx, p->alg, KT_PUBLIC, pub, NULL, true, usages & allowed[1]);
+    push_okp_key(ctx, p->alg, p->curve, KT_PUBLIC, pub, NULL, true, usages & allowed[1]);
     duk_put_prop_string(ctx, -2, "publicKey");
-    push_okp_key(ctx, p->alg, KT_PRIVATE, pub, priv, extractable, usages & allowed[2]);
+    push_okp_key(ctx, p->alg, p->curve, KT_PRIVATE, pub, priv, extractable,
+                 usages & allowed[2]);
     duk_put_prop_string(ctx, -2, "privateKey");
     return;
   }

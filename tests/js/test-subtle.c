@@ -217,6 +217,26 @@ TEST(subtle_timing_safe_equal) {
   return 0;
 }
 
+/* Workers' NODE-ED25519 (its name before Ed25519 was standard, still in webhook-verification
+ * examples): RFC 8032's test 1 verifies under it, keys report it, and a foreign namedCurve
+ * is refused. */
+TEST(subtle_node_ed25519) {
+  ASSERT_EQ(expect_async(
+                "var pub = unhex('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a');"
+                " var sig = unhex('e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+                "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b');"
+                " return S.importKey('raw', pub, {name: 'NODE-ED25519', namedCurve: 'NODE-ED25519'},"
+                " false, ['verify']).then(function (k) { return Promise.all(["
+                " S.verify('NODE-ED25519', k, sig, new Uint8Array(0)),"
+                " S.verify({name: 'NODE-ED25519'}, k, sig, new Uint8Array([1])),"
+                " k.algorithm.name + '/' + k.algorithm.namedCurve,"
+                " err(S.importKey('raw', pub, {name: 'NODE-ED25519', namedCurve: 'P-256'}, false,"
+                " ['verify']))]); }).then(function (r) { return r.join(' '); });",
+                "true false NODE-ED25519/NODE-ED25519 NotSupportedError"),
+            0);
+  return 0;
+}
+
 TEST(subtle_hmac) {
   /* RFC 4231 test cases 1 (SHA-256, SHA-512) and 2 (SHA-384). */
   ASSERT_EQ(
