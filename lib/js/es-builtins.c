@@ -1915,6 +1915,7 @@ void edgefn__es_builtins_install(duk_context *ctx) {
 
   install_array_buffer(ctx);
   edgefn__uint8_array_base64_install(ctx);
+  edgefn__node_buffer_install(ctx);
   edgefn__es_iter_install(ctx);
   edgefn__intl_install_locale_methods(ctx);
   edgefn__duk_guard_array_natives(ctx, EDGEFN_NATIVE_ARRAY_SPARSE_MAX);

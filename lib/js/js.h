@@ -211,6 +211,9 @@ EDGEFN_INTERNAL void edgefn__base64_install(duk_context *ctx); /* atob, btoa, *U
 /* Uint8Array.fromBase64/fromHex and .prototype.toBase64/toHex/setFromBase64/setFromHex
  * (ES2026; lib/js/base64.c), installed with the other built-in additions. */
 EDGEFN_INTERNAL void edgefn__uint8_array_base64_install(duk_context *ctx);
+/* Buffer.from/alloc/allocUnsafe and the encodings of toString/byteLength/isEncoding over
+ * Duktape's Node.js Buffer (lib/js/node-buffer.c), installed with the built-in additions. */
+EDGEFN_INTERNAL void edgefn__node_buffer_install(duk_context *ctx);
 /* DOMException, Event, CustomEvent, EventTarget, AbortController, AbortSignal */
 EDGEFN_INTERNAL void edgefn__events_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__performance_install(duk_context *ctx);

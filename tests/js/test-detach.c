@@ -59,7 +59,7 @@ static const detach_case detach_cases[] = {
     {"for-in over a detached view",
      "var b = mk(); detach(b.u); var r = []; for (var k in b.w) r.push(k); return r.length;\n",
      "8"},
-    {"every Node.js Buffer method Duktape has, on a detached view (fill is the project's checked version)",
+    {"every Node.js Buffer method Duktape has, on a detached view (fill is the project's checked version; toString the project's, which reads a detached view as empty)",
      "var b = mk(); detach(b.u); var out = [];\n"
      "out.push(String(tryf(function () { Buffer.prototype.fill.call(b.o, 9); return b.o[0]; })));\n"
      "out.push(String(tryf(function () { return Buffer.prototype.write.call(b.o, 'abcdef', 0); })));\n"
@@ -74,7 +74,7 @@ static const detach_case detach_cases[] = {
      "out.push(String(tryf(function () { return JSON.stringify(Buffer.prototype.toJSON.call(b.o)); })));\n"
      "out.push(String(tryf(function () { return Buffer.prototype.slice.call(b.o, 0, 4).length; })));\n"
      "return out;\n",
-     "[\"0\",\"6\",\"32\",\"32\",\"RangeError: invalid args\",\"RangeError: invalid args\",\"TypeError: invalid args\",\"false\",\"-1\",\"32\",\"null\",\"4\"]"},
+     "[\"0\",\"6\",\"32\",\"32\",\"RangeError: invalid args\",\"RangeError: invalid args\",\"0\",\"false\",\"-1\",\"32\",\"null\",\"4\"]"},
     {"Buffer fill whose value or offset argument's valueOf detaches the buffer mid-call",
      "var b = mk(); var ev = { valueOf: function () { detach(b.u); return 3; } };\n"
      "var r = tryf(function () { Buffer.prototype.fill.call(b.o, ev); return b.o[0]; });\n"
