@@ -201,10 +201,34 @@ static duk_ret_t n_canonicalize(duk_context *ctx) {
   UErrorCode st = U_ZERO_ERROR;
   int32_t parsed = 0;
   uloc_forLanguageTag(tag, id, sizeof(id), &parsed, &st);
-  if (U_FAILURE(st) || parsed != (int32_t)n || id[0] == 0)
+  if (U_FAILURE(st) || parsed != (int32_t)n)
     return duk_range_error(ctx, "Incorrect locale information provided");
+  if (id[0] == 0) { /* "und", which ICU's id leaves empty */
+    duk_push_literal(ctx, "und");
+    return 1;
+  }
   st = U_ZERO_ERROR;
   int32_t len = uloc_toLanguageTag(id, out, sizeof(out), 1, &st);
+  if (U_FAILURE(st) || len <= 0)
+    return duk_range_error(ctx, "Incorrect locale information provided");
+  duk_push_lstring(ctx, out, (duk_size_t)len);
+  return 1;
+}
+
+/* maximize(tag) / minimize(tag) (magic 1): ICU's likely subtags (CLDR) added to or taken
+ * out of a canonical tag, its extensions kept. */
+static duk_ret_t n_likely(duk_context *ctx) {
+  char id[ULOC_FULLNAME_CAPACITY], out_id[ULOC_FULLNAME_CAPACITY], out[ULOC_FULLNAME_CAPACITY];
+  icu_locale(ctx, 0, id, sizeof(id));
+  UErrorCode st = U_ZERO_ERROR;
+  if (duk_get_current_magic(ctx))
+    uloc_minimizeSubtags(id, out_id, sizeof(out_id), &st);
+  else
+    uloc_addLikelySubtags(id, out_id, sizeof(out_id), &st);
+  if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
+    return duk_range_error(ctx, "Incorrect locale information provided");
+  st = U_ZERO_ERROR;
+  int32_t len = uloc_toLanguageTag(out_id, out, sizeof(out), 1, &st);
   if (U_FAILURE(st) || len <= 0)
     return duk_range_error(ctx, "Incorrect locale information provided");
   duk_push_lstring(ctx, out, (duk_size_t)len);
@@ -1178,6 +1202,8 @@ static duk_ret_t n_now(duk_context *ctx) {
 
 static const edgefn__embedded_native natives[] = {
     {"canonicalize", n_canonicalize, 1, 0},
+    {"maximize", n_likely, 1, 0},
+    {"minimize", n_likely, 1, 1},
     {"bestAvailable", n_best_available, 1, 0},
     {"canonicalTimeZone", n_canonical_time_zone, 1, 0},
     {"defaultTimeZone", n_default_time_zone, 0, 0},

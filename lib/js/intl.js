@@ -10,7 +10,7 @@
  * never its records, so a script that replaced them can at worst break its own formatting.
  * Internal slots live on a record under the hidden key N.K, which scripts cannot name.
  *
- * Supported: Intl.getCanonicalLocales, and NumberFormat, DateTimeFormat, Collator,
+ * Supported: Intl.getCanonicalLocales, Locale, and NumberFormat, DateTimeFormat, Collator,
  * PluralRules, RelativeTimeFormat and ListFormat with their main options (docs/javascript.md
  * lists what is not). The Gregorian calendar and Latin digits only; Unicode extension keys
  * in locale tags are accepted and left out of the resolved locale. */
@@ -914,6 +914,136 @@ N.method(Intl, 'supportedValuesOf', function supportedValuesOf(key) {
   if (key === 'currency' || key === 'timeZone') return N.values(key);
   throw RangeErr('Invalid key : ' + key);
 }, 1);
+
+/* ---- Locale ---- */
+
+/* A canonical tag's parts: language, script, region, variants, the attributes and keywords
+ * of its -u- extension (key -> type, '' for none), and its other extensions and private use
+ * as they are. */
+function parseTag(tag) {
+  var p = tag.split('-'), i = 1;
+  var t = { language: p[0], script: undef, region: undef, variants: [], attrs: [], keys: {},
+            other: [] };
+  if (i < p.length && p[i].length === 4 && !/[0-9]/.test(p[i])) t.script = p[i++];
+  if (i < p.length && (p[i].length === 2 || (p[i].length === 3 && /^[0-9]+$/.test(p[i]))))
+    t.region = p[i++];
+  while (i < p.length && p[i].length > 1) t.variants[t.variants.length] = p[i++];
+  while (i < p.length) {
+    var single = p[i++];
+    if (single === 'u') {
+      while (i < p.length && p[i].length > 2) t.attrs[t.attrs.length] = p[i++];
+      while (i < p.length && p[i].length === 2) {
+        var key = p[i++], types = [];
+        while (i < p.length && p[i].length > 2) types[types.length] = p[i++];
+        t.keys[key] = types.join('-');
+      }
+    } else {
+      var ext = [single];
+      while (i < p.length && (single === 'x' || p[i].length > 1)) ext[ext.length] = p[i++];
+      t.other[t.other.length] = ext.join('-');
+    }
+  }
+  return t;
+}
+
+function baseNameOf(t) {
+  var out = [t.language];
+  if (t.script !== undef) out[out.length] = t.script;
+  if (t.region !== undef) out[out.length] = t.region;
+  for (var i = 0; i < t.variants.length; i++) out[out.length] = t.variants[i];
+  return out.join('-');
+}
+
+/* The tag of t, canonicalized again (ICU orders the keywords and drops a 'true' type). */
+function tagOf(t) {
+  var out = [baseNameOf(t)], u = [], keys = [], k;
+  for (k in t.keys) keys[keys.length] = k;
+  keys.sort();
+  for (var i = 0; i < t.attrs.length; i++) u[u.length] = t.attrs[i];
+  for (i = 0; i < keys.length; i++) {
+    u[u.length] = keys[i];
+    if (t.keys[keys[i]] !== '') u[u.length] = t.keys[keys[i]];
+  }
+  var exts = t.other.slice(0), priv;
+  if (exts.length && exts[exts.length - 1].charAt(0) === 'x') priv = exts.pop();
+  if (u.length) exts[exts.length] = 'u-' + u.join('-');
+  exts.sort();
+  if (priv !== undef) exts[exts.length] = priv;
+  for (i = 0; i < exts.length; i++) out[out.length] = exts[i];
+  return N.canonicalize(out.join('-'));
+}
+
+function subtagOption(options, prop, re) {
+  var v = options[prop];
+  if (v === undef) return undef;
+  v = toStr(v);
+  if (!re.test(v)) throw RangeErr('Incorrect locale information provided');
+  return v;
+}
+
+var TYPE_RE = /^[a-zA-Z0-9]{3,8}(-[a-zA-Z0-9]{3,8})*$/;
+
+function Locale(tag, options) {
+  if (!(this instanceof Locale) || this[K])
+    throw TypeErr('Constructor Intl.Locale requires \'new\'');
+  if (typeof tag !== 'string' && !isObject(tag))
+    throw TypeErr('First argument to Intl.Locale constructor can\'t be empty or missing');
+  tag = isObject(tag) && tag[K] && tag[K].brand === 'Locale' ? tag[K].locale : toStr(tag);
+  if (options === null) throw TypeErr('Cannot convert undefined or null to object');
+  options = options === undef ? {} : options;
+  var t = parseTag(N.canonicalize(tag));
+  /* ApplyOptionsToTag, then the Unicode extension keywords, in the standard's order */
+  var language = subtagOption(options, 'language', /^([a-zA-Z]{2,3}|[a-zA-Z]{5,8})$/);
+  var script = subtagOption(options, 'script', /^[a-zA-Z]{4}$/);
+  var region = subtagOption(options, 'region', /^([a-zA-Z]{2}|[0-9]{3})$/);
+  if (language !== undef) t.language = language;
+  if (script !== undef) t.script = script;
+  if (region !== undef) t.region = region;
+  var ca = subtagOption(options, 'calendar', TYPE_RE);
+  var co = subtagOption(options, 'collation', TYPE_RE);
+  var hc = getOption(options, 'hourCycle', ['h11', 'h12', 'h23', 'h24'], undef);
+  var kf = getOption(options, 'caseFirst', ['upper', 'lower', 'false'], undef);
+  var kn = options.numeric;
+  if (kn !== undef) kn = toStr(!!kn);
+  var nu = subtagOption(options, 'numberingSystem', TYPE_RE);
+  var given = [['ca', ca], ['co', co], ['hc', hc], ['kf', kf], ['kn', kn], ['nu', nu]];
+  for (var i = 0; i < given.length; i++)
+    if (given[i][1] !== undef) t.keys[given[i][0]] = given[i][1].toLowerCase();
+  this[K] = { brand: 'Locale', locale: tagOf(t) };
+}
+
+function localeSlots(o, what) { return slots(o, 'Locale', what); }
+
+function keyword(o, key, what) {
+  var v = parseTag(localeSlots(o, what).locale).keys[key];
+  return v === undef ? undef : v;
+}
+
+var localeProto = {};
+method(localeProto, 'toString', function toString() {
+  return localeSlots(this, 'toString').locale;
+}, 0);
+method(localeProto, 'maximize', function maximize() {
+  return new Locale(N.maximize(localeSlots(this, 'maximize').locale));
+}, 0);
+method(localeProto, 'minimize', function minimize() {
+  return new Locale(N.minimize(localeSlots(this, 'minimize').locale));
+}, 0);
+defineClass('Locale', Locale, 1, localeProto, {
+  baseName: function () { return baseNameOf(parseTag(localeSlots(this, 'baseName').locale)); },
+  calendar: function () { return keyword(this, 'ca', 'calendar'); },
+  caseFirst: function () { return keyword(this, 'kf', 'caseFirst'); },
+  collation: function () { return keyword(this, 'co', 'collation'); },
+  hourCycle: function () { return keyword(this, 'hc', 'hourCycle'); },
+  numeric: function () {
+    var v = keyword(this, 'kn', 'numeric');
+    return v === '' || v === 'true';
+  },
+  numberingSystem: function () { return keyword(this, 'nu', 'numberingSystem'); },
+  language: function () { return parseTag(localeSlots(this, 'language').locale).language; },
+  script: function () { return parseTag(localeSlots(this, 'script').locale).script; },
+  region: function () { return parseTag(localeSlots(this, 'region').locale).region; }
+});
 
 N.method(Intl, 'getCanonicalLocales', function getCanonicalLocales(locales) {
   return canonicalizeLocaleList(locales);
