@@ -23,10 +23,13 @@ static int b64_value(uint32_t c) {
   return -1;
 }
 
-/* Pushes the base64 encoding of data[0..len) in the 64-letter alphabet `a` as a string,
- * padded with '=' unless omit_padding. */
-static void push_encoded_with(duk_context *ctx, const uint8_t *data, size_t len, const char *a,
-                              bool omit_padding) {
+static const char url_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+void edgefn__push_base64(duk_context *ctx, const uint8_t *data, size_t len, bool url,
+                         bool pad) {
+  const char *a = url ? url_alphabet : alphabet;
+  bool omit_padding = !pad;
   char *out = duk_push_fixed_buffer(ctx, (len + 2) / 3 * 4 + 1);
   size_t o = 0, i = 0;
   for (; i + 2 < len; i += 3) {
@@ -51,8 +54,19 @@ static void push_encoded_with(duk_context *ctx, const uint8_t *data, size_t len,
   duk_remove(ctx, -2);
 }
 
+void edgefn__push_hex(duk_context *ctx, const uint8_t *data, size_t len) {
+  static const char digits[] = "0123456789abcdef";
+  char *out = duk_push_fixed_buffer(ctx, 2 * len + 1);
+  for (size_t i = 0; i < len; i++) {
+    out[2 * i] = digits[data[i] >> 4];
+    out[2 * i + 1] = digits[data[i] & 15];
+  }
+  duk_push_lstring(ctx, out, 2 * len);
+  duk_remove(ctx, -2);
+}
+
 static void push_encoded(duk_context *ctx, const uint8_t *data, size_t len) {
-  push_encoded_with(ctx, data, len, alphabet, false);
+  edgefn__push_base64(ctx, data, len, false, true);
 }
 
 /* The forgiving-base64 decode of the string at idx into a pushed buffer; returns its data
@@ -205,9 +219,6 @@ void edgefn__base64_install(duk_context *ctx) {
 
 enum { ALPHABET_BASE64, ALPHABET_BASE64URL };
 enum { LAST_LOOSE, LAST_STRICT, LAST_STOP_BEFORE_PARTIAL };
-
-static const char url_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /* ValidateUint8Array: the value at idx must be a Uint8Array (its internal class). */
 static void require_uint8_array(duk_context *ctx, duk_idx_t idx, const char *what) {
@@ -460,24 +471,17 @@ static duk_ret_t u8_to_base64(duk_context *ctx) {
   }
   size_t len;
   const uint8_t *data = view_bytes(ctx, 1, &len, what);
-  push_encoded_with(ctx, data, len, alpha == ALPHABET_BASE64URL ? url_alphabet : alphabet,
-                    omit_padding);
+  edgefn__push_base64(ctx, data, len, alpha == ALPHABET_BASE64URL, !omit_padding);
   return 1;
 }
 
 static duk_ret_t u8_to_hex(duk_context *ctx) {
   static const char what[] = "Uint8Array.prototype.toHex";
-  static const char digits[] = "0123456789abcdef";
   duk_push_this(ctx);
   require_uint8_array(ctx, -1, what);
   size_t len;
   const uint8_t *data = view_bytes(ctx, -1, &len, what);
-  char *out = duk_push_fixed_buffer(ctx, len * 2);
-  for (size_t i = 0; i < len; i++) {
-    out[2 * i] = digits[data[i] >> 4];
-    out[2 * i + 1] = digits[data[i] & 15];
-  }
-  duk_push_lstring(ctx, out, len * 2);
+  edgefn__push_hex(ctx, data, len);
   return 1;
 }
 

@@ -208,6 +208,11 @@ EDGEFN_INTERNAL void edgefn__digest_stream_install(duk_context *ctx, duk_idx_t c
 EDGEFN_INTERNAL void edgefn__subrequest_install(duk_context *ctx);
 EDGEFN_INTERNAL void edgefn__encoding_install(duk_context *ctx); /* TextEncoder, TextDecoder */
 EDGEFN_INTERNAL void edgefn__base64_install(duk_context *ctx); /* atob, btoa, *UTF8 */
+/* Pushes data[0..len) in base64 (url: the URL-safe alphabet; pad: with '=') or in lowercase
+ * hex, as a string (lib/js/base64.c). */
+EDGEFN_INTERNAL void edgefn__push_base64(duk_context *ctx, const uint8_t *data, size_t len,
+                                         bool url, bool pad);
+EDGEFN_INTERNAL void edgefn__push_hex(duk_context *ctx, const uint8_t *data, size_t len);
 /* Uint8Array.fromBase64/fromHex and .prototype.toBase64/toHex/setFromBase64/setFromHex
  * (ES2026; lib/js/base64.c), installed with the other built-in additions. */
 EDGEFN_INTERNAL void edgefn__uint8_array_base64_install(duk_context *ctx);

@@ -129,48 +129,16 @@ static uint8_t *push_encoded_string(duk_context *ctx, duk_idx_t idx, int enc, si
 
 /* Pushes bytes[0..len) as a string in `enc`. */
 static void push_decoded_bytes(duk_context *ctx, const uint8_t *b, size_t len, int enc) {
-  static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  static const char digits[] = "0123456789abcdef";
   if (enc == ENC_UTF8) {
     edgefn__push_string_from_utf8(ctx, b, len);
     return;
   }
   if (enc == ENC_BASE64 || enc == ENC_BASE64URL) {
-    const char *a = enc == ENC_BASE64 ? b64 : b64url;
-    char *out = duk_push_fixed_buffer(ctx, (len + 2) / 3 * 4 + 1);
-    size_t o = 0, i = 0;
-    for (; i + 2 < len; i += 3) {
-      uint32_t v = (uint32_t)b[i] << 16 | (uint32_t)b[i + 1] << 8 | b[i + 2];
-      out[o++] = a[v >> 18];
-      out[o++] = a[(v >> 12) & 63];
-      out[o++] = a[(v >> 6) & 63];
-      out[o++] = a[v & 63];
-    }
-    if (i < len) {
-      uint32_t v = (uint32_t)b[i] << 16 | (i + 1 < len ? (uint32_t)b[i + 1] << 8 : 0);
-      out[o++] = a[v >> 18];
-      out[o++] = a[(v >> 12) & 63];
-      if (i + 1 < len)
-        out[o++] = a[(v >> 6) & 63];
-      if (enc == ENC_BASE64) {
-        if (i + 1 >= len)
-          out[o++] = '=';
-        out[o++] = '=';
-      }
-    }
-    duk_push_lstring(ctx, out, o);
-    duk_remove(ctx, -2);
+    edgefn__push_base64(ctx, b, len, enc == ENC_BASE64URL, enc == ENC_BASE64);
     return;
   }
   if (enc == ENC_HEX) {
-    char *out = duk_push_fixed_buffer(ctx, 2 * len + 1);
-    for (size_t i = 0; i < len; i++) {
-      out[2 * i] = digits[b[i] >> 4];
-      out[2 * i + 1] = digits[b[i] & 15];
-    }
-    duk_push_lstring(ctx, out, 2 * len);
-    duk_remove(ctx, -2);
+    edgefn__push_hex(ctx, b, len);
     return;
   }
   /* latin1, ascii, utf16le: code units written in Duktape's internal form (at most 3
@@ -185,6 +153,13 @@ static void push_decoded_bytes(duk_context *ctx, const uint8_t *b, size_t len, i
     o += edgefn__utf8_put(out + o, u);
   }
   duk_push_lstring(ctx, (const char *)out, o);
+  duk_remove(ctx, -2);
+}
+
+/* Pushes a new zeroed Node buffer (Duktape's) of n bytes. */
+static void push_zeroed_node_buffer(duk_context *ctx, size_t n) {
+  duk_push_fixed_buffer(ctx, n);
+  duk_push_buffer_object(ctx, -1, 0, n, DUK_BUFOBJ_NODEJS_BUFFER);
   duk_remove(ctx, -2);
 }
 
@@ -261,37 +236,34 @@ static duk_ret_t buffer_from(duk_context *ctx) {
 static duk_ret_t buffer_alloc(duk_context *ctx) {
   duk_set_top(ctx, 3);
   size_t n = (size_t)require_size(ctx, 0, "Buffer.alloc");
-  duk_push_fixed_buffer(ctx, n); /* zeroed */
-  duk_push_buffer_object(ctx, -1, 0, n, DUK_BUFOBJ_NODEJS_BUFFER); /* 4 */
+  push_zeroed_node_buffer(ctx, n); /* 3 */
   if (!duk_is_undefined(ctx, 1) && n > 0) {
     if (duk_is_string(ctx, 1) && !duk_is_symbol(ctx, 1)) {
       int enc = require_encoding(ctx, 2);
       size_t len;
       const uint8_t *b = push_encoded_string(ctx, 1, enc, &len);
-      uint8_t *p = duk_get_buffer_data(ctx, 4, NULL);
+      uint8_t *p = duk_get_buffer_data(ctx, 3, NULL);
       for (size_t i = 0; len && i < n; i++)
         p[i] = b[i % len];
       duk_pop(ctx);
     } else if (duk_is_buffer_data(ctx, 1)) {
       duk_size_t len = 0;
       const uint8_t *b = duk_get_buffer_data(ctx, 1, &len);
-      uint8_t *p = duk_get_buffer_data(ctx, 4, NULL);
+      uint8_t *p = duk_get_buffer_data(ctx, 3, NULL);
       for (size_t i = 0; b && len && i < n; i++)
         p[i] = b[i % len];
     } else {
       uint8_t v = (uint8_t)duk_to_uint32(ctx, 1);
-      memset(duk_get_buffer_data(ctx, 4, NULL), v, n);
+      memset(duk_get_buffer_data(ctx, 3, NULL), v, n);
     }
   }
-  duk_dup(ctx, 4);
+  duk_dup(ctx, 3);
   return 1;
 }
 
 /* Buffer.allocUnsafe(size), allocUnsafeSlow(size): zeroed here all the same */
 static duk_ret_t buffer_alloc_unsafe(duk_context *ctx) {
-  size_t n = (size_t)require_size(ctx, 0, "Buffer.allocUnsafe");
-  duk_push_fixed_buffer(ctx, n);
-  duk_push_buffer_object(ctx, -1, 0, n, DUK_BUFOBJ_NODEJS_BUFFER);
+  push_zeroed_node_buffer(ctx, (size_t)require_size(ctx, 0, "Buffer.allocUnsafe"));
   return 1;
 }
 
