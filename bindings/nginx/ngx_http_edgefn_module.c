@@ -83,7 +83,9 @@ typedef struct {
   ngx_http_request_t *r; /* NULL once nginx freed the request */
   unsigned head_sent : 1;
   unsigned ended : 1;
+  unsigned last_sent : 1; /* the body's last byte went out in a last_buf buffer */
   ngx_int_t status;
+  off_t remaining; /* body bytes still to come when the head gave a length, else -1 */
 } ngx_http_edgefn_ctx_t;
 
 static void *ngx_http_edgefn_create_main_conf(ngx_conf_t *cf);
@@ -624,6 +626,7 @@ static void ngx_http_edgefn_on_head(void *data, const edgefn_response_head *head
     return;
   r->headers_out.status = (ngx_uint_t)head->status;
   r->headers_out.content_length_n = head->content_length;
+  ctx->remaining = head->content_length;
   for (size_t i = 0; i < head->header_count; i++) {
     const edgefn_header *h = &head->headers[i];
     /* Framing belongs to nginx's connection: content_length_n says the length, and
@@ -677,7 +680,18 @@ static void ngx_http_edgefn_on_body(void *data, const uint8_t *p, size_t len) {
     return;
   }
   b->last = ngx_cpymem(b->last, p, len);
-  b->flush = 1;
+  /* The chunk that completes a body of known length ends the response in the same pass
+   * through the output filters (as ngx_http_send_response does); on_end then only
+   * finalizes. Otherwise the chunk is flushed and on_end sends the last buffer. */
+  if (ctx->remaining >= 0 && (off_t)len >= ctx->remaining) {
+    ctx->remaining = 0;
+    b->last_buf = 1;
+    ctx->last_sent = 1;
+  } else {
+    if (ctx->remaining > 0)
+      ctx->remaining -= (off_t)len;
+    b->flush = 1;
+  }
   ngx_chain_t out = {b, NULL};
   ctx->status = ngx_http_output_filter(r, &out);
 }
@@ -697,6 +711,8 @@ static void ngx_http_edgefn_on_end(void *data, int result) {
     rc = NGX_HTTP_BAD_GATEWAY;
   } else if (result != 0 || ctx->status == NGX_ERROR) {
     rc = NGX_ERROR; /* cut short after the head: close rather than end the message */
+  } else if (ctx->last_sent) {
+    rc = ctx->status; /* NGX_OK, or NGX_AGAIN while nginx still writes the body out */
   } else {
     rc = ngx_http_send_special(r, NGX_HTTP_LAST);
   }
@@ -773,6 +789,8 @@ static void ngx_http_edgefn_body_read(ngx_http_request_t *r) {
   edgefn_header *hs = ngx_palloc(r->pool, (nh ? nh : 1) * sizeof(*hs));
   u_char *ip = ngx_pnalloc(r->pool, r->connection->addr_text.len + 1);
   ngx_http_edgefn_ctx_t *ctx = ngx_calloc(sizeof(*ctx), r->connection->log);
+  if (ctx != NULL)
+    ctx->remaining = -1;
   ngx_pool_cleanup_t *cln = ngx_pool_cleanup_add(r->pool, 0);
   if (hs == NULL || ip == NULL || ctx == NULL || cln == NULL) {
     ngx_free(ctx);
