@@ -9,6 +9,11 @@
  * stack holds fewer values. */
 void edgefn__duk_pack(duk_context *ctx, duk_idx_t count);
 
+/* Duktape's own JSON.stringify(value, replacer, space) on the values at idx, idx + 1 and
+ * idx + 2 (the top of the stack must be idx + 3): pushes its result (a string, or undefined)
+ * without the function call the built-in would cost. */
+void edgefn__duk_json_stringify(duk_context *ctx, duk_idx_t idx);
+
 /* True when the value at idx is an object with an error's internal slot (Duktape's Error
  * class): what Error.isError asks, whatever its prototype is. */
 duk_bool_t edgefn__duk_is_error_object(duk_context *ctx, duk_idx_t idx);

@@ -187,6 +187,15 @@ void edgefn__duk_pack(duk_context *ctx, duk_idx_t count) {
   duk_pack((duk_hthread *)ctx, count);
 }
 
+void edgefn__duk_json_stringify(duk_context *ctx, duk_idx_t idx) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  idx = duk_require_normalize_index(ctx, idx);
+  if (duk_get_top(ctx) != idx + 3)
+    (void)duk_error(ctx, DUK_ERR_ERROR, "edgefn__duk_json_stringify: bad stack");
+  /* The helper replaces everything from the top it was entered with by its result. */
+  duk_bi_json_stringify_helper(thr, idx, idx + 1, idx + 2, 0);
+}
+
 duk_bool_t edgefn__duk_get_prop_lstring(duk_context *ctx, duk_idx_t obj_idx, const char *key,
                                         duk_size_t key_len) {
   duk_hthread *thr = (duk_hthread *)ctx;

@@ -977,8 +977,6 @@ static duk_ret_t string_trim_side(duk_context *ctx) {
 
 /* ---- JSON.stringify, well-formed (ES2019) ---- */
 
-#define S_JSON_STRINGIFY DUK_HIDDEN_SYMBOL("edgefn.json.stringify")
-
 static bool is_high_at(const unsigned char *p, size_t i, size_t n) {
   return i + 2 < n && p[i] == 0xed && p[i + 1] >= 0xa0 && p[i + 1] <= 0xaf;
 }
@@ -1008,14 +1006,7 @@ static bool is_separator_escape(const unsigned char *p, size_t i, size_t n) {
 /* Duktape's JSON.stringify, then the ES2019 fixes of its output (edgefn__json_well_formed). */
 static duk_ret_t json_stringify(duk_context *ctx) {
   duk_set_top(ctx, 3);
-  duk_push_global_stash(ctx);
-  duk_get_prop_literal(ctx, -1, S_JSON_STRINGIFY);
-  duk_remove(ctx, -2);
-  duk_get_global_literal(ctx, "JSON");
-  duk_dup(ctx, 0);
-  duk_dup(ctx, 1);
-  duk_dup(ctx, 2);
-  duk_call_method(ctx, 3); /* 3: the result */
+  edgefn__duk_json_stringify(ctx, 0); /* 3: the result */
   edgefn__json_well_formed(ctx, 3);
   return 1;
 }
@@ -1026,6 +1017,10 @@ void edgefn__json_well_formed(duk_context *ctx, duk_idx_t idx) {
     return;
   duk_size_t n;
   const unsigned char *p = (const unsigned char *)duk_get_lstring(ctx, idx, &n);
+  /* Most output has neither: a backslash starts every escape, and every surrogate (paired
+   * or lone) starts with the byte 0xED in Duktape's encoding. */
+  if (memchr(p, '\\', n) == NULL && memchr(p, 0xed, n) == NULL)
+    return;
   /* Only string contents can hold a lone surrogate or an escape; a backslash always starts
    * one ("\\\\" is one, so the text \u2028 after it is not). */
   size_t lone = 0, seps = 0;
@@ -1871,12 +1866,6 @@ void edgefn__es_builtins_install(duk_context *ctx) {
   install_on(ctx, "String", true, string_proto, EDGEFN_ARRAY_LEN(string_proto));
   install_on(ctx, "String", false, string_ctor, EDGEFN_ARRAY_LEN(string_ctor));
   install_on(ctx, "Math", false, math, EDGEFN_ARRAY_LEN(math));
-  /* Duktape's JSON.stringify, kept for the well-formed wrapper */
-  duk_push_global_stash(ctx);
-  duk_get_global_literal(ctx, "JSON");
-  duk_get_prop_literal(ctx, -1, "stringify");
-  duk_put_prop_literal(ctx, -3, S_JSON_STRINGIFY);
-  duk_pop_2(ctx);
   install_on(ctx, "JSON", false, json, EDGEFN_ARRAY_LEN(json));
   install_on(ctx, "Error", false, error_ctor, EDGEFN_ARRAY_LEN(error_ctor));
   static const char *const native_errors[] = {"Error",          "EvalError",   "RangeError",
