@@ -1112,6 +1112,39 @@ static bool run_match(duk_context *ctx, re_state *st, re_compiled *re, size_t fr
   return true;
 }
 
+static duk_ret_t unpin_subject_safe(duk_context *ctx, void *udata) {
+  re_state *st = udata;
+  duk_push_heapptr(ctx, st->obj);
+  duk_push_undefined(ctx);
+  EDGEFN_PUT_OWN_LITERAL(ctx, -2, "s");
+  return 0;
+}
+
+void edgefn__regexp_trim(duk_context *ctx) {
+  edgefn__heap_ctl *ctl = heap_ctl(ctx);
+  re_state *st = ctl ? ctl->regexp : NULL;
+  if (!st || (st->charged < EDGEFN_REGEXP_KEEP_SUBJECT_BYTES &&
+              st->scratch_cap < EDGEFN_REGEXP_KEEP_SUBJECT_BYTES))
+    return;
+  st->subj = NULL;
+  st->bytes = NULL;
+  st->nbytes = 0;
+  st->have32 = false;
+  free(st->u16);
+  free(st->u32);
+  free(st->cp16);
+  free(st->scratch);
+  st->u16 = NULL;
+  st->u32 = NULL;
+  st->cp16 = NULL;
+  st->scratch = NULL;
+  st->n16 = st->n32 = st->scratch_cap = 0;
+  recharge_subject(st);
+  /* Overwrites an existing own property: nothing to allocate. */
+  (void)duk_safe_call(ctx, unpin_subject_safe, st, 0, 1);
+  duk_pop(ctx);
+}
+
 /* Pushes S[a, b) of the string at s (UTF-16 indices). */
 static void push_sub(duk_context *ctx, re_state *st, duk_idx_t s, size_t a, size_t b) {
   if (st && st->subj && st->subj == duk_get_heapptr(ctx, s) && b <= st->n16) {

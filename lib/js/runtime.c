@@ -1411,6 +1411,8 @@ static void finish_exchange(edgefn_runtime *rt, exchange *ex) {
   if (rt->ctx) { /* (without a heap the slot goes with it) */
     duk_safe_call(rt->ctx, slot_clear_safe, &ex->slot, 0, 1);
     duk_pop(rt->ctx);
+    if (rt->pending == 0)
+      edgefn__regexp_trim(rt->ctx);
   }
   rt->free_slots[rt->free_slot_count++] = ex->slot;
   free(ex);
