@@ -14,6 +14,11 @@ void edgefn__duk_pack(duk_context *ctx, duk_idx_t count);
  * without the function call the built-in would cost. */
 void edgefn__duk_json_stringify(duk_context *ctx, duk_idx_t idx);
 
+/* Makes the heap's running thread (if any) run its exec-timeout check at its next bytecode
+ * instruction. heap_block is the heap (edgefn__duk_heap_block). Allocates nothing and never
+ * throws: the allocator calls it. */
+void edgefn__duk_request_interrupt(const void *heap_block);
+
 /* True when the value at idx is an object with an error's internal slot (Duktape's Error
  * class): what Error.isError asks, whatever its prototype is. */
 duk_bool_t edgefn__duk_is_error_object(duk_context *ctx, duk_idx_t idx);

@@ -285,6 +285,13 @@ duk_bool_t edgefn__duk_get_prop_index(duk_context *ctx, duk_idx_t obj_idx, duk_u
 
 const void *edgefn__duk_heap_block(duk_context *ctx) { return ((duk_hthread *)ctx)->heap; }
 
+void edgefn__duk_request_interrupt(const void *heap_block) {
+  duk_heap *heap = (duk_heap *)(uintptr_t)heap_block;
+  /* The executor reads the counter before every instruction and runs the check at zero. */
+  if (heap->curr_thread != NULL)
+    heap->curr_thread->interrupt_counter = 0;
+}
+
 void edgefn__duk_push_global_stash(duk_context *ctx) {
   duk_hthread *thr = (duk_hthread *)ctx;
   duk_hobject *global = thr->builtins[DUK_BIDX_GLOBAL];

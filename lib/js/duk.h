@@ -63,6 +63,7 @@ typedef struct edgefn__heap_ctl {
   long interrupt_interval;
   uint64_t last_check_ns;
   uint32_t native_ticks; /* steps counted by edgefn__cpu_tick */
+  size_t alloc_credit; /* bytes malloc may give until a CPU check is asked for (heap.c) */
   /* Bytes of ArrayBuffers detached by streams since the last collection this counter
    * asked for (lib/js/streams.c, EDGEFN_STREAM_DETACHED_GC_BYTES). */
   size_t detached_bytes;
@@ -97,6 +98,10 @@ EDGEFN_INTERNAL uint64_t edgefn__cpu_remaining_ns(edgefn__heap_ctl *ctl);
  * only native functions): counts a step and, every EDGEFN__CPU_TICK_EVERY steps, throws a
  * RangeError when the CPU budget is spent or a limit was breached. */
 #define EDGEFN__CPU_TICK_EVERY 1024u
+/* Every this many bytes allocated from malloc while a CPU budget is active (each
+ * allocation counting at least 1 KiB), the allocator asks Duktape for an exec-timeout check
+ * at the next bytecode instruction (lib/js/heap.c). */
+#define EDGEFN__ALLOC_CHECK_BYTES (256u * 1024u)
 EDGEFN_INTERNAL void edgefn__cpu_tick(duk_context *ctx);
 
 /* Fatal errors (lib/js/heap.c). Runs fn(arg) under a recovery point for the heap whose

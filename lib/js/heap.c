@@ -62,6 +62,24 @@ static bool may_grow(edgefn__heap_ctl *ctl, size_t grow) {
 
 static unsigned pool_class(size_t size) { return (unsigned)((size + POOL_STEP - 1) / POOL_STEP) - 1; }
 
+/* Duktape checks the CPU budget only between bytecode instructions: once a native call has
+ * allocated about EDGEFN__ALLOC_CHECK_BYTES from malloc (each allocation counting at least
+ * 1 KiB, its call's own cost), ask for a check at the next instruction, so that the call is
+ * followed by one. Blocks from the heap's cache are not counted: a request's own few dozen
+ * come from there, and a long native call soon empties it. */
+static void alloc_tick(edgefn__heap_ctl *ctl, size_t size) {
+  if (!ctl || !ctl->cpu_active)
+    return;
+  size_t weight = size + 1024;
+  if (ctl->alloc_credit > weight) {
+    ctl->alloc_credit -= weight;
+    return;
+  }
+  ctl->alloc_credit = EDGEFN__ALLOC_CHECK_BYTES;
+  if (ctl->heap_block)
+    edgefn__duk_request_interrupt(ctl->heap_block);
+}
+
 static void *counting_alloc(void *udata, duk_size_t size) {
   edgefn__heap_ctl *ctl = udata;
   if (!may_grow(ctl, size))
@@ -78,11 +96,13 @@ static void *counting_alloc(void *udata, duk_size_t size) {
       p = malloc((c + 1) * POOL_STEP + ALLOC_HDR);
       if (!p)
         return NULL;
+      alloc_tick(ctl, size);
     }
   } else {
     p = malloc(size + ALLOC_HDR);
     if (!p)
       return NULL;
+    alloc_tick(ctl, size);
   }
   *(size_t *)p = size;
   if (ctl)
@@ -174,6 +194,8 @@ static void *counting_realloc(void *udata, void *ptr, duk_size_t size) {
   *(size_t *)q = size;
   if (ctl)
     ctl->mem_used = ctl->mem_used - old + size;
+  if (size > old)
+    alloc_tick(ctl, size - old);
   return q + ALLOC_HDR;
 }
 
@@ -265,12 +287,16 @@ void edgefn__heap_leaked(uint64_t *count, size_t *bytes) {
 }
 
 /* The exec-timeout check runs every `interval` bytecode instructions; native calls between
- * them are not counted by Duktape, so the interval adapts: divided by four when the
- * instructions since the last check took over CHECK_SLOW_NS (costly native calls), doubled
- * when they took under CHECK_FAST_NS. The maximum keeps a check within tens of microseconds
- * of cheap code, so that an entry whose first instructions are costly is still checked soon
- * (Duktape takes the next interval only at a check). */
-#define CHECK_INTERVAL_MIN 16L
+ * them are not counted by Duktape, so the interval adapts: cut to what would have taken
+ * CHECK_SLOW_NS at the rate just seen when the instructions since the last check took
+ * longer (costly native calls; down to a check at every instruction), doubled when they
+ * took under CHECK_FAST_NS. The maximum keeps a check within tens of microseconds of cheap
+ * code, so that an entry whose first instructions are costly is still checked soon (Duktape
+ * takes the next interval only at a check). Native calls that allocate also bring the next
+ * check forward (EDGEFN__ALLOC_CHECK_BYTES): a loop around a call that takes milliseconds
+ * (JSON.parse of a large text) is then checked after one call rather than after the
+ * interval's worth of them, which ran 2 s past a 50 ms limit. */
+#define CHECK_INTERVAL_MIN 1L
 #define CHECK_INTERVAL_START 256L
 #define CHECK_INTERVAL_MAX 4096L
 #define CHECK_SLOW_NS 500000u
@@ -375,7 +401,8 @@ int edgefn__duk_exec_timeout_check(void *udata) {
   if (ctl->last_check_ns >= ctl->mono_start) { /* a check earlier in this entry */
     uint64_t dt = now - ctl->last_check_ns;
     if (dt > CHECK_SLOW_NS && ctl->interrupt_interval > CHECK_INTERVAL_MIN)
-      ctl->interrupt_interval /= 4;
+      ctl->interrupt_interval =
+          (long)((double)ctl->interrupt_interval * CHECK_SLOW_NS / (double)dt);
     else if (dt < CHECK_FAST_NS && ctl->interrupt_interval < CHECK_INTERVAL_MAX)
       ctl->interrupt_interval *= 2;
     if (ctl->interrupt_interval < CHECK_INTERVAL_MIN)

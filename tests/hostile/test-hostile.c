@@ -127,6 +127,21 @@ static const hostile_case cases[] = {
   {"recursion_through_to_string", "function hostile(e) { var o = {}; o.toString = function () { return String(o); }; String(o); }", 500, "RangeError", NULL, 0, 0},
   {"recursion_through_to_json", "function hostile(e) { var o = { toJSON: function () { return [o]; } }; JSON.stringify(o); }", 500, "RangeError", NULL, 0, 0},
   {"recursion_through_headers", "function hostile(e) { var o = { get a() { return new Headers(o); } }; new Headers(o); }", 500, "RangeError", NULL, 0, 0},
+  /* JSON.stringify's fast path gives up at an accessor and the generic serializer starts
+   * over: twice the work per call, still inside the CPU limit. */
+  {"loop_json_fast_path_fallback", "function hostile(e) { var o = {}; for (var i = 0; i < 20000; i++) o['k' + i] = [i, 'v']; Object.defineProperty(o, 'z', { get: function () { return 1; }, enumerable: true }); for (;;) JSON.stringify(o); }", 503, LOG_CPU, NULL, 0, 0},
+  /* Loops around one native call that takes milliseconds and runs no bytecode: Duktape
+   * checks the budget between instructions only, and these ran 0.3 to 2.3 s past a 50 ms
+   * limit until allocations brought the next check forward and the check interval fell
+   * with the instructions' cost (lib/js/heap.c). */
+  {"loop_costly_json_parse", "function hostile(e) { var s = JSON.stringify(Array.from({length: 20000}, function (_, i) { return [i, 'v']; })); for (;;) JSON.parse(s); }", 503, LOG_CPU, NULL, 0, 0},
+  {"loop_costly_array_slice", "function hostile(e) { var a = new Array(300000).fill(1); for (;;) a.slice(); }", 503, LOG_CPU, NULL, 0, 0},
+  {"loop_costly_string_split", "function hostile(e) { var s = 'ab'.repeat(200000); for (;;) s.split(''); }", 503, LOG_CPU, NULL, 0, 0},
+  {"loop_costly_array_join", "function hostile(e) { var a = new Array(300000).fill('x'); for (;;) a.join(','); }", 503, LOG_CPU, NULL, 0, 0},
+  {"loop_costly_object_keys", "function hostile(e) { var o = {}; for (var i = 0; i < 20000; i++) o['k' + i] = i; for (;;) Object.keys(o); }", 503, LOG_CPU, NULL, 0, 0},
+  {"loop_costly_json_stringify", "function hostile(e) { var o = {}; for (var i = 0; i < 20000; i++) o['k' + i] = [i, 'v']; for (;;) JSON.stringify(o); }", 503, LOG_CPU, NULL, 0, 0},
+  {"loop_costly_text_encode", "function hostile(e) { var s = 'ab'.repeat(500000); var t = new TextEncoder(); for (;;) t.encode(s); }", 503, LOG_CPU, NULL, 0, 0},
+  {"loop_costly_regexp_replace", "function hostile(e) { var s = 'ab'.repeat(200000); for (;;) s.replace(/a/g, 'c'); }", 503, LOG_CPU, NULL, 0, 0},
   {"recursion_deep_json", "function hostile(e) { var a = []; for (var i = 0; i < 5000; i++) a = [a]; JSON.stringify(a); }", 500, "RangeError", NULL, 0, 0},
   {"recursion_retried_in_catch", "function hostile(e) { (function f() { try { return f() + 1; } catch (err) { return f() + 1; } })(); }", 503, LOG_CPU, NULL, 0, 0},
 
