@@ -19,6 +19,12 @@ void edgefn__duk_json_stringify(duk_context *ctx, duk_idx_t idx);
  * throws: the allocator calls it. */
 void edgefn__duk_request_interrupt(const void *heap_block);
 
+/* The bytes of the typed array at idx: where its elements start, the size of one and how
+ * many there are. False for anything else (a DataView, an ArrayBuffer, a plain object) and
+ * for a view whose bytes are gone (its buffer detached, or shorter than the view). */
+duk_bool_t edgefn__duk_typed_bytes(duk_context *ctx, duk_idx_t idx, unsigned char **data,
+                                   duk_size_t *elem_size, duk_size_t *count);
+
 /* True when the value at idx is an object with an error's internal slot (Duktape's Error
  * class): what Error.isError asks, whatever its prototype is. */
 duk_bool_t edgefn__duk_is_error_object(duk_context *ctx, duk_idx_t idx);

@@ -78,6 +78,22 @@ duk_bool_t edgefn__duk_buffer_is_detached(duk_context *ctx, duk_idx_t idx) {
          DUK_HEAPHDR_CHECK_FLAG_BITS(&b->buf->hdr, EDGEFN_HBUFFER_FLAG_DETACHED);
 }
 
+duk_bool_t edgefn__duk_typed_bytes(duk_context *ctx, duk_idx_t idx, unsigned char **data,
+                                   duk_size_t *elem_size, duk_size_t *count) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_tval *tv = duk_get_tval(thr, idx);
+  if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv) || !DUK_HOBJECT_IS_BUFOBJ(DUK_TVAL_GET_OBJECT(tv)))
+    return 0;
+  duk_hbufobj *b = (duk_hbufobj *)DUK_TVAL_GET_OBJECT(tv);
+  if (!b->is_typedarray || b->buf == NULL || !DUK_HBUFOBJ_VALID_SLICE(b) ||
+      DUK_HEAPHDR_CHECK_FLAG_BITS(&b->buf->hdr, EDGEFN_HBUFFER_FLAG_DETACHED))
+    return 0;
+  *data = DUK_HBUFOBJ_GET_SLICE_BASE(thr->heap, b);
+  *elem_size = (duk_size_t)1 << b->shift;
+  *count = b->length >> b->shift;
+  return 1;
+}
+
 duk_bool_t edgefn__duk_detach_buffer(duk_context *ctx, duk_idx_t idx) {
   duk_hthread *thr = (duk_hthread *)ctx;
   duk_tval *tv = duk_get_tval(thr, idx);

@@ -208,6 +208,28 @@ static duk_ret_t array_fill(duk_context *ctx) {
   double len = length_of(ctx, o);
   double k = relative_index(ctx, 1, len, 0);
   double end = relative_index(ctx, 2, len, len);
+  if ((duk_get_current_magic(ctx) & TYPED) && end - k >= 2) {
+    /* The first element written the ordinary way (the number is converted to the element
+     * type as any write converts it), then its bytes copied over the rest, doubling: a fill
+     * of 16 M bytes took 380 ms element by element. The value is a number already, so the
+     * write runs no script; a view that shrank meanwhile takes the loop below. */
+    push_index_key(ctx, k);
+    duk_dup(ctx, 0);
+    duk_put_prop(ctx, o);
+    unsigned char *data;
+    duk_size_t es, count;
+    if (edgefn__duk_typed_bytes(ctx, o, &data, &es, &count) && end <= (double)count) {
+      size_t a = (size_t)k * es, b = (size_t)end * es, have = es;
+      while (a + have < b) {
+        size_t n = b - a - have < have ? b - a - have : have;
+        memcpy(data + a + have, data + a, n);
+        have += n;
+      }
+      duk_dup(ctx, o);
+      return 1;
+    }
+    k++;
+  }
   for (; k < end; k++) {
     push_index_key(ctx, k);
     duk_dup(ctx, 0);
