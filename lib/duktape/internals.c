@@ -559,27 +559,28 @@ static _Atomic duk_uint32_t sparse_max = 1u << 24;
 /* Throws when the value at tv is an object whose `length` (an Array's, or an own data
  * property's) is above sparse_max while its storage holds fewer slots:
  * Duktape's loop over it would run for minutes with no chance for the CPU limit. */
-static void sparse_guard_value(duk_hthread *thr, duk_tval *tv, const char *method) {
+/* Returns the length the method will walk (0 when it cannot tell: a Proxy, a buffer). */
+static double sparse_guard_value(duk_hthread *thr, duk_tval *tv, const char *method) {
   if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
-    return;
+    return 0;
   duk_hobject *h = DUK_TVAL_GET_OBJECT(tv);
   double len;
   if (DUK_HOBJECT_HAS_EXOTIC_ARRAY(h)) {
     len = (double)((duk_harray *)h)->length;
   } else if (DUK_HOBJECT_IS_PROXY(h) || DUK_HOBJECT_IS_BUFOBJ(h)) {
-    return; /* a Proxy runs script per access; a buffer's length is its storage */
+    return 0; /* a Proxy runs script per access; a buffer's length is its storage */
   } else {
     duk_tval *lv = duk_hobject_find_entry_tval_ptr(thr->heap, h, DUK_HTHREAD_STRING_LENGTH(thr));
     if (lv == NULL || !DUK_TVAL_IS_NUMBER(lv))
-      return;
+      return 0;
     len = DUK_TVAL_GET_NUMBER(lv);
   }
   duk_uint32_t max = atomic_load_explicit(&sparse_max, memory_order_relaxed);
   if (!(len > (double)max))
-    return;
+    return len;
   double storage = (double)DUK_HOBJECT_GET_ASIZE(h) + (double)DUK_HOBJECT_GET_ENEXT(h);
   if (storage >= len)
-    return;
+    return len;
   if (method == NULL) { /* the library's own method: the one running */
     duk_push_current_function(thr);
     duk_get_prop_string(thr, -1, "name");
@@ -590,23 +591,33 @@ static void sparse_guard_value(duk_hthread *thr, duk_tval *tv, const char *metho
                         "the %u this runtime allows for that (the loop could not be stopped "
                         "by the CPU limit)",
                         method, len, (unsigned)max);
+  return len;
 }
 
 void edgefn__duk_sparse_guard(duk_context *ctx, duk_idx_t idx, const char *method) {
-  sparse_guard_value((duk_hthread *)ctx, duk_get_tval((duk_hthread *)ctx, idx), method);
+  (void)sparse_guard_value((duk_hthread *)ctx, duk_get_tval((duk_hthread *)ctx, idx), method);
 }
 
-static void sparse_guard(duk_hthread *thr, const char *method, duk_bool_t args) {
-  sparse_guard_value(thr, duk_get_borrowed_this_tval(thr), method);
+static double sparse_guard(duk_hthread *thr, const char *method, duk_bool_t args) {
+  double len = sparse_guard_value(thr, duk_get_borrowed_this_tval(thr), method);
   if (args) /* concat also walks its array arguments */
     for (duk_idx_t i = 0, n = duk_get_top(thr); i < n; i++)
-      sparse_guard_value(thr, duk_get_tval(thr, i), method);
+      len += sparse_guard_value(thr, duk_get_tval(thr, i), method);
+  return len;
 }
+
+/* Past this many elements a call of one of Duktape's array methods takes a millisecond or
+ * more (reverse of a million elements: 22 ms), and a loop around it few bytecode
+ * instructions per call: the CPU check is asked for at the next instruction. */
+#define EDGEFN_LONG_WALK_ELEMENTS 65536.0
 
 #define EDGEFN_GUARDED(name, fn, args)                                                         \
   static duk_ret_t guarded_##name(duk_hthread *thr) {                                          \
-    sparse_guard(thr, #name, args);                                                            \
-    return fn(thr);                                                                            \
+    double walk = sparse_guard(thr, #name, args);                                              \
+    duk_ret_t rc = fn(thr);                                                                    \
+    if (walk >= EDGEFN_LONG_WALK_ELEMENTS)                                                     \
+      thr->interrupt_counter = 0;                                                              \
+    return rc;                                                                                 \
   }
 EDGEFN_GUARDED(join, duk_bi_array_prototype_join_shared, 0)
 EDGEFN_GUARDED(toLocaleString, duk_bi_array_prototype_join_shared, 0)

@@ -97,6 +97,13 @@ EDGEFN_INTERNAL uint64_t edgefn__cpu_remaining_ns(edgefn__heap_ctl *ctl);
  * check never comes (a Set built from the iterator of an array of length 2^32 - 1 calls
  * only native functions): counts a step and, every EDGEFN__CPU_TICK_EVERY steps, throws a
  * RangeError when the CPU budget is spent or a limit was breached. */
+/* Asks for the exec-timeout check at the next bytecode instruction: for the end of a
+ * native call that may have taken long (it ran over a large input) without allocating
+ * through the heap, so that a loop around it is stopped after one such call rather than
+ * after the check interval's worth of them. */
+EDGEFN_INTERNAL void edgefn__cpu_check_soon(duk_context *ctx);
+/* What counts as a large input for that, in bytes or elements. */
+#define EDGEFN__LONG_INPUT 65536u
 #define EDGEFN__CPU_TICK_EVERY 1024u
 /* Every this many bytes allocated from malloc while a CPU budget is active (each
  * allocation counting at least 1 KiB), the allocator asks Duktape for an exec-timeout check

@@ -109,7 +109,11 @@ static duk_idx_t push_this_obj(duk_context *ctx) {
   return duk_get_top_index(ctx);
 }
 
+/* Every loop below over an array's indices comes here once per element: the CPU budget is
+ * looked at every EDGEFN__CPU_TICK_EVERY of them (a typed array of 128 M elements is a dense
+ * one the sparse guard lets through, and no bytecode runs in between). */
 static void push_index_key(duk_context *ctx, double i) {
+  edgefn__cpu_tick(ctx);
   duk_push_number(ctx, i);
 }
 

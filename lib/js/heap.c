@@ -429,6 +429,10 @@ void edgefn__cpu_tick(duk_context *ctx) {
   }
 }
 
+void edgefn__cpu_check_soon(duk_context *ctx) {
+  edgefn__duk_request_interrupt(edgefn__duk_heap_block(ctx));
+}
+
 uint64_t edgefn__cpu_remaining_ns(edgefn__heap_ctl *ctl) {
   if (!ctl || !ctl->cpu_active)
     return UINT64_MAX;

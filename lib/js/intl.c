@@ -1290,6 +1290,8 @@ static duk_ret_t to_locale(duk_context *ctx) {
       duk_remove(ctx, -2);
     }
     const UCollator *c = require_handle(ctx, -1, H_COLLATOR);
+    if (duk_get_length(ctx, -4) + duk_get_length(ctx, -3) >= EDGEFN__LONG_INPUT)
+      edgefn__cpu_check_soon(ctx); /* milliseconds of ICU, where no check comes */
     duk_push_int(ctx, collate(ctx, c, -4, -3));
     return 1;
   }

@@ -2197,6 +2197,9 @@ static duk_ret_t subtle_method(duk_context *ctx) {
   duk_set_top(ctx, m->nargs);
   static const char flag = 1;
   duk_int_t rc = duk_safe_call(ctx, m->fn, m->flag ? (void *)&flag : NULL, m->nargs, 1);
+  /* The operation ran here, in C (a digest of megabytes takes milliseconds): a chain of
+   * them is checked against the CPU budget after each one. */
+  edgefn__cpu_check_soon(ctx);
   if (rc == DUK_EXEC_SUCCESS)
     edgefn__promise_push_resolved(ctx, -1);
   else
