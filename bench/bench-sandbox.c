@@ -15,6 +15,7 @@
 
 #include "duktape.h" /* the reference engine (bench/meson.build) */
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,11 +173,19 @@ static const char work_js[] =
     "  return s + a[500] + str.length + JSON.stringify(a.slice(0, 1000)).length;\n"
     "}\n";
 
-static double ref_run(char *result, size_t size) {
+/* Bytecode only: calls, arithmetic, comparisons. Nothing the library replaces (its sort,
+ * its allocator, its JSON and string helpers) runs, so the difference is the checks'. */
+static const char bytecode_js[] =
+    "function work() {\n"
+    "  function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\n"
+    "  return fib(27);\n"
+    "}\n";
+
+static double ref_run(const char *js, char *result, size_t size) {
   duk_context *ctx = duk_create_heap_default();
   if (!ctx)
     exit(1);
-  duk_push_string(ctx, work_js);
+  duk_push_string(ctx, js);
   if (duk_peval(ctx) != 0)
     exit(1);
   duk_pop(ctx);
@@ -191,13 +200,13 @@ static double ref_run(char *result, size_t size) {
   return t;
 }
 
-static double lib_run(char *result, size_t size) {
+static double lib_run(const char *js, char *result, size_t size) {
   static char src[4096];
   snprintf(src, sizeof(src),
            "%s addEventListener('fetch', function (e) {\n"
            "  e.respondWith(new Response(String(work())));\n"
            "});\n",
-           work_js);
+           js);
   edgefn_loop *loop;
   if (edgefn_loop_new(&loop, NULL) != 0)
     exit(1);
@@ -219,6 +228,39 @@ static double lib_run(char *result, size_t size) {
   edgefn_script_free(s);
   edgefn_loop_free(loop);
   return t;
+}
+
+/* Runs js's work() in the reference heap and through a runtime, alternating, and prints the
+ * medians and their ratio. The compute-heavy script also runs what the library replaces
+ * with faster code of its own (sort, the allocator's block cache), so its ratio can go
+ * below 1; the bytecode-only one prices the checks alone. */
+static void compare(const char *js, const char *label, int rounds, bool target) {
+  double *ref = malloc((size_t)rounds * sizeof(double)),
+         *lib = malloc((size_t)rounds * sizeof(double));
+  char ref_result[64], lib_result[64];
+  for (int r = 0; r < rounds; r++) { /* alternated, so that load from elsewhere hits both */
+    ref[r] = ref_run(js, ref_result, sizeof(ref_result));
+    lib[r] = lib_run(js, lib_result, sizeof(lib_result));
+    if (strcmp(ref_result, lib_result) != 0) {
+      fprintf(stderr, "results differ: %s vs %s\n", ref_result, lib_result);
+      exit(1);
+    }
+  }
+  double ref_med = percentile(ref, (size_t)rounds, 0.5),
+         lib_med = percentile(lib, (size_t)rounds, 0.5);
+  double ref_best = percentile(ref, (size_t)rounds, 0.0),
+         lib_best = percentile(lib, (size_t)rounds, 0.0);
+  double overhead = (lib_med / ref_med - 1.0) * 100.0;
+  printf("%s, %d rounds (ms): reference Duktape without checks median %.1f (best %.1f), "
+         "runtime with the limit checks median %.1f (best %.1f)\n",
+         label, rounds, ref_med / 1e3, ref_best / 1e3, lib_med / 1e3, lib_best / 1e3);
+  printf("  runtime / reference: %+.1f%% median, %+.1f%% best", overhead,
+         (lib_best / ref_best - 1.0) * 100.0);
+  if (target)
+    printf(" (target < 10%%: %s)", overhead < 10.0 ? "met" : "NOT met");
+  printf("\n");
+  free(ref);
+  free(lib);
 }
 
 int main(int argc, char **argv) {
@@ -244,28 +286,7 @@ int main(int argc, char **argv) {
   free(alone);
   free(loaded);
 
-  double *ref = malloc((size_t)rounds * sizeof(double)),
-         *lib = malloc((size_t)rounds * sizeof(double));
-  char ref_result[64], lib_result[64];
-  for (int r = 0; r < rounds; r++) { /* alternated, so that load from elsewhere hits both */
-    ref[r] = ref_run(ref_result, sizeof(ref_result));
-    lib[r] = lib_run(lib_result, sizeof(lib_result));
-    if (strcmp(ref_result, lib_result) != 0) {
-      fprintf(stderr, "results differ: %s vs %s\n", ref_result, lib_result);
-      return 1;
-    }
-  }
-  double ref_med = percentile(ref, (size_t)rounds, 0.5),
-         lib_med = percentile(lib, (size_t)rounds, 0.5);
-  double ref_best = percentile(ref, (size_t)rounds, 0.0),
-         lib_best = percentile(lib, (size_t)rounds, 0.0);
-  double overhead = (lib_med / ref_med - 1.0) * 100.0;
-  printf("compute-heavy script, %d rounds (ms): reference Duktape without checks median %.1f "
-         "(best %.1f), runtime with the limit checks median %.1f (best %.1f)\n",
-         rounds, ref_med / 1e3, ref_best / 1e3, lib_med / 1e3, lib_best / 1e3);
-  printf("  overhead of the limit checks: %+.1f%% median, %+.1f%% best (target < 10%%: %s)\n",
-         overhead, (lib_best / ref_best - 1.0) * 100.0, overhead < 10.0 ? "met" : "NOT met");
-  free(ref);
-  free(lib);
+  compare(work_js, "compute-heavy script", rounds, true);
+  compare(bytecode_js, "bytecode-only script (fib(27))", rounds, true);
   return 0;
 }
