@@ -614,9 +614,35 @@ static void ngx_http_edgefn_request_cleanup(void *data) {
     ctx->r = NULL; /* the edge still holds it: on_end frees it */
 }
 
-static ngx_flag_t ngx_http_edgefn_name_is(const edgefn_header *h, const char *name) {
-  size_t n = ngx_strlen(name);
-  return h->name_len == n && ngx_strncasecmp((u_char *)h->name, (u_char *)name, n) == 0;
+/* What the module does with a response header, by its name (compared only where the
+ * lengths match). */
+enum { NGX_HTTP_EDGEFN_KEEP, NGX_HTTP_EDGEFN_DROP, NGX_HTTP_EDGEFN_TYPE, NGX_HTTP_EDGEFN_DATE,
+       NGX_HTTP_EDGEFN_SERVER };
+
+static ngx_uint_t ngx_http_edgefn_header_kind(const edgefn_header *h) {
+#define NGX_HTTP_EDGEFN_NAME(s) s, sizeof(s) - 1
+  static const struct {
+    const char *name;
+    size_t len;
+    ngx_uint_t kind;
+  } known[] = {
+      /* Framing belongs to nginx's connection: content_length_n says the length, and
+       * nginx chooses chunked or not itself. */
+      {NGX_HTTP_EDGEFN_NAME("content-length"), NGX_HTTP_EDGEFN_DROP},
+      {NGX_HTTP_EDGEFN_NAME("transfer-encoding"), NGX_HTTP_EDGEFN_DROP},
+      {NGX_HTTP_EDGEFN_NAME("connection"), NGX_HTTP_EDGEFN_DROP},
+      {NGX_HTTP_EDGEFN_NAME("keep-alive"), NGX_HTTP_EDGEFN_DROP},
+      {NGX_HTTP_EDGEFN_NAME("content-type"), NGX_HTTP_EDGEFN_TYPE},
+      /* nginx adds its own Date and Server unless these slots are set. */
+      {NGX_HTTP_EDGEFN_NAME("date"), NGX_HTTP_EDGEFN_DATE},
+      {NGX_HTTP_EDGEFN_NAME("server"), NGX_HTTP_EDGEFN_SERVER},
+  };
+#undef NGX_HTTP_EDGEFN_NAME
+  for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+    if (h->name_len == known[i].len &&
+        ngx_strncasecmp((u_char *)h->name, (u_char *)known[i].name, known[i].len) == 0)
+      return known[i].kind;
+  return NGX_HTTP_EDGEFN_KEEP;
 }
 
 static void ngx_http_edgefn_on_head(void *data, const edgefn_response_head *head) {
@@ -629,18 +655,15 @@ static void ngx_http_edgefn_on_head(void *data, const edgefn_response_head *head
   ctx->remaining = head->content_length;
   for (size_t i = 0; i < head->header_count; i++) {
     const edgefn_header *h = &head->headers[i];
-    /* Framing belongs to nginx's connection: content_length_n says the length, and
-     * nginx chooses chunked or not itself. */
-    if (ngx_http_edgefn_name_is(h, "content-length") ||
-        ngx_http_edgefn_name_is(h, "transfer-encoding") ||
-        ngx_http_edgefn_name_is(h, "connection") || ngx_http_edgefn_name_is(h, "keep-alive"))
+    ngx_uint_t kind = ngx_http_edgefn_header_kind(h);
+    if (kind == NGX_HTTP_EDGEFN_DROP)
       continue;
     u_char *v = ngx_pnalloc(r->pool, h->value_len + 1);
     if (v == NULL)
       return;
     ngx_memcpy(v, h->value, h->value_len);
     v[h->value_len] = '\0';
-    if (ngx_http_edgefn_name_is(h, "content-type")) {
+    if (kind == NGX_HTTP_EDGEFN_TYPE) {
       r->headers_out.content_type.data = v;
       r->headers_out.content_type.len = h->value_len;
       r->headers_out.content_type_len = h->value_len;
@@ -659,10 +682,9 @@ static void ngx_http_edgefn_on_head(void *data, const edgefn_response_head *head
     e->key.len = h->name_len;
     e->value.data = v;
     e->value.len = h->value_len;
-    /* nginx adds its own Date and Server unless these slots are set. */
-    if (ngx_http_edgefn_name_is(h, "date"))
+    if (kind == NGX_HTTP_EDGEFN_DATE)
       r->headers_out.date = e;
-    else if (ngx_http_edgefn_name_is(h, "server"))
+    else if (kind == NGX_HTTP_EDGEFN_SERVER)
       r->headers_out.server = e;
   }
   ctx->head_sent = 1;
