@@ -9,7 +9,10 @@
  *
  * Limits (include/edgefn/limits.h, docs/limits.md), each configurable per runtime:
  *   - CPU time per request (timers and microtasks it scheduled included): a breach ends that
- *     request with 503; other requests in flight on the runtime go on.
+ *     request with 503; other requests in flight on the runtime go on. It is checked between
+ *     bytecode instructions, and right after a built-in call that allocated or walked a large
+ *     input: one call runs to its end, so a breach can overshoot by the longest single
+ *     built-in call (its input is bounded by the memory limit).
  *   - memory of the heap: allocations beyond it fail inside the script with a RangeError;
  *     a request that fails because of it ends with 503 and the runtime is recycled (below).
  *   - wall time per request (504), subrequests per request, the request body read whole by
