@@ -3552,6 +3552,15 @@ static node *parse_single(arena *ar, const char *src, size_t len, const char *fi
   return NULL;
 }
 
+/* Whether a module's import or export-from declarations name a built-in module. */
+static bool imports_builtin(const node *prog) {
+  for (const node *n = prog->list; n; n = n->next)
+    if ((n->type == N_IMPORT || n->type == N_EXPORT_NAMED) && n->s &&
+        edgefn__builtin_module(n->s, n->n, NULL))
+      return true;
+  return false;
+}
+
 static int lower_impl(const char *src, size_t len, const char *filename,
                       edgefn__resolve_fn resolve, void *resolve_ud, char **out, size_t *out_len,
                       char **meta, bool *needs_link, edgefn_error_info *err) {
@@ -3591,7 +3600,8 @@ static int lower_impl(const char *src, size_t len, const char *filename,
   node *prog = resolve ? edgefn__parse(&ar, src, len, true, &pe)
                        : parse_single(&ar, src, len, filename, &pe, &module);
   if (prog && !resolve && needs_link && module &&
-      (prog->flags & (F_TOP_AWAIT | F_IMPORT_META | F_DYNAMIC_IMPORT))) {
+      ((prog->flags & (F_TOP_AWAIT | F_IMPORT_META | F_DYNAMIC_IMPORT)) ||
+       imports_builtin(prog))) {
     /* only the linker evaluates a module asynchronously and gives it import.meta */
     edgefn__arena_free(&ar);
     *needs_link = true;
@@ -3725,6 +3735,30 @@ int edgefn__lower_single(const char *src, size_t len, const char *filename, char
                          size_t *out_len, bool *needs_link, edgefn_error_info *err) {
   *needs_link = false;
   return lower_impl(src, len, filename, NULL, NULL, out, out_len, NULL, needs_link, err);
+}
+
+/* `node:buffer`: what Node's module of that name exports that this runtime has (its
+ * default export, as Node's, is an object of them). */
+static const char builtin_buffer[] =
+    "const Buffer = globalThis.Buffer, atob = globalThis.atob, btoa = globalThis.btoa,\n"
+    "  Blob = globalThis.Blob, File = globalThis.File;\n"
+    "export { Buffer, atob, btoa, Blob, File };\n"
+    "export default { Buffer, atob, btoa, Blob, File };\n";
+
+const char *edgefn__builtin_module(const char *spec, size_t len, const char **name) {
+  static const struct {
+    const char *spec, *name, *src;
+  } builtins[] = {
+      {"node:buffer", "node:buffer", builtin_buffer},
+      {"buffer", "node:buffer", builtin_buffer},
+  };
+  for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+    if (len == strlen(builtins[i].spec) && memcmp(spec, builtins[i].spec, len) == 0) {
+      if (name)
+        *name = builtins[i].name;
+      return builtins[i].src;
+    }
+  return NULL;
 }
 
 static int resolve_nothing(void *ud, const char *spec, size_t len) {

@@ -17,8 +17,8 @@ EDGEFN_INTERNAL int edgefn__lower(const char *src, size_t len, const char *filen
                                   size_t *out_len, edgefn_error_info *err);
 
 /* edgefn__lower for edgefn_script_new: when the source is a module that only the bundle
- * linker can run (top-level await, import.meta, import()), sets *needs_link and writes no
- * output; the caller compiles it as a bundle of one file. */
+ * linker can run (top-level await, import.meta, import(), an import of a built-in module),
+ * sets *needs_link and writes no output; the caller compiles it as a bundle. */
 EDGEFN_INTERNAL int edgefn__lower_single(const char *src, size_t len, const char *filename,
                                          char **out, size_t *out_len, bool *needs_link,
                                          edgefn_error_info *err);
@@ -26,6 +26,16 @@ EDGEFN_INTERNAL int edgefn__lower_single(const char *src, size_t len, const char
 /* Module mode: the index of the bundle file a specifier names, or -1 (lower.c reports it
  * as "Cannot find module" at the specifier). */
 typedef int (*edgefn__resolve_fn)(void *ud, const char *spec, size_t len);
+
+/* The built-in modules a script may import without shipping them (`node:buffer`, which
+ * Workers' nodejs_compat scripts import): the canonical name and ES module source of the
+ * one spec[0..len) names (`node:buffer` or `buffer`), or NULL. The bundle compiler adds the
+ * source as a file of the bundle when a file imports it (lib/compiler/script.c); a single
+ * file that imports one is compiled as a bundle for that. */
+EDGEFN_INTERNAL const char *edgefn__builtin_module(const char *spec, size_t len,
+                                                   const char **name);
+/* How many distinct built-in modules there are (the canonical names). */
+#define EDGEFN__BUILTIN_MODULES 1
 
 /* Lowers one file of a bundle to the text of a function expression
  * `function ($$imp, $$reg, $$meta, $$dimp) {...}` (import.meta and import() are the last

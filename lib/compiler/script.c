@@ -220,6 +220,7 @@ int edgefn_script_new(edgefn_script **out, const edgefn_script_options *opts,
 
 typedef struct bundle {
   size_t n;
+  size_t cap; /* room for the built-in modules its files import (added as they are found) */
   const char **names; /* normalized (no "./"), the entry's is its base name */
   const char **srcs;
   size_t *lens;
@@ -276,9 +277,22 @@ static int bundle_find(const bundle *b, const char *path) {
   return -1;
 }
 
-/* Only relative specifiers name files of the bundle; bare names ("lodash") have no file. */
+/* Only relative specifiers name files of the bundle; bare names ("lodash") have no file,
+ * except the built-in modules, which become files of the bundle when first imported. */
 static int bundle_resolve(void *ud, const char *spec, size_t len) {
   bundle *b = ud;
+  const char *builtin_name;
+  const char *builtin_src = edgefn__builtin_module(spec, len, &builtin_name);
+  if (builtin_src) {
+    int m = bundle_find(b, builtin_name);
+    if (m >= 0 || b->n == b->cap)
+      return m;
+    b->names[b->n] = builtin_name;
+    b->display[b->n] = builtin_name;
+    b->srcs[b->n] = builtin_src;
+    b->lens[b->n] = strlen(builtin_src);
+    return (int)b->n++;
+  }
   if (!(len >= 2 && spec[0] == '.' && (spec[1] == '/' || (len >= 3 && spec[1] == '.' && spec[2] == '/'))) &&
       !(len >= 1 && spec[0] == '/'))
     return -1;
@@ -478,14 +492,15 @@ static int bundle_new(edgefn_script **out, const edgefn_script_options *opts,
   size_t n = nm + 1, total = opts->source_len;
   bundle b = {0};
   b.n = n;
-  b.names = calloc(n, sizeof(char *));
-  b.display = calloc(n, sizeof(char *));
-  b.srcs = calloc(n, sizeof(char *));
-  b.lens = calloc(n, sizeof(size_t));
-  char **lowered = calloc(n, sizeof(char *));
-  size_t *lowered_len = calloc(n, sizeof(size_t));
-  char **metas = calloc(n, sizeof(char *));
-  script_module *mods = calloc(n, sizeof(script_module));
+  b.cap = n + EDGEFN__BUILTIN_MODULES;
+  b.names = calloc(b.cap, sizeof(char *));
+  b.display = calloc(b.cap, sizeof(char *));
+  b.srcs = calloc(b.cap, sizeof(char *));
+  b.lens = calloc(b.cap, sizeof(size_t));
+  char **lowered = calloc(b.cap, sizeof(char *));
+  size_t *lowered_len = calloc(b.cap, sizeof(size_t));
+  char **metas = calloc(b.cap, sizeof(char *));
+  script_module *mods = calloc(b.cap, sizeof(script_module));
   char *graph = NULL;
   int rc = 0;
   if (!b.names || !b.display || !b.srcs || !b.lens || !lowered || !lowered_len || !metas ||
@@ -531,9 +546,8 @@ static int bundle_new(edgefn_script **out, const edgefn_script_options *opts,
     goto done;
   }
   size_t glen = 2;
-  for (size_t i = 0; i < n; i++)
-    glen += json_str_len(b.names[i]) + 10; /* {"name":<name>, */
-  for (size_t i = 0; i < n; i++) {
+  /* b.n grows while the files are lowered when they import built-in modules */
+  for (size_t i = 0; i < b.n; i++) {
     b.current = i;
     edgefn_error_info lerr = EDGEFN_ERROR_INFO_INIT;
     rc = edgefn__lower_module(b.srcs[i], b.lens[i], b.display[i], bundle_resolve, &b, &lowered[i],
@@ -546,8 +560,9 @@ static int bundle_new(edgefn_script **out, const edgefn_script_options *opts,
         edgefn__error_set(err, rc, b.display[i], 0, 0, "%s", lerr.message);
       goto done;
     }
-    glen += strlen(metas[i]) + 1;
+    glen += json_str_len(b.names[i]) + 10 + strlen(metas[i]) + 1; /* {"name":<name>, */
   }
+  n = b.n;
   graph = malloc(glen + 1);
   if (!graph) {
     edgefn__error_set(err, EDGEFN_ENOMEM, filename, 0, 0, "out of memory");
@@ -606,7 +621,7 @@ static int bundle_new(edgefn_script **out, const edgefn_script_options *opts,
   atomic_init(&s->refs, 1);
   *out = s;
 done:
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; i < b.cap; i++) {
     if (lowered)
       free(lowered[i]);
     if (metas)

@@ -1,0 +1,2 @@
+import { Buffer, Nope } from 'node:buffer';
+console.log(Buffer, Nope);
