@@ -764,6 +764,14 @@ void edgefn__kv_env_install(duk_context *ctx) {
   }
   duk_put_prop_literal(ctx, stash, EDGEFN_STASH_ENV);
   duk_pop(ctx);
+  /* The module-syntax dispatch (lib/compiler/helpers.js.h, `module`) passes it as `env`
+   * and Pages' `context.env`: a hidden global, as the compiler's other helpers are. */
+  duk_push_global_object(ctx);
+  duk_push_literal(ctx, EDGEFN_GLOBAL_ENV);
+  edgefn__env_push(ctx);
+  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
+                             DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_CLEAR_CONFIGURABLE);
+  duk_pop(ctx);
 }
 
 void edgefn__env_push(duk_context *ctx) {

@@ -66,6 +66,31 @@ TEST(kv_env_values_and_env_object) {
   ASSERT_STREQ(out, "string|hello|true|\xc3\xa9t\xc3\xa9|[object KVNamespace]|"
                     "[object KVNamespace]|function|function");
 
+  /* Module syntax gets the object as `env` (Workers) and Pages as `context.env` (EdgeOne):
+   * the values and the bindings, the same namespace as the global. Both used to get an
+   * empty object of the dispatch's own. */
+  static const char module_src[] =
+      "export default { fetch(request, env, ctx) {\n"
+      "  return env.STORE.put('k', env.GREETING).then(function () { return env.STORE.get('k'); })\n"
+      "    .then(function (v) { return new Response([v, env.STORE === STORE, env.UNI,\n"
+      "      Object.keys(env).sort().join(',')].join('|')); });\n"
+      "} };";
+  ASSERT_EQ(kv_run_script(loop, module_src, &ro, out, sizeof(out)), 0);
+  ASSERT_STREQ(out, "hello|true|\xc3\xa9t\xc3\xa9|EMPTY,GREETING,STORE,UNI");
+  static const char pages_src[] =
+      "export function onRequestGet(context) {\n"
+      "  return new Response(context.env.GREETING + '|' + (context.env.STORE === STORE));\n"
+      "}";
+  ASSERT_EQ(kv_run_script(loop, pages_src, &ro, out, sizeof(out)), 0);
+  ASSERT_STREQ(out, "hello|true");
+  edgefn_runtime_options none = EDGEFN_RUNTIME_OPTIONS_INIT;
+  static const char empty_src[] =
+      "export default { fetch(request, env) {\n"
+      "  return new Response(typeof env + ':' + Object.keys(env).length);\n"
+      "} };";
+  ASSERT_EQ(kv_run_script(loop, empty_src, &none, out, sizeof(out)), 0);
+  ASSERT_STREQ(out, "object:0");
+
   /* The env object through the internal interface. */
   edgefn_script *script = NULL;
   edgefn_script_options so = EDGEFN_SCRIPT_OPTIONS_INIT;
