@@ -20,6 +20,10 @@
 
 #define KEY_BINDING DUK_HIDDEN_SYMBOL("kvb")
 #define KEY_SOURCE_BYTES DUK_HIDDEN_SYMBOL("kvsrc")
+/* put(key, stream, options): what the put after the read needs */
+#define KEY_PUT_NS DUK_HIDDEN_SYMBOL("kvpns")
+#define KEY_PUT_KEY DUK_HIDDEN_SYMBOL("kvpkey")
+#define KEY_PUT_OPTS DUK_HIDDEN_SYMBOL("kvpopts")
 #define STASH_KV_PROTO "kvProto"
 
 typedef struct kv_bind {
@@ -582,10 +586,58 @@ static bool number_option(duk_context *ctx, duk_idx_t opts, const char *name, do
   return true;
 }
 
+static duk_ret_t kv_put(duk_context *ctx);
+
+/* put(key, stream, options), once the stream's bytes are read: put(key, bytes, options) on
+ * the same namespace (the bound function's this and first arguments). */
+static duk_ret_t put_read_bytes(duk_context *ctx) { /* [bytes] */
+  duk_push_current_function(ctx);
+  duk_get_prop_literal(ctx, -1, KEY_PUT_NS);
+  duk_push_c_function(ctx, kv_put, 3);
+  duk_swap_top(ctx, -2); /* [bytes fn put ns] */
+  duk_get_prop_literal(ctx, -3, KEY_PUT_KEY);
+  duk_dup(ctx, 0);
+  duk_get_prop_literal(ctx, -5, KEY_PUT_OPTS);
+  duk_call_method(ctx, 3);
+  return 1;
+}
+
+/* A ReadableStream value: read it whole, at most the value limit (a longer stream is
+ * cancelled and the put rejects with the limit's RangeError), then put the bytes. */
+static duk_ret_t put_stream_safe(duk_context *ctx, void *udata) { /* [.. key stream opts] */
+  (void)udata;
+  /* a safe call runs in the caller's frame: its arguments are the top three values */
+  duk_idx_t key = duk_get_top(ctx) - 3, opts = key + 2;
+  duk_dup(ctx, key + 1);
+  duk_push_uint(ctx, EDGEFN_KV_MAX_VALUE_SIZE);
+  duk_push_sprintf(ctx, "KV put: the stream is over the value limit of %u bytes "
+                        "(EDGEFN_KV_MAX_VALUE_SIZE)", (unsigned)EDGEFN_KV_MAX_VALUE_SIZE);
+  edgefn__streams_call(ctx, "readAllBytes", 3);
+  duk_push_c_function(ctx, put_read_bytes, 1);
+  duk_push_this(ctx);
+  duk_put_prop_literal(ctx, -2, KEY_PUT_NS);
+  duk_dup(ctx, key);
+  duk_put_prop_literal(ctx, -2, KEY_PUT_KEY);
+  duk_dup(ctx, opts);
+  duk_put_prop_literal(ctx, -2, KEY_PUT_OPTS);
+  duk_push_undefined(ctx);
+  edgefn__promise_then(ctx, -3, -2, -1, true);
+  return 1;
+}
+
 static duk_ret_t kv_put(duk_context *ctx) {
   duk_set_top(ctx, 3);
   CHECK_BINDING("put")
   CHECK_KEY("put", 0, key, key_len)
+  if (edgefn__is_readable_stream(ctx, 1)) {
+    /* the key converted once: the put after the read gets it as a string */
+    edgefn__push_string_from_utf8(ctx, (const uint8_t *)key, key_len);
+    duk_dup(ctx, 1);
+    duk_dup(ctx, 2);
+    if (duk_safe_call(ctx, put_stream_safe, NULL, 3, 1) != DUK_EXEC_SUCCESS)
+      edgefn__promise_push_rejected(ctx, -1);
+    return 1;
+  }
   const uint8_t *data;
   duk_size_t len = 0;
   if (duk_is_string(ctx, 1)) {
@@ -597,8 +649,8 @@ static duk_ret_t kv_put(duk_context *ctx) {
     data = duk_get_buffer_data(ctx, 1, &len);
   } else {
     return reject_error(ctx, DUK_ERR_TYPE_ERROR,
-                        "KV put: the value must be a string, an ArrayBuffer or an "
-                        "ArrayBufferView");
+                        "KV put: the value must be a string, an ArrayBuffer, an "
+                        "ArrayBufferView or a ReadableStream");
   }
   if (len > EDGEFN_KV_MAX_VALUE_SIZE)
     return reject_error(ctx, DUK_ERR_RANGE_ERROR,

@@ -2267,12 +2267,15 @@ function nativeSource(onPull, onCancel, highWaterMark) {
 }
 
 /* Reads every chunk of the stream into one Uint8Array (Body's "fully read"): resolves with
- * the bytes, rejects on a stream error or a chunk that is not a Uint8Array. */
-function readAllBytes(o) {
+ * the bytes, rejects on a stream error or a chunk that is not a Uint8Array. With a limit,
+ * a stream that gives more bytes is cancelled and the promise rejects with a RangeError
+ * of message limitMsg. */
+function readAllBytes(o, limit, limitMsg) {
   var s = isRecord(o, 'RS');
   var reader = acquireDefaultReader(s);
   var acc = N.newAccumulator();
   var p = newPromise();
+  var total = 0;
   function step() {
     defaultReaderRead(reader, {
       chunk: function (chunk) {
@@ -2280,6 +2283,13 @@ function readAllBytes(o) {
           var e = TypeErr('Body stream chunks must be Uint8Array');
           rejectP(p, e);
           readerGenericCancel(reader, e);
+          return;
+        }
+        total += chunk.byteLength;
+        if (limit !== undef && total > limit) {
+          var r = RangeErr(limitMsg);
+          rejectP(p, r);
+          readerGenericCancel(reader, r);
           return;
         }
         N.accumulate(acc, chunk);
