@@ -453,7 +453,14 @@
 /* the host's env values and KV bindings (lib/js/kv-api.c), one object for every request */
 "  var env = isObj(G.__edgefn$env) ? G.__edgefn$env : {};\n"
 "  for (var m in methods) if (typeof ns[methods[m]] === 'function') pages = true;\n"
-"  if (isObj(d) && typeof d.fetch === 'function') {\n"
+"  if (typeof d === 'function' && isObj(d.prototype) && typeof d.prototype.fetch === 'function') {\n"
+/* Workers' class entrypoint (export default class extends WorkerEntrypoint): an instance
+ * per request, made with (ctx, env), answers through its fetch(request) */
+"    G.addEventListener('fetch', function (e) {\n"
+"      var ctx = { waitUntil: function (p) { e.waitUntil(p); }, passThroughOnException: function () { e.passThroughOnException(); } };\n"
+"      e.respondWith(new d(ctx, env).fetch(e.request));\n"
+"    });\n"
+"  } else if (isObj(d) && typeof d.fetch === 'function') {\n"
 "    G.addEventListener('fetch', function (e) {\n"
 "      var ctx = { waitUntil: function (p) { e.waitUntil(p); }, passThroughOnException: function () { e.passThroughOnException(); } };\n"
 "      e.respondWith(d.fetch(e.request, env, ctx));\n"

@@ -3745,12 +3745,22 @@ static const char builtin_buffer[] =
     "export { Buffer, atob, btoa, Blob, File };\n"
     "export default { Buffer, atob, btoa, Blob, File };\n";
 
+/* `cloudflare:workers`: the class entrypoint (an instance per request, made with
+ * (ctx, env); lib/compiler/helpers.js.h `module`) and the env object, the same one handlers
+ * get. Durable Objects, Workflows and RPC are not part of this runtime. */
+static const char builtin_workers[] =
+    "export class WorkerEntrypoint {\n"
+    "  constructor(ctx, env) { this.ctx = ctx; this.env = env; }\n"
+    "}\n"
+    "export const env = globalThis.__edgefn$env;\n";
+
 const char *edgefn__builtin_module(const char *spec, size_t len, const char **name) {
   static const struct {
     const char *spec, *name, *src;
   } builtins[] = {
       {"node:buffer", "node:buffer", builtin_buffer},
       {"buffer", "node:buffer", builtin_buffer},
+      {"cloudflare:workers", "cloudflare:workers", builtin_workers},
   };
   for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
     if (len == strlen(builtins[i].spec) && memcmp(spec, builtins[i].spec, len) == 0) {

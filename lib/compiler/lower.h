@@ -28,14 +28,15 @@ EDGEFN_INTERNAL int edgefn__lower_single(const char *src, size_t len, const char
 typedef int (*edgefn__resolve_fn)(void *ud, const char *spec, size_t len);
 
 /* The built-in modules a script may import without shipping them (`node:buffer`, which
- * Workers' nodejs_compat scripts import): the canonical name and ES module source of the
- * one spec[0..len) names (`node:buffer` or `buffer`), or NULL. The bundle compiler adds the
+ * Workers' nodejs_compat scripts import, and `cloudflare:workers`): the canonical name and
+ * ES module source of the one spec[0..len) names (`node:buffer` or `buffer`,
+ * `cloudflare:workers`), or NULL. The bundle compiler adds the
  * source as a file of the bundle when a file imports it (lib/compiler/script.c); a single
  * file that imports one is compiled as a bundle for that. */
 EDGEFN_INTERNAL const char *edgefn__builtin_module(const char *spec, size_t len,
                                                    const char **name);
 /* How many distinct built-in modules there are (the canonical names). */
-#define EDGEFN__BUILTIN_MODULES 1
+#define EDGEFN__BUILTIN_MODULES 2
 
 /* Lowers one file of a bundle to the text of a function expression
  * `function ($$imp, $$reg, $$meta, $$dimp) {...}` (import.meta and import() are the last

@@ -240,8 +240,8 @@ EDGEFN_INTERNAL void edgefn__cache_api_install(duk_context *ctx); /* caches */
  * receive env (module syntax `fetch(request, env, ctx)`, Pages `context.env`) get it with
  * edgefn__env_push. */
 #define EDGEFN_STASH_ENV "env"
-/* The same object as the hidden global the module-syntax dispatch reads (absent when the
- * host bound nothing: the dispatch then passes an empty object of its own). */
+/* The same object as the hidden global the module-syntax dispatch and `cloudflare:workers`
+ * read (an empty object when the host bound nothing). */
 #define EDGEFN_GLOBAL_ENV "__edgefn$env"
 /* Eager installer: defines the bindings and values as globals and builds env. */
 EDGEFN_INTERNAL void edgefn__kv_env_install(duk_context *ctx);

@@ -776,11 +776,25 @@ static void define_both(duk_context *ctx, duk_idx_t env_idx, const char *name) {
   duk_put_global_string(ctx, name);
 }
 
+/* The module-syntax dispatch (lib/compiler/helpers.js.h, `module`) passes env as `env` and
+ * Pages' `context.env`, and `cloudflare:workers` exports it: a hidden global, as the
+ * compiler's other helpers are, present whether or not the host bound anything. */
+static void define_env_global(duk_context *ctx) {
+  duk_push_global_object(ctx);
+  duk_push_literal(ctx, EDGEFN_GLOBAL_ENV);
+  edgefn__env_push(ctx);
+  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
+                             DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_CLEAR_CONFIGURABLE);
+  duk_pop(ctx);
+}
+
 void edgefn__kv_env_install(duk_context *ctx) {
   edgefn_runtime *rt = edgefn__rt_from_ctx(ctx);
   struct edgefn__kv_env *env = rt ? rt->kv_env : NULL;
-  if (!env)
-    return; /* nothing bound: edgefn__env_push makes an empty env on demand */
+  if (!env) { /* nothing bound: an empty env */
+    define_env_global(ctx);
+    return;
+  }
   duk_push_global_stash(ctx);
   duk_idx_t stash = duk_get_top_index(ctx);
   duk_push_object(ctx);
@@ -816,14 +830,7 @@ void edgefn__kv_env_install(duk_context *ctx) {
   }
   duk_put_prop_literal(ctx, stash, EDGEFN_STASH_ENV);
   duk_pop(ctx);
-  /* The module-syntax dispatch (lib/compiler/helpers.js.h, `module`) passes it as `env`
-   * and Pages' `context.env`: a hidden global, as the compiler's other helpers are. */
-  duk_push_global_object(ctx);
-  duk_push_literal(ctx, EDGEFN_GLOBAL_ENV);
-  edgefn__env_push(ctx);
-  duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE |
-                             DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_CLEAR_CONFIGURABLE);
-  duk_pop(ctx);
+  define_env_global(ctx);
 }
 
 void edgefn__env_push(duk_context *ctx) {

@@ -83,7 +83,42 @@ TEST(kv_env_values_and_env_object) {
       "}";
   ASSERT_EQ(kv_run_script(loop, pages_src, &ro, out, sizeof(out)), 0);
   ASSERT_STREQ(out, "hello|true");
+  /* Workers' class entrypoint and `import { env } from 'cloudflare:workers'`: the instance
+   * is made per request with (ctx, env), and the module's env is the same object. */
+  static const char class_src[] =
+      "import { WorkerEntrypoint, env } from 'cloudflare:workers';\n"
+      "var made = 0;\n"
+      "export default class extends WorkerEntrypoint {\n"
+      "  fetch(request) {\n"
+      "    made++;\n"
+      "    this.ctx.waitUntil(Promise.resolve());\n"
+      "    return this.env.STORE.get('k').then((v) => new Response([v, this.env === env,\n"
+      "      this instanceof WorkerEntrypoint, env.GREETING, made,\n"
+      "      new URL(request.url).pathname].join('|')));\n"
+      "  }\n"
+      "}";
+  ASSERT_EQ(kv_run_script(loop, class_src, &ro, out, sizeof(out)), 0);
+  ASSERT_STREQ(out, "hello|true|true|hello|1|/");
   edgefn_runtime_options none = EDGEFN_RUNTIME_OPTIONS_INIT;
+  static const char none_src[] =
+      "import { env } from 'cloudflare:workers';\n"
+      "export default { fetch(request, e) { return new Response(String(e === env) + ':' +\n"
+      "  Object.keys(env).length); } };";
+  ASSERT_EQ(kv_run_script(loop, none_src, &none, out, sizeof(out)), 0);
+  ASSERT_STREQ(out, "true:0");
+  /* What this runtime does not have is the usual missing-export error at compile time. */
+  {
+    edgefn_script *sc = NULL;
+    edgefn_script_options o = EDGEFN_SCRIPT_OPTIONS_INIT;
+    o.source = "import { DurableObject } from 'cloudflare:workers';\nexport class C extends DurableObject {}";
+    o.source_len = strlen(o.source);
+    o.filename = "do.mjs";
+    edgefn_error_info e = EDGEFN_ERROR_INFO_INIT;
+    ASSERT_EQ(edgefn_script_new(&sc, &o, &e), EDGEFN_ESYNTAX);
+    ASSERT(strstr(e.message, "The requested module 'cloudflare:workers' does not provide an "
+                             "export named 'DurableObject'") != NULL);
+    ASSERT_EQ(e.line, 1);
+  }
   static const char empty_src[] =
       "export default { fetch(request, env) {\n"
       "  return new Response(typeof env + ':' + Object.keys(env).length);\n"
