@@ -902,7 +902,7 @@ typedef struct vstr {
 typedef struct vset {
   sbuf m;
   vstr *strs;
-  size_t nstr;
+  size_t nstr, strs_cap; /* grown by doubling: one more each time copied the whole list */
   bool oom;
   uint32_t *tab; /* a hash index of strs (index + 1 per slot, 0 empty); NULL: not built */
   size_t tab_cap;
@@ -977,7 +977,15 @@ static void vset_add_str(vset *v, const uint32_t *c, size_t n) {
   }
   if (vset_has_str(v, c, n))
     return;
-  vstr *ns = realloc(v->strs, (v->nstr + 1) * sizeof(*ns));
+  vstr *ns = v->strs;
+  if (v->nstr == v->strs_cap) {
+    size_t cap = v->strs_cap ? v->strs_cap * 2 : 8;
+    ns = realloc(v->strs, cap * sizeof(*ns));
+    if (ns) {
+      v->strs = ns;
+      v->strs_cap = cap;
+    }
+  }
   uint32_t *copy = malloc((n ? n : 1) * sizeof(*copy));
   if (!ns || !copy) {
     if (ns)
