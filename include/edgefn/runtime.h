@@ -114,8 +114,9 @@ EDGEFN_API int edgefn_runtime_new(edgefn_runtime **out, edgefn_loop *loop,
  * EDGEFN_ECANCELED. NULL is a no-op. Never call it from inside a response callback. */
 EDGEFN_API void edgefn_runtime_free(edgefn_runtime *rt);
 
-/* Runs the script's fetch handler for `req`. The request is copied before the call
- * returns. The response arrives through `handler` (copied) with `user_data`; see
+/* Runs the script's fetch handler for `req`. The library is done with `req` and everything
+ * it points to when the call returns (the script's Request object is made from it on its
+ * first read, or before the call returns when the script may still read it). The response arrives through `handler` (copied) with `user_data`; see
  * edgefn_response_handler for the order and meaning of the callbacks. When this returns an
  * error no callback is ever called. Errors: EDGEFN_EINVAL (NULL argument, missing URL or a
  * handler without on_end), EDGEFN_EVERSION, EDGEFN_ENOMEM, EDGEFN_ESTATE (runtime is being

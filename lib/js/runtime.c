@@ -51,6 +51,11 @@ typedef struct edgefn__exchange {
   int fail_status;
   const char *fail_text;
   void *body_ptr;         /* the heap buffer of its incoming body (request body limit) */
+  /* The host's request while its FetchEvent has no Request object yet: event.request makes
+   * it on first read (most handlers that answer at once never read it). The host's struct
+   * lives only for the edgefn_runtime_dispatch call, so the Request is made before that
+   * call returns whenever the event may still be read (request_settle). */
+  const edgefn_request *lazy_req;
   uint32_t console_calls; /* console.* calls made so far */
   /* A Response with a ReadableStream body, after on_head: the event's KEY_SLOT_PUMP is the
    * stream module's pump, KEY_SLOT_CHUNK the chunk waiting for on_body. */
@@ -660,6 +665,74 @@ static duk_ret_t fetch_event_pass_through(duk_context *ctx) {
   return 0;
 }
 
+/* Makes the event's Request from the host's struct (the event at event_idx, its exchange
+ * ex with a lazy request) and defines it as the event's own "request". */
+static void request_materialize(duk_context *ctx, exchange *ex, duk_idx_t event_idx) {
+  event_idx = duk_normalize_index(ctx, event_idx);
+  const edgefn_request *req = ex->lazy_req;
+  ex->lazy_req = NULL; /* even if making it throws (out of memory): never twice */
+  edgefn__request_push_incoming(ctx, req);
+  /* the request keeps the buffer alive (request body limit) */
+  duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
+  ex->body_ptr = duk_get_heapptr(ctx, -1);
+  duk_pop(ctx);
+  EDGEFN_PUT_OWN_LITERAL(ctx, event_idx, "request");
+}
+
+/* FetchEvent.prototype.request: the event's own "request" (defined here on the first read)
+ * shadows this getter afterwards. An object that is not a FetchEvent of a request in flight
+ * (the prototype itself, Object.create(event)) has no request. */
+static duk_ret_t fetch_event_request_get(duk_context *ctx) {
+  duk_push_this(ctx);
+  EDGEFN_GET_OWN_LITERAL(ctx, -1, KEY_EXCHANGE_ID);
+  exchange *ex = find_exchange(rt_of(ctx), duk_get_uint(ctx, -1));
+  duk_pop(ctx);
+  if (!ex || !ex->lazy_req)
+    return 0;
+  push_slot(ctx, ex->slot); /* the event itself, not a Proxy that claims its id */
+  bool same = duk_strict_equals(ctx, -1, -2);
+  duk_pop(ctx);
+  if (!same)
+    return 0;
+  request_materialize(ctx, ex, -1);
+  EDGEFN_GET_OWN_LITERAL(ctx, -1, "request");
+  return 1;
+}
+
+typedef struct request_keep_args {
+  exchange *ex;
+  bool only_if_kept;
+} request_keep_args;
+
+static duk_ret_t request_keep_safe(duk_context *ctx, void *udata) {
+  request_keep_args *a = udata;
+  push_slot(ctx, a->ex->slot);
+  if (!a->only_if_kept || edgefn__duk_referenced_elsewhere(ctx, -1, 1))
+    request_materialize(ctx, a->ex, -1);
+  duk_pop(ctx);
+  return 0;
+}
+
+/* Before the host's request goes away: an exchange still in flight, or an event that
+ * something besides the exchange slot holds (only_if_kept), gets its Request now. Returns
+ * false when making it failed (out of memory; logged). */
+static bool request_settle(edgefn_runtime *rt, exchange *ex, bool only_if_kept) {
+  if (!ex->lazy_req)
+    return true;
+  int rc = DUK_EXEC_SUCCESS;
+  if (rt->ctx) {
+    request_keep_args a = {ex, only_if_kept};
+    rc = duk_safe_call(rt->ctx, request_keep_safe, &a, 0, 1);
+    if (rc != DUK_EXEC_SUCCESS) {
+      duk_dup_top(rt->ctx);
+      log_js_error(rt, rt->ctx, "Could not make the request object");
+    }
+    duk_pop(rt->ctx);
+  }
+  ex->lazy_req = NULL;
+  return rc == DUK_EXEC_SUCCESS;
+}
+
 /* ---- addEventListener ---- */
 
 /* Listeners live in stash.listeners[type] (arrays), for every type a script registers;
@@ -791,6 +864,11 @@ static duk_ret_t install_safe(duk_context *ctx, void *udata) {
   duk_put_prop_literal(ctx, -2, "type");
   duk_push_string(ctx, ""); /* no client objects at the edge: the spec's empty id */
   duk_put_prop_literal(ctx, -2, "clientId");
+  duk_push_literal(ctx, "request"); /* an accessor, as WebIDL attributes are */
+  duk_push_c_function(ctx, fetch_event_request_get, 0);
+  duk_def_prop(ctx, -3,
+               DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_SET_ENUMERABLE |
+                   DUK_DEFPROP_SET_CONFIGURABLE);
   rt->event_proto = duk_get_heapptr(ctx, -1);
   duk_put_prop_literal(ctx, -2, STASH_EVENT_PROTO);
   duk_pop(ctx);
@@ -1406,6 +1484,7 @@ static void finish_exchange(edgefn_runtime *rt, exchange *ex) {
   if (ex->next)
     ex->next->prev = ex->prev;
   rt->pending--;
+  (void)request_settle(rt, ex, true); /* a script kept the event: it keeps its request */
   /* Clearing a slot of a dense array allocates nothing, so it cannot fail; the slot is
    * reused by a later request. free_slots has room: it was sized when the slot was made. */
   if (rt->ctx) { /* (without a heap the slot goes with it) */
@@ -1614,14 +1693,9 @@ static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
    * duk_extras.h). The prototype defines neither key. */
   duk_push_uint(ctx, a->id);
   EDGEFN_PUT_OWN_LITERAL(ctx, event, KEY_EXCHANGE_ID);
-  edgefn__request_push_incoming(ctx, a->req);
   exchange *ex = find_exchange(rt_of(ctx), a->id);
-  if (ex) { /* the request keeps the buffer alive (request body limit) */
-    duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
-    ex->body_ptr = duk_get_heapptr(ctx, -1);
-    duk_pop(ctx);
-  }
-  EDGEFN_PUT_OWN_LITERAL(ctx, event, "request");
+  if (ex) /* event.request makes the Request when first read */
+    ex->lazy_req = a->req;
   push_exchanges(ctx);
   duk_dup(ctx, event);
   duk_put_prop_index(ctx, -2, a->slot);
@@ -1654,6 +1728,16 @@ fire:
 
 static void dispatch_run(edgefn_runtime *rt, void *arg);
 static void prepare_run(edgefn_runtime *rt, void *arg);
+
+/* The end of a dispatch (under rt_guard): an exchange still in flight gets its Request
+ * before the host's struct goes away, or fails if it cannot. */
+static void request_settle_or_fail(edgefn_runtime *rt, uint32_t id) {
+  exchange *ex = find_exchange(rt, id);
+  if (!ex || request_settle(rt, ex, false))
+    return;
+  set_outcome(ex, OUTCOME_FAIL, 500, "edge function could not read its request\n");
+  deliver_ready(rt);
+}
 
 int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
                             const edgefn_response_handler *handler, void *user_data) {
@@ -1727,6 +1811,9 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
      * waits for the recycle, which answers it. */
     (void)rt_guard(rt, id, dispatch_run, &a);
   }
+  exchange *left = find_exchange(rt, id);
+  if (left) /* (a heap abandoned meanwhile made no Request: the recycle answers it) */
+    left->lazy_req = NULL;
   /* A fatal error with no other entry of this runtime on the stack: replace the heap now,
    * which answers the request that failed (and the others in flight). */
   if (!rt->ctx && rt->recycle_reason && rt->entry_depth == 0) {
@@ -1748,6 +1835,7 @@ static void prepare_run(edgefn_runtime *rt, void *arg) {
   }
   duk_pop(rt->ctx);
   deliver_ready(rt);
+  request_settle_or_fail(rt, id);
 }
 
 static void dispatch_run(edgefn_runtime *rt, void *arg) { fire_event(rt, arg); }
@@ -1778,6 +1866,7 @@ static void fire_event(edgefn_runtime *rt, dispatch_args *a) {
   }
   pop_result(rt);
   deliver_ready(rt);
+  request_settle_or_fail(rt, id);
 }
 
 /* The module's top-level await settled (or failed): the requests that waited go on, in the

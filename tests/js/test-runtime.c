@@ -738,6 +738,117 @@ TEST(runtime_kept_event_releases_its_response) {
   return 0;
 }
 
+/* Dispatches a request whose strings live in heap blocks that are overwritten and freed as
+ * soon as edgefn_runtime_dispatch returns (the host's struct is only borrowed for the call),
+ * then runs the loop until the response ended. */
+static int fetch_then_free_request(js_env *e, const char *method, const char *url,
+                                   const char *hname, const char *hvalue, const char *body,
+                                   collected *c) {
+  memset(c, 0, sizeof(*c));
+  char *m = strdup(method), *u = strdup(url), *hn = strdup(hname), *hv = strdup(hvalue);
+  char *b = strdup(body);
+  edgefn_header *h = malloc(sizeof(*h));
+  edgefn_request *req = malloc(sizeof(*req));
+  if (!m || !u || !hn || !hv || !b || !h || !req)
+    return -1;
+  *h = (edgefn_header){hn, strlen(hn), hv, strlen(hv)};
+  *req = (edgefn_request)EDGEFN_REQUEST_INIT;
+  req->method = m;
+  req->method_len = strlen(m);
+  req->url = u;
+  req->url_len = strlen(u);
+  req->headers = h;
+  req->header_count = 1;
+  req->body = (const uint8_t *)b;
+  req->body_len = strlen(b);
+  int rc = edgefn_runtime_dispatch(e->rt, req, &h_handler, c);
+  char *blocks[] = {m, u, hn, hv, b};
+  for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++) {
+    memset(blocks[i], 'Z', strlen(blocks[i]));
+    free(blocks[i]);
+  }
+  memset(h, 0x5a, sizeof(*h));
+  memset(req, 0x5a, sizeof(*req));
+  free(h);
+  free(req);
+  if (rc)
+    return rc;
+  while (!c->ended && edgefn_loop_alive(e->loop))
+    edgefn_loop_run(e->loop, EDGEFN_RUN_ONCE);
+  return c->ended ? 0 : -1000;
+}
+
+/* event.request is made on its first read (FetchEvent.prototype's accessor); whenever the
+ * event can still be read after the dispatch call (an answer still to come, waitUntil work,
+ * an event kept by the script) it holds the request the host gave, not the host's memory. */
+TEST(runtime_request_made_on_first_read) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "var n = 0, seen = [];\n"
+                     "addEventListener('fetch', function (e) {\n"
+                     "  if (++n > 1) return e.respondWith(new Response(seen.join(',')));\n"
+                     "  /* nothing reads the request before the dispatch call returns */\n"
+                     "  e.waitUntil(new Promise(function (res) { setTimeout(res, 2); })\n"
+                     "    .then(function () {\n"
+                     "      seen.push(e.request.url, e.request.headers.get('x-a'));\n"
+                     "    }));\n"
+                     "  e.respondWith(new Promise(function (res) { setTimeout(res, 1); })\n"
+                     "    .then(function () { return e.request.text(); })\n"
+                     "    .then(function (t) {\n"
+                     "      var r = e.request, p = Object.getPrototypeOf(e);\n"
+                     "      var d = Object.getOwnPropertyDescriptor(p, 'request');\n"
+                     "      return new Response(r.method + ' ' + r.url + ' ' +\n"
+                     "        r.headers.get('x-a') + ' ' + t + ' ' + (r === e.request) + ' ' +\n"
+                     "        typeof d.get + ' ' + (Object.create(e).request === r) + ' ' +\n"
+                     "        p.request);\n"
+                     "    }));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  collected c;
+  ASSERT_EQ(fetch_then_free_request(&e, "PUT", "https://a.example/later?x=1", "x-a", "one",
+                                    "body-one", &c),
+            0);
+  ASSERT_EQ(c.status, 200);
+  /* Object.create(e) inherits the event's own "request" once it was made */
+  ASSERT_STREQ(c.body, "PUT https://a.example/later?x=1 one body-one true function true "
+                       "undefined");
+  collected_free(&c);
+  edgefn_loop_run(e.loop, EDGEFN_RUN_DEFAULT); /* the waitUntil work */
+  ASSERT_EQ(edgefn_runtime_pending(e.rt), 0);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/report", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "https://a.example/later?x=1,one");
+  collected_free(&c);
+  env_close(&e);
+
+  /* An event kept by a script that never read its request, answered at once. */
+  ASSERT_EQ(env_open(&e,
+                     "var kept = null;\n"
+                     "addEventListener('fetch', function (e) {\n"
+                     "  if (kept) {\n"
+                     "    var k = kept;\n"
+                     "    kept = null;\n"
+                     "    return e.respondWith(k.request.text().then(function (t) {\n"
+                     "      return new Response(k.request.url + ' ' + t);\n"
+                     "    }));\n"
+                     "  }\n"
+                     "  kept = e;\n"
+                     "  e.respondWith(new Response('kept'));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  ASSERT_EQ(fetch_then_free_request(&e, "POST", "https://b.example/first", "x-a", "1",
+                                    "first-body", &c),
+            0);
+  ASSERT_STREQ(c.body, "kept");
+  collected_free(&c);
+  ASSERT_EQ(env_fetch(&e, "GET", "http://x/second", NULL, 0, NULL, &c), 0);
+  ASSERT_STREQ(c.body, "https://b.example/first first-body");
+  collected_free(&c);
+  env_close(&e);
+  return 0;
+}
+
 /* The incoming method as a script sees it: the standard methods in any case come out
  * upper-case (Fetch's normalization), others as the host gave them; a forbidden or
  * malformed one fails the request. */
