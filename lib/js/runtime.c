@@ -497,10 +497,30 @@ static void push_slot(duk_context *ctx, uint32_t slot) {
   duk_remove(ctx, -2);
 }
 
+/* Empties an exchange's slot. When ex->lazy_req is still set, an event that something
+ * besides the slot holds (a script kept it) first gets its Request, which may throw (out of
+ * memory): the slot is then left as it was, for slot_clear_safe. One safe call instead of
+ * two on the path every request ends through. */
+static void slot_clear(duk_context *ctx, uint32_t slot, exchange *ex);
+
+static duk_ret_t finish_slot_safe(duk_context *ctx, void *udata) {
+  exchange *ex = udata;
+  slot_clear(ctx, ex->slot, ex);
+  return 0;
+}
+
 static duk_ret_t slot_clear_safe(duk_context *ctx, void *udata) {
-  uint32_t slot = *(uint32_t *)udata;
+  slot_clear(ctx, *(uint32_t *)udata, NULL);
+  return 0;
+}
+
+static void request_materialize(duk_context *ctx, exchange *ex, duk_idx_t event_idx);
+
+static void slot_clear(duk_context *ctx, uint32_t slot, exchange *ex) {
   push_exchanges(ctx);
   duk_get_prop_index(ctx, -1, slot);
+  if (ex && ex->lazy_req && edgefn__duk_referenced_elsewhere(ctx, -1, 1))
+    request_materialize(ctx, ex, -1); /* a script kept the event: it keeps its request */
   /* A script that kept its event (a global, a closure) must not keep the Response and its
    * body alive through it: when anything besides the exchanges array holds the event, the
    * library's slots on it are emptied. Usually nothing does, and the event goes with the
@@ -516,7 +536,6 @@ static duk_ret_t slot_clear_safe(duk_context *ctx, void *udata) {
   duk_push_undefined(ctx);
   duk_put_prop_index(ctx, -2, slot);
   duk_pop(ctx);
-  return 0;
 }
 
 static int slot_alloc(edgefn_runtime *rt, uint32_t *slot) {
@@ -699,30 +718,23 @@ static duk_ret_t fetch_event_request_get(duk_context *ctx) {
   return 1;
 }
 
-typedef struct request_keep_args {
-  exchange *ex;
-  bool only_if_kept;
-} request_keep_args;
-
 static duk_ret_t request_keep_safe(duk_context *ctx, void *udata) {
-  request_keep_args *a = udata;
-  push_slot(ctx, a->ex->slot);
-  if (!a->only_if_kept || edgefn__duk_referenced_elsewhere(ctx, -1, 1))
-    request_materialize(ctx, a->ex, -1);
+  exchange *ex = udata;
+  push_slot(ctx, ex->slot);
+  request_materialize(ctx, ex, -1);
   duk_pop(ctx);
   return 0;
 }
 
-/* Before the host's request goes away: an exchange still in flight, or an event that
- * something besides the exchange slot holds (only_if_kept), gets its Request now. Returns
- * false when making it failed (out of memory; logged). */
-static bool request_settle(edgefn_runtime *rt, exchange *ex, bool only_if_kept) {
+/* Before the host's request goes away: an exchange still in flight gets its Request now
+ * (an exchange that ends first does it in finish_exchange, only when a script kept its
+ * event). Returns false when making it failed (out of memory; logged). */
+static bool request_settle(edgefn_runtime *rt, exchange *ex) {
   if (!ex->lazy_req)
     return true;
   int rc = DUK_EXEC_SUCCESS;
   if (rt->ctx) {
-    request_keep_args a = {ex, only_if_kept};
-    rc = duk_safe_call(rt->ctx, request_keep_safe, &a, 0, 1);
+    rc = duk_safe_call(rt->ctx, request_keep_safe, ex, 0, 1);
     if (rc != DUK_EXEC_SUCCESS) {
       duk_dup_top(rt->ctx);
       log_js_error(rt, rt->ctx, "Could not make the request object");
@@ -1484,11 +1496,16 @@ static void finish_exchange(edgefn_runtime *rt, exchange *ex) {
   if (ex->next)
     ex->next->prev = ex->prev;
   rt->pending--;
-  (void)request_settle(rt, ex, true); /* a script kept the event: it keeps its request */
   /* Clearing a slot of a dense array allocates nothing, so it cannot fail; the slot is
-   * reused by a later request. free_slots has room: it was sized when the slot was made. */
+   * reused by a later request. free_slots has room: it was sized when the slot was made.
+   * An event a script kept gets its Request first (finish_slot_safe). */
   if (rt->ctx) { /* (without a heap the slot goes with it) */
-    duk_safe_call(rt->ctx, slot_clear_safe, &ex->slot, 0, 1);
+    if (duk_safe_call(rt->ctx, finish_slot_safe, ex, 0, 1) != DUK_EXEC_SUCCESS) {
+      duk_dup_top(rt->ctx);
+      log_js_error(rt, rt->ctx, "Could not make the request object");
+      duk_pop(rt->ctx);
+      duk_safe_call(rt->ctx, slot_clear_safe, &ex->slot, 0, 1);
+    }
     duk_pop(rt->ctx);
     if (rt->pending == 0)
       edgefn__regexp_trim(rt->ctx);
@@ -1733,7 +1750,7 @@ static void prepare_run(edgefn_runtime *rt, void *arg);
  * before the host's struct goes away, or fails if it cannot. */
 static void request_settle_or_fail(edgefn_runtime *rt, uint32_t id) {
   exchange *ex = find_exchange(rt, id);
-  if (!ex || request_settle(rt, ex, false))
+  if (!ex || request_settle(rt, ex))
     return;
   set_outcome(ex, OUTCOME_FAIL, 500, "edge function could not read its request\n");
   deliver_ready(rt);
