@@ -71,9 +71,12 @@ struct edge_request {
   const edge_origin *origin; /* the origin of the request's host, or NULL */
   const char *fn_name;       /* the function the rules chose (the rules own it), or NULL */
   size_t origin_index;
-  /* The copy. */
+  /* The copy (block is NULL until it is made: a function request dispatched at once is
+   * copied only if it outlives the host's call, or is passed on to the origin). */
   edgefn_request req;
   void *block;
+  const edgefn_request *src; /* the host's request while edgefn_edge_handle runs, or NULL */
+  bool *alive;               /* cleared when the request is freed, for the dispatching call */
   /* A function request: its place in the runtime manager, and what the function sees that
    * the forwarded copy does not carry (the client's URL, geo, request id). */
   edge_job job;
@@ -290,6 +293,8 @@ static edge_request *request_new(edge_loop *el, const edgefn_response_handler *h
 }
 
 static void request_free(edge_request *r) {
+  if (r->alive)
+    *r->alive = false;
   edgefn__defer_cancel(r->el->loop, &r->resume);
   free(r->held);
   request_unlink(r);
@@ -648,7 +653,21 @@ static void fn_on_end(void *ud, int result) {
   edge_request *r = ud;
   edge__mgr_release(r->el->mgr, &r->job);
   if (result == EDGEFN_EPASS) {
-    default_path(r); /* the function declined: cache → origin */
+    /* The function declined: cache → origin, with the copy made now if the request was
+     * dispatched without one (the host's request is still there: this is its call). */
+    if (!r->block && (!r->src || copy_request(r, r->src, r->origin) != 0)) {
+      edgefn_response_handler h = r->handler;
+      void *hd = r->user_data;
+      const char *fn_name = r->fn_name;
+      edge_log(r->el->edge, EDGEFN_LOG_ERROR,
+               "function %s passed the request on, but it could not be kept to forward it "
+               "(out of memory)",
+               fn_name ? fn_name : "?");
+      request_free(r);
+      send_text(&h, hd, 500, "the request could not be forwarded to the origin\n", fn_name);
+      return;
+    }
+    default_path(r);
     return;
   }
   fwd_on_end(ud, result);
@@ -664,6 +683,30 @@ static int dispatch_function(edge_request *r, edgefn_runtime *rt) {
     request_free(r);
   }
   return rc;
+}
+
+/* A function request with a runtime free at once: the runtime reads the host's request
+ * during the call and keeps what it needs, so nothing is copied unless the request is still
+ * in flight when the call returns (it may pass to the origin later) or passes during it. */
+static int dispatch_direct(edge_request *r, edgefn_runtime *rt, const edgefn_request *req) {
+  bool alive = true;
+  r->src = req;
+  r->alive = &alive;
+  int rc = edgefn_runtime_dispatch(rt, req, &fn_handler, r);
+  if (!alive)
+    return 0; /* answered during the call */
+  r->src = NULL;
+  r->alive = NULL;
+  if (rc != 0) {
+    edge__mgr_release(r->el->mgr, &r->job);
+    request_free(r);
+    return rc;
+  }
+  /* Still in flight: keep the forwarded copy for a pass later. Without it, a pass answers
+   * 500 (fn_on_end); the function's own response is unaffected. */
+  if (!r->block)
+    (void)copy_request(r, req, r->origin);
+  return 0;
 }
 
 #define JOB_REQUEST(job) ((edge_request *)(void *)((char *)(job) - offsetof(edge_request, job)))
@@ -724,15 +767,22 @@ int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop, const edgefn_reques
     return EDGEFN_ENOMEM;
   size_t oi = 0;
   const edge_origin *origin = find_origin(edge, req->url, req->url_len, &oi);
-  if (copy_request(r, req, origin) != 0) {
+  /* A function request that will not wait in a queue is dispatched from the host's own
+   * request (dispatch_direct); anything else is copied now. */
+  bool direct = fn_known && edge__mgr_can_start(el->mgr, fn);
+  if (direct) {
+    r->origin = origin;
+    r->origin_index = oi;
+  } else if (copy_request(r, req, origin) != 0) {
     request_free(r);
     return EDGEFN_ENOMEM;
   }
   if (m == 1) {
     r->fn_name = fn_name;
     edgefn_runtime *rt = NULL;
-    int rc = fn_known ? keep_function_view(r, req)
-                      : EDGEFN_EINVAL; /* edgefn_edge_new checked every rule's function */
+    int rc = direct     ? 0
+             : fn_known ? keep_function_view(r, req)
+                        : EDGEFN_EINVAL; /* edgefn_edge_new checked every rule's function */
     if (rc == 0)
       rc = edge__mgr_acquire(el->mgr, fn, &r->job, &rt);
     if (rc == 1)
@@ -752,7 +802,7 @@ int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop, const edgefn_reques
       send_text(handler, user_data, 500, "edge function could not start\n", fn_name);
       return 0;
     }
-    return dispatch_function(r, rt);
+    return direct ? dispatch_direct(r, rt, req) : dispatch_function(r, rt);
   }
   default_path(r);
   return 0;

@@ -445,7 +445,7 @@ int edge__mgr_acquire(edge_mgr *m, size_t fn, edge_job *job, edgefn_runtime **rt
   job->fn = fn;
   job->rt = NULL;
   job->next = NULL;
-  if (st->in_flight < f->concurrency && st->q_len == 0) {
+  if (edge__mgr_can_start(m, fn)) {
     mgr_rt *r;
     int rc = pick(m, fn, &r);
     if (rc != 0)
@@ -472,6 +472,11 @@ int edge__mgr_acquire(edge_mgr *m, size_t fn, edge_job *job, edgefn_runtime **rt
   }
   C_BOTH(m, st, shed, 1);
   return EDGEFN_EBUSY;
+}
+
+bool edge__mgr_can_start(const edge_mgr *m, size_t fn) {
+  const mgr_fn *st = &m->fns[fn];
+  return st->in_flight < m->table->fns[fn]->concurrency && st->q_len == 0;
 }
 
 bool edge__mgr_shed(edge_mgr *m, size_t fn) {

@@ -128,6 +128,9 @@ EDGEFN_INTERNAL int edge__mgr_acquire(edge_mgr *m, size_t fn, edge_job *job,
 /* True (and counted as shed) when a request for `fn` would be shed now: the function is at
  * its concurrency limit and its queue is full. Lets the edge answer before copying. */
 EDGEFN_INTERNAL bool edge__mgr_shed(edge_mgr *m, size_t fn);
+/* True when edge__mgr_acquire for `fn` would not queue now (it would return 0, or fail):
+ * the function is under its concurrency limit and nothing waits in its queue. */
+EDGEFN_INTERNAL bool edge__mgr_can_start(const edge_mgr *m, size_t fn);
 /* The job's request ended (its response is done, or its dispatch failed). */
 EDGEFN_INTERNAL void edge__mgr_release(edge_mgr *m, edge_job *job);
 EDGEFN_INTERNAL uint32_t edge__mgr_retry_after(const edge_mgr *m);

@@ -95,6 +95,56 @@ TEST(edge_function_declines_to_origin) {
   return 0;
 }
 
+/* A function request with a runtime free at once is dispatched from the host's own request
+ * (no copy): one still in flight when edgefn_edge_handle returns, which passes to the
+ * origin later or answers from its request later, must not read the host's request, which
+ * is gone by then (here freed after being overwritten). */
+TEST(edge_function_passes_after_the_host_call) {
+  edge_env e;
+  ASSERT_EQ(eenv_open(&e,
+                      "addEventListener('fetch', function (ev) {\n"
+                      "  var later = new Promise(function (res) { setTimeout(res, 2); });\n"
+                      "  if (ev.request.url.indexOf('/late-pass') > 0) {\n"
+                      "    ev.passThroughOnException();\n"
+                      "    ev.respondWith(later.then(function () { throw new Error('x'); }));\n"
+                      "  } else {\n"
+                      "    ev.respondWith(later.then(function () {\n"
+                      "      return new Response(ev.request.method + ' ' + ev.request.url);\n"
+                      "    }));\n"
+                      "  }\n"
+                      "});",
+                      false),
+            0);
+  static const char *const urls[] = {"http://site.test/fn/late-pass?q=1",
+                                     "http://site.test/fn/late-answer"};
+  static const char *const want[] = {"hello /fn/late-pass?q=1",
+                                     "POST http://site.test/fn/late-answer"};
+  for (size_t i = 0; i < 2; i++) {
+    char *url = strdup(urls[i]), *method = strdup(i == 0 ? "GET" : "POST");
+    ASSERT(url && method);
+    edgefn_request req = EDGEFN_REQUEST_INIT;
+    req.method = method;
+    req.method_len = strlen(method);
+    req.url = url;
+    req.url_len = strlen(url);
+    collected c;
+    memset(&c, 0, sizeof(c));
+    ASSERT_EQ(edgefn_edge_handle(e.edge, e.loop, &req, &h_handler, &c), 0);
+    ASSERT(!c.ended);
+    memset(url, 'X', strlen(url));
+    memset(method, 'X', strlen(method));
+    free(url);
+    free(method);
+    while (!c.ended)
+      edgefn_loop_run(e.loop, EDGEFN_RUN_ONCE);
+    ASSERT_EQ(c.status, 200);
+    ASSERT_STREQ(c.body, want[i]);
+    collected_free(&c);
+  }
+  eenv_close(&e);
+  return 0;
+}
+
 TEST(edge_1_4_5_3_and_1_4_6_subrequests) {
   edge_env e;
   ASSERT_EQ(eenv_open(&e,
