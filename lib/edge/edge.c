@@ -76,7 +76,8 @@ struct edge_request {
   edgefn_request req;
   void *block;
   const edgefn_request *src; /* the host's request while edgefn_edge_handle runs, or NULL */
-  bool *alive;               /* cleared when the request is freed, for the dispatching call */
+  bool dispatching;          /* inside dispatch_direct's call: request_free leaves the struct */
+  bool freed;                /* ... to dispatch_direct, which frees it when the call returns */
   /* A function request: its place in the runtime manager, and what the function sees that
    * the forwarded copy does not carry (the client's URL, geo, request id). */
   edge_job job;
@@ -293,13 +294,17 @@ static edge_request *request_new(edge_loop *el, const edgefn_response_handler *h
 }
 
 static void request_free(edge_request *r) {
-  if (r->alive)
-    *r->alive = false;
   edgefn__defer_cancel(r->el->loop, &r->resume);
   free(r->held);
   request_unlink(r);
   free(r->block);
   free(r->fn_block);
+  if (r->dispatching) { /* answered inside dispatch_direct's call: it frees the rest */
+    r->held = NULL;
+    r->block = r->fn_block = NULL;
+    r->freed = true;
+    return;
+  }
   free(r);
 }
 
@@ -689,14 +694,15 @@ static int dispatch_function(edge_request *r, edgefn_runtime *rt) {
  * during the call and keeps what it needs, so nothing is copied unless the request is still
  * in flight when the call returns (it may pass to the origin later) or passes during it. */
 static int dispatch_direct(edge_request *r, edgefn_runtime *rt, const edgefn_request *req) {
-  bool alive = true;
   r->src = req;
-  r->alive = &alive;
+  r->dispatching = true;
   int rc = edgefn_runtime_dispatch(rt, req, &fn_handler, r);
-  if (!alive)
-    return 0; /* answered during the call */
   r->src = NULL;
-  r->alive = NULL;
+  r->dispatching = false;
+  if (r->freed) { /* answered during the call */
+    free(r);
+    return 0;
+  }
   if (rc != 0) {
     edge__mgr_release(r->el->mgr, &r->job);
     request_free(r);
