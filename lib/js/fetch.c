@@ -17,9 +17,10 @@
 /* An incoming request's headers not yet read: a packed block (edgefn__headers_push_packed_block)
  * that push_message_headers turns into KEY_HEADERS on first use. */
 #define KEY_HEADER_BLOCK DUK_HIDDEN_SYMBOL("hb")
-/* A constructed Response's headers not yet asked for: the flat list alone
- * (edgefn__headers_push_init_list), wrapped in a Headers object on first use. Most handlers
- * never read back the headers of the Response they make; delivery reads the list. */
+/* A constructed Response's headers not yet asked for: a packed block as for KEY_HEADER_BLOCK
+ * (edgefn__headers_push_block_from_pairs), but mutable once it becomes a Headers object on
+ * first use. Most handlers never read back the headers of the Response they make; delivery
+ * reads the block. */
 #define KEY_HEADER_LIST DUK_HIDDEN_SYMBOL("hl")
 #define KEY_METHOD DUK_HIDDEN_SYMBOL("m")
 #define KEY_URL DUK_HIDDEN_SYMBOL("u")
@@ -312,8 +313,9 @@ static void push_message_headers(duk_context *ctx, duk_idx_t idx) {
   if (EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_HEADERS))
     return;
   duk_pop(ctx);
-  if (EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_HEADER_LIST) && duk_is_array(ctx, -1)) {
-    edgefn__headers_wrap_list(ctx, EDGEFN_GUARD_NONE);
+  if (EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_HEADER_LIST) && duk_is_buffer(ctx, -1)) {
+    edgefn__headers_push_from_block(ctx, EDGEFN_GUARD_NONE, -1);
+    duk_remove(ctx, -2);
     /* Defined rather than put: a script may have frozen the Response. */
     duk_dup_top(ctx);
     EDGEFN_PUT_OWN_LITERAL(ctx, idx, KEY_HEADERS);
@@ -482,8 +484,12 @@ static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
   } else if (!duk_is_undefined(ctx, init_idx) && !duk_is_null(ctx, init_idx)) {
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Failed to construct 'Response': init must be an object");
   }
-  edgefn__headers_push_init_list(ctx, hinit);
-  push_body_from_init(ctx, body_idx); /* [.. header list, body, type] */
+  /* The headers are validated here (the constructor's order: headers, then the body), and
+   * kept as a packed block until a script asks for them (push_message_headers); delivery
+   * reads the block. */
+  duk_idx_t pairs = duk_get_top(ctx);
+  duk_idx_t count = edgefn__headers_push_init_pairs(ctx, hinit);
+  push_body_from_init(ctx, body_idx); /* [.. pairs, body, type] */
   if (!duk_is_undefined(ctx, -2) && is_null_body_status(status))
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR,
                     "Failed to construct 'Response': Response with null body status cannot "
@@ -492,15 +498,14 @@ static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
     duk_pop(ctx);
     duk_push_string(ctx, default_type);
   }
-  if (!duk_is_undefined(ctx, -2) && duk_is_string(ctx, -1) &&
-      !edgefn__headers_list_has(ctx, -3, "content-type")) {
-    duk_size_t tl;
-    const char *t = duk_get_lstring(ctx, -1, &tl);
-    edgefn__headers_list_append_raw(ctx, -3, "content-type", 12, t, tl);
-  }
+  const char *ct = NULL;
+  duk_size_t ct_len = 0;
+  if (!duk_is_undefined(ctx, -2) && duk_is_string(ctx, -1))
+    ct = duk_get_lstring(ctx, -1, &ct_len);
+  edgefn__headers_push_block_from_pairs(ctx, pairs, count, ct, ct_len);
+  EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_HEADER_LIST);
   duk_pop(ctx);
   EDGEFN_PUT_OWN_LITERAL(ctx, obj, EDGEFN_KEY_BODY);
-  EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_HEADER_LIST);
   duk_push_int(ctx, status);
   EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_STATUS);
   if (duk_get_length(ctx, status_text) > 0) { /* absent reads as "" */
@@ -509,7 +514,7 @@ static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
   }
   duk_push_int(ctx, KIND_RESPONSE);
   EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_KIND);
-  duk_pop_2(ctx);
+  duk_set_top(ctx, status_text); /* the status text, the headers init and the pairs */
 }
 
 static duk_ret_t response_ctor(duk_context *ctx) {
@@ -1196,6 +1201,50 @@ static void header_list_copy(duk_context *ctx, duk_idx_t list, size_t n, edgefn_
   }
 }
 
+/* The headers and the bytes of their names and values in a packed block
+ * (edgefn__headers_push_packed_block's format). */
+static void packed_block_size(const uint8_t *p, size_t len, size_t *count, size_t *bytes) {
+  const uint8_t *end = p + len;
+  *count = 0;
+  *bytes = 0;
+  while (end - p >= 8) {
+    uint32_t nl, vl;
+    memcpy(&nl, p, 4);
+    memcpy(&vl, p + 4, 4);
+    p += 8;
+    if ((size_t)(end - p) < (size_t)nl + vl)
+      break; /* cannot happen: the library wrote the block */
+    p += nl + vl;
+    ++*count;
+    *bytes += (size_t)nl + vl;
+  }
+}
+
+/* Copies the headers of a packed block into out[] (sized by packed_block_size) with the
+ * strings at *s (advanced past them). */
+static void packed_block_copy(const uint8_t *p, size_t len, edgefn_header *out, char **s) {
+  const uint8_t *end = p + len;
+  while (end - p >= 8) {
+    uint32_t nl, vl;
+    memcpy(&nl, p, 4);
+    memcpy(&vl, p + 4, 4);
+    p += 8;
+    if ((size_t)(end - p) < (size_t)nl + vl)
+      break;
+    memcpy(*s, p, nl);
+    out->name = *s;
+    out->name_len = nl;
+    *s += nl;
+    if (vl)
+      memcpy(*s, p + nl, vl);
+    out->value = *s;
+    out->value_len = vl;
+    *s += vl;
+    out++;
+    p += nl + vl;
+  }
+}
+
 void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_parts *p) {
   memset(p, 0, sizeof(*p));
   p->stream_length = -1;
@@ -1206,20 +1255,32 @@ void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_
   EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_STATUS_TEXT);
   duk_size_t st_len;
   const char *st = duk_get_lstring(ctx, -1, &st_len);
-  /* The Headers object's list, or the list of a Response whose headers no script asked for. */
-  if (EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_HEADERS))
+  /* The Headers object's list, or the packed block of a Response whose headers no script
+   * asked for. */
+  const uint8_t *packed = NULL;
+  duk_size_t packed_len = 0;
+  if (EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_HEADERS)) {
     edgefn__headers_push_list(ctx, -1);
-  else
+  } else {
+    duk_pop(ctx);
     EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_HEADER_LIST);
+    packed = duk_get_buffer(ctx, -1, &packed_len);
+    duk_push_undefined(ctx); /* (the same stack shape as a list) */
+  }
   duk_idx_t list = duk_get_top_index(ctx);
   EDGEFN_GET_OWN_LITERAL(ctx, idx, EDGEFN_KEY_BODY);
   duk_size_t body_len = 0;
   const uint8_t *body = duk_is_buffer(ctx, -1) ? duk_get_buffer(ctx, -1, &body_len) : NULL;
   bool stream = !duk_is_undefined(ctx, -1) && !duk_is_buffer(ctx, -1);
-  size_t n = duk_get_length(ctx, list) / 2;
+  size_t n, bytes;
+  if (packed) {
+    packed_block_size(packed, packed_len, &n, &bytes);
+  } else {
+    n = duk_get_length(ctx, list) / 2;
+    bytes = header_list_bytes(ctx, list, n);
+  }
   /* Size everything first (reads may throw), then copy into one block (cannot throw). */
-  size_t size = n * sizeof(edgefn_header) + header_list_bytes(ctx, list, n) + st_len + 1 +
-                body_len;
+  size_t size = n * sizeof(edgefn_header) + bytes + st_len + 1 + body_len;
   char *block = malloc(size);
   if (!block)
     (void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
@@ -1227,7 +1288,10 @@ void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_
   p->headers = (edgefn_header *)block;
   p->header_count = n;
   char *s = block + n * sizeof(edgefn_header);
-  header_list_copy(ctx, list, n, p->headers, &s);
+  if (packed)
+    packed_block_copy(packed, packed_len, p->headers, &s);
+  else
+    header_list_copy(ctx, list, n, p->headers, &s);
   if (st_len)
     memcpy(s, st, st_len);
   s[st_len] = '\0';

@@ -300,6 +300,50 @@ static void fill_from_init(duk_context *ctx, duk_idx_t obj, duk_idx_t init) {
   EDGEFN_PUT_OWN_LITERAL(ctx, obj, EDGEFN_KEY_HEADERS_LIST);
 }
 
+duk_idx_t edgefn__headers_push_init_pairs(duk_context *ctx, duk_idx_t init) {
+  return push_init_pairs(ctx, init);
+}
+
+void edgefn__headers_push_block_from_pairs(duk_context *ctx, duk_idx_t base, duk_idx_t count,
+                                           const char *content_type, size_t ct_len) {
+  base = duk_normalize_index(ctx, base);
+  size_t total = 0;
+  bool has_ct = false;
+  for (duk_idx_t i = 0; i + 1 < count; i += 2) {
+    duk_size_t nl, vl;
+    const char *name = duk_require_lstring(ctx, base + i, &nl);
+    (void)duk_require_lstring(ctx, base + i + 1, &vl);
+    total += 8 + nl + vl;
+    has_ct = has_ct || (nl == 12 && memcmp(name, "content-type", 12) == 0);
+  }
+  bool add_ct = content_type && !has_ct;
+  if (add_ct)
+    total += 8 + 12 + ct_len;
+  /* The strings stay where they are: the pairs are on the value stack, and Duktape does
+   * not move string data. */
+  uint8_t *p = duk_push_fixed_buffer(ctx, total ? total : 1);
+  for (duk_idx_t i = 0; i + 1 < count; i += 2) {
+    duk_size_t nl, vl;
+    const char *name = duk_get_lstring(ctx, base + i, &nl);
+    const char *value = duk_get_lstring(ctx, base + i + 1, &vl);
+    uint32_t n32 = (uint32_t)nl, v32 = (uint32_t)vl;
+    memcpy(p, &n32, 4);
+    memcpy(p + 4, &v32, 4);
+    memcpy(p + 8, name, nl);
+    if (vl)
+      memcpy(p + 8 + nl, value, vl);
+    p += 8 + nl + vl;
+  }
+  if (add_ct) {
+    uint32_t n32 = 12, v32 = (uint32_t)ct_len;
+    memcpy(p, &n32, 4);
+    memcpy(p + 4, &v32, 4);
+    memcpy(p + 8, "content-type", 12);
+    if (ct_len)
+      memcpy(p + 20, content_type, ct_len);
+  }
+}
+
 void edgefn__headers_push_init_list(duk_context *ctx, duk_idx_t init) {
   /* The list is made from the pairs at its final size: no empty list made and grown. */
   duk_idx_t count = push_init_pairs(ctx, init);

@@ -307,6 +307,16 @@ EDGEFN_INTERNAL void edgefn__headers_push_init(duk_context *ctx, duk_idx_t init)
  * init would hold (validated and normalized as the constructor does; an empty array for
  * none), without the object: a Response keeps it so until a script asks for its headers. */
 EDGEFN_INTERNAL void edgefn__headers_push_init_list(duk_context *ctx, duk_idx_t init);
+/* Pushes the normalized (lower-case name, trimmed value) pairs of the HeadersInit at init,
+ * validated as the constructor does; returns how many values it pushed (twice the pairs). */
+EDGEFN_INTERNAL duk_idx_t edgefn__headers_push_init_pairs(duk_context *ctx, duk_idx_t init);
+/* Pushes a packed block (the format of edgefn__headers_push_packed_block) of the `count`
+ * normalized name and value strings at base, left where they are; when content_type is not
+ * NULL and no pair is named content-type, the block ends with that header. */
+EDGEFN_INTERNAL void edgefn__headers_push_block_from_pairs(duk_context *ctx, duk_idx_t base,
+                                                           duk_idx_t count,
+                                                           const char *content_type,
+                                                           size_t ct_len);
 /* Replaces the list on top of the stack with a new Headers object that owns it. */
 EDGEFN_INTERNAL void edgefn__headers_wrap_list(duk_context *ctx, int guard);
 /* True when the flat list at list has a header with this lower-case name. */

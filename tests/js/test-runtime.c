@@ -687,15 +687,25 @@ TEST(runtime_response_headers_delivered) {
                      "  if (p === '/read') { r.headers.set('x-b', '2'); r.headers.delete('x-a'); }\n"
                      "  if (p === '/frozen') { Object.freeze(r); r.headers.append('x-c', '3'); }\n"
                      "  if (p === '/redirect') r = Response.redirect('http://y/z', 307);\n"
+                     "  if (p.indexOf('/latin') === 0) {\n"
+                     "    r = new Response(null, { status: 201, headers: [['X-L', ' caf\\u00e9\\t'],\n"
+                     "      ['Content-Type', 'a/b']] });\n"
+                     "    if (p === '/latin-read' && r.headers.get('x-l') !== 'caf\\u00e9') r = null;\n"
+                     "  }\n"
                      "  e.respondWith(r);\n"
                      "});",
                      0, 0, 0),
             0);
+  /* A Response's headers reach the host the same whether or not a script read them back
+   * (its packed block, or the Headers object made from it): names lower-cased, values
+   * trimmed, characters up to U+00FF in UTF-8. */
   static const char *const cases[][2] = {
       {"http://x/", "x-a: 1\ncontent-type: text/plain;charset=UTF-8\n"},
       {"http://x/read", "content-type: text/plain;charset=UTF-8\nx-b: 2\n"},
       {"http://x/frozen", "x-a: 1\ncontent-type: text/plain;charset=UTF-8\nx-c: 3\n"},
-      {"http://x/redirect", "location: http://y/z\n"}};
+      {"http://x/redirect", "location: http://y/z\n"},
+      {"http://x/latin", "x-l: caf\xc3\xa9\ncontent-type: a/b\n"},
+      {"http://x/latin-read", "x-l: caf\xc3\xa9\ncontent-type: a/b\n"}};
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     collected c;
     ASSERT_EQ(env_fetch(&e, "GET", cases[i][0], NULL, 0, NULL, &c), 0);
