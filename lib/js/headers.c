@@ -15,26 +15,38 @@
 #define KEY_ITER_POS DUK_HIDDEN_SYMBOL("ip")
 #define KEY_ITER_KIND DUK_HIDDEN_SYMBOL("ik")
 
-static bool is_token_char(unsigned char c) { return edgefn__is_tchar(c); }
 
 static bool is_http_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Per byte of a header name: 0 not a token character (edgefn__is_tchar), 1 a token
+ * character that is not an upper-case letter, 2 an upper-case letter; bytes from 0x80 are
+ * never token characters. */
+static const uint8_t name_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0,
+};
 
 /* Replaces the value at idx with the validated lower-case header name. */
 static void normalize_name(duk_context *ctx, duk_idx_t idx) {
   idx = duk_normalize_index(ctx, idx);
   duk_size_t len;
-  const char *s = duk_to_lstring(ctx, idx, &len);
+  const char *s = duk_is_string(ctx, idx) && !duk_is_symbol(ctx, idx)
+                      ? duk_get_lstring(ctx, idx, &len)
+                      : duk_to_lstring(ctx, idx, &len);
   if (len == 0)
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Invalid header name: empty");
-  bool lower = true;
+  /* One pass without branches per byte: the classes OR-ed, and whether any was 0. */
+  unsigned any = 0, bad = 0;
   for (duk_size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (!is_token_char(c))
-      (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Invalid header name: '%s'", s);
-    if (c >= 'A' && c <= 'Z')
-      lower = false;
+    unsigned k = name_class[(unsigned char)s[i]];
+    any |= k;
+    bad |= k == 0;
   }
-  if (!lower) {
+  if (bad)
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Invalid header name: '%s'", s);
+  if (any & 2) {
     char *buf = duk_push_fixed_buffer(ctx, len);
     for (duk_size_t i = 0; i < len; i++)
       buf[i] = (char)tolower((unsigned char)s[i]);
@@ -49,17 +61,21 @@ static void normalize_name(duk_context *ctx, duk_idx_t idx) {
 static void normalize_value(duk_context *ctx, duk_idx_t idx) {
   idx = duk_normalize_index(ctx, idx);
   duk_size_t len;
-  const char *s = duk_to_lstring(ctx, idx, &len);
+  const char *s = duk_is_string(ctx, idx) && !duk_is_symbol(ctx, idx)
+                      ? duk_get_lstring(ctx, idx, &len)
+                      : duk_to_lstring(ctx, idx, &len);
   size_t a = 0, b = len;
   while (a < b && is_http_ws(s[a]))
     a++;
   while (b > a && is_http_ws(s[b - 1]))
     b--;
+  unsigned bad = 0;
   for (size_t i = a; i < b; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c == 0 || c == '\r' || c == '\n' || c >= 0xc4)
-      (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Invalid header value for this header");
+    bad |= (c == 0) | (c == '\r') | (c == '\n') | (c >= 0xc4);
   }
+  if (bad)
+    (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Invalid header value for this header");
   if (a != 0 || b != len) {
     duk_push_lstring(ctx, s + a, b - a);
     duk_replace(ctx, idx);

@@ -540,6 +540,25 @@ TEST(runtime_headers_semantics) {
   ASSERT_EQ(js_expect("new Headers().set('a', 'x\\r\\ny');",
                       "threw TypeError: Invalid header value for this header"),
             0);
+  /* Every byte of a name and of a value against the grammar (token; no NUL, CR, LF or code
+   * point beyond U+00FF), checked by a regular expression rather than the library's table;
+   * upper-case names come back lower-cased, padded values trimmed. */
+  ASSERT_EQ(js_expect("var tok = /^[!#$%&'*+\\-.^_`|~0-9A-Za-z]$/, bad = [];"
+                      "for (var c = 0; c < 0x180; c++) {"
+                      "  var ch = String.fromCharCode(c), n = true, v = true;"
+                      "  try { var h = new Headers([['x' + ch, 'a']]);"
+                      "    if (h.get('x' + ch) !== 'a' || !h.has('x' + ch.toLowerCase()))"
+                      "      bad.push('get ' + c); } catch (e) { n = false; }"
+                      "  try { var w = new Response(null, {headers: {x: ' a' + ch + 'b '}})"
+                      "      .headers.get('x');"
+                      "    if (w !== 'a' + ch + 'b') bad.push('value ' + c); } catch (e) { v = false; }"
+                      "  if (n !== tok.test(ch)) bad.push('name ' + c);"
+                      "  if (v !== !(c === 0 || c === 10 || c === 13 || c > 0xff))"
+                      "    bad.push('value ' + c);"
+                      "}"
+                      "return bad.join() || 'ok';",
+                      "ok"),
+            0);
   ASSERT_EQ(js_expect("var it = new Headers({b: '2', a: '1'}).entries(); var x = it.next();"
                       "return x.value.join('=') + ',' + it.next().value[0] + ',' +"
                       " it.next().done;",
