@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEY_KIND DUK_HIDDEN_SYMBOL("kind") /* 1 = Request, 2 = Response, on instances */
-#define KEY_STATUS DUK_HIDDEN_SYMBOL("st")
+/* On instances: the kind (1 = Request, 2 = Response) in the low KIND_BITS bits, and a
+ * Response's status above them (one property to write, and to read on delivery). */
+#define KEY_KIND DUK_HIDDEN_SYMBOL("kind")
 #define KEY_STATUS_TEXT DUK_HIDDEN_SYMBOL("stt")
 #define KEY_HEADERS DUK_HIDDEN_SYMBOL("hdr")
 /* An incoming request's headers not yet read: a packed block (edgefn__headers_push_packed_block)
@@ -36,7 +37,7 @@
 #define STASH_REQUEST_PROTO "requestProto"
 #define STASH_RESPONSE_PROTO "responseProto"
 
-enum { KIND_REQUEST = 1, KIND_RESPONSE = 2 };
+enum { KIND_REQUEST = 1, KIND_RESPONSE = 2, KIND_BITS = 4 };
 
 static const char text_plain_utf8[] = "text/plain;charset=UTF-8";
 
@@ -48,7 +49,15 @@ static int kind_of(duk_context *ctx, duk_idx_t idx) {
   EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_KIND);
   int k = duk_get_int(ctx, -1);
   duk_pop(ctx);
-  return k;
+  return k & ((1 << KIND_BITS) - 1);
+}
+
+/* The status of the Response at idx (0 for other objects). */
+static int status_of(duk_context *ctx, duk_idx_t idx) {
+  EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_KIND);
+  int k = duk_get_int(ctx, -1);
+  duk_pop(ctx);
+  return (k & ((1 << KIND_BITS) - 1)) == KIND_RESPONSE ? k >> KIND_BITS : 0;
 }
 
 static void require_this_kind(duk_context *ctx, int kind) {
@@ -445,7 +454,7 @@ static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
   obj = duk_normalize_index(ctx, obj);
   body_idx = duk_normalize_index(ctx, body_idx);
   init_idx = duk_normalize_index(ctx, init_idx);
-  edgefn__duk_reserve_props(ctx, obj, 5); /* body, headers, status, status text, kind */
+  edgefn__duk_reserve_props(ctx, obj, 4); /* body, headers, status text, kind and status */
   int status = 200;
   duk_push_literal(ctx, "");
   duk_push_undefined(ctx); /* headers init */
@@ -506,13 +515,11 @@ static void response_init(duk_context *ctx, duk_idx_t obj, duk_idx_t body_idx,
   EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_HEADER_LIST);
   duk_pop(ctx);
   EDGEFN_PUT_OWN_LITERAL(ctx, obj, EDGEFN_KEY_BODY);
-  duk_push_int(ctx, status);
-  EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_STATUS);
   if (duk_get_length(ctx, status_text) > 0) { /* absent reads as "" */
     duk_dup(ctx, status_text);
     EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_STATUS_TEXT);
   }
-  duk_push_int(ctx, KIND_RESPONSE);
+  duk_push_int(ctx, KIND_RESPONSE | status << KIND_BITS);
   EDGEFN_PUT_OWN_LITERAL(ctx, obj, KEY_KIND);
   duk_set_top(ctx, status_text); /* the status text, the headers init and the pairs */
 }
@@ -547,7 +554,7 @@ void edgefn__response_push_derived(duk_context *ctx, duk_idx_t src, duk_idx_t bo
   push_new_response(ctx);
   duk_idx_t obj = duk_get_top_index(ctx);
   duk_push_object(ctx); /* init: only own properties this function sets */
-  duk_get_prop_literal(ctx, src, KEY_STATUS);
+  duk_push_int(ctx, status_of(ctx, src));
   duk_put_prop_literal(ctx, -2, "status");
   if (duk_get_prop_literal(ctx, src, KEY_STATUS_TEXT)) {
     duk_put_prop_literal(ctx, -2, "statusText");
@@ -604,7 +611,7 @@ static duk_ret_t response_redirect(duk_context *ctx) {
 
 static duk_ret_t response_status(duk_context *ctx) {
   require_this_kind(ctx, KIND_RESPONSE);
-  duk_get_prop_literal(ctx, -1, KEY_STATUS);
+  duk_push_int(ctx, status_of(ctx, -1));
   return 1;
 }
 
@@ -617,8 +624,7 @@ static duk_ret_t response_status_text(duk_context *ctx) {
 
 static duk_ret_t response_ok(duk_context *ctx) {
   require_this_kind(ctx, KIND_RESPONSE);
-  duk_get_prop_literal(ctx, -1, KEY_STATUS);
-  int s = duk_get_int(ctx, -1);
+  int s = status_of(ctx, -1);
   duk_push_boolean(ctx, s >= 200 && s <= 299);
   return 1;
 }
@@ -644,8 +650,6 @@ static duk_ret_t response_error(duk_context *ctx) {
   push_new_response(ctx);
   edgefn__headers_push(ctx, EDGEFN_GUARD_IMMUTABLE);
   duk_put_prop_literal(ctx, -2, KEY_HEADERS);
-  duk_push_int(ctx, 0);
-  duk_put_prop_literal(ctx, -2, KEY_STATUS);
   duk_push_literal(ctx, "error");
   duk_put_prop_literal(ctx, -2, KEY_TYPE);
   duk_push_int(ctx, KIND_RESPONSE);
@@ -687,7 +691,7 @@ static duk_ret_t message_clone(duk_context *ctx) {
   duk_push_object(ctx); /* 2 */
   duk_get_prototype(ctx, 0);
   duk_set_prototype(ctx, 2);
-  static const char *const keys[] = {KEY_KIND,   KEY_STATUS,    KEY_STATUS_TEXT, KEY_METHOD,
+  static const char *const keys[] = {KEY_KIND,   KEY_STATUS_TEXT, KEY_METHOD,
                                      KEY_URL,    KEY_OPTS,      KEY_SIGNAL,      KEY_GEO,
                                      KEY_CF,     KEY_CLIENT_IP, KEY_REQUEST_ID,  KEY_TYPE,
                                      KEY_REDIRECTED, EDGEFN_KEY_BODY};
@@ -1249,9 +1253,7 @@ void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_
   memset(p, 0, sizeof(*p));
   p->stream_length = -1;
   idx = duk_normalize_index(ctx, idx);
-  EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_STATUS);
-  p->status = duk_get_int(ctx, -1);
-  duk_pop(ctx);
+  p->status = status_of(ctx, idx);
   EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_STATUS_TEXT);
   duk_size_t st_len;
   const char *st = duk_get_lstring(ctx, -1, &st_len);
@@ -1319,8 +1321,6 @@ void edgefn__response_push_raw(duk_context *ctx, int status, const char *status_
   push_new_response(ctx);
   edgefn__headers_push_host(ctx, EDGEFN_GUARD_IMMUTABLE, headers, header_count);
   duk_put_prop_literal(ctx, -2, KEY_HEADERS);
-  duk_push_int(ctx, status);
-  duk_put_prop_literal(ctx, -2, KEY_STATUS);
   if (status_text && status_text[0]) {
     duk_push_string(ctx, status_text);
     duk_put_prop_literal(ctx, -2, KEY_STATUS_TEXT);
@@ -1337,7 +1337,7 @@ void edgefn__response_push_raw(duk_context *ctx, int status, const char *status_
     duk_push_true(ctx);
     duk_put_prop_literal(ctx, -2, KEY_REDIRECTED);
   }
-  duk_push_int(ctx, KIND_RESPONSE);
+  duk_push_int(ctx, KIND_RESPONSE | (status & 0xffff) << KIND_BITS); /* (an HTTP status) */
   duk_put_prop_literal(ctx, -2, KEY_KIND);
 }
 
