@@ -20,6 +20,17 @@
 
 #define EDGEFN_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* A block the library keeps for reuse instead of freeing it is poisoned under
+ * AddressSanitizer while it waits, so that a use after "free" is still reported. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define EDGEFN_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define EDGEFN_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define EDGEFN_POISON(p, n) ((void)(p), (void)(n))
+#define EDGEFN_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 /* Fills *err (when not NULL and large enough) with a code, location and message. */
 EDGEFN_INTERNAL void edgefn__error_set(edgefn_error_info *err, int code, const char *file,
                                        int line, int column, const char *fmt, ...)

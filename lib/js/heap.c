@@ -9,9 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-#endif
 
 /* Each block carries its size in a header so that free and realloc can keep the count;
  * 16 bytes keeps the payload aligned for any type. */
@@ -50,16 +47,6 @@ static bool may_grow(edgefn__heap_ctl *ctl, size_t grow) {
 #define POOL_MAX (POOL_STEP * EDGEFN__HEAP_POOL_CLASSES)
 #define POOL_DEPTH 32u
 
-/* Under AddressSanitizer a cached block is poisoned, so that a use after free is still
- * reported while the block waits in the cache. */
-#if defined(__SANITIZE_ADDRESS__)
-#define POOL_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
-#define POOL_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#else
-#define POOL_POISON(p, n) ((void)(p), (void)(n))
-#define POOL_UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
-
 static unsigned pool_class(size_t size) { return (unsigned)((size + POOL_STEP - 1) / POOL_STEP) - 1; }
 
 /* Duktape checks the CPU budget only between bytecode instructions: once a native call has
@@ -89,7 +76,7 @@ static void *counting_alloc(void *udata, duk_size_t size) {
     unsigned c = pool_class(size);
     p = ctl->pool[c];
     if (p) {
-      POOL_UNPOISON(p + ALLOC_HDR, (c + 1) * POOL_STEP);
+      EDGEFN_UNPOISON(p + ALLOC_HDR, (c + 1) * POOL_STEP);
       ctl->pool[c] = *(void **)(p + ALLOC_HDR);
       ctl->pool_count[c]--;
     } else {
@@ -114,7 +101,7 @@ static void pool_release(edgefn__heap_ctl *ctl) {
   for (unsigned c = 0; c < EDGEFN__HEAP_POOL_CLASSES; c++) {
     unsigned char *p = ctl->pool[c];
     while (p) {
-      POOL_UNPOISON(p + ALLOC_HDR, (c + 1) * POOL_STEP);
+      EDGEFN_UNPOISON(p + ALLOC_HDR, (c + 1) * POOL_STEP);
       unsigned char *next = *(void **)(p + ALLOC_HDR);
       free(p);
       p = next;
@@ -149,7 +136,7 @@ static void counting_free(void *udata, void *ptr) {
       unsigned c = pool_class(size);
       if (ctl->pool_count[c] < POOL_DEPTH) {
         *(void **)ptr = ctl->pool[c];
-        POOL_POISON(ptr, (c + 1) * POOL_STEP);
+        EDGEFN_POISON(ptr, (c + 1) * POOL_STEP);
         ctl->pool[c] = p;
         ctl->pool_count[c]++;
         return;

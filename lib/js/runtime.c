@@ -71,6 +71,27 @@ typedef struct edgefn__exchange {
   bool fatal; /* its JavaScript was running when the engine failed (fatal errors) */
 } exchange;
 
+/* An exchange's block: the spare one when there is one (zeroed, as calloc's), else a new
+ * one. exchange_release gives it back. */
+static exchange *exchange_alloc(edgefn_runtime *rt) {
+  exchange *ex = rt->spare_exchange;
+  if (!ex)
+    return calloc(1, sizeof(*ex));
+  rt->spare_exchange = NULL;
+  EDGEFN_UNPOISON(ex, sizeof(*ex));
+  memset(ex, 0, sizeof(*ex));
+  return ex;
+}
+
+static void exchange_release(edgefn_runtime *rt, exchange *ex) {
+  if (rt->spare_exchange || rt->freeing) {
+    free(ex);
+    return;
+  }
+  EDGEFN_POISON(ex, sizeof(*ex));
+  rt->spare_exchange = ex;
+}
+
 static edgefn_runtime *rt_of(duk_context *ctx) {
   duk_memory_functions mf;
   duk_get_memory_functions(ctx, &mf);
@@ -1511,7 +1532,7 @@ static void finish_exchange(edgefn_runtime *rt, exchange *ex) {
       edgefn__regexp_trim(rt->ctx);
   }
   rt->free_slots[rt->free_slot_count++] = ex->slot;
-  free(ex);
+  exchange_release(rt, ex);
 }
 
 static void send_text(exchange *ex, int status, const char *text) {
@@ -1780,7 +1801,7 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
     send_text(&tmp, 503, "edge function is unavailable\n");
     return 0;
   }
-  exchange *ex = calloc(1, sizeof(*ex));
+  exchange *ex = exchange_alloc(rt);
   if (!ex)
     return EDGEFN_ENOMEM;
   ex->rt = rt;
@@ -1794,12 +1815,12 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
   ex->flow.owner = ex;
   ex->flow.set = exchange_flow_set;
   if (slot_alloc(rt, &ex->slot) != 0) {
-    free(ex);
+    exchange_release(rt, ex);
     return EDGEFN_ENOMEM;
   }
   if (edgefn__timer_start(rt->loop, &ex->wall, rt->wall_limit_ms) != 0) {
     rt->free_slots[rt->free_slot_count++] = ex->slot;
-    free(ex);
+    exchange_release(rt, ex);
     return EDGEFN_ENOMEM;
   }
   ex->next = rt->exchanges;
@@ -2035,7 +2056,7 @@ static void recycle_now(edgefn__defer *d) {
       send_text(ex, 500, "edge function crashed the JavaScript engine\n");
     else
       send_text(ex, 503, "edge function runtime was reset\n");
-    free(ex);
+    exchange_release(rt, ex);
   }
   rt->entry_depth--;
 }
@@ -2113,6 +2134,10 @@ void edgefn_runtime_free(edgefn_runtime *rt) {
   edgefn__defer_cancel(rt->loop, &rt->recycle_defer);
   heap_release(rt);
   edgefn__kv_env_free(rt); /* KV (issue 9) */
+  if (rt->spare_exchange) {
+    EDGEFN_UNPOISON(rt->spare_exchange, sizeof(exchange));
+    free(rt->spare_exchange);
+  }
   free(rt->free_slots);
   edgefn__loop_attach(rt->loop, -1);
   edgefn_script_free(rt->script);
