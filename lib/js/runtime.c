@@ -48,6 +48,9 @@ typedef struct edgefn__exchange {
   uint32_t subrequests;   /* fetch() calls made so far */
   uint32_t wait_count;    /* waitUntil promises not yet settled */
   outcome outcome;
+  /* OUTCOME_RESPONSE: the Response's heap pointer, borrowed: the event's KEY_SLOT_RESPONSE
+   * holds it until slot_clear, after delivery has read it. */
+  void *response;
   int fail_status;
   const char *fail_text;
   void *body_ptr;         /* the heap buffer of its incoming body (request body limit) */
@@ -600,6 +603,7 @@ static void settle(duk_context *ctx, exchange *ex, bool fulfilled, duk_idx_t val
     duk_dup(ctx, value);
     EDGEFN_PUT_OWN_LITERAL(ctx, -2, KEY_SLOT_RESPONSE);
     duk_pop(ctx);
+    ex->response = duk_get_heapptr(ctx, value);
     set_outcome(ex, OUTCOME_RESPONSE, 0, NULL);
     return;
   }
@@ -1548,22 +1552,21 @@ static void send_text(exchange *ex, int status, const char *text) {
 }
 
 typedef struct extract_args {
-  uint32_t slot;
+  void *response; /* the exchange's Response (ex->response) */
   edgefn__response_parts parts;
   bool body_unusable; /* a stream body already read from or locked */
 } extract_args;
 
 static duk_ret_t extract_safe(duk_context *ctx, void *udata) {
   extract_args *a = udata;
-  push_slot(ctx, a->slot);
-  duk_get_prop_literal(ctx, -1, KEY_SLOT_RESPONSE);
+  duk_push_heapptr(ctx, a->response);
   edgefn__response_extract(ctx, -1, &a->parts);
   if (a->parts.body_stream) {
     duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
     a->body_unusable = !edgefn__stream_is_usable(ctx, -1);
     duk_pop(ctx);
   }
-  duk_pop_2(ctx);
+  duk_pop(ctx);
   return 0;
 }
 
@@ -1571,7 +1574,7 @@ static void deliver(edgefn_runtime *rt, exchange *ex) {
   ex->delivering = true;
   switch (ex->outcome) {
   case OUTCOME_RESPONSE: {
-    extract_args a = {.slot = ex->slot};
+    extract_args a = {.response = ex->response};
     int rc = duk_safe_call(rt->ctx, extract_safe, &a, 0, 1);
     duk_pop(rt->ctx);
     if (rc != DUK_EXEC_SUCCESS) {
@@ -1707,9 +1710,7 @@ static void fire_event(edgefn_runtime *rt, dispatch_args *a);
 static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
   dispatch_args *a = udata;
   /* duk_safe_call keeps the caller's stack frame: index from the entry top. */
-  duk_idx_t stash = duk_get_top(ctx), listeners = stash + 1, event = stash + 2,
-            copy = stash + 3;
-  duk_push_global_stash(ctx);
+  duk_idx_t listeners = duk_get_top(ctx), event = listeners + 1, copy = listeners + 2;
   push_stash_object(ctx, rt_of(ctx)->listeners, STASH_LISTENERS);
   duk_get_prop_literal(ctx, -1, "fetch");
   duk_remove(ctx, -2);
