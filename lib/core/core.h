@@ -66,6 +66,11 @@ static inline bool edgefn__is_tchar(unsigned char c) {
   return (tchar[c >> 3] >> (c & 7)) & 1;
 }
 
+/* c with an ASCII upper-case letter lower-cased (no locale, no branch). */
+static inline unsigned char edgefn__ascii_lower(unsigned char c) {
+  return (unsigned char)(c + (((unsigned)(c - 'A') < 26u) << 5));
+}
+
 /* True when s[0..len) is a non-empty token. */
 static inline bool edgefn__is_token(const char *s, size_t len) {
   if (len == 0)

@@ -20,6 +20,7 @@
 
 typedef struct edge_origin {
   char *host;
+  size_t host_len;
   char *address;
   int tls;
   char *host_header; /* NULL: the client's host */
@@ -138,11 +139,19 @@ static const edge_origin *find_origin(const edgefn_edge *edge, const char *url, 
   size_t hl;
   if (!url_host(url, len, &h, &hl))
     return NULL;
-  for (size_t i = 0; i < edge->origin_count; i++)
-    if (strlen(edge->origins[i].host) == hl && strncasecmp(edge->origins[i].host, h, hl) == 0) {
+  for (size_t i = 0; i < edge->origin_count; i++) {
+    const edge_origin *o = &edge->origins[i];
+    if (o->host_len != hl)
+      continue;
+    size_t k = 0; /* ASCII case folding, as strncasecmp in the C locale */
+    while (k < hl && edgefn__ascii_lower((unsigned char)o->host[k]) ==
+                         edgefn__ascii_lower((unsigned char)h[k]))
+      k++;
+    if (k == hl) {
       *index = i;
-      return &edge->origins[i];
+      return o;
     }
+  }
   return NULL;
 }
 
@@ -986,6 +995,7 @@ int edgefn_edge_new(edgefn_edge **out, const edgefn_edge_options *opts, edgefn_e
     }
     edge_origin *d = &edge->origins[edge->origin_count++];
     d->host = dup_str(o->host);
+    d->host_len = d->host ? strlen(d->host) : 0;
     d->address = dup_str(o->address);
     d->tls = o->tls;
     d->host_header = host_header ? dup_str(host_header) : NULL;

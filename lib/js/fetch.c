@@ -1261,13 +1261,15 @@ void edgefn__response_extract(duk_context *ctx, duk_idx_t idx, edgefn__response_
    * asked for. */
   const uint8_t *packed = NULL;
   duk_size_t packed_len = 0;
-  if (EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_HEADERS)) {
-    edgefn__headers_push_list(ctx, -1);
-  } else {
-    duk_pop(ctx);
-    EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_HEADER_LIST);
+  if (EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_HEADER_LIST) && duk_is_buffer(ctx, -1)) {
     packed = duk_get_buffer(ctx, -1, &packed_len);
     duk_push_undefined(ctx); /* (the same stack shape as a list) */
+  } else {
+    duk_pop(ctx);
+    if (EDGEFN_GET_OWN_LITERAL(ctx, idx, KEY_HEADERS))
+      edgefn__headers_push_list(ctx, -1);
+    else
+      duk_push_undefined(ctx); /* (cannot happen: every Response has one or the other) */
   }
   duk_idx_t list = duk_get_top_index(ctx);
   EDGEFN_GET_OWN_LITERAL(ctx, idx, EDGEFN_KEY_BODY);
