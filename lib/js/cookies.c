@@ -14,6 +14,8 @@
  * delete as another name for remove. */
 #include "js/js.h"
 
+#include "duk_extras.h"
+
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -41,27 +43,51 @@ static void put_ro(duk_context *ctx, duk_idx_t obj, const char *name) {
                    DUK_DEFPROP_SET_CONFIGURABLE);
 }
 
+/* Pushes the property `key` of the Cookie at idx, or undefined. Cookies are plain objects
+ * the library made, read straight from their property table; one a script redefined
+ * (its properties are configurable) is read the generic way. */
+static void push_part(duk_context *ctx, duk_idx_t idx, const char *key) {
+  (void)edgefn__duk_get_prop_lstring(ctx, idx, key, strlen(key));
+}
+
+/* The string at idx, or "" when it is not a string. */
+static const char *part_string(duk_context *ctx, duk_idx_t idx, duk_size_t *len) {
+  if (duk_is_string(ctx, idx))
+    return duk_get_lstring(ctx, idx, len);
+  *len = 0;
+  return "";
+}
+
 /* Returns the index of the cookie keyed (name, domain, path) in the list, or -1. Missing
  * domain/path compare as the empty string. */
 static int find_key(duk_context *ctx, duk_idx_t list, duk_idx_t cookie) {
   static const char *const parts[] = {"name", "domain", "path"};
+  list = duk_normalize_index(ctx, list);
+  cookie = duk_normalize_index(ctx, cookie);
+  const char *want[3];
+  duk_size_t want_len[3];
+  for (int k = 0; k < 3; k++) { /* (left on the stack, which keeps them) */
+    push_part(ctx, cookie, parts[k]);
+    want[k] = part_string(ctx, -1, &want_len[k]);
+  }
   duk_size_t n = duk_get_length(ctx, list);
-  for (duk_size_t i = 0; i < n; i++) {
-    duk_get_prop_index(ctx, list, (duk_uarridx_t)i);
+  int found = -1;
+  for (duk_size_t i = 0; i < n && found < 0; i++) {
+    (void)edgefn__duk_get_prop_index(ctx, list, (duk_uarridx_t)i);
     bool same = true;
     for (int k = 0; k < 3 && same; k++) {
-      duk_get_prop_string(ctx, -1, parts[k]);
-      duk_get_prop_string(ctx, cookie, parts[k]);
-      const char *a = duk_is_string(ctx, -2) ? duk_get_string(ctx, -2) : "";
-      const char *b = duk_is_string(ctx, -1) ? duk_get_string(ctx, -1) : "";
-      same = strcmp(a, b) == 0;
-      duk_pop_2(ctx);
+      push_part(ctx, -1, parts[k]);
+      duk_size_t len;
+      const char *a = part_string(ctx, -1, &len);
+      same = len == want_len[k] && memcmp(a, want[k], len) == 0;
+      duk_pop(ctx);
     }
     duk_pop(ctx);
     if (same)
-      return (int)i;
+      found = (int)i;
   }
-  return -1;
+  duk_pop_3(ctx);
+  return found;
 }
 
 /* Adds the cookie object on the stack top to the list at list (replacing one with the
@@ -218,8 +244,9 @@ static duk_ret_t cookies_ctor(duk_context *ctx) {
   return 0;
 }
 
-/* Pushes an array of the cookies named like the string at name (all when undefined). */
-static void push_matches(duk_context *ctx, duk_idx_t list, duk_idx_t name) {
+/* Pushes an array of the cookies named like the string at name (all when undefined);
+ * with first_only, stops at the first match (has). */
+static void push_matches(duk_context *ctx, duk_idx_t list, duk_idx_t name, bool first_only) {
   list = duk_normalize_index(ctx, list);
   name = duk_normalize_index(ctx, name);
   bool all = duk_is_undefined(ctx, name);
@@ -228,11 +255,14 @@ static void push_matches(duk_context *ctx, duk_idx_t list, duk_idx_t name) {
   duk_push_array(ctx);
   duk_size_t n = duk_get_length(ctx, list);
   duk_uarridx_t k = 0;
-  for (duk_size_t i = 0; i < n; i++) {
-    duk_get_prop_index(ctx, list, (duk_uarridx_t)i);
-    duk_get_prop_string(ctx, -1, "name");
-    bool match = all || duk_strict_equals(ctx, -1, name);
-    duk_pop(ctx);
+  for (duk_size_t i = 0; i < n && !(first_only && k > 0); i++) {
+    (void)edgefn__duk_get_prop_index(ctx, list, (duk_uarridx_t)i);
+    bool match = all;
+    if (!all) {
+      push_part(ctx, -1, "name");
+      match = duk_strict_equals(ctx, -1, name);
+      duk_pop(ctx);
+    }
     if (match)
       duk_put_prop_index(ctx, -2, k++);
     else
@@ -242,7 +272,7 @@ static void push_matches(duk_context *ctx, duk_idx_t list, duk_idx_t name) {
 
 static duk_ret_t cookies_get(duk_context *ctx) {
   duk_idx_t list = push_this_list(ctx);
-  push_matches(ctx, list, 0);
+  push_matches(ctx, list, 0, false);
   if (duk_is_undefined(ctx, 0))
     return 1;
   duk_size_t n = duk_get_length(ctx, -1);
@@ -255,14 +285,14 @@ static duk_ret_t cookies_get(duk_context *ctx) {
 
 static duk_ret_t cookies_get_all(duk_context *ctx) {
   duk_idx_t list = push_this_list(ctx);
-  push_matches(ctx, list, 0);
+  push_matches(ctx, list, 0, false);
   return 1;
 }
 
 static duk_ret_t cookies_has(duk_context *ctx) {
   duk_idx_t list = push_this_list(ctx);
   duk_to_string(ctx, 0);
-  push_matches(ctx, list, 0);
+  push_matches(ctx, list, 0, true);
   duk_push_boolean(ctx, duk_get_length(ctx, -1) > 0);
   return 1;
 }
@@ -316,49 +346,61 @@ static duk_ret_t cookies_set(duk_context *ctx) {
   return 1;
 }
 
+/* Whether the Cookie at idx matches remove's arguments (0: the name, 1: the domain, 2: the
+ * path; each a string, or undefined or null for any). */
+static bool remove_matches(duk_context *ctx, duk_idx_t idx) {
+  static const char *const parts[] = {"name", "domain", "path"};
+  bool match = true;
+  for (int j = 0; j < 3 && match; j++) {
+    if (duk_is_undefined(ctx, j) || duk_is_null(ctx, j))
+      continue;
+    push_part(ctx, idx, parts[j]);
+    duk_size_t have_len, want_len;
+    /* An absent part is ""; one a script redefined to a non-string matches nothing. */
+    const char *have = duk_is_undefined(ctx, -1) ? "" : duk_get_lstring(ctx, -1, &have_len);
+    if (duk_is_undefined(ctx, -1))
+      have_len = 0;
+    const char *want = duk_get_lstring(ctx, j, &want_len);
+    match = have && have_len == want_len && memcmp(have, want, have_len) == 0;
+    duk_pop(ctx);
+  }
+  return match;
+}
+
 /* remove(name, domain?, path?): removes the cookies with that name (and that domain and
  * path when given); true when one was removed. */
 static duk_ret_t cookies_remove(duk_context *ctx) {
+  duk_set_top(ctx, 3);
   duk_idx_t list = push_this_list(ctx);
   duk_to_string(ctx, 0);
-  duk_size_t n = duk_get_length(ctx, list);
+  for (duk_idx_t j = 1; j < 3; j++) /* converted once, not once per cookie */
+    if (!duk_is_undefined(ctx, j) && !duk_is_null(ctx, j))
+      duk_to_string(ctx, j);
+  duk_size_t n = duk_get_length(ctx, list), first = n;
+  for (duk_size_t i = 0; i < n && first == n; i++) {
+    (void)edgefn__duk_get_prop_index(ctx, list, (duk_uarridx_t)i);
+    if (remove_matches(ctx, -1))
+      first = i;
+    duk_pop(ctx);
+  }
+  if (first == n) { /* nothing to remove: the list stays as it is */
+    duk_push_false(ctx);
+    return 1;
+  }
   duk_push_array(ctx);
   duk_idx_t kept = duk_get_top_index(ctx);
   duk_uarridx_t k = 0;
   for (duk_size_t i = 0; i < n; i++) {
-    duk_get_prop_index(ctx, list, (duk_uarridx_t)i);
-    bool match = true;
-    static const char *const parts[] = {"name", "domain", "path"};
-    for (int j = 0; j < 3 && match; j++) {
-      if (duk_is_undefined(ctx, j) || duk_is_null(ctx, j))
-        continue;
-      duk_get_prop_string(ctx, -1, parts[j]);
-      duk_dup(ctx, j);
-      duk_to_string(ctx, -1);
-      if (duk_is_undefined(ctx, -2)) {
-        duk_pop(ctx);
-        duk_pop(ctx);
-        duk_push_string(ctx, "");
-        duk_dup(ctx, j);
-        duk_to_string(ctx, -1);
-      }
-      match = duk_strict_equals(ctx, -1, -2);
-      duk_pop_2(ctx);
-    }
-    if (match)
+    (void)edgefn__duk_get_prop_index(ctx, list, (duk_uarridx_t)i);
+    if (i >= first && remove_matches(ctx, -1))
       duk_pop(ctx);
     else
       duk_put_prop_index(ctx, kept, k++);
   }
-  bool removed = k != n;
-  if (removed) {
-    duk_dup(ctx, kept);
-    duk_push_this(ctx);
-    duk_swap_top(ctx, -2);
-    duk_put_prop_literal(ctx, -2, KEY_LIST);
-    duk_pop(ctx);
-  }
-  duk_push_boolean(ctx, removed);
+  duk_push_this(ctx);
+  duk_dup(ctx, kept);
+  duk_put_prop_literal(ctx, -2, KEY_LIST);
+  duk_push_true(ctx);
   return 1;
 }
 

@@ -542,6 +542,24 @@ TEST(webapi_cookies) {
                        " Object.keys(k).join();",
                        "1name,value"),
             0);
+  /* Keys are (name, domain, path); remove matches the parts it is given and leaves the
+   * order of the rest; its domain and path are converted to strings once; a Cookie whose
+   * name a script redefined (its properties are configurable) is matched by the new one. */
+  ASSERT_EQ(expect_web("var c = new Cookies(); c.set('a', '1', {domain: 'x.com'});"
+                       "c.set('a', '2', {domain: 'y.com'}); c.set('b', '3'); c.set('a', '4',"
+                       " {domain: 'x.com'}); c.set('a', '5', {domain: 'x.com', path: '/p'});"
+                       "var n = 0, d = {toString: function () { n++; return 'x.com'; }};"
+                       "var order = function () { return c.getAll().map(function (k) {"
+                       "  return k.name + k.value; }).join(); };"
+                       "var before = order(), none = c.remove('a', 'z.com');"
+                       "var mid = order(), one = c.remove('a', d, '/p');"
+                       "var got = c.getAll('a'); Object.defineProperty(got[0], 'name',"
+                       " {get: function () { return 'q'; }});"
+                       "return [before, none, mid === before, one, n, order(),"
+                       " c.has('q'), c.get('q').value, c.has('zz'), c.remove('b'),"
+                       " order()].join('|');",
+                       "a4,a2,b3,a5|false|true|true|1|q4,a2,b3|true|4|false|true|q4,a2"),
+            0);
   return 0;
 }
 
