@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define EDGEFN_INTERNAL __attribute__((visibility("hidden")))
 
@@ -30,6 +32,37 @@
 #define EDGEFN_POISON(p, n) ((void)(p), (void)(n))
 #define EDGEFN_UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
+
+/* A one-block cache for a struct made and freed once per request: edgefn__spare_take
+ * returns *spare zeroed (as calloc's) or a new zeroed block; edgefn__spare_put keeps p in
+ * *spare when it is empty (poisoned while it waits), else frees it. The owner frees what
+ * is left with edgefn__spare_free. */
+static inline void *edgefn__spare_take(void **spare, size_t size) {
+  void *p = *spare;
+  if (!p)
+    return calloc(1, size);
+  *spare = NULL;
+  EDGEFN_UNPOISON(p, size);
+  memset(p, 0, size);
+  return p;
+}
+
+static inline void edgefn__spare_put(void **spare, void *p, size_t size) {
+  if (*spare) {
+    free(p);
+    return;
+  }
+  EDGEFN_POISON(p, size);
+  *spare = p;
+}
+
+static inline void edgefn__spare_free(void **spare, size_t size) {
+  if (*spare) {
+    EDGEFN_UNPOISON(*spare, size);
+    free(*spare);
+    *spare = NULL;
+  }
+}
 
 /* Fills *err (when not NULL and large enough) with a code, location and message. */
 EDGEFN_INTERNAL void edgefn__error_set(edgefn_error_info *err, int code, const char *file,

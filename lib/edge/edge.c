@@ -55,7 +55,7 @@ struct edge_loop {
   void **origin_cache;   /* per origin: a cache fetcher over origin_fetch (NULL: no cache) */
   edge_mgr *mgr;             /* the runtimes */
   edge_request *requests;    /* in flight, for detach */
-  edge_request *spare;       /* the block of the last request freed, for the next one */
+  void *spare;               /* the block of the last request freed (edgefn__spare_take) */
 };
 
 /* One request (or subrequest) the edge forwards, or a function's request it may have to
@@ -289,29 +289,8 @@ static void request_unlink(edge_request *r) {
     r->next->prev = r->prev;
 }
 
-/* A request's block: the loop's spare one (zeroed, as calloc's) or a new one;
- * request_block_free gives it back (one malloc and free less per request). */
-static edge_request *request_block_new(edge_loop *el) {
-  edge_request *r = el->spare;
-  if (!r)
-    return calloc(1, sizeof(*r));
-  el->spare = NULL;
-  EDGEFN_UNPOISON(r, sizeof(*r));
-  memset(r, 0, sizeof(*r));
-  return r;
-}
-
-static void request_block_free(edge_loop *el, edge_request *r) {
-  if (el->spare) {
-    free(r);
-    return;
-  }
-  EDGEFN_POISON(r, sizeof(*r));
-  el->spare = r;
-}
-
 static edge_request *request_new(edge_loop *el, const edgefn_response_handler *h, void *ud) {
-  edge_request *r = request_block_new(el);
+  edge_request *r = edgefn__spare_take(&el->spare, sizeof(*r));
   if (!r)
     return NULL;
   r->el = el;
@@ -336,7 +315,7 @@ static void request_free(edge_request *r) {
     r->freed = true;
     return;
   }
-  request_block_free(r->el, r);
+  edgefn__spare_put(&r->el->spare, r, sizeof(*r));
 }
 
 #define GEO_STRINGS(X)                                                                    \
@@ -731,7 +710,7 @@ static int dispatch_direct(edge_request *r, edgefn_runtime *rt, const edgefn_req
   r->src = NULL;
   r->dispatching = false;
   if (r->freed) { /* answered during the call */
-    request_block_free(r->el, r);
+    edgefn__spare_put(&r->el->spare, r, sizeof(*r));
     return 0;
   }
   if (rc != 0) {
@@ -1046,10 +1025,7 @@ static void loop_state_free(edge_loop *el) {
   edgefn_curl_backend_free(el->public_fetch);
   free(el->origin_fetch);
   free(el->origin_cache);
-  if (el->spare) {
-    EDGEFN_UNPOISON(el->spare, sizeof(*el->spare));
-    free(el->spare);
-  }
+  edgefn__spare_free(&el->spare, sizeof(edge_request));
   free(el);
 }
 

@@ -1205,47 +1205,35 @@ static void header_list_copy(duk_context *ctx, duk_idx_t list, size_t n, edgefn_
   }
 }
 
-/* The headers and the bytes of their names and values in a packed block
- * (edgefn__headers_push_packed_block's format). */
+/* The headers and the bytes of their names and values in a packed block. */
 static void packed_block_size(const uint8_t *p, size_t len, size_t *count, size_t *bytes) {
-  const uint8_t *end = p + len;
+  edgefn__block_iter it = {p, p + len};
+  const char *name, *value;
+  size_t nl, vl;
   *count = 0;
   *bytes = 0;
-  while (end - p >= 8) {
-    uint32_t nl, vl;
-    memcpy(&nl, p, 4);
-    memcpy(&vl, p + 4, 4);
-    p += 8;
-    if ((size_t)(end - p) < (size_t)nl + vl)
-      break; /* cannot happen: the library wrote the block */
-    p += nl + vl;
+  while (edgefn__block_next(&it, &name, &nl, &value, &vl)) {
     ++*count;
-    *bytes += (size_t)nl + vl;
+    *bytes += nl + vl;
   }
 }
 
 /* Copies the headers of a packed block into out[] (sized by packed_block_size) with the
  * strings at *s (advanced past them). */
 static void packed_block_copy(const uint8_t *p, size_t len, edgefn_header *out, char **s) {
-  const uint8_t *end = p + len;
-  while (end - p >= 8) {
-    uint32_t nl, vl;
-    memcpy(&nl, p, 4);
-    memcpy(&vl, p + 4, 4);
-    p += 8;
-    if ((size_t)(end - p) < (size_t)nl + vl)
-      break;
-    memcpy(*s, p, nl);
+  edgefn__block_iter it = {p, p + len};
+  const char *name, *value;
+  size_t nl, vl;
+  for (; edgefn__block_next(&it, &name, &nl, &value, &vl); out++) {
+    memcpy(*s, name, nl);
     out->name = *s;
     out->name_len = nl;
     *s += nl;
     if (vl)
-      memcpy(*s, p + nl, vl);
+      memcpy(*s, value, vl);
     out->value = *s;
     out->value_len = vl;
     *s += vl;
-    out++;
-    p += nl + vl;
   }
 }
 

@@ -210,33 +210,24 @@ void edgefn__headers_push_packed_block(duk_context *ctx, const edgefn_header *he
   uint8_t *p = duk_push_fixed_buffer(ctx, total ? total : 1);
   for (size_t i = 0; i < count; i++) {
     const edgefn_header *h = &headers[i];
-    uint32_t nl = (uint32_t)h->name_len, vl = h->value ? (uint32_t)h->value_len : 0;
-    memcpy(p, &nl, 4);
-    memcpy(p + 4, &vl, 4);
-    p += 8;
-    for (uint32_t k = 0; k < nl; k++)
-      *p++ = (uint8_t)tolower((unsigned char)h->name[k]);
-    if (vl)
-      memcpy(p, h->value, vl);
-    p += vl;
+    uint8_t *name = p + 8;
+    p = edgefn__block_put(p, h->name, h->name_len, h->value, h->value ? h->value_len : 0);
+    for (size_t k = 0; k < h->name_len; k++)
+      name[k] = (uint8_t)tolower(name[k]);
   }
 }
 
 void edgefn__headers_push_from_block(duk_context *ctx, int guard, duk_idx_t block) {
   duk_size_t len = 0;
-  const uint8_t *p = duk_require_buffer(ctx, block, &len), *end = p + len;
+  const uint8_t *p = duk_require_buffer(ctx, block, &len);
+  edgefn__block_iter it = {p, p + len};
   duk_idx_t base = duk_get_top(ctx);
-  while (end - p >= 8) {
-    uint32_t nl, vl;
-    memcpy(&nl, p, 4);
-    memcpy(&vl, p + 4, 4);
-    p += 8;
-    if ((size_t)(end - p) < (size_t)nl + vl)
-      break; /* cannot happen: the library wrote the block */
+  const char *name, *value;
+  size_t nl, vl;
+  while (edgefn__block_next(&it, &name, &nl, &value, &vl)) {
     duk_require_stack(ctx, 2);
-    edgefn__push_host_string(ctx, (const char *)p, nl);
-    edgefn__push_host_string(ctx, (const char *)p + nl, vl);
-    p += nl + vl;
+    edgefn__push_host_string(ctx, name, nl);
+    edgefn__push_host_string(ctx, value, vl);
   }
   duk_idx_t n = duk_get_top(ctx) - base;
   if (n == 0) {
@@ -342,22 +333,10 @@ void edgefn__headers_push_block_from_pairs(duk_context *ctx, duk_idx_t base, duk
     duk_size_t nl, vl;
     const char *name = duk_get_lstring(ctx, base + i, &nl);
     const char *value = duk_get_lstring(ctx, base + i + 1, &vl);
-    uint32_t n32 = (uint32_t)nl, v32 = (uint32_t)vl;
-    memcpy(p, &n32, 4);
-    memcpy(p + 4, &v32, 4);
-    memcpy(p + 8, name, nl);
-    if (vl)
-      memcpy(p + 8 + nl, value, vl);
-    p += 8 + nl + vl;
+    p = edgefn__block_put(p, name, nl, value, vl);
   }
-  if (add_ct) {
-    uint32_t n32 = 12, v32 = (uint32_t)ct_len;
-    memcpy(p, &n32, 4);
-    memcpy(p + 4, &v32, 4);
-    memcpy(p + 8, "content-type", 12);
-    if (ct_len)
-      memcpy(p + 20, content_type, ct_len);
-  }
+  if (add_ct)
+    (void)edgefn__block_put(p, "content-type", 12, content_type, ct_len);
 }
 
 void edgefn__headers_push_init_list(duk_context *ctx, duk_idx_t init) {

@@ -5,6 +5,9 @@
 #include "js/duk.h"
 
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
 
 /* ---- Promise and the microtask queue (lib/js/promise.c) ---- */
 
@@ -300,6 +303,42 @@ EDGEFN_INTERNAL void edgefn__headers_push_packed_block(duk_context *ctx,
                                                        size_t count);
 EDGEFN_INTERNAL void edgefn__headers_push_from_block(duk_context *ctx, int guard,
                                                      duk_idx_t block);
+/* The packed block's format: per header a 4-byte name length and a 4-byte value length (host
+ * byte order), then the name and the value. edgefn__block_put writes one header at p and
+ * returns the end; edgefn__block_next reads the next one at it->p (false at the end). */
+typedef struct edgefn__block_iter {
+  const uint8_t *p, *end;
+} edgefn__block_iter;
+
+static inline uint8_t *edgefn__block_put(uint8_t *p, const char *name, size_t nl,
+                                         const char *value, size_t vl) {
+  uint32_t n32 = (uint32_t)nl, v32 = (uint32_t)vl;
+  memcpy(p, &n32, 4);
+  memcpy(p + 4, &v32, 4);
+  if (nl)
+    memcpy(p + 8, name, nl);
+  if (vl)
+    memcpy(p + 8 + nl, value, vl);
+  return p + 8 + nl + vl;
+}
+
+static inline bool edgefn__block_next(edgefn__block_iter *it, const char **name, size_t *nl,
+                                      const char **value, size_t *vl) {
+  if (it->end - it->p < 8)
+    return false; /* (a block of no header is one byte long) */
+  uint32_t n32, v32;
+  memcpy(&n32, it->p, 4);
+  memcpy(&v32, it->p + 4, 4);
+  if ((size_t)(it->end - it->p) - 8 < (size_t)n32 + v32)
+    return false; /* cannot happen: the library wrote the block */
+  *name = (const char *)it->p + 8;
+  *nl = n32;
+  *value = *name + n32;
+  *vl = v32;
+  it->p += 8 + (size_t)n32 + v32;
+  return true;
+}
+
 /* Pushes a new Headers (guard none) filled from the HeadersInit at init, as the constructor
  * would (validating names and values). */
 EDGEFN_INTERNAL void edgefn__headers_push_init(duk_context *ctx, duk_idx_t init);

@@ -74,25 +74,17 @@ typedef struct edgefn__exchange {
   bool fatal; /* its JavaScript was running when the engine failed (fatal errors) */
 } exchange;
 
-/* An exchange's block: the spare one when there is one (zeroed, as calloc's), else a new
- * one. exchange_release gives it back. */
+/* An exchange's block: the runtime's spare one (the last that ended) or a new one. While
+ * the runtime is being freed, blocks go back to malloc. */
 static exchange *exchange_alloc(edgefn_runtime *rt) {
-  exchange *ex = rt->spare_exchange;
-  if (!ex)
-    return calloc(1, sizeof(*ex));
-  rt->spare_exchange = NULL;
-  EDGEFN_UNPOISON(ex, sizeof(*ex));
-  memset(ex, 0, sizeof(*ex));
-  return ex;
+  return edgefn__spare_take(&rt->spare_exchange, sizeof(exchange));
 }
 
 static void exchange_release(edgefn_runtime *rt, exchange *ex) {
-  if (rt->spare_exchange || rt->freeing) {
+  if (rt->freeing)
     free(ex);
-    return;
-  }
-  EDGEFN_POISON(ex, sizeof(*ex));
-  rt->spare_exchange = ex;
+  else
+    edgefn__spare_put(&rt->spare_exchange, ex, sizeof(*ex));
 }
 
 static edgefn_runtime *rt_of(duk_context *ctx) {
@@ -2135,10 +2127,7 @@ void edgefn_runtime_free(edgefn_runtime *rt) {
   edgefn__defer_cancel(rt->loop, &rt->recycle_defer);
   heap_release(rt);
   edgefn__kv_env_free(rt); /* KV (issue 9) */
-  if (rt->spare_exchange) {
-    EDGEFN_UNPOISON(rt->spare_exchange, sizeof(exchange));
-    free(rt->spare_exchange);
-  }
+  edgefn__spare_free(&rt->spare_exchange, sizeof(exchange));
   free(rt->free_slots);
   edgefn__loop_attach(rt->loop, -1);
   edgefn_script_free(rt->script);

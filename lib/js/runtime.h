@@ -24,7 +24,7 @@ struct edgefn_runtime {
   uint32_t next_exchange_id;
   /* The block of the last exchange that ended, kept for the next request (one malloc and
    * free less per request); poisoned under AddressSanitizer while it waits. */
-  struct edgefn__exchange *spare_exchange;
+  void *spare_exchange;
   uint32_t *free_slots; /* recycled stash slots; capacity >= slot_count */
   size_t free_slot_count, free_slot_cap;
   uint32_t slot_count;
