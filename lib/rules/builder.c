@@ -420,10 +420,12 @@ static int lay_out(const edgefn_rules_builder *b, layout *l, keyset *hk, keyset 
   rl_key *hkeys = take(l, hk->count * sizeof(rl_key), _Alignof(rl_key));
   rl_key *qkeys = take(l, qk->count * sizeof(rl_key), _Alignof(rl_key));
   size_t nregex = 0;
+  uint32_t fields = 0;
   for (size_t r = 0; r < b->count; r++)
     for (size_t g = 0; g < b->rules[r].count; g++)
       for (size_t c = 0; c < b->rules[r].groups[g].count; c++) {
         const bcond *bc = &b->rules[r].groups[g].conds[c];
+        fields |= 1u << bc->field;
         if (bc->op == EDGEFN_RULE_REGEX)
           nregex += bc->value_count;
       }
@@ -436,6 +438,7 @@ static int lay_out(const edgefn_rules_builder *b, layout *l, keyset *hk, keyset 
     set->query_keys = qkeys;
     set->query_key_count = qk->count;
     set->regexes = regexes;
+    set->fields = fields;
     *out = set;
   }
   for (size_t i = 0; i < hk->count; i++) {

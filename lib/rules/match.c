@@ -159,8 +159,16 @@ static int set_host(view *v, const char *h, size_t n) {
   return 0;
 }
 
-/* Splits the URL: scheme ":" ["//" authority] path ["?" query] ["#" fragment]. */
-static int parse_url(view *v, const char *u, size_t n) {
+#define BIT(f) (1u << (f))
+#define PATH_FIELDS (BIT(EDGEFN_RULE_PATH) | BIT(EDGEFN_RULE_QUERY) | FILE_FIELDS)
+#define FILE_FIELDS (BIT(EDGEFN_RULE_FILENAME) | BIT(EDGEFN_RULE_EXTENSION))
+
+/* Splits the URL: scheme ":" ["//" authority] path ["?" query] ["#" fragment]. Only the
+ * parts the rule set tests (`fields`, bits of edgefn_rule_field) are looked for: a set that
+ * tests only the path neither folds the host nor looks for the file name. */
+static int parse_url(view *v, const char *u, size_t n, uint32_t fields) {
+  if (!(fields & (BIT(EDGEFN_RULE_HOST) | PATH_FIELDS)))
+    return 0;
   size_t i = 0;
   if (n && ((unsigned)(u[0] | 0x20) - 'a') < 26u) {
     size_t s = 1;
@@ -173,25 +181,29 @@ static int parse_url(view *v, const char *u, size_t n) {
     size_t a = i + 2, e = a;
     while (e < n && u[e] != '/' && u[e] != '?' && u[e] != '#')
       e++;
-    size_t h = a;
-    for (size_t k = a; k < e; k++)
-      if (u[k] == '@')
-        h = k + 1;
-    size_t he = h;
-    if (h < e && u[h] == '[') {
-      while (he < e && u[he] != ']')
-        he++;
-      if (he < e)
-        he++;
-    } else {
-      while (he < e && u[he] != ':')
-        he++;
+    if (fields & BIT(EDGEFN_RULE_HOST)) {
+      size_t h = a;
+      for (size_t k = a; k < e; k++)
+        if (u[k] == '@')
+          h = k + 1;
+      size_t he = h;
+      if (h < e && u[h] == '[') {
+        while (he < e && u[he] != ']')
+          he++;
+        if (he < e)
+          he++;
+      } else {
+        while (he < e && u[he] != ':')
+          he++;
+      }
+      int rc = set_host(v, u + h, he - h);
+      if (rc)
+        return rc;
     }
-    int rc = set_host(v, u + h, he - h);
-    if (rc)
-      return rc;
     i = e;
   }
+  if (!(fields & PATH_FIELDS))
+    return 0;
   size_t p = i;
   while (i < n && u[i] != '?' && u[i] != '#')
     i++;
@@ -202,6 +214,8 @@ static int parse_url(view *v, const char *u, size_t n) {
       i++;
     v->query = (slice){u + q, i - q};
   }
+  if (!(fields & FILE_FIELDS))
+    return 0;
   const char *path = v->path.p, *end = path + v->path.len, *name = end;
   while (name > path && name[-1] != '/')
     name--;
@@ -500,7 +514,7 @@ int edgefn_rules_match(const edgefn_rules *rules, const edgefn_request *req,
   v.host = v.path = v.query = v.filename = v.ext = (slice){NULL, 0};
   v.ip_state = 0;
   v.hdr_known = v.qry_known = 0;
-  int result = parse_url(&v, req->url, req->url_len);
+  int result = parse_url(&v, req->url, req->url_len, rules->fields);
   memset(v.direct, 0, sizeof(v.direct));
   v.direct[EDGEFN_RULE_HOST] = v.host;
   v.direct[EDGEFN_RULE_PATH] = v.path;
@@ -509,8 +523,10 @@ int edgefn_rules_match(const edgefn_rules *rules, const edgefn_request *req,
   v.direct[EDGEFN_RULE_FILENAME] = v.filename;
   v.direct[EDGEFN_RULE_METHOD] =
       req->method && req->method_len ? (slice){req->method, req->method_len} : (slice){"GET", 3};
-  geo_string(req, 0, &v.direct[EDGEFN_RULE_COUNTRY]);
-  geo_string(req, 1, &v.direct[EDGEFN_RULE_REGION]);
+  if (rules->fields & BIT(EDGEFN_RULE_COUNTRY))
+    geo_string(req, 0, &v.direct[EDGEFN_RULE_COUNTRY]);
+  if (rules->fields & BIT(EDGEFN_RULE_REGION))
+    geo_string(req, 1, &v.direct[EDGEFN_RULE_REGION]);
   for (size_t r = 0; result == 0 && r < rules->rule_count; r++) {
     const rl_rule *rule = &rules->rules[r];
     for (size_t g = 0; g < rule->group_count; g++) {

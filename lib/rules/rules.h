@@ -91,6 +91,7 @@ struct edgefn_rules {
   pcre2_code **regexes;
   size_t regex_count;
   pcre2_match_context *mctx;
+  uint32_t fields; /* bit (1u << edgefn_rule_field) for every field a condition tests */
 };
 
 /* Parses an address or CIDR block ("10.0.0.0/8", "2001:db8::/32", "192.0.2.1") into *out.

@@ -237,6 +237,67 @@ TEST(rules_field_filename_extension) {
   return 0;
 }
 
+/* A match call splits only the parts of the URL its rule set tests (match.c, parse_url): a
+ * condition must decide the same whether it stands alone or after rules on other fields
+ * that never match, whatever those fields make the call parse. */
+TEST(rules_url_parts_parsed_on_demand) {
+  static const char *const conds[] = {
+      "{'field': 'host', 'operator': 'equals', 'values': ['b.example']}",
+      "{'field': 'path', 'operator': 'prefix', 'values': ['/a/']}",
+      "{'field': 'extension', 'operator': 'equals', 'values': ['txt']}",
+      "{'field': 'filename', 'operator': 'exists'}",
+      "{'field': 'query', 'name': 'q', 'operator': 'equals', 'values': ['1']}",
+      "{'field': 'url', 'operator': 'wildcard', 'values': ['*#f']}",
+      "{'field': 'country', 'operator': 'equals', 'values': ['JP']}",
+      "{'field': 'method', 'operator': 'equals', 'values': ['GET']}",
+  };
+  static const char *const fillers[] = {
+      "", /* the condition alone */
+      "{'function': 'g', 'match': [[{'field': 'host', 'operator': 'equals', 'values': ['n']}]]},",
+      "{'function': 'g', 'match': [[{'field': 'path', 'operator': 'equals', 'values': ['/n']}]]},",
+      "{'function': 'g', 'match': [[{'field': 'extension', 'operator': 'equals', 'values': "
+      "['n']}]]},",
+      "{'function': 'g', 'match': [[{'field': 'query', 'name': 'n', 'operator': 'exists'}]]},",
+      "{'function': 'g', 'match': [[{'field': 'region', 'operator': 'exists'}]]},",
+  };
+  static const char *const urls[] = {
+      "https://B.Example/a/x.txt?q=1#f", "https://u@b.example:8/a/?q=2", "http://[::1]/a/.txt",
+      "https://b.example", "/a/b.txt?q=1", "https://b.example/x.txt#f?q=1", "x:/a/?q=1#f",
+  };
+  edgefn_geo geo = EDGEFN_GEO_INIT;
+  geo.country_alpha2 = "JP";
+  for (size_t c = 0; c < sizeof(conds) / sizeof(conds[0]); c++) {
+    long alone[sizeof(urls) / sizeof(urls[0])];
+    for (size_t f = 0; f < sizeof(fillers) / sizeof(fillers[0]); f++) {
+      char json[1024];
+      snprintf(json, sizeof(json), "{'rules': [%s{'function': 'f', 'match': [[%s]]}]}",
+               fillers[f], conds[c]);
+      edgefn_rules *r = load_json(json, NULL);
+      ASSERT(r);
+      for (size_t u = 0; u < sizeof(urls) / sizeof(urls[0]); u++) {
+        reqspec s = {.url = urls[u], .method = "GET", .geo = u % 2 ? &geo : NULL};
+        long w = which(r, &s);
+        ASSERT(w >= -1);
+        if (f == 0) {
+          alone[u] = w;
+        } else if (w != (alone[u] == 0 ? 1 : -1)) {
+          fprintf(stderr, "condition %zu, filler %zu, %s: %ld, alone %ld\n", c, f, urls[u], w,
+                  alone[u]);
+          edgefn_rules_free(r);
+          return 1;
+        }
+      }
+      edgefn_rules_free(r);
+    }
+  }
+  /* Spot checks that the conditions above are not all trivially false. */
+  edgefn_rules *r = cond1("extension", NULL, "equals", 0, "'txt'");
+  EXPECT_URLS(r, "+https://B.Example/a/x.txt?q=1#f", "-http://[::1]/a/.txt");
+  r = cond1("host", NULL, "equals", 0, "'b.example'");
+  EXPECT_URLS(r, "+https://u@b.example:8/a/?q=2", "+https://B.Example/a/x.txt?q=1#f");
+  return 0;
+}
+
 TEST(rules_operators_and_values) {
   edgefn_rules *r = cond1("path", NULL, "wildcard", 0, "'/img/*.png', '/a?c', '*/end', '/x*'");
   EXPECT_URLS(r, "+https://h/img/a/b.png", "+https://h/img/.png", "+https://h/abc",
