@@ -56,6 +56,37 @@ static void normalize_name(duk_context *ctx, duk_idx_t idx) {
   }
 }
 
+/* Whether bytes s[0..n) of a header value are allowed: no NUL, CR or LF, and no character
+ * beyond U+00FF (in Duktape's UTF-8, lead bytes from 0xC4). */
+static bool value_allowed(const char *s, size_t n) {
+  unsigned bad = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    bad |= (c == 0) | (c == '\r') | (c == '\n') | (c >= 0xc4);
+  }
+  return !bad;
+}
+
+/* A quick yes for the usual value, eight bytes at a time: every byte below 0x80 and none of
+ * NUL, CR, LF. False means "look byte by byte" (value_allowed), not "refused". */
+static bool value_plain(const char *s, size_t n) {
+  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  uint64_t flags = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    memcpy(&x, s + i, 8);
+    uint64_t cr = x ^ (ones * '\r'), lf = x ^ (ones * '\n');
+    /* (v - ones) & ~v & highs is non-zero exactly when some byte of v is zero. */
+    flags |= x | ((x - ones) & ~x) | ((cr - ones) & ~cr) | ((lf - ones) & ~lf);
+  }
+  for (; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    flags |= (uint64_t)((c == 0) | (c == '\r') | (c == '\n')) << 7 | c;
+  }
+  return (flags & highs) == 0;
+}
+
 /* Replaces the value at idx with the normalized header value (HTTP whitespace trimmed);
  * throws on NUL, CR, LF or characters beyond U+00FF. */
 static void normalize_value(duk_context *ctx, duk_idx_t idx) {
@@ -69,12 +100,7 @@ static void normalize_value(duk_context *ctx, duk_idx_t idx) {
     a++;
   while (b > a && is_http_ws(s[b - 1]))
     b--;
-  unsigned bad = 0;
-  for (size_t i = a; i < b; i++) {
-    unsigned char c = (unsigned char)s[i];
-    bad |= (c == 0) | (c == '\r') | (c == '\n') | (c >= 0xc4);
-  }
-  if (bad)
+  if (!value_plain(s + a, b - a) && !value_allowed(s + a, b - a))
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Invalid header value for this header");
   if (a != 0 || b != len) {
     duk_push_lstring(ctx, s + a, b - a);

@@ -559,6 +559,23 @@ TEST(runtime_headers_semantics) {
                       "return bad.join() || 'ok';",
                       "ok"),
             0);
+  /* The same verdicts at every position of longer values (the check reads eight bytes at a
+   * time): refused characters anywhere throw, allowed ones anywhere come back unchanged. */
+  ASSERT_EQ(js_expect("var refused = ['\\0', '\\n', '\\r', '\\u0100', '\\u4e2d', '\\ud83d\\ude00'],"
+                      "    allowed = ['\\t', ' ', '\\x7f', '\\x80', '\\xc4', '\\xff'], bad = [];"
+                      "for (var len = 1; len <= 27; len++)"
+                      "  for (var at = 0; at < len; at++) {"
+                      "    var pre = 'x'.repeat(at) + '', post = 'y'.repeat(len - at - 1) + 'z';"
+                      "    refused.forEach(function (ch, i) {"
+                      "      try { new Headers({a: 'v' + pre + ch + post}); bad.push('r' + i + '@' + at);"
+                      "      } catch (e) { if (!(e instanceof TypeError)) bad.push('e' + i); } });"
+                      "    allowed.forEach(function (ch, i) {"
+                      "      var v = 'v' + pre + ch + post;"
+                      "      if (new Headers({a: v}).get('a') !== v) bad.push('a' + i + '@' + at); });"
+                      "  }"
+                      "return bad.join() || 'ok';",
+                      "ok"),
+            0);
   ASSERT_EQ(js_expect("var it = new Headers({b: '2', a: '1'}).entries(); var x = it.next();"
                       "return x.value.join('=') + ',' + it.next().value[0] + ',' +"
                       " it.next().done;",
