@@ -71,6 +71,7 @@ struct edge_request {
   bool forwarding;
   bool head_sent;
   const edge_origin *origin; /* the origin of the request's host, or NULL */
+  bool origin_unknown;       /* a direct dispatch: origin is looked up when the copy is made */
   const char *fn_name;       /* the function the rules chose (the rules own it), or NULL */
   size_t origin_index;
   /* The copy (block is NULL until it is made: a function request dispatched at once is
@@ -659,6 +660,19 @@ static void router_release(void *backend) { (void)backend; }
 static const edgefn_fetch_ops router_ops = {EDGEFN_FETCH_OPS_VERSION, router_start,
                                             router_cancel, router_release, router_pause};
 
+/* The copy of a request dispatched directly (from the host's request `src`), made when it
+ * outlives the call or is passed on: the origin is looked up only then, since most function
+ * requests are answered during the call and never need it. */
+static int copy_direct(edge_request *r, const edgefn_request *src) {
+  if (r->origin_unknown) {
+    size_t oi = 0;
+    r->origin = find_origin(r->el->edge, src->url, src->url_len, &oi);
+    r->origin_index = oi;
+    r->origin_unknown = false;
+  }
+  return copy_request(r, src, r->origin);
+}
+
 /* ---- a function's response, or its decline ---- */
 
 static void fn_on_head(void *ud, const edgefn_response_head *head) { fwd_on_head(ud, head); }
@@ -670,7 +684,7 @@ static void fn_on_end(void *ud, int result) {
   if (result == EDGEFN_EPASS) {
     /* The function declined: cache → origin, with the copy made now if the request was
      * dispatched without one (the host's request is still there: this is its call). */
-    if (!r->block && (!r->src || copy_request(r, r->src, r->origin) != 0)) {
+    if (!r->block && (!r->src || copy_direct(r, r->src) != 0)) {
       edgefn_response_handler h = r->handler;
       void *hd = r->user_data;
       const char *fn_name = r->fn_name;
@@ -721,7 +735,7 @@ static int dispatch_direct(edge_request *r, edgefn_runtime *rt, const edgefn_req
   /* Still in flight: keep the forwarded copy for a pass later. Without it, a pass answers
    * 500 (fn_on_end); the function's own response is unaffected. */
   if (!r->block)
-    (void)copy_request(r, req, r->origin);
+    (void)copy_direct(r, req);
   return 0;
 }
 
@@ -781,17 +795,18 @@ int edgefn_edge_handle(edgefn_edge *edge, edgefn_loop *loop, const edgefn_reques
   edge_request *r = request_new(el, handler, user_data);
   if (!r)
     return EDGEFN_ENOMEM;
-  size_t oi = 0;
-  const edge_origin *origin = find_origin(edge, req->url, req->url_len, &oi);
   /* A function request that will not wait in a queue is dispatched from the host's own
    * request (dispatch_direct); anything else is copied now. */
   bool direct = fn_known && edge__mgr_can_start(el->mgr, fn);
   if (direct) {
-    r->origin = origin;
-    r->origin_index = oi;
-  } else if (copy_request(r, req, origin) != 0) {
-    request_free(r);
-    return EDGEFN_ENOMEM;
+    r->origin_unknown = true;
+  } else {
+    size_t oi = 0;
+    const edge_origin *origin = find_origin(edge, req->url, req->url_len, &oi);
+    if (copy_request(r, req, origin) != 0) {
+      request_free(r);
+      return EDGEFN_ENOMEM;
+    }
   }
   if (m == 1) {
     r->fn_name = fn_name;
