@@ -5,7 +5,6 @@
 
 #include "duk_extras.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +48,7 @@ static void normalize_name(duk_context *ctx, duk_idx_t idx) {
   if (any & 2) {
     char *buf = duk_push_fixed_buffer(ctx, len);
     for (duk_size_t i = 0; i < len; i++)
-      buf[i] = (char)tolower((unsigned char)s[i]);
+      buf[i] = (char)edgefn__ascii_lower((unsigned char)s[i]);
     duk_push_lstring(ctx, buf, len);
     duk_replace(ctx, idx);
     duk_pop(ctx);
@@ -186,7 +185,7 @@ void edgefn__headers_list_append_raw(duk_context *ctx, duk_idx_t list, const cha
   char small[64];
   char *lower = name_len <= sizeof(small) ? small : duk_push_fixed_buffer(ctx, name_len);
   for (size_t i = 0; i < name_len; i++)
-    lower[i] = (char)tolower((unsigned char)name[i]);
+    lower[i] = (char)edgefn__ascii_lower((unsigned char)name[i]);
   edgefn__push_host_string(ctx, lower, name_len);
   if (lower != small)
     duk_remove(ctx, -2);
@@ -218,7 +217,7 @@ void edgefn__headers_push_host(duk_context *ctx, int guard, const edgefn_header 
     size_t nl = h->name_len;
     char *lower = nl <= sizeof(small) ? small : duk_push_fixed_buffer(ctx, nl);
     for (size_t k = 0; k < nl; k++)
-      lower[k] = (char)tolower((unsigned char)h->name[k]);
+      lower[k] = (char)edgefn__ascii_lower((unsigned char)h->name[k]);
     edgefn__push_host_string(ctx, lower, nl);
     if (lower != small)
       duk_remove(ctx, -2);
@@ -239,7 +238,7 @@ void edgefn__headers_push_packed_block(duk_context *ctx, const edgefn_header *he
     uint8_t *name = p + 8;
     p = edgefn__block_put(p, h->name, h->name_len, h->value, h->value ? h->value_len : 0);
     for (size_t k = 0; k < h->name_len; k++)
-      name[k] = (uint8_t)tolower(name[k]);
+      name[k] = edgefn__ascii_lower(name[k]);
   }
 }
 

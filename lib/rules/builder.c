@@ -332,7 +332,7 @@ static const char *take_str(layout *l, const char *s, size_t len, int lower) {
   char *p = take(l, len + 1, 1);
   if (p) {
     for (size_t i = 0; i < len; i++)
-      p[i] = lower ? (char)edgefn__rl_lower((unsigned char)s[i]) : s[i];
+      p[i] = lower ? (char)edgefn__ascii_lower((unsigned char)s[i]) : s[i];
     p[len] = '\0';
   }
   return p;

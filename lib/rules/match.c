@@ -154,7 +154,7 @@ static int set_host(view *v, const char *h, size_t n) {
   if (!buf)
     return EDGEFN_ENOMEM;
   for (i = 0; i < n; i++)
-    buf[i] = (char)edgefn__rl_lower((unsigned char)h[i]);
+    buf[i] = (char)edgefn__ascii_lower((unsigned char)h[i]);
   v->host = (slice){buf, n};
   return 0;
 }
@@ -301,7 +301,7 @@ static int name_is(const edgefn_header *h, const rl_key *k) {
   if (h->name_len != k->len || !h->name)
     return 0;
   for (size_t i = 0; i < k->len; i++)
-    if (edgefn__rl_lower((unsigned char)h->name[i]) != (unsigned char)k->s[i])
+    if (edgefn__ascii_lower((unsigned char)h->name[i]) != (unsigned char)k->s[i])
       return 0;
   return 1;
 }
@@ -391,7 +391,7 @@ static int field_value(view *v, const rl_cond *c, slice *out) {
 
 static int same_folded(const char *s, const char *lower, size_t n) {
   for (size_t i = 0; i < n; i++)
-    if (edgefn__rl_lower((unsigned char)s[i]) != (unsigned char)lower[i])
+    if (edgefn__ascii_lower((unsigned char)s[i]) != (unsigned char)lower[i])
       return 0;
   return 1;
 }

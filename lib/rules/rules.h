@@ -108,7 +108,6 @@ EDGEFN_INTERNAL int edgefn__rl_parse_addr(const char *s, uint64_t out[2]);
 EDGEFN_INTERNAL int edgefn__rl_wildcard(const char *pat, size_t plen, const char *s, size_t slen,
                                         int fold);
 
-static inline unsigned char edgefn__rl_lower(unsigned char c) { return edgefn__ascii_lower(c); }
 
 /* The JSON name of an edgefn_rule_field ("clientIp"), for messages; "?" when unknown. */
 EDGEFN_INTERNAL const char *edgefn__rl_field_name(int field);

@@ -29,7 +29,7 @@ int edgefn__rl_wildcard(const char *pat, size_t plen, const char *s, size_t slen
     if (p < plen) {
       unsigned char c = (unsigned char)s[i];
       if (fold)
-        c = edgefn__rl_lower(c);
+        c = edgefn__ascii_lower(c);
       if ((unsigned char)pat[p] == c) {
         p++;
         i++;
