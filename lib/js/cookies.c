@@ -355,11 +355,10 @@ static bool remove_matches(duk_context *ctx, duk_idx_t idx) {
     if (duk_is_undefined(ctx, j) || duk_is_null(ctx, j))
       continue;
     push_part(ctx, idx, parts[j]);
-    duk_size_t have_len, want_len;
-    /* An absent part is ""; one a script redefined to a non-string matches nothing. */
+    duk_size_t have_len = 0, want_len;
+    /* An absent part is ""; one a script redefined to a non-string matches nothing
+     * (duk_get_lstring gives NULL for it). */
     const char *have = duk_is_undefined(ctx, -1) ? "" : duk_get_lstring(ctx, -1, &have_len);
-    if (duk_is_undefined(ctx, -1))
-      have_len = 0;
     const char *want = duk_get_lstring(ctx, j, &want_len);
     match = have && have_len == want_len && memcmp(have, want, have_len) == 0;
     duk_pop(ctx);
