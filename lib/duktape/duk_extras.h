@@ -25,6 +25,12 @@ void edgefn__duk_request_interrupt(const void *heap_block);
 duk_bool_t edgefn__duk_typed_bytes(duk_context *ctx, duk_idx_t idx, unsigned char **data,
                                    duk_size_t *elem_size, duk_size_t *count);
 
+/* Whether a new own property `key` can be added to the object at idx as a plain data
+ * property: an ordinary extensible object without an own `key` (data or accessor). Exotic
+ * objects, Proxies and array-index keys answer 0. Nothing is called out to. */
+duk_bool_t edgefn__duk_may_define_own(duk_context *ctx, duk_idx_t idx, const char *key,
+                                     duk_size_t key_len);
+
 /* True when the value at idx is an object with an error's internal slot (Duktape's Error
  * class): what Error.isError asks, whatever its prototype is. */
 duk_bool_t edgefn__duk_is_error_object(duk_context *ctx, duk_idx_t idx);

@@ -274,6 +274,24 @@ duk_bool_t edgefn__duk_get_own_hidden_lstring(duk_context *ctx, duk_idx_t obj_id
   return 0;
 }
 
+duk_bool_t edgefn__duk_may_define_own(duk_context *ctx, duk_idx_t idx, const char *key,
+                                     duk_size_t key_len) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_hobject *h = duk_get_hobject(ctx, idx);
+  if (h == NULL || DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(h) || DUK_HOBJECT_HAS_VIRTUAL_PROPERTIES(h) ||
+      DUK_HOBJECT_IS_PROXY(h) || !DUK_HOBJECT_HAS_EXTENSIBLE(h) ||
+      key_len > DUK_HSTRING_MAX_BYTELEN)
+    return 0;
+  /* Interning may run a garbage collection: the object stays reachable from the stack, and
+   * nothing between the lookup and the answer allocates. */
+  duk_hstring *k = duk_heap_strtable_intern_literal_checked(thr, (const duk_uint8_t *)key,
+                                                            (duk_uint32_t)key_len);
+  if (DUK_HSTRING_HAS_ARRIDX(k))
+    return 0;
+  duk_int_t e_idx, h_idx;
+  return !duk_hobject_find_entry(thr->heap, h, k, &e_idx, &h_idx);
+}
+
 duk_bool_t edgefn__duk_referenced_elsewhere(duk_context *ctx, duk_idx_t idx, duk_uint_t others) {
   duk_tval *tv = duk_get_tval((duk_hthread *)ctx, idx);
   if (tv == NULL || !DUK_TVAL_IS_HEAP_ALLOCATED(tv))

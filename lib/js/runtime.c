@@ -489,6 +489,8 @@ void edgefn__rt_stash_delete(edgefn_runtime *rt, const char *key) {
 #define KEY_SLOT_RESPONSE DUK_HIDDEN_SYMBOL("xr")
 #define KEY_SLOT_PUMP DUK_HIDDEN_SYMBOL("xp")
 #define KEY_SLOT_CHUNK DUK_HIDDEN_SYMBOL("xc")
+/* The event's Request once made: FetchEvent.prototype.request answers from it. */
+#define KEY_SLOT_REQUEST DUK_HIDDEN_SYMBOL("xq")
 
 /* Pushes stash[key], the object whose heap pointer install_safe kept in p (the stash keeps
  * it alive as long as the heap; the pointers are cleared with the heap): through the
@@ -545,7 +547,7 @@ static void slot_clear(duk_context *ctx, uint32_t slot, exchange *ex) {
     static const char *const keys[] = {KEY_SLOT_RESPONSE, KEY_SLOT_PUMP, KEY_SLOT_CHUNK};
     for (size_t i = 0; i < EDGEFN_ARRAY_LEN(keys); i++) {
       duk_push_undefined(ctx);
-      edgefn__duk_put_own_lstring(ctx, -2, keys[i], strlen(keys[i]));
+      edgefn__duk_put_hidden_lstring(ctx, -2, keys[i], strlen(keys[i]));
     }
   }
   duk_pop(ctx);
@@ -593,7 +595,7 @@ static void settle(duk_context *ctx, exchange *ex, bool fulfilled, duk_idx_t val
     value = duk_normalize_index(ctx, value);
     push_slot(ctx, ex->slot);
     duk_dup(ctx, value);
-    EDGEFN_PUT_OWN_LITERAL(ctx, -2, KEY_SLOT_RESPONSE);
+    duk_put_prop_literal(ctx, -2, KEY_SLOT_RESPONSE);
     duk_pop(ctx);
     ex->response = duk_get_heapptr(ctx, value);
     set_outcome(ex, OUTCOME_RESPONSE, 0, NULL);
@@ -702,7 +704,9 @@ static duk_ret_t fetch_event_pass_through(duk_context *ctx) {
 }
 
 /* Makes the event's Request from the host's struct (the event at event_idx, its exchange
- * ex with a lazy request) and defines it as the event's own "request". */
+ * ex with a lazy request) and keeps it on the event. It also becomes the event's own
+ * "request", so that later reads are plain property reads, unless the script froze the event
+ * or defined its own "request" on it first: that definition stands, as it would anywhere. */
 static void request_materialize(duk_context *ctx, exchange *ex, duk_idx_t event_idx) {
   event_idx = duk_normalize_index(ctx, event_idx);
   const edgefn_request *req = ex->lazy_req;
@@ -712,26 +716,34 @@ static void request_materialize(duk_context *ctx, exchange *ex, duk_idx_t event_
   duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
   ex->body_ptr = duk_get_heapptr(ctx, -1);
   duk_pop(ctx);
-  EDGEFN_PUT_OWN_LITERAL(ctx, event_idx, "request");
+  if (edgefn__duk_may_define_own(ctx, event_idx, "request", 7)) {
+    duk_dup_top(ctx);
+    EDGEFN_PUT_OWN_LITERAL(ctx, event_idx, "request");
+  }
+  duk_put_prop_literal(ctx, event_idx, KEY_SLOT_REQUEST);
 }
 
-/* FetchEvent.prototype.request: the event's own "request" (defined here on the first read)
- * shadows this getter afterwards. An object that is not a FetchEvent of a request in flight
- * (the prototype itself, Object.create(event)) has no request. */
+/* FetchEvent.prototype.request: makes the Request on the first read; the event's own
+ * "request" (request_materialize) usually shadows this getter afterwards. A Proxy of the
+ * event reads its target's, whether or not the Request was made yet. Anything else that is
+ * not a FetchEvent (the prototype itself, Object.create(event) before the first read) has no
+ * request. */
 static duk_ret_t fetch_event_request_get(duk_context *ctx) {
   duk_push_this(ctx);
+  for (int depth = 0; depth < 64 && edgefn__duk_push_proxy_parts(ctx, -1); depth++) {
+    duk_pop(ctx); /* the handler: its traps already ran to get here */
+    duk_remove(ctx, -2);
+  }
   EDGEFN_GET_OWN_LITERAL(ctx, -1, KEY_EXCHANGE_ID);
   exchange *ex = find_exchange(rt_of(ctx), duk_get_uint(ctx, -1));
   duk_pop(ctx);
-  if (!ex || !ex->lazy_req)
-    return 0;
-  push_slot(ctx, ex->slot); /* the event itself, not a Proxy that claims its id */
-  bool same = duk_strict_equals(ctx, -1, -2);
-  duk_pop(ctx);
-  if (!same)
-    return 0;
-  request_materialize(ctx, ex, -1);
-  EDGEFN_GET_OWN_LITERAL(ctx, -1, "request");
+  if (ex && ex->lazy_req) {
+    push_slot(ctx, ex->slot); /* the event itself, not an object that claims its id */
+    if (duk_strict_equals(ctx, -1, -2))
+      request_materialize(ctx, ex, -1);
+    duk_pop(ctx);
+  }
+  EDGEFN_GET_OWN_LITERAL(ctx, -1, KEY_SLOT_REQUEST);
   return 1;
 }
 
@@ -1322,7 +1334,7 @@ static duk_ret_t pump_on_chunk(duk_context *ctx) {
   }
   push_slot(ctx, ex->slot);
   duk_dup(ctx, 0);
-  EDGEFN_PUT_OWN_LITERAL(ctx, -2, KEY_SLOT_CHUNK);
+  duk_put_prop_literal(ctx, -2, KEY_SLOT_CHUNK);
   ex->chunk_ready = true;
   duk_push_false(ctx);
   return 1;
@@ -1359,7 +1371,7 @@ static duk_ret_t stream_start_safe(duk_context *ctx, void *udata) {
   duk_put_prop_literal(ctx, -2, KEY_PUMP_EX);
   edgefn__streams_call(ctx, "pump", 3);
   duk_dup_top(ctx);
-  EDGEFN_PUT_OWN_LITERAL(ctx, rec, KEY_SLOT_PUMP);
+  duk_put_prop_literal(ctx, rec, KEY_SLOT_PUMP);
   duk_push_literal(ctx, "resume");
   duk_call_prop(ctx, -2, 0);
   return 0;
@@ -1424,7 +1436,7 @@ static duk_ret_t take_chunk_safe(duk_context *ctx, void *udata) {
   push_slot(ctx, ex->slot);
   duk_get_prop_literal(ctx, -1, KEY_SLOT_CHUNK);
   duk_push_undefined(ctx);
-  EDGEFN_PUT_OWN_LITERAL(ctx, -3, KEY_SLOT_CHUNK);
+  duk_put_prop_literal(ctx, -3, KEY_SLOT_CHUNK);
   duk_remove(ctx, -2);
   return 1; /* the chunk stays referenced from the stack until popped */
 }
@@ -1717,7 +1729,7 @@ static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
   if (n == 0 && !a->prepare_only)
     return 0;
   duk_push_object(ctx);
-  edgefn__duk_reserve_props(ctx, event, 3); /* exchange id, request, Response */
+  edgefn__duk_reserve_props(ctx, event, 4); /* exchange id, request (twice), Response */
   push_stash_object(ctx, rt_of(ctx)->event_proto, STASH_EVENT_PROTO);
   duk_set_prototype(ctx, event);
   /* New objects of the library's own: defined, not put (no prototype walk; see

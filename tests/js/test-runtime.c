@@ -892,6 +892,56 @@ TEST(runtime_request_made_on_first_read) {
   ASSERT_STREQ(c.body, "https://b.example/first first-body");
   collected_free(&c);
   env_close(&e);
+
+  /* A Proxy of the event reads the event's request before and after it was made; an
+   * event the script froze, or on which it defined its own "request" before the first
+   * read, keeps that state when the request is made at the end of the dispatch call
+   * (the frozen event still answers from FetchEvent.prototype's accessor). */
+  ASSERT_EQ(env_open(&e,
+                     "var n = 0, after = '';\n"
+                     "addEventListener('fetch', function (e) {\n"
+                     "  var kind = ++n, own = null, p = new Proxy(e, {}), early = '';\n"
+                     "  if (kind === 1) /* before the first read, the accessor called on a Proxy */\n"
+                     "    early = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(e),\n"
+                     "      'request').get.call(p).url + ' ' + (p.request === e.request);\n"
+                     "  if (kind === 2) {\n"
+                     "    own = {url: 'mine'};\n"
+                     "    Object.defineProperty(e, 'request', {value: own});\n"
+                     "  }\n"
+                     "  if (kind === 4) return e.respondWith(new Response(after));\n"
+                     "  if (kind === 3) {\n"
+                     "    Object.freeze(e);\n"
+                     "    /* after the library kept the Response on the event */\n"
+                     "    e.waitUntil(new Promise(function (res) { setTimeout(res, 5); })\n"
+                     "      .then(function () { after = Object.isFrozen(e) + ' ' + e.request.url; }));\n"
+                     "  }\n"
+                     "  e.respondWith(new Promise(function (res) { setTimeout(res, 1); })\n"
+                     "    .then(function () {\n"
+                     "      var d = Object.getOwnPropertyDescriptor(e, 'request');\n"
+                     "      return new Response([early, e.request.url,\n"
+                     "        d ? typeof d.value : 'none', Object.isFrozen(e),\n"
+                     "        Object.getOwnPropertyNames(e).length, p.request === e.request,\n"
+                     "        own ? e.request === own : 'na'].join(' '));\n"
+                     "    }));\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  static const char *const kinds[][2] = {
+      {"https://c.example/a",
+       "https://c.example/a true https://c.example/a object false 1 true na"},
+      {"https://c.example/b", " mine object false 1 true true"},
+      {"https://c.example/c", " https://c.example/c none true 0 true na"},
+      {"https://c.example/d", "true https://c.example/c"},
+  };
+  for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+    ASSERT_EQ(fetch_then_free_request(&e, "GET", kinds[i][0], "x-a", "1", "", &c), 0);
+    if (!c.body || strcmp(c.body, kinds[i][1]) != 0)
+      fprintf(stderr, "%s: %s\n", kinds[i][0], c.body ? c.body : "(none)");
+    ASSERT_STREQ(c.body, kinds[i][1]);
+    collected_free(&c);
+    edgefn_loop_run(e.loop, EDGEFN_RUN_DEFAULT); /* the waitUntil work */
+  }
+  env_close(&e);
   return 0;
 }
 
