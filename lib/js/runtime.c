@@ -716,7 +716,7 @@ static void request_materialize(duk_context *ctx, exchange *ex, duk_idx_t event_
   duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
   ex->body_ptr = duk_get_heapptr(ctx, -1);
   duk_pop(ctx);
-  if (edgefn__duk_may_define_own(ctx, event_idx, "request", 7)) {
+  if (edgefn__duk_may_define_own(ctx, event_idx, "request", sizeof("request") - 1)) {
     duk_dup_top(ctx);
     EDGEFN_PUT_OWN_LITERAL(ctx, event_idx, "request");
   }
@@ -730,6 +730,8 @@ static void request_materialize(duk_context *ctx, exchange *ex, duk_idx_t event_
  * request. */
 static duk_ret_t fetch_event_request_get(duk_context *ctx) {
   duk_push_this(ctx);
+  /* Duktape refuses a Proxy as another Proxy's target, so this unwraps at most once; the
+   * bound only keeps the loop finite should that ever change */
   for (int depth = 0; depth < 64 && edgefn__duk_push_proxy_parts(ctx, -1); depth++) {
     duk_pop(ctx); /* the handler: its traps already ran to get here */
     duk_remove(ctx, -2);
