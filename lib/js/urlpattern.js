@@ -839,6 +839,7 @@ function init(self, argc, input, second, third) {
 }
 
 var proto = {};
+N.tag(proto, 'URLPattern'); /* WebIDL's class string */
 function defineGetter(name) {
   N.getter(proto, name, function () { return slots(this)[name].pattern; });
 }
