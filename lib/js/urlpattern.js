@@ -407,6 +407,16 @@ var ENCODE = {
   hostname: encoder('hostname'), port: encoder('port'), pathname: encoder('pathname'),
   opaquePathname: encoder('opaquePathname'), search: encoder('search'), hash: encoder('hash')
 };
+/* The encoders by a one-letter name, for the compiled components' keys (found by identity:
+ * nothing is stored on the functions, where a setter a script put on Function.prototype
+ * would see it) */
+var ENCODERS = [ENCODE.protocol, ENCODE.username, ENCODE.password, ENCODE.hostname, ENCODE.port,
+                ENCODE.pathname, ENCODE.opaquePathname, ENCODE.search, ENCODE.hash];
+var ENCODER_TAGS = 'abcdefghi';
+function encoderTag(encode) {
+  for (var i = 0; i < ENCODERS.length; i++) if (ENCODERS[i] === encode) return ENCODER_TAGS[i];
+  return null;
+}
 
 function canonicalizeIPv6Hostname(value) {
   var out = list(), k = 0;
@@ -429,8 +439,37 @@ function hostnamePatternIsIPv6(input) {
 
 /* ---- components ---- */
 
+/* Compiled components by encoder, options and input. Most patterns leave most components
+ * at "*", and routers often build the same pattern on every request, so most compilations
+ * repeat one made before. The records are never written after they are made (a
+ * URLPattern's own record refers to them), and a RegExp without the g or y flag keeps no
+ * state between matches, so patterns can share them. Bounded: emptied when full, and long
+ * inputs are not kept. */
+var COMPILED_MAX = 256, COMPILED_INPUT_MAX = 256;
+var compiled = N.dict(), compiledCount = 0;
+
 /* compile a component */
 function compileComponent(input, encode, options) {
+  var key = null, tag = input.length <= COMPILED_INPUT_MAX ? encoderTag(encode) : null;
+  if (tag !== null) {
+    key = tag + (options.ignoreCase ? '1' : '0') + options.delimiter + '\u0000' +
+          options.prefix + '\u0000' + input;
+    var hit = compiled[key];
+    if (hit !== undef) return hit;
+  }
+  var component = compileComponentUncached(input, encode, options);
+  if (key !== null) {
+    if (compiledCount >= COMPILED_MAX) {
+      compiled = N.dict();
+      compiledCount = 0;
+    }
+    compiled[key] = component;
+    compiledCount++;
+  }
+  return component;
+}
+
+function compileComponentUncached(input, encode, options) {
   var parts = parsePatternString(input, options, encode);
   var gen = generateRegexp(parts, options);
   var regexp = newRegExp(gen.source, options.ignoreCase ? 'vi' : 'v');
