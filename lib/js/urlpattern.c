@@ -449,13 +449,6 @@ static duk_ret_t n_getter(duk_context *ctx) {
   return 0;
 }
 
-/* dict(): an object without a prototype, for lookups by string key that nothing a script
- * put on Object.prototype can answer */
-static duk_ret_t n_dict(duk_context *ctx) {
-  duk_push_bare_object(ctx);
-  return 1;
-}
-
 static const edgefn__embedded_native natives[] = {
     {"cps", n_cps, 1, 0},
     {"str", n_str, 3, 0},
@@ -467,7 +460,6 @@ static const edgefn__embedded_native natives[] = {
     {"regexp", n_regexp, 2, 0},
     {"exec", n_exec, 2, 0},
     {"getter", n_getter, 3, 0},
-    {"dict", n_dict, 0, 0},
 };
 
 static void push_natives(duk_context *ctx) {

@@ -446,7 +446,7 @@ function hostnamePatternIsIPv6(input) {
  * state between matches, so patterns can share them. Bounded: emptied when full, and long
  * inputs are not kept. */
 var COMPILED_MAX = 256, COMPILED_INPUT_MAX = 256;
-var compiled = N.dict(), compiledCount = 0;
+var compiled = N.create(undef), compiledCount = 0;
 
 /* compile a component */
 function compileComponent(input, encode, options) {
@@ -460,7 +460,7 @@ function compileComponent(input, encode, options) {
   var component = compileComponentUncached(input, encode, options);
   if (key !== null) {
     if (compiledCount >= COMPILED_MAX) {
-      compiled = N.dict();
+      compiled = N.create(undef);
       compiledCount = 0;
     }
     compiled[key] = component;
@@ -653,9 +653,10 @@ var INIT_MEMBERS = ['baseURL', 'hash', 'hostname', 'password', 'pathname', 'port
 function toInit(v) {
   var init = newInit();
   if (v === undef || v === null) return init;
-  for (var i = 0; i < INIT_MEMBERS.length; i++) {
-    var x = v[INIT_MEMBERS[i]];
-    if (x !== undef) init[INIT_MEMBERS[i]] = toUSV(x);
+  /* (locals: a variable of the enclosing function costs a scope lookup per read) */
+  for (var i = 0, members = INIT_MEMBERS, n = members.length; i < n; i++) {
+    var x = v[members[i]];
+    if (x !== void 0) init[members[i]] = toUSV(x);
   }
   return init;
 }
@@ -756,9 +757,58 @@ function processInit(init, type, defaults) {
 
 /* ---- URL patterns ---- */
 
-/* create: the URL pattern record of input (a string or a URLPatternInit record), baseURL
- * (a string or null) and ignoreCase */
+/* URL pattern records by input, base URL and ignoreCase, for a pattern built again (a
+ * router that builds its patterns per request). Like the compiled components, the records
+ * are never written after create makes them; the table is bounded the same way. */
+var PATTERN_KEY_MAX = 512;
+var patterns = N.create(undef), patternCount = 0;
+
+/* the record's key in patterns (every string length-prefixed, so no two inputs share one),
+ * or null when the input is too long to keep */
+function patternKey(input, baseURL, ignoreCase) {
+  var key = ignoreCase ? '1' : '0', size = 0, max = PATTERN_KEY_MAX, i, v;
+  if (typeof input === 'string') {
+    size = input.length + (baseURL === null ? 0 : baseURL.length);
+    if (size > max) return null;
+    return key + 's' + (baseURL === null ? '-' : baseURL.length + ':' + baseURL) + input;
+  }
+  var members = INIT_MEMBERS, n = members.length;
+  for (i = 0; i < n; i++) {
+    v = input[members[i]];
+    if (v !== void 0) size += v.length;
+  }
+  if (size > max) return null;
+  key += 'd';
+  for (i = 0; i < n; i++) {
+    v = input[members[i]];
+    key += v === void 0 ? '-' : v.length + ':' + v;
+  }
+  return key;
+}
+
+/* create: the URL pattern record of input (a string or a URLPatternInit record from
+ * toInit), baseURL (a string or null) and ignoreCase */
 function create(input, baseURL, ignoreCase) {
+  if (typeof input !== 'string' && baseURL !== null)
+    throw fail('a base URL cannot be given with a URLPatternInit');
+  var key = patternKey(input, baseURL, ignoreCase);
+  if (key !== null) {
+    var hit = patterns[key];
+    if (hit !== undef) return hit;
+  }
+  var p = createUncached(input, baseURL, ignoreCase);
+  if (key !== null) {
+    if (patternCount >= COMPILED_MAX) {
+      patterns = N.create(undef);
+      patternCount = 0;
+    }
+    patterns[key] = p;
+    patternCount++;
+  }
+  return p;
+}
+
+function createUncached(input, baseURL, ignoreCase) {
   var init;
   if (typeof input === 'string') {
     init = parseConstructorString(input);

@@ -69,3 +69,40 @@ console.log(ok, new URLPattern({ pathname: '/p0/:rest' }).test({ pathname: '/p0/
 var long = '/' + new Array(300).join('a') + '/:id';
 var l1 = new URLPattern({ pathname: long }), l2 = new URLPattern({ pathname: long });
 console.log(l1.pathname === l2.pathname, l2.exec({ pathname: long.replace(':id', '9') }).pathname.groups.id);
+
+// Whole patterns built again: strings with and without a base URL, and dictionaries.
+var b1 = new URLPattern('/a/:x', 'https://one.example');
+var b2 = new URLPattern('/a/:x', 'https://two.example');
+var b3 = new URLPattern('/a/:x', 'https://one.example');
+console.log(b1.hostname, b2.hostname, b3.hostname, b3.test('https://one.example/a/1'),
+            b3.test('https://two.example/a/1'));
+try {
+  new URLPattern('/a/:x');
+  console.log('no error');
+} catch (e) {
+  console.log(e.name);
+}
+var d1 = new URLPattern({ pathname: '/d' });
+try {
+  new URLPattern({ pathname: '/d' }, 'https://one.example');
+  console.log('no error');
+} catch (e) {
+  console.log(e.name);
+}
+var d2 = new URLPattern({ pathname: '/d', baseURL: 'https://one.example' });
+var d3 = new URLPattern({ pathname: '/d', baseURL: 'https://two.example' });
+console.log(d1.hostname, d2.hostname, d3.hostname, d1.protocol, d2.protocol);
+var s1 = new URLPattern('https://h/P', { ignoreCase: true });
+var s2 = new URLPattern('https://h/P');
+console.log(s1.test('https://h/p'), s2.test('https://h/p'));
+// Members whose texts joined would read the same.
+var j1 = new URLPattern({ search: 'b', hash: 'a' });
+var j2 = new URLPattern({ search: 'ab' });
+var j3 = new URLPattern({ search: 'b', hash: 'a' });
+console.log(j1.search, j1.hash, j2.search, j2.hash, j3.search, j3.hash);
+var k1 = new URLPattern({ hostname: 'x', port: '' });
+var k2 = new URLPattern({ hostname: 'x' });
+console.log(JSON.stringify(k1.port), JSON.stringify(k2.port));
+var m1 = new URLPattern({ hash: '-' });
+var m2 = new URLPattern({ hostname: '-' });
+console.log(m1.hash, m1.hostname, m2.hash, m2.hostname);
