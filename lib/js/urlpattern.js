@@ -439,32 +439,40 @@ function hostnamePatternIsIPv6(input) {
 
 /* ---- components ---- */
 
+/* Tables of records by string key, for work a heap would otherwise repeat: at most
+ * TABLE_MAX entries (emptied when full), on an object without a prototype so that nothing
+ * a script put on Object.prototype answers a lookup. A null key is never kept. */
+var TABLE_MAX = 256;
+function newTable() { return { entries: N.create(undef), count: 0 }; }
+function tableGet(t, key) { return key === null ? undef : t.entries[key]; }
+function tablePut(t, key, value) {
+  if (key === null) return;
+  if (t.count >= TABLE_MAX) {
+    t.entries = N.create(undef);
+    t.count = 0;
+  }
+  t.entries[key] = value;
+  t.count++;
+}
+
 /* Compiled components by encoder, options and input. Most patterns leave most components
  * at "*", and routers often build the same pattern on every request, so most compilations
  * repeat one made before. The records are never written after they are made (a
  * URLPattern's own record refers to them), and a RegExp without the g or y flag keeps no
- * state between matches, so patterns can share them. Bounded: emptied when full, and long
- * inputs are not kept. */
-var COMPILED_MAX = 256, COMPILED_INPUT_MAX = 256;
-var compiled = N.create(undef), compiledCount = 0;
+ * state between matches, so patterns can share them. Long inputs are not kept. */
+var COMPILED_INPUT_MAX = 256;
+var compiled = newTable();
 
 /* compile a component */
 function compileComponent(input, encode, options) {
   var key = null, tag = input.length <= COMPILED_INPUT_MAX ? encoderTag(encode) : null;
-  if (tag !== null) {
+  if (tag !== null)
     key = tag + (options.ignoreCase ? '1' : '0') + options.delimiter + '\u0000' +
           options.prefix + '\u0000' + input;
-    var hit = compiled[key];
-    if (hit !== undef) return hit;
-  }
-  var component = compileComponentUncached(input, encode, options);
-  if (key !== null) {
-    if (compiledCount >= COMPILED_MAX) {
-      compiled = N.create(undef);
-      compiledCount = 0;
-    }
-    compiled[key] = component;
-    compiledCount++;
+  var component = tableGet(compiled, key);
+  if (component === undef) {
+    component = compileComponentUncached(input, encode, options);
+    tablePut(compiled, key, component);
   }
   return component;
 }
@@ -759,9 +767,9 @@ function processInit(init, type, defaults) {
 
 /* URL pattern records by input, base URL and ignoreCase, for a pattern built again (a
  * router that builds its patterns per request). Like the compiled components, the records
- * are never written after create makes them; the table is bounded the same way. */
+ * are never written after create makes them. */
 var PATTERN_KEY_MAX = 512;
-var patterns = N.create(undef), patternCount = 0;
+var patterns = newTable();
 
 /* the record's key in patterns (every string length-prefixed, so no two inputs share one),
  * or null when the input is too long to keep */
@@ -792,18 +800,10 @@ function create(input, baseURL, ignoreCase) {
   if (typeof input !== 'string' && baseURL !== null)
     throw fail('a base URL cannot be given with a URLPatternInit');
   var key = patternKey(input, baseURL, ignoreCase);
-  if (key !== null) {
-    var hit = patterns[key];
-    if (hit !== undef) return hit;
-  }
-  var p = createUncached(input, baseURL, ignoreCase);
-  if (key !== null) {
-    if (patternCount >= COMPILED_MAX) {
-      patterns = N.create(undef);
-      patternCount = 0;
-    }
-    patterns[key] = p;
-    patternCount++;
+  var p = tableGet(patterns, key);
+  if (p === undef) {
+    p = createUncached(input, baseURL, ignoreCase);
+    tablePut(patterns, key, p);
   }
   return p;
 }
