@@ -816,8 +816,7 @@ function createUncached(input, baseURL, ignoreCase) {
       throw fail('"' + input + '" is relative and no base URL was given');
     if (baseURL !== null) init.baseURL = baseURL;
   } else {
-    if (baseURL !== null) throw fail('a base URL cannot be given with a URLPatternInit');
-    init = input;
+    init = input; /* (create refused a base URL with a dictionary) */
   }
   var processed = processInit(init, 'pattern', false);
   for (var i = 0; i < COMPONENTS.length; i++)
