@@ -79,9 +79,25 @@ duk_bool_t edgefn__duk_get_own_hidden_lstring(duk_context *ctx, duk_idx_t obj_id
  * object at idx (its reference count exceeds others + 1): a way to tell whether a script
  * kept an object the library is about to let go of. False for non-objects. */
 duk_bool_t edgefn__duk_referenced_elsewhere(duk_context *ctx, duk_idx_t idx, duk_uint_t others);
+/* The bytes and byte length of the value at idx when it is a string and not a Symbol (which
+ * Duktape keeps as a string); NULL for anything else. What `duk_is_string && !duk_is_symbol`
+ * and then duk_get_lstring answer, in one call. */
+const char *edgefn__duk_get_plain_lstring(duk_context *ctx, duk_idx_t idx, duk_size_t *len);
+/* Makes the object at idx what it was just after its first own property `key` (a literal)
+ * was defined on it: every later own property is removed, and what they held is released.
+ * Only for an object nothing else references (the caller checks, for instance with
+ * edgefn__duk_referenced_elsewhere), so that no script can tell it from a new one. Returns
+ * 0 and changes nothing unless the object is an ordinary extensible object without a
+ * finalizer whose prototype is `proto`, whose properties are all in its entry part (no
+ * array or hash part), and whose first own property is the data property `key`. */
+duk_bool_t edgefn__duk_reset_own_props(duk_context *ctx, duk_idx_t idx, void *proto,
+                                      const char *key, duk_size_t key_len);
 /* Same as duk_get_prop_index, but an element in the array part of an ordinary object or
  * Array is read straight from it (the generic path costs about 170 instructions). */
 duk_bool_t edgefn__duk_get_prop_index(duk_context *ctx, duk_idx_t obj_idx, duk_uarridx_t arr_idx);
+/* Whether the interrupt now running (the exec-timeout check) is the one Duktape forces before
+ * the first instruction of an entry from C. heap_block as for edgefn__duk_request_interrupt. */
+duk_bool_t edgefn__duk_interrupt_at_entry(const void *heap_block);
 /* Same as duk_push_global_stash, reading the stash straight from the global object's
  * property table (duk_push_global_stash goes through three API calls). */
 void edgefn__duk_push_global_stash(duk_context *ctx);

@@ -292,12 +292,67 @@ duk_bool_t edgefn__duk_may_define_own(duk_context *ctx, duk_idx_t idx, const cha
   return !duk_hobject_find_entry(thr->heap, h, k, &e_idx, &h_idx);
 }
 
+const char *edgefn__duk_get_plain_lstring(duk_context *ctx, duk_idx_t idx, duk_size_t *len) {
+  duk_tval *tv = duk_get_tval((duk_hthread *)ctx, idx);
+  if (tv == NULL || !DUK_TVAL_IS_STRING(tv) || DUK_TVAL_STRING_IS_SYMBOL(tv))
+    return NULL;
+  duk_hstring *h = DUK_TVAL_GET_STRING(tv);
+  if (len)
+    *len = DUK_HSTRING_GET_BYTELEN(h);
+  return (const char *)DUK_HSTRING_GET_DATA(h);
+}
+
 duk_bool_t edgefn__duk_referenced_elsewhere(duk_context *ctx, duk_idx_t idx, duk_uint_t others) {
   duk_tval *tv = duk_get_tval((duk_hthread *)ctx, idx);
   if (tv == NULL || !DUK_TVAL_IS_HEAP_ALLOCATED(tv))
     return 0;
   /* The value stack slot at idx is one reference. */
   return DUK_HEAPHDR_GET_REFCOUNT(DUK_TVAL_GET_HEAPHDR(tv)) > (duk_size_t)others + 1;
+}
+
+duk_bool_t edgefn__duk_reset_own_props(duk_context *ctx, duk_idx_t idx, void *proto,
+                                      const char *key, duk_size_t key_len) {
+  duk_hthread *thr = (duk_hthread *)ctx;
+  duk_hobject *h = duk_get_hobject(ctx, idx);
+  if (h == NULL || key_len > DUK_HSTRING_MAX_BYTELEN)
+    return 0;
+  /* Interning may run a garbage collection (which may compact the object): the object is
+   * looked at only from here on. Nothing below allocates or calls out. */
+  duk_hstring *k = duk_heap_strtable_intern_literal_checked(thr, (const duk_uint8_t *)key,
+                                                            (duk_uint32_t)key_len);
+  if (DUK_HOBJECT_GET_CLASS_NUMBER(h) != DUK_HOBJECT_CLASS_OBJECT ||
+      DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(h) || DUK_HOBJECT_HAS_VIRTUAL_PROPERTIES(h) ||
+      DUK_HOBJECT_IS_PROXY(h) || !DUK_HOBJECT_HAS_EXTENSIBLE(h) ||
+      DUK_HOBJECT_HAS_HAVE_FINALIZER(h) ||
+      DUK_HOBJECT_GET_PROTOTYPE(thr->heap, h) != (duk_hobject *)proto ||
+      DUK_HOBJECT_GET_ASIZE(h) != 0 || DUK_HOBJECT_GET_HSIZE(h) != 0 ||
+      DUK_HOBJECT_GET_ENEXT(h) < 1 || DUK_HOBJECT_E_GET_KEY(thr->heap, h, 0) != k ||
+      DUK_HOBJECT_E_SLOT_IS_ACCESSOR(thr->heap, h, 0))
+    return 0;
+  /* As duk_hobject_delprop_raw removes an entry, from the last one down: the entry leaves
+   * the table before its key and value are released, and releasing them runs no code (the
+   * NORZ macros queue what needs a finalizer) until all are gone. */
+  for (duk_uint32_t i = DUK_HOBJECT_GET_ENEXT(h); i-- > 1;) {
+    duk_hstring *ki = DUK_HOBJECT_E_GET_KEY(thr->heap, h, i);
+    DUK_HOBJECT_SET_ENEXT(h, i);
+    if (ki == NULL) /* a deleted entry */
+      continue;
+    DUK_HOBJECT_E_SET_KEY(thr->heap, h, i, NULL);
+    if (DUK_HOBJECT_E_SLOT_IS_ACCESSOR(thr->heap, h, i)) {
+      duk_hobject *get = DUK_HOBJECT_E_GET_VALUE_GETTER(thr->heap, h, i);
+      duk_hobject *set = DUK_HOBJECT_E_GET_VALUE_SETTER(thr->heap, h, i);
+      DUK_HOBJECT_E_SET_VALUE_GETTER(thr->heap, h, i, NULL);
+      DUK_HOBJECT_E_SET_VALUE_SETTER(thr->heap, h, i, NULL);
+      DUK_HOBJECT_DECREF_NORZ_ALLOWNULL(thr, get);
+      DUK_HOBJECT_DECREF_NORZ_ALLOWNULL(thr, set);
+    } else {
+      duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, i);
+      DUK_TVAL_SET_UNDEFINED_UPDREF_NORZ(thr, tv);
+    }
+    DUK_HSTRING_DECREF_NORZ(thr, ki);
+  }
+  DUK_REFZERO_CHECK_SLOW(thr);
+  return 1;
 }
 
 duk_bool_t edgefn__duk_get_prop_index(duk_context *ctx, duk_idx_t obj_idx, duk_uarridx_t arr_idx) {
@@ -326,6 +381,13 @@ void edgefn__duk_request_interrupt(const void *heap_block) {
     heap->curr_thread->interrupt_counter = 0;
 }
 
+duk_bool_t edgefn__duk_interrupt_at_entry(const void *heap_block) {
+  const duk_heap *heap = heap_block;
+  /* duk_heap_switch_thread zeroes both the counter and its initial value for an entry from
+   * C; every other interrupt leaves the length of the interval just run in the latter. */
+  return heap->curr_thread != NULL && heap->curr_thread->interrupt_init == 0;
+}
+
 void edgefn__duk_push_global_stash(duk_context *ctx) {
   duk_hthread *thr = (duk_hthread *)ctx;
   duk_hobject *global = thr->builtins[DUK_BIDX_GLOBAL];
@@ -341,8 +403,32 @@ void edgefn__duk_push_global_stash(duk_context *ctx) {
 void edgefn__duk_reserve_props(duk_context *ctx, duk_idx_t idx, duk_uint_t count) {
   duk_hthread *thr = (duk_hthread *)ctx;
   duk_hobject *obj = duk_require_hobject(thr, idx);
-  if (DUK_HOBJECT_GET_ESIZE(obj) < count)
-    duk_hobject_resize_entrypart(thr, obj, (duk_uint32_t)count);
+  if (DUK_HOBJECT_GET_ESIZE(obj) >= count)
+    return;
+#if defined(DUK_USE_HOBJECT_LAYOUT_2) && defined(DUK_USE_HOBJECT_HASH_PART)
+  /* A new object without properties, and a table too small for a hash part: the table is
+   * allocated as duk_hobject_realloc_props would (the same size, the same guards around the
+   * allocation: no finalizers, no compaction), without its generic copying. */
+  if (DUK_HOBJECT_GET_PROPS(thr->heap, obj) == NULL && DUK_HOBJECT_GET_ESIZE(obj) == 0 &&
+      DUK_HOBJECT_GET_ASIZE(obj) == 0 && DUK_HOBJECT_GET_HSIZE(obj) == 0 &&
+      count < DUK_USE_HOBJECT_HASH_PROP_LIMIT) {
+    duk_small_uint_t prev_ms_base_flags = thr->heap->ms_base_flags;
+    thr->heap->ms_base_flags |= DUK_MS_FLAG_NO_OBJECT_COMPACTION;
+    thr->heap->pf_prevent_count++;
+    duk_uint8_t *p = (duk_uint8_t *)DUK_ALLOC(thr->heap, DUK_HOBJECT_P_COMPUTE_SIZE(count, 0, 0));
+    thr->heap->pf_prevent_count--;
+    thr->heap->ms_base_flags = prev_ms_base_flags;
+    if (p == NULL) {
+      DUK_ERROR_ALLOC_FAILED(thr);
+      return;
+    }
+    DUK_HOBJECT_SET_PROPS(thr->heap, obj, p);
+    DUK_HOBJECT_SET_ESIZE(obj, (duk_uint32_t)count);
+    DUK_HOBJECT_SET_ENEXT(obj, 0);
+    return;
+  }
+#endif
+  duk_hobject_resize_entrypart(thr, obj, (duk_uint32_t)count);
 }
 
 /* The short path of the two writers below, for an ordinary object and a key that is not an
@@ -358,6 +444,39 @@ static bool own_write_fast(duk_hthread *thr, duk_hobject *h, const char *key, du
   if (DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(h) || DUK_HOBJECT_HAS_VIRTUAL_PROPERTIES(h) ||
       key_len > DUK_HSTRING_MAX_BYTELEN)
     return false;
+  /* When the key exists, or the table has room for it, nothing allocates between interning
+   * the key and the table's reference to it (or its own), so the key need not be on the
+   * stack. Updating a value may free the old one, but the key is held by the table. */
+  duk_hstring *ki = duk_heap_strtable_intern_literal_checked(thr, (const duk_uint8_t *)key,
+                                                             (duk_uint32_t)key_len);
+  if (!DUK_HSTRING_HAS_ARRIDX(ki)) {
+    duk_int_t e_idx, h_idx;
+    if (duk_hobject_find_entry(thr->heap, h, ki, &e_idx, &h_idx)) {
+      if (DUK_HOBJECT_E_SLOT_IS_ACCESSOR(thr->heap, h, e_idx))
+        return false;
+      if (reset_flags)
+        DUK_HOBJECT_E_SET_FLAGS(thr->heap, h, e_idx, new_flags);
+      duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
+      duk_tval *val = thr->valstack_top - 1;
+      duk_tval old;
+      DUK_TVAL_SET_TVAL(&old, tv);
+      DUK_TVAL_SET_TVAL(tv, val); /* the reference moves from the stack to the table */
+      DUK_TVAL_SET_UNDEFINED(val);
+      thr->valstack_top--;
+      DUK_TVAL_DECREF(thr, &old); /* (last: it may free, and finalizers may run) */
+      return true;
+    }
+    if (DUK_HOBJECT_GET_ENEXT(h) < DUK_HOBJECT_GET_ESIZE(h)) {
+      e_idx = duk__hobject_alloc_entry_checked(thr, h, ki); /* (no growth: no allocation) */
+      DUK_HOBJECT_E_SET_FLAGS(thr->heap, h, e_idx, new_flags);
+      duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
+      duk_tval *val = thr->valstack_top - 1;
+      DUK_TVAL_SET_TVAL(tv, val);
+      DUK_TVAL_SET_UNDEFINED(val);
+      thr->valstack_top--;
+      return true;
+    }
+  }
   /* The key goes on the stack: growing the table allocates, an allocation may run a
    * mark-and-sweep, and that frees unreachable strings, pinned literals included. */
   duk_push_literal_raw(ctx, key, key_len); /* [ ... value key ] */

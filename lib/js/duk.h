@@ -82,6 +82,9 @@ typedef struct edgefn__heap_ctl {
  * so that time the OS spent elsewhere is not charged to a long-running script. */
 #define EDGEFN_CPU_SAMPLE_AFTER_NS 1000000u
 EDGEFN_INTERNAL void edgefn__cpu_begin(edgefn__heap_ctl *ctl, uint64_t budget_ns);
+/* The same, the entry starting at now_ns (an edgefn__now_ns() reading just taken). */
+EDGEFN_INTERNAL void edgefn__cpu_begin_at(edgefn__heap_ctl *ctl, uint64_t budget_ns,
+                                          uint64_t now_ns);
 /* Leaves out of the current entry's charge work done for the process rather than for the
  * request (a one-time compile): mono_ns of monotonic and cpu_ns of thread CPU time. */
 EDGEFN_INTERNAL void edgefn__cpu_exclude(edgefn__heap_ctl *ctl, uint64_t mono_ns,

@@ -31,9 +31,9 @@ static const uint8_t name_class[256] = {
 static void normalize_name(duk_context *ctx, duk_idx_t idx) {
   idx = duk_normalize_index(ctx, idx);
   duk_size_t len;
-  const char *s = duk_is_string(ctx, idx) && !duk_is_symbol(ctx, idx)
-                      ? duk_get_lstring(ctx, idx, &len)
-                      : duk_to_lstring(ctx, idx, &len);
+  const char *s = edgefn__duk_get_plain_lstring(ctx, idx, &len);
+  if (!s)
+    s = duk_to_lstring(ctx, idx, &len);
   if (len == 0)
     (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "Invalid header name: empty");
   /* One pass without branches per byte: the classes OR-ed, and whether any was 0. */
@@ -91,9 +91,9 @@ static bool value_plain(const char *s, size_t n) {
 static void normalize_value(duk_context *ctx, duk_idx_t idx) {
   idx = duk_normalize_index(ctx, idx);
   duk_size_t len;
-  const char *s = duk_is_string(ctx, idx) && !duk_is_symbol(ctx, idx)
-                      ? duk_get_lstring(ctx, idx, &len)
-                      : duk_to_lstring(ctx, idx, &len);
+  const char *s = edgefn__duk_get_plain_lstring(ctx, idx, &len);
+  if (!s)
+    s = duk_to_lstring(ctx, idx, &len);
   size_t a = 0, b = len;
   while (a < b && is_http_ws(s[a]))
     a++;
@@ -343,8 +343,9 @@ void edgefn__headers_push_block_from_pairs(duk_context *ctx, duk_idx_t base, duk
   bool has_ct = false;
   for (duk_idx_t i = 0; i + 1 < count; i += 2) {
     duk_size_t nl, vl;
-    const char *name = duk_require_lstring(ctx, base + i, &nl);
-    (void)duk_require_lstring(ctx, base + i + 1, &vl);
+    const char *name = edgefn__duk_get_plain_lstring(ctx, base + i, &nl);
+    if (!name || !edgefn__duk_get_plain_lstring(ctx, base + i + 1, &vl))
+      (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "header pairs must be strings");
     total += 8 + nl + vl;
     has_ct = has_ct || (nl == 12 && memcmp(name, "content-type", 12) == 0);
   }
@@ -356,8 +357,8 @@ void edgefn__headers_push_block_from_pairs(duk_context *ctx, duk_idx_t base, duk
   uint8_t *p = duk_push_fixed_buffer(ctx, total ? total : 1);
   for (duk_idx_t i = 0; i + 1 < count; i += 2) {
     duk_size_t nl, vl;
-    const char *name = duk_get_lstring(ctx, base + i, &nl);
-    const char *value = duk_get_lstring(ctx, base + i + 1, &vl);
+    const char *name = edgefn__duk_get_plain_lstring(ctx, base + i, &nl);
+    const char *value = edgefn__duk_get_plain_lstring(ctx, base + i + 1, &vl);
     p = edgefn__block_put(p, name, nl, value, vl);
   }
   if (add_ct)

@@ -72,6 +72,7 @@ typedef struct edgefn__exchange {
   edgefn_body_flow flow;
   edgefn__timer resume;
   bool fatal; /* its JavaScript was running when the engine failed (fatal errors) */
+  bool slot_cleared; /* delivery emptied its slot already (extract_safe) */
 } exchange;
 
 /* An exchange's block: the runtime's spare one (the last that ended) or a new one. While
@@ -182,7 +183,12 @@ static uint64_t budget_for(edgefn_runtime *rt, exchange *ex) {
  * untagged budget). */
 static void account_begin(edgefn_runtime *rt, uint32_t tag) {
   exchange *ex = find_exchange(rt, tag);
-  edgefn__cpu_begin(&rt->ctl, budget_for(rt, ex));
+  uint64_t now = rt->entry_now_ns;
+  rt->entry_now_ns = 0;
+  if (now)
+    edgefn__cpu_begin_at(&rt->ctl, budget_for(rt, ex), now);
+  else
+    edgefn__cpu_begin(&rt->ctl, budget_for(rt, ex));
   rt->ctl.mem_exceeded = false;
   rt->current_exchange = ex ? tag : 0;
   rt->ctl.job_tag = tag;
@@ -403,7 +409,7 @@ static void heap_abandon(edgefn_runtime *rt, uint32_t culprit, const char *msg) 
   size_t bytes = rt->ctl.mem_used;
   size_t total = edgefn__heap_leak(rt->ctx, bytes);
   rt->ctx = NULL;
-  rt->exchanges_array = rt->listeners = rt->event_proto = NULL;
+  rt->exchanges_array = rt->listeners = rt->event_proto = rt->fetch_listener = NULL;
   rt->fatal_errors++;
   rt->leaked_bytes += bytes;
   /* The control block serves the next heap: nothing in it may describe this one (the
@@ -534,9 +540,9 @@ static duk_ret_t slot_clear_safe(duk_context *ctx, void *udata) {
 
 static void request_materialize(duk_context *ctx, exchange *ex, duk_idx_t event_idx);
 
-static void slot_clear(duk_context *ctx, uint32_t slot, exchange *ex) {
-  push_exchanges(ctx);
-  duk_get_prop_index(ctx, -1, slot);
+/* slot_clear on [... exchanges event], the exchanges array and its slot's event on top of
+ * the stack; pops both. */
+static void slot_empty(duk_context *ctx, uint32_t slot, exchange *ex) {
   if (ex && ex->lazy_req && edgefn__duk_referenced_elsewhere(ctx, -1, 1))
     request_materialize(ctx, ex, -1); /* a script kept the event: it keeps its request */
   /* A script that kept its event (a global, a closure) must not keep the Response and its
@@ -549,11 +555,24 @@ static void slot_clear(duk_context *ctx, uint32_t slot, exchange *ex) {
       duk_push_undefined(ctx);
       edgefn__duk_put_hidden_lstring(ctx, -2, keys[i], strlen(keys[i]));
     }
+  } else if (ex && edgefn__duk_reset_own_props(ctx, -1, rt_of(ctx)->event_proto, KEY_EXCHANGE_ID,
+                                               sizeof(KEY_EXCHANGE_ID) - 1)) {
+    /* Nothing else holds the event, so no script can tell it from a new one: it stays in
+     * the slot, emptied down to its exchange id (the Response and everything else it held
+     * are released here), for the next request given this slot (dispatch_safe). */
+    duk_pop_2(ctx);
+    return;
   }
   duk_pop(ctx);
   duk_push_undefined(ctx);
   duk_put_prop_index(ctx, -2, slot);
   duk_pop(ctx);
+}
+
+static void slot_clear(duk_context *ctx, uint32_t slot, exchange *ex) {
+  push_exchanges(ctx);
+  duk_get_prop_index(ctx, -1, slot);
+  slot_empty(ctx, slot, ex);
 }
 
 static int slot_alloc(edgefn_runtime *rt, uint32_t *slot) {
@@ -801,6 +820,7 @@ static void push_listeners(duk_context *ctx, duk_idx_t type_idx, bool create) {
 
 static duk_ret_t add_event_listener(duk_context *ctx) {
   duk_to_string(ctx, 0);
+  rt_of(ctx)->fetch_listener = NULL;
   if (!duk_is_function(ctx, 1))
     return 0;
   push_listeners(ctx, 0, true);
@@ -819,6 +839,7 @@ static duk_ret_t add_event_listener(duk_context *ctx) {
 
 static duk_ret_t remove_event_listener(duk_context *ctx) {
   duk_to_string(ctx, 0);
+  rt_of(ctx)->fetch_listener = NULL;
   push_listeners(ctx, 0, false);
   if (!duk_is_array(ctx, -1))
     return 0;
@@ -1041,7 +1062,7 @@ static void heap_destroy_run(edgefn_runtime *rt, void *arg) {
   (void)arg;
   duk_destroy_heap(rt->ctx);
   rt->ctx = NULL;
-  rt->exchanges_array = rt->listeners = rt->event_proto = NULL;
+  rt->exchanges_array = rt->listeners = rt->event_proto = rt->fetch_listener = NULL;
 }
 
 static duk_ret_t note_error_place_safe(duk_context *ctx, void *udata) {
@@ -1106,7 +1127,7 @@ static void heap_start_run(edgefn_runtime *rt, void *arg);
  * heap that edgefn_runtime_free or the next attempt destroys, or none after a fatal error
  * (EDGEFN_EENGINE: that heap was abandoned). */
 static int heap_start(edgefn_runtime *rt, edgefn_error_info *err) {
-  rt->exchanges_array = rt->listeners = rt->event_proto = NULL;
+  rt->exchanges_array = rt->listeners = rt->event_proto = rt->fetch_listener = NULL;
   rt->ctx = edgefn__heap_new(&rt->ctl);
   if (!rt->ctx) {
     edgefn__error_set(err, EDGEFN_ENOMEM, NULL, 0, 0, "cannot create a JavaScript heap");
@@ -1529,15 +1550,18 @@ static void finish_exchange(edgefn_runtime *rt, exchange *ex) {
   rt->pending--;
   /* Clearing a slot of a dense array allocates nothing, so it cannot fail; the slot is
    * reused by a later request. free_slots has room: it was sized when the slot was made.
-   * An event a script kept gets its Request first (finish_slot_safe). */
+   * An event a script kept gets its Request first (finish_slot_safe). Delivery may have
+   * emptied the slot already (extract_safe). */
   if (rt->ctx) { /* (without a heap the slot goes with it) */
-    if (duk_safe_call(rt->ctx, finish_slot_safe, ex, 0, 1) != DUK_EXEC_SUCCESS) {
-      duk_dup_top(rt->ctx);
-      log_js_error(rt, rt->ctx, "Could not make the request object");
+    if (!ex->slot_cleared) {
+      if (duk_safe_call(rt->ctx, finish_slot_safe, ex, 0, 1) != DUK_EXEC_SUCCESS) {
+        duk_dup_top(rt->ctx);
+        log_js_error(rt, rt->ctx, "Could not make the request object");
+        duk_pop(rt->ctx);
+        duk_safe_call(rt->ctx, slot_clear_safe, &ex->slot, 0, 1);
+      }
       duk_pop(rt->ctx);
-      duk_safe_call(rt->ctx, slot_clear_safe, &ex->slot, 0, 1);
     }
-    duk_pop(rt->ctx);
     if (rt->pending == 0)
       edgefn__regexp_trim(rt->ctx);
   }
@@ -1558,14 +1582,20 @@ static void send_text(exchange *ex, int status, const char *text) {
 }
 
 typedef struct extract_args {
-  void *response; /* the exchange's Response (ex->response) */
+  exchange *ex;
   edgefn__response_parts parts;
+  bool extracted;     /* parts holds the whole Response */
   bool body_unusable; /* a stream body already read from or locked */
 } extract_args;
 
+/* Reads the exchange's Response into parts, which owns copies of everything. A Response
+ * with a body of bytes, of an exchange that ends with its delivery (no waitUntil work) and
+ * whose event nothing else holds, needs nothing more from the heap: its slot is emptied
+ * here (slot_clear), saving finish_exchange a second protected call. */
 static duk_ret_t extract_safe(duk_context *ctx, void *udata) {
   extract_args *a = udata;
-  duk_push_heapptr(ctx, a->response);
+  exchange *ex = a->ex;
+  duk_push_heapptr(ctx, ex->response);
   edgefn__response_extract(ctx, -1, &a->parts);
   if (a->parts.body_stream) {
     duk_get_prop_literal(ctx, -1, EDGEFN_KEY_BODY);
@@ -1573,6 +1603,19 @@ static duk_ret_t extract_safe(duk_context *ctx, void *udata) {
     duk_pop(ctx);
   }
   duk_pop(ctx);
+  a->extracted = true;
+  if (!a->parts.body_stream && ex->wait_count == 0) {
+    push_exchanges(ctx);
+    duk_get_prop_index(ctx, -1, ex->slot);
+    if (edgefn__duk_referenced_elsewhere(ctx, -1, 1)) {
+      duk_pop_2(ctx); /* a script kept the event: finish_exchange empties the slot */
+    } else {
+      /* Nothing can reach the event to start waitUntil work before the end (deliver). */
+      ex->response = NULL; /* (borrowed from the event, which lets go of it) */
+      slot_empty(ctx, ex->slot, ex);
+      ex->slot_cleared = true;
+    }
+  }
   return 0;
 }
 
@@ -1580,10 +1623,12 @@ static void deliver(edgefn_runtime *rt, exchange *ex) {
   ex->delivering = true;
   switch (ex->outcome) {
   case OUTCOME_RESPONSE: {
-    extract_args a = {.response = ex->response};
+    extract_args a = {.ex = ex};
+    /* (A failure after the parts were read, in emptying the slot, leaves that to
+     * finish_exchange: the response is still delivered.) */
     int rc = duk_safe_call(rt->ctx, extract_safe, &a, 0, 1);
     duk_pop(rt->ctx);
-    if (rc != DUK_EXEC_SUCCESS) {
+    if (rc != DUK_EXEC_SUCCESS && !a.extracted) {
       edgefn__response_parts_free(&a.parts);
       edgefn__rt_error(rt, "out of memory while reading the response");
       send_text(ex, 500, "edge function response could not be read\n");
@@ -1716,11 +1761,22 @@ static void fire_event(edgefn_runtime *rt, dispatch_args *a);
 static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
   dispatch_args *a = udata;
   /* duk_safe_call keeps the caller's stack frame: index from the entry top. */
+  edgefn_runtime *rt = rt_of(ctx);
   duk_idx_t listeners = duk_get_top(ctx), event = listeners + 1, copy = listeners + 2;
-  push_stash_object(ctx, rt_of(ctx)->listeners, STASH_LISTENERS);
-  duk_get_prop_literal(ctx, -1, "fetch");
-  duk_remove(ctx, -2);
-  duk_size_t n = duk_is_array(ctx, listeners) ? duk_get_length(ctx, listeners) : 0;
+  duk_size_t n = 1;
+  if (rt->fetch_listener) { /* the one listener: no array to read */
+    duk_push_heapptr(ctx, rt->fetch_listener);
+  } else {
+    push_stash_object(ctx, rt->listeners, STASH_LISTENERS);
+    duk_get_prop_literal(ctx, -1, "fetch");
+    duk_remove(ctx, -2);
+    n = duk_is_array(ctx, listeners) ? duk_get_length(ctx, listeners) : 0;
+    if (n == 1) { /* the listener takes the array's place */
+      duk_get_prop_index(ctx, listeners, 0);
+      duk_replace(ctx, listeners);
+      rt->fetch_listener = duk_get_heapptr(ctx, listeners);
+    }
+  }
   if (!a->req) { /* the event made when the request arrived */
     if (n == 0)
       return 0;
@@ -1730,26 +1786,35 @@ static duk_ret_t dispatch_safe(duk_context *ctx, void *udata) {
   }
   if (n == 0 && !a->prepare_only)
     return 0;
-  duk_push_object(ctx);
-  edgefn__duk_reserve_props(ctx, event, 4); /* exchange id, request (twice), Response */
-  push_stash_object(ctx, rt_of(ctx)->event_proto, STASH_EVENT_PROTO);
-  duk_set_prototype(ctx, event);
-  /* New objects of the library's own: defined, not put (no prototype walk; see
-   * duk_extras.h). The prototype defines neither key. */
-  duk_push_uint(ctx, a->id);
-  EDGEFN_PUT_OWN_LITERAL(ctx, event, KEY_EXCHANGE_ID);
+  /* The slot holds the event of its last request when slot_clear could keep it (nothing
+   * else held it; it was emptied down to its exchange id), or nothing. */
+  push_slot(ctx, a->slot);
+  if (duk_is_object(ctx, event)) {
+    duk_push_uint(ctx, a->id);
+    EDGEFN_PUT_OWN_LITERAL(ctx, event, KEY_EXCHANGE_ID);
+  } else {
+    duk_pop(ctx);
+    duk_push_object(ctx);
+    edgefn__duk_reserve_props(ctx, event, 4); /* exchange id, request (twice), Response */
+    push_stash_object(ctx, rt_of(ctx)->event_proto, STASH_EVENT_PROTO);
+    duk_set_prototype(ctx, event);
+    /* New objects of the library's own: defined, not put (no prototype walk; see
+     * duk_extras.h). The prototype defines neither key. */
+    duk_push_uint(ctx, a->id);
+    EDGEFN_PUT_OWN_LITERAL(ctx, event, KEY_EXCHANGE_ID);
+    push_exchanges(ctx);
+    duk_dup(ctx, event);
+    duk_put_prop_index(ctx, -2, a->slot);
+    duk_pop(ctx);
+  }
   exchange *ex = find_exchange(rt_of(ctx), a->id);
   if (ex) /* event.request makes the Request when first read */
     ex->lazy_req = a->req;
-  push_exchanges(ctx);
-  duk_dup(ctx, event);
-  duk_put_prop_index(ctx, -2, a->slot);
-  duk_pop(ctx);
   if (a->prepare_only)
     return 0;
 fire:
-  if (n == 1) { /* the usual case: one listener, no copy needed */
-    duk_get_prop_index(ctx, listeners, 0);
+  if (n == 1) { /* the usual case: one listener (at index listeners), no copy needed */
+    duk_dup(ctx, listeners);
     duk_push_global_object(ctx);
     duk_dup(ctx, event);
     duk_call_method(ctx, 1);
@@ -1825,7 +1890,8 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
     exchange_release(rt, ex);
     return EDGEFN_ENOMEM;
   }
-  if (edgefn__timer_start(rt->loop, &ex->wall, rt->wall_limit_ms) != 0) {
+  uint64_t now = edgefn__now_ns();
+  if (edgefn__timer_start_at(rt->loop, &ex->wall, now, rt->wall_limit_ms) != 0) {
     rt->free_slots[rt->free_slot_count++] = ex->slot;
     exchange_release(rt, ex);
     return EDGEFN_ENOMEM;
@@ -1854,7 +1920,9 @@ int edgefn_runtime_dispatch(edgefn_runtime *rt, const edgefn_request *req,
   } else {
     /* Without a heap (abandoned from inside a host callback, its recycle due) the request
      * waits for the recycle, which answers it. */
+    rt->entry_now_ns = now; /* one clock reading for the timer and the CPU accounting */
     (void)rt_guard(rt, id, dispatch_run, &a);
+    rt->entry_now_ns = 0;
   }
   exchange *left = find_exchange(rt, id);
   if (left) /* (a heap abandoned meanwhile made no Request: the recycle answers it) */

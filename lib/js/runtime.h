@@ -31,7 +31,14 @@ struct edgefn_runtime {
   /* The heap's stash.exchanges, stash.listeners and the FetchEvent prototype, kept by
    * install_safe (the stash keeps them alive) and cleared with the heap. */
   void *exchanges_array, *listeners, *event_proto;
+  /* The fetch listener when exactly one is registered, borrowed from its listener array
+   * (which keeps it alive): dispatch_safe fills it, add/removeEventListener and the heap's
+   * end clear it. NULL: look in the array. */
+  void *fetch_listener;
   uint32_t current_exchange; /* the request whose JavaScript is running; 0 = none */
+  /* A clock reading edgefn_runtime_dispatch took (for the request's wall timer) that its
+   * first entry starts its CPU accounting from (account_begin); 0 otherwise. */
+  uint64_t entry_now_ns;
   const edgefn_fetch_ops *fetch_ops; /* NULL: fetch() is unavailable */
   void *fetch_backend;
   uint32_t subrequest_limit;

@@ -151,6 +151,11 @@ void edgefn__timer_stop(edgefn_loop *loop, edgefn__timer *t) {
 }
 
 int edgefn__timer_start(edgefn_loop *loop, edgefn__timer *t, uint64_t delay_ms) {
+  return edgefn__timer_start_at(loop, t, edgefn__now_ns(), delay_ms);
+}
+
+int edgefn__timer_start_at(edgefn_loop *loop, edgefn__timer *t, uint64_t now_ns,
+                           uint64_t delay_ms) {
   edgefn__timer_stop(loop, t);
   if (loop->heap_len == loop->heap_cap) {
     size_t cap = loop->heap_cap ? loop->heap_cap * 2 : 16;
@@ -162,7 +167,7 @@ int edgefn__timer_start(edgefn_loop *loop, edgefn__timer *t, uint64_t delay_ms) 
   }
   if (delay_ms > UINT64_MAX / 2000000u)
     delay_ms = UINT64_MAX / 2000000u;
-  t->due_ns = edgefn__now_ns() + delay_ms * 1000000u;
+  t->due_ns = now_ns + delay_ms * 1000000u;
   t->seq = loop->timer_seq++;
   t->heap_index = loop->heap_len;
   loop->heap[loop->heap_len++] = t;

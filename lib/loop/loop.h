@@ -19,6 +19,10 @@ EDGEFN_INTERNAL void edgefn__timer_init(edgefn__timer *t, edgefn__timer_cb cb, v
 /* Schedules (or reschedules) t to fire once after delay_ms. Returns 0 or EDGEFN_ENOMEM. */
 EDGEFN_INTERNAL int edgefn__timer_start(edgefn_loop *loop, edgefn__timer *t,
                                         uint64_t delay_ms);
+/* The same, counted from now_ns (an edgefn__now_ns() reading the caller just took), to save
+ * a second clock read. */
+EDGEFN_INTERNAL int edgefn__timer_start_at(edgefn_loop *loop, edgefn__timer *t, uint64_t now_ns,
+                                           uint64_t delay_ms);
 /* Unschedules t; a no-op when it is not scheduled. */
 EDGEFN_INTERNAL void edgefn__timer_stop(edgefn_loop *loop, edgefn__timer *t);
 EDGEFN_INTERNAL bool edgefn__timer_active(const edgefn__timer *t);

@@ -784,6 +784,68 @@ TEST(runtime_kept_event_releases_its_response) {
   return 0;
 }
 
+/* An event nothing holds at the end of its exchange is emptied and given to the next
+ * request on its slot (dispatch_safe, slot_clear): no script may tell it from a new one.
+ * Each request reports what its event looks like on arrival, then leaves something behind
+ * (own properties, an accessor, a freeze, a different prototype, a weak or a strong
+ * reference) that the next event must not show, or that must stop the reuse. */
+TEST(runtime_event_reuse_is_unobservable) {
+  js_env e;
+  ASSERT_EQ(env_open(&e,
+                     "var proto = null, weak = null, kept = null;\n"
+                     "addEventListener('fetch', function (ev) {\n"
+                     "  var own = Object.getOwnPropertyNames(ev).join('+');\n"
+                     "  if (!proto) proto = Object.getPrototypeOf(ev);\n"
+                     "  var path = new URL(ev.request.url).pathname;\n"
+                     "  var r = [path, own, Object.getPrototypeOf(ev) === proto,\n"
+                     "           Object.isExtensible(ev), Object.isFrozen(ev)];\n"
+                     "  if (path === '/weak-after') r.push(weak.deref() !== ev);\n"
+                     "  if (path === '/kept-after') r.push(kept !== ev, kept.request.url);\n"
+                     "  ev.respondWith(new Response(r.join()));\n"
+                     "  if (path === '/props') {\n"
+                     "    ev.marker = 1;\n"
+                     "    ev[0] = 'index';\n"
+                     "    Object.defineProperty(ev, 'acc', { get: function () { return 1; },\n"
+                     "                                       enumerable: true });\n"
+                     "  }\n"
+                     "  if (path === '/many') for (var i = 0; i < 20; i++) ev['p' + i] = i;\n"
+                     "  if (path === '/freeze') Object.freeze(ev);\n"
+                     "  if (path === '/proto') Object.setPrototypeOf(ev, { x: 1 });\n"
+                     "  if (path === '/weak') weak = new WeakRef(ev);\n"
+                     "  if (path === '/kept') kept = ev;\n"
+                     "});",
+                     0, 0, 0),
+            0);
+  static const char *const cases[][2] = {
+      {"/first", "/first,,true,true,false"},
+      {"/props", "/props,,true,true,false"},
+      {"/after-props", "/after-props,,true,true,false"},
+      {"/many", "/many,,true,true,false"},
+      {"/after-many", "/after-many,,true,true,false"},
+      {"/freeze", "/freeze,,true,true,false"},
+      {"/after-freeze", "/after-freeze,,true,true,false"},
+      {"/proto", "/proto,,true,true,false"},
+      {"/after-proto", "/after-proto,,true,true,false"},
+      {"/weak", "/weak,,true,true,false"},
+      {"/weak-after", "/weak-after,,true,true,false,true"},
+      {"/kept", "/kept,,true,true,false"},
+      {"/kept-after", "/kept-after,,true,true,false,true,http://x/kept"},
+      {"/last", "/last,,true,true,false"}};
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char url[64];
+    snprintf(url, sizeof(url), "http://x%s", cases[i][0]);
+    collected c;
+    ASSERT_EQ(env_fetch(&e, "GET", url, NULL, 0, NULL, &c), 0);
+    ASSERT_EQ(c.status, 200);
+    if (strcmp(c.body, cases[i][1]) != 0)
+      fprintf(stderr, "%s: got %s\n", cases[i][0], c.body);
+    ASSERT_STREQ(c.body, cases[i][1]);
+    collected_free(&c);
+  }
+  env_close(&e);
+  return 0;
+}
+
 /* Dispatches a request whose strings live in heap blocks that are overwritten and freed as
  * soon as edgefn_runtime_dispatch returns (the host's struct is only borrowed for the call),
  * then runs the loop until the response ended. */
