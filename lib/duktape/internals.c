@@ -451,7 +451,7 @@ static bool own_write_fast(duk_hthread *thr, duk_hobject *h, const char *key, du
                                                              (duk_uint32_t)key_len);
   if (!DUK_HSTRING_HAS_ARRIDX(ki)) {
     duk_int_t e_idx, h_idx;
-    if (duk_hobject_find_entry(thr->heap, h, ki, &e_idx, &h_idx)) {
+    if (duk_hobject_find_entry(thr->heap, h, ki, &e_idx, &h_idx)) { /* an existing key */
       if (DUK_HOBJECT_E_SLOT_IS_ACCESSOR(thr->heap, h, e_idx))
         return false;
       if (reset_flags)
@@ -477,35 +477,22 @@ static bool own_write_fast(duk_hthread *thr, duk_hobject *h, const char *key, du
       return true;
     }
   }
-  /* The key goes on the stack: growing the table allocates, an allocation may run a
-   * mark-and-sweep, and that frees unreachable strings, pinned literals included. */
+  if (DUK_HSTRING_HAS_ARRIDX(ki))
+    return false;
+  /* A new key and a full table. The key goes on the stack: growing the table allocates, an
+   * allocation may run a mark-and-sweep, and that frees unreachable strings, pinned literals
+   * included. Duktape keeps finalizers from running while the table grows, and the object
+   * (below the value on the stack) and the value stay reachable. */
   duk_push_literal_raw(ctx, key, key_len); /* [ ... value key ] */
   duk_hstring *k = DUK_TVAL_GET_STRING(thr->valstack_top - 1);
-  if (!DUK_HSTRING_HAS_ARRIDX(k)) {
-    duk_int_t e_idx, h_idx;
-    if (!duk_hobject_find_entry(thr->heap, h, k, &e_idx, &h_idx)) {
-      /* Duktape keeps finalizers from running while the table grows, and the object
-       * (below the value on the stack) and the value stay reachable. */
-      e_idx = duk__hobject_alloc_entry_checked(thr, h, k);
-      DUK_HOBJECT_E_SET_FLAGS(thr->heap, h, e_idx, new_flags);
-      duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
-      duk_tval *val = thr->valstack_top - 2;
-      DUK_TVAL_SET_TVAL(tv, val); /* the reference moves from the stack to the table */
-      DUK_TVAL_SET_UNDEFINED(val);
-      duk_pop_2(ctx); /* the key (the table holds its own reference) and the moved slot */
-      return true;
-    }
-    if (!DUK_HOBJECT_E_SLOT_IS_ACCESSOR(thr->heap, h, e_idx)) {
-      if (reset_flags)
-        DUK_HOBJECT_E_SET_FLAGS(thr->heap, h, e_idx, new_flags);
-      duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
-      DUK_TVAL_SET_TVAL_UPDREF(thr, tv, thr->valstack_top - 2);
-      duk_pop_2(ctx);
-      return true;
-    }
-  }
-  duk_pop(ctx); /* the key: the generic path pushes it again */
-  return false;
+  duk_int_t e_idx = duk__hobject_alloc_entry_checked(thr, h, k);
+  DUK_HOBJECT_E_SET_FLAGS(thr->heap, h, e_idx, new_flags);
+  duk_tval *tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, e_idx);
+  duk_tval *val = thr->valstack_top - 2;
+  DUK_TVAL_SET_TVAL(tv, val); /* the reference moves from the stack to the table */
+  DUK_TVAL_SET_UNDEFINED(val);
+  duk_pop_2(ctx); /* the key (the table holds its own reference) and the moved slot */
+  return true;
 }
 
 void edgefn__duk_put_own_lstring(duk_context *ctx, duk_idx_t obj_idx, const char *key,
