@@ -778,8 +778,8 @@ void gw_http_dispatch(gw_conn *c) {
   /* The client's country from a trusted header set by whatever stands in front. */
   edgefn_geo geo = EDGEFN_GEO_INIT;
   char country[3];
-  const char *cv;
-  size_t cl;
+  const char *cv = NULL;
+  size_t cl = 0;
   if (site->cfg->geo_country_header &&
       find_header(c, site->cfg->geo_country_header, &cv, &cl) == 1 && cl == 2 &&
       isalpha((unsigned char)cv[0]) && isalpha((unsigned char)cv[1])) {
