@@ -4,7 +4,12 @@
 # module and through njs: nginx runs under valgrind with `master_process off`, a client
 # sends N+10 and then 10 keep-alive requests on one connection to each location, and the
 # difference of the two totals divided by N is the cost of one request (start-up and the
-# first requests cancel out).
+# first requests cancel out). Callgrind also simulates the caches, with fixed sizes so that
+# figures compare across machines (32 KB 8-way first-level instruction and data caches and a
+# 1 MB 8-way last level, one core's share of this AMD EPYC's: valgrind's own detection gets
+# virtual CPUs wrong), and the branch predictors. So the figures per request are instructions,
+# misses, mispredicted branches, and the estimate of cycles that callgrind_annotate uses:
+# instructions + 10 x (first-level misses + mispredicted branches) + 100 x last-level misses.
 #
 #   bench/nginx-module-callgrind.sh [BUILD_DIR [N]]     (defaults: build-prof, 1000)
 #
@@ -117,7 +122,8 @@ http {
   }
 }
 CONF
-  valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" \
+  valgrind --tool=callgrind --cache-sim=yes --branch-sim=yes \
+    --I1=32768,8,64 --D1=32768,8,64 --LL=1048576,8,64 --callgrind-out-file="$dir/cg.out" \
     nginx -p "$dir" -c "$dir/nginx.conf" 2>"$dir/vg.log" &
   vpid=$!
   local up=0
@@ -137,7 +143,14 @@ CONF
   kill -QUIT "$vpid"
   wait "$vpid" || true
   vpid=""
-  awk '/Collected :/ {print $4}' "$dir/vg.log"
+  # The events (valgrind's order): Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw Bc Bcm Bi Bim.
+  if ! grep -q 'Events    : Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw Bc Bcm Bi Bim$' "$dir/vg.log"; then
+    echo "error: callgrind collected other events than expected:" >&2
+    grep 'Events' "$dir/vg.log" >&2
+    exit 1
+  fi
+  # Ir I1mr D1mr D1mw ILmr DLmr DLmw Bcm Bim
+  awk '/Collected :/ {print $4, $7, $8, $9, $10, $11, $12, $14, $16}' "$dir/vg.log"
 }
 
 echo "nginx $(nginx -v 2>&1 | sed 's|.*/||'), one worker under callgrind; $n requests"
@@ -145,7 +158,21 @@ declare -A per
 for loc in /edgefn /njs; do
   small=$(measure "$loc" 10)
   large=$(measure "$loc" $((n + 10)))
-  per[$loc]=$(((large - small) / n))
-  printf '%-34s %8d instructions per request\n' "$loc" "${per[$loc]}"
+  per[$loc]=$(python3 - "$n" "$small" "$large" <<'PY'
+import sys
+n = int(sys.argv[1])
+small, large = [list(map(int, a.split())) for a in sys.argv[2:4]]
+ir, i1, d1r, d1w, ilr, dlr, dlw, bcm, bim = [(b - a) / n for a, b in zip(small, large)]
+l1 = i1 + d1r + d1w
+ll = ilr + dlr + dlw
+bm = bcm + bim
+print("%d %.1f %.1f %.1f %.1f %d" % (ir, i1, d1r + d1w, ll, bm, ir + 10 * (l1 + bm) + 100 * ll))
+PY
+)
+  read -r ir i1 d1 ll bm est <<<"${per[$loc]}"
+  printf '%-8s %6d instructions %7s I1 misses %6s D1 misses %4s LL misses %6s mispredicted branches %6d est. cycles\n' \
+    "$loc" "$ir" "$i1" "$d1" "$ll" "$bm" "$est"
 done
-python3 -c "print('instructions libedgefn / njs: %.3f' % (${per[/edgefn]} / ${per[/njs]}))"
+read -r e_ir _ _ _ _ e_est <<<"${per[/edgefn]}"
+read -r n_ir _ _ _ _ n_est <<<"${per[/njs]}"
+python3 -c "print('libedgefn / njs: instructions %.3f, estimated cycles %.3f' % ($e_ir / $n_ir, $e_est / $n_est))"
