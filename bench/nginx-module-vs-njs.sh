@@ -9,8 +9,8 @@
 #
 # BUILD_DIR defaults to build-release (scripts/bench makes it); scripts/pgo makes build-pgo,
 # the profile-guided build. One nginx worker and one wrk thread, so on a 2-core machine each
-# side has a core. Only 127.0.0.1 is contacted, and
-# everything started here is stopped on exit.
+# side has a core. Only 127.0.0.1 is contacted, and everything started here is stopped on
+# exit.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build-release}
