@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs libedgefn into a private prefix the way a user would (meson setup --prefix,
 # meson install), checks what was installed, then builds examples/hello against it with
-# its Makefile — pkg-config alone supplies the flags — and runs it.
+# its Makefile — pkg-config alone supplies the flags — and runs it, and builds the nginx
+# module against it the same way (bindings/nginx/build --installed) and has nginx load it.
 #
 # Usage: tests/pkgconfig/test-install.sh [BUILD_DIR]   (default: build-install)
 # The build folder is kept between runs so that only what changed is rebuilt; the prefix
@@ -124,4 +125,37 @@ check "DELETE answered by the function" \
   grep -qx '  body: hello DELETE https://example.com/api/items/7' <<<"$out"
 check "content-type header from the function" grep -qix '  content-type: text/plain' <<<"$out"
 check "all three responses 200" grep -qx '3 of 3 responses OK' <<<"$out"
+
+# ---- the nginx module, built with pkg-config alone, loaded by nginx ----
+ngx=$repo/$builddir/nginx
+rm -rf "$ngx"
+mkdir -p "$ngx"
+if module=$(bindings/nginx/build --installed "$ngx/module"); then
+  ok "the nginx module builds against the installed library (bindings/nginx/build --installed)"
+  needed=$(readelf -d "$module" | sed -n 's/.*Shared library: \[\(libedgefn[^]]*\)\].*/\1/p')
+  check "the module links libedgefn.so.1 (got '$needed')" test "$needed" = "libedgefn.so.1"
+  check "the module's rpath is the prefix's lib folder" \
+    grep -q "path: \[$lib\]" <(readelf -d "$module")
+  cat >"$ngx/hello.js" <<'JS'
+addEventListener('fetch', function (event) { event.respondWith(new Response('hi')); });
+JS
+  cat >"$ngx/nginx.conf" <<CONF
+load_module $module;
+error_log $ngx/error.log;
+pid $ngx/nginx.pid;
+events {}
+http {
+  edgefn_function hello $ngx/hello.js;
+  server { listen 127.0.0.1:1; location / { edgefn_pass; } }
+}
+CONF
+  if nginx -t -p "$ngx" -c "$ngx/nginx.conf" >"$ngx/t.log" 2>&1; then
+    ok "nginx -t loads the module and compiles a function with the installed library"
+  else
+    sed 's/^/    /' "$ngx/t.log"
+    not_ok "nginx -t loads the module and compiles a function with the installed library"
+  fi
+else
+  not_ok "the nginx module builds against the installed library (bindings/nginx/build --installed)"
+fi
 finish
