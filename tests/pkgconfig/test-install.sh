@@ -30,6 +30,10 @@ check() { # check DESCRIPTION COMMAND...
   shift
   if "$@"; then ok "$what"; else not_ok "$what"; fi
 }
+# The libedgefn that ELF file $1 names as needed (its DT_NEEDED entry).
+needed_libedgefn() {
+  readelf -d "$1" | sed -n 's/.*Shared library: \[\(libedgefn[^]]*\)\].*/\1/p'
+}
 finish() {
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]
@@ -107,7 +111,7 @@ else
   not_ok "examples/hello builds with its Makefile against the installed library"
   finish
 fi
-needed=$(readelf -d "$work/edgefn-hello" | sed -n 's/.*Shared library: \[\(libedgefn[^]]*\)\].*/\1/p')
+needed=$(needed_libedgefn "$work/edgefn-hello")
 check "edgefn-hello links libedgefn.so.1 (got '$needed')" test "$needed" = "libedgefn.so.1"
 
 set +e
@@ -132,10 +136,10 @@ rm -rf "$ngx"
 mkdir -p "$ngx"
 if module=$(bindings/nginx/build --installed "$ngx/module"); then
   ok "the nginx module builds against the installed library (bindings/nginx/build --installed)"
-  needed=$(readelf -d "$module" | sed -n 's/.*Shared library: \[\(libedgefn[^]]*\)\].*/\1/p')
+  needed=$(needed_libedgefn "$module")
   check "the module links libedgefn.so.1 (got '$needed')" test "$needed" = "libedgefn.so.1"
   check "the module's rpath is the prefix's lib folder" \
-    grep -q "path: \[$lib\]" <(readelf -d "$module")
+    grep -qF "path: [$lib]" <(readelf -d "$module")
   cat >"$ngx/hello.js" <<'JS'
 addEventListener('fetch', function (event) { event.respondWith(new Response('hi')); });
 JS
